@@ -1,0 +1,52 @@
+// baseline.cc — baseline settings and the factory that picks the implementation.
+#include "core/baseline.h"
+
+#include <cmath>
+
+#include "core/cumulative_baseline.h"
+#include "core/error.h"
+#include "core/maximin_baseline.h"
+#include "core/moving_baseline.h"
+
+namespace calmon {
+
+void BaselineSettings::validate() const {
+  if ((kind == Kind::kMovingQuantile || kind == Kind::kMaximin) && window < 1) {
+    throw Error("baseline window " + std::to_string(window) + " is below 1");
+  }
+  if (kind == Kind::kMaximin && !(sigma >= 0.0 && std::isfinite(sigma))) {
+    throw Error("maximin sigma " + std::to_string(sigma) + " must be finite and >= 0");
+  }
+}
+
+std::string BaselineSettings::describe() const {
+  switch (kind) {
+    case Kind::kCumulativeMean: return "cumulative mean";
+    case Kind::kCumulativeQuantile: return "cumulative " + quantile.describe();
+    case Kind::kMovingQuantile: return "moving " + quantile.describe() + ", window " + std::to_string(window);
+    case Kind::kMaximin: {
+      std::string s = std::to_string(sigma);
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+      return "maximin, window " + std::to_string(window) + ", sigma " + s;
+    }
+  }
+  return "unknown";
+}
+
+std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings) {
+  settings.validate();
+  switch (settings.kind) {
+    case BaselineSettings::Kind::kCumulativeMean:
+      return std::make_unique<CumulativeBaseline>(std::nullopt);
+    case BaselineSettings::Kind::kCumulativeQuantile:
+      return std::make_unique<CumulativeBaseline>(settings.quantile);
+    case BaselineSettings::Kind::kMovingQuantile:
+      return std::make_unique<MovingBaseline>(settings.window, settings.quantile);
+    case BaselineSettings::Kind::kMaximin:
+      return std::make_unique<MaximinBaseline>(settings.window, settings.sigma);
+  }
+  throw Error("unknown baseline kind");
+}
+
+}  // namespace calmon

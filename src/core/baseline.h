@@ -1,0 +1,60 @@
+// baseline.h — the baseline F0 of one ROI's trace, live and settled.
+//
+// Every baseline answers twice (DESIGN.md): a live F0 for the sample just pushed, from
+// the samples so far; and, later, the settled F0 of an earlier sample, the value the
+// notebook's offline computation gives. Settled values arrive in frame order, each with
+// its sample, `settled_lag()` samples late (a moving window's (w - 1) / 2), or all at
+// finish() for cumulative baselines, whose offline value needs the whole trace.
+//
+// Kinds (BaselineSettings):
+//   cumulative mean / quantile  np.mean / np.median / np.percentile of the trace
+//   moving quantile             median_filter / percentile_filter(F, w), live: trailing window
+//   maximin                     Suite2p: gaussian_filter1d, minimum_filter1d, maximum_filter1d
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/quantile.h"
+
+namespace calmon {
+
+struct BaselineSettings {
+  enum class Kind { kCumulativeMean, kCumulativeQuantile, kMovingQuantile, kMaximin };
+  Kind kind = Kind::kMovingQuantile;
+  std::int64_t window = 501;                       // moving quantile, maximin
+  QuantileSpec quantile = QuantileSpec::median();  // cumulative / moving quantile
+  double sigma = 0.0;                              // maximin smoothing, in frames
+
+  // Throws calmon::Error on a window < 1 or a negative sigma.
+  void validate() const;
+  // "moving median, window 501", for summaries and messages.
+  std::string describe() const;
+};
+
+// A sample with its settled baseline.
+struct SettledSample {
+  double f;
+  double f0;
+};
+
+class Baseline {
+ public:
+  virtual ~Baseline() = default;
+
+  // Adds the next sample of the trace and returns its live F0. Appends the samples whose
+  // settled F0 became known with it, in frame order.
+  virtual double push(double f, std::vector<SettledSample>& settled) = 0;
+  // End of the trace: appends every sample not yet settled, in frame order.
+  virtual void finish(std::vector<SettledSample>& settled) = 0;
+  // How many samples after its own a sample's settled F0 arrives; -1: only at finish().
+  virtual std::int64_t settled_lag() const = 0;
+  // Forgets every sample: a new trace starts.
+  virtual void clear() = 0;
+};
+
+std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings);
+
+}  // namespace calmon

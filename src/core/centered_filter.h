@@ -1,0 +1,125 @@
+// centered_filter.h — scipy.ndimage's centered window filters, streamed sample by sample.
+//
+// scipy filters a trace with a window centered on each sample: for a size w the window
+// of sample t is [t - w/2, t - w/2 + w - 1] (w/2 behind, (w - 1)/2 ahead), and beyond
+// the ends the trace is mirrored ('reflect': d c b a | a b c d | d c b a, repeating with
+// period 2n when the window is longer than the trace). Read as a stream, that is a
+// trailing window over the mirrored sequence e[j] = x[reflect(j - w/2)]:
+//  - for t >= w/2 the window of t is exactly the last w samples when sample t + (w-1)/2
+//    arrives, so one trailing reducer fed with the samples answers it (`trailing()`,
+//    which the moving baseline also reads for its live value);
+//  - for the first w/2 outputs a second, warm-up reducer is fed the mirrored head
+//    x[w/2 - 1] ... x[0] followed by the samples, and is dropped once they are out;
+//  - at the end of the stream the last (w - 1)/2 outputs come from one fresh reducer
+//    fed the mirrored tail, built from the last w samples kept in a ring.
+// So output t is published exactly `lag() = (w - 1) / 2` samples after sample t, and
+// the outputs are scipy's, bit for bit, as long as the reducer computes the same value
+// over the same window.
+//
+// A Reducer is a copyable trailing-window computation of fixed size w with
+// `void push(double)`, `double value() const` (over a full window) and `void clear()`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace calmon {
+
+// scipy's 'reflect' mode: the index in [0, n) that index i (any integer) mirrors to.
+constexpr std::int64_t reflect_index(std::int64_t i, std::int64_t n) {
+  const std::int64_t period = 2 * n;
+  std::int64_t m = i % period;
+  if (m < 0) m += period;
+  return m < n ? m : period - 1 - m;
+}
+
+template <class Reducer> class CenteredFilter {
+ public:
+  // `empty` is a fresh reducer over a window of `window` samples.
+  CenteredFilter(std::int64_t window, Reducer empty)
+      : window_(window),
+        behind_(window / 2),
+        ahead_((window - 1) / 2),
+        empty_(empty),
+        trailing_(std::move(empty)) {
+    if (window < 1) throw Error("window " + std::to_string(window) + " is below 1");
+    recent_.resize(static_cast<std::size_t>(window));
+  }
+
+  std::int64_t window() const { return window_; }
+  std::int64_t lag() const { return ahead_; }
+  std::int64_t samples() const { return samples_; }
+  std::int64_t next_output() const { return next_output_; }
+  // The reducer over the last min(samples, window) samples: the causal view.
+  const Reducer& trailing() const { return trailing_; }
+
+  // Adds the next sample; returns the output for frame next_output() once its whole
+  // window has arrived (at most one per sample).
+  std::optional<double> push(double x) {
+    recent_[static_cast<std::size_t>(samples_ % window_)] = x;
+    ++samples_;
+    trailing_.push(x);
+    if (behind_ > 0) feed_warm_up(x);
+    if (next_output_ + ahead_ > samples_ - 1) return std::nullopt;
+    const double output = next_output_ < behind_ ? warm_up_->value() : trailing_.value();
+    if (++next_output_ == behind_) warm_up_.reset();
+    return output;
+  }
+
+  // End of stream: appends the outputs of every frame not yet published, in order.
+  void finish(std::vector<double>& outputs) {
+    const std::int64_t n = samples_;
+    const std::int64_t first = next_output_;
+    if (first >= n) return;
+    // Every index the remaining windows mirror to lies within the last w samples.
+    const auto sample = [&](std::int64_t j) {
+      return recent_[static_cast<std::size_t>(reflect_index(j, n) % window_)];
+    };
+    Reducer tail = empty_;
+    for (std::int64_t j = first - behind_; j < first - behind_ + window_; ++j) tail.push(sample(j));
+    outputs.push_back(tail.value());
+    for (std::int64_t t = first + 1; t < n; ++t) {
+      tail.push(sample(t + ahead_));
+      outputs.push_back(tail.value());
+    }
+    next_output_ = n;
+    warm_up_.reset();
+  }
+
+  void clear() {
+    samples_ = 0;
+    next_output_ = 0;
+    trailing_ = empty_;
+    warm_up_.reset();
+  }
+
+ private:
+  // The warm-up reducer sees e[j] = x[reflect(j - behind)]: once `behind` samples are
+  // in, the mirrored head x[behind - 1] ... x[0] and those samples, then every sample.
+  void feed_warm_up(double x) {
+    if (samples_ == behind_) {
+      warm_up_.emplace(empty_);
+      for (std::int64_t i = behind_ - 1; i >= 0; --i) warm_up_->push(at(i));
+      for (std::int64_t i = 0; i < behind_; ++i) warm_up_->push(at(i));
+    } else if (warm_up_) {
+      warm_up_->push(x);
+    }
+  }
+  double at(std::int64_t i) const { return recent_[static_cast<std::size_t>(i % window_)]; }
+
+  std::int64_t window_;
+  std::int64_t behind_;  // w / 2 samples before t in its window
+  std::int64_t ahead_;   // (w - 1) / 2 samples after t
+  Reducer empty_;
+  Reducer trailing_;
+  std::optional<Reducer> warm_up_;
+  std::vector<double> recent_;  // ring of the last w samples, sample i at i % w
+  std::int64_t samples_ = 0;
+  std::int64_t next_output_ = 0;
+};
+
+}  // namespace calmon
