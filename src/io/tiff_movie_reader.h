@@ -1,0 +1,52 @@
+// tiff_movie_reader.h — reads a multi-page TIFF movie one frame at a time with libtiff.
+//
+// Supports classic TIFF and BigTIFF, plain multi-page files and ImageJ hyperstacks
+// (channels/slices/frames in the ImageJ description, pages in ImageJ's CZT order, and
+// ImageJ's >4 GiB layout: one IFD followed by contiguous raw frames). Pixel types:
+// uint8, uint16, int16, uint32, float32, float64, one sample per pixel, any compression
+// libtiff decodes. Only one frame is in memory at a time. Every problem — a missing,
+// truncated or corrupt file, an unsupported pixel type, pages of differing size — is
+// a calmon::Error with a one-line message naming the file and the page.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/frame_view.h"
+
+namespace calmon::io {
+
+struct TiffMovieInfo {
+  FrameShape shape;
+  PixelType pixel_type = PixelType::kU16;
+  std::int64_t frames = 0;  // time points (T)
+  int channels = 1;         // C (ImageJ hyperstacks; 1 otherwise)
+  int slices = 1;           // Z (ImageJ hyperstacks; 1 otherwise)
+  bool bigtiff = false;
+  bool imagej = false;
+};
+
+class TiffMovieReader {
+ public:
+  // Opens `path` and checks its layout; throws calmon::Error on any problem.
+  explicit TiffMovieReader(const std::string& path);
+  ~TiffMovieReader();
+  TiffMovieReader(const TiffMovieReader&) = delete;
+  TiffMovieReader& operator=(const TiffMovieReader&) = delete;
+
+  const TiffMovieInfo& info() const;
+
+  // Decodes time point `t` (of `channel`, `slice`) and returns a view of it, valid until
+  // the next call. Throws calmon::Error on a page that cannot be decoded or whose
+  // size or type differs from the first page.
+  AnyFrameView read(std::int64_t t, int channel = 0, int slice = 0);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calmon::io
