@@ -5,6 +5,7 @@
 
 #include "core/cumulative_baseline.h"
 #include "core/error.h"
+#include "core/format_number.h"
 #include "core/maximin_baseline.h"
 #include "core/moving_baseline.h"
 
@@ -15,7 +16,7 @@ void BaselineSettings::validate() const {
     throw Error("baseline window " + std::to_string(window) + " is below 1");
   }
   if (kind == Kind::kMaximin && !(sigma >= 0.0 && std::isfinite(sigma))) {
-    throw Error("maximin sigma " + std::to_string(sigma) + " must be finite and >= 0");
+    throw Error("maximin sigma " + format_number(sigma) + " must be finite and >= 0");
   }
 }
 
@@ -24,12 +25,7 @@ std::string BaselineSettings::describe() const {
     case Kind::kCumulativeMean: return "cumulative mean";
     case Kind::kCumulativeQuantile: return "cumulative " + quantile.describe();
     case Kind::kMovingQuantile: return "moving " + quantile.describe() + ", window " + std::to_string(window);
-    case Kind::kMaximin: {
-      std::string s = std::to_string(sigma);
-      while (s.back() == '0') s.pop_back();
-      if (s.back() == '.') s.pop_back();
-      return "maximin, window " + std::to_string(window) + ", sigma " + s;
-    }
+    case Kind::kMaximin: return "maximin, window " + std::to_string(window) + ", sigma " + format_number(sigma);
   }
   return "unknown";
 }

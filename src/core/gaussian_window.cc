@@ -5,36 +5,10 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/format_number.h"
+#include "core/numpy_sum.h"
 
 namespace calmon {
-
-namespace {
-
-// numpy's pairwise summation of a contiguous float64 array, which ndarray.sum() uses,
-// so the kernel normalization matches scipy's to the bit.
-double numpy_pairwise_sum(const double* a, std::int64_t n) {
-  if (n < 8) {
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) sum += a[i];
-    return sum;
-  }
-  if (n <= 128) {
-    double r[8];
-    for (int j = 0; j < 8; ++j) r[j] = a[j];
-    std::int64_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
-    }
-    double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) sum += a[i];
-    return sum;
-  }
-  std::int64_t half = n / 2;
-  half -= half % 8;
-  return numpy_pairwise_sum(a, half) + numpy_pairwise_sum(a + half, n - half);
-}
-
-}  // namespace
 
 std::int64_t GaussianWindow::radius_for(double sigma) {
   return static_cast<std::int64_t>(4.0 * sigma + 0.5);
@@ -42,17 +16,18 @@ std::int64_t GaussianWindow::radius_for(double sigma) {
 
 GaussianWindow::GaussianWindow(double sigma) : radius_(0) {
   if (!(sigma >= 0.0) || !std::isfinite(sigma)) {
-    throw Error("gaussian sigma " + std::to_string(sigma) + " must be finite and >= 0");
+    throw Error("gaussian sigma " + format_number(sigma) + " must be finite and >= 0");
   }
   radius_ = radius_for(sigma);
-  if (radius_ > (std::int64_t{1} << 24)) throw Error("gaussian sigma " + std::to_string(sigma) + " is too large");
+  if (radius_ > (std::int64_t{1} << 24)) throw Error("gaussian sigma " + format_number(sigma) + " is too large");
   std::vector<double> kernel(static_cast<std::size_t>(2 * radius_ + 1), 1.0);
   if (radius_ > 0) {
     const double scale = -0.5 / (sigma * sigma);
     for (std::int64_t k = -radius_; k <= radius_; ++k) {
       kernel[static_cast<std::size_t>(k + radius_)] = std::exp(scale * static_cast<double>(k * k));
     }
-    const double sum = numpy_pairwise_sum(kernel.data(), static_cast<std::int64_t>(kernel.size()));
+    // numpy normalizes with ndarray.sum(), a pairwise sum.
+    const double sum = numpy_pairwise_sum(kernel.data(), kernel.size());
     for (double& w : kernel) w = w / sum;
   }
   weights_.assign(kernel.begin() + radius_, kernel.end());

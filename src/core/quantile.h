@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/format_number.h"
 
 namespace calmon {
 
@@ -27,14 +28,14 @@ class QuantileSpec {
   // np.percentile(x, p) / percentile_filter(x, p); p in [0, 100].
   static QuantileSpec percentile(double p) {
     if (!(p >= 0.0 && p <= 100.0)) {
-      throw Error("percentile " + format(p) + " is outside [0, 100]");
+      throw Error("percentile " + format_number(p) + " is outside [0, 100]");
     }
     return QuantileSpec(false, p);
   }
 
   bool is_median() const { return median_; }
   double percentile_value() const { return percentile_; }
-  std::string describe() const { return median_ ? "median" : "percentile " + format(percentile_); }
+  std::string describe() const { return median_ ? "median" : "percentile " + format_number(percentile_); }
 
   // Where numpy finds the quantile among n >= 1 sorted samples: the value is
   // interpolate(s[lower], s[lower + 1]) (s[lower + 1] is read only when lower + 1 < n).
@@ -74,12 +75,6 @@ class QuantileSpec {
 
  private:
   QuantileSpec(bool median, double percentile) : median_(median), percentile_(percentile) {}
-  static std::string format(double p) {
-    std::string s = std::to_string(p);
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-  }
 
   bool median_;
   double percentile_;
