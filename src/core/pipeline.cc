@@ -1,0 +1,203 @@
+// pipeline.cc — per-frame extraction, neuropil correction, baselines, settled rows.
+#include "core/pipeline.h"
+
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "core/delta_f.h"
+#include "core/error.h"
+#include "core/format_number.h"
+#include "core/neuropil_ring.h"
+
+namespace calmon {
+
+namespace {
+
+std::string roi_label(const RoiSettings& roi) { return "ROI '" + roi.name + "'"; }
+
+void validate_rois(const std::vector<RoiSettings>& rois, FrameShape shape) {
+  std::set<std::string> names;
+  for (const RoiSettings& roi : rois) {
+    if (roi.name.empty()) throw Error("an ROI has an empty name");
+    if (!names.insert(roi.name).second) throw Error("ROI name '" + roi.name + "' is used twice");
+    roi.region.validate(shape, roi_label(roi));
+    const NeuropilSettings& neuropil = roi.neuropil;
+    if (!std::isfinite(neuropil.r) || neuropil.r < 0.0) {
+      throw Error(roi_label(roi) + ": neuropil factor r = " + format_number(neuropil.r) +
+                  " must be finite and >= 0");
+    }
+    if (neuropil.source == NeuropilSettings::Source::kRegion) {
+      if (!neuropil.region) throw Error(roi_label(roi) + ": neuropil region is missing");
+      neuropil.region->validate(shape, "neuropil of " + roi_label(roi));
+    }
+    try {
+      roi.baseline.validate();
+    } catch (const Error& e) {
+      throw Error(roi_label(roi) + ": " + e.what());
+    }
+  }
+}
+
+bool is_global(NeuropilSettings::Source source) {
+  return source == NeuropilSettings::Source::kGlobalMean ||
+         source == NeuropilSettings::Source::kGlobalMedian ||
+         source == NeuropilSettings::Source::kGlobalMin;
+}
+
+}  // namespace
+
+std::string NeuropilSettings::describe() const {
+  const std::string r_text = format_number(r);
+  switch (source) {
+    case Source::kNone: return "none";
+    case Source::kRegion: return (region ? region->describe() : "region") + ", r = " + r_text;
+    case Source::kRing: return "ring, r = " + r_text;
+    case Source::kGlobalMean: return "global mean, r = " + r_text;
+    case Source::kGlobalMedian: return "global median, r = " + r_text;
+    case Source::kGlobalMin: return "global min, r = " + r_text;
+  }
+  return "unknown";
+}
+
+Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type)
+    : settings_(std::move(settings)),
+      shape_(shape),
+      pixel_type_(pixel_type),
+      projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
+  validate_rois(settings_.rois, shape);
+  std::vector<Region> all_regions;
+  for (const RoiSettings& roi : settings_.rois) all_regions.push_back(roi.region);
+  std::optional<RoiOccupancy> occupancy;
+
+  for (const RoiSettings& roi : settings_.rois) {
+    RoiState state{RegionMean(roi.region, shape), std::nullopt, std::nullopt, nullptr, {}};
+    const NeuropilSettings& neuropil = roi.neuropil;
+    if (neuropil.source == NeuropilSettings::Source::kRegion) {
+      state.neuropil_region = *neuropil.region;
+    } else if (neuropil.source == NeuropilSettings::Source::kRing) {
+      if (!occupancy) occupancy.emplace(all_regions, shape);
+      try {
+        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape, neuropil.ring);
+      } catch (const Error& e) {
+        throw Error(roi_label(roi) + ": " + e.what());
+      }
+    }
+    if (state.neuropil_region) state.neuropil_mean.emplace(*state.neuropil_region, shape);
+    needs_global_ = needs_global_ || is_global(neuropil.source);
+    state.baseline = make_baseline(roi.baseline);
+    rois_.push_back(std::move(state));
+  }
+  needs_global_ = needs_global_ || settings_.global_traces;
+
+  const std::size_t n = rois_.size();
+  for (auto* column : {&result_.f, &result_.fneu, &result_.fcorr, &result_.f0, &result_.dff}) {
+    column->resize(n);
+  }
+  result_.flags.resize(n);
+}
+
+Pipeline::~Pipeline() = default;
+
+double Pipeline::global_neuropil(NeuropilSettings::Source source) const {
+  const GlobalStats& g = *result_.global;
+  switch (source) {
+    case NeuropilSettings::Source::kGlobalMean: return g.mean;
+    case NeuropilSettings::Source::kGlobalMedian: return g.median;
+    case NeuropilSettings::Source::kGlobalMin: return g.min;
+    default: return 0.0;
+  }
+}
+
+template <class T> void Pipeline::extract(FrameView<T> frame) {
+  for (std::size_t i = 0; i < rois_.size(); ++i) {
+    RoiState& roi = rois_[i];
+    const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
+    const double f = roi.mean(frame);
+    double fneu = 0.0;
+    double fcorr = f;
+    if (roi.neuropil_mean) {
+      fneu = (*roi.neuropil_mean)(frame);
+    } else if (is_global(neuropil.source)) {
+      fneu = global_neuropil(neuropil.source);
+    }
+    if (neuropil.source != NeuropilSettings::Source::kNone) fcorr = f - neuropil.r * fneu;
+
+    scratch_.clear();
+    const double f0 = roi.baseline->push(fcorr, scratch_);
+    roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
+
+    std::uint8_t flags = 0;
+    if (!std::isfinite(f) || !std::isfinite(fneu)) flags |= kFlagNonFinitePixels;
+    if (!baseline_usable(f0)) flags |= kFlagBaselineNotPositive;
+    result_.f[i] = f;
+    result_.fneu[i] = fneu;
+    result_.fcorr[i] = fcorr;
+    result_.f0[i] = f0;
+    result_.dff[i] = delta_f_over_f(fcorr, f0);
+    result_.flags[i] = flags;
+  }
+}
+
+const FrameResult& Pipeline::push(AnyFrameView frame) {
+  if (finished_) throw Error("frame pushed after the end of the stream");
+  if (frame.shape() != shape_ || frame.type() != pixel_type_) {
+    throw Error("frame " + std::to_string(frames_) + " is " + std::to_string(frame.shape().width) +
+                "x" + std::to_string(frame.shape().height) + " " +
+                std::string(pixel_type_name(frame.type())) + ", the session is " +
+                std::to_string(shape_.width) + "x" + std::to_string(shape_.height) + " " +
+                std::string(pixel_type_name(pixel_type_)));
+  }
+  result_.frame = frames_;
+  projections_.push(frame);
+  if (needs_global_) {
+    result_.global = global_stats_(frame);
+  } else {
+    result_.global.reset();
+  }
+  frame.visit([&](auto view) { extract(view); });
+  ++frames_;
+  return result_;
+}
+
+void Pipeline::finish() {
+  if (finished_) return;
+  finished_ = true;
+  for (RoiState& roi : rois_) {
+    scratch_.clear();
+    roi.baseline->finish(scratch_);
+    roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
+  }
+}
+
+bool Pipeline::pop_settled(SettledRow& row) {
+  if (next_settled_ >= frames_) return false;
+  for (const RoiState& roi : rois_) {
+    if (roi.settled.empty()) return false;
+  }
+  const std::size_t n = rois_.size();
+  row.frame = next_settled_++;
+  row.f0.resize(n);
+  row.dff.resize(n);
+  row.flags.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const SettledSample sample = rois_[i].settled.front();
+    rois_[i].settled.pop_front();
+    row.f0[i] = sample.f0;
+    row.dff[i] = delta_f_over_f(sample.f, sample.f0);
+    row.flags[i] = baseline_usable(sample.f0) ? 0 : kFlagBaselineNotPositive;
+  }
+  return true;
+}
+
+std::int64_t Pipeline::settled_lag() const {
+  std::int64_t lag = 0;
+  for (const RoiState& roi : rois_) {
+    const std::int64_t roi_lag = roi.baseline->settled_lag();
+    if (roi_lag < 0) return -1;
+    lag = std::max(lag, roi_lag);
+  }
+  return lag;
+}
+
+}  // namespace calmon

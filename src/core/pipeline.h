@@ -1,0 +1,107 @@
+// pipeline.h — one frame in, every number of the notebook out: the heart of calmon.
+//
+// For each frame, in order: projections are updated; each ROI's F is its region's mean;
+// its neuropil Fneu comes from an explicit region, an automatic ring or a whole-frame
+// statistic; Fcorr = F - r * Fneu; the ROI's baseline turns Fcorr into a live F0 and
+// ΔF/F₀, and later a settled F0. Settled values arrive per ROI with different lags, so
+// the pipeline queues them and hands out complete rows (every ROI settled for a frame)
+// in frame order. calmon-analyze and the daemon drive this same class, which is why
+// offline and live numbers agree to the bit.
+//
+// Cost per frame: O(pixels) for projections and global statistics, O(ROI + neuropil
+// pixels) for extraction, O(log w) per ROI for moving baselines. No allocation in push()
+// once warmed up, apart from the settled queues' own growth.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/baseline.h"
+#include "core/frame_view.h"
+#include "core/global_stats.h"
+#include "core/pipeline_settings.h"
+#include "core/projection_set.h"
+#include "core/region_mean.h"
+#include "core/trace_flags.h"
+
+namespace calmon {
+
+// The live numbers of one frame, one entry per ROI in settings order.
+struct FrameResult {
+  std::int64_t frame = 0;
+  std::vector<double> f;
+  std::vector<double> fneu;
+  std::vector<double> fcorr;
+  std::vector<double> f0;
+  std::vector<double> dff;
+  std::vector<std::uint8_t> flags;  // TraceFlag bits
+  std::optional<GlobalStats> global;
+};
+
+// The settled numbers of one frame, once every ROI has them.
+struct SettledRow {
+  std::int64_t frame = 0;
+  std::vector<double> f0;
+  std::vector<double> dff;
+  std::vector<std::uint8_t> flags;  // kFlagBaselineNotPositive where ΔF/F₀ is NaN
+};
+
+class Pipeline {
+ public:
+  // Checks every ROI, neuropil and projection against the frame shape; throws
+  // calmon::Error naming the first problem.
+  Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Processes the next frame (shape and type must be the pipeline's). The result is
+  // valid until the next call.
+  const FrameResult& push(AnyFrameView frame);
+  // End of stream: settles every remaining frame. push() may not follow.
+  void finish();
+  // Takes the next complete settled row, in frame order; false if none is ready.
+  bool pop_settled(SettledRow& row);
+
+  const PipelineSettings& settings() const { return settings_; }
+  FrameShape shape() const { return shape_; }
+  PixelType pixel_type() const { return pixel_type_; }
+  std::size_t roi_count() const { return settings_.rois.size(); }
+  std::int64_t frames() const { return frames_; }
+  const ProjectionSet& projections() const { return projections_; }
+  // The pixels each ROI's neuropil averages (rings resolved); nullopt without a region.
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return rois_[roi].neuropil_region; }
+  // Frames between a frame and its settled row; -1 when some baseline settles only at
+  // the end of the stream.
+  std::int64_t settled_lag() const;
+
+ private:
+  struct RoiState {
+    RegionMean mean;
+    std::optional<Region> neuropil_region;
+    std::optional<RegionMean> neuropil_mean;
+    std::unique_ptr<Baseline> baseline;
+    std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
+  };
+
+  template <class T> void extract(FrameView<T> frame);
+  double global_neuropil(NeuropilSettings::Source source) const;
+
+  PipelineSettings settings_;
+  FrameShape shape_;
+  PixelType pixel_type_;
+  ProjectionSet projections_;
+  std::vector<RoiState> rois_;
+  bool needs_global_ = false;
+  GlobalFrameStats global_stats_;
+  FrameResult result_;
+  std::vector<SettledSample> scratch_;
+  std::int64_t frames_ = 0;
+  std::int64_t next_settled_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace calmon
