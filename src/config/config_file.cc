@@ -1,0 +1,213 @@
+// config_file.cc — protobuf JSON → pb::Config → PipelineSettings, with defaults and checks.
+#include "config/config_file.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace calmon::config {
+
+namespace {
+
+template <class Message> Message parse_json(std::string_view json, std::string_view source,
+                                            std::string_view what) {
+  Message message;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &message, options);
+  if (!status.ok()) {
+    // protobuf may add a line with a caret under the position; the first line says it all.
+    std::string reason(status.message());
+    reason = reason.substr(0, reason.find('\n'));
+    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+    throw Error(std::string(source) + ": invalid " + std::string(what) + ": " + reason);
+  }
+  return message;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(path + ": read error");
+  return text.str();
+}
+
+Region to_region(const pb::Region& region, const std::string& what) {
+  switch (region.shape_case()) {
+    case pb::Region::kPixel: return Region::pixel(region.pixel().x(), region.pixel().y());
+    case pb::Region::kRect: {
+      const pb::Rect& r = region.rect();
+      return Region::rect(Rect{r.xmin(), r.xmax(), r.ymin(), r.ymax()});
+    }
+    case pb::Region::kMask: {
+      const pb::Mask& m = region.mask();
+      return Region::mask(std::span<const int>(m.x().data(), static_cast<std::size_t>(m.x().size())),
+                          std::span<const int>(m.y().data(), static_cast<std::size_t>(m.y().size())),
+                          std::span<const double>(m.weight().data(), static_cast<std::size_t>(m.weight().size())));
+    }
+    case pb::Region::SHAPE_NOT_SET: break;
+  }
+  throw Error(what + ": no region (give a pixel, rect or mask)");
+}
+
+NeuropilSettings to_neuropil(const pb::Neuropil& neuropil, const std::string& what) {
+  NeuropilSettings settings;
+  if (neuropil.has_r()) settings.r = neuropil.r();
+  switch (neuropil.source_case()) {
+    case pb::Neuropil::kRegion:
+      settings.source = NeuropilSettings::Source::kRegion;
+      settings.region = to_region(neuropil.region(), "neuropil of " + what);
+      break;
+    case pb::Neuropil::kRing:
+      settings.source = NeuropilSettings::Source::kRing;
+      if (neuropil.ring().has_inner_gap()) settings.ring.inner_gap = neuropil.ring().inner_gap();
+      if (neuropil.ring().has_min_pixels()) settings.ring.min_pixels = neuropil.ring().min_pixels();
+      break;
+    case pb::Neuropil::kGlobal:
+      switch (neuropil.global()) {
+        case pb::Neuropil::MEAN: settings.source = NeuropilSettings::Source::kGlobalMean; break;
+        case pb::Neuropil::MEDIAN: settings.source = NeuropilSettings::Source::kGlobalMedian; break;
+        case pb::Neuropil::MIN: settings.source = NeuropilSettings::Source::kGlobalMin; break;
+        default: throw Error(what + ": neuropil 'global' must be MEAN, MEDIAN or MIN");
+      }
+      break;
+    case pb::Neuropil::SOURCE_NOT_SET: settings.source = NeuropilSettings::Source::kNone; break;
+  }
+  return settings;
+}
+
+QuantileSpec to_quantile(bool has_percentile, double percentile) {
+  return has_percentile ? QuantileSpec::percentile(percentile) : QuantileSpec::median();
+}
+
+BaselineSettings to_baseline(const pb::Baseline& baseline, const std::string& what) {
+  BaselineSettings settings;
+  try {
+    switch (baseline.kind_case()) {
+      case pb::Baseline::kCumulative: {
+        const pb::CumulativeBaseline& c = baseline.cumulative();
+        if (c.mean() && c.has_percentile()) throw Error("a cumulative baseline is either the mean or a percentile");
+        settings.kind = c.mean() ? BaselineSettings::Kind::kCumulativeMean
+                                 : BaselineSettings::Kind::kCumulativeQuantile;
+        settings.quantile = to_quantile(c.has_percentile(), c.percentile());
+        break;
+      }
+      case pb::Baseline::kMoving:
+        settings.kind = BaselineSettings::Kind::kMovingQuantile;
+        settings.window = baseline.moving().window();
+        settings.quantile = to_quantile(baseline.moving().has_percentile(), baseline.moving().percentile());
+        break;
+      case pb::Baseline::kMaximin:
+        settings.kind = BaselineSettings::Kind::kMaximin;
+        settings.window = baseline.maximin().window();
+        settings.sigma = baseline.maximin().sigma();
+        break;
+      case pb::Baseline::KIND_NOT_SET:
+        throw Error("baseline has no kind (give cumulative, moving or maximin)");
+    }
+    settings.validate();
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
+  return settings;
+}
+
+ProjectionSpec to_projection(const pb::Projection& projection, std::size_t index) {
+  ProjectionSpec spec;
+  for (int stat : projection.stats()) {
+    switch (stat) {
+      case pb::Projection::MEAN: spec.stats.push_back(ProjectionStat::kMean); break;
+      case pb::Projection::MAX: spec.stats.push_back(ProjectionStat::kMax); break;
+      case pb::Projection::MIN: spec.stats.push_back(ProjectionStat::kMin); break;
+      case pb::Projection::STD: spec.stats.push_back(ProjectionStat::kStd); break;
+      default: throw Error("projection " + std::to_string(index) + ": stats must be MEAN, MAX, MIN or STD");
+    }
+  }
+  std::string name;
+  switch (projection.frames_case()) {
+    case pb::Projection::kRange:
+      spec.frames = ProjectionSpec::Frames::kRange;
+      spec.begin = projection.range().begin();
+      if (projection.range().has_end()) spec.end = projection.range().end();
+      name = "frames_" + std::to_string(spec.begin) + "_" + (spec.end ? std::to_string(*spec.end) : "end");
+      break;
+    case pb::Projection::kLast:
+      spec.frames = ProjectionSpec::Frames::kLast;
+      spec.last = projection.last();
+      name = "last_" + std::to_string(spec.last);
+      break;
+    case pb::Projection::FRAMES_NOT_SET:
+      name = "all";
+      break;
+  }
+  if (projection.has_crop()) {
+    const pb::Rect& r = projection.crop();
+    spec.crop = Rect{r.xmin(), r.xmax(), r.ymin(), r.ymax()};
+    name += "_crop_x" + std::to_string(r.xmin()) + "-" + std::to_string(r.xmax()) + "_y" +
+            std::to_string(r.ymin()) + "-" + std::to_string(r.ymax());
+  }
+  spec.name = projection.name().empty() ? name : projection.name();
+  return spec;
+}
+
+}  // namespace
+
+pb::Config parse_config(std::string_view json, std::string_view source) {
+  return parse_json<pb::Config>(json, source, "config");
+}
+
+pb::RoiSet parse_roi_set(std::string_view json, std::string_view source) {
+  return parse_json<pb::RoiSet>(json, source, "ROI set");
+}
+
+pb::Config load_config(const std::string& path) { return parse_config(read_file(path), path); }
+pb::RoiSet load_roi_set(const std::string& path) { return parse_roi_set(read_file(path), path); }
+
+RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Config& defaults) {
+  const std::string name = roi.name().empty() ? "roi" + std::to_string(index) : roi.name();
+  const std::string what = "ROI '" + name + "'";
+  if (!roi.has_region()) throw Error(what + ": no region (give a pixel, rect or mask)");
+  RoiSettings settings{name, to_region(roi.region(), what), {}, {}};
+  if (roi.has_neuropil()) {
+    settings.neuropil = to_neuropil(roi.neuropil(), what);
+  } else if (defaults.has_neuropil()) {
+    settings.neuropil = to_neuropil(defaults.neuropil(), what);
+  }
+  if (roi.has_baseline()) {
+    settings.baseline = to_baseline(roi.baseline(), what);
+  } else if (defaults.has_baseline()) {
+    settings.baseline = to_baseline(defaults.baseline(), what);
+  }
+  return settings;
+}
+
+PipelineSettings to_pipeline_settings(const pb::Config& config) {
+  PipelineSettings settings;
+  for (int i = 0; i < config.rois_size(); ++i) {
+    settings.rois.push_back(to_roi_settings(config.rois(i), static_cast<std::size_t>(i), config));
+  }
+  for (int i = 0; i < config.projections_size(); ++i) {
+    settings.projections.push_back(to_projection(config.projections(i), static_cast<std::size_t>(i)));
+  }
+  if (settings.projections.empty()) settings.projections.push_back(to_projection(pb::Projection(), 0));
+  settings.keep_frames.assign(config.keep_frames().begin(), config.keep_frames().end());
+  settings.global_traces = !config.has_global_traces() || config.global_traces();
+  return settings;
+}
+
+std::string to_json(const pb::Config& config) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(config, &json, options);
+  return json;
+}
+
+}  // namespace calmon::config
