@@ -1,0 +1,221 @@
+// analyze_cli_test.cc — calmon-analyze as a user meets it: a run writes every output
+// file, and each kind of bad input ends in one line on stderr that names the problem
+// and a non-zero exit, never a crash.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <tiffio.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/tiff_writer.h"
+
+namespace calmon {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+fs::path work_dir() {
+  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "analyze_cli_test" /
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Outcome analyze(const std::string& arguments) {
+  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "analyze_cli_test";
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string command = std::string(CALMON_ANALYZE) + " " + arguments + " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+// A small uint16 movie with a bright square that flickers.
+fs::path write_movie(const fs::path& dir, int frames = 40) {
+  const fs::path path = dir / "movie.tif";
+  const FrameShape shape{20, 16};
+  io::TiffMovieWriter writer(path.string(), shape, PixelType::kU16);
+  std::vector<std::uint16_t> pixels(shape.pixel_count());
+  for (int t = 0; t < frames; ++t) {
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint16_t>(100 + (i * 7 + t * 13) % 50);
+    for (int y = 4; y < 8; ++y) {
+      for (int x = 4; x < 8; ++x) pixels[static_cast<std::size_t>(y * 20 + x)] += (t % 10 == 0) ? 400 : 0;
+    }
+    writer.append(FrameView<std::uint16_t>(pixels.data(), shape));
+  }
+  writer.close();
+  return path;
+}
+
+// Expects a failed run whose whole stderr is one line mentioning every fragment.
+void expect_one_line_error(const Outcome& outcome, const std::vector<std::string>& fragments) {
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.err;
+  ASSERT_FALSE(outcome.err.empty());
+  EXPECT_EQ(outcome.err.rfind("calmon-analyze: ", 0), 0u) << outcome.err;
+  EXPECT_EQ(outcome.err.find('\n'), outcome.err.size() - 1) << "not one line: " << outcome.err;
+  for (const std::string& fragment : fragments) {
+    EXPECT_NE(outcome.err.find(fragment), std::string::npos) << "'" << fragment << "' not in: " << outcome.err;
+  }
+}
+
+const char* kGoodConfig = R"({"rois": [
+  {"name": "square", "region": {"rect": {"xmin": 4, "xmax": 8, "ymin": 4, "ymax": 8}},
+   "neuropil": {"ring": {"inner_gap": 1, "min_pixels": 30}}, "baseline": {"moving": {"window": 9}}},
+  {"name": "dot", "region": {"pixel": {"x": 15, "y": 3}}, "baseline": {"cumulative": {"percentile": 10}}}],
+  "projections": [{"name": "all"}, {"stats": ["MAX"], "range": {"begin": 5, "end": 15}}],
+  "keep_frames": [0, -1]})";
+
+TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  write_text(dir / "config.json", kGoodConfig);
+  const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_TRUE(outcome.err.empty()) << outcome.err;
+  for (const char* file : {"F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
+                           "F0_settled.npy", "dff_settled.npy", "flags_settled.npy", "global_mean.npy",
+                           "global_median.npy", "global_min.npy", "all_mean.npy", "all_std.npy", "all_max.tif",
+                           "frames_5_15_max.npy", "frame_0.npy", "frame_39.tif", "rois.json", "config.json"}) {
+    EXPECT_TRUE(fs::exists(dir / "out" / file)) << file;
+  }
+  // Traces are (frames, ROIs) float64: a 128-byte header, then 40 rows of 2 doubles.
+  EXPECT_EQ(fs::file_size(dir / "out" / "dff_settled.npy"), 128u + 40 * 2 * 8);
+  EXPECT_NE(outcome.out.find("40 frames of 20x16 uint16, 2 ROIs"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("square"), std::string::npos);
+  EXPECT_NE(outcome.out.find("moving median, window 9"), std::string::npos);
+  EXPECT_NE(slurp(dir / "out" / "rois.json").find("\"name\": \"dot\""), std::string::npos);
+}
+
+TEST(AnalyzeCli, AMissingMovieIsNamed) {
+  const fs::path dir = work_dir();
+  expect_one_line_error(analyze((dir / "nowhere.tif").string() + " --out " + (dir / "out").string()),
+                        {(dir / "nowhere.tif").string()});
+}
+
+TEST(AnalyzeCli, AFileThatIsNotATiffIsRejected) {
+  const fs::path dir = work_dir();
+  write_text(dir / "notes.tif", "these are my notes, not a movie\n");
+  expect_one_line_error(analyze((dir / "notes.tif").string() + " --out " + (dir / "out").string()), {"notes.tif"});
+}
+
+TEST(AnalyzeCli, ATruncatedMovieIsAnErrorNotAShortResult) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  fs::resize_file(movie, fs::file_size(movie) / 2);
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"movie.tif"});
+}
+
+TEST(AnalyzeCli, ACorruptMovieIsAnError) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  {
+    std::fstream file(movie, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(4);  // the offset of the first directory: point it past the end
+    const char garbage[4] = {'\x7f', '\x7f', '\x7f', '\x7f'};
+    file.write(garbage, 4);
+  }
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"movie.tif"});
+}
+
+TEST(AnalyzeCli, AnUnsupportedPixelTypeIsNamed) {
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "complex.tif";
+  TIFF* tiff = TIFFOpen(movie.c_str(), "w");
+  ASSERT_NE(tiff, nullptr);
+  TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, 4);
+  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, 2);
+  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 64);
+  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_INT);
+  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, 2);
+  std::vector<std::int64_t> pixels(8, 5);
+  TIFFWriteEncodedStrip(tiff, 0, pixels.data(), 64);
+  TIFFClose(tiff);
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"complex.tif"});
+}
+
+TEST(AnalyzeCli, FramesOfDifferingSizeAreAnError) {
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "mixed.tif";
+  TIFF* tiff = TIFFOpen(movie.c_str(), "w");
+  ASSERT_NE(tiff, nullptr);
+  for (int width : {8, 6}) {
+    TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width);
+    TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, 4);
+    TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 16);
+    TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_UINT);
+    TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, 4);
+    std::vector<std::uint16_t> pixels(static_cast<std::size_t>(width * 4), 7);
+    TIFFWriteEncodedStrip(tiff, 0, pixels.data(), static_cast<tmsize_t>(pixels.size() * 2));
+    TIFFWriteDirectory(tiff);
+  }
+  TIFFClose(tiff);
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"mixed.tif"});
+}
+
+struct ConfigCase {
+  const char* json;
+  std::vector<std::string> fragments;
+};
+
+TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir, 5);
+  const std::vector<ConfigCase> cases = {
+      {R"({"rois": [{"name": "far", "region": {"rect": {"xmin": 15, "xmax": 95, "ymin": 2, "ymax": 5}}}]})",
+       {"ROI 'far'", "outside the 20x16 frame"}},
+      {R"({"rois": [{"name": "flat", "region": {"rect": {"xmin": 3, "xmax": 3, "ymin": 2, "ymax": 5}}}]})",
+       {"ROI 'flat'", "empty"}},
+      {R"({"rois": [{"name": "w", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 0}}}]})",
+       {"ROI 'w': baseline window 0 is below 1"}},
+      {R"({"rois": [{"name": "p", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 5, "percentile": 101}}}]})",
+       {"ROI 'p': percentile 101 is outside [0, 100]"}},
+      {R"({"rois": [{"name": "p", "region": {"pixel": {"x": 1, "y": 1}})", {"invalid config"}},
+      {R"({"rois": [], "colour": "red"})", {"invalid config", "colour"}},
+      {R"({"keep_frames": [5]})", {"keep_frames: frame 5 is outside the movie's 5 frames"}},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const fs::path config = dir / ("config" + std::to_string(i) + ".json");
+    write_text(config, cases[i].json);
+    const fs::path out = dir / ("out" + std::to_string(i));
+    SCOPED_TRACE(cases[i].json);
+    expect_one_line_error(analyze(movie.string() + " --config " + config.string() + " --out " + out.string()),
+                          cases[i].fragments);
+    EXPECT_FALSE(fs::exists(out / "F.npy")) << "a result was written for a config that makes no sense";
+  }
+}
+
+TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {
+  const Outcome no_out = analyze("movie.tif");
+  EXPECT_EQ(no_out.exit_code, 2);
+  EXPECT_NE(no_out.err.find("no output folder given"), std::string::npos);
+  EXPECT_NE(no_out.err.find("usage: calmon-analyze"), std::string::npos);
+  EXPECT_EQ(analyze("movie.tif --out x --frobnicate").exit_code, 2);
+  EXPECT_EQ(analyze("--help").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace calmon

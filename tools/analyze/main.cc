@@ -1,0 +1,201 @@
+// calmon-analyze — the notebook's whole analysis of a TIFF movie, offline.
+//
+// Reads the movie frame by frame and pushes each frame through the same Pipeline the
+// daemon runs, so its files are what a live session records: per-ROI traces (F, Fneu,
+// Fcorr, F0 and ΔF/F₀ live and settled), global neuropil traces, projections and kept
+// frames, in the layout of docs/output.md. Prints a summary per ROI.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config_file.h"
+#include "core/error.h"
+#include "core/pipeline.h"
+#include "io/projection_files.h"
+#include "io/tiff_movie_reader.h"
+#include "io/trace_files.h"
+#include "roi_summary.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z] [--quiet]\n"
+    "\n"
+    "Runs calmon's pipeline over every frame of a multi-page TIFF movie and writes\n"
+    "traces (.npy), projections and kept frames (.npy + .tif) into DIR.\n"
+    "\n"
+    "  --config FILE   ROIs, neuropil, baselines, projections (docs/config.md);\n"
+    "                  without it: projections only\n"
+    "  --out DIR       output folder, created if missing\n"
+    "  --channel C     channel of an ImageJ hyperstack (default 0)\n"
+    "  --slice Z       z-slice of an ImageJ hyperstack (default 0)\n"
+    "  --quiet         no summary table\n";
+
+struct Options {
+  std::string movie;
+  std::string out;
+  std::optional<std::string> config;
+  int channel = 0;
+  int slice = 0;
+  bool quiet = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "calmon-analyze: " << message << "\n" << kUsage;
+  std::exit(2);
+}
+
+int parse_int(const std::string& flag, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(text, &used);
+    if (used == text.size() && value >= 0) return value;
+  } catch (const std::exception&) {
+  }
+  usage_error(flag + " expects a non-negative integer, got '" + text + "'");
+}
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (arg == "--config") {
+      options.config = value();
+    } else if (arg == "--out") {
+      options.out = value();
+    } else if (arg == "--channel") {
+      options.channel = parse_int(arg, value());
+    } else if (arg == "--slice") {
+      options.slice = parse_int(arg, value());
+    } else if (arg == "--quiet") {
+      options.quiet = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      usage_error("unknown option " + arg);
+    } else if (options.movie.empty()) {
+      options.movie = arg;
+    } else {
+      usage_error("more than one movie given: '" + options.movie + "' and '" + arg + "'");
+    }
+  }
+  if (options.movie.empty()) usage_error("no movie given");
+  if (options.out.empty()) usage_error("no output folder given (--out DIR)");
+  return options;
+}
+
+// Negative kept-frame indices count from the end, like numpy's data[-1].
+std::vector<std::int64_t> resolve_kept_frames(const std::vector<std::int64_t>& requested, std::int64_t frames) {
+  std::vector<std::int64_t> resolved;
+  for (std::int64_t t : requested) {
+    const std::int64_t index = t < 0 ? t + frames : t;
+    if (index < 0 || index >= frames) {
+      throw calmon::Error("keep_frames: frame " + std::to_string(t) + " is outside the movie's " +
+                          std::to_string(frames) + " frames");
+    }
+    resolved.push_back(index);
+  }
+  return resolved;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw calmon::Error(path + ": cannot write");
+}
+
+// rois.json: what each column of the trace files is.
+std::string describe_rois(const calmon::Pipeline& pipeline) {
+  std::string json = "{\n  \"rois\": [\n";
+  const auto& rois = pipeline.settings().rois;
+  for (std::size_t i = 0; i < rois.size(); ++i) {
+    json += "    {\"index\": " + std::to_string(i) + ", \"name\": \"" + rois[i].name + "\", \"region\": \"" +
+            rois[i].region.describe() + "\", \"neuropil\": \"" + rois[i].neuropil.describe() +
+            "\", \"neuropil_pixels\": " +
+            std::to_string(pipeline.neuropil_region(i) ? pipeline.neuropil_region(i)->pixel_count() : 0) +
+            ", \"baseline\": \"" + rois[i].baseline.describe() + "\"}" + (i + 1 < rois.size() ? ",\n" : "\n");
+  }
+  json += "  ],\n  \"frames\": " + std::to_string(pipeline.frames()) + ",\n  \"width\": " +
+          std::to_string(pipeline.shape().width) + ",\n  \"height\": " + std::to_string(pipeline.shape().height) +
+          ",\n  \"pixel_type\": \"" + std::string(calmon::pixel_type_name(pipeline.pixel_type())) + "\"\n}\n";
+  return json;
+}
+
+int run(const Options& options) {
+  const auto started = std::chrono::steady_clock::now();
+  calmon::pb::Config config;
+  if (options.config) config = calmon::config::load_config(*options.config);
+  calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
+
+  calmon::io::TiffMovieReader movie(options.movie);
+  const calmon::io::TiffMovieInfo& info = movie.info();
+  if (options.channel >= info.channels) {
+    throw calmon::Error(options.movie + ": channel " + std::to_string(options.channel) + " requested, the movie has " +
+                        std::to_string(info.channels));
+  }
+  if (options.slice >= info.slices) {
+    throw calmon::Error(options.movie + ": slice " + std::to_string(options.slice) + " requested, the movie has " +
+                        std::to_string(info.slices));
+  }
+  settings.keep_frames = resolve_kept_frames(settings.keep_frames, info.frames);
+  const std::vector<std::int64_t> kept_frames = settings.keep_frames;
+  calmon::Pipeline pipeline(std::move(settings), info.shape, info.pixel_type);
+
+  std::filesystem::create_directories(options.out);
+  calmon::io::TraceFiles traces(options.out, pipeline.roi_count(), pipeline.settings().global_traces);
+  calmon::analyze::RoiSummary summary(pipeline.roi_count());
+  calmon::SettledRow settled;
+  const auto drain_settled = [&] {
+    while (pipeline.pop_settled(settled)) {
+      traces.append_settled(settled);
+      summary.add_settled(settled);
+    }
+  };
+  for (std::int64_t t = 0; t < info.frames; ++t) {
+    const calmon::FrameResult& result = pipeline.push(movie.read(t, options.channel, options.slice));
+    traces.append_live(result);
+    summary.add_live(result);
+    drain_settled();
+  }
+  pipeline.finish();
+  drain_settled();
+  traces.flush();
+  calmon::io::write_projections(options.out, pipeline.projections(), kept_frames);
+  write_text(options.out + "/rois.json", describe_rois(pipeline));
+  write_text(options.out + "/config.json", calmon::config::to_json(config));
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!options.quiet) {
+    std::printf("calmon-analyze: %s: %lld frames of %dx%d %s, %zu ROIs, %.2f s (%.0f frames/s) -> %s\n",
+                options.movie.c_str(), static_cast<long long>(info.frames), info.shape.width, info.shape.height,
+                std::string(calmon::pixel_type_name(info.pixel_type)).c_str(), pipeline.roi_count(), seconds,
+                static_cast<double>(info.frames) / seconds, options.out.c_str());
+    if (pipeline.roi_count() > 0) summary.print(std::cout, pipeline.settings());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_options(argc, argv);
+  try {
+    return run(options);
+  } catch (const calmon::Error& e) {
+    std::cerr << "calmon-analyze: " << e.what() << "\n";
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "calmon-analyze: " << e.what() << "\n";
+  }
+  return 1;
+}
