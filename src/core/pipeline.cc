@@ -65,36 +65,67 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
       shape_(shape),
       pixel_type_(pixel_type),
       projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
-  validate_rois(settings_.rois, shape);
+  current_ = build_roi_set(settings_.rois, 0, 0);
+  resize_result();
+}
+
+Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, std::uint32_t version,
+                                         std::int64_t first_frame) const {
+  validate_rois(rois, shape_);
   std::vector<Region> all_regions;
-  for (const RoiSettings& roi : settings_.rois) all_regions.push_back(roi.region);
+  for (const RoiSettings& roi : rois) all_regions.push_back(roi.region);
   std::optional<RoiOccupancy> occupancy;
 
-  for (const RoiSettings& roi : settings_.rois) {
-    RoiState state{RegionMean(roi.region, shape), std::nullopt, std::nullopt, nullptr, {}};
+  RoiSet set;
+  set.version = version;
+  set.next_settled = first_frame;
+  for (const RoiSettings& roi : rois) {
+    RoiState state{RegionMean(roi.region, shape_), std::nullopt, std::nullopt, nullptr, {}};
     const NeuropilSettings& neuropil = roi.neuropil;
     if (neuropil.source == NeuropilSettings::Source::kRegion) {
       state.neuropil_region = *neuropil.region;
     } else if (neuropil.source == NeuropilSettings::Source::kRing) {
-      if (!occupancy) occupancy.emplace(all_regions, shape);
+      if (!occupancy) occupancy.emplace(all_regions, shape_);
       try {
-        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape, neuropil.ring);
+        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape_, neuropil.ring);
       } catch (const Error& e) {
         throw Error(roi_label(roi) + ": " + e.what());
       }
     }
-    if (state.neuropil_region) state.neuropil_mean.emplace(*state.neuropil_region, shape);
-    needs_global_ = needs_global_ || is_global(neuropil.source);
+    if (state.neuropil_region) state.neuropil_mean.emplace(*state.neuropil_region, shape_);
     state.baseline = make_baseline(roi.baseline);
-    rois_.push_back(std::move(state));
+    set.rois.push_back(std::move(state));
   }
-  needs_global_ = needs_global_ || settings_.global_traces;
+  return set;
+}
 
-  const std::size_t n = rois_.size();
+void Pipeline::resize_result() {
+  const std::size_t n = settings_.rois.size();
   for (auto* column : {&result_.f, &result_.fneu, &result_.fcorr, &result_.f0, &result_.dff}) {
-    column->resize(n);
+    column->assign(n, 0.0);
   }
-  result_.flags.resize(n);
+  result_.flags.assign(n, 0);
+  needs_global_ = settings_.global_traces;
+  for (const RoiSettings& roi : settings_.rois) needs_global_ = needs_global_ || is_global(roi.neuropil.source);
+}
+
+void Pipeline::replace_rois(std::vector<RoiSettings> rois) {
+  if (finished_) throw Error("the ROI set cannot change after the end of the stream");
+  RoiSet next = build_roi_set(rois, current_.version + 1, frames_);
+  finish_roi_set(current_, scratch_);
+  current_.end = frames_;
+  replaced_.push_back(std::move(current_));
+  current_ = std::move(next);
+  settings_.rois = std::move(rois);
+  resize_result();
+}
+
+void Pipeline::finish_roi_set(RoiSet& set, std::vector<SettledSample>& scratch) {
+  for (RoiState& roi : set.rois) {
+    scratch.clear();
+    roi.baseline->finish(scratch);
+    roi.settled.insert(roi.settled.end(), scratch.begin(), scratch.end());
+  }
 }
 
 Pipeline::~Pipeline() = default;
@@ -110,8 +141,8 @@ double Pipeline::global_neuropil(NeuropilSettings::Source source) const {
 }
 
 template <class T> void Pipeline::extract(FrameView<T> frame) {
-  for (std::size_t i = 0; i < rois_.size(); ++i) {
-    RoiState& roi = rois_[i];
+  for (std::size_t i = 0; i < current_.rois.size(); ++i) {
+    RoiState& roi = current_.rois[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
     const double f = roi.mean(frame);
     double fneu = 0.0;
@@ -149,6 +180,7 @@ const FrameResult& Pipeline::push(AnyFrameView frame) {
                 std::string(pixel_type_name(pixel_type_)));
   }
   result_.frame = frames_;
+  result_.roi_set_version = current_.version;
   projections_.push(frame);
   if (needs_global_) {
     result_.global = global_stats_(frame);
@@ -163,26 +195,33 @@ const FrameResult& Pipeline::push(AnyFrameView frame) {
 void Pipeline::finish() {
   if (finished_) return;
   finished_ = true;
-  for (RoiState& roi : rois_) {
-    scratch_.clear();
-    roi.baseline->finish(scratch_);
-    roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
-  }
+  finish_roi_set(current_, scratch_);
 }
 
 bool Pipeline::pop_settled(SettledRow& row) {
-  if (next_settled_ >= frames_) return false;
-  for (const RoiState& roi : rois_) {
+  while (!replaced_.empty()) {
+    if (pop_settled_from(replaced_.front(), row)) return true;
+    if (replaced_.front().next_settled < replaced_.front().end) return false;  // still settling
+    replaced_.pop_front();
+  }
+  return pop_settled_from(current_, row);
+}
+
+bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
+  const std::int64_t end = set.end >= 0 ? set.end : frames_;
+  if (set.next_settled >= end) return false;
+  for (const RoiState& roi : set.rois) {
     if (roi.settled.empty()) return false;
   }
-  const std::size_t n = rois_.size();
-  row.frame = next_settled_++;
+  const std::size_t n = set.rois.size();
+  row.frame = set.next_settled++;
+  row.roi_set_version = set.version;
   row.f0.resize(n);
   row.dff.resize(n);
   row.flags.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const SettledSample sample = rois_[i].settled.front();
-    rois_[i].settled.pop_front();
+    const SettledSample sample = set.rois[i].settled.front();
+    set.rois[i].settled.pop_front();
     row.f0[i] = sample.f0;
     row.dff[i] = delta_f_over_f(sample.f, sample.f0);
     row.flags[i] = baseline_usable(sample.f0) ? 0 : kFlagBaselineNotPositive;
@@ -192,7 +231,7 @@ bool Pipeline::pop_settled(SettledRow& row) {
 
 std::int64_t Pipeline::settled_lag() const {
   std::int64_t lag = 0;
-  for (const RoiState& roi : rois_) {
+  for (const RoiState& roi : current_.rois) {
     const std::int64_t roi_lag = roi.baseline->settled_lag();
     if (roi_lag < 0) return -1;
     lag = std::max(lag, roi_lag);

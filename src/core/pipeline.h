@@ -8,6 +8,11 @@
 // in frame order. calmon-analyze and the daemon drive this same class, which is why
 // offline and live numbers agree to the bit.
 //
+// The ROI set can be replaced between frames (replace_rois): the old set's baselines
+// settle at once, as at the end of a stream, and its rows are handed out before the
+// new set's, which starts with fresh baselines at the next frame. Each set has a
+// version, carried by every result and row. Projections are not affected.
+//
 // Cost per frame: O(pixels) for projections and global statistics, O(ROI + neuropil
 // pixels) for extraction, O(log w) per ROI for moving baselines. No allocation in push()
 // once warmed up, apart from the settled queues' own growth.
@@ -32,6 +37,7 @@ namespace calmon {
 // The live numbers of one frame, one entry per ROI in settings order.
 struct FrameResult {
   std::int64_t frame = 0;
+  std::uint32_t roi_set_version = 0;
   std::vector<double> f;
   std::vector<double> fneu;
   std::vector<double> fcorr;
@@ -44,6 +50,7 @@ struct FrameResult {
 // The settled numbers of one frame, once every ROI has them.
 struct SettledRow {
   std::int64_t frame = 0;
+  std::uint32_t roi_set_version = 0;
   std::vector<double> f0;
   std::vector<double> dff;
   std::vector<std::uint8_t> flags;  // kFlagBaselineNotPositive where ΔF/F₀ is NaN
@@ -65,15 +72,21 @@ class Pipeline {
   void finish();
   // Takes the next complete settled row, in frame order; false if none is ready.
   bool pop_settled(SettledRow& row);
+  // Replaces the ROIs from the next frame on (see above). Throws calmon::Error, and
+  // keeps the current set, if the new one makes no sense.
+  void replace_rois(std::vector<RoiSettings> rois);
 
   const PipelineSettings& settings() const { return settings_; }
   FrameShape shape() const { return shape_; }
   PixelType pixel_type() const { return pixel_type_; }
   std::size_t roi_count() const { return settings_.rois.size(); }
+  std::uint32_t roi_set_version() const { return current_.version; }
   std::int64_t frames() const { return frames_; }
   const ProjectionSet& projections() const { return projections_; }
   // The pixels each ROI's neuropil averages (rings resolved); nullopt without a region.
-  const std::optional<Region>& neuropil_region(std::size_t roi) const { return rois_[roi].neuropil_region; }
+  const std::optional<Region>& neuropil_region(std::size_t roi) const {
+    return current_.rois[roi].neuropil_region;
+  }
   // Frames between a frame and its settled row; -1 when some baseline settles only at
   // the end of the stream.
   std::int64_t settled_lag() const;
@@ -86,6 +99,19 @@ class Pipeline {
     std::unique_ptr<Baseline> baseline;
     std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
   };
+  // One version of the ROI set and the frames it covers.
+  struct RoiSet {
+    std::uint32_t version = 0;
+    std::vector<RoiState> rois;
+    std::int64_t next_settled = 0;  // the frame of its next settled row
+    std::int64_t end = -1;          // one past its last frame once replaced, else -1
+  };
+
+  RoiSet build_roi_set(const std::vector<RoiSettings>& rois, std::uint32_t version,
+                       std::int64_t first_frame) const;
+  static void finish_roi_set(RoiSet& set, std::vector<SettledSample>& scratch);
+  void resize_result();
+  bool pop_settled_from(RoiSet& set, SettledRow& row);
 
   template <class T> void extract(FrameView<T> frame);
   double global_neuropil(NeuropilSettings::Source source) const;
@@ -94,13 +120,13 @@ class Pipeline {
   FrameShape shape_;
   PixelType pixel_type_;
   ProjectionSet projections_;
-  std::vector<RoiState> rois_;
+  RoiSet current_;
+  std::deque<RoiSet> replaced_;  // older sets whose rows are still being handed out
   bool needs_global_ = false;
   GlobalFrameStats global_stats_;
   FrameResult result_;
   std::vector<SettledSample> scratch_;
   std::int64_t frames_ = 0;
-  std::int64_t next_settled_ = 0;
   bool finished_ = false;
 };
 

@@ -202,5 +202,51 @@ TEST(Pipeline, RejectsRoisThatMakeNoSense) {
                "ROI 'a': baseline window 0 is below 1");
 }
 
+TEST(Pipeline, ReplacingTheRoiSetSettlesTheOldSetAndStartsTheNewOneAtTheNextFrame) {
+  const auto movie = random_movie(40, 5);
+  Pipeline pipeline(settings_with({roi("old", Region::pixel(1, 1), {}, moving_median(9))}), kShape, PixelType::kU16);
+  std::vector<double> old_f, new_f;
+  std::vector<SettledRow> rows;
+  SettledRow row;
+  for (std::size_t t = 0; t < movie.size(); ++t) {
+    if (t == 25) {
+      pipeline.replace_rois({roi("new", Region::pixel(2, 3), {}, moving_median(5)),
+                             roi("other", Region::rect({0, 4, 0, 4}), {}, moving_median(3))});
+      EXPECT_EQ(pipeline.roi_set_version(), 1u);
+      EXPECT_EQ(pipeline.roi_count(), 2u);
+    }
+    const FrameResult& r = pipeline.push(FrameView<std::uint16_t>(movie[t].data(), kShape));
+    EXPECT_EQ(r.roi_set_version, t < 25 ? 0u : 1u);
+    (t < 25 ? old_f : new_f).push_back(r.fcorr[0]);
+    while (pipeline.pop_settled(row)) rows.push_back(row);
+  }
+  pipeline.finish();
+  while (pipeline.pop_settled(row)) rows.push_back(row);
+  ASSERT_EQ(rows.size(), movie.size());
+  // Each set settles as if its frames were a whole stream of their own.
+  const auto old_f0 = reference::scipy_rank_filter(old_f, 9, 4);
+  const auto new_f0 = reference::scipy_rank_filter(new_f, 5, 2);
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    EXPECT_EQ(rows[t].frame, static_cast<std::int64_t>(t));
+    if (t < 25) {
+      EXPECT_EQ(rows[t].roi_set_version, 0u);
+      ASSERT_EQ(rows[t].f0.size(), 1u);
+      EXPECT_EQ(rows[t].f0[0], old_f0[t]);
+    } else {
+      EXPECT_EQ(rows[t].roi_set_version, 1u);
+      ASSERT_EQ(rows[t].f0.size(), 2u);
+      EXPECT_EQ(rows[t].f0[0], new_f0[t - 25]);
+    }
+  }
+}
+
+TEST(Pipeline, ARoiSetThatMakesNoSenseIsRefusedAndTheCurrentOneKept) {
+  Pipeline pipeline(settings_with({roi("kept", Region::pixel(1, 1))}), kShape, PixelType::kU16);
+  EXPECT_THROW(pipeline.replace_rois({roi("far", Region::pixel(100, 1))}), Error);
+  EXPECT_EQ(pipeline.roi_set_version(), 0u);
+  ASSERT_EQ(pipeline.roi_count(), 1u);
+  EXPECT_EQ(pipeline.settings().rois[0].name, "kept");
+}
+
 }  // namespace
 }  // namespace calmon
