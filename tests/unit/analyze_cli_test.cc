@@ -8,11 +8,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "io/tiff_writer.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
@@ -25,27 +25,15 @@ struct Outcome {
   std::string err;
 };
 
-fs::path work_dir() {
-  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "analyze_cli_test" /
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// A fresh, empty folder for this test's files.
+fs::path work_dir() { return test::temp_dir("analyze_cli_test"); }
 
 Outcome analyze(const std::string& arguments) {
-  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "analyze_cli_test";
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string command = std::string(CALMON_ANALYZE) + " " + arguments + " >" + out.string() + " 2>" + err.string();
+  const std::string out = test::temp_path("analyze_cli_test", "stdout.txt");
+  const std::string err = test::temp_path("analyze_cli_test", "stderr.txt");
+  const std::string command = std::string(CALMON_ANALYZE) + " " + arguments + " >" + out + " 2>" + err;
   const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
 }
 
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
@@ -103,7 +91,7 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   EXPECT_NE(outcome.out.find("40 frames of 20x16 uint16, 2 ROIs"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("square"), std::string::npos);
   EXPECT_NE(outcome.out.find("moving median, window 9"), std::string::npos);
-  EXPECT_NE(slurp(dir / "out" / "rois.json").find("\"name\": \"dot\""), std::string::npos);
+  EXPECT_NE(test::read_file(dir / "out" / "rois.json").find("\"name\": \"dot\""), std::string::npos);
 }
 
 TEST(AnalyzeCli, AMissingMovieIsNamed) {

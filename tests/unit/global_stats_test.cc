@@ -5,42 +5,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/numpy_sum.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
 
-// Random pixels over the type's whole range, or over [lo, hi] when given.
-template <class T> std::vector<T> random_pixels(std::size_t n, unsigned seed, double lo, double hi) {
-  std::mt19937_64 rng(seed);
-  std::vector<T> pixels(n);
-  for (T& p : pixels) {
-    if constexpr (std::is_integral_v<T>) {
-      std::uniform_int_distribution<long long> value(static_cast<long long>(lo), static_cast<long long>(hi));
-      p = static_cast<T>(value(rng));
-    } else {
-      std::uniform_real_distribution<double> value(lo, hi);
-      p = static_cast<T>(value(rng));
-    }
-  }
-  return pixels;
-}
+// Random pixels over [lo, hi] when given, else over the type's whole range (floats:
+// [-500, 3000]).
+using test::random_pixels;
 template <class T> std::vector<T> random_pixels(std::size_t n, unsigned seed) {
-  if constexpr (std::is_integral_v<T>) {
-    return random_pixels<T>(n, seed, static_cast<double>(std::numeric_limits<T>::lowest()),
-                            static_cast<double>(std::numeric_limits<T>::max()));
-  } else {
-    return random_pixels<T>(n, seed, -500.0, 3000.0);
-  }
+  return test::random_pixels_full_range<T>(n, seed, -500.0, 3000.0);
 }
 
 // np.median by sorting: the middle value, or the mean of the two middle values computed
@@ -154,15 +135,14 @@ TEST(GlobalStats, FrameWithoutPixelsIsRejected) {
 
 // np.mean / np.median / np.min(data, axis=(1, 2)) on a movie of every pixel type, bit for bit.
 TEST(GlobalStats, EqualsNumpyBitForBitForEveryPixelType) {
-  if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) GTEST_SKIP() << "no numpy";
-  const std::filesystem::path dir = std::filesystem::path(CALMON_TEST_TMPDIR) / "global_stats";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "stats.py") << "import numpy as np, sys\n"
-                                     "d, dtype, t, h, w = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])\n"
-                                     "data = np.fromfile(d + '/movie.raw', dtype).reshape(t, h, w)\n"
-                                     "out = np.stack([np.mean(data, axis=(1, 2)), np.median(data, axis=(1, 2)),\n"
-                                     "                np.min(data, axis=(1, 2))]).astype(np.float64)\n"
-                                     "out.T.copy().tofile(d + '/stats.f64')\n";
+  if (!test::python_has("numpy")) GTEST_SKIP() << "no numpy";
+  const std::filesystem::path dir = test::temp_dir("global_stats_test");
+  const std::string script = "import numpy as np, sys\n"
+                             "d, dtype, t, h, w = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])\n"
+                             "data = np.fromfile(d + '/movie.raw', dtype).reshape(t, h, w)\n"
+                             "out = np.stack([np.mean(data, axis=(1, 2)), np.median(data, axis=(1, 2)),\n"
+                             "                np.min(data, axis=(1, 2))]).astype(np.float64)\n"
+                             "out.T.copy().tofile(d + '/stats.f64')\n";
   auto check = [&](auto tag) {
     using T = typename decltype(tag)::type;
     for (FrameShape shape : {FrameShape{80, 60}, FrameShape{101, 99}, FrameShape{512, 512}}) {
@@ -173,15 +153,12 @@ TEST(GlobalStats, EqualsNumpyBitForBitForEveryPixelType) {
         const std::vector<T> frame = t % 2 ? random_pixels<T>(n, 40 + t) : random_pixels<T>(n, 40 + t, 90, 200);
         movie.insert(movie.end(), frame.begin(), frame.end());
       }
-      std::ofstream(dir / "movie.raw", std::ios::binary)
-          .write(reinterpret_cast<const char*>(movie.data()), static_cast<std::streamsize>(movie.size() * sizeof(T)));
-      const std::string command = "/usr/bin/python3 " + (dir / "stats.py").string() + " " + dir.string() + " " +
-                                  std::string(pixel_type_name(pixel_type_of<T>)) + " " + std::to_string(frames) +
-                                  " " + std::to_string(shape.height) + " " + std::to_string(shape.width);
-      ASSERT_EQ(std::system(command.c_str()), 0);
-      std::vector<double> expected(3 * frames);
-      std::ifstream(dir / "stats.f64", std::ios::binary)
-          .read(reinterpret_cast<char*>(expected.data()), static_cast<std::streamsize>(expected.size() * 8));
+      test::write_raw(dir / "movie.raw", movie);
+      const std::string arguments = dir.string() + " " + std::string(pixel_type_name(pixel_type_of<T>)) + " " +
+                                    std::to_string(frames) + " " + std::to_string(shape.height) + " " +
+                                    std::to_string(shape.width);
+      ASSERT_EQ(test::run_python(dir / "stats.py", script, arguments), 0);
+      const std::vector<double> expected = test::read_raw<double>(dir / "stats.f64", 3 * frames);
       GlobalFrameStats stats;
       for (int t = 0; t < frames; ++t) {
         const GlobalStats got = stats(AnyFrameView(FrameView<T>(movie.data() + t * n, shape)));

@@ -6,58 +6,26 @@
 #include "io/npy_writer.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "test_support.h"
 
 namespace calmon::io {
 namespace {
 
-namespace fs = std::filesystem;
+using test::expect_error;
+using test::read_file;
+using test::write_raw;
 
 // A fresh path for this test: <tmp>/npy_writer_test/<Suite.Test>_<name>.
-std::string temp_path(const std::string& name) {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "npy_writer_test";
-  fs::create_directories(dir);
-  std::string test_name = std::string(test->test_suite_name()) + "." + test->name();
-  for (char& c : test_name) {
-    if (c == '/') c = '_';  // typed tests are named "Suite/0"
-  }
-  const fs::path path = dir / (test_name + "_" + name);
-  fs::remove_all(path);
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return test::temp_path("npy_writer_test", name); }
 
-// Runs a Python script with the system interpreter (which has numpy); returns its
-// exit status.
 int run_python(const std::string& script) {
-  const std::string script_path = temp_path("script.py");
-  std::ofstream(script_path) << script;
-  const int status = std::system(("/usr/bin/python3 " + script_path).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-template <class T>
-void write_raw(const std::string& path, const std::vector<T>& values) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(values.data()),
-             static_cast<std::streamsize>(values.size() * sizeof(T)));
+  return test::run_python(temp_path("script.py"), script);
 }
 
 template <class T>
@@ -96,22 +64,6 @@ NpyHeader parse_header(const std::string& bytes) {
   header.dict = bytes.substr(10, header_len);
   EXPECT_EQ(header.dict.back(), '\n');
   return header;
-}
-
-void expect_error(const std::function<void()>& action, const std::string& path,
-                  const std::string& expected) {
-  std::string message;
-  try {
-    action();
-  } catch (const Error& error) {
-    message = error.what();
-  }
-  ASSERT_FALSE(message.empty()) << "no calmon::Error thrown; expected one containing '" << expected
-                                << "'";
-  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  EXPECT_EQ(message.rfind(path + ": ", 0), 0U) << message;
-  EXPECT_NE(message.find(expected), std::string::npos)
-      << "message: " << message << "\nexpected: " << expected;
 }
 
 // --- every element type ---------------------------------------------------------------

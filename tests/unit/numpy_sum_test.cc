@@ -3,25 +3,18 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace calmon {
 namespace {
 
-bool numpy_available() { return std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") == 0; }
-
+// Random values in [100, 5000].
 template <class F> std::vector<F> random_values(std::size_t n, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> value(100.0, 5000.0);
-  std::vector<F> v(n);
-  for (F& x : v) x = static_cast<F>(value(rng));
-  return v;
+  return test::random_pixels<F>(n, seed, 100.0, 5000.0);
 }
 
 TEST(NumpySum, FewerThanEightValuesAreAddedInOrder) {
@@ -54,34 +47,26 @@ TEST(NumpySum, ChunkedSumOfRunsEqualsSumOfContiguousValues) {
 // numpy.sum of contiguous arrays of many lengths (around the 8-, 128- and 8192-element
 // boundaries) in float32 and float64, compared bit for bit.
 TEST(NumpySum, EqualsNumpyAddReduceBitForBit) {
-  if (!numpy_available()) GTEST_SKIP() << "/usr/bin/python3 has no numpy";
-  const std::filesystem::path dir = std::filesystem::path(CALMON_TEST_TMPDIR) / "numpy_sum";
-  std::filesystem::create_directories(dir);
+  if (!test::python_has("numpy")) GTEST_SKIP() << "/usr/bin/python3 has no numpy";
+  const std::filesystem::path dir = test::temp_dir("numpy_sum_test");
   const std::vector<std::size_t> lengths = {1, 7, 8, 9, 127, 128, 129, 200, 1000, 8191, 8192,
                                             8193, 16385, 30000, 262144};
   const std::vector<float> f32 = random_values<float>(262144, 1);
   const std::vector<double> f64 = random_values<double>(262144, 2);
-  {
-    std::ofstream(dir / "f32.raw", std::ios::binary)
-        .write(reinterpret_cast<const char*>(f32.data()), static_cast<std::streamsize>(f32.size() * 4));
-    std::ofstream(dir / "f64.raw", std::ios::binary)
-        .write(reinterpret_cast<const char*>(f64.data()), static_cast<std::streamsize>(f64.size() * 8));
-  }
+  test::write_raw(dir / "f32.raw", f32);
+  test::write_raw(dir / "f64.raw", f64);
   std::string lengths_text;
   for (std::size_t n : lengths) lengths_text += std::to_string(n) + ",";
-  std::ofstream(dir / "sum.py") << "import numpy as np, sys\n"
-                                   "d = sys.argv[1]\n"
-                                   "a = np.fromfile(d + '/f32.raw', np.float32)\n"
-                                   "b = np.fromfile(d + '/f64.raw', np.float64)\n"
-                                   "out = []\n"
-                                   "for n in [" << lengths_text << "]:\n"
-                                   "    out += [float(a[:n].sum()), float(b[:n].sum())]\n"
-                                   "np.array(out, np.float64).tofile(d + '/sums.f64')\n";
-  const std::string command = "/usr/bin/python3 " + (dir / "sum.py").string() + " " + dir.string();
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  std::vector<double> sums(2 * lengths.size());
-  std::ifstream(dir / "sums.f64", std::ios::binary)
-      .read(reinterpret_cast<char*>(sums.data()), static_cast<std::streamsize>(sums.size() * 8));
+  const std::string script = "import numpy as np, sys\n"
+                             "d = sys.argv[1]\n"
+                             "a = np.fromfile(d + '/f32.raw', np.float32)\n"
+                             "b = np.fromfile(d + '/f64.raw', np.float64)\n"
+                             "out = []\n"
+                             "for n in [" + lengths_text + "]:\n"
+                             "    out += [float(a[:n].sum()), float(b[:n].sum())]\n"
+                             "np.array(out, np.float64).tofile(d + '/sums.f64')\n";
+  ASSERT_EQ(test::run_python(dir / "sum.py", script, dir.string()), 0);
+  const std::vector<double> sums = test::read_raw<double>(dir / "sums.f64", 2 * lengths.size());
   for (std::size_t k = 0; k < lengths.size(); ++k) {
     EXPECT_EQ(static_cast<double>(numpy_sum(f32.data(), lengths[k])), sums[2 * k]) << "float32 n=" << lengths[k];
     EXPECT_EQ(numpy_sum(f64.data(), lengths[k]), sums[2 * k + 1]) << "float64 n=" << lengths[k];

@@ -7,15 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
@@ -24,20 +22,12 @@ using Frames = ProjectionSpec::Frames;
 constexpr ProjectionStat kAllStats[] = {ProjectionStat::kMean, ProjectionStat::kMax, ProjectionStat::kMin,
                                         ProjectionStat::kStd};
 
+// Random pixels over the type's whole range (floats: [-1e4, 4000]), or over [0, 200]
+// (floats: [100, 4000]).
 template <class T> std::vector<T> random_movie(std::size_t n, unsigned seed, bool full_range) {
-  std::mt19937_64 rng(seed);
-  std::vector<T> movie(n);
-  for (T& p : movie) {
-    if constexpr (std::is_integral_v<T>) {
-      const long long lo = full_range ? static_cast<long long>(std::numeric_limits<T>::lowest()) : 0;
-      const long long hi = full_range ? static_cast<long long>(std::numeric_limits<T>::max()) : 200;
-      p = static_cast<T>(std::uniform_int_distribution<long long>(lo, hi)(rng));
-    } else {
-      const double lo = full_range ? -1e4 : 100.0;
-      p = static_cast<T>(std::uniform_real_distribution<double>(lo, 4000.0)(rng));
-    }
-  }
-  return movie;
+  if (full_range) return test::random_pixels_full_range<T>(n, seed, -1e4, 4000.0);
+  return std::is_integral_v<T> ? test::random_pixels<T>(n, seed, 0, 200)
+                               : test::random_pixels<T>(n, seed, 100.0, 4000.0);
 }
 
 // A movie held in memory: data[t, y, x].
@@ -398,9 +388,8 @@ TEST(ProjectionSet, LatestFrameBeforeAnyFrameIsAnError) {
 // the last N frames bit for bit in every stat, std within 1e-9 (float32: numpy's float32
 // precision).
 TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
-  if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) GTEST_SKIP() << "no numpy";
-  const std::filesystem::path dir = std::filesystem::path(CALMON_TEST_TMPDIR) / "projection_set";
-  std::filesystem::create_directories(dir);
+  if (!test::python_has("numpy")) GTEST_SKIP() << "no numpy";
+  const std::filesystem::path dir = test::temp_dir("projection_set_test");
   const FrameShape shape{80, 60};
   const int frames = 120;
   std::vector<ProjectionSpec> specs;
@@ -410,33 +399,27 @@ TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
   specs.push_back({.name = "cell3_first", .frames = Frames::kRange, .begin = 0, .end = 100,
                    .crop = Rect{0, 10, 23, 40}});                                     // data[0:100, 23:40, 0:10]
   specs.push_back({.name = "last", .frames = Frames::kLast, .last = 37, .crop = Rect{55, 75, 23, 40}});
-  std::ofstream(dir / "proj.py")
-      << "import numpy as np, sys\n"
-         "d, dtype = sys.argv[1], sys.argv[2]\n"
-         "data = np.fromfile(d + '/movie.raw', dtype).reshape(120, 60, 80)\n"
-         "parts = [data, data[10:100], data[:, 20:35, 15:35], data[0:100, 23:40, 0:10], data[-37:, 23:40, 55:75]]\n"
-         "out = [getattr(p, s)(axis=0).astype(np.float64).ravel() for p in parts for s in ('mean', 'max', 'min', 'std')]\n"
-         "np.concatenate(out).tofile(d + '/proj.f64')\n";
+  const std::string script =
+      "import numpy as np, sys\n"
+      "d, dtype = sys.argv[1], sys.argv[2]\n"
+      "data = np.fromfile(d + '/movie.raw', dtype).reshape(120, 60, 80)\n"
+      "parts = [data, data[10:100], data[:, 20:35, 15:35], data[0:100, 23:40, 0:10], data[-37:, 23:40, 55:75]]\n"
+      "out = [getattr(p, s)(axis=0).astype(np.float64).ravel() for p in parts for s in ('mean', 'max', 'min', 'std')]\n"
+      "np.concatenate(out).tofile(d + '/proj.f64')\n";
   auto check = [&](auto tag) {
     using T = typename decltype(tag)::type;
     const bool float32 = std::is_same_v<T, float>;
     const std::vector<T> movie = random_movie<T>(frames * shape.pixel_count(), 9, !std::is_same_v<T, std::uint16_t>);
-    std::ofstream(dir / "movie.raw", std::ios::binary)
-        .write(reinterpret_cast<const char*>(movie.data()), static_cast<std::streamsize>(movie.size() * sizeof(T)));
-    const std::string command = "/usr/bin/python3 " + (dir / "proj.py").string() + " " + dir.string() + " " +
-                                std::string(pixel_type_name(pixel_type_of<T>));
-    ASSERT_EQ(std::system(command.c_str()), 0);
+    test::write_raw(dir / "movie.raw", movie);
+    ASSERT_EQ(test::run_python(dir / "proj.py", script, dir.string() + " " + std::string(pixel_type_name(pixel_type_of<T>))),
+              0);
     ProjectionSet set(shape, pixel_type_of<T>, specs, {});
     for (int t = 0; t < frames; ++t) set.push(FrameView<T>(movie.data() + t * shape.pixel_count(), shape));
-    std::vector<double> expected;
+    std::size_t values = 0;
     for (std::size_t i = 0; i < set.size(); ++i) {
-      for (ProjectionStat stat : kAllStats) {
-        const std::vector<double>& px = set.image(i, stat).pixels;
-        expected.resize(expected.size() + px.size());
-      }
+      for (ProjectionStat stat : kAllStats) values += set.image(i, stat).pixels.size();
     }
-    std::ifstream(dir / "proj.f64", std::ios::binary)
-        .read(reinterpret_cast<char*>(expected.data()), static_cast<std::streamsize>(expected.size() * 8));
+    const std::vector<double> expected = test::read_raw<double>(dir / "proj.f64", values);
     std::size_t at = 0;
     double worst_std = 0.0;
     for (std::size_t i = 0; i < set.size(); ++i) {

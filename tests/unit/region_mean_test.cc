@@ -4,32 +4,21 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
 
+// Random pixels over the type's whole range (floats: [-200, 4000]).
 template <class T> std::vector<T> random_frame(FrameShape shape, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<T> pixels(shape.pixel_count());
-  for (T& p : pixels) {
-    if constexpr (std::is_integral_v<T>) {
-      std::uniform_int_distribution<long long> value(std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max());
-      p = static_cast<T>(value(rng));
-    } else {
-      std::uniform_real_distribution<double> value(-200.0, 4000.0);
-      p = static_cast<T>(value(rng));
-    }
-  }
-  return pixels;
+  return test::random_pixels_full_range<T>(shape.pixel_count(), seed, -200.0, 4000.0);
 }
 
 // The mean numpy computes for integer pixels: a float64 sum in order (exact), divided once.
@@ -164,9 +153,8 @@ TEST(RegionMean, FrameOfAnotherShapeIsRejected) {
 // numpy's data[t, y0:y1, x0:x1].mean() and data[t, ypix, xpix].mean(), bit for bit, for
 // every pixel type — float32 and float64 included (numpy's summation order, numpy_sum.h).
 TEST(RegionMean, EqualsNumpyBitForBitForEveryPixelType) {
-  if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) GTEST_SKIP() << "no numpy";
-  const std::filesystem::path dir = std::filesystem::path(CALMON_TEST_TMPDIR) / "region_mean";
-  std::filesystem::create_directories(dir);
+  if (!test::python_has("numpy")) GTEST_SKIP() << "no numpy";
+  const std::filesystem::path dir = test::temp_dir("region_mean_test");
   const FrameShape shape{300, 200};
   const std::vector<Rect> rects = {Rect{15, 35, 20, 35}, Rect{1, 299, 2, 197}, Rect{0, 300, 0, 200},
                                    Rect{100, 101, 0, 200}, Rect{7, 290, 50, 51}};
@@ -182,28 +170,25 @@ TEST(RegionMean, EqualsNumpyBitForBitForEveryPixelType) {
     rect_list += "(" + std::to_string(r.xmin) + "," + std::to_string(r.xmax) + "," + std::to_string(r.ymin) +
                  "," + std::to_string(r.ymax) + "),";
   }
-  std::ofstream(dir / "means.py") << "import numpy as np, sys\n"
-                                     "d, dtype, w, h = sys.argv[1], sys.argv[2], 300, 200\n"
-                                     "data = np.fromfile(d + '/frame.raw', dtype).reshape(1, h, w)\n"
-                                     "yy, xx = np.mgrid[40:160, 60:200]\n"
-                                     "keep = ~((xx >= 80) & (xx < 180) & (yy >= 60) & (yy < 140))\n"
-                                     "ypix, xpix = yy[keep], xx[keep]\n"
-                                     "out = [float(data[0, y0:y1, x0:x1].mean()) for (x0, x1, y0, y1) in ["
-                                  << rect_list
-                                  << "]]\n"
-                                     "out.append(float(data[0, ypix, xpix].mean()))\n"
-                                     "np.array(out, np.float64).tofile(d + '/means.f64')\n";
+  const std::string script = "import numpy as np, sys\n"
+                             "d, dtype, w, h = sys.argv[1], sys.argv[2], 300, 200\n"
+                             "data = np.fromfile(d + '/frame.raw', dtype).reshape(1, h, w)\n"
+                             "yy, xx = np.mgrid[40:160, 60:200]\n"
+                             "keep = ~((xx >= 80) & (xx < 180) & (yy >= 60) & (yy < 140))\n"
+                             "ypix, xpix = yy[keep], xx[keep]\n"
+                             "out = [float(data[0, y0:y1, x0:x1].mean()) for (x0, x1, y0, y1) in [" +
+                             rect_list +
+                             "]]\n"
+                             "out.append(float(data[0, ypix, xpix].mean()))\n"
+                             "np.array(out, np.float64).tofile(d + '/means.f64')\n";
   auto check = [&](auto tag) {
     using T = typename decltype(tag)::type;
     const std::vector<T> pixels = random_frame<T>(shape, 11);
-    std::ofstream(dir / "frame.raw", std::ios::binary)
-        .write(reinterpret_cast<const char*>(pixels.data()), static_cast<std::streamsize>(pixels.size() * sizeof(T)));
-    const std::string command = "/usr/bin/python3 " + (dir / "means.py").string() + " " + dir.string() + " " +
-                                std::string(pixel_type_name(pixel_type_of<T>));
-    ASSERT_EQ(std::system(command.c_str()), 0);
-    std::vector<double> expected(rects.size() + 1);
-    std::ifstream(dir / "means.f64", std::ios::binary)
-        .read(reinterpret_cast<char*>(expected.data()), static_cast<std::streamsize>(expected.size() * 8));
+    test::write_raw(dir / "frame.raw", pixels);
+    ASSERT_EQ(
+        test::run_python(dir / "means.py", script, dir.string() + " " + std::string(pixel_type_name(pixel_type_of<T>))),
+        0);
+    const std::vector<double> expected = test::read_raw<double>(dir / "means.f64", rects.size() + 1);
     const FrameView<T> frame(pixels.data(), shape);
     for (std::size_t k = 0; k < rects.size(); ++k) {
       EXPECT_EQ(RegionMean(Region::rect(rects[k]), shape)(frame), expected[k])

@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <numeric>
@@ -29,6 +28,7 @@
 #include "synth/portable_math.h"
 #include "synth/random_stream.h"
 #include "synth/synthetic_movie.h"
+#include "test_support.h"
 
 namespace calmon::synth {
 namespace {
@@ -545,10 +545,7 @@ TEST_F(DefaultMovie, MovingMedianBaselineBeatsAConstantOne) {
 // ---------- the file calmon-synth writes ----------
 
 TEST_F(DefaultMovie, WrittenTiffReadsBackFrameForFrame) {
-  const std::filesystem::path dir =
-      std::filesystem::path(CALMON_TEST_TMPDIR) / "synthetic_movie_test";
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "movie.tif").string();
+  const std::string path = test::temp_path("synthetic_movie_test", "movie.tif");
   const FrameShape shape = movie().shape();
   {
     io::TiffMovieWriter writer(path, shape, PixelType::kU16);
@@ -572,7 +569,7 @@ TEST_F(DefaultMovie, WrittenTiffReadsBackFrameForFrame) {
   }
 
   // The notebook's own reader sees numpy's (2000, 60, 80) uint16 and the same pixels.
-  if (std::system("/usr/bin/python3 -c 'import numpy, tifffile' 2>/dev/null") != 0) {
+  if (!test::python_has("numpy, tifffile")) {
     GTEST_SKIP() << "/usr/bin/python3 with numpy and tifffile is not available";
   }
   const std::string check =

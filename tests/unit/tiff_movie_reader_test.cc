@@ -8,22 +8,20 @@
 #include "io/tiff_movie_reader.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <tiffio.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "io/tiff_writer.h"
+#include "test_support.h"
 
 namespace calmon::io {
 namespace {
@@ -33,71 +31,21 @@ namespace fs = std::filesystem;
 constexpr PixelType kAllPixelTypes[] = {PixelType::kU8,  PixelType::kU16, PixelType::kI16,
                                         PixelType::kU32, PixelType::kF32, PixelType::kF64};
 
+using test::pattern_frame;
+using test::pattern_value;
+using test::read_file_bytes;
+
 // A fresh path for this test: <tmp>/tiff_movie_reader_test/<Suite.Test>_<name>.
 std::string temp_path(const std::string& name) {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "tiff_movie_reader_test";
-  fs::create_directories(dir);
-  std::string test_name = std::string(test->test_suite_name()) + "." + test->name();
-  for (char& c : test_name) {
-    if (c == '/') c = '_';
-  }
-  const fs::path path = dir / (test_name + "_" + name);
-  fs::remove_all(path);
-  return path.string();
+  return test::temp_path("tiff_movie_reader_test", name);
 }
 
-// Runs a Python script with the system interpreter (which has numpy and tifffile);
-// returns its exit status.
 int run_python(const std::string& script) {
-  const std::string script_path = temp_path("script.py");
-  std::ofstream(script_path) << script;
-  const int status = std::system(("/usr/bin/python3 " + script_path).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::vector<std::byte> read_file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  std::memcpy(bytes.data(), chars.data(), chars.size());
-  return bytes;
+  return test::run_python(temp_path("script.py"), script);
 }
 
 void write_file_bytes(const std::string& path, const std::vector<std::byte>& bytes) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-}
-
-// Pixel values that reach every bit: wrapping integers, and floats with NaN, -inf,
-// a denormal and -0.0 among ordinary values.
-template <class T>
-T pattern_value(std::size_t i, int t) {
-  if constexpr (std::is_floating_point_v<T>) {
-    switch ((i + static_cast<std::size_t>(t)) % 23) {
-      case 0: return std::numeric_limits<T>::quiet_NaN();
-      case 1: return -std::numeric_limits<T>::infinity();
-      case 2: return std::numeric_limits<T>::denorm_min();
-      case 3: return T(-0.0);
-      default: return static_cast<T>((static_cast<double>(i) - 17.25) * (t + 1) * 1e3 / 7.0);
-    }
-  } else {
-    return static_cast<T>(i * 2654435761ULL + static_cast<unsigned long long>(t) * 40503ULL);
-  }
-}
-
-// Frame t of a test movie, as bytes in the host's order.
-std::vector<std::byte> pattern_frame(PixelType type, FrameShape shape, int t) {
-  return dispatch_pixel_type(type, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    std::vector<std::byte> bytes(shape.pixel_count() * sizeof(T));
-    for (std::size_t i = 0; i < shape.pixel_count(); ++i) {
-      const T value = pattern_value<T>(i, t);
-      std::memcpy(bytes.data() + i * sizeof(T), &value, sizeof(T));
-    }
-    return bytes;
-  });
+  test::write_raw(path, bytes);
 }
 
 ::testing::AssertionResult frame_equals(AnyFrameView frame, PixelType type, FrameShape shape,
@@ -272,25 +220,13 @@ std::vector<std::byte> hand_made_single_ifd_tiff(bool big_endian, PixelType type
   return file;
 }
 
-// Expects `action` to throw a one-line calmon::Error that starts with `path` and
-// contains `expected`, and libtiff to print nothing meanwhile.
+// test::expect_error, and libtiff must print nothing meanwhile.
 void expect_error(const std::function<void()>& action, const std::string& path,
                   const std::string& expected) {
   ::testing::internal::CaptureStderr();
-  std::string message;
-  try {
-    action();
-  } catch (const Error& error) {
-    message = error.what();
-  }
+  test::expect_error(action, path, expected);
   const std::string printed = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(printed, "") << "libtiff printed to stderr";
-  ASSERT_FALSE(message.empty()) << "no calmon::Error thrown; expected one containing '" << expected
-                                << "'";
-  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  EXPECT_EQ(message.rfind(path + ": ", 0), 0U) << message;
-  EXPECT_NE(message.find(expected), std::string::npos)
-      << "message: " << message << "\nexpected: " << expected;
 }
 
 void expect_open_error(const std::string& path, const std::string& expected) {

@@ -5,91 +5,29 @@
 #include "io/tiff_writer.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <functional>
-#include <limits>
 #include <string>
 #include <vector>
 
-#include "core/error.h"
 #include "io/tiff_movie_reader.h"
+#include "test_support.h"
 
 namespace calmon::io {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr PixelType kAllPixelTypes[] = {PixelType::kU8,  PixelType::kU16, PixelType::kI16,
                                         PixelType::kU32, PixelType::kF32, PixelType::kF64};
 
+using test::expect_error;
+using test::pattern_frame;
+
 // A fresh path for this test: <tmp>/tiff_writer_test/<Suite.Test>_<name>.
-std::string temp_path(const std::string& name) {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(CALMON_TEST_TMPDIR) / "tiff_writer_test";
-  fs::create_directories(dir);
-  const fs::path path =
-      dir / (std::string(test->test_suite_name()) + "." + test->name() + "_" + name);
-  fs::remove_all(path);
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return test::temp_path("tiff_writer_test", name); }
 
-// Runs a Python script with the system interpreter (which has numpy and tifffile);
-// returns its exit status.
 int run_python(const std::string& script) {
-  const std::string script_path = temp_path("script.py");
-  std::ofstream(script_path) << script;
-  const int status = std::system(("/usr/bin/python3 " + script_path).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Pixel values that reach every bit: wrapping integers, and floats with NaN, -inf,
-// a denormal and -0.0 among ordinary values.
-template <class T>
-T pattern_value(std::size_t i, int t) {
-  if constexpr (std::is_floating_point_v<T>) {
-    switch ((i + static_cast<std::size_t>(t)) % 19) {
-      case 0: return std::numeric_limits<T>::quiet_NaN();
-      case 1: return -std::numeric_limits<T>::infinity();
-      case 2: return std::numeric_limits<T>::denorm_min();
-      case 3: return T(-0.0);
-      default: return static_cast<T>((static_cast<double>(i) - 11.5) * (t + 1) * 1e4 / 3.0);
-    }
-  } else {
-    return static_cast<T>(i * 2654435761ULL + static_cast<unsigned long long>(t) * 40503ULL);
-  }
-}
-
-std::vector<std::byte> pattern_frame(PixelType type, FrameShape shape, int t) {
-  return dispatch_pixel_type(type, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    std::vector<std::byte> bytes(shape.pixel_count() * sizeof(T));
-    for (std::size_t i = 0; i < shape.pixel_count(); ++i) {
-      const T value = pattern_value<T>(i, t);
-      std::memcpy(bytes.data() + i * sizeof(T), &value, sizeof(T));
-    }
-    return bytes;
-  });
-}
-
-void expect_error(const std::function<void()>& action, const std::string& path,
-                  const std::string& expected) {
-  std::string message;
-  try {
-    action();
-  } catch (const Error& error) {
-    message = error.what();
-  }
-  ASSERT_FALSE(message.empty()) << "no calmon::Error thrown; expected one containing '" << expected
-                                << "'";
-  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  EXPECT_EQ(message.rfind(path + ": ", 0), 0U) << message;
-  EXPECT_NE(message.find(expected), std::string::npos)
-      << "message: " << message << "\nexpected: " << expected;
+  return test::run_python(temp_path("script.py"), script);
 }
 
 // Writes a 4-frame movie of `type` and the same pixels raw to `<path>.bin`.
