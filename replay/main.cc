@@ -1,0 +1,59 @@
+// calmon-replay — streams a recorded TIFF movie to calmond, frame by frame, over ZeroMQ.
+//
+// Thin by design: parse the command line, run the replay (replayer.h), print the summary
+// line on stdout. Errors are one line on stderr: exit 1 for bad input or a daemon that
+// does not take the frames, 2 (with the usage) for a command-line mistake, 128 + the
+// signal number when SIGINT/SIGTERM stopped the replay. docs/replay.md has the details.
+#include <unistd.h>
+
+#include <exception>
+#include <iostream>
+#include <new>
+
+#include <zmq.hpp>
+
+#include "core/error.h"
+#include "replay/replay_options.h"
+#include "replay/replayer.h"
+
+namespace {
+
+using calmon::replay::ProgressMode;
+
+int fail(const std::string& message) {
+  std::cerr << "calmon-replay: " << message << "\n";
+  return 1;
+}
+
+bool show_progress(ProgressMode mode) {
+  return mode == ProgressMode::kAlways || (mode == ProgressMode::kAuto && isatty(STDERR_FILENO) == 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  calmon::replay::ReplayOptions options;
+  try {
+    options = calmon::replay::parse_replay_options(argc, argv);
+  } catch (const calmon::replay::UsageError& e) {
+    std::cerr << "calmon-replay: " << e.what() << "\n" << calmon::replay::kReplayUsage;
+    return 2;
+  } catch (const calmon::Error& e) {
+    return fail(e.what());
+  }
+  if (options.help) {
+    std::cout << calmon::replay::kReplayUsage;
+    return 0;
+  }
+  try {
+    const calmon::replay::ReplaySummary summary = calmon::replay::replay_movie(options, show_progress(options.progress));
+    std::cout << calmon::replay::format_summary(summary) << std::endl;
+    return summary.signal != 0 ? 128 + summary.signal : 0;
+  } catch (const calmon::Error& e) {
+    return fail(e.what());
+  } catch (const zmq::error_t& e) {
+    return fail(std::string("ZeroMQ: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory");
+  }
+}

@@ -1,0 +1,54 @@
+// progress_bar.h — one self-overwriting status line on a terminal: frames, rate, ETA.
+//
+//   [##########..........]  1000/2000 frames  30.0 frames/s  ETA 0:33  2 late
+//
+// Redrawn with '\r' at most every 100 ms, so it costs nothing measurable even at
+// thousands of frames per second; without a known total (--loop-forever) it shows the
+// elapsed time instead of a bar. The rate is the average since the first frame
+// (frames after it per second, as in the summary line). The line
+// is finished with a newline when the replay ends (or the bar is destroyed), so what is
+// printed next starts on a line of its own. A disabled bar prints nothing at all.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace calmon::replay {
+
+struct ProgressState {
+  std::int64_t sent = 0;
+  std::optional<std::int64_t> total;  // nullopt: unbounded (--loop-forever)
+  std::int64_t late = 0;
+  double elapsed_s = 0;  // since the first frame
+};
+
+// The line without '\r', e.g. "[####......]  40/100 frames  30.0 frames/s  ETA 0:02".
+std::string format_progress(const ProgressState& state);
+
+class ProgressBar {
+ public:
+  ProgressBar(std::FILE* out, bool enabled) : out_(out), enabled_(enabled) {}
+  ~ProgressBar() { finish(); }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  // Redraws if 100 ms have passed since the last redraw (monotonic `now_ns`).
+  void update(const ProgressState& state, std::int64_t now_ns);
+  // Draws the final state and ends the line; later calls do nothing.
+  void finish(const ProgressState& state);
+  void finish();  // ends the line if one was drawn
+
+ private:
+  void draw(const ProgressState& state);
+
+  std::FILE* out_;
+  bool enabled_;
+  bool drawn_ = false;
+  bool finished_ = false;
+  std::int64_t last_draw_ns_ = 0;
+  std::size_t last_width_ = 0;
+};
+
+}  // namespace calmon::replay

@@ -1,0 +1,171 @@
+// replay_options.cc — Boost.Program_options for the syntax, then the value checks.
+#include "replay/replay_options.h"
+
+#include <boost/program_options.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace calmon::replay {
+
+const char* const kReplayUsage =
+    "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
+    "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
+    "                     [--no-eos] [--progress auto|always|never] [--timeout SECONDS] [--help]\n"
+    "\n"
+    "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
+    "paced at a steady rate, then sends the end of stream.\n"
+    "\n"
+    "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
+    "  --rate HZ           frames per second, on an absolute schedule (default 30)\n"
+    "  --fast              as fast as calmond takes them, no pacing\n"
+    "  --loop N            send the selected frames N times over (default 1)\n"
+    "  --loop-forever      repeat until Ctrl-C\n"
+    "  --first F           first frame to send, 0-based (default 0)\n"
+    "  --last L            last frame to send, inclusive (default -1, the movie's last);\n"
+    "                      negative indices count from the end: --first F --last L sends\n"
+    "                      numpy's data[F:L+1]\n"
+    "  --channel C         channel of an ImageJ hyperstack (default 0)\n"
+    "  --slice Z           z-slice of an ImageJ hyperstack (default 0); sent as the plane\n"
+    "  --start-sequence S  sequence number of the first frame (default 0); +1 per frame,\n"
+    "                      continuing across loops\n"
+    "  --no-eos            do not send the end of stream\n"
+    "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
+    "  --timeout SECONDS   give up when no daemon takes a frame for this long (default 10)\n"
+    "  --help              this text\n"
+    "\n"
+    "Exit status: 0 done; 1 bad input or no daemon taking frames (one line on stderr);\n"
+    "2 a mistake on the command line; 130 stopped by Ctrl-C (143 by SIGTERM) after\n"
+    "sending the end of stream. A second Ctrl-C quits at once.\n";
+
+namespace {
+
+namespace po = boost::program_options;
+
+// One frame in 1000 s; slower rates would put due times beyond what int64 ns can hold.
+constexpr double kMinimumRateHz = 1e-3;
+
+std::uint64_t parse_sequence(const std::string& text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError("--start-sequence expects a non-negative integer below 2^64, got '" + text + "'");
+  }
+  return value;
+}
+
+ProgressMode parse_progress(const std::string& text) {
+  if (text == "auto") return ProgressMode::kAuto;
+  if (text == "always") return ProgressMode::kAlways;
+  if (text == "never") return ProgressMode::kNever;
+  throw UsageError("--progress expects auto, always or never, got '" + text + "'");
+}
+
+// The whole of `text` as a number (decimal or exponent notation, "inf", "nan").
+double parse_number(const char* flag, const std::string& text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError(std::string(flag) + " expects a number, got '" + text + "'");
+  }
+  return value;
+}
+
+std::chrono::milliseconds parse_timeout(const std::string& text) {
+  const double seconds = parse_number("--timeout", text);
+  if (!(std::isfinite(seconds) && seconds > 0 && seconds <= 1e6)) {
+    throw Error("--timeout must be a number of seconds above 0 and at most 1000000, got " + text);
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
+}
+
+po::options_description describe_options() {
+  po::options_description options;
+  options.add_options()
+      ("help,h", "")
+      ("to", po::value<std::string>(), "")
+      ("rate", po::value<std::string>(), "")
+      ("fast", "")
+      ("loop", po::value<std::int64_t>(), "")
+      ("loop-forever", "")
+      ("first", po::value<std::int64_t>(), "")
+      ("last", po::value<std::int64_t>(), "")
+      ("channel", po::value<int>(), "")
+      ("slice", po::value<int>(), "")
+      ("start-sequence", po::value<std::string>(), "")
+      ("no-eos", "")
+      ("progress", po::value<std::string>(), "")
+      ("timeout", po::value<std::string>(), "")
+      ("movie", po::value<std::vector<std::string>>(), "");
+  return options;
+}
+
+po::variables_map parse_command_line(int argc, const char* const argv[]) {
+  po::positional_options_description positional;
+  positional.add("movie", -1);
+  po::variables_map values;
+  try {
+    const auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(describe_options()).positional(positional).style(style).run(),
+              values);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return values;
+}
+
+int non_negative(const char* flag, int value) {
+  if (value < 0) throw Error(std::string(flag) + " must be 0 or more, got " + std::to_string(value));
+  return value;
+}
+
+}  // namespace
+
+ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
+  const po::variables_map values = parse_command_line(argc, argv);
+  ReplayOptions options;
+  if (values.count("help")) {
+    options.help = true;
+    return options;
+  }
+  const auto movies = values.count("movie") ? values["movie"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (movies.empty()) throw UsageError("no movie given");
+  if (movies.size() > 1) throw UsageError("more than one movie given: '" + movies[0] + "' and '" + movies[1] + "'");
+  options.movie = movies[0];
+  if (values.count("rate") && values.count("fast")) throw UsageError("--rate and --fast exclude each other");
+  if (values.count("loop") && values.count("loop-forever")) {
+    throw UsageError("--loop and --loop-forever exclude each other");
+  }
+
+  if (values.count("to")) options.endpoint = values["to"].as<std::string>();
+  if (values.count("fast")) options.rate_hz.reset();
+  if (values.count("rate")) {
+    const std::string text = values["rate"].as<std::string>();
+    const double rate = parse_number("--rate", text);
+    if (!(std::isfinite(rate) && rate >= kMinimumRateHz)) {
+      throw Error("--rate must be a number of frames per second of at least 0.001, got " + text);
+    }
+    options.rate_hz = rate;
+  }
+  if (values.count("loop-forever")) options.loops.reset();
+  if (values.count("loop")) {
+    const std::int64_t loops = values["loop"].as<std::int64_t>();
+    if (loops < 1) throw Error("--loop must be 1 or more, got " + std::to_string(loops));
+    options.loops = loops;
+  }
+  if (values.count("first")) options.first = values["first"].as<std::int64_t>();
+  if (values.count("last")) options.last = values["last"].as<std::int64_t>();
+  if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
+  if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
+  if (values.count("start-sequence")) options.start_sequence = parse_sequence(values["start-sequence"].as<std::string>());
+  if (values.count("no-eos")) options.end_of_stream = false;
+  if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
+  if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
+  return options;
+}
+
+}  // namespace calmon::replay

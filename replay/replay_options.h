@@ -1,0 +1,47 @@
+// replay_options.h — calmon-replay's command line, parsed and checked.
+//
+// Two kinds of mistakes, two exit codes: a command line that cannot be parsed (unknown
+// option, missing or non-numeric value, --rate with --fast, no movie) is a UsageError —
+// the program prints it with the usage and exits 2; a well-formed value that makes no
+// sense (--rate 0, --loop 0, --timeout -1) is a calmon::Error — one line, exit 1, like
+// every other bad input. Values checked against the movie (--first, --channel, ...)
+// are checked where the movie is opened.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace calmon::replay {
+
+extern const char* const kReplayUsage;
+
+class UsageError : public std::runtime_error {
+ public:
+  explicit UsageError(const std::string& message) : std::runtime_error(message) {}
+};
+
+enum class ProgressMode { kAuto, kAlways, kNever };
+
+struct ReplayOptions {
+  std::string movie;
+  std::string endpoint = "tcp://127.0.0.1:5570";
+  std::optional<double> rate_hz = 30.0;     // nullopt: --fast
+  std::optional<std::int64_t> loops = 1;    // nullopt: --loop-forever
+  std::int64_t first = 0;                   // inclusive, negative from the end
+  std::int64_t last = -1;                   // inclusive, negative from the end
+  int channel = 0;
+  int slice = 0;
+  std::uint64_t start_sequence = 0;
+  bool end_of_stream = true;
+  ProgressMode progress = ProgressMode::kAuto;
+  std::chrono::milliseconds timeout{10'000};
+  bool help = false;  // --help: print kReplayUsage, nothing else is checked
+};
+
+// Throws UsageError or calmon::Error as described above.
+ReplayOptions parse_replay_options(int argc, const char* const argv[]);
+
+}  // namespace calmon::replay
