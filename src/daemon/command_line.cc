@@ -1,0 +1,175 @@
+// command_line.cc — Boost.Program_options flags over a pb::DaemonConfig; see the header.
+#include "daemon/command_line.h"
+
+#include <boost/program_options.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <optional>
+
+#include "config/daemon_config_file.h"
+#include "core/error.h"
+
+namespace calmon::daemon {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: calmond [--config DAEMON.json] [--analysis CONFIG.json] [options]\n"
+    "\n"
+    "Receives frames over ZeroMQ, runs calmon's pipeline on them and publishes live\n"
+    "traces, projections and status (docs/daemon.md). Prints one JSON line with the\n"
+    "bound endpoints to stdout when ready; logs to stderr. SIGINT/SIGTERM end the\n"
+    "session cleanly and exit 0.\n"
+    "\n"
+    "  --config FILE                daemon config (daemon.proto as JSON); flags override it\n"
+    "  --analysis FILE              analysis config: ROIs, neuropil, baselines, projections\n"
+    "                               (as calmon-analyze --config); default: projections only\n"
+    "  --ingest ENDPOINT            frames in (default tcp://127.0.0.1:5570)\n"
+    "  --ingest-mode pull|sub       pull: bind a PULL socket (default); sub: connect a SUB\n"
+    "                               socket to a publisher at --ingest\n"
+    "  --publish ENDPOINT           traces, projections, status, rois out (default tcp://127.0.0.1:5571)\n"
+    "  --control ENDPOINT           requests and replies (default tcp://127.0.0.1:5572)\n"
+    "  --snapshot-hz HZ             projection snapshots per second (default 2; 0: on request only)\n"
+    "  --status-interval SECONDS    status period (default 1)\n"
+    "  --max-frame-mib MIB          largest frame accepted, in MiB of pixels (default 64)\n"
+    "  --reset-on-geometry-change   a frame of another size or type starts a new session\n"
+    "                               (default: it is rejected)\n"
+    "  --channel C, --plane Z       the channel and plane analysed (default 0, 0)\n"
+    "  --publish-hwm N              messages queued per subscriber before dropping (default 1000)\n"
+    "  --ingest-hwm N               frames queued on the ingest socket (default 1000)\n"
+    "  --linger SECONDS             time to deliver the last messages at exit (default 1)\n"
+    "  --help                       this text\n"
+    "\n"
+    "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
+
+struct UsageError {
+  std::string message;
+};
+
+double number_flag(const std::string& flag, const std::string& text, double min, bool min_allowed) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value) &&
+      (value > min || (min_allowed && value == min))) {
+    return value;
+  }
+  throw UsageError{"--" + flag + " expects a number " + (min_allowed ? ">= " : "> ") +
+                   std::to_string(static_cast<long long>(min)) + ", got '" + text + "'"};
+}
+
+template <class Integer>
+Integer integer_flag(const std::string& flag, const std::string& text) {
+  Integer value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size() && value >= 0) return value;
+  throw UsageError{"--" + flag + " expects an integer from 0 to " +
+                   std::to_string(std::numeric_limits<Integer>::max()) + ", got '" + text + "'"};
+}
+
+std::optional<std::string> text_flag(const po::variables_map& flags, const char* name) {
+  if (!flags.count(name)) return std::nullopt;
+  return flags[name].as<std::string>();
+}
+
+// Writes every flag given into `config`.
+void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
+  if (auto value = text_flag(flags, "analysis")) {
+    config.clear_analysis();
+    config.set_analysis_file(std::filesystem::absolute(*value).string());
+  }
+  if (auto value = text_flag(flags, "ingest")) config.set_ingest(*value);
+  if (auto value = text_flag(flags, "publish")) config.set_publish(*value);
+  if (auto value = text_flag(flags, "control")) config.set_control(*value);
+  if (auto value = text_flag(flags, "ingest-mode")) {
+    if (*value == "pull") {
+      config.set_ingest_mode(pb::DaemonConfig::PULL);
+    } else if (*value == "sub") {
+      config.set_ingest_mode(pb::DaemonConfig::SUB);
+    } else {
+      throw UsageError{"--ingest-mode expects pull or sub, got '" + *value + "'"};
+    }
+  }
+  if (auto value = text_flag(flags, "snapshot-hz")) config.set_snapshot_hz(number_flag("snapshot-hz", *value, 0, true));
+  if (auto value = text_flag(flags, "status-interval")) {
+    config.set_status_interval_s(number_flag("status-interval", *value, 0, false));
+  }
+  if (auto value = text_flag(flags, "max-frame-mib")) {
+    const double mib = number_flag("max-frame-mib", *value, 0, false);
+    if (mib > 1024.0 * 1024.0) throw UsageError{"--max-frame-mib " + *value + " is more than 1 TiB"};
+    config.set_max_frame_bytes(std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(mib * 1048576.0))));
+  }
+  if (flags["reset-on-geometry-change"].as<bool>()) config.set_reset_on_geometry_change(true);
+  if (auto value = text_flag(flags, "channel")) config.set_channel(integer_flag<std::uint32_t>("channel", *value));
+  if (auto value = text_flag(flags, "plane")) config.set_plane(integer_flag<std::uint32_t>("plane", *value));
+  if (auto value = text_flag(flags, "publish-hwm")) config.set_publish_hwm(integer_flag<std::int32_t>("publish-hwm", *value));
+  if (auto value = text_flag(flags, "ingest-hwm")) config.set_ingest_hwm(integer_flag<std::int32_t>("ingest-hwm", *value));
+  if (auto value = text_flag(flags, "linger")) config.set_linger_s(number_flag("linger", *value, 0, true));
+}
+
+po::options_description flag_descriptions() {
+  po::options_description flags;
+  for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
+                           "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
+                           "linger"}) {
+    flags.add_options()(name, po::value<std::string>());
+  }
+  flags.add_options()("reset-on-geometry-change", po::bool_switch());
+  flags.add_options()("help,h", po::bool_switch());
+  return flags;
+}
+
+}  // namespace
+
+std::string_view daemon_usage() { return kUsage; }
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+  CommandLine result;
+  po::variables_map flags;
+  try {
+    const po::positional_options_description no_positionals;
+    po::store(po::command_line_parser(argc, argv).options(flag_descriptions()).positional(no_positionals).run(),
+              flags);
+    po::notify(flags);
+  } catch (const po::too_many_positional_options_error&) {
+    result.action = CommandLine::Action::kUsageError;
+    result.message = "unexpected argument: calmond takes flags only";
+    return result;
+  } catch (const po::error& e) {
+    result.action = CommandLine::Action::kUsageError;
+    result.message = e.what();
+    return result;
+  }
+  if (flags["help"].as<bool>()) {
+    result.action = CommandLine::Action::kHelp;
+    return result;
+  }
+  pb::DaemonConfig config;
+  std::filesystem::path config_dir = std::filesystem::current_path();
+  std::string source = "command line";
+  try {
+    if (auto path = text_flag(flags, "config")) {
+      config = config::load_daemon_config(*path);
+      config_dir = std::filesystem::absolute(*path).parent_path();
+      source = *path;
+    }
+    apply_flags(flags, config);
+    result.settings = resolve_daemon_settings(config, config_dir, source);
+  } catch (const UsageError& e) {
+    result.action = CommandLine::Action::kUsageError;
+    result.message = e.message;
+  } catch (const Error& e) {
+    result.action = CommandLine::Action::kConfigError;
+    result.message = e.what();
+  } catch (const std::filesystem::filesystem_error& e) {
+    result.action = CommandLine::Action::kConfigError;
+    result.message = e.what();
+  }
+  return result;
+}
+
+}  // namespace calmon::daemon

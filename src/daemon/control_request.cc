@@ -1,0 +1,99 @@
+// control_request.cc — parsing, dispatch and encoding of control requests; see the header.
+#include "daemon/control_request.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <exception>
+
+#include "core/error.h"
+
+namespace calmon::daemon {
+
+namespace {
+
+std::string first_line(std::string text) {
+  text = text.substr(0, text.find('\n'));
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+std::string encode(const pb::ControlReply& reply, bool json) {
+  std::string bytes;
+  if (!json) {
+    reply.SerializeToString(&bytes);
+    return bytes;
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(reply, &bytes, options);
+  return bytes;
+}
+
+// Parses the request; an empty string if it parsed, else why not.
+std::string parse(std::string_view request, bool json, pb::ControlRequest& message) {
+  if (json) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto status = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(request.data(), request.size()), &message, options);
+    return status.ok() ? std::string() : "invalid JSON ControlRequest: " + first_line(std::string(status.message()));
+  }
+  if (!message.ParseFromArray(request.data(), static_cast<int>(request.size()))) {
+    return "not a ControlRequest in protobuf binary (" + std::to_string(request.size()) +
+           " bytes; JSON requests start with '{')";
+  }
+  return {};
+}
+
+void execute(const pb::ControlRequest& request, ControlTarget& target, pb::ControlReply& reply) {
+  switch (request.command_case()) {
+    case pb::ControlRequest::kStatus: target.fill_status(*reply.mutable_status()); break;
+    case pb::ControlRequest::kProjections: target.fill_projections(*reply.mutable_projections()); break;
+    case pb::ControlRequest::kRois: target.fill_rois(*reply.mutable_rois()); break;
+    case pb::ControlRequest::kSetRois:
+      target.set_rois(request.set_rois());
+      target.fill_rois(*reply.mutable_rois());
+      break;
+    case pb::ControlRequest::kReset:
+      target.reset();
+      target.fill_status(*reply.mutable_status());
+      break;
+    case pb::ControlRequest::kShutdown:
+      target.shutdown();
+      target.fill_status(*reply.mutable_status());
+      break;
+    case pb::ControlRequest::COMMAND_NOT_SET:
+      throw Error("malformed control request: no command (give one of status, projections, rois, set_rois, "
+                  "reset, shutdown)");
+  }
+  reply.set_ok(true);
+}
+
+}  // namespace
+
+std::string control_error_reply(bool json, const std::string& error) {
+  pb::ControlReply reply;
+  reply.set_ok(false);
+  reply.set_error(error);
+  return encode(reply, json);
+}
+
+std::string answer_control_request(std::string_view request, ControlTarget& target) {
+  const bool json = !request.empty() && request.front() == '{';
+  pb::ControlRequest message;
+  if (std::string problem = parse(request, json, message); !problem.empty()) {
+    return control_error_reply(json, "malformed control request: " + problem);
+  }
+  pb::ControlReply reply;
+  try {
+    execute(message, target, reply);
+  } catch (const Error& e) {
+    return control_error_reply(json, first_line(e.what()));
+  } catch (const std::exception& e) {
+    return control_error_reply(json, "internal error: " + first_line(e.what()));
+  }
+  return encode(reply, json);
+}
+
+}  // namespace calmon::daemon

@@ -1,0 +1,39 @@
+// control_request.h — one control request in, one reply out, binary or JSON.
+//
+// The control socket (REP) carries a ControlRequest as protobuf binary or, when its
+// first byte is '{', as protobuf JSON; the reply comes in the same encoding. Every
+// request gets a reply: one that does not parse, or names no command, gets ok=false
+// with "malformed control request: ..."; a command that fails (an invalid ROI set) gets
+// ok=false with its one-line error and changes nothing. What the commands do is the
+// ControlTarget's business (the daemon's session logic), so this is testable alone.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "calmon/wire.pb.h"
+
+namespace calmon::daemon {
+
+class ControlTarget {
+ public:
+  virtual ~ControlTarget() = default;
+  virtual void fill_status(pb::Status& status) = 0;
+  virtual void fill_projections(pb::ProjectionSnapshot& snapshot) = 0;
+  virtual void fill_rois(pb::RoiSetInfo& rois) = 0;
+  // Replaces the ROI set; throws calmon::Error (one line), and keeps the set, if invalid.
+  virtual void set_rois(const pb::RoiSet& rois) = 0;
+  // Ends the session: projections and baselines are forgotten.
+  virtual void reset() = 0;
+  // Ends the session and asks the daemon to exit.
+  virtual void shutdown() = 0;
+};
+
+// Answers one request (the bytes of a one-part message).
+std::string answer_control_request(std::string_view request, ControlTarget& target);
+
+// A reply with ok=false and `error`, as JSON or binary: for a request the socket could
+// not even hand over whole (more than one part).
+std::string control_error_reply(bool json, const std::string& error);
+
+}  // namespace calmon::daemon

@@ -1,0 +1,88 @@
+// daemon_settings.cc — defaults and checks for calmond's settings; see the header.
+#include "daemon/daemon_settings.h"
+
+#include <cmath>
+
+#include "config/config_file.h"
+#include "core/error.h"
+#include "core/format_number.h"
+
+namespace calmon::daemon {
+
+namespace {
+
+void check_endpoint(const std::string& endpoint, const std::string& what, const std::string& source) {
+  if (endpoint.empty()) throw Error(source + ": " + what + " endpoint is empty");
+  if (endpoint.find("://") == std::string::npos) {
+    throw Error(source + ": " + what + " endpoint '" + endpoint + "' has no transport (e.g. tcp://127.0.0.1:5570)");
+  }
+}
+
+double checked_number(double value, double min, bool min_allowed, const std::string& what, const std::string& source) {
+  if (!std::isfinite(value) || value < min || (!min_allowed && value == min)) {
+    throw Error(source + ": " + what + " = " + format_number(value) + " must be finite and " +
+                (min_allowed ? ">= " : "> ") + format_number(min));
+  }
+  return value;
+}
+
+int checked_hwm(std::int32_t value, const std::string& what, const std::string& source) {
+  if (value < 0) throw Error(source + ": " + what + " = " + std::to_string(value) + " must be >= 0 (0: no limit)");
+  return value;
+}
+
+}  // namespace
+
+DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
+                                       const std::string& source) {
+  DaemonSettings settings;
+  if (config.has_ingest()) settings.ingest = config.ingest();
+  if (config.has_publish()) settings.publish = config.publish();
+  if (config.has_control()) settings.control = config.control();
+  check_endpoint(settings.ingest, "ingest", source);
+  check_endpoint(settings.publish, "publish", source);
+  check_endpoint(settings.control, "control", source);
+  switch (config.ingest_mode()) {
+    case pb::DaemonConfig::INGEST_MODE_UNSPECIFIED:
+    case pb::DaemonConfig::PULL: settings.ingest_mode = DaemonSettings::IngestMode::kPull; break;
+    case pb::DaemonConfig::SUB: settings.ingest_mode = DaemonSettings::IngestMode::kSub; break;
+    default: throw Error(source + ": ingest_mode must be PULL or SUB");
+  }
+
+  if (config.has_snapshot_hz()) settings.snapshot_hz = checked_number(config.snapshot_hz(), 0.0, true, "snapshot_hz", source);
+  if (config.has_status_interval_s()) {
+    settings.status_interval_s = checked_number(config.status_interval_s(), 0.0, false, "status_interval_s", source);
+  }
+  if (config.has_max_frame_bytes()) {
+    if (config.max_frame_bytes() == 0) throw Error(source + ": max_frame_bytes must be > 0");
+    settings.max_frame_bytes = config.max_frame_bytes();
+  }
+  if (config.has_linger_s()) settings.linger_s = checked_number(config.linger_s(), 0.0, true, "linger_s", source);
+  if (config.has_publish_hwm()) settings.publish_hwm = checked_hwm(config.publish_hwm(), "publish_hwm", source);
+  if (config.has_ingest_hwm()) settings.ingest_hwm = checked_hwm(config.ingest_hwm(), "ingest_hwm", source);
+  settings.reset_on_geometry_change = config.reset_on_geometry_change();
+  settings.channel = config.channel();
+  settings.plane = config.plane();
+
+  if (config.has_analysis() && config.has_analysis_file()) {
+    throw Error(source + ": give the analysis config inline (analysis) or as a file (analysis_file), not both");
+  }
+  if (config.has_analysis_file()) {
+    std::filesystem::path path = config.analysis_file();
+    if (path.is_relative()) path = config_dir / path;
+    settings.analysis = config::load_config(path.string());
+    settings.analysis_source = path.string();
+  } else if (config.has_analysis()) {
+    settings.analysis = config.analysis();
+    settings.analysis_source = source;
+  }
+  // Everything about the analysis that does not depend on the frame size is checked now.
+  try {
+    (void)config::to_pipeline_settings(settings.analysis);
+  } catch (const Error& e) {
+    throw Error(settings.analysis_source + ": " + e.what());
+  }
+  return settings;
+}
+
+}  // namespace calmon::daemon

@@ -1,0 +1,46 @@
+// daemon_settings.h — everything calmond needs to run, with defaults applied and checked.
+//
+// The daemon config (proto/calmon/daemon.proto, read by config/daemon_config_file.h)
+// and the command-line flags (command_line.h) both fill a pb::DaemonConfig — the flags
+// last, so they win. resolve_daemon_settings then applies the defaults the schema
+// documents, checks every value and reads the analysis config, so a daemon that starts
+// has nothing left to find wrong with its configuration.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "calmon/config.pb.h"
+#include "calmon/daemon.pb.h"
+
+namespace calmon::daemon {
+
+struct DaemonSettings {
+  enum class IngestMode { kPull, kSub };
+
+  std::string ingest = "tcp://127.0.0.1:5570";
+  IngestMode ingest_mode = IngestMode::kPull;
+  std::string publish = "tcp://127.0.0.1:5571";
+  std::string control = "tcp://127.0.0.1:5572";
+  pb::Config analysis;          // ROIs, neuropil, baselines, projections
+  std::string analysis_source;  // where `analysis` came from, for the log ("" if nowhere)
+  double snapshot_hz = 2.0;     // 0: no periodic snapshots
+  double status_interval_s = 1.0;
+  std::size_t max_frame_bytes = std::size_t{64} << 20;
+  bool reset_on_geometry_change = false;
+  std::uint32_t channel = 0;
+  std::uint32_t plane = 0;
+  int publish_hwm = 1000;
+  int ingest_hwm = 1000;
+  double linger_s = 1.0;
+};
+
+// Applies defaults to what `config` leaves out, checks every value and loads
+// `analysis_file` (a relative path is taken relative to `config_dir`). Throws
+// calmon::Error with one line naming `source` (the config's path, or the flags).
+DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
+                                       const std::string& source);
+
+}  // namespace calmon::daemon

@@ -1,0 +1,41 @@
+// daemon_sockets.h — every ZeroMQ socket of the pipeline thread, set up before it starts.
+//
+// Sockets are created, configured and bound (the ingest SUB connected) in the main
+// thread, so a bad or busy endpoint stops calmond at start with one line, and the
+// ready line can name the endpoints actually bound (ZMQ_LAST_ENDPOINT: port * becomes
+// a number). Then the whole set moves to the pipeline thread, the only one that ever
+// touches them (ZeroMQ sockets are not thread-safe).
+//
+//   ingest    PULL bound (or SUB connected, subscribed to everything), RCVHWM ingest_hwm
+//   publish   XPUB bound, ZMQ_XPUB_VERBOSER (every subscribe and unsubscribe is read,
+//             to count subscriptions), SNDHWM publish_hwm, LINGER linger_s
+//   control   REP bound
+//   commands  PAIR bound at kCommandEndpoint; the Asio thread connects the other end
+#pragma once
+
+#include <zmq.hpp>
+
+#include <string>
+
+#include "daemon/daemon_settings.h"
+
+namespace calmon::daemon {
+
+struct DaemonSockets {
+  zmq::socket_t ingest;
+  zmq::socket_t publish;
+  zmq::socket_t control;
+  zmq::socket_t commands;
+  // The endpoints as bound (or connected).
+  std::string ingest_endpoint;
+  std::string publish_endpoint;
+  std::string control_endpoint;
+};
+
+// Throws calmon::Error naming the socket and endpoint that could not be set up.
+DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings& settings);
+
+// {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}
+std::string ready_line(const DaemonSockets& sockets);
+
+}  // namespace calmon::daemon

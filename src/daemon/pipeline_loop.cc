@@ -1,0 +1,122 @@
+// pipeline_loop.cc — polling, receiving and dispatching on the pipeline thread; see the header.
+#include "daemon/pipeline_loop.h"
+
+#include <cerrno>
+#include <exception>
+#include <string_view>
+
+#include "daemon/command.h"
+#include "daemon/control_request.h"
+#include "net/clock.h"
+#include "net/topics.h"
+
+namespace calmon::daemon {
+
+PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log)
+    : sockets_(sockets), analyzer_(analyzer), errors_(std::move(log)) {
+  parts_.reserve(4);
+}
+
+void PipelineLoop::run() {
+  zmq::pollitem_t items[] = {
+      {sockets_.ingest.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_.control.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_.commands.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_.publish.handle(), 0, ZMQ_POLLIN, 0},
+  };
+  analyzer_.set_subscribers(0, false);  // until subscriptions arrive
+  while (!analyzer_.shutdown_requested()) {
+    try {
+      zmq::poll(items, 4, std::chrono::milliseconds(-1));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      throw;
+    }
+    if (items[3].revents & ZMQ_POLLIN) drain_subscriptions();
+    if (items[2].revents & ZMQ_POLLIN) drain_commands();
+    if (items[1].revents & ZMQ_POLLIN) answer_control();
+    if ((items[0].revents & ZMQ_POLLIN) && !analyzer_.shutdown_requested()) drain_ingest();
+    do_due_work();
+  }
+}
+
+// Receives every part of the next message into parts_; false if none is waiting.
+bool PipelineLoop::receive_message(zmq::socket_t& socket) {
+  parts_.clear();
+  parts_.emplace_back();
+  if (!socket.recv(parts_.back(), zmq::recv_flags::dontwait)) {
+    parts_.clear();
+    return false;
+  }
+  while (parts_.back().more()) {  // the rest of a multipart message is already here
+    parts_.emplace_back();
+    (void)socket.recv(parts_.back(), zmq::recv_flags::none);
+  }
+  return true;
+}
+
+void PipelineLoop::drain_ingest() {
+  for (int i = 0; i < kIngestBatch && !analyzer_.shutdown_requested(); ++i) {
+    if (!receive_message(sockets_.ingest)) return;
+    const std::int64_t receive_time_ns = net::now_ns();
+    try {
+      analyzer_.on_ingest_message(parts_, receive_time_ns);
+    } catch (const std::exception& e) {  // a bug, not bad input: log it, keep serving
+      errors_.write("internal_error", std::string("internal error on an ingest message: ") + e.what(), Clock::now());
+    }
+  }
+}
+
+void PipelineLoop::answer_control() {
+  if (!receive_message(sockets_.control)) return;
+  std::string reply;
+  if (parts_.size() == 1) {
+    reply = answer_control_request(parts_[0].to_string_view(), analyzer_);
+  } else {
+    const bool json = parts_[0].size() > 0 && *parts_[0].data<char>() == '{';
+    reply = control_error_reply(json, "malformed control request: " + std::to_string(parts_.size()) +
+                                          " parts, expected 1");
+  }
+  (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
+}
+
+void PipelineLoop::drain_commands() {
+  while (receive_message(sockets_.commands)) {
+    if (parts_[0].size() != 1) continue;
+    switch (static_cast<Command>(*parts_[0].data<std::uint8_t>())) {
+      case Command::kStatus:
+        if (!status_due_since_) status_due_since_ = Clock::now();
+        break;
+      case Command::kSnapshot:
+        if (!snapshot_due_since_) snapshot_due_since_ = Clock::now();
+        break;
+      case Command::kShutdown: analyzer_.shutdown(); break;
+    }
+  }
+}
+
+void PipelineLoop::drain_subscriptions() {
+  while (receive_message(sockets_.publish)) subscriptions_.on_message(parts_[0].data(), parts_[0].size());
+  analyzer_.set_subscribers(subscriptions_.active(), subscriptions_.wanted(net::kProjectionsTopic));
+}
+
+bool PipelineLoop::ingest_pending() {
+  return (sockets_.ingest.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
+}
+
+void PipelineLoop::do_due_work() {
+  if (!status_due_since_ && !snapshot_due_since_) return;
+  const Clock::time_point now = Clock::now();
+  const auto overdue = [&](const std::optional<Clock::time_point>& since) { return since && now - *since >= kMaxDeferral; };
+  if (!overdue(status_due_since_) && !overdue(snapshot_due_since_) && ingest_pending()) return;
+  try {
+    if (status_due_since_) analyzer_.on_status_tick();
+    if (snapshot_due_since_) analyzer_.on_snapshot_tick();
+  } catch (const std::exception& e) {
+    errors_.write("internal_error", std::string("internal error in periodic work: ") + e.what(), now);
+  }
+  status_due_since_.reset();
+  snapshot_due_since_.reset();
+}
+
+}  // namespace calmon::daemon

@@ -1,0 +1,56 @@
+// pipeline_loop.h — the pipeline thread: one zmq::poll over every socket, until shutdown.
+//
+// The loop owns nothing but reads and writes the sockets: ingest messages go to the
+// StreamAnalyzer with their receive time, control requests are answered through it,
+// subscribe/unsubscribe messages of the XPUB socket are counted, and commands from the
+// Asio thread (status and snapshot ticks, shutdown) are acted on. Ingest is drained in
+// batches so a burst of frames is processed back to back; the periodic work — status,
+// projection snapshots, which take milliseconds on big frames — waits for a moment
+// when no frame is queued, unless it has waited kMaxDeferral already, so it rarely
+// delays a frame.
+#pragma once
+
+#include <zmq.hpp>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "daemon/daemon_sockets.h"
+#include "daemon/rate_limited_log.h"
+#include "daemon/stream_analyzer.h"
+#include "daemon/subscription_counter.h"
+
+namespace calmon::daemon {
+
+class PipelineLoop {
+ public:
+  static constexpr int kIngestBatch = 32;
+  static constexpr std::chrono::milliseconds kMaxDeferral{100};
+
+  PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log);
+
+  // Runs until a shutdown command or control request; the session is ended by then.
+  void run();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  bool receive_message(zmq::socket_t& socket);
+  void drain_ingest();
+  void answer_control();
+  void drain_commands();
+  void drain_subscriptions();
+  void do_due_work();
+  bool ingest_pending();
+
+  DaemonSockets& sockets_;
+  StreamAnalyzer& analyzer_;
+  RateLimitedLog errors_;
+  SubscriptionCounter subscriptions_;
+  std::vector<zmq::message_t> parts_;  // the message being handled; keeps its capacity
+  std::optional<Clock::time_point> status_due_since_;
+  std::optional<Clock::time_point> snapshot_due_since_;
+};
+
+}  // namespace calmon::daemon

@@ -1,0 +1,28 @@
+// roi_set_info.h — the "rois" message: what each column of the trace arrays is.
+//
+// Subscribers need each ROI's name, its pixels, the pixels its neuropil averages (an
+// automatic ring resolved to its mask) and its baseline, plus how many frames settled
+// values lag. During a session that comes from the Pipeline; before one, from the
+// configured settings (a ring has no pixels until a frame size is known).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "calmon/wire.pb.h"
+#include "core/pipeline.h"
+#include "core/pipeline_settings.h"
+#include "core/region.h"
+
+namespace calmon::daemon {
+
+// A Region as the wire's (and the config's) Region message.
+pb::Region to_wire_region(const Region& region);
+
+// The pipeline's current ROI set.
+void describe_roi_set(const Pipeline& pipeline, pb::RoiSetInfo& info);
+
+// A configured ROI set outside a session: explicit neuropil regions only.
+void describe_roi_settings(const std::vector<RoiSettings>& rois, std::uint32_t version, pb::RoiSetInfo& info);
+
+}  // namespace calmon::daemon

@@ -1,0 +1,145 @@
+// stream_analyzer.h — calmond's session logic: frame messages in, published results out.
+//
+// Everything the pipeline thread decides lives here, apart from the sockets: each
+// ingest message is decoded (net/frame_message.h), admitted or rejected by the
+// SessionGate, pushed through the session's Pipeline — the pixels straight from the
+// ZeroMQ message, never copied — and answered with a TraceUpdate carrying the frame's
+// live numbers and every settled row the frame completed. Exactly as calmon-analyze
+// drives its Pipeline (push, then drain pop_settled; at the end finish, then drain), so
+// a recording of the settled values equals calmon-analyze's files bit for bit.
+//
+// Sessions: the first frame of a stream starts one (a Pipeline for its geometry, from
+// the analysis config and the current ROI set); end of stream, reset, shutdown and —
+// if configured — a change of geometry end it. Ending a session publishes its settled
+// tail and a final ProjectionSnapshot. The tail goes out as TraceUpdates without live
+// numbers (empty f, f0, ...; sequence and frame_index of the last frame; frame_index is
+// then the session's frame count), split so that no message carries more than
+// kSettledValuesPerMessage values; only the last one has end_of_stream = true, and
+// every session ends with exactly one such update, even one without settled values.
+// The same split applies when a live ROI change settles the old set's tail mid-stream:
+// the frame's own update comes first, continuations after it.
+//
+// If the configured ROIs (or projections) do not fit the frames of a new session, the
+// session still runs — without ROIs, or with the default projections too — and the log
+// says why, so the projections can be watched and a fitting ROI set sent (set_rois).
+//
+// Counters for Status are kept here; the subscriptions come from the loop, which reads
+// the publish socket — projection snapshots nobody subscribes to are not computed. Messages are reused objects: no allocation per frame once a
+// stream runs steadily.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "calmon/wire.pb.h"
+#include "core/pipeline.h"
+#include "daemon/control_request.h"
+#include "daemon/daemon_settings.h"
+#include "daemon/interval_stats.h"
+#include "daemon/publisher.h"
+#include "daemon/rate_limited_log.h"
+#include "daemon/sequence_ledger.h"
+#include "daemon/session_gate.h"
+#include "daemon/trace_update.h"
+#include "net/frame_message.h"
+
+namespace calmon::daemon {
+
+// Most settled values (ROIs x frames) in one TraceUpdate: about 1 MB on the wire.
+inline constexpr std::size_t kSettledValuesPerMessage = 65536;
+
+// Status.rejected's key for a frame whose session could not be set up (out of memory).
+inline constexpr std::string_view kSessionFailed = "session_failed";
+
+class StreamAnalyzer final : public ControlTarget {
+ public:
+  using LogSink = std::function<void(const std::string& line)>;
+
+  StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log);
+  ~StreamAnalyzer() override;
+  StreamAnalyzer(const StreamAnalyzer&) = delete;
+  StreamAnalyzer& operator=(const StreamAnalyzer&) = delete;
+
+  // One message of the ingest socket, all its parts, received at `receive_time_ns`.
+  void on_ingest_message(std::span<const zmq::message_t> parts, std::int64_t receive_time_ns);
+  // The status interval is over: publishes Status and RoiSetInfo.
+  void on_status_tick();
+  // Publishes a ProjectionSnapshot, unless no frame arrived since the last one.
+  void on_snapshot_tick();
+  // Subscriptions active on the publish socket, for Status, and whether any of them
+  // receives projections (if not, snapshots are not even computed).
+  void set_subscribers(std::uint32_t count, bool projections_wanted) {
+    subscribers_ = count;
+    projections_wanted_ = projections_wanted;
+  }
+  bool shutdown_requested() const { return shutdown_requested_; }
+
+  // ControlTarget
+  void fill_status(pb::Status& status) override;
+  void fill_projections(pb::ProjectionSnapshot& snapshot) override;
+  void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_info_; }
+  void set_rois(const pb::RoiSet& rois) override;
+  void reset() override;
+  void shutdown() override;
+
+ private:
+  struct Counters {
+    std::uint64_t frames_received = 0;
+    std::uint64_t frames_processed = 0;
+    std::uint64_t gaps = 0;
+    std::uint64_t missing_frames = 0;
+    std::uint64_t non_finite_frames = 0;
+    std::uint64_t sessions = 0;
+  };
+
+  void on_frame(const net::ReceivedFrame& frame, std::int64_t receive_time_ns);
+  void on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns);
+  bool start_session(FrameGeometry geometry);
+  std::unique_ptr<Pipeline> build_pipeline(FrameGeometry geometry);
+  void process_frame(const net::ReceivedFrame& frame, std::uint64_t missing_before, std::int64_t receive_time_ns);
+  void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
+  std::int64_t publish_updates(bool end_of_stream);
+  std::int64_t publish_update();
+  void publish_snapshot();
+  void reject(std::string_view reason, const std::string& detail);
+  void describe_configured_rois();
+
+  std::size_t max_frame_bytes_;
+  pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
+  PipelineSettings session_settings_;  // what each new session starts with
+  Publisher& publisher_;
+  LogSink log_;
+  RateLimitedLog rate_limited_log_;
+  SessionGate gate_;
+  SequenceLedger ledger_;
+  IntervalStats interval_;
+  std::chrono::steady_clock::time_point started_;
+
+  std::unique_ptr<Pipeline> pipeline_;  // the running session's; after it ended, kept until the next
+  bool streaming_ = false;
+  std::uint64_t last_sequence_ = 0;
+  std::int64_t last_snapshot_frames_ = -1;
+
+  Counters counters_;
+  std::map<std::string, std::uint64_t, std::less<>> rejected_;
+  std::uint32_t subscribers_ = 0;
+  bool projections_wanted_ = true;  // until the loop knows better
+  bool shutdown_requested_ = false;
+
+  // Reused for every message, so their storage is too.
+  FrameStamp stamp_;
+  pb::TraceUpdate update_;
+  SettledRow row_;
+  pb::ProjectionSnapshot snapshot_;
+  pb::RoiSetInfo roi_info_;
+  pb::Status status_;
+};
+
+}  // namespace calmon::daemon

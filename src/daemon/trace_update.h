@@ -1,0 +1,35 @@
+// trace_update.h — the pipeline's numbers into a TraceUpdate, reusing its storage.
+//
+// One TraceUpdate object lives for the whole daemon: each frame clears it (protobuf
+// keeps the capacity of its repeated fields and the cleared SettledValues for reuse)
+// and fills it again, so a steady stream allocates nothing here.
+#pragma once
+
+#include <cstdint>
+
+#include "calmon/wire.pb.h"
+#include "core/pipeline.h"
+
+namespace calmon::daemon {
+
+// Where a frame came from and when; carried by every update of that frame.
+struct FrameStamp {
+  std::uint64_t sequence = 0;
+  std::int64_t frame_index = 0;
+  std::int64_t acquisition_time_ns = 0;
+  std::int64_t receive_time_ns = 0;
+  std::uint32_t roi_set_version = 0;
+};
+
+// Clears `update` and stamps it: an update without per-ROI numbers yet.
+void start_update(const FrameStamp& stamp, pb::TraceUpdate& update);
+
+// Adds the live numbers of one frame: f, fneu, fcorr, f0, dff and flags per ROI
+// (kFlagAfterGap added to every ROI when frames were missing before it), the global
+// traces if computed, and missing_before.
+void add_live_values(const FrameResult& result, std::uint64_t missing_before, pb::TraceUpdate& update);
+
+// Appends the settled numbers of one earlier frame, which carried `sequence`.
+void add_settled_values(const SettledRow& row, std::uint64_t sequence, pb::TraceUpdate& update);
+
+}  // namespace calmon::daemon

@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""daemon_smoke_test.py — calmond run for real on ephemeral ports, driven over ZeroMQ.
+
+Each test starts build/bin/calmond with tcp://127.0.0.1:* endpoints and an analysis
+config, reads the ready line for the ports, and talks to it like a sender, a subscriber
+and a control client would: frames in (PUSH, [FrameHeader][pixels]), TraceUpdates and
+the rest out (SUB), requests and replies (REQ). Nothing sleeps and hopes: every wait is a
+poll on a condition with a deadline. The daemon is killed in teardown whatever happens.
+
+Usage: CALMOND=build/bin/calmond PYTHONPATH=build/python daemon_smoke_test.py [TestClass]
+"""
+import json
+import math
+import os
+import select
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import numpy as np
+import zmq
+
+from calmon import config_pb2, wire_pb2
+
+CALMOND = os.environ.get("CALMOND", "build/bin/calmond")
+WIDTH, HEIGHT = 40, 30
+DEADLINE_S = 10.0
+TOPICS = ("traces", "projections", "status", "rois")
+
+# Moving median over 5 frames (settled 2 frames late) for two rectangles and a pixel with
+# an explicit neuropil pixel; a cumulative median settles only at the end of the stream.
+ANALYSIS = {
+    "baseline": {"moving": {"window": 5}},
+    "rois": [
+        {"name": "box", "region": {"rect": {"xmin": 2, "xmax": 10, "ymin": 3, "ymax": 9}}},
+        {"name": "px", "region": {"pixel": {"x": 20, "y": 15}},
+         "neuropil": {"region": {"pixel": {"x": 22, "y": 15}}, "r": 0.7}},
+        {"name": "whole", "region": {"rect": {"xmin": 0, "xmax": WIDTH, "ymin": 0, "ymax": HEIGHT}},
+         "baseline": {"cumulative": {}}},
+    ],
+    "keep_frames": [0],
+}
+
+
+def movie_frame(t):
+    """Frame t of a deterministic uint16 movie: a ramp plus a moving bump."""
+    y, x = np.mgrid[0:HEIGHT, 0:WIDTH]
+    bump = 400.0 * np.exp(-((x - 5 - (t % 7)) ** 2 + (y - 6) ** 2) / 8.0)
+    return (100 + 3 * x + 2 * y + (t * 13) % 50 + bump).astype(np.uint16)
+
+
+def header(sequence, width=WIDTH, height=HEIGHT, pixel_type=wire_pb2.UINT16, **fields):
+    h = wire_pb2.FrameHeader(sequence=sequence, width=width, height=height, pixel_type=pixel_type, **fields)
+    h.acquisition_time_ns = 1_000_000 * sequence
+    return h
+
+
+def median_filter_reflect(values, window):
+    """scipy.ndimage.median_filter(values, window) for an odd window: numpy's 'symmetric' pad."""
+    half = window // 2
+    padded = np.pad(np.asarray(values, dtype=np.float64), half, mode="symmetric")
+    return np.array([np.median(padded[i:i + window]) for i in range(len(values))])
+
+
+class Daemon:
+    """calmond as a child process on ephemeral ports, with the sockets to talk to it."""
+
+    def __init__(self, workdir, *flags, analysis=ANALYSIS, ingest="tcp://127.0.0.1:*", push=True):
+        config_path = os.path.join(workdir, "analysis.json")
+        with open(config_path, "w") as f:
+            json.dump(analysis, f)
+        self.stderr_path = os.path.join(workdir, "calmond.stderr")
+        self.stderr = open(self.stderr_path, "w")
+        self.process = subprocess.Popen(
+            [CALMOND, "--analysis", config_path, "--ingest", ingest,
+             "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*", *flags],
+            stdout=subprocess.PIPE, stderr=self.stderr)
+        self.ready = self._read_ready_line()
+        self.context = zmq.Context()
+        self.push = None
+        if push:
+            self.push = self.context.socket(zmq.PUSH)
+            self.push.setsockopt(zmq.LINGER, 0)
+            self.push.connect(self.ready["ingest"])
+        self.sub = None
+
+    def _read_ready_line(self):
+        deadline = time.monotonic() + DEADLINE_S
+        line = b""
+        while not line.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.process.stdout], [], [], remaining)[0]:
+                raise AssertionError("no ready line from calmond within the deadline")
+            chunk = os.read(self.process.stdout.fileno(), 1)
+            if not chunk:
+                raise AssertionError("calmond exited before it was ready: " + self.log())
+            line += chunk
+        ready = json.loads(line)
+        assert ready["event"] == "ready", ready
+        return ready
+
+    def log(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        self.stderr.close()
+        self.context.destroy(linger=0)
+
+    # --- control ---------------------------------------------------------------------------
+    def request_raw(self, payload):
+        req = self.context.socket(zmq.REQ)
+        req.setsockopt(zmq.LINGER, 0)
+        req.connect(self.ready["control"])
+        try:
+            req.send(payload)
+            if not req.poll(DEADLINE_S * 1000):
+                raise AssertionError("no control reply within the deadline")
+            return req.recv()
+        finally:
+            req.close()
+
+    def request(self, **command):
+        request = wire_pb2.ControlRequest(**command)
+        reply = wire_pb2.ControlReply()
+        reply.ParseFromString(self.request_raw(request.SerializeToString()))
+        return reply
+
+    def status(self):
+        reply = self.request(status=wire_pb2.Empty())
+        assert reply.ok, reply.error
+        return reply.status
+
+    def wait_for_status(self, condition, what):
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            status = self.status()
+            if condition(status):
+                return status
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; last status: {status}")
+            time.sleep(0.01)  # polling a condition, with a deadline
+
+    # --- publish ---------------------------------------------------------------------------
+    def subscribe(self, topics=TOPICS):
+        self.sub = self.context.socket(zmq.SUB)
+        self.sub.setsockopt(zmq.LINGER, 0)
+        self.sub.setsockopt(zmq.RCVHWM, 0)
+        for topic in topics:
+            self.sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
+        self.sub.connect(self.ready["publish"])
+        self.wait_for_status(lambda s: s.subscribers >= len(topics), f"{len(topics)} subscriptions")
+
+    def receive(self, topic, condition=lambda m: True, deadline_s=DEADLINE_S):
+        """The next message of `topic` that satisfies `condition` (others are skipped)."""
+        types = {"traces": wire_pb2.TraceUpdate, "projections": wire_pb2.ProjectionSnapshot,
+                 "status": wire_pb2.Status, "rois": wire_pb2.RoiSetInfo}
+        deadline = time.monotonic() + deadline_s
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self.sub.poll(remaining * 1000):
+                raise AssertionError(f"no matching '{topic}' message within the deadline")
+            got_topic, payload = self.sub.recv_multipart()
+            if got_topic.decode() != topic:
+                continue
+            message = types[topic]()
+            message.ParseFromString(payload)
+            if condition(message):
+                return message
+
+    # --- ingest ----------------------------------------------------------------------------
+    def send_frame(self, sequence, pixels=None, **fields):
+        pixels = movie_frame(sequence) if pixels is None else pixels
+        h = header(sequence, width=pixels.shape[1], height=pixels.shape[0], **fields)
+        self.push.send_multipart([h.SerializeToString(), pixels.tobytes()])
+
+    def send_parts(self, parts):
+        self.push.send_multipart(parts)
+
+    def send_end_of_stream(self):
+        self.push.send(wire_pb2.FrameHeader(end_of_stream=True).SerializeToString())
+
+    def wait_exit(self):
+        try:
+            return self.process.wait(timeout=DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("calmond did not exit within the deadline")
+
+
+class DaemonTest(unittest.TestCase):
+    flags = ()
+
+    def setUp(self):
+        self.workdir = tempfile.TemporaryDirectory()
+        self.daemon = Daemon(self.workdir.name, *self.flags)
+
+    def tearDown(self):
+        try:  # ctest shows this only when a test fails
+            print(f"--- calmond stderr ({self.id()}) ---\n" + self.daemon.log())
+        finally:
+            self.daemon.close()
+            self.workdir.cleanup()
+
+
+class StreamTest(DaemonTest):
+    def test_frames_give_traces_and_the_end_of_stream_settles_every_frame(self):
+        d = self.daemon
+        self.assertTrue(d.ready["ingest"].startswith("tcp://127.0.0.1:"))
+        self.assertNotIn("*", d.ready["publish"] + d.ready["control"])
+        d.subscribe()
+        frames = 50
+        for t in range(frames):
+            d.send_frame(1000 + t)
+
+        live, settled = [], {}
+        for t in range(frames):
+            update = d.receive("traces", lambda m: not m.end_of_stream and len(m.f) > 0)
+            live.append(update)
+            for row in update.settled:
+                settled[row.frame_index] = row
+        for t, update in enumerate(live):
+            self.assertEqual(update.sequence, 1000 + t)
+            self.assertEqual(update.frame_index, t)
+            self.assertEqual(len(update.f), 3)
+            self.assertTrue(all(math.isfinite(v) for v in list(update.f) + list(update.dff) + list(update.f0)))
+            self.assertGreaterEqual(update.publish_time_ns, update.receive_time_ns)
+            self.assertEqual(update.acquisition_time_ns, 1_000_000 * (1000 + t))
+            self.assertEqual(update.missing_before, 0)
+            frame = movie_frame(1000 + t).astype(np.float64)
+            self.assertAlmostEqual(update.f[0], frame[3:9, 2:10].mean(), delta=1e-9 * frame.max())
+            self.assertEqual(update.f[1], frame[15, 20])
+            self.assertEqual(update.fcorr[1], frame[15, 20] - 0.7 * frame[15, 22])
+            self.assertTrue(update.HasField("global"))
+        # The moving median settles 2 frames late, but "whole" (cumulative) only at the end.
+        self.assertEqual(settled, {})
+
+        d.send_end_of_stream()
+        while True:
+            update = d.receive("traces")
+            self.assertEqual(len(update.f), 0)
+            for row in update.settled:
+                self.assertNotIn(row.frame_index, settled)
+                settled[row.frame_index] = row
+            if update.end_of_stream:
+                break
+        self.assertEqual(sorted(settled), list(range(frames)))
+        f_box = [u.fcorr[0] for u in live]
+        f_whole = np.array([u.fcorr[2] for u in live])
+        expected_box = median_filter_reflect(f_box, 5)
+        for t, row in settled.items():
+            self.assertEqual(row.sequence, 1000 + t)
+            self.assertEqual(row.f0[0], expected_box[t])  # scipy's median_filter, bit for bit
+            self.assertEqual(row.f0[2], np.median(f_whole))
+            self.assertTrue(all(math.isfinite(v) for v in row.dff))
+
+        snapshot = d.receive("projections")
+        images = {image.name: image for image in snapshot.images}
+        self.assertEqual(snapshot.frame_index, frames)
+        for name in ("all_mean", "all_max", "all_min", "all_std", "latest", "frame_0"):
+            self.assertIn(name, images)
+        movie = np.stack([movie_frame(1000 + t) for t in range(frames)]).astype(np.float64)
+        np.testing.assert_array_equal(np.array(images["all_max"].pixels).reshape(HEIGHT, WIDTH), movie.max(0))
+        np.testing.assert_allclose(np.array(images["all_mean"].pixels).reshape(HEIGHT, WIDTH), movie.mean(0),
+                                   rtol=1e-12)
+        np.testing.assert_array_equal(np.array(images["latest"].pixels).reshape(HEIGHT, WIDTH), movie[-1])
+
+        status = d.wait_for_status(lambda s: not s.streaming, "the end of the session")
+        self.assertEqual(status.frames_processed, frames)
+        self.assertEqual(status.sessions, 1)
+        self.assertEqual(dict(status.rejected), {})
+
+        # The next frame starts a new session, its frame_index from 0 again.
+        d.send_frame(5)
+        update = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((update.sequence, update.frame_index), (5, 0))
+        self.assertEqual(d.wait_for_status(lambda s: s.sessions == 2, "a second session").streaming, True)
+
+        reply = d.request(shutdown=wire_pb2.Empty())
+        self.assertTrue(reply.ok)
+        self.assertEqual(d.wait_exit(), 0)
+
+    def test_a_gap_is_counted_and_flagged_never_filled(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        for sequence in (1, 2, 6, 7):
+            d.send_frame(sequence)
+        updates = [d.receive("traces", lambda m: len(m.f) > 0) for _ in range(4)]
+        self.assertEqual([u.frame_index for u in updates], [0, 1, 2, 3])
+        self.assertEqual([u.missing_before for u in updates], [0, 0, 3, 0])
+        self.assertTrue(all(flags & 4 for flags in updates[2].flags))
+        self.assertFalse(any(flags & 4 for flags in updates[3].flags))
+        status = d.wait_for_status(lambda s: s.frames_processed == 4, "4 frames")
+        self.assertEqual((status.gaps, status.missing_frames), (1, 3))
+        # Settled rows name their frames by sequence number, across the gap.
+        d.send_end_of_stream()
+        rows = {}
+        while True:
+            update = d.receive("traces")
+            rows.update({row.frame_index: row.sequence for row in update.settled})
+            if update.end_of_stream:
+                break
+        self.assertEqual(rows, {0: 1, 1: 2, 2: 6, 3: 7})
+
+
+class BadInputTest(DaemonTest):
+    flags = ("--max-frame-mib", "1")
+
+    def test_every_bad_message_is_counted_by_reason_and_the_next_good_frame_is_processed(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        d.send_frame(10)
+        self.assertEqual(d.receive("traces").sequence, 10)
+
+        pixels = movie_frame(11).tobytes()
+        good = header(11).SerializeToString()
+        bad = {
+            "bad_header": [b"\xff\xfe garbage", pixels],
+            "missing_pixels": [good],
+            "extra_parts": [good, pixels, b"extra"],
+            "size_mismatch": [good, pixels[:-2]],
+            "bad_dimensions": [header(11, width=0).SerializeToString(), b""],
+            "too_large": [header(11, width=4096, height=4096, pixel_type=wire_pb2.FLOAT64).SerializeToString(),
+                          b"\0" * 16],
+            "unsupported_pixel_type": [header(11, pixel_type=99).SerializeToString(), pixels],
+            "geometry_changed": [header(11, width=WIDTH // 2, height=HEIGHT * 2).SerializeToString(), pixels],
+            "sequence_backwards": [header(10).SerializeToString(), pixels],
+            "other_channel": [header(11, channel=1).SerializeToString(), pixels],
+        }
+        for reason, parts in bad.items():
+            d.send_parts(parts)
+            status = d.wait_for_status(lambda s: s.rejected.get(reason, 0) == 1, f"a '{reason}' rejection")
+        self.assertEqual(dict(status.rejected), {reason: 1 for reason in bad})
+        self.assertEqual(status.frames_received, 1 + len(bad))
+        self.assertEqual(status.frames_processed, 1)
+        self.assertTrue(status.streaming)
+
+        d.send_frame(11)
+        update = d.receive("traces")
+        self.assertEqual((update.sequence, update.frame_index, update.missing_before), (11, 1, 0))
+        self.assertIn("rejected (bad_header)", d.log())
+
+    def test_a_flood_of_bad_messages_is_logged_once_per_second(self):
+        d = self.daemon
+        for _ in range(200):
+            d.send_parts([b"\xff\xfe garbage"])
+        d.wait_for_status(lambda s: s.rejected.get("bad_header", 0) == 200, "200 rejections")
+        self.assertEqual(d.log().count("rejected (bad_header)"), 1)
+
+    def test_non_finite_pixels_are_counted_and_flagged(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        pixels = movie_frame(1).astype(np.float32)
+        d.send_frame(1, pixels, pixel_type=wire_pb2.FLOAT32)
+        pixels = pixels.copy()
+        pixels[4, 4] = np.nan
+        d.send_frame(2, pixels, pixel_type=wire_pb2.FLOAT32)
+        first = d.receive("traces")
+        second = d.receive("traces")
+        self.assertEqual([f & 2 for f in first.flags], [0, 0, 0])
+        self.assertEqual([f & 2 for f in second.flags], [2, 0, 2])  # box and whole hold (4, 4)
+        self.assertEqual(d.wait_for_status(lambda s: s.frames_processed == 2, "2 frames").non_finite_frames, 1)
+
+
+class ControlTest(DaemonTest):
+    def test_malformed_requests_get_an_error_reply(self):
+        d = self.daemon
+        reply = wire_pb2.ControlReply()
+        reply.ParseFromString(d.request_raw(b"\xff\xff\xff"))
+        self.assertFalse(reply.ok)
+        self.assertTrue(reply.error.startswith("malformed control request: "), reply.error)
+        reply.ParseFromString(d.request_raw(b""))
+        self.assertFalse(reply.ok)
+        self.assertIn("no command", reply.error)
+        answer = json.loads(d.request_raw(b"{not json"))
+        self.assertFalse(answer["ok"])
+        self.assertTrue(answer["error"].startswith("malformed control request: "), answer)
+        answer = json.loads(d.request_raw(b'{"status": {}, "bogus": 1}'))
+        self.assertFalse(answer["ok"])
+
+    def test_json_requests_get_json_replies(self):
+        answer = json.loads(self.daemon.request_raw(b'{"status": {}}'))
+        self.assertTrue(answer["ok"])
+        self.assertEqual(answer["status"]["frames_processed"], "0")  # uint64 in JSON is a string
+        answer = json.loads(self.daemon.request_raw(b'{"rois": {}}'))
+        self.assertEqual([roi["name"] for roi in answer["rois"]["rois"]], ["box", "px", "whole"])
+
+    def test_subscriptions_are_counted_until_the_subscriber_leaves(self):
+        d = self.daemon
+        d.subscribe(("traces", "status"))
+        self.assertEqual(d.status().subscribers, 2)
+        d.sub.close()
+        d.wait_for_status(lambda s: s.subscribers == 0, "the subscriptions to go away")
+
+    def test_set_rois_projections_and_reset(self):
+        d = self.daemon
+        d.subscribe(("traces", "rois"))
+        for sequence in (1, 2, 3):
+            d.send_frame(sequence)
+        for _ in range(3):
+            d.receive("traces", lambda m: len(m.f) > 0)
+
+        outside = config_pb2.RoiSet()
+        roi = outside.rois.add(name="far")
+        roi.region.rect.xmin, roi.region.rect.xmax, roi.region.rect.ymin, roi.region.rect.ymax = 0, 5, 0, HEIGHT + 1
+        reply = d.request(set_rois=outside)
+        self.assertFalse(reply.ok)
+        self.assertIn("far", reply.error)
+        self.assertNotIn("\n", reply.error)
+        self.assertEqual(d.request(rois=wire_pb2.Empty()).rois.version, 0)
+
+        one = config_pb2.RoiSet()
+        roi = one.rois.add(name="cell")
+        roi.region.pixel.x, roi.region.pixel.y = 7, 8
+        reply = d.request(set_rois=one)
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual(reply.rois.version, 1)
+        self.assertEqual([r.name for r in reply.rois.rois], ["cell"])
+        self.assertEqual(reply.rois.rois[0].baseline, "moving median, window 5")  # the config's default
+        info = d.receive("rois", lambda m: m.version == 1)
+        self.assertEqual(len(info.rois), 1)
+
+        d.send_frame(4)
+        update = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((update.roi_set_version, len(update.f)), (1, 1))
+        self.assertEqual(update.f[0], movie_frame(4)[8, 7])
+        # The old set's tail settles at once, tagged with its own version.
+        old_rows = [row for row in update.settled if row.roi_set_version == 0]
+        self.assertEqual(sorted(row.frame_index for row in old_rows), [0, 1, 2])
+
+        reply = d.request(projections=wire_pb2.Empty())
+        self.assertTrue(reply.ok)
+        self.assertEqual(reply.projections.frame_index, 4)
+        self.assertIn("all_mean", [image.name for image in reply.projections.images])
+
+        reply = d.request(reset=wire_pb2.Empty())
+        self.assertTrue(reply.ok)
+        self.assertFalse(reply.status.streaming)
+        self.assertEqual(reply.status.width, 0)
+        end = d.receive("traces", lambda m: m.end_of_stream)
+        self.assertEqual(end.frame_index, 4)
+        # The new set stays for the next session.
+        d.send_frame(100)
+        update = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((update.frame_index, len(update.f)), (0, 1))
+        self.assertEqual(d.status().sessions, 2)
+
+
+class SignalTest(DaemonTest):
+    def test_sigterm_ends_the_session_and_exits_0(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        for sequence in range(1, 11):
+            d.send_frame(sequence)
+        for _ in range(10):
+            d.receive("traces", lambda m: len(m.f) > 0)
+        d.process.send_signal(signal.SIGTERM)
+        settled = set()
+        while True:
+            update = d.receive("traces")
+            settled.update(row.frame_index for row in update.settled)
+            if update.end_of_stream:
+                break
+        # "whole" has a cumulative baseline: every row completes only at the end.
+        self.assertEqual(settled, set(range(10)))
+        self.assertEqual(d.wait_exit(), 0)
+        self.assertIn("SIGTERM", d.log())
+
+
+class SubModeTest(unittest.TestCase):
+    def test_in_sub_mode_calmond_connects_to_a_publisher_and_takes_everything(self):
+        context = zmq.Context()
+        publisher = context.socket(zmq.XPUB)  # an XPUB shows when calmond's subscription arrives
+        publisher.setsockopt(zmq.LINGER, 0)
+        port = publisher.bind_to_random_port("tcp://127.0.0.1")
+        workdir = tempfile.TemporaryDirectory()
+        daemon = Daemon(workdir.name, "--ingest-mode", "sub", ingest=f"tcp://127.0.0.1:{port}", push=False)
+        try:
+            self.assertEqual(daemon.ready["ingest"], f"tcp://127.0.0.1:{port}")
+            self.assertTrue(publisher.poll(DEADLINE_S * 1000), "calmond did not subscribe")
+            self.assertEqual(publisher.recv(), b"\x01")  # everything
+            daemon.subscribe(("traces",))
+            for sequence in (1, 2, 3):
+                h = header(sequence)
+                publisher.send_multipart([h.SerializeToString(), movie_frame(sequence).tobytes()])
+            sequences = [daemon.receive("traces").sequence for _ in range(3)]
+            self.assertEqual(sequences, [1, 2, 3])
+        finally:
+            print("--- calmond stderr (SubModeTest) ---\n" + daemon.log())
+            daemon.close()
+            workdir.cleanup()
+            context.destroy(linger=0)
+
+
+class CommandLineTest(unittest.TestCase):
+    def test_bad_flags_exit_2_with_one_line(self):
+        result = subprocess.run([CALMOND, "--snapshot-hz", "fast"], capture_output=True, text=True, timeout=DEADLINE_S)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr.splitlines()[0], "calmond: --snapshot-hz expects a number >= 0, got 'fast'")
+
+    def test_an_endpoint_in_use_exits_1_with_one_line(self):
+        context = zmq.Context()
+        taken = context.socket(zmq.PULL)
+        port = taken.bind_to_random_port("tcp://127.0.0.1")
+        try:
+            result = subprocess.run([CALMOND, "--ingest", "tcp://127.0.0.1:*", "--publish", f"tcp://127.0.0.1:{port}",
+                                     "--control", "tcp://127.0.0.1:*"], capture_output=True, text=True,
+                                    timeout=DEADLINE_S)
+        finally:
+            context.destroy(linger=0)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")  # no ready line
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn(f"cannot bind the publish socket to tcp://127.0.0.1:{port}", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
