@@ -1,0 +1,214 @@
+# test_client.py — calmon_client against a fake calmond and a bare PULL socket: the
+# Subscriber's numpy arrays equal what was published, Control round-trips (and times
+# out cleanly), FrameSender's messages decode into the very arrays sent.
+import time
+import unittest
+
+import numpy as np
+import zmq
+
+import calmon_client
+from calmon import config_pb2, wire_pb2
+from fake_daemon import FakeDaemon, Late
+from support import LiveRows, roi_set_info, settled_only, snapshot
+
+NAMES = ["cell1", "cell2", "np"]
+
+
+class SubscriberTest(unittest.TestCase):
+    def test_yields_numpy_arrays_equal_to_what_was_published(self):
+        rows = LiveRows(4, 3, seed=21)
+        image = np.linspace(0, 1, 48).reshape(6, 8)
+        with FakeDaemon(roi_set_info(1, NAMES)) as daemon, \
+                calmon_client.Subscriber(daemon.publish_endpoint, ("traces", "projections")) as subscriber:
+            subscriber.wait_ready()
+            for t in range(4):
+                update = rows.live_update(t, 1)
+                if t >= 2:
+                    rows.add_settled(update, t - 2, 1)
+                daemon.publish("traces", update)
+            end = settled_only(4, 1, 103, end_of_stream=True)
+            rows.add_settled(end, 2, 1)
+            rows.add_settled(end, 3, 1)
+            daemon.publish("traces", end)
+            daemon.publish("projections", snapshot(4, {"all_mean": image}))
+            received = [subscriber.recv(timeout=5) for _ in range(6)]
+            self.assertEqual(subscriber.roi_set().names, NAMES)
+
+        updates, projections = received[:5], received[5]
+        for t, update in enumerate(updates[:4]):
+            self.assertIsInstance(update, calmon_client.TraceUpdate)
+            self.assertTrue(update.has_live)
+            self.assertEqual((update.frame_index, update.sequence, update.roi_set_version), (t, t + 100, 1))
+            self.assertEqual(update.names, NAMES)
+            for field in ["f", "fneu", "fcorr", "f0", "dff"]:
+                array = getattr(update, field)
+                self.assertEqual(array.dtype, np.float64)
+                self.assertTrue(np.array_equal(array, getattr(rows, field)[t], equal_nan=True), field)
+            self.assertEqual(update.flags.dtype, np.uint32)
+            self.assertTrue(np.array_equal(update.flags, rows.flags[t]))
+            self.assertEqual(update.global_median, rows.global_median[t])
+            self.assertEqual(update.dff[update.index("cell2")], rows.dff[t, 1])
+        self.assertEqual(len(updates[0].settled), 0)
+        self.assertEqual(updates[0].settled.f0.shape, (0, 3))
+        self.assertEqual(list(updates[2].settled.frame_index), [0])
+        end = updates[4]
+        self.assertTrue(end.end_of_stream)
+        self.assertFalse(end.has_live)
+        self.assertEqual(list(end.settled.frame_index), [2, 3])
+        self.assertEqual(end.settled.dff.shape, (2, 3))
+        self.assertTrue(np.array_equal(end.settled.dff, rows.settled_dff[2:4]))
+        self.assertTrue(np.array_equal(end.settled.f0, rows.settled_f0[2:4]))
+        self.assertEqual(end.settled.flags.dtype, np.uint32)
+        self.assertIsInstance(projections, calmon_client.Projections)
+        self.assertEqual(projections.frame_index, 4)
+        self.assertTrue(np.array_equal(projections.images["all_mean"], image))
+
+    def test_traces_yields_every_update_to_the_end_of_the_stream(self):
+        rows = LiveRows(3, 3, seed=22)
+        with FakeDaemon(roi_set_info(1, NAMES)) as daemon:
+            stream = calmon_client.traces(daemon.publish_endpoint, timeout=5)  # returns once subscribed
+            for t in range(3):
+                daemon.publish("traces", rows.live_update(t, 1))
+            daemon.publish("traces", settled_only(3, 1, 102, end_of_stream=True))
+            updates = list(stream)
+        self.assertEqual([u.frame_index for u in updates], [0, 1, 2, 3])
+        self.assertTrue(updates[-1].end_of_stream)
+        self.assertTrue(np.array_equal(np.array([u.dff for u in updates[:3]]), rows.dff, equal_nan=True))
+
+    def test_no_daemon_is_a_timeout_not_a_hang(self):
+        with calmon_client.Subscriber("tcp://127.0.0.1:9") as subscriber:
+            started = time.monotonic()
+            with self.assertRaises(TimeoutError):
+                subscriber.wait_ready(timeout=0.2)
+            self.assertLess(time.monotonic() - started, 2)
+
+    def test_an_unknown_topic_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "unknown topic 'trace'"):
+            calmon_client.Subscriber(topics=("trace",))
+
+
+def control_answers(request):
+    command = request.WhichOneof("command")
+    if command in ("status", "reset", "shutdown"):
+        return wire_pb2.ControlReply(ok=True, status=wire_pb2.Status(frames_processed=42, streaming=command == "status"))
+    if command == "projections":
+        return wire_pb2.ControlReply(ok=True, projections=snapshot(9, {"all_max": np.arange(6.0).reshape(2, 3)}))
+    if command == "rois":
+        return wire_pb2.ControlReply(ok=True, rois=roi_set_info(3, NAMES))
+    if command == "set_rois":
+        names = [roi.name for roi in request.set_rois.rois]
+        if "slow" in names:
+            return Late(1.0, wire_pb2.ControlReply(ok=True, rois=roi_set_info(5, names)))
+        if "bad" in names:
+            return wire_pb2.ControlReply(ok=False, error="ROI 'bad': rectangle x 0:2, y 0:3 is outside the 1x1 frame")
+        return wire_pb2.ControlReply(ok=True, rois=roi_set_info(4, names))
+    return wire_pb2.ControlReply(ok=False, error="unknown command")
+
+
+class ControlTest(unittest.TestCase):
+    def test_every_request_round_trips(self):
+        with FakeDaemon(control_handler=control_answers) as daemon, \
+                calmon_client.Control(daemon.control_endpoint, timeout=5) as control:
+            self.assertEqual(control.status().frames_processed, 42)
+            images = control.projections()
+            self.assertEqual(list(images), ["all_max"])
+            self.assertTrue(np.array_equal(images["all_max"], np.arange(6.0).reshape(2, 3)))
+            self.assertEqual(control.rois().names, NAMES)
+            rois = [{"name": "c1", "region": {"rect": {"xmin": 15, "xmax": 35, "ymin": 20, "ymax": 35}}},
+                    {"name": "c2", "region": {"pixel": {"x": 3, "y": 4}}, "baseline": {"moving": {"window": 51}}}]
+            answer = control.set_rois(rois)
+            self.assertEqual((answer.version, answer.names), (4, ["c1", "c2"]))
+            self.assertFalse(control.reset().streaming)
+            self.assertEqual(control.shutdown().frames_processed, 42)
+            self.assertEqual(control.set_rois({"rois": rois[:1]}).names, ["c1"])
+            self.assertEqual(control.set_rois(config_pb2.RoiSet(rois=[config_pb2.Roi(name="c3")])).names, ["c3"])
+            sent = [wire_pb2.ControlRequest.FromString(data) for data in daemon.control_requests]
+        self.assertEqual([r.WhichOneof("command") for r in sent],
+                         ["status", "projections", "rois", "set_rois", "reset", "shutdown", "set_rois", "set_rois"])
+        self.assertEqual(sent[3].set_rois.rois[0].region.rect.xmax, 35)
+        self.assertEqual(sent[3].set_rois.rois[1].baseline.moving.window, 51)
+
+    def test_a_refusal_is_a_control_error_with_the_daemons_reason(self):
+        with FakeDaemon(control_handler=control_answers) as daemon, \
+                calmon_client.Control(daemon.control_endpoint, timeout=5) as control:
+            with self.assertRaisesRegex(calmon_client.ControlError, "refused 'set_rois': ROI 'bad': rectangle"):
+                control.set_rois([{"name": "bad"}])
+            with self.assertRaisesRegex(ValueError, "not an ROI set"):
+                control.set_rois([{"name": "x", "colour": "red"}])
+
+    def test_no_reply_in_time_is_a_clear_timeout_and_the_next_request_works(self):
+        with FakeDaemon(control_handler=control_answers) as daemon, \
+                calmon_client.Control(daemon.control_endpoint, timeout=0.2) as control:
+            with self.assertRaisesRegex(calmon_client.ControlTimeout, "no reply .* to 'set_rois' within 0.2 s"):
+                control.set_rois([{"name": "slow"}])
+            control.timeout = 5
+            self.assertEqual(control.status().frames_processed, 42)
+
+
+class FrameSenderTest(unittest.TestCase):
+    def setUp(self):
+        self.context = zmq.Context()
+        self.pull = self.context.socket(zmq.PULL)
+        self.pull.bind("tcp://127.0.0.1:*")
+        self.endpoint = self.pull.getsockopt_string(zmq.LAST_ENDPOINT)
+
+    def tearDown(self):
+        self.pull.close(0)
+        self.context.term()
+
+    def receive(self):
+        self.assertTrue(self.pull.poll(5000), "no message from the FrameSender")
+        parts = self.pull.recv_multipart()
+        return wire_pb2.FrameHeader.FromString(parts[0]), parts[1:]
+
+    def test_every_pixel_type_decodes_into_the_same_array(self):
+        rng = np.random.default_rng(23)
+        frames = {
+            "uint8": (rng.integers(0, 256, (5, 7)).astype(np.uint8), wire_pb2.UINT8, "<u1"),
+            "uint16": (rng.integers(0, 65536, (5, 7)).astype(np.uint16), wire_pb2.UINT16, "<u2"),
+            "int16": (rng.integers(-32768, 32768, (5, 7)).astype(np.int16), wire_pb2.INT16, "<i2"),
+            "uint32": (rng.integers(0, 2**32, (5, 7)).astype(np.uint32), wire_pb2.UINT32, "<u4"),
+            "float32": (rng.normal(size=(5, 7)).astype(np.float32), wire_pb2.FLOAT32, "<f4"),
+            "float64": (rng.normal(size=(5, 7)), wire_pb2.FLOAT64, "<f8"),
+            "big-endian uint16": (rng.integers(0, 65536, (5, 7)).astype(">u2"), wire_pb2.UINT16, "<u2"),
+            "non-contiguous": (rng.normal(size=(10, 14))[::2, ::2], wire_pb2.FLOAT64, "<f8"),
+        }
+        with calmon_client.FrameSender(self.endpoint, channel=1, plane=2) as sender:
+            for k, (name, (frame, pixel_type, wire_dtype)) in enumerate(frames.items()):
+                self.assertEqual(sender.send(frame), k)
+                header, parts = self.receive()
+                self.assertEqual((header.sequence, header.width, header.height, header.pixel_type),
+                                 (k, frame.shape[1], frame.shape[0], pixel_type), name)
+                self.assertEqual((header.channel, header.plane, header.end_of_stream), (1, 2, False))
+                self.assertGreater(header.acquisition_time_ns, 0)
+                self.assertEqual(len(parts), 1)
+                decoded = np.frombuffer(parts[0], dtype=wire_dtype).reshape(header.height, header.width)
+                self.assertTrue(np.array_equal(decoded, frame), name)
+            self.assertEqual(sender.send(frames["uint8"][0], sequence=100), 100)
+            self.assertEqual(self.receive()[0].sequence, 100)
+            self.assertEqual(sender.send(frames["uint8"][0]), 101)
+            self.receive()
+            sender.end_of_stream()
+            header, parts = self.receive()
+            self.assertEqual((header.end_of_stream, header.sequence, parts), (True, 102, []))
+            self.assertEqual(sender.send(frames["uint8"][0]), 0)  # a new stream counts from the start again
+
+    def test_frames_it_cannot_send_are_refused(self):
+        with calmon_client.FrameSender(self.endpoint) as sender:
+            with self.assertRaisesRegex(ValueError, "2-D array"):
+                sender.send(np.zeros((2, 3, 4), np.uint16))
+            with self.assertRaisesRegex(ValueError, "pixel type bool is not supported"):
+                sender.send(np.zeros((2, 3), bool))
+            with self.assertRaisesRegex(ValueError, "pixel type int64 is not supported"):
+                sender.send(np.zeros((2, 3), np.int64))
+
+    def test_no_daemon_is_a_timeout(self):
+        with calmon_client.FrameSender("tcp://127.0.0.1:9", timeout=0.2) as sender:
+            with self.assertRaisesRegex(TimeoutError, "no calmond at tcp://127.0.0.1:9"):
+                sender.send(np.zeros((2, 2), np.uint8))
+            sender.close(linger=0)
+
+
+if __name__ == "__main__":
+    unittest.main()

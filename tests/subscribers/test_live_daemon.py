@@ -1,0 +1,209 @@
+# test_live_daemon.py — the subscribers against the real calmond.
+#
+# A small synthetic movie (numpy) goes in through calmon_client.FrameSender; the Python
+# Subscriber, calmon-record and calmon-sub listen. The Python subscriber must receive
+# live ΔF/F₀ for every frame, consistent with the other numbers of each update; the
+# recording must equal, file for file and bit for bit, what calmon-analyze writes for
+# the same movie saved as a TIFF; calmon-sub must print the recorded numbers. The daemon
+# is shut down through Control and must exit 0. A second test changes the ROI set in
+# the middle of a stream and checks the recorder's folders.
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import tifffile
+
+import calmon_client
+from support import DAEMON, RECORD, SUB, Program
+
+ANALYZE = os.environ.get("CALMON_ANALYZE", "")
+HEIGHT, WIDTH, FRAMES = 30, 40, 60
+ANALYSIS = {
+    "neuropil": {"ring": {"inner_gap": 1, "min_pixels": 40}, "r": 0.7},
+    "baseline": {"moving": {"window": 7}},
+    "rois": [
+        {"name": "cell1", "region": {"rect": {"xmin": 5, "xmax": 12, "ymin": 4, "ymax": 10}}},
+        {"name": "cell2", "region": {"rect": {"xmin": 22, "xmax": 30, "ymin": 15, "ymax": 22}},
+         "baseline": {"cumulative": {"percentile": 10}}},
+        {"name": "px", "region": {"pixel": {"x": 35, "y": 25}},
+         "neuropil": {"region": {"pixel": {"x": 36, "y": 27}}, "r": 0.5},
+         "baseline": {"moving": {"window": 4, "percentile": 20}}},
+    ],
+    "projections": [{"name": "all"},
+                    {"name": "cell1_crop", "stats": ["MEAN"], "crop": {"xmin": 5, "xmax": 12, "ymin": 4, "ymax": 10}}],
+}
+NEUROPIL_R = np.array([0.7, 0.7, 0.5])
+TRACE_FILES = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
+               "F0_settled.npy", "dff_settled.npy", "flags_settled.npy",
+               "global_mean.npy", "global_median.npy", "global_min.npy"]
+IMAGE_FILES = ["all_mean.npy", "all_max.npy", "all_min.npy", "all_std.npy", "cell1_crop_mean.npy"]
+
+
+def synthetic_movie(frames, seed=31):
+    """uint16 frames: a noisy background and two cells that flash now and then."""
+    rng = np.random.default_rng(seed)
+    movie = rng.normal(1000, 20, (frames, HEIGHT, WIDTH))
+    for (x0, x1, y0, y1), rate in [((5, 12, 4, 10), 0.1), ((22, 30, 15, 22), 0.15)]:
+        activity = np.convolve((rng.random(frames) < rate) * 400.0, np.exp(-np.arange(10) / 3.0))[:frames]
+        movie[:, y0:y1, x0:x1] += activity[:, None, None]
+    return np.clip(movie, 0, 65535).astype(np.uint16)
+
+
+def load(folder, name):
+    return np.load(os.path.join(folder, name))
+
+
+def load_json(folder, name):
+    with open(os.path.join(folder, name)) as f:
+        return json.load(f)
+
+
+def roi_names(folder):
+    return [roi["name"] for roi in load_json(folder, "rois.json")["rois"]]
+
+
+@unittest.skipUnless(DAEMON and os.path.exists(DAEMON), "calmond is not built (CALMON_DAEMON)")
+class LiveDaemonTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="calmon-live-test-")
+        self.tmp = self._tmp.name
+        self.config = os.path.join(self.tmp, "analysis.json")
+        with open(self.config, "w") as f:
+            json.dump(ANALYSIS, f)
+        self.daemon = Program([DAEMON, "--analysis", self.config, "--ingest", "tcp://127.0.0.1:*",
+                               "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
+                               "--status-interval", "0.2"])
+        self.addCleanup(self.daemon.kill)
+        ready = json.loads(self.daemon.wait_for_line(lambda line: line.startswith("{")))
+        self.assertEqual(ready["event"], "ready")
+        self.ingest, self.publish, self.control_endpoint = ready["ingest"], ready["publish"], ready["control"]
+        self.control = calmon_client.Control(self.control_endpoint, timeout=10)
+        self.addCleanup(self.control.close)
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def start_recorder(self, out):
+        recorder = Program([RECORD, out, "--from", self.publish, "--quiet"])
+        self.addCleanup(recorder.kill)
+        self.assertEqual(recorder.wait_for_line(lambda line: line.startswith("calmon-record:")), "calmon-record: ready")
+        return recorder
+
+    def shut_down_daemon(self):
+        status = self.control.shutdown()
+        self.assertFalse(status.streaming)
+        self.assertEqual(self.daemon.wait(20), 0, self.daemon.stderr_lines[-5:])
+
+    def test_the_python_subscriber_receives_live_dff_from_a_running_daemon(self):
+        movie = synthetic_movie(FRAMES)
+        recording = os.path.join(self.tmp, "recording")
+        recorder = self.start_recorder(recording)
+        sub = Program([SUB, "--from", self.publish, "--roi", "cell2", "--settled"])
+        self.addCleanup(sub.kill)
+        sub.wait_for_line(lambda line: line.startswith("# ROI set"))
+        subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
+        self.addCleanup(subscriber.close)
+
+        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+            for frame in movie:
+                sender.send(frame)
+            sender.end_of_stream()
+        updates = []
+        while not (updates and updates[-1].end_of_stream):
+            updates.append(subscriber.recv(timeout=10))
+
+        # Live ΔF/F₀ for every frame, in order, consistent with the update's own numbers.
+        live = [u for u in updates if u.has_live]
+        self.assertEqual([u.frame_index for u in live], list(range(FRAMES)))
+        self.assertEqual([u.sequence for u in live], list(range(FRAMES)))
+        for u in live:
+            self.assertEqual(u.names, ["cell1", "cell2", "px"])
+            usable = u.f0 > 0
+            self.assertTrue(usable.all(), f"frame {u.frame_index}: F0 {u.f0}")
+            self.assertTrue(np.isfinite(u.dff).all(), f"frame {u.frame_index}: dff {u.dff}")
+            self.assertTrue(np.array_equal(u.dff, (u.fcorr - u.f0) / u.f0), f"frame {u.frame_index}")
+            self.assertTrue(np.array_equal(u.fcorr, u.f - NEUROPIL_R * u.fneu), f"frame {u.frame_index}")
+            self.assertEqual(u.flags.tolist(), [0, 0, 0])
+        f = np.array([u.f for u in live])
+        np.testing.assert_allclose(f[:, 0], movie[:, 4:10, 5:12].mean(axis=(1, 2)), rtol=1e-12)
+        np.testing.assert_array_equal(f[:, 2], movie[:, 25, 35])
+        settled_frames = np.concatenate([u.settled.frame_index for u in updates])
+        self.assertEqual(settled_frames.tolist(), list(range(FRAMES)))
+        self.assertEqual(updates[-1].frame_index, FRAMES)
+
+        status = self.control.status()
+        self.assertEqual((status.frames_processed, status.width, status.height), (FRAMES, WIDTH, HEIGHT))
+        projections = self.control.projections()
+        np.testing.assert_allclose(projections["all_mean"], movie.mean(axis=0), rtol=1e-12)
+        np.testing.assert_array_equal(projections["latest"], movie[-1])
+
+        # The recording is calmon-analyze's output for the same movie, bit for bit.
+        self.assertEqual(recorder.wait(20), 0, recorder.stderr_lines)
+        self.assertEqual(recorder.stderr_lines, [])
+        if ANALYZE:
+            movie_path = os.path.join(self.tmp, "movie.tif")
+            tifffile.imwrite(movie_path, movie)
+            analyzed = os.path.join(self.tmp, "analyzed")
+            analyze = Program([ANALYZE, movie_path, "--config", self.config, "--out", analyzed, "--quiet"])
+            self.assertEqual(analyze.wait(60), 0, analyze.stderr_lines)
+            for name in TRACE_FILES + IMAGE_FILES:
+                expected, actual = load(analyzed, name), load(recording, name)
+                self.assertEqual((actual.dtype, actual.shape), (expected.dtype, expected.shape), name)
+                self.assertTrue(np.array_equal(actual, expected, equal_nan=True), name)
+            self.assertEqual(roi_names(recording), roi_names(analyzed))
+        metadata = load_json(recording, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["frames_recorded"], metadata["dropped_updates"]),
+                         ("end_of_stream", FRAMES, 0))
+        self.assertEqual(metadata["projections"][0]["frame_index"], FRAMES)
+
+        # calmon-sub printed the recorded numbers.
+        self.assertEqual(sub.wait(20), 0, sub.stderr_lines)
+        dff_live, dff_settled = load(recording, "dff_live.npy"), load(recording, "dff_settled.npy")
+        live_lines = [line for line in sub.lines if line.startswith("frame=")]
+        settled_lines = [line for line in sub.lines if line.startswith("settled ")]
+        self.assertEqual([float(line.split("cell2=")[1]) for line in live_lines], dff_live[:, 1].tolist())
+        self.assertEqual([float(line.split("cell2=")[1]) for line in settled_lines], dff_settled[:, 1].tolist())
+
+        self.shut_down_daemon()
+
+    def test_a_live_roi_change_is_recorded_in_a_folder_of_its_own(self):
+        movie = synthetic_movie(35, seed=32)
+        recording = os.path.join(self.tmp, "recording")
+        recorder = self.start_recorder(recording)
+        subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
+        self.addCleanup(subscriber.close)
+        new_rois = [{"name": "left", "region": {"rect": {"xmin": 0, "xmax": 20, "ymin": 0, "ymax": 30}}, "neuropil": {}},
+                    {"name": "right", "region": {"rect": {"xmin": 20, "xmax": 40, "ymin": 0, "ymax": 30}},
+                     "neuropil": {}}]
+        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+            for frame in movie[:20]:
+                sender.send(frame)
+            while subscriber.recv(timeout=10).frame_index < 19:
+                pass
+            replaced = self.control.set_rois(new_rois)
+            self.assertEqual(replaced.names, ["left", "right"])
+            for frame in movie[20:]:
+                sender.send(frame)
+            sender.end_of_stream()
+        self.assertEqual(recorder.wait(20), 0, recorder.stderr_lines)
+
+        first, second = recording, os.path.join(recording, f"roi_set_{replaced.version}")
+        self.assertEqual(load(first, "F.npy").shape, (20, 3))
+        self.assertEqual(load(first, "F0_settled.npy").shape, (20, 3))
+        self.assertEqual(load(second, "F.npy").shape, (15, 2))
+        self.assertEqual(load(second, "dff_settled.npy").shape, (15, 2))
+        for folder in (first, second):
+            for name in ("flags_live.npy", "flags_settled.npy"):
+                self.assertFalse((load(folder, name) & 8).any(), f"{folder}/{name}: a row not received")
+        np.testing.assert_allclose(load(second, "F.npy")[:, 0], movie[20:, :, :20].mean(axis=(1, 2)), rtol=1e-12)
+        self.assertEqual(roi_names(second), ["left", "right"])
+        metadata = load_json(recording, "metadata.json")
+        self.assertEqual([s["folder"] for s in metadata["segments"]], [".", f"roi_set_{replaced.version}"])
+        self.assertEqual(metadata["dropped_updates"], 0)
+        self.shut_down_daemon()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,249 @@
+# test_record.py — calmon-record against a fake calmond: the files hold exactly what
+# was published, gaps and ROI-set changes included, and it stops when it should.
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import tifffile
+from google.protobuf import json_format
+
+from calmon import wire_pb2
+from fake_daemon import FakeDaemon
+from support import RECORD, LiveRows, Program, roi_set_info, settled_only, snapshot, wait_until
+
+NAN = np.nan
+
+
+def load(folder, name):
+    return np.load(os.path.join(folder, name))
+
+
+def load_json(folder, name):
+    with open(os.path.join(folder, name)) as f:
+        return json.load(f)
+
+
+def assert_equal_arrays(test, actual, expected, what):
+    test.assertEqual(actual.shape, expected.shape, what)
+    test.assertTrue(np.array_equal(actual, expected, equal_nan=True), f"{what}: {actual} != {expected}")
+
+
+class RecorderTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="calmon-record-test-")
+        self.out = os.path.join(self._tmp.name, "out")
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def start_recorder(self, daemon, *extra):
+        recorder = Program([RECORD, self.out, "--from", daemon.publish_endpoint, "--quiet", *extra])
+        line = recorder.wait_for_line(lambda line: line.startswith("calmon-record:"))
+        self.assertEqual(line, "calmon-record: ready")
+        return recorder
+
+    def test_a_stream_with_a_dropped_update_and_an_roi_change_is_recorded_bit_for_bit(self):
+        names = ["cell1", "cell2", "np"]
+        first = LiveRows(10, 3, seed=1)
+        second = LiveRows(6, 2, seed=2, first_frame=10)
+        image = np.arange(48, dtype=np.float64).reshape(6, 8) / 7.0
+        with FakeDaemon(roi_set_info(1, names)) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for t in range(10):
+                update = first.live_update(t, 1)
+                if t >= 2:
+                    first.add_settled(update, t - 2, 1)
+                if t != 5:  # frame 5's update (and frame 3's settled row in it) is lost
+                    daemon.publish("traces", update)
+                if t == 4:
+                    daemon.drain()
+                    # Flushed while recording: numpy opens the files before the end.
+                    wait_until(lambda: os.path.exists(os.path.join(self.out, "F.npy"))
+                               and load(self.out, "F.npy").shape == (5, 3), what="5 rows in F.npy while recording")
+            # A live ROI change: the new set's first frame carries the old set's tail,
+            # and a continuation with the same frame_index carries the rest.
+            daemon.set_roi_info(roi_set_info(2, ["a", "b"]))
+            update = second.live_update(10, 2)
+            first.add_settled(update, 8, 1)
+            daemon.publish("traces", update)
+            continuation = settled_only(10, 2, 110)
+            first.add_settled(continuation, 9, 1)
+            daemon.publish("traces", continuation)
+            for t in range(11, 16):
+                update = second.live_update(t, 2)
+                if t - 2 >= 10:
+                    second.add_settled(update, t - 2, 2)
+                daemon.publish("traces", update)
+            tail = settled_only(16, 2, 115)
+            second.add_settled(tail, 14, 2)
+            daemon.publish("traces", tail)
+            end = settled_only(16, 2, 115, end_of_stream=True)
+            second.add_settled(end, 15, 2)
+            daemon.publish("traces", end)
+            daemon.set_streaming(False)
+            daemon.publish("projections", snapshot(16, {"all_mean": image, "latest": image * 2}))
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+            stderr = "\n".join(recorder.stderr_lines)
+
+        # The first ROI set: frames 0..9 in OUT itself, frame 5 not received.
+        expected = {name: getattr(first, attr).copy() for name, attr in [
+            ("F.npy", "f"), ("Fneu.npy", "fneu"), ("Fcorr.npy", "fcorr"), ("F0_live.npy", "f0"),
+            ("dff_live.npy", "dff"), ("F0_settled.npy", "settled_f0"), ("dff_settled.npy", "settled_dff")]}
+        for name in ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy"]:
+            expected[name][5] = NAN
+        for name in ["F0_settled.npy", "dff_settled.npy"]:
+            expected[name][3] = NAN
+        for name, values in expected.items():
+            actual = load(self.out, name)
+            self.assertEqual(actual.dtype, np.float64, name)
+            assert_equal_arrays(self, actual, values, name)
+        flags_live = first.flags.copy()
+        flags_live[5] = 8
+        assert_equal_arrays(self, load(self.out, "flags_live.npy"), flags_live, "flags_live")
+        self.assertEqual(load(self.out, "flags_live.npy").dtype, np.uint8)
+        flags_settled = first.settled_flags.copy()
+        flags_settled[3] = 8
+        assert_equal_arrays(self, load(self.out, "flags_settled.npy"), flags_settled, "flags_settled")
+        for name in ["mean", "median", "min"]:
+            values = getattr(first, "global_" + name).copy()
+            values[5] = NAN
+            assert_equal_arrays(self, load(self.out, f"global_{name}.npy"), values, "global_" + name)
+
+        # The second ROI set from frame 10 on, in OUT/roi_set_2.
+        folder = os.path.join(self.out, "roi_set_2")
+        for name, attr in [("F.npy", "f"), ("dff_live.npy", "dff"), ("F0_settled.npy", "settled_f0"),
+                           ("dff_settled.npy", "settled_dff")]:
+            assert_equal_arrays(self, load(folder, name), getattr(second, attr), "roi_set_2/" + name)
+        assert_equal_arrays(self, load(folder, "flags_live.npy"), second.flags, "roi_set_2/flags_live")
+
+        rois = load_json(self.out, "rois.json")
+        self.assertEqual([roi["name"] for roi in rois["rois"]], names)
+        self.assertEqual([roi["index"] for roi in rois["rois"]], [0, 1, 2])
+        self.assertEqual(rois["rois"][1]["region"], "rectangle x 1:3, y 0:3")
+        self.assertEqual(rois["rois"][1]["neuropil"], "mask of 3 pixels")
+        self.assertEqual(rois["rois"][1]["neuropil_pixels"], 3)
+        self.assertEqual(rois["rois"][1]["baseline"], "moving median, window 5")
+        self.assertEqual(rois["rois"][1]["region_spec"], {"rect": {"xmin": 1, "xmax": 3, "ymin": 0, "ymax": 3}})
+        self.assertEqual((rois["frames"], rois["width"], rois["height"], rois["pixel_type"]), (10, 8, 6, "uint16"))
+        self.assertEqual([roi["name"] for roi in load_json(folder, "rois.json")["rois"]], ["a", "b"])
+
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual(metadata["end_reason"], "end_of_stream")
+        self.assertEqual(metadata["source"], daemon.publish_endpoint)
+        self.assertEqual(metadata["frames_recorded"], 15)
+        self.assertEqual(metadata["dropped_updates"], 1)
+        self.assertEqual(metadata["roi_set_versions"], [1, 2])
+        self.assertIsInstance(metadata["end_time_ns"], int)
+        first_folder, second_folder = metadata["segments"]
+        self.assertEqual((first_folder["folder"], first_folder["first_frame_index"], first_folder["frames"],
+                          first_folder["frames_not_received"], first_folder["settled_frames"],
+                          first_folder["settled_not_received"], first_folder["end_of_stream"]),
+                         (".", 0, 10, 1, 10, 1, False))
+        self.assertEqual((second_folder["folder"], second_folder["first_frame_index"], second_folder["frames"],
+                          second_folder["settled_frames"], second_folder["end_of_stream_received"]),
+                         ("roi_set_2", 10, 6, 6, True))
+        self.assertEqual(metadata["projections"][0]["frame_index"], 16)
+
+        with open(os.path.join(self.out, "status.jsonl")) as f:
+            statuses = [json_format.Parse(line, wire_pb2.Status()) for line in f]
+        self.assertGreater(len(statuses), 0)
+        self.assertEqual(statuses[0].latency_p50_us, 120.0)
+        self.assertEqual(statuses[0].rejected["bad_header"], 2)
+
+        assert_equal_arrays(self, load(self.out, "all_mean.npy"), image, "all_mean.npy")
+        assert_equal_arrays(self, load(self.out, "latest.npy"), image * 2, "latest.npy")
+        assert_equal_arrays(self, tifffile.imread(os.path.join(self.out, "all_mean.tif")),
+                            image.astype(np.float32), "all_mean.tif")
+        self.assertIn("frames 5..5 not received", stderr)
+
+    def test_stops_after_the_frames_asked_for(self):
+        rows = LiveRows(8, 2, seed=3)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon, "--frames", "3") as recorder:
+            daemon.set_streaming(True)
+            for t in range(8):
+                daemon.publish("traces", rows.live_update(t, 0))
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        assert_equal_arrays(self, load(self.out, "dff_live.npy"), rows.dff[:3], "dff_live")
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["frames_recorded"]), ("frames", 3))
+
+    def test_an_end_of_stream_lost_is_inferred_from_status_and_its_rows_flagged(self):
+        rows = LiveRows(4, 2, seed=4)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for t in range(4):
+                update = rows.live_update(t, 0)
+                if t >= 2:
+                    rows.add_settled(update, t - 2, 0)
+                daemon.publish("traces", update)
+            daemon.set_streaming(False)  # the end of stream itself was dropped
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        expected = rows.settled_f0.copy()
+        expected[2:] = NAN
+        assert_equal_arrays(self, load(self.out, "F0_settled.npy"), expected, "F0_settled")
+        assert_equal_arrays(self, load(self.out, "flags_settled.npy")[2:], np.full((2, 2), 8, np.uint8), "flags")
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["end_of_stream_lost"]), ("end_of_stream", 1))
+
+    def test_until_signal_records_each_stream_in_its_own_folder(self):
+        sessions = [LiveRows(4, 2, seed=5), LiveRows(3, 2, seed=6)]
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, \
+                self.start_recorder(daemon, "--until", "signal") as recorder:
+            for rows in sessions:
+                frames = len(rows.f)
+                daemon.set_streaming(True)
+                for t in range(frames):
+                    daemon.publish("traces", rows.live_update(t, 0))
+                end = settled_only(frames, 0, 99 + frames, end_of_stream=True)
+                for t in range(frames):
+                    rows.add_settled(end, t, 0)
+                daemon.publish("traces", end)
+                daemon.set_streaming(False)
+            wait_until(lambda: [s["end_of_stream"] for s in load_json(self.out, "metadata.json")["segments"]]
+                       == [True, True], what="two ended sessions in metadata.json")
+            recorder.interrupt()
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        for folder, rows in zip([self.out, os.path.join(self.out, "session_2")], sessions):
+            assert_equal_arrays(self, load(folder, "F.npy"), rows.f, folder + "/F.npy")
+            assert_equal_arrays(self, load(folder, "dff_settled.npy"), rows.settled_dff, folder + "/dff_settled.npy")
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual(metadata["end_reason"], "signal")
+        self.assertEqual([s["folder"] for s in metadata["segments"]], [".", "session_2"])
+
+    def test_sigterm_mid_stream_closes_valid_files_whose_settled_rows_end_where_settling_had_come(self):
+        rows = LiveRows(6, 2, seed=7)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for t in range(6):
+                update = rows.live_update(t, 0)
+                if t >= 2:
+                    rows.add_settled(update, t - 2, 0)
+                daemon.publish("traces", update)
+            daemon.drain()
+            wait_until(lambda: load_json(self.out, "metadata.json")["frames_recorded"] == 6,
+                       what="6 frames in metadata.json")
+            recorder.process.terminate()
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        assert_equal_arrays(self, load(self.out, "dff_live.npy"), rows.dff, "dff_live")
+        assert_equal_arrays(self, load(self.out, "dff_settled.npy"), rows.settled_dff[:4], "dff_settled")
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["segments"][0]["end_of_stream"]), ("signal", False))
+
+    def test_refuses_a_folder_that_is_not_empty(self):
+        os.makedirs(self.out)
+        open(os.path.join(self.out, "old.npy"), "w").close()
+        with FakeDaemon() as daemon, Program([RECORD, self.out, "--from", daemon.publish_endpoint]) as recorder:
+            self.assertNotEqual(recorder.wait(), 0)
+        self.assertEqual(len(recorder.stderr_lines), 1, recorder.stderr_lines)
+        self.assertIn("not empty", recorder.stderr_lines[0])
+
+    def test_rejects_an_unknown_until(self):
+        with Program([RECORD, self.out, "--until", "later"]) as recorder:
+            self.assertEqual(recorder.wait(), 2)
+        self.assertIn("--until expects eos or signal", recorder.stderr_lines[0])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,490 @@
+"""calmon_client — calmond from Python: live ΔF/F₀ in, frames out, control.
+
+The three sockets of calmond (proto/calmon/wire.proto is the contract):
+
+  Subscriber   SUB on the publish socket (default tcp://127.0.0.1:5571): TraceUpdates
+               as numpy arrays, ROI sets, projection snapshots, status.
+  Control      REQ to the control socket (default tcp://127.0.0.1:5572): status,
+               projections, ROI sets, reset, shutdown — each with a timeout.
+  FrameSender  PUSH to the ingest socket (default tcp://127.0.0.1:5570): 2-D numpy
+               frames, then the end of stream.
+
+Needs numpy, pyzmq and protobuf, and the modules generated from proto/ (the build's
+calmon_python_proto target writes them to <build>/python/calmon/; put <build>/python on
+PYTHONPATH). docs/subscribers.md has complete examples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import deque
+from typing import Iterator, Optional, Sequence
+
+import numpy as np
+import zmq
+from google.protobuf import json_format
+
+from calmon import config_pb2, wire_pb2
+
+DEFAULT_INGEST = "tcp://127.0.0.1:5570"
+DEFAULT_PUBLISH = "tcp://127.0.0.1:5571"
+DEFAULT_CONTROL = "tcp://127.0.0.1:5572"
+TOPICS = ("traces", "projections", "status", "rois")
+
+# Bits of TraceUpdate.flags and SettledValues.flags (wire.proto).
+FLAG_BASELINE_NOT_POSITIVE = 1  # F0 <= 0: ΔF/F₀ is NaN
+FLAG_NON_FINITE_PIXELS = 2      # the ROI or its neuropil averaged a NaN/inf pixel
+FLAG_AFTER_GAP = 4              # frames were missing just before this one
+
+# numpy dtype (without byte order) -> wire PixelType.
+_PIXEL_TYPES = {
+    "u1": wire_pb2.UINT8,
+    "u2": wire_pb2.UINT16,
+    "i2": wire_pb2.INT16,
+    "u4": wire_pb2.UINT32,
+    "f4": wire_pb2.FLOAT32,
+    "f8": wire_pb2.FLOAT64,
+}
+
+
+class CalmonError(Exception):
+    """calmond answered, but not with what was asked for."""
+
+
+class ControlError(CalmonError):
+    """calmond refused a control request (ControlReply.ok was false)."""
+
+
+class ControlTimeout(CalmonError, TimeoutError):
+    """No reply from the control socket within the timeout."""
+
+
+# --- what the publish socket carries, as numpy ---------------------------------------------
+
+@dataclasses.dataclass
+class RoiSet:
+    """A RoiSetInfo: what each column of the trace arrays is."""
+
+    version: int
+    names: list
+    rois: list          # per ROI: {"name", "region", "neuropil", "baseline"} (protobuf JSON)
+    settled_lag: int    # frames; -1 if some ROI settles only at the end of the stream
+
+    @classmethod
+    def from_message(cls, info: wire_pb2.RoiSetInfo) -> "RoiSet":
+        rois = [json_format.MessageToDict(roi, preserving_proto_field_name=True) for roi in info.rois]
+        return cls(info.version, [roi.name for roi in info.rois], rois, info.settled_lag)
+
+    def index(self, name: str) -> int:
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise KeyError(f"no ROI named {name!r}; the ROI set has: {', '.join(self.names)}") from None
+
+
+@dataclasses.dataclass
+class Settled:
+    """Settled rows: row k is frame frame_index[k], columns are ROIs."""
+
+    frame_index: np.ndarray      # (rows,) int64
+    sequence: np.ndarray         # (rows,) uint64
+    roi_set_version: np.ndarray  # (rows,) uint32
+    f0: np.ndarray               # (rows, ROIs) float64
+    dff: np.ndarray              # (rows, ROIs) float64
+    flags: np.ndarray            # (rows, ROIs) uint32
+
+    def __len__(self) -> int:
+        return len(self.frame_index)
+
+
+@dataclasses.dataclass
+class TraceUpdate:
+    """One "traces" message. Per-ROI arrays are empty in a settled-only update."""
+
+    sequence: int
+    frame_index: int
+    acquisition_time_ns: int
+    receive_time_ns: int
+    publish_time_ns: int
+    roi_set_version: int
+    names: Optional[list]        # from the RoiSetInfo of roi_set_version, None until it arrived
+    f: np.ndarray                # (ROIs,) float64
+    fneu: np.ndarray
+    fcorr: np.ndarray
+    f0: np.ndarray               # live baseline
+    dff: np.ndarray              # live ΔF/F₀
+    flags: np.ndarray            # (ROIs,) uint32
+    missing_before: int
+    global_mean: Optional[float]  # whole-frame statistics, None when not computed
+    global_median: Optional[float]
+    global_min: Optional[float]
+    settled: Settled
+    end_of_stream: bool
+
+    @property
+    def has_live(self) -> bool:
+        """True for a frame's own update; False for settled-only continuations and the end."""
+        return not self.end_of_stream and (len(self.f) > 0 or self.global_mean is not None)
+
+    def index(self, name: str) -> int:
+        if self.names is None:
+            raise KeyError(f"ROI names of set {self.roi_set_version} are not known yet")
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise KeyError(f"no ROI named {name!r}; the ROI set has: {', '.join(self.names)}") from None
+
+    @classmethod
+    def from_message(cls, update: wire_pb2.TraceUpdate, names: Optional[list] = None) -> "TraceUpdate":
+        rois = len(update.f)
+        settled_rois = len(update.settled[0].f0) if update.settled else rois
+
+        def settled_matrix(field, dtype):
+            values = [list(getattr(row, field)) for row in update.settled]
+            return np.array(values, dtype=dtype).reshape(len(update.settled), settled_rois)
+
+        settled = Settled(
+            frame_index=np.array([row.frame_index for row in update.settled], dtype=np.int64),
+            sequence=np.array([row.sequence for row in update.settled], dtype=np.uint64),
+            roi_set_version=np.array([row.roi_set_version for row in update.settled], dtype=np.uint32),
+            f0=settled_matrix("f0", np.float64),
+            dff=settled_matrix("dff", np.float64),
+            flags=settled_matrix("flags", np.uint32),
+        )
+        has_global = update.HasField("global")
+        glob = getattr(update, "global")
+        return cls(
+            sequence=update.sequence, frame_index=update.frame_index,
+            acquisition_time_ns=update.acquisition_time_ns, receive_time_ns=update.receive_time_ns,
+            publish_time_ns=update.publish_time_ns, roi_set_version=update.roi_set_version,
+            names=names,
+            f=np.array(update.f, dtype=np.float64), fneu=np.array(update.fneu, dtype=np.float64),
+            fcorr=np.array(update.fcorr, dtype=np.float64), f0=np.array(update.f0, dtype=np.float64),
+            dff=np.array(update.dff, dtype=np.float64), flags=np.array(update.flags, dtype=np.uint32),
+            missing_before=update.missing_before,
+            global_mean=glob.mean if has_global else None,
+            global_median=glob.median if has_global else None,
+            global_min=glob.min if has_global else None,
+            settled=settled, end_of_stream=update.end_of_stream)
+
+
+@dataclasses.dataclass
+class Projections:
+    """A ProjectionSnapshot: images by name ("all_mean", "latest", ...), (height, width) float64."""
+
+    frame_index: int   # frames processed when it was taken
+    sequence: int
+    time_ns: int
+    images: dict
+    frames: dict       # frames each image covers
+
+    @classmethod
+    def from_message(cls, snapshot: wire_pb2.ProjectionSnapshot) -> "Projections":
+        images, frames = {}, {}
+        for image in snapshot.images:
+            pixels = np.array(image.pixels, dtype=np.float64)
+            if pixels.size != image.width * image.height:
+                raise CalmonError(f"projection {image.name!r} has {pixels.size} pixels for "
+                                  f"{image.width}x{image.height}")
+            images[image.name] = pixels.reshape(image.height, image.width)
+            frames[image.name] = image.frames
+        return cls(snapshot.frame_index, snapshot.sequence, snapshot.time_ns, images, frames)
+
+
+# --- subscribing ---------------------------------------------------------------------------
+
+class Subscriber:
+    """Messages of calmond's publish socket, decoded; iterate over it, or call recv().
+
+    Yields TraceUpdate for "traces", Projections for "projections", RoiSet for "rois" and
+    the protobuf wire_pb2.Status for "status" — only for the topics asked for. ROI sets
+    and status are always subscribed to, to name trace columns and to know the
+    subscription is live (wait_ready)."""
+
+    def __init__(self, endpoint: str = DEFAULT_PUBLISH, topics: Sequence[str] = ("traces",),
+                 receive_hwm: int = 1_000_000, context: Optional[zmq.Context] = None):
+        if isinstance(topics, str):
+            topics = (topics,)
+        unknown = [t for t in topics if t not in TOPICS]
+        if unknown:
+            raise ValueError(f"unknown topic {unknown[0]!r}; topics are {', '.join(TOPICS)}")
+        self.endpoint = endpoint
+        self.topics = tuple(topics)
+        self._context = context or zmq.Context.instance()
+        self._socket = self._context.socket(zmq.SUB)
+        self._socket.setsockopt(zmq.RCVHWM, receive_hwm)
+        self._socket.setsockopt(zmq.LINGER, 0)
+        for topic in set(self.topics) | {"rois", "status"}:
+            self._socket.setsockopt(zmq.SUBSCRIBE, topic.encode())
+        self._socket.connect(endpoint)
+        self._pending = deque()
+        self._roi_sets = {}
+        self._latest_version = None
+        self._ready = False
+
+    def wait_ready(self, timeout: float = 5.0) -> "Subscriber":
+        """Waits until a first message arrived (calmond publishes status every second):
+        from then on nothing published is missed. TimeoutError if none came."""
+        deadline = time.monotonic() + timeout
+        while not self._ready:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._receive_one(remaining):
+                raise TimeoutError(f"no message from {self.endpoint} within {timeout} s: is calmond running?")
+        return self
+
+    def recv(self, timeout: Optional[float] = None):
+        """The next message of a subscribed topic; TimeoutError after `timeout` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._pending:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError(f"nothing from {self.endpoint} within {timeout} s")
+            self._receive_one(remaining)
+        return self._pending.popleft()
+
+    def __iter__(self) -> Iterator:
+        while True:
+            yield self.recv()
+
+    def roi_set(self, version: Optional[int] = None) -> Optional[RoiSet]:
+        """The newest ROI set received (of `version`, if given); None if none has arrived."""
+        if version is not None:
+            return self._roi_sets.get(version)
+        return self._roi_sets[self._latest_version] if self._roi_sets else None
+
+    def close(self) -> None:
+        self._socket.close(0)
+
+    def __enter__(self) -> "Subscriber":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _receive_one(self, timeout: Optional[float]) -> bool:
+        if not self._socket.poll(None if timeout is None else max(0, int(timeout * 1000))):
+            return False
+        parts = self._socket.recv_multipart()
+        self._ready = True
+        if len(parts) != 2:
+            return True  # not calmond's [topic][payload]
+        topic, payload = parts[0].decode(errors="replace"), parts[1]
+        decoded = self._decode(topic, payload)
+        if decoded is not None and topic in self.topics:
+            self._pending.append(decoded)
+        return True
+
+    def _decode(self, topic: str, payload: bytes):
+        if topic == "traces":
+            update = wire_pb2.TraceUpdate.FromString(payload)
+            known = self._roi_sets.get(update.roi_set_version)
+            return TraceUpdate.from_message(update, list(known.names) if known else None)
+        if topic == "rois":
+            roi_set = RoiSet.from_message(wire_pb2.RoiSetInfo.FromString(payload))
+            self._roi_sets[roi_set.version] = roi_set
+            self._latest_version = roi_set.version
+            return roi_set
+        if topic == "status":
+            return wire_pb2.Status.FromString(payload)
+        if topic == "projections":
+            return Projections.from_message(wire_pb2.ProjectionSnapshot.FromString(payload))
+        return None
+
+
+def traces(endpoint: str = DEFAULT_PUBLISH, timeout: Optional[float] = None,
+           until_end_of_stream: bool = True, ready_timeout: float = 5.0) -> Iterator[TraceUpdate]:
+    """Every TraceUpdate from `endpoint` until the end of the stream (the update with
+    end_of_stream is yielded too; until_end_of_stream=False goes on across streams).
+
+    Returns once subscribed (TimeoutError if no daemon answered within `ready_timeout`),
+    so frames sent after the call are all seen. Iterating raises TimeoutError when
+    `timeout` seconds pass without an update (None: wait for ever)."""
+    subscriber = Subscriber(endpoint, ("traces",))
+    try:
+        subscriber.wait_ready(ready_timeout)
+    except BaseException:
+        subscriber.close()
+        raise
+    return _updates(subscriber, timeout, until_end_of_stream)
+
+
+def _updates(subscriber: Subscriber, timeout: Optional[float], until_end_of_stream: bool) -> Iterator[TraceUpdate]:
+    with subscriber:
+        while True:
+            update = subscriber.recv(timeout)
+            yield update
+            if update.end_of_stream and until_end_of_stream:
+                return
+
+
+# --- control -------------------------------------------------------------------------------
+
+class Control:
+    """Requests to calmond's control socket. Every call waits at most `timeout` seconds,
+    then raises ControlTimeout (and the next call starts on a fresh socket); a request
+    calmond refuses raises ControlError with its one-line reason."""
+
+    def __init__(self, endpoint: str = DEFAULT_CONTROL, timeout: float = 5.0,
+                 context: Optional[zmq.Context] = None):
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self._context = context or zmq.Context.instance()
+        self._socket = None
+
+    def status(self) -> wire_pb2.Status:
+        return self.request(wire_pb2.ControlRequest(status=wire_pb2.Empty())).status
+
+    def projection_snapshot(self) -> Projections:
+        reply = self.request(wire_pb2.ControlRequest(projections=wire_pb2.Empty()))
+        return Projections.from_message(reply.projections)
+
+    def projections(self) -> dict:
+        """The current projections: name ("all_mean", "latest", ...) -> (height, width) float64."""
+        return self.projection_snapshot().images
+
+    def rois(self) -> RoiSet:
+        return RoiSet.from_message(self.request(wire_pb2.ControlRequest(rois=wire_pb2.Empty())).rois)
+
+    def set_rois(self, rois) -> RoiSet:
+        """Replaces the ROI set live. `rois`: a config_pb2.RoiSet, {"rois": [...]}, or a list
+        of ROI dicts in the config's JSON form, e.g.
+        [{"name": "cell1", "region": {"rect": {"xmin": 15, "xmax": 35, "ymin": 20, "ymax": 35}}}]."""
+        request = wire_pb2.ControlRequest()
+        request.set_rois.CopyFrom(_roi_set_message(rois))
+        return RoiSet.from_message(self.request(request).rois)
+
+    def reset(self) -> wire_pb2.Status:
+        return self.request(wire_pb2.ControlRequest(reset=wire_pb2.Empty())).status
+
+    def shutdown(self) -> wire_pb2.Status:
+        return self.request(wire_pb2.ControlRequest(shutdown=wire_pb2.Empty())).status
+
+    def request(self, request: wire_pb2.ControlRequest) -> wire_pb2.ControlReply:
+        """Sends one request and returns the reply; ControlTimeout, ControlError."""
+        command = request.WhichOneof("command") or "empty request"
+        if self._socket is None:
+            self._socket = self._context.socket(zmq.REQ)
+            self._socket.setsockopt(zmq.LINGER, 0)
+            self._socket.connect(self.endpoint)
+        self._socket.send(request.SerializeToString())
+        if not self._socket.poll(int(self.timeout * 1000)):
+            # A REQ socket waits for its reply forever: start over with a new one.
+            self._socket.close(0)
+            self._socket = None
+            raise ControlTimeout(f"no reply from {self.endpoint} to '{command}' within {self.timeout} s: "
+                                 "is calmond running?")
+        reply = wire_pb2.ControlReply.FromString(self._socket.recv())
+        if not reply.ok:
+            raise ControlError(f"calmond refused '{command}': {reply.error}")
+        return reply
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close(0)
+            self._socket = None
+
+    def __enter__(self) -> "Control":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _roi_set_message(rois) -> config_pb2.RoiSet:
+    if isinstance(rois, config_pb2.RoiSet):
+        return rois
+    if isinstance(rois, dict):
+        document = rois
+    elif isinstance(rois, (list, tuple)):
+        document = {"rois": list(rois)}
+    else:
+        raise TypeError(f"set_rois expects a RoiSet, a dict or a list of ROI dicts, got {type(rois).__name__}")
+    try:
+        return json_format.ParseDict(document, config_pb2.RoiSet())
+    except json_format.ParseError as e:
+        raise ValueError(f"not an ROI set: {e}") from None
+
+
+# --- sending frames ------------------------------------------------------------------------
+
+class FrameSender:
+    """Sends 2-D numpy frames to calmond's ingest socket, as calmon-replay does:
+    [FrameHeader][raw pixels], row-major little-endian; end_of_stream() ends the stream.
+
+    Supported dtypes: uint8, uint16, int16, uint32, float32, float64. Frames are copied
+    into the message (C order, little-endian), so the array may be reused at once.
+    Sequence numbers count from `first_sequence`, +1 per frame, unless given; after the
+    end of stream they start again from `first_sequence`. A send that no daemon takes
+    within `timeout` seconds raises TimeoutError (the socket queues frames only for a
+    connected daemon)."""
+
+    def __init__(self, endpoint: str = DEFAULT_INGEST, channel: int = 0, plane: int = 0,
+                 first_sequence: int = 0, timeout: float = 5.0, queue_frames: int = 1000,
+                 context: Optional[zmq.Context] = None):
+        self.endpoint = endpoint
+        self.channel = channel
+        self.plane = plane
+        self.first_sequence = first_sequence
+        self.timeout = timeout
+        self._next_sequence = first_sequence
+        self._context = context or zmq.Context.instance()
+        self._socket = self._context.socket(zmq.PUSH)
+        self._socket.setsockopt(zmq.IMMEDIATE, 1)
+        self._socket.setsockopt(zmq.SNDHWM, queue_frames)
+        self._socket.setsockopt(zmq.SNDTIMEO, int(timeout * 1000))
+        self._socket.connect(endpoint)
+
+    def send(self, frame: np.ndarray, sequence: Optional[int] = None,
+             acquisition_time_ns: Optional[int] = None) -> int:
+        """Sends one frame; returns its sequence number."""
+        pixels, pixel_type = _wire_pixels(frame)
+        if sequence is None:
+            sequence = self._next_sequence
+        header = wire_pb2.FrameHeader(
+            sequence=sequence,
+            acquisition_time_ns=time.time_ns() if acquisition_time_ns is None else acquisition_time_ns,
+            width=pixels.shape[1], height=pixels.shape[0], pixel_type=pixel_type,
+            channel=self.channel, plane=self.plane)
+        self._send([header.SerializeToString(), pixels.tobytes()])
+        self._next_sequence = sequence + 1
+        return sequence
+
+    def end_of_stream(self, acquisition_time_ns: int = 0) -> None:
+        """Ends the stream: calmond settles the remaining frames and publishes the end."""
+        header = wire_pb2.FrameHeader(sequence=self._next_sequence, end_of_stream=True,
+                                      acquisition_time_ns=acquisition_time_ns,
+                                      channel=self.channel, plane=self.plane)
+        self._send([header.SerializeToString()])
+        self._next_sequence = self.first_sequence
+
+    def close(self, linger: float = 5.0) -> None:
+        """Closes the socket, giving queued frames up to `linger` seconds to be delivered."""
+        self._socket.close(int(linger * 1000))
+
+    def __enter__(self) -> "FrameSender":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _send(self, parts) -> None:
+        try:
+            self._socket.send_multipart(parts)
+        except zmq.Again:
+            raise TimeoutError(f"no calmond at {self.endpoint} took the frame within {self.timeout} s") from None
+
+
+def _wire_pixels(frame) -> tuple:
+    """The frame as a C-contiguous little-endian array, and its wire pixel type."""
+    array = np.asarray(frame)
+    if array.ndim != 2:
+        raise ValueError(f"a frame is a 2-D array (height, width), got shape {array.shape}")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"a frame needs pixels, got shape {array.shape}")
+    code = array.dtype.str[1:]
+    if code not in _PIXEL_TYPES:
+        raise ValueError(f"pixel type {array.dtype} is not supported; use one of "
+                         "uint8, uint16, int16, uint32, float32, float64")
+    little = array.dtype.newbyteorder("<")
+    return np.ascontiguousarray(array, dtype=little), _PIXEL_TYPES[code]

@@ -1,0 +1,146 @@
+// calmon-record — records what calmond publishes into a folder numpy opens.
+//
+// Subscribes to traces, projections, status and ROI sets, and writes the trace files
+// calmon-analyze writes (docs/output.md) — so a replayed movie's recording can be
+// compared with calmon-analyze's files bit for bit — plus status.jsonl, rois.json,
+// metadata.json and the newest projection images (docs/subscribers.md). Prints
+// "calmon-record: ready" once the first messages have arrived — calmond publishes
+// Status every second — i.e. once the subscriptions are live; stops at the end of the stream, on SIGINT/SIGTERM, or after --frames N.
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "recording.h"
+#include "stop_signal.h"
+#include "subscription.h"
+
+namespace {
+
+namespace po = boost::program_options;
+using calmon::record_tool::Recording;
+using calmon::record_tool::RecordingOptions;
+
+constexpr const char* kUsage =
+    "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N] [--quiet]\n"
+    "\n"
+    "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
+    "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
+    "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n";
+
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+
+struct Options {
+  RecordingOptions recording;
+  bool quiet = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "calmon-record: " << message << "\n" << kUsage;
+  std::exit(2);
+}
+
+Options parse_options(int argc, char** argv) {
+  po::options_description named("options");
+  named.add_options()
+      ("help,h", "this help")
+      ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
+      ("until", po::value<std::string>()->default_value("eos"),
+       "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
+      ("frames", po::value<long long>(), "stop after N frames")
+      ("quiet", "no summary line at the end");
+  po::options_description all;
+  all.add(named).add_options()("out", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("out", 1);
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
+    po::notify(values);
+  } catch (const po::error& e) {
+    usage_error(e.what());
+  }
+  if (values.count("help")) {
+    std::cout << kUsage << "\n" << named;
+    std::exit(0);
+  }
+  Options options;
+  if (!values.count("out")) usage_error("no output folder given");
+  options.recording.out_dir = values["out"].as<std::string>();
+  options.recording.source = values["from"].as<std::string>();
+  const std::string until = values["until"].as<std::string>();
+  if (until != "eos" && until != "signal") usage_error("--until expects eos or signal, got '" + until + "'");
+  options.recording.until_signal = until == "signal";
+  if (values.count("frames")) {
+    const long long frames = values["frames"].as<long long>();
+    if (frames <= 0) usage_error("--frames expects a positive number, got " + std::to_string(frames));
+    options.recording.frame_limit = frames;
+  }
+  options.quiet = values.count("quiet") > 0;
+  return options;
+}
+
+// OUT_DIR is created, or must be empty: a recording never mixes with older files.
+void prepare_out_dir(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (fs::exists(path)) {
+    if (!fs::is_directory(path)) throw calmon::Error(path + ": exists and is not a folder");
+    if (!fs::is_empty(path)) throw calmon::Error(path + ": folder is not empty; give a new or empty one");
+  }
+  fs::create_directories(path);
+}
+
+const char* describe_end(const std::string& reason) {
+  if (reason == "end_of_stream") return "end of stream";
+  if (reason == "frames") return "frame limit";
+  return "signal";
+}
+
+int run(const Options& options) {
+  zmq::context_t context(1);
+  calmon::record_tool::Subscription subscription(context, options.recording.source);
+  prepare_out_dir(options.recording.out_dir);
+  const calmon::record_tool::StopSignals signals;
+  Recording recording(options.recording, std::cerr);
+  bool ready = false;
+  while (!signals.requested() && !recording.done()) {
+    const auto message = subscription.receive(kPollInterval);
+    if (!ready && subscription.live()) {
+      std::cout << "calmon-record: ready" << std::endl;
+      ready = true;
+    }
+    if (message) recording.on_message(*message);
+    recording.on_tick(Recording::Clock::now());
+  }
+  recording.finish("signal");
+  const auto& metadata = recording.metadata();
+  if (!options.quiet) {
+    std::printf("calmon-record: %lld frames (%lld not received), %zu folder%s, %s -> %s\n",
+                static_cast<long long>(metadata.frames_recorded), static_cast<long long>(metadata.dropped_updates),
+                metadata.segments.size(), metadata.segments.size() == 1 ? "" : "s",
+                describe_end(metadata.end_reason), options.recording.out_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_options(argc, argv);
+  try {
+    return run(options);
+  } catch (const calmon::Error& e) {
+    std::cerr << "calmon-record: " << e.what() << "\n";
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "calmon-record: " << e.what() << "\n";
+  } catch (const zmq::error_t& e) {
+    std::cerr << "calmon-record: ZeroMQ: " << e.what() << "\n";
+  }
+  return 1;
+}

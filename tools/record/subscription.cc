@@ -1,0 +1,87 @@
+// subscription.cc — two SUB sockets polled together; see the header.
+#include "subscription.h"
+
+#include <cerrno>
+#include <string_view>
+
+#include "core/error.h"
+#include "net/topics.h"
+
+namespace calmon::record_tool {
+namespace {
+
+constexpr int kTracesHighWaterMark = 1'000'000;  // messages; TraceUpdates are small
+constexpr int kProjectionsHighWaterMark = 4;
+
+void subscribe(zmq::socket_t& socket, std::string_view topic) {
+  socket.set(zmq::sockopt::subscribe, topic);
+}
+
+}  // namespace
+
+Subscription::Subscription(zmq::context_t& context, const std::string& endpoint)
+    : traces_(context, zmq::socket_type::sub), projections_(context, zmq::socket_type::sub) {
+  traces_.set(zmq::sockopt::rcvhwm, kTracesHighWaterMark);
+  projections_.set(zmq::sockopt::rcvhwm, kProjectionsHighWaterMark);
+  for (zmq::socket_t* socket : {&traces_, &projections_}) socket->set(zmq::sockopt::linger, 0);
+  subscribe(traces_, net::kTracesTopic);
+  subscribe(traces_, net::kStatusTopic);
+  subscribe(traces_, net::kRoisTopic);
+  subscribe(projections_, net::kProjectionsTopic);
+  subscribe(projections_, net::kStatusTopic);
+  try {
+    traces_.connect(endpoint);
+    projections_.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    throw Error("cannot connect to '" + endpoint + "': " + e.what());
+  }
+}
+
+std::optional<PublishedMessage> Subscription::receive(std::chrono::milliseconds timeout) {
+  if (std::optional<PublishedMessage> message = receive_now(traces_)) return message;
+  if (std::optional<PublishedMessage> message = receive_now(projections_)) return message;
+  zmq::pollitem_t items[] = {{traces_.handle(), 0, ZMQ_POLLIN, 0}, {projections_.handle(), 0, ZMQ_POLLIN, 0}};
+  try {
+    zmq::poll(items, 2, timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EINTR) return std::nullopt;
+    throw;
+  }
+  if (std::optional<PublishedMessage> message = receive_now(traces_)) return message;
+  return receive_now(projections_);
+}
+
+std::optional<PublishedMessage> Subscription::receive_now(zmq::socket_t& socket) {
+  while (true) {
+    zmq::message_t topic;
+    try {
+      if (!socket.recv(topic, zmq::recv_flags::dontwait)) return std::nullopt;
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) return std::nullopt;
+      throw;
+    }
+    // The rest of a multipart message is already here: ZeroMQ delivers messages whole.
+    PublishedMessage message{topic.to_string(), zmq::message_t()};
+    int parts = 1;
+    bool more = topic.more();
+    if (more) {
+      (void)socket.recv(message.payload, zmq::recv_flags::dontwait);
+      more = message.payload.more();
+      parts = 2;
+    }
+    while (more) {
+      zmq::message_t extra;
+      (void)socket.recv(extra, zmq::recv_flags::dontwait);
+      more = extra.more();
+      ++parts;
+    }
+    if (&socket == &traces_) traces_live_ = true;
+    if (&socket == &projections_) {
+      projections_live_ = true;
+      if (message.topic != net::kProjectionsTopic) continue;  // a status, seen on the traces' socket too
+    }
+    if (parts == 2) return message;
+  }
+}
+
+}  // namespace calmon::record_tool

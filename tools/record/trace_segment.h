@@ -1,0 +1,57 @@
+// trace_segment.h — one folder of trace files: one ROI set of one session.
+//
+// The files are calmon-analyze's (io::TraceFiles, docs/output.md), written from the
+// wire's TraceUpdates instead of a local Pipeline, so a replayed movie records the same
+// bytes calmon-analyze writes. Row r of every file is frame `first_frame + r`, live and
+// settled alike: a frame whose update the publish socket dropped still gets its row —
+// NaN values, flag kFlagNotReceived — so rows never slide against frame indices.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "calmon/wire.pb.h"
+#include "core/pipeline.h"
+#include "io/trace_files.h"
+
+namespace calmon::record_tool {
+
+// flags_live / flags_settled bit 3: the recorder never received this frame's numbers.
+inline constexpr std::uint8_t kFlagNotReceived = 1 << 3;
+
+class TraceSegment {
+ public:
+  // Creates the trace files in `directory` (which must exist).
+  TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count, bool global_traces);
+
+  // Appends the update's live row, after NaN rows for any frames skipped since the last
+  // one; returns how many were skipped. Throws calmon::Error if the update's arrays do
+  // not hold one value per ROI or its frame is not after the last one.
+  std::int64_t append_live(const pb::TraceUpdate& update);
+  // Appends a settled row the same way. Rows of frames before `first_frame` or already
+  // written are not this folder's: false, nothing written.
+  bool append_settled(const pb::SettledValues& values);
+  // NaN rows up to frame `end` (exclusive); returns how many.
+  std::int64_t pad_live_to(std::int64_t end);
+  std::int64_t pad_settled_to(std::int64_t end);
+
+  void flush() { files_.flush(); }
+
+  std::int64_t first_frame() const { return first_frame_; }
+  std::int64_t live_end() const { return first_frame_ + static_cast<std::int64_t>(files_.live_rows()); }
+  std::int64_t settled_end() const { return first_frame_ + static_cast<std::int64_t>(files_.settled_rows()); }
+  std::size_t roi_count() const { return roi_count_; }
+
+ private:
+  void append_missing_live(std::int64_t frame);
+  void append_missing_settled(std::int64_t frame);
+
+  std::int64_t first_frame_;
+  std::size_t roi_count_;
+  bool global_traces_;
+  io::TraceFiles files_;
+  FrameResult live_;     // reused row buffers
+  SettledRow settled_;
+};
+
+}  // namespace calmon::record_tool
