@@ -60,12 +60,13 @@ std::string NeuropilSettings::describe() const {
   return "unknown";
 }
 
-Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type)
+Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type,
+                   std::uint32_t roi_set_version)
     : settings_(std::move(settings)),
       shape_(shape),
       pixel_type_(pixel_type),
       projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
-  current_ = build_roi_set(settings_.rois, 0, 0);
+  current_ = build_roi_set(settings_.rois, roi_set_version, 0);
   resize_result();
 }
 

@@ -60,7 +60,10 @@ class Pipeline {
  public:
   // Checks every ROI, neuropil and projection against the frame shape; throws
   // calmon::Error naming the first problem.
-  Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type);
+  // `roi_set_version` numbers the initial ROI set; replace_rois counts up from it (a
+  // daemon keeps numbering across sessions so that a version names one set).
+  Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type,
+           std::uint32_t roi_set_version = 0);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;

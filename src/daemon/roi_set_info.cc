@@ -15,6 +15,7 @@ void add_roi(const RoiSettings& roi, const std::optional<Region>& neuropil, pb::
   *entry->mutable_region() = to_wire_region(roi.region);
   if (neuropil) *entry->mutable_neuropil() = to_wire_region(*neuropil);
   entry->set_baseline(roi.baseline.describe());
+  entry->set_neuropil_source(roi.neuropil.describe());
 }
 
 }  // namespace

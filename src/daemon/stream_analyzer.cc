@@ -155,14 +155,14 @@ std::unique_ptr<Pipeline> StreamAnalyzer::build_pipeline(FrameGeometry geometry)
   const std::string session = "session " + std::to_string(counters_.sessions);
   std::string problem;
   try {
-    return std::make_unique<Pipeline>(session_settings_, shape, geometry.pixel_type);
+    return std::make_unique<Pipeline>(session_settings_, shape, geometry.pixel_type, roi_set_version_);
   } catch (const Error& e) {
     problem = e.what();
   }
   PipelineSettings fallback = session_settings_;
   fallback.rois.clear();
   try {
-    auto pipeline = std::make_unique<Pipeline>(fallback, shape, geometry.pixel_type);
+    auto pipeline = std::make_unique<Pipeline>(fallback, shape, geometry.pixel_type, roi_set_version_);
     log_(session + ": " + problem + "; analysing without ROIs until a fitting set arrives (set_rois)");
     return pipeline;
   } catch (const Error&) {
@@ -170,7 +170,7 @@ std::unique_ptr<Pipeline> StreamAnalyzer::build_pipeline(FrameGeometry geometry)
   fallback.projections = session_settings_of(pb::Config()).projections;
   fallback.keep_frames.clear();
   log_(session + ": " + problem + "; analysing without ROIs, with the default projections");
-  return std::make_unique<Pipeline>(fallback, shape, geometry.pixel_type);
+  return std::make_unique<Pipeline>(fallback, shape, geometry.pixel_type, roi_set_version_);
 }
 
 void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_time_ns,
@@ -244,7 +244,9 @@ void StreamAnalyzer::reject(std::string_view reason, const std::string& detail) 
                           std::chrono::steady_clock::now());
 }
 
-void StreamAnalyzer::describe_configured_rois() { describe_roi_settings(session_settings_.rois, 0, roi_info_); }
+void StreamAnalyzer::describe_configured_rois() {
+  describe_roi_settings(session_settings_.rois, roi_set_version_, roi_info_);
+}
 
 // --- control -----------------------------------------------------------------------------
 
@@ -290,6 +292,7 @@ void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
     settings.push_back(config::to_roi_settings(rois.rois(i), static_cast<std::size_t>(i), analysis_));
   }
   check_unique_names(settings);
+  const std::uint32_t version = roi_set_version_ + 1;
   if (streaming_) {
     pipeline_->replace_rois(settings);  // throws, keeping the set, if it does not fit
     describe_roi_set(*pipeline_, roi_info_);
@@ -298,11 +301,12 @@ void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
     PipelineSettings probe_settings;
     probe_settings.rois = settings;
     probe_settings.global_traces = false;
-    const Pipeline probe(std::move(probe_settings), pipeline_->shape(), pipeline_->pixel_type());
+    const Pipeline probe(std::move(probe_settings), pipeline_->shape(), pipeline_->pixel_type(), version);
     describe_roi_set(probe, roi_info_);
   } else {
-    describe_roi_settings(settings, 0, roi_info_);
+    describe_roi_settings(settings, version, roi_info_);
   }
+  roi_set_version_ = version;
   session_settings_.rois = std::move(settings);
   publisher_.publish(net::kRoisTopic, roi_info_);
   log_("ROI set replaced: " + plural(session_settings_.rois.size(), "ROI") +

@@ -114,6 +114,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::size_t max_frame_bytes_;
   pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
   PipelineSettings session_settings_;  // what each new session starts with
+  std::uint32_t roi_set_version_ = 0;  // of session_settings_.rois; counts up for the daemon's life
   Publisher& publisher_;
   LogSink log_;
   RateLimitedLog rate_limited_log_;

@@ -120,7 +120,8 @@ def wait_until(condition, timeout=10.0, what="condition"):
 def roi_set_info(version, names, settled_lag=2):
     info = wire_pb2.RoiSetInfo(version=version, settled_lag=settled_lag)
     for k, name in enumerate(names):
-        roi = info.rois.add(name=name, baseline="moving median, window 5")
+        roi = info.rois.add(name=name, baseline="moving median, window 5",
+                            neuropil_source="mask of 3 pixels, r = 0.7")
         roi.region.rect.xmin, roi.region.rect.xmax = k, k + 2
         roi.region.rect.ymin, roi.region.rect.ymax = 0, 3
         roi.neuropil.mask.x.extend([k, k + 1, k + 2])

@@ -122,7 +122,7 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual([roi["name"] for roi in rois["rois"]], names)
         self.assertEqual([roi["index"] for roi in rois["rois"]], [0, 1, 2])
         self.assertEqual(rois["rois"][1]["region"], "rectangle x 1:3, y 0:3")
-        self.assertEqual(rois["rois"][1]["neuropil"], "mask of 3 pixels")
+        self.assertEqual(rois["rois"][1]["neuropil"], "mask of 3 pixels, r = 0.7")
         self.assertEqual(rois["rois"][1]["neuropil_pixels"], 3)
         self.assertEqual(rois["rois"][1]["baseline"], "moving median, window 5")
         self.assertEqual(rois["rois"][1]["region_spec"], {"rect": {"xmin": 1, "xmax": 3, "ymin": 0, "ymax": 3}})

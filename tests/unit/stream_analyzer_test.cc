@@ -400,6 +400,7 @@ TEST(StreamAnalyzer, SetRoisReplacesTheSetLiveAndKeepsItForTheNextSession) {
   EXPECT_EQ(info.version(), 1u);
   ASSERT_EQ(info.rois_size(), 1);
   EXPECT_EQ(info.rois(0).baseline(), "moving median, window 5");  // the analysis config's default
+  EXPECT_EQ(info.rois(0).neuropil_source(), "ring, r = 0.7");  // the config default
   EXPECT_EQ(h.publisher.rois.back().version(), 1u);
 
   h.send(frame_message(4, movie_frame(4)));
@@ -413,6 +414,14 @@ TEST(StreamAnalyzer, SetRoisReplacesTheSetLiveAndKeepsItForTheNextSession) {
   h.send(end_of_stream());
   h.send(frame_message(1, movie_frame(0)));
   EXPECT_EQ(h.publisher.traces.back().f_size(), 1);
+  // A version names one set for the daemon's life: the next session keeps it, and a
+  // change between sessions counts on.
+  EXPECT_EQ(h.publisher.traces.back().roi_set_version(), 1u);
+  h.send(end_of_stream());
+  h.analyzer->set_rois(one);
+  h.send(frame_message(1, movie_frame(0)));
+  EXPECT_EQ(h.publisher.traces.back().roi_set_version(), 2u);
+  EXPECT_EQ(h.publisher.rois.back().version(), 2u);
 }
 
 TEST(StreamAnalyzer, AnInvalidRoiSetIsRefusedAndTheCurrentSetStays) {

@@ -58,7 +58,7 @@ std::string describe_roi_set(const pb::RoiSetInfo& info, std::int64_t frames, co
     const pb::RoiInfo& roi = info.rois(i);
     json += "    {\"index\": " + std::to_string(i) + ", \"name\": " + json_string(roi.name()) +
             ", \"region\": " + json_string(describe_region(roi.region())) +
-            ", \"neuropil\": " + json_string(describe_region(roi.neuropil())) +
+            ", \"neuropil\": " + json_string(roi.neuropil_source()) +
             ", \"neuropil_pixels\": " + std::to_string(region_pixel_count(roi.neuropil())) +
             ", \"baseline\": " + json_string(roi.baseline()) + ", \"region_spec\": " + region_spec(roi.region()) +
             ", \"neuropil_spec\": " + region_spec(roi.neuropil()) + "}" + (i + 1 < count ? ",\n" : "\n");
