@@ -3,40 +3,12 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "config/json_message.h"
 #include "core/error.h"
 
 namespace calmon::config {
 
 namespace {
-
-template <class Message> Message parse_json(std::string_view json, std::string_view source,
-                                            std::string_view what) {
-  Message message;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &message, options);
-  if (!status.ok()) {
-    // protobuf may add a line with a caret under the position; the first line says it all.
-    std::string reason(status.message());
-    reason = reason.substr(0, reason.find('\n'));
-    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
-    throw Error(std::string(source) + ": invalid " + std::string(what) + ": " + reason);
-  }
-  return message;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read error");
-  return text.str();
-}
 
 Region to_region(const pb::Region& region, const std::string& what) {
   switch (region.shape_case()) {
@@ -159,15 +131,15 @@ ProjectionSpec to_projection(const pb::Projection& projection, std::size_t index
 }  // namespace
 
 pb::Config parse_config(std::string_view json, std::string_view source) {
-  return parse_json<pb::Config>(json, source, "config");
+  return parse_json_as<pb::Config>(json, source, "config");
 }
 
 pb::RoiSet parse_roi_set(std::string_view json, std::string_view source) {
-  return parse_json<pb::RoiSet>(json, source, "ROI set");
+  return parse_json_as<pb::RoiSet>(json, source, "ROI set");
 }
 
-pb::Config load_config(const std::string& path) { return parse_config(read_file(path), path); }
-pb::RoiSet load_roi_set(const std::string& path) { return parse_roi_set(read_file(path), path); }
+pb::Config load_config(const std::string& path) { return parse_config(read_text_file(path), path); }
+pb::RoiSet load_roi_set(const std::string& path) { return parse_roi_set(read_text_file(path), path); }
 
 RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Config& defaults) {
   const std::string name = roi.name().empty() ? "roi" + std::to_string(index) : roi.name();
