@@ -181,6 +181,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   stamp_ = FrameStamp{last_sequence_, pipeline_->frames(), acquisition_time_ns, receive_time_ns,
                       pipeline_->roi_set_version()};
   start_update(stamp_, update_);
+  update_.set_settled_only(true);
   publish_updates(true);
   publish_snapshot();
   log_("session " + std::to_string(counters_.sessions) + " ended (" + why + ") after " +
@@ -198,6 +199,7 @@ std::int64_t StreamAnalyzer::publish_updates(bool end_of_stream) {
       const std::int64_t published = publish_update();
       if (first_published == 0) first_published = published;
       start_update(stamp_, update_);  // a continuation: settled values only
+      update_.set_settled_only(true);
       values = 0;
     }
     add_settled_values(row_, ledger_.sequence_of(row_.frame), update_);

@@ -175,7 +175,7 @@ class LiveRows:
 
 def settled_only(frame_index, version, sequence, end_of_stream=False):
     return wire_pb2.TraceUpdate(sequence=sequence, frame_index=frame_index, roi_set_version=version,
-                                end_of_stream=end_of_stream)
+                                end_of_stream=end_of_stream, settled_only=True)
 
 
 def snapshot(frame_index, images):

@@ -223,7 +223,10 @@ TEST(StreamAnalyzer, ALongTailIsSplitAndOnlyItsLastUpdateSaysEndOfStream) {
   const int frames = 600;
   for (int t = 0; t < frames; ++t) h.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
   const std::size_t live = h.publisher.traces.size();
-  for (const auto& update : h.publisher.traces) EXPECT_EQ(update.settled_size(), 0);
+  for (const auto& update : h.publisher.traces) {
+    EXPECT_EQ(update.settled_size(), 0);
+    EXPECT_FALSE(update.settled_only());
+  }
   h.send(end_of_stream());
 
   const std::vector<pb::TraceUpdate> tail(h.publisher.traces.begin() + static_cast<std::ptrdiff_t>(live),
@@ -232,6 +235,7 @@ TEST(StreamAnalyzer, ALongTailIsSplitAndOnlyItsLastUpdateSaysEndOfStream) {
   std::int64_t next = 0;
   for (std::size_t k = 0; k < tail.size(); ++k) {
     EXPECT_EQ(tail[k].end_of_stream(), k + 1 == tail.size());
+    EXPECT_TRUE(tail[k].settled_only());
     EXPECT_EQ(tail[k].f_size(), 0);
     EXPECT_LE(static_cast<std::size_t>(tail[k].settled_size()) * 120, kSettledValuesPerMessage);
     for (const auto& row : tail[k].settled()) {

@@ -121,11 +121,12 @@ class TraceUpdate:
     global_min: Optional[float]
     settled: Settled
     end_of_stream: bool
+    settled_only: bool
 
     @property
     def has_live(self) -> bool:
         """True for a frame's own update; False for settled-only continuations and the end."""
-        return not self.end_of_stream and (len(self.f) > 0 or self.global_mean is not None)
+        return not self.end_of_stream and not self.settled_only
 
     def index(self, name: str) -> int:
         if self.names is None:
@@ -166,7 +167,8 @@ class TraceUpdate:
             global_mean=glob.mean if has_global else None,
             global_median=glob.median if has_global else None,
             global_min=glob.min if has_global else None,
-            settled=settled, end_of_stream=update.end_of_stream)
+            settled=settled, end_of_stream=update.end_of_stream,
+            settled_only=update.settled_only)
 
 
 @dataclasses.dataclass

@@ -164,20 +164,7 @@ void Recording::on_traces(const pb::TraceUpdate& update) {
 }
 
 bool Recording::carries_live_values(const pb::TraceUpdate& update) const {
-  if (update.end_of_stream()) return false;
-  if (update.f_size() > 0 || update.has_global()) return true;
-  // Neither per-ROI values nor global traces: a settled-only continuation, or a frame of
-  // an ROI set without ROIs and without global traces.
-  std::optional<int> rois;
-  if (current_ && metadata_.segments[current_->record].roi_set_version == update.roi_set_version()) {
-    rois = static_cast<int>(metadata_.segments[current_->record].rois);
-  } else if (const auto info = roi_sets_.find(update.roi_set_version()); info != roi_sets_.end()) {
-    rois = info->second.rois_size();
-  }
-  if (rois && *rois > 0) return false;
-  // A continuation repeats the frame_index of the frame it follows (or, at the end of a
-  // stream, carries the frame count — only when settled rows are left, never without ROIs).
-  return !session_ || update.frame_index() >= session_->next_frame;
+  return !update.end_of_stream() && !update.settled_only();
 }
 
 void Recording::open_session(const pb::TraceUpdate& first_update) {
