@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "config/json_message.h"
+#include "config/region_message.h"
 #include "core/error.h"
 
 namespace calmon::config {
@@ -11,21 +12,9 @@ namespace calmon::config {
 namespace {
 
 Region to_region(const pb::Region& region, const std::string& what) {
-  switch (region.shape_case()) {
-    case pb::Region::kPixel: return Region::pixel(region.pixel().x(), region.pixel().y());
-    case pb::Region::kRect: {
-      const pb::Rect& r = region.rect();
-      return Region::rect(Rect{r.xmin(), r.xmax(), r.ymin(), r.ymax()});
-    }
-    case pb::Region::kMask: {
-      const pb::Mask& m = region.mask();
-      return Region::mask(std::span<const int>(m.x().data(), static_cast<std::size_t>(m.x().size())),
-                          std::span<const int>(m.y().data(), static_cast<std::size_t>(m.y().size())),
-                          std::span<const double>(m.weight().data(), static_cast<std::size_t>(m.weight().size())));
-    }
-    case pb::Region::SHAPE_NOT_SET: break;
-  }
-  throw Error(what + ": no region (give a pixel, rect or mask)");
+  std::optional<Region> core = to_core_region(region);
+  if (!core) throw Error(what + ": no region (give a pixel, rect or mask)");
+  return std::move(*core);
 }
 
 NeuropilSettings to_neuropil(const pb::Neuropil& neuropil, const std::string& what) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "config/region_message.h"
 #include "core/baseline.h"
 
 namespace calmon::daemon {
@@ -12,43 +13,13 @@ namespace {
 void add_roi(const RoiSettings& roi, const std::optional<Region>& neuropil, pb::RoiSetInfo& info) {
   pb::RoiInfo* entry = info.add_rois();
   entry->set_name(roi.name);
-  *entry->mutable_region() = to_wire_region(roi.region);
-  if (neuropil) *entry->mutable_neuropil() = to_wire_region(*neuropil);
+  *entry->mutable_region() = config::to_wire_region(roi.region);
+  if (neuropil) *entry->mutable_neuropil() = config::to_wire_region(*neuropil);
   entry->set_baseline(roi.baseline.describe());
   entry->set_neuropil_source(roi.neuropil.describe());
 }
 
 }  // namespace
-
-pb::Region to_wire_region(const Region& region) {
-  pb::Region wire;
-  const Rect& box = region.rect();
-  switch (region.kind()) {
-    case Region::Kind::kPixel:
-      wire.mutable_pixel()->set_x(box.xmin);
-      wire.mutable_pixel()->set_y(box.ymin);
-      break;
-    case Region::Kind::kRect: {
-      pb::Rect* rect = wire.mutable_rect();
-      rect->set_xmin(box.xmin);
-      rect->set_xmax(box.xmax);
-      rect->set_ymin(box.ymin);
-      rect->set_ymax(box.ymax);
-      break;
-    }
-    case Region::Kind::kMask: {
-      pb::Mask* mask = wire.mutable_mask();
-      const bool weighted = !region.unit_weights();
-      for (const WeightedPixel& pixel : region.mask_pixels()) {
-        mask->add_x(pixel.x);
-        mask->add_y(pixel.y);
-        if (weighted) mask->add_weight(pixel.weight);
-      }
-      break;
-    }
-  }
-  return wire;
-}
 
 void describe_roi_set(const Pipeline& pipeline, pb::RoiSetInfo& info) {
   info.Clear();

@@ -16,9 +16,6 @@
 
 namespace calmon::daemon {
 
-// A Region as the wire's (and the config's) Region message.
-pb::Region to_wire_region(const Region& region);
-
 // The pipeline's current ROI set.
 void describe_roi_set(const Pipeline& pipeline, pb::RoiSetInfo& info);
 

@@ -3,31 +3,11 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <span>
-
-#include "core/region.h"
+#include "config/region_message.h"
 #include "json_text.h"
 
 namespace calmon::record_tool {
 namespace {
-
-std::optional<Region> to_core_region(const pb::Region& region) {
-  switch (region.shape_case()) {
-    case pb::Region::kPixel: return Region::pixel(region.pixel().x(), region.pixel().y());
-    case pb::Region::kRect: {
-      const pb::Rect& r = region.rect();
-      return Region::rect(Rect{r.xmin(), r.xmax(), r.ymin(), r.ymax()});
-    }
-    case pb::Region::kMask: {
-      const pb::Mask& m = region.mask();
-      return Region::mask(std::span<const int>(m.x().data(), static_cast<std::size_t>(m.x().size())),
-                          std::span<const int>(m.y().data(), static_cast<std::size_t>(m.y().size())),
-                          std::span<const double>(m.weight().data(), static_cast<std::size_t>(m.weight().size())));
-    }
-    case pb::Region::SHAPE_NOT_SET: break;
-  }
-  return std::nullopt;
-}
 
 std::string region_spec(const pb::Region& region) {
   if (region.shape_case() == pb::Region::SHAPE_NOT_SET) return "null";
@@ -42,12 +22,12 @@ std::string region_spec(const pb::Region& region) {
 }  // namespace
 
 std::string describe_region(const pb::Region& region) {
-  const std::optional<Region> core = to_core_region(region);
+  const std::optional<Region> core = config::to_core_region(region);
   return core ? core->describe() : "none";
 }
 
 std::size_t region_pixel_count(const pb::Region& region) {
-  const std::optional<Region> core = to_core_region(region);
+  const std::optional<Region> core = config::to_core_region(region);
   return core ? core->pixel_count() : 0;
 }
 
