@@ -1,3 +1,8 @@
+// global_stats.cc — np.mean, np.median and np.min of a whole frame, to numpy's bits.
+//
+// 8- and 16-bit pixels: one pass for the exact sum and the range, then a counting
+// histogram over the range for the two middle values. Wider types: nth_element on a
+// scratch copy. Floats keep numpy's own arithmetic in the pixel type.
 #include "core/global_stats.h"
 
 #include <algorithm>

@@ -1,3 +1,7 @@
+// neuropil_ring.cc — the automatic neuropil ring, grown locally around each ROI.
+//
+// Chebyshev distances to the ROI are computed only inside a window around it, which
+// grows with the ring, so the cost follows the ring's area and not the frame's.
 #include "core/neuropil_ring.h"
 
 #include <algorithm>

@@ -1,3 +1,7 @@
+// projection_set.cc — running projections, one typed accumulator per projection.
+//
+// The pixel type is dispatched once per projection and frame; the loops inside run
+// over contiguous rows of the crop. See the header for the numerics of each statistic.
 #include "core/projection_set.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// region.cc — ROI shapes, their validation and their one-line descriptions.
 #include "core/region.h"
 
 #include <algorithm>

@@ -1,3 +1,7 @@
+// region_mean.cc — a region compiled to row spans, and its mean over a frame.
+//
+// Unit weights on integer pixels sum exactly in 64 bits; floats sum in numpy's order
+// (numpy_sum.h); weighted masks sum w * p in double. See the header.
 #include "core/region_mean.h"
 
 #include <algorithm>
