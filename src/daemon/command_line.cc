@@ -43,6 +43,10 @@ constexpr std::string_view kUsage =
     "  --publish-hwm N              messages queued per subscriber before dropping (default 1000)\n"
     "  --ingest-hwm N               frames queued on the ingest socket (default 1000)\n"
     "  --linger SECONDS             time to deliver the last messages at exit (default 1)\n"
+  "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
+  "                               any free port, named in the ready line as \"http\")\n"
+  "  --no-http                    no dashboard\n"
+  "  --web-root DIR               the dashboard's files (default: those of the build)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -109,16 +113,26 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "publish-hwm")) config.set_publish_hwm(integer_flag<std::int32_t>("publish-hwm", *value));
   if (auto value = text_flag(flags, "ingest-hwm")) config.set_ingest_hwm(integer_flag<std::int32_t>("ingest-hwm", *value));
   if (auto value = text_flag(flags, "linger")) config.set_linger_s(number_flag("linger", *value, 0, true));
+  if (flags["no-http"].as<bool>()) {
+    if (flags.count("http")) throw UsageError{"--http and --no-http contradict each other"};
+    config.set_http("");
+  }
+  if (auto value = text_flag(flags, "http")) {
+    if (value->empty()) throw UsageError{"--http expects HOST:PORT (or --no-http for no dashboard)"};
+    config.set_http(*value);
+  }
+  if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
 }
 
 po::options_description flag_descriptions() {
   po::options_description flags;
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
-                           "linger"}) {
+                           "linger", "http", "web-root"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("reset-on-geometry-change", po::bool_switch());
+  flags.add_options()("no-http", po::bool_switch());
   flags.add_options()("help,h", po::bool_switch());
   return flags;
 }

@@ -9,16 +9,21 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <thread>
 
 #include "core/error.h"
-#include "daemon/command.h"
+#include "daemon/command_sender.h"
+#include "daemon/dashboard_feed.h"
+#include "daemon/dashboard_server.h"
+#include "daemon/http_endpoint.h"
 #include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
 #include "daemon/publisher.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/stream_analyzer.h"
+#include "daemon/tee_publisher.h"
 
 namespace calmon::daemon {
 
@@ -49,6 +54,21 @@ void log_settings(const DaemonSettings& settings) {
            "; " + std::to_string(settings.analysis.rois_size()) + " ROIs configured");
 }
 
+// The dashboard at settings.http, or none: if it is off, or its default address is busy.
+std::unique_ptr<DashboardServer> start_dashboard(boost::asio::io_context& io, const DaemonSettings& settings,
+                                                 DashboardFeed& feed, CommandSender& commands) {
+  std::unique_ptr<DashboardServer> dashboard;
+  if (settings.http.empty()) return dashboard;
+  try {
+    dashboard = std::make_unique<DashboardServer>(io, parse_http_endpoint(settings.http), settings.web_root, feed,
+                                                  commands);
+  } catch (const Error& e) {
+    if (settings.http_required) throw;
+    log_line(std::string(e.what()) + "; running without the dashboard (--http HOST:PORT picks another address)");
+  }
+  return dashboard;
+}
+
 }  // namespace
 
 int run_daemon(const DaemonSettings& settings) {
@@ -65,26 +85,33 @@ int run_daemon(const DaemonSettings& settings) {
     log_line(std::string("cannot set up the sockets: ") + e.what());
     return 1;
   }
-  zmq::socket_t command_sender(context, zmq::socket_type::pair);
-  command_sender.set(zmq::sockopt::linger, 0);
-  command_sender.connect(kCommandEndpoint);
+  CommandSender commands(context);
 
   boost::asio::io_context io;
   const std::chrono::nanoseconds snapshot_period =
       settings.snapshot_hz > 0.0 ? period_of(1.0 / settings.snapshot_hz) : std::chrono::nanoseconds(0);
-  SignalsAndTimers signals_and_timers(io, std::move(command_sender), period_of(settings.status_interval_s),
-                                      snapshot_period, log_line);
+  SignalsAndTimers signals_and_timers(io, commands, period_of(settings.status_interval_s), snapshot_period, log_line);
+  DashboardFeed feed;
+  std::unique_ptr<DashboardServer> dashboard;
+  try {
+    dashboard = start_dashboard(io, settings, feed, commands);
+  } catch (const Error& e) {
+    log_line(e.what());
+    return 1;
+  }
 
-  std::printf("%s\n", ready_line(sockets).c_str());
+  std::printf("%s\n", ready_line(sockets, dashboard ? dashboard->url() : std::string()).c_str());
   std::fflush(stdout);
   log_settings(settings);
+  if (dashboard) log_line("dashboard at " + dashboard->url());
 
-  SocketPublisher publisher(sockets.publish);
+  SocketPublisher socket_publisher(sockets.publish);
+  TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {
-      PipelineLoop(sockets, analyzer, log_line).run();
+      PipelineLoop(sockets, analyzer, log_line, dashboard ? &feed : nullptr).run();
     } catch (const std::exception& e) {
       log_line(std::string("pipeline thread failed: ") + e.what());
       status = 1;

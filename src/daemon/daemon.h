@@ -5,7 +5,9 @@
 // from then on) and runs the Boost.Asio io_context (signals_and_timers.h) itself. A
 // shutdown — signal or control request — ends the session on the pipeline thread,
 // which then closes its sockets and stops the io_context; the ZeroMQ context's end
-// waits up to linger_s for the last messages to reach their subscribers.
+// waits up to linger_s for the last messages to reach their subscribers. The dashboard
+// (dashboard_server.h) runs on the io_context too, fed by the pipeline through a
+// DashboardFeed and a TeePublisher.
 #pragma once
 
 #include "daemon/daemon_settings.h"

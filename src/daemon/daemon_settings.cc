@@ -6,6 +6,7 @@
 #include "config/config_file.h"
 #include "core/error.h"
 #include "core/format_number.h"
+#include "daemon/http_endpoint.h"
 
 namespace calmon::daemon {
 
@@ -32,6 +33,14 @@ int checked_hwm(std::int32_t value, const std::string& what, const std::string& 
 }
 
 }  // namespace
+
+std::string default_web_root() {
+#ifdef CALMON_DEFAULT_WEB_ROOT
+  return CALMON_DEFAULT_WEB_ROOT;
+#else
+  return "dashboard";
+#endif
+}
 
 DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
                                        const std::string& source) {
@@ -60,6 +69,22 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   if (config.has_linger_s()) settings.linger_s = checked_number(config.linger_s(), 0.0, true, "linger_s", source);
   if (config.has_publish_hwm()) settings.publish_hwm = checked_hwm(config.publish_hwm(), "publish_hwm", source);
   if (config.has_ingest_hwm()) settings.ingest_hwm = checked_hwm(config.ingest_hwm(), "ingest_hwm", source);
+  if (config.has_http()) {
+    settings.http = config.http();
+    settings.http_required = !settings.http.empty();
+    if (!settings.http.empty()) {
+      try {
+        (void)parse_http_endpoint(settings.http);
+      } catch (const Error& e) {
+        throw Error(source + ": " + e.what());
+      }
+    }
+  }
+  if (config.has_web_root()) {
+    std::filesystem::path root = config.web_root();
+    if (root.is_relative()) root = config_dir / root;
+    settings.web_root = root.string();
+  }
   settings.reset_on_geometry_change = config.reset_on_geometry_change();
   settings.channel = config.channel();
   settings.plane = config.plane();

@@ -17,6 +17,9 @@
 
 namespace calmon::daemon {
 
+// The dashboard's files of the source tree calmond was built from (set at build time).
+std::string default_web_root();
+
 struct DaemonSettings {
   enum class IngestMode { kPull, kSub };
 
@@ -35,6 +38,12 @@ struct DaemonSettings {
   int publish_hwm = 1000;
   int ingest_hwm = 1000;
   double linger_s = 1.0;
+  // The dashboard: HOST:PORT ("" for none) and the folder its files are served from.
+  // An address left at its default that is busy only costs the dashboard (a log line);
+  // one configured explicitly (http_required) must bind, or calmond does not start.
+  std::string http = "127.0.0.1:8080";
+  bool http_required = false;
+  std::string web_root = default_web_root();
 };
 
 // Applies defaults to what `config` leaves out, checks every value and loads

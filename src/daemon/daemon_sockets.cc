@@ -60,10 +60,11 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
   return sockets;
 }
 
-std::string ready_line(const DaemonSockets& sockets) {
+std::string ready_line(const DaemonSockets& sockets, const std::string& http_url) {
   return "{\"event\": \"ready\", \"ingest\": " + json_string(sockets.ingest_endpoint) +
          ", \"publish\": " + json_string(sockets.publish_endpoint) +
-         ", \"control\": " + json_string(sockets.control_endpoint) + "}";
+         ", \"control\": " + json_string(sockets.control_endpoint) +
+         (http_url.empty() ? "" : ", \"http\": " + json_string(http_url)) + "}";
 }
 
 }  // namespace calmon::daemon

@@ -35,7 +35,8 @@ struct DaemonSockets {
 // Throws calmon::Error naming the socket and endpoint that could not be set up.
 DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings& settings);
 
-// {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}
-std::string ready_line(const DaemonSockets& sockets);
+// {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}, and
+// "http": "http://127.0.0.1:PORT/" when the dashboard runs (`http_url` not empty).
+std::string ready_line(const DaemonSockets& sockets, const std::string& http_url = {});
 
 }  // namespace calmon::daemon

@@ -2,6 +2,7 @@
 #include "daemon/pipeline_loop.h"
 
 #include <cerrno>
+#include <cstring>
 #include <exception>
 #include <string_view>
 
@@ -12,8 +13,9 @@
 
 namespace calmon::daemon {
 
-PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log)
-    : sockets_(sockets), analyzer_(analyzer), errors_(std::move(log)) {
+PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log,
+                           DashboardFeed* dashboard)
+    : sockets_(sockets), analyzer_(analyzer), dashboard_(dashboard), errors_(std::move(log)) {
   parts_.reserve(4);
 }
 
@@ -84,6 +86,7 @@ void PipelineLoop::drain_commands() {
   while (receive_message(sockets_.commands)) {
     if (parts_[0].size() != 1) continue;
     switch (static_cast<Command>(*parts_[0].data<std::uint8_t>())) {
+      case Command::kDashboardRequest: answer_dashboard(); break;
       case Command::kStatus:
         if (!status_due_since_) status_due_since_ = Clock::now();
         break;
@@ -95,9 +98,21 @@ void PipelineLoop::drain_commands() {
   }
 }
 
+void PipelineLoop::answer_dashboard() {
+  if (!dashboard_ || parts_.size() != 3 || parts_[1].size() != sizeof(std::uint64_t)) return;
+  std::uint64_t ticket = 0;
+  std::memcpy(&ticket, parts_[1].data(), sizeof ticket);
+  dashboard_->reply(ticket, answer_control_request(parts_[2].to_string_view(), analyzer_));
+}
+
 void PipelineLoop::drain_subscriptions() {
   while (receive_message(sockets_.publish)) subscriptions_.on_message(parts_[0].data(), parts_[0].size());
-  analyzer_.set_subscribers(subscriptions_.active(), subscriptions_.wanted(net::kProjectionsTopic));
+  update_subscribers();
+}
+
+void PipelineLoop::update_subscribers() {
+  const bool page_watches = dashboard_ && dashboard_->watching();
+  analyzer_.set_subscribers(subscriptions_.active(), subscriptions_.wanted(net::kProjectionsTopic) || page_watches);
 }
 
 bool PipelineLoop::ingest_pending() {
@@ -111,7 +126,10 @@ void PipelineLoop::do_due_work() {
   if (!overdue(status_due_since_) && !overdue(snapshot_due_since_) && ingest_pending()) return;
   try {
     if (status_due_since_) analyzer_.on_status_tick();
-    if (snapshot_due_since_) analyzer_.on_snapshot_tick();
+    if (snapshot_due_since_) {
+      update_subscribers();  // a page may have connected since
+      analyzer_.on_snapshot_tick();
+    }
   } catch (const std::exception& e) {
     errors_.write("internal_error", std::string("internal error in periodic work: ") + e.what(), now);
   }

@@ -7,7 +7,9 @@
 // batches so a burst of frames is processed back to back; the periodic work — status,
 // projection snapshots, which take milliseconds on big frames — waits for a moment
 // when no frame is queued, unless it has waited kMaxDeferral already, so it rarely
-// delays a frame.
+// delays a frame. Requests from the dashboard's pages arrive as commands too and are
+// answered like control requests, the reply handed to the DashboardFeed; while a page
+// watches, projection snapshots are computed even without a ZeroMQ subscriber.
 #pragma once
 
 #include <zmq.hpp>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "daemon/daemon_sockets.h"
+#include "daemon/dashboard_feed.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/subscription_counter.h"
@@ -28,7 +31,9 @@ class PipelineLoop {
   static constexpr int kIngestBatch = 32;
   static constexpr std::chrono::milliseconds kMaxDeferral{100};
 
-  PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log);
+  // `dashboard` may be null (no dashboard).
+  PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log,
+               DashboardFeed* dashboard = nullptr);
 
   // Runs until a shutdown command or control request; the session is ended by then.
   void run();
@@ -41,11 +46,14 @@ class PipelineLoop {
   void answer_control();
   void drain_commands();
   void drain_subscriptions();
+  void update_subscribers();
+  void answer_dashboard();
   void do_due_work();
   bool ingest_pending();
 
   DaemonSockets& sockets_;
   StreamAnalyzer& analyzer_;
+  DashboardFeed* dashboard_;
   RateLimitedLog errors_;
   SubscriptionCounter subscriptions_;
   std::vector<zmq::message_t> parts_;  // the message being handled; keeps its capacity

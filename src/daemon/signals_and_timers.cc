@@ -6,10 +6,10 @@
 
 namespace calmon::daemon {
 
-SignalsAndTimers::SignalsAndTimers(boost::asio::io_context& io, zmq::socket_t commands,
+SignalsAndTimers::SignalsAndTimers(boost::asio::io_context& io, CommandSender& commands,
                                    std::chrono::nanoseconds status_period, std::chrono::nanoseconds snapshot_period,
                                    RateLimitedLog::Sink log)
-    : commands_(std::move(commands)),
+    : commands_(commands),
       signals_(io, SIGINT, SIGTERM),
       status_timer_(io),
       snapshot_timer_(io),
@@ -54,10 +54,9 @@ void SignalsAndTimers::arm(boost::asio::steady_timer& timer, std::chrono::nanose
 }
 
 void SignalsAndTimers::send(Command command) {
-  const auto byte = static_cast<std::uint8_t>(command);
   // Never blocks the Asio thread; a PAIR queue of 1000 commands full means the pipeline
   // is stuck, and then one more tick does not matter. A shutdown is retried by the user.
-  if (!commands_.send(zmq::buffer(&byte, 1), zmq::send_flags::dontwait)) {
+  if (!commands_.send(command)) {
     log_("command queue full: the pipeline thread is not keeping up");
   }
 }

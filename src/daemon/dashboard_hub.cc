@@ -1,0 +1,111 @@
+// dashboard_hub.cc — fan-out at display rate, requests and replies; see the header.
+#include "daemon/dashboard_hub.h"
+
+#include <boost/asio/post.hpp>
+
+#include <vector>
+
+#include "daemon/dashboard_json.h"
+
+namespace calmon::daemon {
+
+namespace {
+
+std::string error_reply(const std::string& error) {
+  std::string escaped;
+  for (const char c : error) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return encode_reply("{\"ok\":false,\"error\":\"" + escaped + "\"}");
+}
+
+}  // namespace
+
+DashboardHub::DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands)
+    : io_(io), feed_(feed), commands_(commands), timer_(io) {
+  feed_.set_reply_handler([this](std::uint64_t ticket, std::string reply) {
+    boost::asio::post(io_, [this, ticket, reply = std::move(reply)] { on_reply(ticket, reply); });
+  });
+  timer_.expires_after(kTick);
+  arm();
+}
+
+void DashboardHub::adopt(boost::beast::tcp_stream stream, WebSocketClient::Upgrade upgrade) {
+  auto client = std::make_shared<WebSocketClient>(std::move(stream), *this);
+  clients_.emplace(client.get(), client);
+  feed_.set_watching(true);
+  client->start(std::move(upgrade));
+}
+
+void DashboardHub::on_closed(WebSocketClient& client) {
+  clients_.erase(&client);
+  if (clients_.empty()) feed_.set_watching(false);
+}
+
+void DashboardHub::on_request(WebSocketClient& client, std::string text) {
+  const auto found = clients_.find(&client);
+  if (found == clients_.end()) return;
+  if (!looks_like_request(text)) {
+    client.send(MessageKind::kReply, std::make_shared<const std::string>(
+                                         error_reply("malformed control request: expected one JSON object")));
+    return;
+  }
+  if (pending_requests_.size() >= kMaxPendingRequests) {
+    client.send(MessageKind::kReply, std::make_shared<const std::string>(error_reply("busy: too many requests waiting")));
+    return;
+  }
+  const std::uint64_t ticket = next_ticket_++;
+  if (!commands_.send_request(ticket, text)) {
+    client.send(MessageKind::kReply, std::make_shared<const std::string>(error_reply("the pipeline is not keeping up")));
+    return;
+  }
+  pending_requests_.emplace(ticket, found->second);
+}
+
+void DashboardHub::on_reply(std::uint64_t ticket, const std::string& reply) {
+  const auto found = pending_requests_.find(ticket);
+  if (found == pending_requests_.end()) return;
+  const std::shared_ptr<WebSocketClient> client = found->second.lock();
+  pending_requests_.erase(found);
+  if (client) client->send(MessageKind::kReply, std::make_shared<const std::string>(encode_reply(reply)));
+}
+
+void DashboardHub::arm() {
+  timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    tick();
+    timer_.expires_at(timer_.expiry() + kTick);
+    if (timer_.expiry() < std::chrono::steady_clock::now()) timer_.expires_after(kTick);
+    arm();
+  });
+}
+
+void DashboardHub::tick() {
+  DashboardFeed::Batch batch = feed_.take();
+  const auto now = std::chrono::steady_clock::now();
+  if (batch.projections) unsent_snapshot_ = std::move(batch.projections);
+  if (clients_.empty()) {
+    unsent_snapshot_.reset();
+    return;
+  }
+  if (batch.rois) broadcast(MessageKind::kRois, encode_rois(*batch.rois));
+  if (!batch.traces.empty() || batch.dropped_traces > 0) {
+    broadcast(MessageKind::kTraces, encode_trace_batch(batch.traces, batch.dropped_traces));
+  }
+  if (batch.status) broadcast(MessageKind::kStatus, encode_status(*batch.status, clients_.size()));
+  if (unsent_snapshot_ && now - last_image_ >= kImagePeriod) {
+    broadcast(MessageKind::kImages, encode_images(*unsent_snapshot_));
+    unsent_snapshot_.reset();
+    last_image_ = now;
+  }
+  std::vector<std::shared_ptr<WebSocketClient>> clients;
+  for (const auto& [_, client] : clients_) clients.push_back(client);
+  for (const auto& client : clients) client->close_if_stalled(now, kStallLimit);
+}
+
+void DashboardHub::broadcast(MessageKind kind, const std::string& message) {
+  const auto payload = std::make_shared<const std::string>(message);
+  std::vector<std::shared_ptr<WebSocketClient>> clients;  // send may close one, changing clients_
+  for (const auto& [_, client] : clients_) clients.push_back(client);
+  for (const auto& client : clients) client->send(kind, payload);
+}
+
+}  // namespace calmon::daemon

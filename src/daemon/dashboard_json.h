@@ -1,0 +1,47 @@
+// dashboard_json.h — what the dashboard's WebSocket carries, as JSON text messages.
+//
+// Every message is an object with a "type". The wire messages keep their schema
+// through protobuf's JSON mapping (field names as in wire.proto; 64-bit integers as
+// strings, NaN as "NaN"), so the page reads the same fields a Python subscriber does:
+//   {"type": "traces", "dropped": N, "updates": [TraceUpdate, ...]}  one display batch
+//   {"type": "status", "browsers": N, "data": Status}
+//   {"type": "rois", "data": RoiSetInfo}
+//   {"type": "reply", "data": ControlReply}       the answer to the page's request
+//   {"type": "images", "frame_index": N, "sequence": N, "images": [{"name", "width",
+//     "height", "frames", "min", "max", "data"}]}
+// Images are the exception: their pixels go as base64 of little-endian float32
+// (4 bytes a pixel instead of ~20 characters), with the finite min and max for the
+// contrast. Browser → server: one ControlRequest as protobuf JSON per text message.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+namespace calmon::daemon {
+
+// Largest request the page may send (a mask ROI of a whole frame fits).
+inline constexpr std::size_t kMaxDashboardRequestBytes = std::size_t{4} << 20;
+
+// protobuf JSON, field names as in the .proto, zeros and empty lists included.
+std::string proto_json(const google::protobuf::Message& message);
+
+// The encoders take messages as serialized by the pipeline thread (protobuf binary).
+std::string encode_trace_batch(const std::vector<std::string>& updates, std::uint64_t dropped);
+std::string encode_status(const std::string& status, std::size_t browsers);
+std::string encode_rois(const std::string& rois);
+std::string encode_images(const std::string& snapshot);
+// `reply_json` is a ControlReply as JSON (answer_control_request to a JSON request).
+std::string encode_reply(std::string_view reply_json);
+
+// Standard base64 with padding.
+std::string base64(const void* data, std::size_t size);
+
+// True if `text` may be a JSON ControlRequest: not too big, starts with "{".
+bool looks_like_request(std::string_view text);
+
+}  // namespace calmon::daemon

@@ -1,0 +1,236 @@
+// app.js — the dashboard page: wires the connection to calmond, the trace store, the
+// image panel, the plots, the ROI list and the status line.
+//
+// Editing ROIs sends the whole new set with set_rois (the control API's request): the
+// ROIs already there keep their pixels and their neuropil as resolved (the ring's pixels,
+// the global statistic, r); a new ROI takes the analysis config's neuropil and baseline.
+// Drawing is done at most once per animation frame, only when something changed.
+
+import { Connection } from './connection.js';
+import { ImageView } from './image_view.js';
+import { colorOf, drawLines, drawRaster } from './plots.js';
+import { TraceStore } from './trace_store.js';
+
+const $ = (id) => document.getElementById(id);
+const store = new TraceStore();
+const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null };
+let rois = [];
+let selected = new Set([0, 1, 2]);
+let lastStatusTime = 0;
+let lastTraceTime = 0;
+let dirty = true;
+
+const view = new ImageView($('image'), $('hover'), addRoi);
+const connection = new Connection(`ws://${location.host}/ws`, {
+  onOpen,
+  onClose: () => {
+    stats.connected = false;
+    showBanner('calmond is not reachable — reconnecting…');
+  },
+  onMessage,
+});
+
+function onOpen() {
+  stats.connected = true;
+  lastStatusTime = performance.now();
+  updateBanner();
+  connection.request({ rois: {} }).then((reply) => reply.ok && setRois(reply.rois));
+  connection.request({ status: {} }).then((reply) => reply.ok && setStatus(reply.status, null));
+  connection.request({ projections: {} }).then((reply) => {
+    if (reply.ok && reply.projections?.images?.length && view.images.size === 0) showImages(reply.projections.images);
+  });
+}
+
+function onMessage(message) {
+  switch (message.type) {
+    case 'traces':
+      stats.traceBatches += 1;
+      stats.dropped += message.dropped;
+      for (const update of message.updates) store.add(update);
+      lastTraceTime = performance.now();
+      dirty = true;
+      break;
+    case 'images': showImages(message.images); break;
+    case 'rois': setRois(message.data); break;
+    case 'status': setStatus(message.data, message.browsers); break;
+    default: break;
+  }
+}
+
+function showImages(images) {
+  stats.images += 1;
+  view.setImages(images);
+  const select = $('image-name');
+  const names = [...view.images.keys()];
+  if (select.options.length !== names.length) {
+    select.replaceChildren(...names.map((name) => new Option(name, name, false, name === view.name)));
+  }
+}
+
+function setRois(info) {
+  rois = info.rois ?? [];
+  selected = new Set([...selected].filter((i) => i < rois.length));
+  view.rois = rois;
+  view.selected = selected;
+  view.draw();
+  renderRoiList();
+  dirty = true;
+}
+
+// ---- ROI editing through set_rois ----
+
+function neuropilOf(roi) {
+  const source = roi.neuropil_source ?? '';
+  const match = /r = ([-+0-9.eE]+)/.exec(source);
+  const r = match ? Number(match[1]) : undefined;
+  if (source === 'none') return {};
+  const global = /^global (mean|median|min)/.exec(source);
+  if (global) return { global: global[1].toUpperCase(), r };
+  if (roi.neuropil && Object.keys(roi.neuropil).length) return { region: roi.neuropil, r };
+  return undefined;
+}
+
+function currentRoiSet() {
+  return rois.map((roi) => ({ name: roi.name, region: roi.region, neuropil: neuropilOf(roi) }));
+}
+
+async function sendRois(set, why) {
+  const reply = await connection.request({ set_rois: { rois: set } });
+  if (!reply.ok) showBanner(`${why} failed: ${reply.error}`, 'info', 5000);
+  else setRois(reply.rois);
+  return reply;
+}
+
+function addRoi(region) {
+  const names = new Set(rois.map((roi) => roi.name));
+  let n = rois.length + 1;
+  while (names.has(`roi${n}`)) n += 1;
+  selected.add(rois.length);
+  sendRois([...currentRoiSet(), { name: `roi${n}`, region }], 'adding an ROI');
+}
+
+function renameRoi(index, name) {
+  const set = currentRoiSet();
+  set[index].name = name;
+  sendRois(set, 'renaming');
+}
+
+function deleteRoi(index) {
+  const set = currentRoiSet();
+  set.splice(index, 1);
+  selected = new Set([...selected].filter((i) => i !== index).map((i) => (i > index ? i - 1 : i)));
+  sendRois(set, 'deleting');
+}
+
+function renderRoiList() {
+  const rows = rois.map((roi, i) => {
+    const row = document.createElement('div');
+    row.className = `roi${selected.has(i) ? ' selected' : ''}`;
+    row.dataset.name = roi.name;
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = colorOf(i);
+    const check = Object.assign(document.createElement('input'), { type: 'checkbox', checked: selected.has(i) });
+    check.addEventListener('change', () => {
+      if (check.checked) selected.add(i); else selected.delete(i);
+      setRois({ rois });
+    });
+    const name = Object.assign(document.createElement('input'), { type: 'text', value: roi.name });
+    name.addEventListener('change', () => renameRoi(i, name.value));
+    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'delete' });
+    remove.addEventListener('click', () => deleteRoi(i));
+    const info = Object.assign(document.createElement('span'), {
+      className: 'info', textContent: `${roi.baseline ?? ''}; neuropil ${roi.neuropil_source ?? ''}` });
+    row.append(swatch, check, name, remove, info);
+    return row;
+  });
+  $('roi-list').replaceChildren(...rows);
+}
+
+// ---- status and banner ----
+
+function setStatus(status, browsers) {
+  stats.statuses += 1;
+  stats.lastStatus = status;
+  lastStatusTime = performance.now();
+  const rejected = Object.values(status.rejected ?? {}).reduce((a, b) => a + Number(b), 0);
+  const parts = [
+    `${Number(status.frame_rate_hz).toFixed(1)} frames/s`,
+    `received ${status.frames_received}`,
+    `gaps ${status.gaps} (${status.missing_frames} missing)`,
+    `rejected ${rejected}`,
+    `latency p50 ${Number(status.latency_p50_us).toFixed(0)} µs, max ${Number(status.latency_max_us).toFixed(0)} µs`,
+    `subscribers ${status.subscribers}${browsers !== null ? `, browsers ${browsers}` : ''}`,
+  ];
+  if (stats.dropped) parts.push(`dropped batches ${stats.dropped}`);
+  $('status').textContent = parts.join(' · ');
+  updateBanner();
+}
+
+let bannerUntil = 0;
+function showBanner(text, kind = '', ms = 0) {
+  const banner = $('banner');
+  banner.textContent = text;
+  banner.className = `banner ${kind}`;
+  banner.hidden = false;
+  bannerUntil = ms ? performance.now() + ms : 0;
+}
+
+function updateBanner() {
+  if (bannerUntil && performance.now() < bannerUntil) return;
+  const status = stats.lastStatus;
+  const now = performance.now();
+  if (!stats.connected) return showBanner('calmond is not reachable — reconnecting…');
+  if (now - lastStatusTime > 5000) return showBanner('no status from calmond for 5 s — is it stuck?');
+  if (status && !status.streaming) {
+    return showBanner(Number(status.frames_received) > 0 ? 'the stream stopped: no frames are coming in'
+                                                         : 'waiting for frames…', 'info');
+  }
+  if (status?.streaming && lastTraceTime && now - lastTraceTime > 3000) {
+    return showBanner('the stream stalled: no frames for 3 s', 'info');
+  }
+  $('banner').hidden = true;
+}
+setInterval(updateBanner, 1000);
+
+// ---- drawing ----
+
+function render() {
+  if (dirty) {
+    dirty = false;
+    const x = store.frames;
+    const chosen = [...selected].filter((i) => i < store.series.length);
+    const f = [];
+    const f0 = [];
+    const dff = [];
+    for (const i of chosen) {
+      const s = store.series[i];
+      const color = colorOf(i);
+      f.push({ x, y: s.f, color }, { x, y: s.fneu, color, dash: [4, 3] });
+      f0.push({ x, y: s.fcorr, color }, { x, y: s.f0, color, dash: [4, 3] }, { x, y: store.settledF0(i), color, dash: [1, 2] });
+      dff.push({ x, y: s.dff, color });
+    }
+    drawLines($('plot-f'), f);
+    drawLines($('plot-f0'), f0);
+    drawLines($('plot-dff'), dff);
+    drawRaster($('raster'), store.series.map((s) => s.dff.slice(-600)));
+  }
+  requestAnimationFrame(render);
+}
+requestAnimationFrame(render);
+
+// ---- image controls ----
+
+$('image-name').addEventListener('change', (e) => { view.name = e.target.value; view.draw(); });
+$('contrast-low').addEventListener('input', (e) => { view.low = e.target.value / 1000; view.draw(); });
+$('contrast-high').addEventListener('input', (e) => { view.high = e.target.value / 1000; view.draw(); });
+$('contrast-auto').addEventListener('click', () => {
+  view.low = 0;
+  view.high = 1;
+  $('contrast-low').value = 0;
+  $('contrast-high').value = 1000;
+  view.draw();
+});
+
+// For tests and the curious: the page's state.
+window.calmon = { store, view, stats, rois: () => rois, selected: () => selected };

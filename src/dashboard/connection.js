@@ -1,0 +1,52 @@
+// connection.js — the page's WebSocket to calmond: messages in, requests out, reconnects.
+//
+// calmond sends JSON messages with a "type" (src/daemon/dashboard_json.h); requests are
+// protobuf-JSON ControlRequests, answered in order, so each request's promise takes the
+// next "reply". When the socket closes — the daemon stopped, or dropped a page too far
+// behind — pending requests fail and a new connection is tried with a growing delay
+// (0.5 s to 5 s), forever.
+
+export class Connection {
+  constructor(url, { onMessage, onOpen, onClose }) {
+    this.url = url;
+    this.onMessage = onMessage;
+    this.onOpen = onOpen;
+    this.onClose = onClose;
+    this.pending = [];
+    this.delay = 500;
+    this.connect();
+  }
+
+  connect() {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.delay = 500;
+      this.onOpen();
+    };
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === 'reply') {
+        const waiting = this.pending.shift();
+        if (waiting) waiting(message.data);
+      } else {
+        this.onMessage(message);
+      }
+    };
+    ws.onclose = () => {
+      for (const waiting of this.pending.splice(0)) waiting({ ok: false, error: 'connection lost' });
+      this.onClose();
+      setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, 5000);
+    };
+  }
+
+  // Resolves with the ControlReply (never rejects).
+  request(body) {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, error: 'not connected' });
+    return new Promise((resolve) => {
+      this.pending.push(resolve);
+      this.ws.send(JSON.stringify(body));
+    });
+  }
+}

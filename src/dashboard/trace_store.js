@@ -1,0 +1,67 @@
+// trace_store.js — the recent history of every ROI's traces, from TraceUpdate batches.
+//
+// Keeps the last `capacity` frames per ROI in plain arrays (F, Fneu, Fcorr, live F0,
+// ΔF/F₀) and the settled F0 by frame index as it arrives (w//2 frames late). A new
+// roi_set_version means a new set of ROIs: the history starts again.
+
+const num = (v) => (v === undefined ? NaN : Number(v));  // protobuf JSON: "NaN", int64 as text
+
+export class TraceStore {
+  constructor(capacity = 1500) {
+    this.capacity = capacity;
+    this.version = -1;
+    this.rois = 0;
+    this.updates = 0;
+    this.clear();
+  }
+
+  clear() {
+    this.frames = [];
+    this.series = [];  // per ROI: { f, fneu, fcorr, f0, dff, settled: Map(frame -> f0) }
+  }
+
+  add(update) {
+    const version = update.roi_set_version ?? 0;
+    if (version !== this.version && !update.settled_only) {
+      this.version = version;
+      this.clear();
+    }
+    for (const settled of update.settled ?? []) {
+      if ((settled.roi_set_version ?? 0) !== this.version) continue;
+      const frame = num(settled.frame_index);
+      settled.f0.forEach((value, i) => this.series[i]?.settled.set(frame, num(value)));
+    }
+    if (update.settled_only || !update.f || update.f.length === 0) return;
+    this.updates += 1;
+    const n = update.f.length;
+    this.rois = n;
+    while (this.series.length < n) {
+      this.series.push({ f: [], fneu: [], fcorr: [], f0: [], dff: [], settled: new Map() });
+    }
+    this.frames.push(num(update.frame_index));
+    for (let i = 0; i < n; i += 1) {
+      const s = this.series[i];
+      s.f.push(num(update.f[i]));
+      s.fneu.push(num(update.fneu?.[i]));
+      s.fcorr.push(num(update.fcorr?.[i]));
+      s.f0.push(num(update.f0?.[i]));
+      s.dff.push(num(update.dff?.[i]));
+    }
+    if (this.frames.length > this.capacity) this.trim(this.frames.length - this.capacity);
+  }
+
+  trim(count) {
+    const first = this.frames[count];
+    this.frames.splice(0, count);
+    for (const s of this.series) {
+      for (const key of ['f', 'fneu', 'fcorr', 'f0', 'dff']) s[key].splice(0, count);
+      for (const frame of s.settled.keys()) if (frame < first) s.settled.delete(frame);
+    }
+  }
+
+  // Settled F0 aligned with `frames` (NaN where not settled yet).
+  settledF0(i) {
+    const s = this.series[i];
+    return this.frames.map((frame) => (s.settled.has(frame) ? s.settled.get(frame) : NaN));
+  }
+}

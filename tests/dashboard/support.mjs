@@ -1,0 +1,73 @@
+// support.mjs — what the dashboard tests share: starting calmond and calmon-replay on
+// ephemeral loopback ports, waiting on conditions with deadlines, stopping everything.
+//
+// Programs come from the environment ctest sets (CALMOND, CALMON_REPLAY, CALMON_SYNTH);
+// every process started is remembered and killed by stopAll(), which the tests call
+// whatever happens.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const started = [];
+
+export function tempDir(prefix) {
+  return mkdtempSync(path.join(process.env.CALMON_TEST_TMPDIR || tmpdir(), prefix));
+}
+
+// Polls `condition` (may be async) until it returns a truthy value, or throws after `ms`.
+export async function waitFor(condition, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// A synthetic movie (calmon-synth) in a fresh folder; its path.
+export function synthMovie(frames = 2000) {
+  const dir = tempDir('calmon-dash-movie-');
+  const result = spawnSync(process.env.CALMON_SYNTH, [dir, '--frames', String(frames)], { timeout: 60000 });
+  if (result.status !== 0) throw new Error(`calmon-synth failed: ${result.stderr}`);
+  return path.join(dir, 'movie.tif');
+}
+
+function track(child, name) {
+  const record = { child, name, stderr: '' };
+  child.stderr.on('data', (chunk) => { record.stderr += chunk; });
+  started.push(record);
+  return record;
+}
+
+// calmond on ephemeral ports with `extra` flags; resolves with {ready, record}.
+export async function startDaemon(extra) {
+  const args = ['--ingest', 'tcp://127.0.0.1:*', '--publish', 'tcp://127.0.0.1:*', '--control', 'tcp://127.0.0.1:*',
+                '--status-interval', '0.25', ...extra];
+  const child = spawn(process.env.CALMOND, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const record = track(child, 'calmond');
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line from calmond in 10 s: ${record.stderr}`)), 10000);
+    lines.once('line', (line) => { clearTimeout(timer); resolve(JSON.parse(line)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`calmond exited (${code}): ${record.stderr}`)); });
+  });
+  return { ready, record };
+}
+
+export function startReplay(movie, ingest, rate) {
+  const child = spawn(process.env.CALMON_REPLAY, [movie, '--to', ingest, '--rate', String(rate), '--progress', 'never'],
+                      { stdio: ['ignore', 'ignore', 'pipe'] });
+  return track(child, 'calmon-replay');
+}
+
+export async function stopAll() {
+  await Promise.all(started.splice(0).map(({ child }) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  })));
+}

@@ -1,0 +1,160 @@
+// dashboard_test.cc — the dashboard's pure parts: the per-connection send queue, the
+// static-file path check, the HTTP address, and the JSON the page receives.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "calmon/wire.pb.h"
+#include "daemon/dashboard_feed.h"
+#include "daemon/dashboard_json.h"
+#include "daemon/http_endpoint.h"
+#include "daemon/send_queue.h"
+#include "daemon/static_files.h"
+#include "core/error.h"
+#include "net/topics.h"
+
+namespace calmon::daemon {
+namespace {
+
+SendQueue::Payload text(const std::string& s) { return std::make_shared<const std::string>(s); }
+
+TEST(SendQueue, NewerStateReplacesQueuedStateInPlace) {
+  SendQueue queue;
+  ASSERT_TRUE(queue.push(MessageKind::kImages, text("image1")));
+  ASSERT_TRUE(queue.push(MessageKind::kTraces, text("t1")));
+  ASSERT_TRUE(queue.push(MessageKind::kImages, text("image2")));
+  EXPECT_EQ(queue.queued(), 2u);
+  const auto now = SendQueue::Clock::now();
+  EXPECT_EQ(*queue.start_next(now), "image2");
+  EXPECT_EQ(queue.start_next(now), nullptr) << "one write at a time";
+  queue.finish_current();
+  EXPECT_EQ(*queue.start_next(now), "t1");
+}
+
+TEST(SendQueue, DropsOldestTraceBatchesBeyondTheLimitButNeverReplies) {
+  SendQueue queue({.max_trace_batches = 2, .max_bytes = 1000});
+  ASSERT_TRUE(queue.push(MessageKind::kReply, text("r")));
+  for (const char* batch : {"t1", "t2", "t3"}) ASSERT_TRUE(queue.push(MessageKind::kTraces, text(batch)));
+  EXPECT_EQ(queue.dropped_trace_batches(), 1u);
+  const auto now = SendQueue::Clock::now();
+  for (const char* expected : {"r", "t2", "t3"}) {
+    EXPECT_EQ(*queue.start_next(now), expected);
+    queue.finish_current();
+  }
+}
+
+TEST(SendQueue, HopelessWhenStateAloneExceedsTheByteLimit) {
+  SendQueue queue({.max_trace_batches = 10, .max_bytes = 8});
+  EXPECT_TRUE(queue.push(MessageKind::kTraces, text("12345")));
+  EXPECT_TRUE(queue.push(MessageKind::kStatus, text("123456")));  // drops the traces to fit
+  EXPECT_EQ(queue.dropped_trace_batches(), 1u);
+  EXPECT_FALSE(queue.push(MessageKind::kReply, text("123")));
+}
+
+TEST(SendQueue, StalledOnlyWhileAWriteIsInFlightTooLong) {
+  SendQueue queue;
+  const auto t0 = SendQueue::Clock::now();
+  EXPECT_FALSE(queue.stalled(t0 + std::chrono::hours(1), std::chrono::seconds(10)));
+  ASSERT_TRUE(queue.push(MessageKind::kTraces, text("t")));
+  ASSERT_NE(queue.start_next(t0), nullptr);
+  EXPECT_FALSE(queue.stalled(t0 + std::chrono::seconds(5), std::chrono::seconds(10)));
+  EXPECT_TRUE(queue.stalled(t0 + std::chrono::seconds(11), std::chrono::seconds(10)));
+  queue.finish_current();
+  EXPECT_FALSE(queue.stalled(t0 + std::chrono::seconds(11), std::chrono::seconds(10)));
+}
+
+class StaticFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::path(CALMON_TEST_TMPDIR) / "static_files" / "root";
+    std::filesystem::remove_all(root_.parent_path());
+    std::filesystem::create_directories(root_ / "sub");
+    std::ofstream(root_ / "index.html") << "page";
+    std::ofstream(root_ / "sub" / "a.js") << "js";
+    std::ofstream(root_.parent_path() / "secret.txt") << "secret";
+    std::filesystem::create_symlink(root_.parent_path() / "secret.txt", root_ / "link.txt");
+  }
+  std::filesystem::path root_;
+};
+
+TEST_F(StaticFiles, MapsPlainPathsUnderTheRoot) {
+  EXPECT_EQ(resolve_static_file(root_, "/")->filename(), "index.html");
+  EXPECT_EQ(resolve_static_file(root_, "/sub/a.js?v=2")->filename(), "a.js");
+  EXPECT_EQ(content_type_of("x/a.js"), "text/javascript; charset=utf-8");
+}
+
+TEST_F(StaticFiles, RefusesEverythingThatCouldEscapeOrIsNotAFile) {
+  for (const char* target : {"/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt", "/..\\secret.txt",
+                             "//etc/passwd", "/sub/", "/sub", "relative", "", "/link.txt", "/missing.js", "/./index.html"}) {
+    EXPECT_FALSE(resolve_static_file(root_, target)) << target;
+  }
+}
+
+TEST(HttpEndpoint, ParsesHostPortWithOrWithoutTheUrlDecoration) {
+  EXPECT_EQ(parse_http_endpoint("127.0.0.1:8080").port, 8080);
+  EXPECT_EQ(parse_http_endpoint("http://127.0.0.1:0/").host, "127.0.0.1");
+  EXPECT_EQ(parse_http_endpoint("[::1]:9").host, "::1");
+  for (const char* bad : {"8080", ":80", "host:", "host:65536", "host:8x", "::1:80", "[::1:80"}) {
+    EXPECT_THROW(parse_http_endpoint(bad), Error) << bad;
+  }
+  EXPECT_EQ(http_url("::1", 80), "http://[::1]:80/");
+}
+
+TEST(DashboardJson, TraceBatchUsesTheWireSchemaInJson) {
+  pb::TraceUpdate update;
+  update.set_frame_index(7);
+  update.add_f(1.5);
+  update.add_dff(std::nan(""));
+  const std::string json = encode_trace_batch({update.SerializeAsString()}, 3);
+  EXPECT_NE(json.find("\"type\":\"traces\",\"dropped\":3,\"updates\":[{"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"frame_index\":\"7\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"dff\":[\"NaN\"]"), std::string::npos) << json;
+}
+
+TEST(DashboardJson, ImagesAreBase64Float32WithTheirFiniteRange) {
+  pb::ProjectionSnapshot snapshot;
+  pb::Image* image = snapshot.add_images();
+  image->set_name("latest");
+  image->set_width(2);
+  image->set_height(1);
+  image->add_pixels(1.0);
+  image->add_pixels(-2.0);
+  const std::string json = encode_images(snapshot.SerializeAsString());
+  EXPECT_NE(json.find("\"min\":-2,\"max\":1,\"data\":\"AACAPwAAAMA=\""), std::string::npos) << json;
+  EXPECT_EQ(base64("ab", 2), "YWI=");
+  EXPECT_EQ(base64("abc", 3), "YWJj");
+}
+
+TEST(DashboardJson, OnlyJsonObjectsAreForwardedAsRequests) {
+  EXPECT_TRUE(looks_like_request("{\"status\": {}}"));
+  EXPECT_FALSE(looks_like_request("status"));
+  EXPECT_FALSE(looks_like_request(""));
+  EXPECT_FALSE(looks_like_request(std::string(kMaxDashboardRequestBytes + 1, '{')));
+}
+
+TEST(DashboardFeed, CollectsOnlyWhileWatchedAndKeepsTheLatestState) {
+  DashboardFeed feed;
+  pb::Status status;
+  feed.offer(net::kStatusTopic, status);
+  EXPECT_FALSE(feed.take().status) << "nobody watches";
+  feed.set_watching(true);
+  status.set_frames_received(1);
+  feed.offer(net::kStatusTopic, status);
+  status.set_frames_received(2);
+  feed.offer(net::kStatusTopic, status);
+  pb::TraceUpdate update;
+  for (std::size_t i = 0; i < DashboardFeed::kMaxPendingTraces + 2; ++i) feed.offer(net::kTracesTopic, update);
+  const DashboardFeed::Batch batch = feed.take();
+  ASSERT_TRUE(batch.status);
+  pb::Status latest;
+  ASSERT_TRUE(latest.ParseFromString(*batch.status));
+  EXPECT_EQ(latest.frames_received(), 2u);
+  EXPECT_EQ(batch.traces.size(), DashboardFeed::kMaxPendingTraces);
+  EXPECT_EQ(batch.dropped_traces, 2u);
+  EXPECT_TRUE(feed.take().traces.empty());
+}
+
+}  // namespace
+}  // namespace calmon::daemon
