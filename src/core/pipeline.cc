@@ -66,6 +66,7 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
       shape_(shape),
       pixel_type_(pixel_type),
       projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
+  if (settings_.correlation_image) correlation_.emplace(shape);
   current_ = build_roi_set(settings_.rois, roi_set_version, 0);
   resize_result();
 }
@@ -183,6 +184,7 @@ const FrameResult& Pipeline::push(AnyFrameView frame) {
   result_.frame = frames_;
   result_.roi_set_version = current_.version;
   projections_.push(frame);
+  if (correlation_) correlation_->push(frame);
   if (needs_global_) {
     result_.global = global_stats_(frame);
   } else {

@@ -27,6 +27,7 @@
 #include "core/baseline.h"
 #include "core/frame_view.h"
 #include "core/global_stats.h"
+#include "core/local_correlation.h"
 #include "core/pipeline_settings.h"
 #include "core/projection_set.h"
 #include "core/region_mean.h"
@@ -86,6 +87,8 @@ class Pipeline {
   std::uint32_t roi_set_version() const { return current_.version; }
   std::int64_t frames() const { return frames_; }
   const ProjectionSet& projections() const { return projections_; }
+  // The local-correlation image's accumulator; null when the settings turn it off.
+  const LocalCorrelation* local_correlation() const { return correlation_ ? &*correlation_ : nullptr; }
   // The pixels each ROI's neuropil averages (rings resolved); nullopt without a region.
   const std::optional<Region>& neuropil_region(std::size_t roi) const {
     return current_.rois[roi].neuropil_region;
@@ -123,6 +126,7 @@ class Pipeline {
   FrameShape shape_;
   PixelType pixel_type_;
   ProjectionSet projections_;
+  std::optional<LocalCorrelation> correlation_;
   RoiSet current_;
   std::deque<RoiSet> replaced_;  // older sets whose rows are still being handed out
   bool needs_global_ = false;

@@ -2,20 +2,23 @@
 //
 // Each projection of the ProjectionSet contributes one image per statistic, named
 // "<projection>_<stat>" as calmon-analyze names its files (all_mean, last_100_max, ...);
-// then "latest" (the last frame, data[-1]) and "frame_<t>" for every kept frame that has
-// arrived. A projection without frames yet (a range not reached) is left out.
+// then "latest" (the last frame, data[-1]), "correlation" (the local-correlation image,
+// when computed) and "frame_<t>" for every kept frame that has arrived. A projection
+// without frames yet (a range not reached) is left out.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "calmon/wire.pb.h"
+#include "core/local_correlation.h"
 #include "core/projection_set.h"
 
 namespace calmon::daemon {
 
 // Clears `snapshot` and adds the images; frame_index, sequence and time are the caller's.
-void add_projection_images(const ProjectionSet& projections, const std::vector<std::int64_t>& kept_frames,
-                           pb::ProjectionSnapshot& snapshot);
+// `correlation` may be null.
+void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation,
+                           const std::vector<std::int64_t>& kept_frames, pb::ProjectionSnapshot& snapshot);
 
 }  // namespace calmon::daemon

@@ -279,7 +279,8 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
   if (pipeline_) {
-    add_projection_images(pipeline_->projections(), pipeline_->settings().keep_frames, snapshot);
+    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), pipeline_->settings().keep_frames,
+                          snapshot);
     snapshot.set_frame_index(pipeline_->frames());
     snapshot.set_sequence(last_sequence_);
   } else {

@@ -207,7 +207,8 @@ TEST(StreamAnalyzer, TheEndOfStreamPublishesTheTailThenAFinalSnapshot) {
   EXPECT_EQ(snapshot.frame_index(), 12);
   std::vector<std::string> names;
   for (const auto& image : snapshot.images()) names.push_back(image.name());
-  EXPECT_EQ(names, (std::vector<std::string>{"all_mean", "all_max", "all_min", "all_std", "latest", "frame_2"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"all_mean", "all_max", "all_min", "all_std", "latest", "correlation",
+                                             "frame_2"}));
   EXPECT_FALSE(h.status().streaming());
   EXPECT_EQ(h.status().width(), static_cast<std::uint32_t>(kWidth));  // the ended session's frames
 }
@@ -358,7 +359,7 @@ TEST(StreamAnalyzer, SnapshotsAreSkippedWhenNoFrameArrivedSinceTheLast) {
   h.analyzer->on_snapshot_tick();
   h.analyzer->on_snapshot_tick();
   ASSERT_EQ(h.publisher.projections.size(), 1u);
-  EXPECT_EQ(h.publisher.projections[0].images_size(), 5);  // four stats and the latest frame
+  EXPECT_EQ(h.publisher.projections[0].images_size(), 6);  // four stats, the latest frame, the correlation image
   h.send(frame_message(2, movie_frame(1)));
   h.analyzer->on_snapshot_tick();
   EXPECT_EQ(h.publisher.projections.size(), 2u);
@@ -373,7 +374,7 @@ TEST(StreamAnalyzer, NoSnapshotIsComputedWhenNobodySubscribesToProjections) {
   EXPECT_TRUE(h.publisher.projections.empty());
   pb::ProjectionSnapshot snapshot;  // on request there is one all the same
   h.analyzer->fill_projections(snapshot);
-  EXPECT_EQ(snapshot.images_size(), 5);  // four stats and the latest frame
+  EXPECT_EQ(snapshot.images_size(), 6);  // four stats, the latest frame, the correlation image
 }
 
 TEST(StreamAnalyzer, TheStatusTickPublishesStatusAndTheRoiSet) {

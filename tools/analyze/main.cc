@@ -172,6 +172,9 @@ int run(const Options& options) {
   drain_settled();
   traces.flush();
   calmon::io::write_projections(options.out, pipeline.projections(), kept_frames);
+  if (const calmon::LocalCorrelation* correlation = pipeline.local_correlation()) {
+    calmon::io::write_image(options.out + "/correlation", correlation->image());
+  }
   write_text(options.out + "/rois.json", describe_rois(pipeline));
   write_text(options.out + "/config.json", calmon::config::to_json(config));
 
