@@ -1,0 +1,81 @@
+// bench_options.cc — calmon-bench's command line, parsed with Boost.Program_options.
+#include "bench_options.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace calmon::bench {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kUsage =
+    "usage: calmon-bench [--calmond PATH] [--width W] [--height H] [--rois N] [--window W]\n"
+    "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
+    "                    [--peer] [--peer-seconds S] [--seed S]\n"
+    "\n"
+    "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
+    "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
+    "of the same frames and (with --peer) the rate of the numpy script doing the same.\n";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "calmon-bench: " << message << "\n" << kUsage;
+  std::exit(2);
+}
+
+std::string default_calmond_path(const char* argv0) {
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) self = argv0;
+  return (self.parent_path() / "calmond").string();
+}
+
+}  // namespace
+
+BenchOptions parse_bench_options(int argc, char** argv) {
+  BenchOptions options;
+  std::string global_traces = "on";
+  po::options_description named("options");
+  named.add_options()
+      ("help", "the usage")
+      ("calmond", po::value(&options.calmond_path), "the daemon to measure")
+      ("width", po::value(&options.width), "frame width, pixels")
+      ("height", po::value(&options.height), "frame height, pixels")
+      ("rois", po::value(&options.rois), "12x12 ROIs")
+      ("window", po::value(&options.window), "moving median window, frames")
+      ("frames", po::value(&options.frames), "measured frames")
+      ("rate", po::value(&options.rate_hz), "frames per second, 0: as fast as possible")
+      ("warmup", po::value(&options.warmup), "frames sent before measuring")
+      ("global-traces", po::value(&global_traces), "on|off")
+      ("peer", "also run tools/bench/numpy_peer.py")
+      ("peer-seconds", po::value(&options.peer_seconds), "time box of the numpy peer")
+      ("seed", po::value(&options.seed), "ROI positions and pixel values");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(named).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    usage_error(error.what());
+  }
+  if (values.count("help")) {
+    std::cout << kUsage;
+    std::exit(0);
+  }
+  if (options.calmond_path.empty()) options.calmond_path = default_calmond_path(argv[0]);
+  if (options.width < 12 || options.height < 12) usage_error("frames must be at least 12x12");
+  if (options.rois < 0) usage_error("--rois must be >= 0");
+  if (options.window < 1) usage_error("--window must be >= 1");
+  if (options.frames < 1) usage_error("--frames must be >= 1");
+  if (options.warmup < 0) usage_error("--warmup must be >= 0");
+  if (!(options.rate_hz >= 0.0)) usage_error("--rate must be >= 0");
+  if (!(options.peer_seconds > 0.0)) usage_error("--peer-seconds must be > 0");
+  if (global_traces != "on" && global_traces != "off") usage_error("--global-traces is on or off");
+  options.global_traces = global_traces == "on";
+  options.run_numpy_peer = values.count("peer") > 0;
+  return options;
+}
+
+}  // namespace calmon::bench

@@ -1,0 +1,26 @@
+// bench_options.h — calmon-bench's command line: what to run and how hard.
+#pragma once
+
+#include <string>
+
+namespace calmon::bench {
+
+struct BenchOptions {
+  std::string calmond_path;   // default: calmond next to calmon-bench
+  int width = 512;
+  int height = 512;
+  int rois = 100;
+  int window = 501;           // moving median window, frames
+  int frames = 5000;          // measured frames, after the warm-up
+  double rate_hz = 0.0;       // 0: as fast as possible
+  int warmup = 600;           // frames sent first, not measured
+  bool global_traces = true;
+  bool run_numpy_peer = false;
+  double peer_seconds = 5.0;  // time box of the numpy peer
+  unsigned seed = 1;
+};
+
+// Parses argv; prints the usage and exits 2 on a mistake, 0 for --help.
+BenchOptions parse_bench_options(int argc, char** argv);
+
+}  // namespace calmon::bench

@@ -1,0 +1,29 @@
+// frame_pusher.h — sends a FrameSet over a PUSH socket, as fast as possible or paced.
+//
+// Frames carry sequence numbers 1, 2, ... and the send time (ns since the epoch) in
+// FrameHeader.acquisition_time_ns, which calmond copies into each TraceUpdate: the
+// subscriber's receipt time minus it is the end-to-end latency. Paced sending follows
+// an absolute schedule (frame k at start + k / rate), so a late frame does not shift
+// the ones after it.
+#pragma once
+
+#include <zmq.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "frame_set.h"
+
+namespace calmon::bench {
+
+struct SendTimes {
+  std::int64_t first_measured_ns = 0;  // when the first frame after the warm-up was sent
+  std::int64_t last_ns = 0;            // when the last frame was handed to ZeroMQ
+};
+
+// Connects a PUSH socket to `endpoint`, sends warmup + frames frames (rate 0: no
+// pacing), then an end-of-stream header if `end_of_stream`.
+SendTimes push_frames(zmq::context_t& context, const std::string& endpoint, const FrameSet& frames,
+                      int warmup, int measured, double rate_hz, bool end_of_stream);
+
+}  // namespace calmon::bench

@@ -1,0 +1,136 @@
+// calmon-bench — calmond end to end: throughput, latency and memory against raw ZeroMQ.
+//
+// Starts calmond with N 12x12 ROIs (ring neuropil, moving median of --window frames),
+// streams pre-generated uint16 frames to it over tcp loopback (as fast as possible, or
+// paced at --rate), and measures on a subscriber thread in this process the latency of
+// every TraceUpdate (receipt minus the send time carried in acquisition_time_ns) and the
+// throughput (frames received / wall time). Then, in the same run, the same frames go
+// PUSH→PULL with no processing: the raw ZeroMQ rate the daemon is compared with. With
+// --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. Output: one
+// "name value" line per figure on stdout (docs/benchmarks.md explains each).
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "analysis_config_file.h"
+#include "bench_options.h"
+#include "daemon_control.h"
+#include "daemon_process.h"
+#include "frame_pusher.h"
+#include "frame_set.h"
+#include "numpy_peer_run.h"
+#include "percentile.h"
+#include "process_memory.h"
+#include "raw_zmq_rate.h"
+#include "roi_layout.h"
+#include "trace_collector.h"
+
+namespace {
+
+using namespace calmon::bench;
+using namespace std::chrono_literals;
+
+constexpr const char* kLargeHighWaterMark = "10000000";
+
+void print_figure(const char* name, double value) { std::printf("%s %.6g\n", name, value); }
+
+std::vector<std::string> daemon_arguments(const std::string& config_path) {
+  return {"--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
+          "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", "0",
+          "--publish-hwm", kLargeHighWaterMark, "--linger", "5"};
+}
+
+int run(const BenchOptions& options) {
+  const FrameSet frames(options.width, options.height, options.seed);
+  const std::vector<RoiRect> rois = random_roi_layout(options.rois, options.width, options.height, options.seed);
+  const AnalysisConfigFile config(rois, options.window, options.global_traces);
+  zmq::context_t context;
+
+  DaemonProcess daemon(options.calmond_path, daemon_arguments(config.path()), 10s);
+  const auto measured = static_cast<std::size_t>(options.frames);
+  TraceCollector collector(context, daemon.endpoints().publish, static_cast<std::uint64_t>(options.warmup), measured);
+  wait_for_subscribers(daemon.endpoints().control, 1, 10s);
+
+  RssSampler rss(daemon.pid(), 100ms);
+  const SendTimes sent = push_frames(context, daemon.endpoints().ingest, frames, options.warmup, options.frames,
+                                     options.rate_hz, true);
+  CollectedTraces traces = collector.finish(60s);
+  const std::vector<RssSampler::Sample> rss_samples = rss.finish();
+  const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
+  const int daemon_exit = daemon.stop(10s);
+
+  const double raw_fps = raw_zmq_frames_per_second(context, frames, options.warmup, options.frames);
+
+  const auto received = traces.latencies_us.size();
+  const double wall_s = static_cast<double>(traces.last_receipt_ns - sent.first_measured_ns) / 1e9;
+  const double fps = received > 0 ? static_cast<double>(received) / wall_s : 0.0;
+  print_figure("frames_sent", static_cast<double>(measured));
+  print_figure("frames_received", static_cast<double>(received));
+  print_figure("lost", static_cast<double>(measured - received));
+  print_figure("send_rate_fps", static_cast<double>(measured) / (static_cast<double>(sent.last_ns - sent.first_measured_ns) / 1e9));
+  print_figure("throughput_fps", fps);
+  print_figure("throughput_gbps", fps * static_cast<double>(frames.frame_bytes()) / 1e9);
+  print_figure("raw_zmq_fps", raw_fps);
+  print_figure("ratio_to_raw", fps / raw_fps);
+  print_figure("latency_p50_us", percentile(traces.latencies_us, 50));
+  print_figure("latency_p99_us", percentile(traces.latencies_us, 99));
+  print_figure("latency_p999_us", percentile(traces.latencies_us, 99.9));
+  print_figure("latency_max_us", percentile(traces.latencies_us, 100));
+  print_figure("latency_ingest_p50_us", percentile(traces.ingest_us, 50));
+  print_figure("latency_processing_p50_us", percentile(traces.processing_us, 50));
+  print_figure("latency_processing_p99_us", percentile(traces.processing_us, 99));
+  print_figure("latency_delivery_p50_us", percentile(traces.delivery_us, 50));
+  print_figure("daemon_peak_rss_mib", peak_rss_mib);
+  // Growth over the measured part: from the first sample after the warm-up to the last.
+  const auto after_warmup = std::find_if(rss_samples.begin(), rss_samples.end(), [&](const auto& sample) {
+    return sample.time_ns >= sent.first_measured_ns;
+  });
+  if (after_warmup != rss_samples.end()) {
+    print_figure("daemon_rss_after_warmup_mib", after_warmup->mib);
+    print_figure("daemon_rss_last_mib", rss_samples.back().mib);
+    print_figure("daemon_rss_growth_mib", rss_samples.back().mib - after_warmup->mib);
+    print_figure("daemon_rss_samples", static_cast<double>(rss_samples.end() - after_warmup));
+  }
+  print_figure("end_of_stream_seen", traces.saw_end_of_stream ? 1 : 0);
+  print_figure("daemon_exit_status", daemon_exit);
+  std::fflush(stdout);
+
+  if (options.run_numpy_peer) {
+    char frames_file[] = "/tmp/calmon-bench-frames-XXXXXX";
+    const int fd = mkstemp(frames_file);
+    if (fd < 0) throw std::runtime_error("cannot create a temp file for the frames");
+    close(fd);
+    frames.write_raw(frames_file);
+    double numpy_fps = 0;
+    try {
+      numpy_fps = run_numpy_peer({frames_file, config.path(), options.width, options.height,
+                                  FrameSet::kDistinctFrames, options.window, options.global_traces,
+                                  options.peer_seconds});
+    } catch (...) {
+      std::remove(frames_file);
+      throw;
+    }
+    std::remove(frames_file);
+    print_figure("numpy_fps", numpy_fps);
+    print_figure("ratio_to_numpy", fps / numpy_fps);
+  }
+  return traces.saw_end_of_stream && daemon_exit == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const BenchOptions options = parse_bench_options(argc, argv);
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    std::cerr << "calmon-bench: " << error.what() << "\n";
+    return 1;
+  }
+}

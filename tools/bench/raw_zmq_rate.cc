@@ -1,0 +1,36 @@
+// raw_zmq_rate.cc — the PULL thread and the timing of the raw transport.
+#include "raw_zmq_rate.h"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "frame_pusher.h"
+#include "net/clock.h"
+
+namespace calmon::bench {
+
+double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames, int warmup, int measured) {
+  zmq::socket_t pull(context, zmq::socket_type::pull);
+  pull.set(zmq::sockopt::linger, 0);
+  pull.bind("tcp://127.0.0.1:*");
+  const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
+
+  const int total = warmup + measured;
+  std::int64_t last_receipt_ns = 0;
+  std::thread receiver([&] {
+    for (int received = 0; received < total; ++received) {
+      zmq::message_t part;
+      do {
+        (void)pull.recv(part);
+      } while (part.more());
+    }
+    last_receipt_ns = net::now_ns();
+  });
+  const SendTimes sent = push_frames(context, endpoint, frames, warmup, measured, 0.0, false);
+  receiver.join();
+  return measured / (static_cast<double>(last_receipt_ns - sent.first_measured_ns) / 1e9);
+}
+
+}  // namespace calmon::bench
