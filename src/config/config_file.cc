@@ -159,7 +159,7 @@ PipelineSettings to_pipeline_settings(const pb::Config& config) {
   if (settings.projections.empty()) settings.projections.push_back(to_projection(pb::Projection(), 0));
   settings.keep_frames.assign(config.keep_frames().begin(), config.keep_frames().end());
   settings.global_traces = !config.has_global_traces() || config.global_traces();
-  settings.correlation_image = !config.has_correlation_image() || config.correlation_image();
+  settings.correlation_image = config.correlation_image();
   return settings;
 }
 

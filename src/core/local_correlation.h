@@ -6,7 +6,8 @@
 // shows cells that a mean image hides. It is kept running: per pixel the sums of x and
 // x², and per neighbour pair (right, down, down-right, down-left — each pair once) the
 // sum of x·y, all in double, 7 numbers per pixel updated per frame in contiguous row
-// loops. image() turns them into correlations: O(pixels). A pixel whose trace or whose
+// loops — about 0.5 ms a frame at 512x512, which is why it is opt-in (calmon-microbench
+// LocalCorrelation). image() turns them into correlations: O(pixels). A pixel whose trace or whose
 // neighbour's is constant has no correlation with it; a pixel with none at all is 0.
 #pragma once
 

@@ -39,7 +39,7 @@ struct PipelineSettings {
   std::vector<ProjectionSpec> projections;
   std::vector<std::int64_t> keep_frames;    // frame indices kept as images
   bool global_traces = true;                // per-frame global mean, median, min
-  bool correlation_image = true;            // the local-correlation image (local_correlation.h)
+  bool correlation_image = false;           // the local-correlation image (local_correlation.h)
 };
 
 }  // namespace calmon

@@ -73,6 +73,8 @@ TEST(ConfigFile, RoisWithoutTheirOwnTakeTheConfigsDefaultsOrCalmonsDefaults) {
   EXPECT_EQ(bare.rois[0].baseline.window, 501);
   EXPECT_TRUE(bare.rois[0].baseline.quantile.is_median());
   EXPECT_TRUE(bare.global_traces);
+  EXPECT_FALSE(bare.correlation_image);  // opt-in: it costs more than the rest on big frames
+  EXPECT_TRUE(settings_of(R"({"correlation_image": true})").correlation_image);
   ASSERT_EQ(bare.projections.size(), 1u);
   EXPECT_EQ(bare.projections[0].name, "all");
   EXPECT_TRUE(bare.projections[0].stats.empty());

@@ -98,7 +98,8 @@ const char* const kThreeRois = R"({
     {"name": "px", "region": {"pixel": {"x": 11, "y": 8}}, "baseline": {"moving": {"window": 4, "percentile": 20}}},
     {"name": "mean", "region": {"rect": {"xmin": 8, "xmax": 14, "ymin": 1, "ymax": 4}},
      "baseline": {"maximin": {"window": 6, "sigma": 1.5}}}],
-  "keep_frames": [2, -1]})";
+  "keep_frames": [2, -1],
+  "correlation_image": true})";
 
 struct Harness {
   explicit Harness(const std::string& json = kThreeRois, DaemonSettings base = {}) : settings(std::move(base)) {

@@ -6,6 +6,7 @@
 //                         answer from a sorted copy of the window (nth_element)
 //   ProjectionUpdate/side GB/s of uint16 frame data through mean, max, min and std
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
+//   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 // Run: build/bin/calmon-microbench [--benchmark_filter=REGEX] (docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 
@@ -13,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "core/local_correlation.h"
 #include "core/moving_quantile.h"
 #include "core/projection_set.h"
 #include "core/region_mean.h"
@@ -78,6 +80,19 @@ void ProjectionUpdate(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
 }
 BENCHMARK(ProjectionUpdate)->Arg(512)->Arg(2048)->Unit(benchmark::kMicrosecond);
+
+void LocalCorrelation(benchmark::State& state) {
+  const int side = static_cast<int>(state.range(0));
+  const std::vector<std::uint16_t> movie = noisy_frames(side, 4);
+  const calmon::FrameShape shape{side, side};
+  calmon::LocalCorrelation correlation(shape);
+  int t = 0;
+  for (auto _ : state) {
+    correlation.push(calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % 4), shape));
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
+}
+BENCHMARK(LocalCorrelation)->Arg(512)->Unit(benchmark::kMicrosecond);
 
 void RoiExtraction(benchmark::State& state) {
   const int rois = static_cast<int>(state.range(0));
