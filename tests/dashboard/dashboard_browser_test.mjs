@@ -24,7 +24,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 test('the page shows the live image and traces, and a click adds an ROI with its trace', async () => {
   const movie = synthMovie(2000);
   const { ready } = await startDaemon(['--analysis', process.env.CALMON_ANALYSIS, '--http', '127.0.0.1:0']);
-  startReplay(movie, ready.ingest, Number(process.env.REPLAY_RATE || 60));
+  // Looped, so the stream outlasts a slow browser start on a loaded machine; stopped by stopAll().
+  startReplay(movie, ready.ingest, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
 
   context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -48,21 +49,21 @@ test('the page shows the live image and traces, and a click adds an ROI with its
     scale: window.calmon.view.scale,
   }));
   await waitFor(async () => { const s = await state(); return s.drawn > 0 && s.frames > 20 && s.rois === 6; },
-                20000, 'the first image, traces and the six ROIs');
+                60000, 'the first image, traces and the six ROIs');
   const first = await state();
   await waitFor(async () => { const s = await state(); return s.images > first.images && s.lastFrame > first.lastFrame + 20; },
-                10000, 'new images and frames');
+                30000, 'new images and frames');
 
   // Click pixel (40, 8) of the image: a new one-pixel ROI.
   const box = await page.locator('#image').boundingBox();
   await page.mouse.click(box.x + 40.5 * first.scale, box.y + 8.5 * first.scale);
-  await waitFor(async () => (await state()).rois === 7, 5000, 'the seventh ROI');
+  await waitFor(async () => (await state()).rois === 7, 20000, 'the seventh ROI');
   const roi = await page.evaluate(() => window.calmon.rois()[6]);
   assert.deepEqual(roi.region, { pixel: { x: 40, y: 8 } });
   await waitFor(() => page.evaluate(() => {
     const s = window.calmon.store.series[6];
     return s && s.f.filter(Number.isFinite).length > 20 && window.calmon.selected().has(6);
-  }), 10000, "the new ROI's trace");
+  }), 30000, "the new ROI's trace");
 
   const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-'), 'dashboard.png');
   await page.screenshot({ path: screenshot, fullPage: true });

@@ -57,8 +57,10 @@ export async function startDaemon(extra) {
   return { ready, record };
 }
 
-export function startReplay(movie, ingest, rate) {
-  const child = spawn(process.env.CALMON_REPLAY, [movie, '--to', ingest, '--rate', String(rate), '--progress', 'never'],
+// Streams `movie` at `rate` frames/s; `extra` adds replay options (e.g. ['--loop-forever']).
+export function startReplay(movie, ingest, rate, extra = []) {
+  const child = spawn(process.env.CALMON_REPLAY,
+                      [movie, '--to', ingest, '--rate', String(rate), '--progress', 'never', ...extra],
                       { stdio: ['ignore', 'ignore', 'pipe'] });
   return track(child, 'calmon-replay');
 }
