@@ -7,6 +7,9 @@
 //   ProjectionUpdate/side GB/s of uint16 frame data through mean, max, min and std
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
+//   PipelineFrame/n       time per 512x512 uint16 frame through the whole Pipeline::push:
+//                         calmon-bench's analysis (n 12x12 ROIs, neuropil rings, r = 0.7,
+//                         moving median w = 501, mean/max/min/std, no global traces)
 // Run: build/bin/calmon-microbench [--benchmark_filter=REGEX] (docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 
@@ -16,8 +19,10 @@
 
 #include "core/local_correlation.h"
 #include "core/moving_quantile.h"
+#include "core/pipeline.h"
 #include "core/projection_set.h"
 #include "core/region_mean.h"
+#include "roi_layout.h"
 
 namespace {
 
@@ -114,6 +119,40 @@ void RoiExtraction(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * rois * 144);
 }
 BENCHMARK(RoiExtraction)->Arg(100)->Arg(1000)->Arg(10000);
+
+// The pipeline calmon-bench drives in calmond, without the sockets; warmed up past the
+// baseline window first so every ROI's median runs over a full window.
+void PipelineFrame(benchmark::State& state) {
+  const int rois = static_cast<int>(state.range(0));
+  const calmon::FrameShape shape{512, 512};
+  constexpr int kFrames = 8;
+  const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
+  calmon::PipelineSettings settings;
+  settings.global_traces = false;
+  settings.projections.push_back(calmon::ProjectionSpec{.name = "all"});
+  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
+    calmon::RoiSettings roi;
+    roi.name = "roi" + std::to_string(settings.rois.size());
+    roi.region = calmon::Region::rect({rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin,
+                                       rect.ymin + calmon::bench::kRoiSide});
+    roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
+    roi.neuropil.r = 0.7;
+    settings.rois.push_back(std::move(roi));
+  }
+  calmon::Pipeline pipeline(settings, shape, calmon::PixelType::kU16);
+  calmon::SettledRow row;
+  int t = 0;
+  const auto push_one = [&] {
+    const auto frame = calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % kFrames), shape);
+    benchmark::DoNotOptimize(pipeline.push(frame).dff.data());
+    while (pipeline.pop_settled(row)) {
+    }
+  };
+  for (int i = 0; i < 600; ++i) push_one();
+  for (auto _ : state) push_one();
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(PipelineFrame)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
