@@ -22,4 +22,7 @@ struct Image {
   }
 };
 
+// A frame's pixels as an Image (data[t] as float64: exact for every pixel type).
+Image image_of(AnyFrameView frame);
+
 }  // namespace calmon

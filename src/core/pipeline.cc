@@ -172,19 +172,32 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
   }
 }
 
-const FrameResult& Pipeline::push(AnyFrameView frame) {
-  if (finished_) throw Error("frame pushed after the end of the stream");
+void Pipeline::check_frame(AnyFrameView frame, std::int64_t index) const {
   if (frame.shape() != shape_ || frame.type() != pixel_type_) {
-    throw Error("frame " + std::to_string(frames_) + " is " + std::to_string(frame.shape().width) +
-                "x" + std::to_string(frame.shape().height) + " " +
-                std::string(pixel_type_name(frame.type())) + ", the session is " +
-                std::to_string(shape_.width) + "x" + std::to_string(shape_.height) + " " +
+    throw Error("frame " + std::to_string(index) + " is " + std::to_string(frame.shape().width) + "x" +
+                std::to_string(frame.shape().height) + " " + std::string(pixel_type_name(frame.type())) +
+                ", the session is " + std::to_string(shape_.width) + "x" + std::to_string(shape_.height) + " " +
                 std::string(pixel_type_name(pixel_type_)));
   }
-  result_.frame = frames_;
-  result_.roi_set_version = current_.version;
+}
+
+const FrameResult& Pipeline::push(AnyFrameView frame) {
+  push_projections(frame);
+  return push_traces(frame);
+}
+
+void Pipeline::push_projections(AnyFrameView frame) {
+  if (finished_) throw Error("frame pushed after the end of the stream");
+  check_frame(frame, projections_.frames_seen());
   projections_.push(frame);
   if (correlation_) correlation_->push(frame);
+}
+
+const FrameResult& Pipeline::push_traces(AnyFrameView frame) {
+  if (finished_) throw Error("frame pushed after the end of the stream");
+  check_frame(frame, frames_);
+  result_.frame = frames_;
+  result_.roi_set_version = current_.version;
   if (needs_global_) {
     result_.global = global_stats_(frame);
   } else {

@@ -70,8 +70,16 @@ class Pipeline {
   Pipeline& operator=(const Pipeline&) = delete;
 
   // Processes the next frame (shape and type must be the pipeline's). The result is
-  // valid until the next call.
+  // valid until the next call. Equivalent to push_projections then push_traces.
   const FrameResult& push(AnyFrameView frame);
+  // The two independent halves of push, for running them on two threads: the
+  // whole-frame images (projections, local correlation) and everything else (global
+  // statistics, ROI traces, baselines, the result). They share no state, so for the
+  // same frame they may run at the same time; each half takes frames in order. While
+  // push_projections runs, projections(), local_correlation() and the destructor must
+  // wait; every other member may be used.
+  void push_projections(AnyFrameView frame);
+  const FrameResult& push_traces(AnyFrameView frame);
   // End of stream: settles every remaining frame. push() may not follow.
   void finish();
   // Takes the next complete settled row, in frame order; false if none is ready.
@@ -119,6 +127,7 @@ class Pipeline {
   void resize_result();
   bool pop_settled_from(RoiSet& set, SettledRow& row);
 
+  void check_frame(AnyFrameView frame, std::int64_t index) const;
   template <class T> void extract(FrameView<T> frame);
   double global_neuropil(NeuropilSettings::Source source) const;
 

@@ -439,15 +439,6 @@ bool frame_selected(const ProjectionSpec& spec, std::int64_t t) {
   return t >= spec.begin && (!spec.end || t < *spec.end);
 }
 
-Image to_image(AnyFrameView frame) {
-  Image image{frame.shape(), std::vector<double>(frame.shape().pixel_count())};
-  frame.visit([&](auto view) {
-    std::transform(view.data(), view.data() + view.pixel_count(), image.pixels.begin(),
-                   [](auto v) { return static_cast<double>(v); });
-  });
-  return image;
-}
-
 }  // namespace
 
 ProjectionSet::ProjectionSet(FrameShape shape, PixelType type, std::vector<ProjectionSpec> specs,
@@ -494,9 +485,7 @@ void ProjectionSet::push(AnyFrameView frame) {
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     if (frame_selected(specs_[i], t)) accumulators_[i]->add(frame.data());
   }
-  if (std::binary_search(keep_frames_.begin(), keep_frames_.end(), t)) kept_[t] = to_image(frame);
-  const auto* bytes = static_cast<const unsigned char*>(frame.data());
-  latest_.assign(bytes, bytes + frame.byte_size());
+  if (std::binary_search(keep_frames_.begin(), keep_frames_.end(), t)) kept_[t] = image_of(frame);
   ++frames_seen_;
 }
 
@@ -530,16 +519,6 @@ Image ProjectionSet::image(std::size_t i, ProjectionStat stat) const {
   return accumulators_[i]->image(stat);
 }
 
-Image ProjectionSet::latest_frame() const {
-  if (frames_seen_ == 0) throw Error("projections: no frame received yet");
-  return dispatch_pixel_type(type_, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    std::vector<T> pixels(shape_.pixel_count());  // typed again: the bytes carry no alignment promise
-    std::memcpy(pixels.data(), latest_.data(), latest_.size());
-    return to_image(FrameView<T>(pixels.data(), shape_));
-  });
-}
-
 std::optional<Image> ProjectionSet::kept_frame(std::int64_t t) const {
   const auto found = kept_.find(t);
   if (found == kept_.end()) return std::nullopt;
@@ -549,7 +528,6 @@ std::optional<Image> ProjectionSet::kept_frame(std::int64_t t) const {
 void ProjectionSet::reset() {
   for (auto& accumulator : accumulators_) accumulator->reset();
   kept_.clear();
-  latest_.clear();
   frames_seen_ = 0;
 }
 

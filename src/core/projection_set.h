@@ -3,7 +3,8 @@
 // Each ProjectionSpec names a set of statistics over a set of frames — all frames so far,
 // a fixed range [begin, end), or the last N frames (sliding) — optionally cropped to a
 // rectangle. push() feeds one frame; image() returns a projection at any moment. Also
-// kept here: the latest frame (data[-1]) and frames kept by index (data[k]), bit-exact.
+// kept here: frames kept by index (data[k]), bit-exact. (The latest frame, data[-1], is
+// its receiver's: it still holds the pixels, and copying every frame would cost a pass.)
 //
 // Numbers are numpy's (DESIGN.md):
 //   - max, min: bit-exact (NaN propagates, like np.maximum).
@@ -26,8 +27,7 @@
 // O(area) (O(N·area) for the last N frames). Memory per spec, per pixel of the crop:
 // mean 8 B (integers) or sizeof(pixel) (floats); std 16 B (24 B for uint32; for integers it
 // also serves the mean); max and min sizeof(pixel) each; the last N frames N·sizeof(pixel),
-// allocated as frames arrive. Plus one raw frame for the latest frame and one image per
-// kept frame. Measured: 512x512 uint16, mean+max+min+std, ~4,000 frames/s on one core.
+// allocated as frames arrive. Plus one image per kept frame. Measured: 512x512 uint16, mean+max+min+std, ~4,000 frames/s on one core.
 #pragma once
 
 #include <cstddef>
@@ -88,8 +88,6 @@ class ProjectionSet {
   std::int64_t frame_count(std::size_t i) const;
   // Throws when spec i has no frames yet or does not compute `stat`.
   Image image(std::size_t i, ProjectionStat stat) const;
-  // data[-1]; throws before the first frame.
-  Image latest_frame() const;
   // data[t] if t is a kept index and has arrived; nullopt otherwise.
   std::optional<Image> kept_frame(std::int64_t t) const;
   // Forgets every frame: back to the state right after construction.
@@ -104,7 +102,6 @@ class ProjectionSet {
   std::vector<std::unique_ptr<ProjectionAccumulator>> accumulators_;
   std::vector<std::int64_t> keep_frames_;  // sorted, unique
   std::map<std::int64_t, Image> kept_;
-  std::vector<unsigned char> latest_;  // the latest frame's raw pixels
   std::int64_t frames_seen_ = 0;
 };
 

@@ -19,7 +19,8 @@ void add_image(const std::string& name, const Image& image, std::int64_t frames,
 }  // namespace
 
 void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation,
-                           const std::vector<std::int64_t>& kept_frames, pb::ProjectionSnapshot& snapshot) {
+                           AnyFrameView latest, const std::vector<std::int64_t>& kept_frames,
+                           pb::ProjectionSnapshot& snapshot) {
   snapshot.Clear();
   for (std::size_t i = 0; i < projections.size(); ++i) {
     const std::int64_t frames = projections.frame_count(i);
@@ -31,7 +32,7 @@ void add_projection_images(const ProjectionSet& projections, const LocalCorrelat
     }
   }
   if (projections.frames_seen() == 0) return;
-  add_image("latest", projections.latest_frame(), 1, snapshot);
+  if (latest.data() != nullptr) add_image("latest", image_of(latest), 1, snapshot);
   if (correlation) add_image("correlation", correlation->image(), correlation->frames(), snapshot);
   for (std::int64_t t : kept_frames) {
     if (const std::optional<Image> frame = projections.kept_frame(t)) add_image("frame_" + std::to_string(t), *frame, 1, snapshot);

@@ -11,14 +11,17 @@
 #include <vector>
 
 #include "calmon/wire.pb.h"
+#include "core/frame_view.h"
+#include "core/image.h"
 #include "core/local_correlation.h"
 #include "core/projection_set.h"
 
 namespace calmon::daemon {
 
 // Clears `snapshot` and adds the images; frame_index, sequence and time are the caller's.
-// `correlation` may be null.
+// `correlation` may be null; `latest` is the last frame pushed (data() null: none).
 void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation,
-                           const std::vector<std::int64_t>& kept_frames, pb::ProjectionSnapshot& snapshot);
+                           AnyFrameView latest, const std::vector<std::int64_t>& kept_frames,
+                           pb::ProjectionSnapshot& snapshot);
 
 }  // namespace calmon::daemon

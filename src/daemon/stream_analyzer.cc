@@ -57,22 +57,23 @@ StreamAnalyzer::~StreamAnalyzer() = default;
 
 // --- frames ------------------------------------------------------------------------------
 
-void StreamAnalyzer::on_ingest_message(std::span<const zmq::message_t> parts, std::int64_t receive_time_ns) {
+void StreamAnalyzer::on_ingest_message(std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns) {
   ++counters_.frames_received;
-  const net::DecodedFrame decoded = net::decode_frame(parts, max_frame_bytes_);
+  net::DecodedFrame decoded = net::decode_frame(parts, max_frame_bytes_);
   if (const auto* rejected = std::get_if<net::RejectedMessage>(&decoded)) {
     reject(net::rejection_name(rejected->reason), rejected->detail);
     return;
   }
-  const net::ReceivedFrame& frame = std::get<net::ReceivedFrame>(decoded);
+  net::ReceivedFrame& frame = std::get<net::ReceivedFrame>(decoded);
   if (frame.header.end_of_stream()) {
     on_end_of_stream(frame.header, receive_time_ns);
   } else {
-    on_frame(frame, receive_time_ns);
+    on_frame(frame, parts, receive_time_ns);
   }
 }
 
-void StreamAnalyzer::on_frame(const net::ReceivedFrame& frame, std::int64_t receive_time_ns) {
+void StreamAnalyzer::on_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
+                              std::int64_t receive_time_ns) {
   const pb::FrameHeader& header = frame.header;
   const FrameGeometry geometry{header.width(), header.height(), frame.pixels.type()};
   const Admission admission = gate_.admit(header, geometry);
@@ -97,7 +98,7 @@ void StreamAnalyzer::on_frame(const net::ReceivedFrame& frame, std::int64_t rece
       }
       break;
   }
-  process_frame(frame, admission.missing_before, receive_time_ns);
+  process_frame(frame, parts, admission.missing_before, receive_time_ns);
 }
 
 void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns) {
@@ -110,14 +111,20 @@ void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_
   end_session("end of stream", receive_time_ns, header.acquisition_time_ns());
 }
 
-void StreamAnalyzer::process_frame(const net::ReceivedFrame& frame, std::uint64_t missing_before,
-                                   std::int64_t receive_time_ns) {
-  if (has_non_finite_pixels(frame.pixels)) ++counters_.non_finite_frames;
-  const FrameResult& result = pipeline_->push(frame.pixels);
+void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
+                                   std::uint64_t missing_before, std::int64_t receive_time_ns) {
+  // The previous frame's projections are done: its parts may go. Swapping the vectors
+  // leaves every message where it is, so the view into this frame's stays valid.
+  projection_worker_.wait();
+  frame_parts_.swap(parts);
+  frame_ = std::move(frame);
+  if (has_non_finite_pixels(frame_.pixels)) ++counters_.non_finite_frames;
+  projection_worker_.start(*pipeline_, frame_.pixels);
+  const FrameResult& result = pipeline_->push_traces(frame_.pixels);
   ++counters_.frames_processed;
-  last_sequence_ = frame.header.sequence();
+  last_sequence_ = frame_.header.sequence();
   ledger_.record(result.frame, last_sequence_);
-  stamp_ = FrameStamp{last_sequence_, result.frame, frame.header.acquisition_time_ns(), receive_time_ns,
+  stamp_ = FrameStamp{last_sequence_, result.frame, frame_.header.acquisition_time_ns(), receive_time_ns,
                       result.roi_set_version};
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
@@ -127,9 +134,17 @@ void StreamAnalyzer::process_frame(const net::ReceivedFrame& frame, std::uint64_
 
 // --- sessions ----------------------------------------------------------------------------
 
+// Waits for the projections in flight, then drops the pipeline and the frame they read.
+void StreamAnalyzer::stop_pipeline() {
+  projection_worker_.wait();
+  pipeline_.reset();
+  frame_parts_.clear();
+  frame_ = {};
+}
+
 bool StreamAnalyzer::start_session(FrameGeometry geometry) {
   ++counters_.sessions;
-  pipeline_.reset();  // the last session's memory goes before the next one's is taken
+  stop_pipeline();  // the last session's memory goes before the next one's is taken
   try {
     pipeline_ = build_pipeline(geometry);
   } catch (const std::exception& e) {
@@ -177,6 +192,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
                                  std::int64_t acquisition_time_ns) {
   if (!streaming_) return;
   streaming_ = false;
+  projection_worker_.wait();
   pipeline_->finish();
   stamp_ = FrameStamp{last_sequence_, pipeline_->frames(), acquisition_time_ns, receive_time_ns,
                       pipeline_->roi_set_version()};
@@ -278,9 +294,10 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
+  projection_worker_.wait();
   if (pipeline_) {
-    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), pipeline_->settings().keep_frames,
-                          snapshot);
+    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), frame_.pixels,
+                          pipeline_->settings().keep_frames, snapshot);
     snapshot.set_frame_index(pipeline_->frames());
     snapshot.set_sequence(last_sequence_);
   } else {
@@ -319,7 +336,7 @@ void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
 void StreamAnalyzer::reset() {
   end_session("reset", net::now_ns(), 0);
   gate_.end_session();
-  pipeline_.reset();
+  stop_pipeline();
   last_snapshot_frames_ = -1;
   describe_configured_rois();
   log_("reset: projections and baselines forgotten; the next frame starts a new session");

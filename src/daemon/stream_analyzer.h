@@ -4,7 +4,9 @@
 // ingest message is decoded (net/frame_message.h), admitted or rejected by the
 // SessionGate, pushed through the session's Pipeline — the pixels straight from the
 // ZeroMQ message, never copied — and answered with a TraceUpdate carrying the frame's
-// live numbers and every settled row the frame completed. Exactly as calmon-analyze
+// live numbers and every settled row the frame completed. The frame's projections are
+// computed meanwhile on the other core (ProjectionWorker); the message is kept until
+// the next frame, as the worker's input and then as the latest frame of snapshots. Exactly as calmon-analyze
 // drives its Pipeline (push, then drain pop_settled; at the end finish, then drain), so
 // a recording of the settled values equals calmon-analyze's files bit for bit.
 //
@@ -43,6 +45,7 @@
 #include "daemon/control_request.h"
 #include "daemon/daemon_settings.h"
 #include "daemon/interval_stats.h"
+#include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/sequence_ledger.h"
@@ -68,7 +71,9 @@ class StreamAnalyzer final : public ControlTarget {
   StreamAnalyzer& operator=(const StreamAnalyzer&) = delete;
 
   // One message of the ingest socket, all its parts, received at `receive_time_ns`.
-  void on_ingest_message(std::span<const zmq::message_t> parts, std::int64_t receive_time_ns);
+  // A frame that is processed keeps its parts: `parts` then holds the previous
+  // frame's, or nothing.
+  void on_ingest_message(std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns);
   // The status interval is over: publishes Status and RoiSetInfo.
   void on_status_tick();
   // Publishes a ProjectionSnapshot, unless no frame arrived since the last one.
@@ -99,11 +104,13 @@ class StreamAnalyzer final : public ControlTarget {
     std::uint64_t sessions = 0;
   };
 
-  void on_frame(const net::ReceivedFrame& frame, std::int64_t receive_time_ns);
+  void on_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns);
   void on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns);
   bool start_session(FrameGeometry geometry);
   std::unique_ptr<Pipeline> build_pipeline(FrameGeometry geometry);
-  void process_frame(const net::ReceivedFrame& frame, std::uint64_t missing_before, std::int64_t receive_time_ns);
+  void process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
+                     std::int64_t receive_time_ns);
+  void stop_pipeline();
   void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
   std::int64_t publish_updates(bool end_of_stream);
   std::int64_t publish_update();
@@ -124,6 +131,10 @@ class StreamAnalyzer final : public ControlTarget {
   std::chrono::steady_clock::time_point started_;
 
   std::unique_ptr<Pipeline> pipeline_;  // the running session's; after it ended, kept until the next
+  // The last processed frame: its message parts and the view of its pixels in them.
+  std::vector<zmq::message_t> frame_parts_;
+  net::ReceivedFrame frame_;
+  ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
   bool streaming_ = false;
   std::uint64_t last_sequence_ = 0;
   std::int64_t last_snapshot_frames_ = -1;

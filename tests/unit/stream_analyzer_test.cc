@@ -106,7 +106,7 @@ struct Harness {
     settings.analysis = analysis(json);
     analyzer = std::make_unique<StreamAnalyzer>(settings, publisher, [this](const std::string& line) { log.push_back(line); });
   }
-  void send(const std::vector<zmq::message_t>& parts) { analyzer->on_ingest_message(parts, 1'000'000); }
+  void send(std::vector<zmq::message_t> parts) { analyzer->on_ingest_message(parts, 1'000'000); }
   pb::Status status() {
     pb::Status s;
     analyzer->fill_status(s);
@@ -278,7 +278,7 @@ TEST(StreamAnalyzer, RejectionsAreCountedByReasonAndTheStreamGoesOn) {
   h.send(frame_message(5, movie_frame(1)));  // not above 5
   std::vector<zmq::message_t> garbage;
   garbage.emplace_back(std::string("\xff\xfe"));
-  h.send(garbage);
+  h.send(std::move(garbage));
   const std::vector<std::uint16_t> small = movie_frame(0, 8, 8);
   h.send(message(frame_header(6, 8, 8), small.data(), small.size() * 2));
   h.send(frame_message(6, movie_frame(1)));
