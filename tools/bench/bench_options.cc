@@ -37,7 +37,7 @@ std::string default_calmond_path(const char* argv0) {
 
 BenchOptions parse_bench_options(int argc, char** argv) {
   BenchOptions options;
-  std::string global_traces = "on";
+  std::string global_traces = "off";
   po::options_description named("options");
   named.add_options()
       ("help", "the usage")

@@ -14,7 +14,7 @@ struct BenchOptions {
   int frames = 5000;          // measured frames, after the warm-up
   double rate_hz = 0.0;       // 0: as fast as possible
   int warmup = 600;           // frames sent first, not measured
-  bool global_traces = true;
+  bool global_traces = false;  // per-frame global mean/median/min (not in issue #5's analysis)
   bool run_numpy_peer = false;
   double peer_seconds = 5.0;  // time box of the numpy peer
   unsigned seed = 1;

@@ -30,7 +30,7 @@ def parse_arguments():
     parser.add_argument("--height", type=int, required=True)
     parser.add_argument("--distinct-frames", type=int, required=True)
     parser.add_argument("--window", type=int, default=501)
-    parser.add_argument("--global-traces", choices=["on", "off"], default="on")
+    parser.add_argument("--global-traces", choices=["on", "off"], default="off")
     parser.add_argument("--seconds", type=float, default=5.0)
     return parser.parse_args()
 
