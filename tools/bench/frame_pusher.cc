@@ -10,11 +10,15 @@
 
 namespace calmon::bench {
 
-SendTimes push_frames(zmq::context_t& context, const std::string& endpoint, const FrameSet& frames,
-                      int warmup, int measured, double rate_hz, bool end_of_stream) {
+zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint) {
   zmq::socket_t push(context, zmq::socket_type::push);
-  push.set(zmq::sockopt::linger, 10'000);
+  push.set(zmq::sockopt::linger, 0);
   push.connect(endpoint);
+  return push;
+}
+
+SendTimes push_frames(zmq::socket_t& push, const FrameSet& frames, int warmup, int measured, double rate_hz,
+                      bool end_of_stream) {
 
   pb::FrameHeader header;
   header.set_width(static_cast<std::uint32_t>(frames.width()));

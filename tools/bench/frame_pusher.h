@@ -21,9 +21,13 @@ struct SendTimes {
   std::int64_t last_ns = 0;            // when the last frame was handed to ZeroMQ
 };
 
-// Connects a PUSH socket to `endpoint`, sends warmup + frames frames (rate 0: no
-// pacing), then an end-of-stream header if `end_of_stream`.
-SendTimes push_frames(zmq::context_t& context, const std::string& endpoint, const FrameSet& frames,
-                      int warmup, int measured, double rate_hz, bool end_of_stream);
+// A PUSH socket connected to `endpoint`. Its linger is 0: keep it open until the frames
+// it queued have arrived (the end of stream seen), since closing it drops what is queued.
+zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint);
+
+// Sends warmup + frames frames on `push` (rate 0: no pacing), then an end-of-stream
+// header if `end_of_stream`. Returns once ZeroMQ has queued them, not delivered.
+SendTimes push_frames(zmq::socket_t& push, const FrameSet& frames, int warmup, int measured, double rate_hz,
+                      bool end_of_stream);
 
 }  // namespace calmon::bench

@@ -58,9 +58,11 @@ int run(const BenchOptions& options) {
   wait_for_subscribers(daemon.endpoints().control, 1, 10s);
 
   RssSampler rss(daemon.pid(), 100ms);
-  const SendTimes sent = push_frames(context, daemon.endpoints().ingest, frames, options.warmup, options.frames,
-                                     options.rate_hz, true);
+  // Open until the updates are in: frames still queued here when the pusher closes are lost.
+  zmq::socket_t pusher = connect_pusher(context, daemon.endpoints().ingest);
+  const SendTimes sent = push_frames(pusher, frames, options.warmup, options.frames, options.rate_hz, true);
   CollectedTraces traces = collector.finish(60s);
+  pusher.close();
   const std::vector<RssSampler::Sample> rss_samples = rss.finish();
   const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
   const int daemon_exit = daemon.stop(10s);

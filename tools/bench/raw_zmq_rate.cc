@@ -28,7 +28,8 @@ double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames
     }
     last_receipt_ns = net::now_ns();
   });
-  const SendTimes sent = push_frames(context, endpoint, frames, warmup, measured, 0.0, false);
+  zmq::socket_t push = connect_pusher(context, endpoint);
+  const SendTimes sent = push_frames(push, frames, warmup, measured, 0.0, false);
   receiver.join();
   return measured / (static_cast<double>(last_receipt_ns - sent.first_measured_ns) / 1e9);
 }
