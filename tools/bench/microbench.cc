@@ -7,6 +7,7 @@
 //   ProjectionUpdate/side GB/s of uint16 frame data through mean, max, min and std
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
+//   GlobalStats/side      GB/s of uint16 frame data through the frame's mean, median, min
 //   PipelineFrame/n       time per 512x512 uint16 frame through the whole Pipeline::push:
 //                         calmon-bench's analysis (n 12x12 ROIs, neuropil rings, r = 0.7,
 //                         moving median w = 501, mean/max/min/std, no global traces)
@@ -17,6 +18,7 @@
 #include <random>
 #include <vector>
 
+#include "core/global_stats.h"
 #include "core/local_correlation.h"
 #include "core/moving_quantile.h"
 #include "core/pipeline.h"
@@ -98,6 +100,19 @@ void LocalCorrelation(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
 }
 BENCHMARK(LocalCorrelation)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+void GlobalStats(benchmark::State& state) {
+  const int side = static_cast<int>(state.range(0));
+  const std::vector<std::uint16_t> movie = noisy_frames(side, 4);
+  const calmon::FrameShape shape{side, side};
+  calmon::GlobalFrameStats stats;
+  int t = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(stats(calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % 4), shape)));
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
+}
+BENCHMARK(GlobalStats)->Arg(512)->Unit(benchmark::kMicrosecond);
 
 void RoiExtraction(benchmark::State& state) {
   const int rois = static_cast<int>(state.range(0));
