@@ -40,10 +40,18 @@ constexpr const char* kLargeHighWaterMark = "10000000";
 
 void print_figure(const char* name, double value) { std::printf("%s %.6g\n", name, value); }
 
-std::vector<std::string> daemon_arguments(const std::string& config_path) {
+// calmond's ingest queue: its default 1000 frames, but at most ~512 MiB of them (a fast
+// run fills it: 1000 frames of 2048x2048 would be 8 GiB).
+int ingest_high_water_mark(std::size_t frame_bytes) {
+  constexpr std::size_t kQueueBytes = std::size_t{512} << 20;
+  return static_cast<int>(std::clamp<std::size_t>(kQueueBytes / frame_bytes, 16, 1000));
+}
+
+std::vector<std::string> daemon_arguments(const std::string& config_path, std::size_t frame_bytes) {
   return {"--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
           "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", "0",
-          "--publish-hwm", kLargeHighWaterMark, "--linger", "5"};
+          "--publish-hwm", kLargeHighWaterMark, "--ingest-hwm", std::to_string(ingest_high_water_mark(frame_bytes)),
+          "--linger", "5"};
 }
 
 int run(const BenchOptions& options) {
@@ -52,7 +60,7 @@ int run(const BenchOptions& options) {
   const AnalysisConfigFile config(rois, options.window, options.global_traces);
   zmq::context_t context;
 
-  DaemonProcess daemon(options.calmond_path, daemon_arguments(config.path()), 10s);
+  DaemonProcess daemon(options.calmond_path, daemon_arguments(config.path(), frames.frame_bytes()), 10s);
   const auto measured = static_cast<std::size_t>(options.frames);
   TraceCollector collector(context, daemon.endpoints().publish, static_cast<std::uint64_t>(options.warmup), measured);
   wait_for_subscribers(daemon.endpoints().control, 1, 10s);
