@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "core/delta_f.h"
 #include "core/error.h"
@@ -82,7 +83,8 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
   set.version = version;
   set.next_settled = first_frame;
   for (const RoiSettings& roi : rois) {
-    RoiState state{RegionMean(roi.region, shape_), std::nullopt, std::nullopt, nullptr, {}};
+    RoiState state{RegionMean(roi.region, shape_), std::nullopt, std::nullopt, nullptr, {},
+                   std::nullopt, std::nullopt};
     const NeuropilSettings& neuropil = roi.neuropil;
     if (neuropil.source == NeuropilSettings::Source::kRegion) {
       state.neuropil_region = *neuropil.region;
@@ -97,6 +99,21 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
     if (state.neuropil_region) state.neuropil_mean.emplace(*state.neuropil_region, shape_);
     state.baseline = make_baseline(roi.baseline);
     set.rois.push_back(std::move(state));
+  }
+  if (RegionSums::supports(pixel_type_, shape_)) {
+    std::vector<const Region*> regions;
+    for (std::size_t i = 0; i < rois.size(); ++i) {
+      RoiState& state = set.rois[i];
+      if (rois[i].region.unit_weights()) {
+        state.sums_slot = regions.size();
+        regions.push_back(&rois[i].region);
+      }
+      if (state.neuropil_region && state.neuropil_region->unit_weights()) {
+        state.neuropil_sums_slot = regions.size();
+        regions.push_back(&*state.neuropil_region);
+      }
+    }
+    set.sums.emplace(regions, shape_);
   }
   return set;
 }
@@ -143,13 +160,19 @@ double Pipeline::global_neuropil(NeuropilSettings::Source source) const {
 }
 
 template <class T> void Pipeline::extract(FrameView<T> frame) {
+  const std::vector<double>* region_means = nullptr;
+  if constexpr (std::is_integral_v<T>) {
+    if (current_.sums) region_means = &current_.sums->means(frame);
+  }
   for (std::size_t i = 0; i < current_.rois.size(); ++i) {
     RoiState& roi = current_.rois[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
-    const double f = roi.mean(frame);
+    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : roi.mean(frame);
     double fneu = 0.0;
     double fcorr = f;
-    if (roi.neuropil_mean) {
+    if (roi.neuropil_sums_slot) {
+      fneu = (*region_means)[*roi.neuropil_sums_slot];
+    } else if (roi.neuropil_mean) {
       fneu = (*roi.neuropil_mean)(frame);
     } else if (is_global(neuropil.source)) {
       fneu = global_neuropil(neuropil.source);

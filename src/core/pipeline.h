@@ -13,9 +13,11 @@
 // new set's, which starts with fresh baselines at the next frame. Each set has a
 // version, carried by every result and row. Projections are not affected.
 //
-// Cost per frame: O(pixels) for projections and global statistics, O(ROI + neuropil
-// pixels) for extraction, O(log w) per ROI for moving baselines. No allocation in push()
-// once warmed up, apart from the settled queues' own growth.
+// Cost per frame: O(pixels) for projections and global statistics; O(ROI + neuropil
+// pixels) for extraction, at most O(frame pixels + row spans) with integer pixels, whose
+// unit-weight regions a RegionSums extracts all at once; O(log w) per ROI for moving
+// baselines. No allocation in push() once warmed up, apart from the settled queues' own
+// growth.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include "core/pipeline_settings.h"
 #include "core/projection_set.h"
 #include "core/region_mean.h"
+#include "core/region_sums.h"
 #include "core/trace_flags.h"
 
 namespace calmon {
@@ -112,11 +115,15 @@ class Pipeline {
     std::optional<RegionMean> neuropil_mean;
     std::unique_ptr<Baseline> baseline;
     std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
+    // Where the set's RegionSums puts F and Fneu; nullopt: `mean` / `neuropil_mean` do.
+    std::optional<std::size_t> sums_slot;
+    std::optional<std::size_t> neuropil_sums_slot;
   };
   // One version of the ROI set and the frames it covers.
   struct RoiSet {
     std::uint32_t version = 0;
     std::vector<RoiState> rois;
+    std::optional<RegionSums> sums;  // integer pixels: every unit-weight region at once
     std::int64_t next_settled = 0;  // the frame of its next settled row
     std::int64_t end = -1;          // one past its last frame once replaced, else -1
   };

@@ -9,7 +9,9 @@
 #include <random>
 
 #include "core/moving_quantile.h"
+#include "core/region_mean.h"
 #include "reference_filters.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
@@ -169,6 +171,53 @@ TEST(Pipeline, RingNeuropilAvoidsEveryRoi) {
   for (const WeightedPixel& p : pixels) {
     EXPECT_FALSE(p.x >= 4 && p.x < 7 && p.y >= 4 && p.y < 7);
     EXPECT_FALSE(p.x >= 9 && p.x < 11 && p.y >= 4 && p.y < 7) << p.x << "," << p.y;
+  }
+}
+
+// Integer frames take RegionSums for unit-weight regions and RegionMean for weighted
+// ones; either way F and Fneu are each region's RegionMean, also after replace_rois.
+TEST(Pipeline, ExtractsEveryRegionKindLikeRegionMeanForEveryPixelType) {
+  NeuropilSettings ring;
+  ring.source = NeuropilSettings::Source::kRing;
+  ring.ring = RingParams{1, 20};
+  NeuropilSettings weighted_neuropil;
+  weighted_neuropil.source = NeuropilSettings::Source::kRegion;
+  weighted_neuropil.region = Region::mask({{0, 0, 0.25}, {1, 0, 2.0}, {15, 11, 1.0}});
+  NeuropilSettings unit_neuropil;
+  unit_neuropil.source = NeuropilSettings::Source::kRegion;
+  unit_neuropil.region = Region::mask({{14, 0, 1.0}, {0, 11, 1.0}, {15, 0, 1.0}});
+  NeuropilSettings global;
+  global.source = NeuropilSettings::Source::kGlobalMean;
+  const std::vector<RoiSettings> first = {
+      roi("rect", Region::rect({4, 7, 4, 7}), ring),
+      roi("unit mask", Region::mask({{9, 4, 1.0}, {10, 4, 1.0}, {9, 6, 1.0}}), weighted_neuropil),
+      roi("weighted", Region::mask({{12, 8, 0.5}, {13, 8, 1.5}}), unit_neuropil),
+      roi("pixel", Region::pixel(2, 10), global)};
+  const std::vector<RoiSettings> second = {roi("wide", Region::rect({0, 16, 7, 12})),
+                                           roi("ringed", Region::rect({0, 3, 0, 3}), ring)};
+  const auto check = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    Pipeline pipeline(settings_with(first), kShape, pixel_type_of<T>);
+    for (int t = 0; t < 6; ++t) {
+      if (t == 3) pipeline.replace_rois(second);
+      const std::vector<T> pixels = test::random_pixels_full_range<T>(kShape.pixel_count(), t, -50.0, 900.0);
+      const FrameView<T> frame(pixels.data(), kShape);
+      const FrameResult& r = pipeline.push(frame);
+      const std::vector<RoiSettings>& rois = t < 3 ? first : second;
+      ASSERT_EQ(r.f.size(), rois.size());
+      for (std::size_t i = 0; i < rois.size(); ++i) {
+        const std::string what = std::string(pixel_type_name(pixel_type_of<T>)) + " frame " + std::to_string(t) +
+                                 " " + rois[i].name;
+        EXPECT_EQ(r.f[i], RegionMean(rois[i].region, kShape)(frame)) << what;
+        if (const auto& neuropil = pipeline.neuropil_region(i)) {
+          EXPECT_EQ(r.fneu[i], RegionMean(*neuropil, kShape)(frame)) << what;
+        }
+      }
+    }
+  };
+  for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
+                         PixelType::kF64}) {
+    dispatch_pixel_type(type, check);
   }
 }
 

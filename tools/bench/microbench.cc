@@ -11,19 +11,26 @@
 //   PipelineFrame/n       time per 512x512 uint16 frame through the whole Pipeline::push:
 //                         calmon-bench's analysis (n 12x12 ROIs, neuropil rings, r = 0.7,
 //                         moving median w = 501, mean/max/min/std, no global traces)
+//   RegionSums/n/way      time per 512x512 uint16 frame for the means of PipelineFrame's n
+//                         ROIs and their rings: way 0 one RegionMean per region (the
+//                         pipeline's former extraction), 1 RegionSums as the cost model
+//                         chooses, 2 forced spans, 3 forced row prefix sums
 // Run: build/bin/calmon-microbench [--benchmark_filter=REGEX] (docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <vector>
 
 #include "core/global_stats.h"
 #include "core/local_correlation.h"
 #include "core/moving_quantile.h"
+#include "core/neuropil_ring.h"
 #include "core/pipeline.h"
 #include "core/projection_set.h"
 #include "core/region_mean.h"
+#include "core/region_sums.h"
 #include "roi_layout.h"
 
 namespace {
@@ -168,6 +175,58 @@ void PipelineFrame(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(PipelineFrame)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+// PipelineFrame's n ROIs followed by their rings; built once per n (rings for 10000
+// overlapping ROIs take a while).
+const std::vector<calmon::Region>& rois_and_rings(int rois) {
+  static std::map<int, std::vector<calmon::Region>> cache;
+  std::vector<calmon::Region>& regions = cache[rois];
+  if (!regions.empty()) return regions;
+  const calmon::FrameShape shape{512, 512};
+  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
+    regions.push_back(calmon::Region::rect({rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin,
+                                            rect.ymin + calmon::bench::kRoiSide}));
+  }
+  const calmon::RoiOccupancy occupancy(regions, shape);
+  for (int i = 0; i < rois; ++i) regions.push_back(calmon::neuropil_ring(regions[i], occupancy, shape, {}));
+  return regions;
+}
+
+void RegionSums(benchmark::State& state) {
+  using Strategy = calmon::RegionSums::Strategy;
+  const int rois = static_cast<int>(state.range(0));
+  const int way = static_cast<int>(state.range(1));
+  const calmon::FrameShape shape{512, 512};
+  constexpr int kFrames = 8;
+  const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
+  const std::vector<calmon::Region>& regions = rois_and_rings(rois);
+  std::vector<const calmon::Region*> pointers;
+  for (const calmon::Region& region : regions) pointers.push_back(&region);
+  std::vector<calmon::RegionMean> means;
+  if (way == 0) {
+    for (const calmon::Region& region : regions) means.emplace_back(region, shape);
+  }
+  const Strategy strategy = way == 2 ? Strategy::kSpans : way == 3 ? Strategy::kRowPrefixSums : Strategy::kAuto;
+  calmon::RegionSums sums(pointers, shape, strategy);
+  if (way != 0) state.SetLabel(sums.strategy() == Strategy::kSpans ? "spans" : "row prefix sums");
+  int t = 0;
+  for (auto _ : state) {
+    const auto frame = calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % kFrames), shape);
+    if (way == 0) {
+      double sum = 0.0;
+      for (const auto& mean : means) sum += mean(frame);
+      benchmark::DoNotOptimize(sum);
+    } else {
+      benchmark::DoNotOptimize(sums.means(frame).data());
+    }
+  }
+  state.counters["spans"] = static_cast<double>(sums.span_count());
+  state.counters["pixels"] = static_cast<double>(sums.pixel_count());
+}
+BENCHMARK(RegionSums)
+    ->ArgsProduct({{100, 300, 1000, 3000, 10000}, {0, 1, 2, 3}})
+    ->ArgNames({"n", "way"})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
