@@ -186,24 +186,26 @@ template <class T> class RunningFloatProjection final : public ProjectionAccumul
 
 // ---- all frames / a frame range, integer pixels: one fused pass per row ----
 //
-// Sums are of u = x − lowest(T) ≥ 0 (int16: x + 32768, x's bits with the sign bit flipped),
-// so they are unsigned. Each pixel's Σu and Σu² live in two lanes of type Lane — uint32,
-// or uint64 for uint32 pixels — worth total = hi·2^B + lo with B = bits(Lane) − 1. A frame
-// adds u and u² (< 2^32 for 16-bit u; < 2^64 for 32-bit u) to the lo lanes only, so a pass
-// reads and writes 4 bytes per sum instead of 8, and fuses max, min, Σu and Σu² in one loop
-// over the row. Before a lo lane could overflow, the row is folded: hi += lo >> B,
-// lo &= 2^B − 1, which keeps the total and leaves lo < 2^B, room for 2^B more. Each row
-// keeps an upper bound of its lo lanes, raised per frame by the row's largest u (u²): the
-// largest u comes from the type for Σu, and from a scan of the row for Σu² (for 8-bit
-// pixels, from the type: a row of 255s fits 33,000 frames between folds). So a row of
-// 12-bit values folds Σu² about every 128 frames, Σu every 32,768, and every sum stays
-// exact. (ProjectionKernels::max_block_frames forces folds more often, for tests: the
-// rows also count frames since their last forced fold.) A row whose largest u² is ≥ 2^B (16-bit u above 46340) cannot fit even one
-// frame above a folded lo; it folds while adding: hi += (lo >> B) + (u² >> B),
-// lo = (lo & (2^B − 1)) + (u² & (2^B − 1)), still one pass with 32-bit lanes.
-// uint32 pixels keep Σu in one uint64 lane (exact below 2^32 frames, as before).
-// Capacity: hi·2^B + lo exact below 2^63 (2^127 for uint32's Σu²): for full-range 16-bit
-// pixels Σu² holds 2^31 frames, 24 days at 1,000 frames/s.
+// Each pixel keeps Σu with u = x − lowest(T) ≥ 0 (int16: x + 32768, x's bits with the sign
+// bit flipped) and Σx², both unsigned; the std needs only Σx = Σu + n·lowest(T) and Σx².
+// (Squaring x rather than u keeps int16 squares below 2^30, and small for values near 0.)
+// Each sum lives in two lanes of type Lane — uint32, or uint64 for uint32 pixels — worth
+// total = hi·2^B + lo with B = bits(Lane) − 1. A frame adds u and x² (< 2^32 for 16-bit x;
+// < 2^64 for 32-bit x) to the lo lanes only, so a pass reads and writes 4 bytes per sum
+// instead of 8, and fuses max, min, Σu and Σx² in one loop over the row. Before a lo lane
+// could overflow, the row is folded: hi += lo >> B, lo &= 2^B − 1, which keeps the total
+// and leaves lo < 2^B, room for 2^B more. Each row keeps an upper bound of its lo lanes,
+// raised per frame by the largest value the frame could add: for Σu the type's largest u,
+// for Σx² the square of the row's largest |x| (from a scan of the row; for 8-bit pixels
+// from the type: a row of 255s fits 33,000 frames between folds). So a row of 12-bit
+// values folds Σx² about every 128 frames, Σu every 32,768, and every sum stays exact.
+// (ProjectionKernels::max_block_frames forces folds more often, for tests: the rows also
+// count frames since their last forced fold.) A row whose largest x² is ≥ 2^B (uint16
+// values above 46340) cannot fit even one frame above a folded lo; it folds while adding:
+// hi += (lo >> B) + (x² >> B), lo = (lo & (2^B − 1)) + (x² & (2^B − 1)), still one pass
+// with 32-bit lanes. uint32 pixels keep Σu in one uint64 lane (exact below 2^32 frames, as
+// before). Capacity: hi·2^B + lo is exact below 2^63 (2^127 for uint32's Σx²): Σx² of
+// full-range uint16 pixels holds 2^31 frames, 24 days at 1,000 frames/s.
 //
 // The row pass is a plain loop compiled twice, for baseline x86-64 and for AVX2 (packed
 // 16-bit max/min, widening in one instruction, 8 lanes of 32 bits), chosen once per
@@ -213,7 +215,7 @@ enum : unsigned {
   kDoMax = 1,
   kDoMin = 2,
   kDoSum = 4,       // Σu
-  kDoSumSq = 8,     // Σu and Σu²
+  kDoSumSq = 8,     // Σu and Σx²
   kDoVariants = 12  // kDoMax | kDoMin | (none, kDoSum or kDoSumSq): indices 0..11
 };
 
@@ -225,6 +227,16 @@ template <class Lane, class T> constexpr Lane shifted_lane(T x) {
   return static_cast<Lane>(static_cast<U>(static_cast<U>(x) ^ kSignBit));
 }
 
+// |x| as an unsigned lane (int16's −32768 included: 32768).
+template <class Lane, class T> constexpr Lane magnitude_lane(T x) {
+  if constexpr (std::is_signed_v<T>) {
+    static_assert(sizeof(T) < sizeof(int));
+    return static_cast<Lane>(x < 0 ? -static_cast<int>(x) : static_cast<int>(x));
+  } else {
+    return static_cast<Lane>(x);
+  }
+}
+
 template <class T> class IntegerSums {
  public:
   using Lane = std::conditional_t<(sizeof(T) < 4), std::uint32_t, std::uint64_t>;
@@ -234,6 +246,8 @@ template <class T> class IntegerSums {
   static constexpr Lane kLaneMax = std::numeric_limits<Lane>::max();
   static constexpr bool kSumFolds = sizeof(T) < 4;  // uint32 pixels: Σu in one uint64
   static constexpr Lane kLargestU = shifted_lane<Lane>(std::numeric_limits<T>::max());
+  static constexpr Lane kLargestMagnitude =
+      std::max(magnitude_lane<Lane>(std::numeric_limits<T>::max()), magnitude_lane<Lane>(std::numeric_limits<T>::lowest()));
 
   IntegerSums(CropGeometry geometry, unsigned what, std::int64_t max_block_frames)
       : geometry_(geometry), what_(what), max_block_frames_(max_block_frames) {
@@ -281,25 +295,26 @@ template <class T> class IntegerSums {
     return Row{part(max_), part(min_), part(sum_lo_), part(sq_lo_), part(sq_hi_)};
   }
 
-  // Before adding a frame's row r whose u are at most largest_u: folds what could overflow
-  // and raises the bounds. True when Σu² must fold while adding (largest u² ≥ 2^B).
-  bool prepare_row(int r, Lane largest_u) {
+  // Before adding a frame's row r whose |x| are at most largest_magnitude: folds what
+  // could overflow and raises the bounds. True when Σx² must fold while adding (largest
+  // x² ≥ 2^B).
+  bool prepare_row(int r, Lane largest_magnitude) {
     const std::size_t at = static_cast<std::size_t>(r) * geometry_.width();
     const std::size_t n = geometry_.width();
     const std::size_t ri = static_cast<std::size_t>(r);
     const bool forced = max_block_frames_ > 0 && block_frames_[ri] >= max_block_frames_;
     block_frames_[ri] = forced ? 1 : block_frames_[ri] + 1;
     if constexpr (kSumFolds) {
-      if (forced || sum_bound_[ri] > kLaneMax - largest_u) {
+      if (forced || sum_bound_[ri] > kLaneMax - kLargestU) {
         fold(sum_lo_.data() + at, sum_hi_.data() + at, n);
         sum_bound_[ri] = std::min(sum_bound_[ri], kLowMask);
       }
-      sum_bound_[ri] += largest_u;
+      sum_bound_[ri] += kLargestU;
     }
     if (!(what_ & kDoSumSq)) return false;
-    const Lane largest_sq = largest_u * largest_u;
+    const Lane largest_sq = largest_magnitude * largest_magnitude;
     if (largest_sq > kLowMask) {
-      sq_bound_[ri] = kLowMask + kLowMask;  // (lo & mask) + (u² & mask)
+      sq_bound_[ri] = kLowMask + kLowMask;  // (lo & mask) + (x² & mask)
       return true;
     }
     if (forced || sq_bound_[ri] > kLaneMax - largest_sq) {
@@ -333,15 +348,16 @@ template <class T> class IntegerSums {
   std::vector<std::int64_t> block_frames_;
 };
 
-// The largest u of a row.
+// The largest |x| of a row.
 template <class Lane, class T>
-[[gnu::always_inline]] inline Lane largest_shifted(const T* __restrict x, std::size_t n) {
-  T m = std::numeric_limits<T>::lowest();
-  for (std::size_t i = 0; i < n; ++i) m = std::max(m, x[i]);
-  return shifted_lane<Lane>(m);
+[[gnu::always_inline]] inline Lane largest_magnitude(const T* __restrict x, std::size_t n) {
+  using U = std::make_unsigned_t<T>;
+  U m = 0;
+  for (std::size_t i = 0; i < n; ++i) m = std::max(m, static_cast<U>(magnitude_lane<Lane>(x[i])));
+  return m;
 }
 
-// One frame's row into max, min, Σu and Σu², in one pass.
+// One frame's row into max, min, Σu and Σx², in one pass.
 template <class T, unsigned kDo, bool kFoldSq, class Lane>
 [[gnu::always_inline]] inline void fused_row(const T* __restrict x, T* __restrict max, T* __restrict min,
                                              Lane* __restrict sum_lo, Lane* __restrict sq_lo,
@@ -353,10 +369,10 @@ template <class T, unsigned kDo, bool kFoldSq, class Lane>
     if constexpr ((kDo & kDoMax) != 0) max[i] = std::max(max[i], v);
     if constexpr ((kDo & kDoMin) != 0) min[i] = std::min(min[i], v);
     if constexpr ((kDo & (kDoSum | kDoSumSq)) != 0) {
-      const Lane u = shifted_lane<Lane>(v);
-      sum_lo[i] += u;
+      sum_lo[i] += shifted_lane<Lane>(v);
       if constexpr ((kDo & kDoSumSq) != 0) {
-        const Lane q = u * u;
+        const Lane m = magnitude_lane<Lane>(v);
+        const Lane q = m * m;
         if constexpr (kFoldSq) {
           const Lane lo = sq_lo[i];
           sq_hi[i] += (lo >> kFoldBits) + (q >> kFoldBits);
@@ -378,13 +394,14 @@ template <class T, unsigned kDo>
     const T* x = geometry.source_row(frame, r);
     const typename IntegerSums<T>::Row row = sums.row(r);
     if constexpr ((kDo & kDoSumSq) != 0) {
-      const Lane largest = sizeof(T) == 1 ? IntegerSums<T>::kLargestU : largest_shifted<Lane>(x, width);
+      const Lane largest =
+          sizeof(T) == 1 ? IntegerSums<T>::kLargestMagnitude : largest_magnitude<Lane>(x, width);
       if (sums.prepare_row(r, largest)) {
         fused_row<T, kDo, true>(x, row.max, row.min, row.sum_lo, row.sq_lo, row.sq_hi, width);
         continue;
       }
     } else if constexpr ((kDo & kDoSum) != 0) {
-      sums.prepare_row(r, IntegerSums<T>::kLargestU);
+      sums.prepare_row(r, 0);
     }
     fused_row<T, kDo, false>(x, row.max, row.min, row.sum_lo, row.sq_lo, row.sq_hi, width);
   }
@@ -459,11 +476,13 @@ template <class T> class RunningIntegerProjection final : public ProjectionAccum
         break;
       }
       case ProjectionStat::kStd: {
-        // var = (n Σu² − (Σu)²) / n², exact up to the final rounding (Cauchy–Schwarz: ≥ 0).
+        // var = (n Σx² − (Σx)²) / n², exact up to the final rounding (Cauchy–Schwarz: ≥ 0).
         const unsigned __int128 n = static_cast<unsigned __int128>(count_);
         const double n_squared = static_cast<double>(n * n);
+        const __int128 offset = static_cast<__int128>(count_) * std::numeric_limits<T>::lowest();
         for (std::size_t i = 0; i < px.size(); ++i) {
-          const unsigned __int128 s = sums_.sum(i);
+          const __int128 sum_x = static_cast<__int128>(sums_.sum(i)) + offset;  // |Σx| < 2^64
+          const unsigned __int128 s = static_cast<unsigned __int128>(sum_x < 0 ? -sum_x : sum_x);
           const unsigned __int128 numerator = n * static_cast<unsigned __int128>(sums_.sum_sq(i)) - s * s;
           px[i] = std::sqrt(static_cast<double>(numerator) / n_squared);
         }

@@ -12,13 +12,13 @@
 //   - mean, float pixels: a sequential sum in frame order in the pixel type, divided and
 //     rounded to the pixel type: numpy's own axis-0 reduction, bit-identical (float32
 //     included: numpy accumulates float32 in float32).
-//   - std (ddof=0), integer pixels: exact sums of x and x² (shifted to unsigned; 128 bits
+//   - std (ddof=0), integer pixels: exact sums of x (shifted to unsigned) and x² (128 bits
 //     for uint32's Σx²), finalized as (n·Σx² − (Σx)²) / n² in 128-bit integers, then one
 //     rounding to double and a square root: within a few ulps of the exact value, so ≤ 1e-9
 //     of numpy.
 //   - integer sums are kept per pixel as a 32-bit partial sum (64-bit for uint32) that each
 //     frame adds to, folded into a high word before it could overflow (projection_set.cc):
-//     exact, and read and written at half the width. Full-range 16-bit pixels reach the
+//     exact, and read and written at half the width. uint16 pixels near 65535 reach the
 //     2^63 limit of Σx² after 2^31 frames (24 days at 1,000 frames/s).
 //   - std, float pixels: Welford's update in double (well conditioned, no first-frame
 //     bias). Matches numpy's float64 two-pass std within 1e-12 (measured ~1e-15); a float32

@@ -232,9 +232,10 @@ std::vector<ProjectionSpec> integer_kernel_specs() {
   };
 }
 
-// A movie whose rows take, frame by frame, values from one of four ranges: small, a 16-bit
-// middle (u² fits 31 bits but folds every few frames), the top of the type (u² needs the
-// fold-while-adding pass) or the whole type. So a row switches between kernels as it goes.
+// A movie whose rows take, frame by frame, values from one of four ranges: the bottom of
+// the type, a 16-bit middle (x² folds every few frames), the top of the type (uint16's and
+// uint32's x² need the fold-while-adding pass) or the whole type. So a row switches between
+// kernels as it goes.
 template <class T> Movie<T> mixed_range_movie(FrameShape shape, int frames, unsigned seed) {
   using Limits = std::numeric_limits<T>;
   const double lowest = static_cast<double>(Limits::lowest());
@@ -304,9 +305,10 @@ TYPED_TEST(IntegerKernelsTyped, EveryKernelAndFoldIntervalGivesTheSameBits) {
 }
 
 // The lo lanes fold by themselves, without a forced interval, once the frames could
-// overflow them: 2^32 / 255² ≈ 66,052 frames of 8-bit pixels for Σu², 65,537 of 16-bit
-// pixels for Σu; 16-bit Σu² (and uint32's, in 64-bit lanes) at these values folds while
-// adding, every frame. Alternating a and a − 2: mean a − 1 and std 1, exactly.
+// overflow them: 2^32 / 255² ≈ 66,052 frames of 8-bit pixels for Σx², 65,537 of 16-bit
+// pixels for Σu, every other frame for int16's Σx²; uint16's and uint32's Σx² at these
+// values fold while adding, every frame. Alternating a and a − 2: mean a − 1 and std 1,
+// exactly.
 TYPED_TEST(IntegerKernelsTyped, SumsStayExactPastTheCapacityOfTheirLowLanes) {
   using T = TypeParam;
   const FrameShape shape{3, 2};
