@@ -35,10 +35,10 @@
 // serves the mean); max and min sizeof(pixel) each; the last N frames N·sizeof(pixel),
 // allocated as frames arrive. A frame reads and writes only the partial half of each
 // integer sum (all of uint32's 8-byte Σx). Plus one raw frame for the latest frame and
-// one image per kept frame. Measured (calmon-microbench ProjectionUpdate/512, AMD EPYC,
-// the latest-frame copy included): 512x512 uint16, mean+max+min+std, ~15,000 frames/s on
-// one core with AVX2 (65 µs a frame), ~9,000 with the baseline kernels, ~8,000 before the
-// fused pass.
+// one image per kept frame. Measured (calmon-microbench ProjectionUpdate/512 and
+// ProjectionKernel, AMD EPYC, shared, latest-frame copy included): 512x512 uint16,
+// mean+max+min+std, ~12,000 frames/s on one core with AVX2 (~83 µs a frame); ~8,000 with
+// the baseline x86-64 kernels, as before the fused pass (126 µs).
 #pragma once
 
 #include <cstddef>
