@@ -246,8 +246,8 @@ template <class T> class IntegerSums {
   static constexpr Lane kLaneMax = std::numeric_limits<Lane>::max();
   static constexpr bool kSumFolds = sizeof(T) < 4;  // uint32 pixels: Σu in one uint64
   static constexpr Lane kLargestU = shifted_lane<Lane>(std::numeric_limits<T>::max());
-  static constexpr Lane kLargestMagnitude =
-      std::max(magnitude_lane<Lane>(std::numeric_limits<T>::max()), magnitude_lane<Lane>(std::numeric_limits<T>::lowest()));
+  static constexpr Lane kLargestMagnitude = std::max(magnitude_lane<Lane>(std::numeric_limits<T>::max()),
+                                                     magnitude_lane<Lane>(std::numeric_limits<T>::lowest()));
 
   IntegerSums(CropGeometry geometry, unsigned what, std::int64_t max_block_frames)
       : geometry_(geometry), what_(what), max_block_frames_(max_block_frames) {
