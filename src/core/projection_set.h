@@ -8,26 +8,38 @@
 //
 // Numbers are numpy's (DESIGN.md):
 //   - max, min: bit-exact (NaN propagates, like np.maximum).
-//   - mean, integer pixels: the sum is exact in 64-bit integers, divided once — numpy sums
-//     integers in float64, exact below 2^53 — so bit-identical to data[a:b, crop].mean(0).
+//   - mean, integer pixels: the sum is exact in integers (below 2^63), divided once — numpy
+//     sums integers in float64, exact below 2^53 — so bit-identical to data[a:b, crop].mean(0).
 //   - mean, float pixels: a sequential sum in frame order in the pixel type, divided and
 //     rounded to the pixel type: numpy's own axis-0 reduction, bit-identical (float32
 //     included: numpy accumulates float32 in float32).
-//   - std (ddof=0), integer pixels: exact sums of x and x² (shifted to unsigned; 128 bits
-//     for uint32), finalized as (n·Σx² − (Σx)²) / n² in 128-bit integers, then one rounding
-//     to double and a square root: within a few ulps of the exact value, so ≤ 1e-9 of numpy.
+//   - std (ddof=0), integer pixels: exact sums of x (shifted to unsigned) and x² (128 bits
+//     for uint32's Σx²), finalized as (n·Σx² − (Σx)²) / n² in 128-bit integers, then one
+//     rounding to double and a square root: within a few ulps of the exact value, so ≤ 1e-9
+//     of numpy.
+//   - integer sums are kept per pixel as a 32-bit partial sum (64-bit for uint32) that each
+//     frame adds to, folded into a high word before it could overflow (projection_set.cc):
+//     exact, and read and written at half the width. uint16 pixels near 65535 reach the
+//     2^63 limit of Σx² after 2^31 frames (24 days at 1,000 frames/s).
 //   - std, float pixels: Welford's update in double (well conditioned, no first-frame
 //     bias). Matches numpy's float64 two-pass std within 1e-12 (measured ~1e-15); a float32
 //     movie's std numpy computes in float32, so it agrees only to float32 precision (~1e-6).
 //   - last N frames: the frames themselves are kept (cropped), and image() runs numpy's
 //     algorithm on them verbatim — for std the two-pass mean, (x − mean)², sum, divide —
 //     in numpy's accumulation type, so every stat is bit-identical to data[-N:, crop].
-// Cost per pushed frame: O(crop area) per spec and stat, in contiguous row loops without
-// type branches (the pixel type is dispatched once per spec per frame); image() is
-// O(area) (O(N·area) for the last N frames). Memory per spec, per pixel of the crop:
-// mean 8 B (integers) or sizeof(pixel) (floats); std 16 B (24 B for uint32; for integers it
-// also serves the mean); max and min sizeof(pixel) each; the last N frames N·sizeof(pixel),
-// allocated as frames arrive. Plus one image per kept frame. Measured: 512x512 uint16, mean+max+min+std, ~4,000 frames/s on one core.
+// Cost per pushed frame: O(crop area) per spec, in contiguous row loops without type
+// branches (the pixel type is dispatched once per spec per frame): for integer pixels one
+// fused pass per row for all the stats, compiled for baseline x86-64 and for AVX2 and
+// chosen at run time (ProjectionKernels); for floats one loop per stat. image() is O(area)
+// (O(N·area) for the last N frames). Memory per spec, per pixel of the crop: mean 8 B
+// (integers) or sizeof(pixel) (floats); std 16 B (24 B for uint32; for integers it also
+// serves the mean); max and min sizeof(pixel) each; the last N frames N·sizeof(pixel),
+// allocated as frames arrive. A frame reads and writes only the partial half of each
+// integer sum (all of uint32's 8-byte Σx). Plus one image per kept frame. Measured
+// (calmon-microbench ProjectionUpdate/512 and ProjectionKernel, AMD EPYC, shared,
+// with a latest-frame copy since removed): 512x512 uint16,
+// mean+max+min+std, ~12,000 frames/s on one core with AVX2 (~83 µs a frame); ~8,000 with
+// the baseline x86-64 kernels, as before the fused pass (126 µs).
 #pragma once
 
 #include <cstddef>
@@ -63,6 +75,21 @@ struct ProjectionSpec {
   std::optional<Rect> crop{};         // absent: the whole frame
 };
 
+// How push() runs the integer-pixel kernels. The defaults are what calmond uses; the
+// knobs exist so tests can compare the instruction sets and exercise the partial-sum
+// folding on a few frames, and benchmarks can time each path. No knob changes a result.
+struct ProjectionKernels {
+  // kBest: AVX2 where the CPU has it, else baseline x86-64 (SSE2); the others force one
+  // (kAvx2 on a CPU without AVX2 throws calmon::Error).
+  enum class Isa { kBest, kBaseline, kAvx2 } isa = Isa::kBest;
+  // Fold each row's 32-bit partial sums into their high words at least every this many
+  // frames; 0: only when the next frame could overflow them (see projection_set.cc).
+  std::int64_t max_block_frames = 0;
+};
+
+// Whether this CPU (and OS) runs the AVX2 kernels.
+bool projection_kernels_have_avx2();
+
 // One projection's accumulators, typed by pixel type (projection_set.cc).
 class ProjectionAccumulator;
 
@@ -73,7 +100,7 @@ class ProjectionSet {
   // a negative keep_frames index. Stats are stored as given minus repeats; empty means
   // mean, max, min, std.
   ProjectionSet(FrameShape shape, PixelType type, std::vector<ProjectionSpec> specs,
-                std::vector<std::int64_t> keep_frames);
+                std::vector<std::int64_t> keep_frames, ProjectionKernels kernels = {});
   ~ProjectionSet();
   ProjectionSet(ProjectionSet&&) noexcept;
   ProjectionSet& operator=(ProjectionSet&&) noexcept;

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -184,6 +186,191 @@ TEST(ProjectionSet, Uint32StdIsExactWhereSquaresOverflow64Bits) {
   }
   EXPECT_EQ(set.image(0, ProjectionStat::kStd).pixels, (std::vector<double>{1.0, 0.0}));
   EXPECT_EQ(set.image(0, ProjectionStat::kMean).pixels, (std::vector<double>{top - 1.0, top}));
+}
+
+// ---- integer kernels: instruction sets and the folding of 32-bit partial sums ----
+
+using Isa = ProjectionKernels::Isa;
+
+struct KernelCase {
+  std::string label;
+  ProjectionKernels kernels;
+};
+
+// Baseline and (where the CPU has it) AVX2, each folding only when needed and folding
+// every frame or every few frames — the last two make a few frames cross many folds.
+std::vector<KernelCase> kernel_cases() {
+  std::vector<KernelCase> cases = {{"baseline", {.isa = Isa::kBaseline}},
+                                   {"baseline, fold every frame", {.isa = Isa::kBaseline, .max_block_frames = 1}},
+                                   {"baseline, fold every 3 frames", {.isa = Isa::kBaseline, .max_block_frames = 3}}};
+  if (projection_kernels_have_avx2()) {
+    cases.push_back({"avx2", {.isa = Isa::kAvx2}});
+    cases.push_back({"avx2, fold every frame", {.isa = Isa::kAvx2, .max_block_frames = 1}});
+    cases.push_back({"avx2, fold every 4 frames", {.isa = Isa::kAvx2, .max_block_frames = 4}});
+  }
+  return cases;
+}
+
+// Whole frames, crops (odd offsets and widths, so rows start unaligned and end in a
+// partial vector), ranges [begin, end) and open ranges, and every subset of stats the
+// kernels distinguish: max/min alone, the mean without the std, the std without the mean.
+std::vector<ProjectionSpec> integer_kernel_specs() {
+  return {
+      {.name = "all"},
+      {.name = "crop_range", .frames = Frames::kRange, .begin = 5, .end = 30, .crop = Rect{3, 64, 1, 4}},
+      {.name = "open_range", .stats = {ProjectionStat::kStd}, .frames = Frames::kRange, .begin = 2},
+      {.name = "mean_only", .stats = {ProjectionStat::kMean}, .crop = Rect{1, 40, 0, 5}},
+      {.name = "max_min", .stats = {ProjectionStat::kMax, ProjectionStat::kMin}, .crop = Rect{0, 67, 2, 3}},
+      {.name = "max_mean", .stats = {ProjectionStat::kMean, ProjectionStat::kMax}, .frames = Frames::kRange,
+       .begin = 0, .end = 7},
+      {.name = "min_std", .stats = {ProjectionStat::kMin, ProjectionStat::kStd}, .crop = Rect{66, 67, 0, 5}},
+  };
+}
+
+// A movie whose rows take, frame by frame, values from one of four ranges: the bottom of
+// the type, a 16-bit middle (x² folds every few frames), the top of the type (uint16's and
+// uint32's x² need the fold-while-adding pass) or the whole type. So a row switches between
+// kernels as it goes.
+template <class T> Movie<T> mixed_range_movie(FrameShape shape, int frames, unsigned seed) {
+  using Limits = std::numeric_limits<T>;
+  const double lowest = static_cast<double>(Limits::lowest());
+  const double highest = static_cast<double>(Limits::max());
+  const double span = highest - lowest;
+  const std::pair<double, double> ranges[] = {
+      {lowest, lowest + std::min(200.0, span)},
+      {lowest + std::min(20000.0, span / 2), lowest + std::min(30000.0, span)},
+      {highest - std::min(300.0, span), highest},
+      {lowest, highest},
+  };
+  Movie<T> movie{shape, {}};
+  std::mt19937 pick(seed);
+  for (int t = 0; t < frames; ++t) {
+    for (int y = 0; y < shape.height; ++y) {
+      const auto [lo, hi] = ranges[pick() % 4];
+      const std::vector<T> row = test::random_pixels<T>(static_cast<std::size_t>(shape.width), pick(), lo, hi);
+      movie.pixels.insert(movie.pixels.end(), row.begin(), row.end());
+    }
+  }
+  return movie;
+}
+
+template <class T> class IntegerKernelsTyped : public ::testing::Test {};
+using IntegerPixelTypes = ::testing::Types<std::uint8_t, std::uint16_t, std::int16_t, std::uint32_t>;
+TYPED_TEST_SUITE(IntegerKernelsTyped, IntegerPixelTypes);
+
+// Every kernel and fold interval: max, min and mean equal the reference (numpy's) bit for
+// bit, the std is within 1e-12 of the exact value, and all of them — std included, as it
+// comes from the same exact integer sums — are identical to one another.
+TYPED_TEST(IntegerKernelsTyped, EveryKernelAndFoldIntervalGivesTheSameBits) {
+  using T = TypeParam;
+  const FrameShape shape{67, 5};
+  const Movie<T> movie = mixed_range_movie<T>(shape, 40, 11);
+  std::vector<std::vector<Image>> first;  // [spec][stat] of the first kernel case
+  for (const KernelCase& kernel : kernel_cases()) {
+    ProjectionSet set(shape, pixel_type_of<T>, integer_kernel_specs(), {}, kernel.kernels);
+    for (std::int64_t t = 0; t < movie.frames(); ++t) set.push(FrameView<T>(movie.frame(t), shape));
+    std::vector<std::vector<Image>> images(set.size());
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      const ProjectionSpec& spec = set.spec(i);
+      const std::vector<std::int64_t> frames = selected_frames(spec, movie.frames());
+      const Rect crop = spec.crop.value_or(Rect::whole(shape));
+      for (ProjectionStat stat : spec.stats) {
+        const Image image = set.image(i, stat);
+        const std::vector<double> expected = reference(movie, frames, crop, stat);
+        ASSERT_EQ(image.pixels.size(), expected.size());
+        for (std::size_t k = 0; k < expected.size(); ++k) {
+          const std::string where = kernel.label + ": " + spec.name + " " +
+                                    std::string(projection_stat_name(stat)) + " pixel " + std::to_string(k);
+          if (stat == ProjectionStat::kStd) {
+            ASSERT_NEAR(image.pixels[k], expected[k], 1e-12 * (expected[k] + 1e-6)) << where;
+          } else {
+            ASSERT_EQ(image.pixels[k], expected[k]) << where;
+          }
+          if (!first.empty()) {
+            const auto s = static_cast<std::size_t>(std::find(spec.stats.begin(), spec.stats.end(), stat) -
+                                                    spec.stats.begin());
+            ASSERT_EQ(image.pixels[k], first[i][s].pixels[k]) << where << " vs " << kernel_cases()[0].label;
+          }
+        }
+        images[i].push_back(image);
+      }
+    }
+    if (first.empty()) first = std::move(images);
+  }
+}
+
+// The lo lanes fold by themselves, without a forced interval, once the frames could
+// overflow them: 2^32 / 255² ≈ 66,052 frames of 8-bit pixels for Σx², 65,537 of 16-bit
+// pixels for Σu, every other frame for int16's Σx²; uint16's and uint32's Σx² at these
+// values fold while adding, every frame. Alternating a and a − 2: mean a − 1 and std 1,
+// exactly.
+TYPED_TEST(IntegerKernelsTyped, SumsStayExactPastTheCapacityOfTheirLowLanes) {
+  using T = TypeParam;
+  const FrameShape shape{3, 2};
+  const T top = std::numeric_limits<T>::max();
+  const std::vector<T> a(shape.pixel_count(), top);
+  const std::vector<T> b(shape.pixel_count(), static_cast<T>(top - 2));
+  const int frames = sizeof(T) == 4 ? 2000 : 2 * 68000;
+  for (const KernelCase& kernel : kernel_cases()) {
+    if (kernel.kernels.max_block_frames != 0) continue;  // only the folds the bounds call for
+    ProjectionSet set(shape, pixel_type_of<T>, {{.name = "all"}, {.name = "mean", .stats = {ProjectionStat::kMean}}},
+                      {}, kernel.kernels);
+    for (int t = 0; t < frames; ++t) set.push(FrameView<T>((t % 2 ? b : a).data(), shape));
+    for (std::size_t i = 0; i < 2; ++i) {
+      for (double v : set.image(i, ProjectionStat::kMean).pixels) ASSERT_EQ(v, top - 1.0) << kernel.label;
+    }
+    for (double v : set.image(0, ProjectionStat::kStd).pixels) ASSERT_EQ(v, 1.0) << kernel.label;
+    for (double v : set.image(0, ProjectionStat::kMax).pixels) ASSERT_EQ(v, static_cast<double>(top));
+    for (double v : set.image(0, ProjectionStat::kMin).pixels) ASSERT_EQ(v, top - 2.0);
+  }
+}
+
+// A forced fold interval longer than the movie, equal to it, and shorter: all the same.
+TEST(ProjectionSet, ForcedFoldIntervalsAroundTheMovieLengthAgree) {
+  const FrameShape shape{40, 3};
+  const Movie<std::uint16_t> movie = mixed_range_movie<std::uint16_t>(shape, 12, 5);
+  std::vector<double> first_mean, first_std;
+  for (std::int64_t every : {0, 1, 2, 5, 11, 12, 13, 1000}) {
+    ProjectionSet set(shape, PixelType::kU16, {{.name = "all"}}, {}, {.max_block_frames = every});
+    for (std::int64_t t = 0; t < movie.frames(); ++t) set.push(FrameView<std::uint16_t>(movie.frame(t), shape));
+    const std::vector<double> mean = set.image(0, ProjectionStat::kMean).pixels;
+    const std::vector<double> std = set.image(0, ProjectionStat::kStd).pixels;
+    if (first_mean.empty()) {
+      first_mean = mean;
+      first_std = std;
+      continue;
+    }
+    EXPECT_EQ(mean, first_mean) << "every " << every;
+    EXPECT_EQ(std, first_std) << "every " << every;
+  }
+}
+
+TEST(ProjectionSet, ResetStartsTheFoldBoundsAfresh) {
+  const FrameShape shape{2, 1};
+  ProjectionSet set(shape, PixelType::kU16, {{.name = "all"}}, {}, {.max_block_frames = 2});
+  const std::uint16_t high[2] = {65535, 40000};
+  const std::uint16_t low[2] = {1, 3};
+  for (int t = 0; t < 5; ++t) set.push(FrameView<std::uint16_t>(high, shape));
+  set.reset();
+  for (int t = 0; t < 5; ++t) set.push(FrameView<std::uint16_t>(t % 2 ? low : high, shape));
+  EXPECT_EQ(set.image(0, ProjectionStat::kMean).pixels, (std::vector<double>{(3 * 65535 + 2 * 1) / 5.0, 24001.2}));
+  EXPECT_EQ(set.image(0, ProjectionStat::kMax).pixels, (std::vector<double>{65535, 40000}));
+  EXPECT_EQ(set.image(0, ProjectionStat::kMin).pixels, (std::vector<double>{1, 3}));
+}
+
+TEST(ProjectionSet, Avx2KernelsAreRefusedOnlyWhereTheCpuLacksThem) {
+  __builtin_cpu_init();
+  EXPECT_EQ(projection_kernels_have_avx2(), __builtin_cpu_supports("avx2") != 0);
+  auto make = [] {
+    return ProjectionSet(FrameShape{4, 4}, PixelType::kU16, {{.name = "all"}}, {}, {.isa = Isa::kAvx2});
+  };
+  if (projection_kernels_have_avx2()) {
+    EXPECT_NO_THROW(make());
+  } else {
+    EXPECT_THROW(make(), Error);
+  }
+  // Float pixels have one kernel (numpy's order); the choice does not apply to them.
+  EXPECT_NO_THROW(ProjectionSet(FrameShape{4, 4}, PixelType::kF32, {{.name = "all"}}, {}, {.isa = Isa::kBaseline}));
 }
 
 TEST(ProjectionSet, NanPropagatesIntoMaxMinMeanAndStd) {

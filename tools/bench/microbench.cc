@@ -5,6 +5,8 @@
 //   MovingQuantile/w      ns per sample (items) — next to NaiveQuantile/w, the same
 //                         answer from a sorted copy of the window (nth_element)
 //   ProjectionUpdate/side GB/s of uint16 frame data through mean, max, min and std
+//   ProjectionKernel/...  the same through one integer kernel (baseline or AVX2), per stat set
+//   ProjectionPixelType/type  mean, max, min and std on 512x512 frames of each pixel type
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 //   GlobalStats/side      GB/s of uint16 frame data through the frame's mean, median, min
@@ -21,6 +23,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include "core/global_stats.h"
@@ -94,6 +97,69 @@ void ProjectionUpdate(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
 }
 BENCHMARK(ProjectionUpdate)->Arg(512)->Arg(2048)->Unit(benchmark::kMicrosecond);
+
+// One projection over side x side uint16 frames (values 100..4000) through one integer
+// kernel: isa 0 = baseline x86-64, 1 = AVX2; stats 0 = mean+max+min+std, 1 = mean,
+// 2 = max+min. side 128 keeps the accumulators in L2, 512 does not.
+void ProjectionKernel(benchmark::State& state) {
+  const int side = static_cast<int>(state.range(0));
+  const bool avx2 = state.range(1) == 1;
+  if (avx2 && !calmon::projection_kernels_have_avx2()) {
+    state.SkipWithError("no AVX2");
+    return;
+  }
+  const std::vector<std::vector<calmon::ProjectionStat>> stat_sets = {
+      {}, {calmon::ProjectionStat::kMean}, {calmon::ProjectionStat::kMax, calmon::ProjectionStat::kMin}};
+  const int frames = 16;
+  const std::vector<std::uint16_t> movie = noisy_frames(side, frames);
+  const calmon::FrameShape shape{side, side};
+  calmon::ProjectionKernels kernels;
+  kernels.isa = avx2 ? calmon::ProjectionKernels::Isa::kAvx2 : calmon::ProjectionKernels::Isa::kBaseline;
+  calmon::ProjectionSet projections(
+      shape, calmon::PixelType::kU16,
+      {calmon::ProjectionSpec{.name = "p", .stats = stat_sets[static_cast<std::size_t>(state.range(2))]}}, {}, kernels);
+  int t = 0;
+  for (auto _ : state) {
+    projections.push(calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % frames), shape));
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
+}
+BENCHMARK(ProjectionKernel)
+    ->ArgsProduct({{128, 512}, {0, 1}, {0, 1, 2}})
+    ->ArgNames({"side", "isa", "stats"})
+    ->Unit(benchmark::kMicrosecond);
+
+// mean+max+min+std over 512x512 frames of each pixel type: type 0 = uint8 (0..255),
+// 1 = uint16 (100..4000), 2 = int16 (-2000..2000), 3 = uint32 (100..4000), 4 = float32.
+template <class T> std::vector<T> typed_frames(int side, int frames, double low, double high) {
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<double> value(low, high);
+  std::vector<T> pixels(static_cast<std::size_t>(side) * side * frames);
+  for (auto& p : pixels) p = static_cast<T>(value(rng));
+  return pixels;
+}
+void ProjectionPixelType(benchmark::State& state) {
+  const calmon::FrameShape shape{512, 512};
+  const int frames = 16;
+  const auto run = [&](auto tag, double low, double high) {
+    using T = typename decltype(tag)::type;
+    const std::vector<T> movie = typed_frames<T>(shape.width, frames, low, high);
+    calmon::ProjectionSet projections(shape, calmon::pixel_type_of<T>, {calmon::ProjectionSpec{.name = "all"}}, {});
+    int t = 0;
+    for (auto _ : state) {
+      projections.push(calmon::FrameView<T>(movie.data() + shape.pixel_count() * (t++ % frames), shape));
+    }
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * sizeof(T)));
+  };
+  switch (state.range(0)) {
+    case 0: run(std::type_identity<std::uint8_t>{}, 0.0, 255.0); break;
+    case 1: run(std::type_identity<std::uint16_t>{}, 100.0, 4000.0); break;
+    case 2: run(std::type_identity<std::int16_t>{}, -2000.0, 2000.0); break;
+    case 3: run(std::type_identity<std::uint32_t>{}, 100.0, 4000.0); break;
+    default: run(std::type_identity<float>{}, 100.0, 4000.0); break;
+  }
+}
+BENCHMARK(ProjectionPixelType)->DenseRange(0, 4)->ArgName("type")->Unit(benchmark::kMicrosecond);
 
 void LocalCorrelation(benchmark::State& state) {
   const int side = static_cast<int>(state.range(0));
