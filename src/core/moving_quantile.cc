@@ -43,9 +43,8 @@ MovingQuantile::MovingQuantile(std::int64_t window, QuantileSpec spec) : spec_(s
 // While filling, |lo| never exceeds its full size by more than one (an insert, before
 // the rebalance) and neither does |hi|; both full sizes grow with the samples held.
 // top_ is entry 3 of a line: lo's root there, hi's root (top_[-3]) at entry 0 of the
-// same line; lo's children kArity * i + 1 ... start at an entry that is a multiple of
-// kArity, and so, downwards, do hi's (top_[-3 - kArity * i - kArity]), so that for
-// kArity = 2 or 4 no group of children straddles two lines.
+// same line; the children kArity * i + 1 ... of lo's node i start a line (top_ + 4i + 1
+// is entry 0 of a line), and so do, downwards, hi's (top_[-3 - 4i - 4] is entry 0).
 void MovingQuantile::allocate() {
   const auto lo_full = static_cast<std::uint32_t>(full_position_.lower + 1);
   const std::uint32_t hi_capacity = window_ - lo_full + 1;

@@ -1,7 +1,7 @@
 // moving_quantile.h — the quantile of the last w samples, updated in O(log w) per sample.
 //
 // The idea: a quantile only needs the two adjacent ranks `lower` and `lower + 1`
-// (quantile.h). So the window is split into two binary heaps: `lo`, a max-heap of the
+// (quantile.h). So the window is split into two heaps: `lo`, a max-heap of the
 // lower + 1 smallest samples, and `hi`, a min-heap of the rest. The answer sits on the
 // two heap tops. Every sample also has a slot in a ring (its arrival order modulo w):
 // ring[slot] keeps the sample, for recent(), and where[slot] the heap position that
@@ -10,11 +10,12 @@
 // its place and rises to the root there, while the newest sinks from the other root.
 //
 // Layout, for many windows pushed in turn (calmond: one per ROI per frame), where a push
-// costs the cache lines it misses more than its comparisons. Both heaps share one
-// 64-byte-aligned block per window: hi's nodes grow downwards from the middle, lo's
-// upwards, both roots on one line, the two 16-byte children of any node on one line.
-// where[] and the ring follow; a push walks them sequentially, and so does
-// recent((w - 1) / 2), the sample a centered filter settles.
+// costs the cache lines it misses more than its comparisons. The heaps are 4-ary (half
+// the depth of binary ones; a node's four 16-byte children are one cache line) and share
+// one 64-byte-aligned block per window: hi's nodes grow downwards from the middle, lo's
+// upwards, both roots on one line, every group of children on a line of its own. where[]
+// and the ring follow; a push walks them sequentially, and so does recent((w - 1) / 2),
+// the sample a centered filter settles.
 //
 // Invariants, after every push:
 //   1. every value in lo <= every value in hi (lo.top <= hi.top);
@@ -76,11 +77,11 @@ class MovingQuantile {
   static_assert(sizeof(Entry) == 16, "four entries to a cache line");
   // Both heaps are max-heaps over the stored key (hi stores ~key, which reverses the
   // order), with kArity children a node: node i's are kArity * i + 1 ... kArity * i +
-  // kArity, on one cache line. lo's node i sits at top_[i], hi's at top_[-3 - i]; top_
-  // is entry 3 of a line, so both roots share that line (hi's at entry 0) and no group
-  // of children straddles two lines. where[] holds these signed positions, so a sign
-  // names the heap.
-  static constexpr std::uint32_t kArity = 2;
+  // kArity, one cache line of 16-byte entries. lo's node i sits at top_[i], hi's at
+  // top_[-3 - i]; top_ is entry 3 of a line, so both roots share that line (hi's at
+  // entry 0) and every group of children fills a line. where[] holds these signed
+  // positions, so a sign names the heap.
+  static constexpr std::uint32_t kArity = 4;
   static constexpr std::int32_t position(bool hi, std::uint32_t index) {
     return hi ? -3 - static_cast<std::int32_t>(index) : static_cast<std::int32_t>(index);
   }
