@@ -15,14 +15,18 @@
 // one 64-byte-aligned block per window: hi's nodes grow downwards from the middle, lo's
 // upwards, both roots on one line, every group of children on a line of its own. where[]
 // and the ring follow; a push walks them sequentially, and so does recent((w - 1) / 2),
-// the sample a centered filter settles.
+// the sample a centered filter settles. prefetch() starts the lines the next push will
+// touch (the object, the roots, the replaced entry, its ancestors and children, the top
+// levels of the other heap, where[] and the ring) so that, pushed in turn, many windows
+// overlap their misses instead of queueing them.
 //
 // Invariants, after every push:
 //   1. every value in lo <= every value in hi (lo.top <= hi.top);
 //   2. |lo| == position(size).lower + 1 (numpy's lower rank for the samples held);
 //   3. where[s] is the position in the block of the sample in slot s, for every held slot;
 //   4. ring[s] is the ordered key of the sample in slot s; the ring holds the last
-//      min(pushed, w) samples, oldest at `next_slot_` once full.
+//      min(pushed, w) samples, oldest at `next_slot_` once full;
+//   5. next_at_ is where[next_slot_] or kUnknown.
 // Complexity: push is O(log w) worst case (one sift in one heap, or, crossing over, one
 // sift in each), O(1) expected when the newest stays on the side of the sample it
 // replaces; queries and recent() are O(1). Memory: 28 bytes per window sample (16 in the
@@ -35,6 +39,7 @@
 // so every NaN comes back as the one positive quiet NaN.
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -69,6 +74,12 @@ class MovingQuantile {
   // The sample pushed `age` pushes ago (0 = the newest); age < size().
   double recent(std::int64_t age) const;
 
+  // Hints only, with no effect on any result: start fetching the cache lines the next
+  // push will touch, reading nothing but this object's first 64 bytes; and the ring
+  // line that recent(age) will read once that push is done.
+  void prefetch() const;
+  void prefetch_recent_after_push(std::int64_t age) const;
+
  private:
   struct Entry {
     std::int64_t key;    // ordered key of the sample (hi stores its bitwise complement)
@@ -82,6 +93,7 @@ class MovingQuantile {
   // entry 0) and every group of children fills a line. where[] holds these signed
   // positions, so a sign names the heap.
   static constexpr std::uint32_t kArity = 4;
+  static constexpr std::int32_t kUnknown = INT32_MIN;  // no position
   static constexpr std::int32_t position(bool hi, std::uint32_t index) {
     return hi ? -3 - static_cast<std::int32_t>(index) : static_cast<std::int32_t>(index);
   }
@@ -107,7 +119,7 @@ class MovingQuantile {
     void operator()(std::byte* p) const;
   };
 
-  // What a push reads, first.
+  // What a push reads, first: 56 bytes, so that they share one cache line with a vptr.
   Entry* top_ = nullptr;              // lo's node 0; hi's node 0 is top_[-3]
   std::int32_t* where_ = nullptr;     // per slot: position of its sample (see node())
   std::int64_t* ring_ = nullptr;      // per slot: ordered key of its sample
@@ -116,6 +128,9 @@ class MovingQuantile {
   std::uint32_t next_slot_ = 0;       // where the next sample goes: the oldest once full
   std::uint32_t lo_size_ = 0;
   std::uint32_t hi_size_ = 0;
+  // where[next_slot_], copied at the end of a push when its line was just read (for
+  // prefetch(), which then needs nothing but this object); kUnknown otherwise.
+  std::int32_t next_at_ = kUnknown;
   // Then what queries read, then the cold rest.
   bool value_from_hi_ = false;        // scipy's rank is lower + 1 rather than lower
   QuantileSpec::Position full_position_;  // position(window), computed once

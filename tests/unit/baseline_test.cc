@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
 
@@ -226,6 +227,44 @@ TEST(Baseline, ClearStartsANewTrace) {
   const auto expected = reference::scipy_rank_filter(x, 21, 10);
   ASSERT_EQ(settled.size(), x.size());
   for (std::size_t t = 0; t < x.size(); ++t) EXPECT_EQ(settled[t].f0, expected[t]);
+}
+
+TEST(Baseline, PrefetchingBeforeEveryPushChangesNoResultOfAnyKind) {
+  std::vector<BaselineSettings> kinds = {moving(1), moving(2), moving(31), moving(501), moving(64, 8.0)};
+  BaselineSettings s;
+  s.kind = BaselineSettings::Kind::kMaximin;
+  s.window = 40;
+  s.sigma = 1.5;
+  kinds.push_back(s);
+  s.kind = BaselineSettings::Kind::kCumulativeQuantile;
+  kinds.push_back(s);
+  s.kind = BaselineSettings::Kind::kCumulativeMean;
+  kinds.push_back(s);
+  for (const BaselineSettings& settings : kinds) {
+    auto plain = make_baseline(settings);
+    auto hinted = make_baseline(settings);
+    for (int trace = 0; trace < 2; ++trace) {  // the second after clear()
+      const std::vector<double> x = noisy_trace(static_cast<std::uint64_t>(41 + trace), 1300);
+      std::vector<SettledSample> a, b;
+      for (double f : x) {
+        hinted->prefetch();
+        const double live_a = plain->push(f, a);
+        const double live_b = hinted->push(f, b);
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(live_a), std::bit_cast<std::uint64_t>(live_b)) << settings.describe();
+      }
+      hinted->prefetch();
+      plain->finish(a);
+      hinted->finish(b);
+      ASSERT_EQ(a.size(), b.size());
+      for (std::size_t t = 0; t < a.size(); ++t) {
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f0), std::bit_cast<std::uint64_t>(b[t].f0)) << settings.describe() << " t=" << t;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f), std::bit_cast<std::uint64_t>(b[t].f));
+      }
+      plain->clear();
+      hinted->clear();
+      hinted->prefetch();
+    }
+  }
 }
 
 // MovingQuantile without recent(): a CenteredFilter over it keeps its own ring.

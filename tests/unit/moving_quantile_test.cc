@@ -209,6 +209,34 @@ TEST(MovingQuantile, RecentReturnsEverySampleHeldAcrossManyWrapArounds) {
   }
 }
 
+TEST(MovingQuantile, PrefetchingChangesNoResultAtAnyStage) {
+  std::mt19937_64 rng(5);
+  for (std::int64_t w : {1, 2, 5, 11, 64, 85, 501}) {
+    for (const QuantileSpec& spec : {QuantileSpec::median(), QuantileSpec::percentile(0), QuantileSpec::percentile(42),
+                                     QuantileSpec::percentile(100)}) {
+      MovingQuantile plain(w, spec);
+      MovingQuantile hinted(w, spec);
+      for (int trace = 0; trace < 2; ++trace) {  // the second after clear(): stale where[]
+        const std::vector<double> x = random_trace(rng, static_cast<std::size_t>(w) * 3 + 5, trace + 1);
+        hinted.prefetch();
+        for (std::size_t t = 0; t < x.size(); ++t) {
+          for (std::int64_t age : {std::int64_t{0}, (w - 1) / 2, w - 1, w, 3 * w}) hinted.prefetch_recent_after_push(age);
+          plain.push(x[t]);
+          hinted.push(x[t]);
+          hinted.prefetch();
+          ASSERT_TRUE(same_bits(hinted.quantile(), plain.quantile())) << "w=" << w << " t=" << t;
+          ASSERT_TRUE(same_bits(hinted.recent(0), plain.recent(0)));
+          if (plain.full()) {
+            ASSERT_TRUE(same_bits(hinted.value(), plain.value()));
+          }
+        }
+        plain.clear();
+        hinted.clear();
+      }
+    }
+  }
+}
+
 TEST(MovingQuantile, ACopyContinuesExactlyLikeTheOriginal) {
   std::mt19937_64 rng(8);
   for (std::int64_t w : {1, 4, 37, 501}) {

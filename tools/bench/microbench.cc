@@ -8,9 +8,10 @@
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 //   MovingBaselines/n     ns per sample (items), n moving-median baselines (w = 501) each
-//                         fed one sample per iteration in turn, as Pipeline::extract does
-//                         per frame: the per-ROI state is far from the core's caches
-//                         once n is large (MovingQuantile/w keeps one structure hot)
+//                         fed one sample per iteration in turn, prefetching two ahead, as
+//                         Pipeline::extract does per frame: the per-ROI state is far from
+//                         the core's caches once n is large (MovingQuantile/w keeps one
+//                         structure hot)
 //   PipelineFrame/n       time per 512x512 uint16 frame through the whole Pipeline::push:
 //                         calmon-bench's analysis (n 12x12 ROIs, neuropil rings, r = 0.7,
 //                         moving median w = 501, mean/max/min/std, no global traces)
@@ -93,7 +94,8 @@ class SyntheticTrace {
 };
 
 // n baselines as calmond holds them for n ROIs (make_baseline, one push each per frame,
-// in turn), warmed up past the window so every median runs over a full window.
+// in turn, Baseline::prefetch for the one two ahead), warmed up past the window so every
+// median runs over a full window.
 void MovingBaselines(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   calmon::BaselineSettings settings;  // moving median, w = 501
@@ -107,6 +109,7 @@ void MovingBaselines(benchmark::State& state) {
   const auto push_all = [&] {
     for (std::size_t i = 0; i < n; ++i) {
       settled.clear();
+      if (i + 2 < n) baselines[i + 2]->prefetch();
       benchmark::DoNotOptimize(baselines[i]->push(traces[i].next(), settled));
     }
   };
