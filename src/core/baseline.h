@@ -53,6 +53,11 @@ class Baseline {
   virtual std::int64_t settled_lag() const = 0;
   // Forgets every sample: a new trace starts.
   virtual void clear() = 0;
+  // A hint, with no effect on any result: the next push() is coming soon, so start
+  // fetching the memory it will touch. Worth it when many baselines are pushed in turn
+  // (one per ROI per frame) and their state no longer fits in the caches: call it for
+  // the baseline pushed a couple of pushes later. The default does nothing.
+  virtual void prefetch() const {}
 };
 
 std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings);

@@ -11,15 +11,21 @@
 //  - for the first w/2 outputs a second, warm-up reducer is fed the mirrored head
 //    x[w/2 - 1] ... x[0] followed by the samples, and is dropped once they are out;
 //  - at the end of the stream the last (w - 1)/2 outputs come from one fresh reducer
-//    fed the mirrored tail, built from the last w samples kept in a ring.
+//    fed the mirrored tail, built from the last w samples.
 // So output t is published exactly `lag() = (w - 1) / 2` samples after sample t, and
 // the outputs are scipy's, bit for bit, as long as the reducer computes the same value
 // over the same window.
 //
 // A Reducer is a copyable trailing-window computation of fixed size w with
-// `void push(double)`, `double value() const` (over a full window) and `void clear()`.
+// `void push(double)`, `double value() const` (over a full window) and `void clear()`
+// (which makes it a fresh reducer: the warm-up and tail reducers are cleared copies).
+// The warm-up and the tail re-read the last w samples. A reducer that keeps them itself
+// (`window()` >= w and `double recent(age) const`, the sample pushed age pushes ago,
+// exactly as pushed or as it orders it) serves them from the trailing reducer; for any
+// other the filter keeps its own ring of the last w samples (8 bytes per sample).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -37,17 +43,30 @@ constexpr std::int64_t reflect_index(std::int64_t i, std::int64_t n) {
   return m < n ? m : period - 1 - m;
 }
 
+// A reducer that can give back the last samples it was fed (see above).
+template <class Reducer>
+concept KeepsRecentSamples = requires(const Reducer& r, std::int64_t age) {
+  { r.window() } -> std::convertible_to<std::int64_t>;
+  { r.recent(age) } -> std::convertible_to<double>;
+};
+
 template <class Reducer> class CenteredFilter {
  public:
   // `empty` is a fresh reducer over a window of `window` samples.
   CenteredFilter(std::int64_t window, Reducer empty)
-      : window_(window),
+      : trailing_(std::move(empty)),
+        window_(window),
         behind_(window / 2),
-        ahead_((window - 1) / 2),
-        empty_(empty),
-        trailing_(std::move(empty)) {
+        ahead_((window - 1) / 2) {
     if (window < 1) throw Error("window " + std::to_string(window) + " is below 1");
-    recent_.resize(static_cast<std::size_t>(window));
+    if constexpr (kReducerKeepsSamples) {
+      if (trailing_.window() < window) {
+        throw Error("internal: a reducer over " + std::to_string(trailing_.window()) +
+                    " samples cannot serve a centered window of " + std::to_string(window));
+      }
+    } else {
+      recent_.resize(static_cast<std::size_t>(window));
+    }
   }
 
   std::int64_t window() const { return window_; }
@@ -60,10 +79,11 @@ template <class Reducer> class CenteredFilter {
   // Adds the next sample; returns the output for frame next_output() once its whole
   // window has arrived (at most one per sample).
   std::optional<double> push(double x) {
-    recent_[static_cast<std::size_t>(samples_ % window_)] = x;
+    if constexpr (!kReducerKeepsSamples) recent_[static_cast<std::size_t>(samples_ % window_)] = x;
     ++samples_;
     trailing_.push(x);
-    if (behind_ > 0) feed_warm_up(x);
+    // The warm-up reducer lives only while the first `behind` outputs are pending.
+    if (next_output_ < behind_) feed_warm_up(x);
     if (next_output_ + ahead_ > samples_ - 1) return std::nullopt;
     const double output = next_output_ < behind_ ? warm_up_->value() : trailing_.value();
     if (++next_output_ == behind_) warm_up_.reset();
@@ -76,10 +96,8 @@ template <class Reducer> class CenteredFilter {
     const std::int64_t first = next_output_;
     if (first >= n) return;
     // Every index the remaining windows mirror to lies within the last w samples.
-    const auto sample = [&](std::int64_t j) {
-      return recent_[static_cast<std::size_t>(reflect_index(j, n) % window_)];
-    };
-    Reducer tail = empty_;
+    const auto sample = [&](std::int64_t j) { return at(reflect_index(j, n)); };
+    Reducer tail = fresh();
     for (std::int64_t j = first - behind_; j < first - behind_ + window_; ++j) tail.push(sample(j));
     outputs.push_back(tail.value());
     for (std::int64_t t = first + 1; t < n; ++t) {
@@ -93,7 +111,7 @@ template <class Reducer> class CenteredFilter {
   void clear() {
     samples_ = 0;
     next_output_ = 0;
-    trailing_ = empty_;
+    trailing_.clear();
     warm_up_.reset();
   }
 
@@ -102,24 +120,39 @@ template <class Reducer> class CenteredFilter {
   // in, the mirrored head x[behind - 1] ... x[0] and those samples, then every sample.
   void feed_warm_up(double x) {
     if (samples_ == behind_) {
-      warm_up_.emplace(empty_);
+      warm_up_.emplace(fresh());
       for (std::int64_t i = behind_ - 1; i >= 0; --i) warm_up_->push(at(i));
       for (std::int64_t i = 0; i < behind_; ++i) warm_up_->push(at(i));
     } else if (warm_up_) {
       warm_up_->push(x);
     }
   }
-  double at(std::int64_t i) const { return recent_[static_cast<std::size_t>(i % window_)]; }
+  static constexpr bool kReducerKeepsSamples = KeepsRecentSamples<Reducer>;
 
+  // Sample i, one of the last min(samples, w).
+  double at(std::int64_t i) const {
+    if constexpr (kReducerKeepsSamples) {
+      return trailing_.recent(samples_ - 1 - i);
+    } else {
+      return recent_[static_cast<std::size_t>(i % window_)];
+    }
+  }
+  Reducer fresh() const {
+    Reducer r = trailing_;
+    r.clear();
+    return r;
+  }
+
+  // What every push reads, first (the trailing reducer starts with its own hot fields);
+  // the warm-up reducer and the ring are cold once the first outputs are out.
+  Reducer trailing_;
+  std::int64_t samples_ = 0;
+  std::int64_t next_output_ = 0;
   std::int64_t window_;
   std::int64_t behind_;  // w / 2 samples before t in its window
   std::int64_t ahead_;   // (w - 1) / 2 samples after t
-  Reducer empty_;
-  Reducer trailing_;
   std::optional<Reducer> warm_up_;
-  std::vector<double> recent_;  // ring of the last w samples, sample i at i % w
-  std::int64_t samples_ = 0;
-  std::int64_t next_output_ = 0;
+  std::vector<double> recent_;  // unless the reducer keeps them: the last w samples, i at i % w
 };
 
 }  // namespace calmon

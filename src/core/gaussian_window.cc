@@ -39,14 +39,14 @@ void GaussianWindow::push(double x) {
   ++pushed_;
 }
 
-double GaussianWindow::sample(std::int64_t age) const {
+double GaussianWindow::recent(std::int64_t age) const {
   return ring_[static_cast<std::size_t>((pushed_ - 1 - age) % window())];
 }
 
 double GaussianWindow::value() const {
-  double sum = sample(radius_) * weights_[0];
+  double sum = recent(radius_) * weights_[0];
   for (std::int64_t k = radius_; k >= 1; --k) {
-    sum += (sample(radius_ + k) + sample(radius_ - k)) * weights_[static_cast<std::size_t>(k)];
+    sum += (recent(radius_ + k) + recent(radius_ - k)) * weights_[static_cast<std::size_t>(k)];
   }
   return sum;
 }
@@ -57,7 +57,7 @@ double GaussianWindow::causal_value() const {
   double sum = 0.0;
   double weight = 0.0;
   for (std::int64_t k = 0; k <= reach; ++k) {
-    sum += sample(k) * weights_[static_cast<std::size_t>(k)];
+    sum += recent(k) * weights_[static_cast<std::size_t>(k)];
     weight += weights_[static_cast<std::size_t>(k)];
   }
   return sum / weight;

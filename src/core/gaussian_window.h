@@ -31,10 +31,10 @@ class GaussianWindow {
   // The causal counterpart: the newest sample smoothed with the one-sided half of the
   // kernel over the samples held (weights renormalized), for live display.
   double causal_value() const;
+  // The sample pushed `age` pushes ago (0 = the newest), as pushed; age < min(pushed, window).
+  double recent(std::int64_t age) const;
 
  private:
-  double sample(std::int64_t age) const;  // 0 = newest
-
   std::int64_t radius_;
   std::vector<double> weights_;
   std::vector<double> ring_;

@@ -1,29 +1,48 @@
 // moving_quantile.h — the quantile of the last w samples, updated in O(log w) per sample.
 //
 // The idea: a quantile only needs the two adjacent ranks `lower` and `lower + 1`
-// (quantile.h). So the window is split into two binary heaps: `lo`, a max-heap of the
+// (quantile.h). So the window is split into two heaps: `lo`, a max-heap of the
 // lower + 1 smallest samples, and `hi`, a min-heap of the rest. The answer sits on the
-// two heap tops. Every sample also has a slot in a ring (its arrival order modulo w),
-// and `where[slot]` records which heap holds it and at which index, so the oldest
-// sample can be found in O(1) and overwritten in place by the newest.
+// two heap tops. Every sample also has a slot in a ring (its arrival order modulo w):
+// ring[slot] keeps the sample, for recent(), and where[slot] the heap position that
+// holds it, so the oldest sample is found in O(1) and overwritten in place by the newest.
+// If the newest belongs to the other heap (beyond its top), the other top comes over in
+// its place and rises to the root there, while the newest sinks from the other root.
+//
+// Layout, for many windows pushed in turn (calmond: one per ROI per frame), where a push
+// costs the cache lines it misses more than its comparisons. The heaps are 4-ary (half
+// the depth of binary ones; a node's four 16-byte children are one cache line) and share
+// one 64-byte-aligned block per window: hi's nodes grow downwards from the middle, lo's
+// upwards, both roots on one line, every group of children on a line of its own. where[]
+// and the ring follow; a push walks them sequentially, and so does recent((w - 1) / 2),
+// the sample a centered filter settles. prefetch() starts the lines the next push will
+// touch (the object, the roots, the replaced entry, its ancestors and children, the top
+// levels of the other heap, where[] and the ring) so that, pushed in turn, many windows
+// overlap their misses instead of queueing them.
 //
 // Invariants, after every push:
 //   1. every value in lo <= every value in hi (lo.top <= hi.top);
 //   2. |lo| == position(size).lower + 1 (numpy's lower rank for the samples held);
-//   3. where[s] names the heap and index of the sample in slot s, for every held slot;
-//   4. the ring holds the last min(pushed, w) samples, oldest at `next_slot_` once full.
-// Complexity: push is O(log w) worst case (one sift in one heap, at most one exchange of
-// the tops and two more sifts), O(1) expected on noisy data, where a replaced sample
-// rarely travels far; queries are O(1); memory is 20 bytes per window sample. The
-// window is never re-sorted.
+//   3. where[s] is the position in the block of the sample in slot s, for every held slot;
+//   4. ring[s] is the ordered key of the sample in slot s; the ring holds the last
+//      min(pushed, w) samples, oldest at `next_slot_` once full;
+//   5. next_at_ is where[next_slot_] or kUnknown.
+// Complexity: push is O(log w) worst case (one sift in one heap, or, crossing over, one
+// sift in each), O(1) expected when the newest stays on the side of the sample it
+// replaces; queries and recent() are O(1). Memory: 28 bytes per window sample (16 in the
+// heaps, 4 in where[], 8 in the ring) plus under 5 cache lines of padding, in one
+// allocation; the object itself is 112 bytes. The window is never re-sorted.
 //
 // Ordering is IEEE total order on the sample's bits (every NaN is made positive first),
 // so comparisons are integer comparisons and a NaN sample sorts above +inf, as in
-// numpy's sort, instead of corrupting the heaps.
+// numpy's sort, instead of corrupting the heaps. recent() returns the sample as ordered,
+// so every NaN comes back as the one positive quiet NaN.
 #pragma once
 
+#include <climits>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "core/quantile.h"
 
@@ -33,6 +52,11 @@ class MovingQuantile {
  public:
   // window >= 1. Throws calmon::Error otherwise.
   MovingQuantile(std::int64_t window, QuantileSpec spec);
+  MovingQuantile(const MovingQuantile& other);
+  MovingQuantile& operator=(const MovingQuantile& other);
+  MovingQuantile(MovingQuantile&&) noexcept = default;
+  MovingQuantile& operator=(MovingQuantile&&) noexcept = default;
+  ~MovingQuantile() = default;
 
   // Adds x; once `window` samples are held, x replaces the oldest.
   void push(double x);
@@ -50,42 +74,69 @@ class MovingQuantile {
   // The sample pushed `age` pushes ago (0 = the newest); age < size().
   double recent(std::int64_t age) const;
 
+  // Hints only, with no effect on any result: start fetching the cache lines the next
+  // push will touch, reading nothing but this object's first 64 bytes; and the ring
+  // line that recent(age) will read once that push is done.
+  void prefetch() const;
+  void prefetch_recent_after_push(std::int64_t age) const;
+
  private:
   struct Entry {
     std::int64_t key;    // ordered key of the sample (hi stores its bitwise complement)
     std::uint32_t slot;  // ring slot of the sample
   };
-  // Both heaps are max-heaps over the stored key; hi stores ~key, which reverses the order.
-  struct Heap {
-    std::vector<Entry> entries;
-    std::uint32_t size = 0;
-    std::uint32_t tag = 0;  // 0 for lo, 1 for hi: the low bit of where[]
-  };
+  static_assert(sizeof(Entry) == 16, "four entries to a cache line");
+  // Both heaps are max-heaps over the stored key (hi stores ~key, which reverses the
+  // order), with kArity children a node: node i's are kArity * i + 1 ... kArity * i +
+  // kArity, one cache line of 16-byte entries. lo's node i sits at top_[i], hi's at
+  // top_[-3 - i]; top_ is entry 3 of a line, so both roots share that line (hi's at
+  // entry 0) and every group of children fills a line. where[] holds these signed
+  // positions, so a sign names the heap.
+  static constexpr std::uint32_t kArity = 4;
+  static constexpr std::int32_t kUnknown = INT32_MIN;  // no position
+  static constexpr std::int32_t position(bool hi, std::uint32_t index) {
+    return hi ? -3 - static_cast<std::int32_t>(index) : static_cast<std::int32_t>(index);
+  }
+  template <bool kHi> Entry& node(std::uint32_t index) const { return top_[position(kHi, index)]; }
+  template <bool kHi> void place(std::uint32_t index, const Entry& entry) {
+    node<kHi>(index) = entry;
+    where_[entry.slot] = position(kHi, index);
+  }
+  template <bool kHi> void sift_up(std::uint32_t index);
+  template <bool kHi> void sift_down(std::uint32_t index, std::uint32_t size);
+  template <bool kHi> void replace_in(std::uint32_t index, std::int64_t stored);
+  template <bool kHi> void cross(std::uint32_t index, const Entry& incoming);
+  template <bool kFromHi> void move_top();
 
+  void allocate();
   void insert(std::uint32_t slot, std::int64_t key);
   void replace(std::uint32_t slot, std::int64_t key);
   void rebalance(std::uint32_t lo_size);
-  void exchange_tops();
-  void move_top(Heap& from, Heap& to);
-  void sift_up(Heap& heap, std::uint32_t index);
-  void sift_down(Heap& heap, std::uint32_t index);
-  void place(Heap& heap, std::uint32_t index, const Entry& entry) {
-    heap.entries[index] = entry;
-    where_[entry.slot] = (index << 1) | heap.tag;
-  }
-  double value_of(std::uint32_t slot) const;
   double lo_top() const;
   double hi_top() const;
 
-  std::int64_t window_;
-  QuantileSpec spec_;
+  struct FreeAligned {
+    void operator()(std::byte* p) const;
+  };
+
+  // What a push reads, first: 56 bytes, so that they share one cache line with a vptr.
+  Entry* top_ = nullptr;              // lo's node 0; hi's node 0 is top_[-3]
+  std::int32_t* where_ = nullptr;     // per slot: position of its sample (see node())
+  std::int64_t* ring_ = nullptr;      // per slot: ordered key of its sample
+  std::uint32_t window_;
+  std::uint32_t size_ = 0;
+  std::uint32_t next_slot_ = 0;       // where the next sample goes: the oldest once full
+  std::uint32_t lo_size_ = 0;
+  std::uint32_t hi_size_ = 0;
+  // where[next_slot_], copied at the end of a push when its line was just read (for
+  // prefetch(), which then needs nothing but this object); kUnknown otherwise.
+  std::int32_t next_at_ = kUnknown;
+  // Then what queries read, then the cold rest.
+  bool value_from_hi_ = false;        // scipy's rank is lower + 1 rather than lower
   QuantileSpec::Position full_position_;  // position(window), computed once
-  bool value_from_hi_;                    // scipy's rank is lower + 1 rather than lower
-  std::int64_t size_ = 0;
-  std::uint32_t next_slot_ = 0;           // where the next sample goes: the oldest once full
-  Heap lo_;
-  Heap hi_;
-  std::vector<std::uint32_t> where_;      // per slot: (index << 1) | heap tag
+  QuantileSpec spec_;
+  std::size_t block_bytes_ = 0;
+  std::unique_ptr<std::byte, FreeAligned> block_;
 };
 
 }  // namespace calmon

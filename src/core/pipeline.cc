@@ -180,6 +180,7 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     if (neuropil.source != NeuropilSettings::Source::kNone) fcorr = f - neuropil.r * fneu;
 
     scratch_.clear();
+    if (i + 2 < current_.rois.size()) current_.rois[i + 2].baseline->prefetch();
     const double f0 = roi.baseline->push(fcorr, scratch_);
     roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
 

@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
 
 #include "core/centered_filter.h"
 #include "core/delta_f.h"
 #include "core/gaussian_window.h"
+#include "core/moving_quantile.h"
 #include "reference_filters.h"
 
 namespace calmon {
@@ -225,6 +227,85 @@ TEST(Baseline, ClearStartsANewTrace) {
   const auto expected = reference::scipy_rank_filter(x, 21, 10);
   ASSERT_EQ(settled.size(), x.size());
   for (std::size_t t = 0; t < x.size(); ++t) EXPECT_EQ(settled[t].f0, expected[t]);
+}
+
+TEST(Baseline, PrefetchingBeforeEveryPushChangesNoResultOfAnyKind) {
+  std::vector<BaselineSettings> kinds = {moving(1), moving(2), moving(31), moving(501), moving(64, 8.0)};
+  BaselineSettings s;
+  s.kind = BaselineSettings::Kind::kMaximin;
+  s.window = 40;
+  s.sigma = 1.5;
+  kinds.push_back(s);
+  s.kind = BaselineSettings::Kind::kCumulativeQuantile;
+  kinds.push_back(s);
+  s.kind = BaselineSettings::Kind::kCumulativeMean;
+  kinds.push_back(s);
+  for (const BaselineSettings& settings : kinds) {
+    auto plain = make_baseline(settings);
+    auto hinted = make_baseline(settings);
+    for (int trace = 0; trace < 2; ++trace) {  // the second after clear()
+      const std::vector<double> x = noisy_trace(static_cast<std::uint64_t>(41 + trace), 1300);
+      std::vector<SettledSample> a, b;
+      for (double f : x) {
+        hinted->prefetch();
+        const double live_a = plain->push(f, a);
+        const double live_b = hinted->push(f, b);
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(live_a), std::bit_cast<std::uint64_t>(live_b)) << settings.describe();
+      }
+      hinted->prefetch();
+      plain->finish(a);
+      hinted->finish(b);
+      ASSERT_EQ(a.size(), b.size());
+      for (std::size_t t = 0; t < a.size(); ++t) {
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f0), std::bit_cast<std::uint64_t>(b[t].f0)) << settings.describe() << " t=" << t;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f), std::bit_cast<std::uint64_t>(b[t].f));
+      }
+      plain->clear();
+      hinted->clear();
+      hinted->prefetch();
+    }
+  }
+}
+
+// MovingQuantile without recent(): a CenteredFilter over it keeps its own ring.
+class ForgetfulQuantile {
+ public:
+  ForgetfulQuantile(std::int64_t window, QuantileSpec spec) : q_(window, spec) {}
+  void push(double x) { q_.push(x); }
+  double value() const { return q_.value(); }
+  void clear() { q_.clear(); }
+
+ private:
+  MovingQuantile q_;
+};
+static_assert(KeepsRecentSamples<MovingQuantile>);
+static_assert(KeepsRecentSamples<GaussianWindow>);
+static_assert(!KeepsRecentSamples<ForgetfulQuantile>);
+
+TEST(CenteredFilter, SamplesFromTheReducerOrFromItsOwnRingGiveTheSameOutputs) {
+  for (std::int64_t w : {1, 2, 3, 8, 9, 100, 501}) {
+    for (std::size_t n : {1u, 2u, 4u, 9u, 60u, 250u, 251u, 1400u}) {
+      const std::vector<double> x = noisy_trace(static_cast<std::uint64_t>(w) * 131 + n, n);
+      CenteredFilter<MovingQuantile> keeping(w, MovingQuantile(w, QuantileSpec::percentile(30)));
+      CenteredFilter<ForgetfulQuantile> ringed(w, ForgetfulQuantile(w, QuantileSpec::percentile(30)));
+      std::vector<double> a, b;
+      for (double f : x) {
+        if (const auto out = keeping.push(f)) a.push_back(*out);
+        if (const auto out = ringed.push(f)) b.push_back(*out);
+      }
+      keeping.finish(a);
+      ringed.finish(b);
+      const auto expected = reference::scipy_rank_filter(x, w, reference::scipy_rank(w, false, 30));
+      ASSERT_EQ(a.size(), x.size());
+      ASSERT_EQ(b, a) << "w=" << w << " n=" << n;
+      for (std::size_t t = 0; t < x.size(); ++t) ASSERT_EQ(a[t], expected[t]) << "w=" << w << " n=" << n << " t=" << t;
+    }
+  }
+}
+
+TEST(CenteredFilter, RefusesAReducerHoldingFewerSamplesThanItsWindow) {
+  EXPECT_THROW(CenteredFilter<MovingQuantile>(9, MovingQuantile(8, QuantileSpec::median())), Error);
+  EXPECT_NO_THROW(CenteredFilter<MovingQuantile>(9, MovingQuantile(9, QuantileSpec::median())));
 }
 
 TEST(DeltaF, IsNumpysRatioAndNaNWhenTheBaselineIsNotPositive) {

@@ -10,6 +10,11 @@
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 //   GlobalStats/side      GB/s of uint16 frame data through the frame's mean, median, min
+//   MovingBaselines/n     ns per sample (items), n moving-median baselines (w = 501) each
+//                         fed one sample per iteration in turn, prefetching two ahead, as
+//                         Pipeline::extract does per frame: the per-ROI state is far from
+//                         the core's caches once n is large (MovingQuantile/w keeps one
+//                         structure hot)
 //   PipelineFrame/n       time per 512x512 uint16 frame through the whole Pipeline::push:
 //                         calmon-bench's analysis (n 12x12 ROIs, neuropil rings, r = 0.7,
 //                         moving median w = 501, mean/max/min/std, no global traces)
@@ -21,11 +26,14 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <random>
 #include <type_traits>
 #include <vector>
 
+#include "core/baseline.h"
 #include "core/global_stats.h"
 #include "core/local_correlation.h"
 #include "core/moving_quantile.h"
@@ -66,6 +74,63 @@ void MovingQuantile(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(MovingQuantile)->Arg(11)->Arg(201)->Arg(501)->Arg(1001)->Arg(3001);
+
+// A synthetic ROI trace, one sample at a time and different per ROI: a slow
+// mean-reverting drift, calcium-like transients (a jump, then exponential decay) and
+// noise. Cheap enough (~7 ns a sample, measured alone) not to hide the cost of the
+// baseline itself.
+class SyntheticTrace {
+ public:
+  explicit SyntheticTrace(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {
+    level_ = 200.0 + 800.0 * uniform();
+    drift_ = 0.0;
+  }
+  double next() {
+    drift_ = 0.999 * drift_ + 0.5 * (uniform() - 0.5);
+    transient_ *= 0.93;
+    if (uniform() < 0.004) transient_ += level_ * (0.5 + 1.5 * uniform());
+    const double noise = (uniform() + uniform() + uniform() + uniform() - 2.0) * 0.03 * level_;
+    return level_ + drift_ + transient_ + noise;
+  }
+
+ private:
+  double uniform() {  // xorshift64*, [0, 1)
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return static_cast<double>((state_ * 0x2545F4914F6CDD1Dull) >> 11) * 0x1.0p-53;
+  }
+  std::uint64_t state_;
+  double level_;
+  double drift_;
+  double transient_ = 0.0;
+};
+
+// n baselines as calmond holds them for n ROIs (make_baseline, one push each per frame,
+// in turn, Baseline::prefetch for the one two ahead), warmed up past the window so every
+// median runs over a full window.
+void MovingBaselines(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  calmon::BaselineSettings settings;  // moving median, w = 501
+  std::vector<std::unique_ptr<calmon::Baseline>> baselines;
+  std::vector<SyntheticTrace> traces;
+  for (std::size_t i = 0; i < n; ++i) {
+    baselines.push_back(calmon::make_baseline(settings));
+    traces.emplace_back(i);
+  }
+  std::vector<calmon::SettledSample> settled;
+  const auto push_all = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      settled.clear();
+      if (i + 2 < n) baselines[i + 2]->prefetch();
+      benchmark::DoNotOptimize(baselines[i]->push(traces[i].next(), settled));
+    }
+  };
+  for (std::int64_t t = 0; t < 2 * settings.window; ++t) push_all();
+  for (auto _ : state) push_all();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(MovingBaselines)->Arg(100)->Arg(1000)->Arg(10000);
 
 // What one would write without an incremental structure: copy the window, select.
 void NaiveQuantile(benchmark::State& state) {
