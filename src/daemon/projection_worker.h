@@ -1,14 +1,15 @@
 // projection_worker.h — the second core: a frame's whole-frame images computed beside
 // its traces.
 //
-// For each frame the pipeline thread hands the frame to this worker (start), computes
-// and publishes the frame's traces itself, and waits for the worker (wait) before the
-// next frame, or before anything reads the projections or ends the session. So the
-// projections and local-correlation sums (Pipeline::push_projections) cost no latency
-// and run on the other core, while the traces (Pipeline::push_traces) go out as soon as
-// they are computed. One frame is in flight at most, so there is no queue: the handoff
-// is a counter each way, an atomic with a futex wait (std::atomic::wait), and no lock
-// on the per-frame path. The frame's pixels must stay valid until wait() returns.
+// For each frame the pipeline thread computes and publishes the frame's traces
+// (Pipeline::push_traces), then waits for the worker to finish the previous frame
+// (wait) and hands it this one (start); it also waits before anything reads the
+// projections or ends the session. So the projections and local-correlation sums
+// (Pipeline::push_projections) never delay the traces, and run on the other core
+// beside the next frame's traces. One frame is in flight at most, so there is no
+// queue: the handoff is a counter each way, an atomic with a futex wait
+// (std::atomic::wait), and no lock on the per-frame path. The frame's pixels must stay
+// valid until wait() returns.
 #pragma once
 
 #include <atomic>

@@ -113,23 +113,29 @@ void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_
 
 void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
                                    std::uint64_t missing_before, std::int64_t receive_time_ns) {
-  // The previous frame's projections are done: its parts may go. Swapping the vectors
-  // leaves every message where it is, so the view into this frame's stays valid.
-  projection_worker_.wait();
-  frame_parts_.swap(parts);
-  frame_ = std::move(frame);
-  if (has_non_finite_pixels(frame_.pixels)) ++counters_.non_finite_frames;
-  projection_worker_.start(*pipeline_, frame_.pixels);
-  const FrameResult& result = pipeline_->push_traces(frame_.pixels);
+  // This frame takes the slot of the frame before the previous one, whose images were
+  // done before the previous one's started. Swapping the vectors leaves every message
+  // where it is, so the view into this frame's parts stays valid.
+  newest_ ^= 1;
+  HeldFrame& held = held_[newest_];
+  held.parts.swap(parts);
+  held.frame = std::move(frame);
+  const AnyFrameView pixels = held.frame.pixels;
+  if (has_non_finite_pixels(pixels)) ++counters_.non_finite_frames;
+  const FrameResult& result = pipeline_->push_traces(pixels);  // beside the previous frame's images
   ++counters_.frames_processed;
-  last_sequence_ = frame_.header.sequence();
+  last_sequence_ = held.frame.header.sequence();
   ledger_.record(result.frame, last_sequence_);
-  stamp_ = FrameStamp{last_sequence_, result.frame, frame_.header.acquisition_time_ns(), receive_time_ns,
+  stamp_ = FrameStamp{last_sequence_, result.frame, held.frame.header.acquisition_time_ns(), receive_time_ns,
                       result.roi_set_version};
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
   const std::int64_t published = publish_updates(false);
   interval_.add_frame(published - receive_time_ns);
+  // The images start once the traces are out, so they never delay them; they run
+  // beside the next frame's receipt and traces.
+  projection_worker_.wait();
+  projection_worker_.start(*pipeline_, pixels);
 }
 
 // --- sessions ----------------------------------------------------------------------------
@@ -138,8 +144,7 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
 void StreamAnalyzer::stop_pipeline() {
   projection_worker_.wait();
   pipeline_.reset();
-  frame_parts_.clear();
-  frame_ = {};
+  held_ = {};
 }
 
 bool StreamAnalyzer::start_session(FrameGeometry geometry) {
@@ -296,7 +301,7 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
   projection_worker_.wait();
   if (pipeline_) {
-    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), frame_.pixels,
+    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), held_[newest_].frame.pixels,
                           pipeline_->settings().keep_frames, snapshot);
     snapshot.set_frame_index(pipeline_->frames());
     snapshot.set_sequence(last_sequence_);

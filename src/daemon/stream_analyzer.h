@@ -4,9 +4,10 @@
 // ingest message is decoded (net/frame_message.h), admitted or rejected by the
 // SessionGate, pushed through the session's Pipeline — the pixels straight from the
 // ZeroMQ message, never copied — and answered with a TraceUpdate carrying the frame's
-// live numbers and every settled row the frame completed. The frame's projections are
-// computed meanwhile on the other core (ProjectionWorker); the message is kept until
-// the next frame, as the worker's input and then as the latest frame of snapshots. Exactly as calmon-analyze
+// live numbers and every settled row the frame completed. Then the frame's projections
+// start on the other core (ProjectionWorker), beside the next frame's traces: the
+// traces never wait for images. The last two messages are kept, as the worker's input
+// and as the snapshots' latest frame. Exactly as calmon-analyze
 // drives its Pipeline (push, then drain pop_settled; at the end finish, then drain), so
 // a recording of the settled values equals calmon-analyze's files bit for bit.
 //
@@ -30,6 +31,7 @@
 // stream runs steadily.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -131,9 +133,15 @@ class StreamAnalyzer final : public ControlTarget {
   std::chrono::steady_clock::time_point started_;
 
   std::unique_ptr<Pipeline> pipeline_;  // the running session's; after it ended, kept until the next
-  // The last processed frame: its message parts and the view of its pixels in them.
-  std::vector<zmq::message_t> frame_parts_;
-  net::ReceivedFrame frame_;
+  // The last two processed frames, their message parts and the views of their pixels
+  // in them: the newest one's traces are computed while the projection thread may still
+  // be on the one before. held_[newest_] is the snapshots' latest frame.
+  struct HeldFrame {
+    std::vector<zmq::message_t> parts;
+    net::ReceivedFrame frame;
+  };
+  std::array<HeldFrame, 2> held_;
+  std::size_t newest_ = 0;
   ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
   bool streaming_ = false;
   std::uint64_t last_sequence_ = 0;
