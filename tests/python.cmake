@@ -33,3 +33,27 @@ function(calmon_find_python result)
     set(${result} "${${found_key}}" CACHE FILEPATH "python3 that imports ${import_list}")
   endif()
 endfunction()
+
+# calmon_test_python(<result variable> SUITE <name> TARGETS <target>... MODULES <module>...)
+#
+# What every Python-driven test suite checks first: that the programs it runs are built
+# and that some python3 imports the modules it needs (calmon_find_python). Sets
+# <result variable> to that python3 and says so; otherwise leaves it empty and says what
+# the suite skips and why, so the caller only has to return().
+function(calmon_test_python result)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SUITE" "TARGETS;MODULES")
+  foreach(target IN LISTS arg_TARGETS)
+    if(NOT TARGET ${target})
+      message(STATUS "${arg_SUITE} tests: skipped (${target} is not built)")
+      set(${result} "" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  calmon_find_python(${result} ${arg_MODULES})
+  if(NOT ${result})
+    list(JOIN arg_MODULES ", " module_list)
+    message(STATUS "${arg_SUITE} tests: skipped, no python3 imports ${module_list} (set ${result})")
+    return()
+  endif()
+  message(STATUS "${arg_SUITE} tests: ${${result}}")
+endfunction()
