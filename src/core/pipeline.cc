@@ -83,8 +83,7 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
   set.version = version;
   set.next_settled = first_frame;
   for (const RoiSettings& roi : rois) {
-    RoiState state{RegionMean(roi.region, shape_), std::nullopt, std::nullopt, nullptr, {},
-                   std::nullopt, std::nullopt};
+    RoiState state;
     const NeuropilSettings& neuropil = roi.neuropil;
     if (neuropil.source == NeuropilSettings::Source::kRegion) {
       state.neuropil_region = *neuropil.region;
@@ -96,25 +95,30 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
         throw Error(roi_label(roi) + ": " + e.what());
       }
     }
-    if (state.neuropil_region) state.neuropil_mean.emplace(*state.neuropil_region, shape_);
     state.baseline = make_baseline(roi.baseline);
     set.rois.push_back(std::move(state));
   }
-  if (RegionSums::supports(pixel_type_, shape_)) {
-    std::vector<const Region*> regions;
-    for (std::size_t i = 0; i < rois.size(); ++i) {
-      RoiState& state = set.rois[i];
-      if (rois[i].region.unit_weights()) {
-        state.sums_slot = regions.size();
-        regions.push_back(&rois[i].region);
-      }
-      if (state.neuropil_region && state.neuropil_region->unit_weights()) {
-        state.neuropil_sums_slot = regions.size();
-        regions.push_back(&*state.neuropil_region);
-      }
+
+  // Each region is compiled once: into the set's RegionSums when it can take it (unit
+  // weights, integer frames), else into a RegionMean of its own. After the loop above,
+  // so that the regions no longer move.
+  const bool sums_supported = RegionSums::supports(pixel_type_, shape_);
+  std::vector<const Region*> summed;
+  const auto compile = [&](const Region& region, std::optional<std::size_t>& slot,
+                           std::optional<RegionMean>& mean) {
+    if (sums_supported && region.unit_weights()) {
+      slot = summed.size();
+      summed.push_back(&region);
+    } else {
+      mean.emplace(region, shape_);
     }
-    set.sums.emplace(regions, shape_);
+  };
+  for (std::size_t i = 0; i < rois.size(); ++i) {
+    RoiState& state = set.rois[i];
+    compile(rois[i].region, state.sums_slot, state.mean);
+    if (state.neuropil_region) compile(*state.neuropil_region, state.neuropil_sums_slot, state.neuropil_mean);
   }
+  if (sums_supported) set.sums.emplace(summed, shape_);
   return set;
 }
 
@@ -167,7 +171,7 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
   for (std::size_t i = 0; i < current_.rois.size(); ++i) {
     RoiState& roi = current_.rois[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
-    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : roi.mean(frame);
+    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : (*roi.mean)(frame);
     double fneu = 0.0;
     double fcorr = f;
     if (roi.neuropil_sums_slot) {

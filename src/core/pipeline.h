@@ -110,14 +110,16 @@ class Pipeline {
 
  private:
   struct RoiState {
-    RegionMean mean;
+    // F comes from the set's RegionSums (at sums_slot) or from `mean`, Fneu likewise
+    // (neuropil_sums_slot or neuropil_mean); exactly one of each pair is set when the
+    // ROI has that region.
+    std::optional<std::size_t> sums_slot;
+    std::optional<RegionMean> mean;
     std::optional<Region> neuropil_region;
+    std::optional<std::size_t> neuropil_sums_slot;
     std::optional<RegionMean> neuropil_mean;
     std::unique_ptr<Baseline> baseline;
     std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
-    // Where the set's RegionSums puts F and Fneu; nullopt: `mean` / `neuropil_mean` do.
-    std::optional<std::size_t> sums_slot;
-    std::optional<std::size_t> neuropil_sums_slot;
   };
   // One version of the ROI set and the frames it covers.
   struct RoiSet {
