@@ -119,11 +119,11 @@ class DashboardServer::HttpSession : public std::enable_shared_from_this<HttpSes
         .target = std::string_view(request_.target().data(), request_.target().size()),
         .websocket_upgrade = upgrade,
     });
+    cookie_ = verdict.set_cookie ? server_.access_.token_cookie() : std::string();
     if (verdict.refused) {
       server_.refuse(*verdict.refused, peer_, verdict.why);
       return reply_text(http::status::forbidden, verdict.why + "\n", /*keep_alive=*/false);
     }
-    if (verdict.set_cookie) cookie_ = server_.access_.token_cookie();
     if (upgrade) {
       const std::string_view target(request_.target().data(), request_.target().size());
       if (target.substr(0, target.find('?')) == "/ws") {
@@ -195,7 +195,7 @@ class DashboardServer::HttpSession : public std::enable_shared_from_this<HttpSes
   DashboardServer& server_;
   ConnectionSlots::Slot slot_;
   std::string peer_;    // "ADDRESS:PORT", for the log
-  std::string cookie_;  // Set-Cookie for the next response, when the request brought the token
+  std::string cookie_;  // Set-Cookie for this request's response, when it brought the token
 };
 
 DashboardServer::DashboardServer(boost::asio::io_context& io, const DashboardOptions& options, DashboardFeed& feed,

@@ -53,10 +53,13 @@ def closed_by_server(sock, deadline):
 
 
 def http_get(address, target="/"):
-    """Status code of GET `target` on a new connection."""
-    with socket.create_connection(address, timeout=DEADLINE_S) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {address[0]}:{address[1]}\r\n\r\n".encode())
-        reply = sock.recv(4096)
+    """Status code of GET `target` on a new connection; None if it was closed unanswered."""
+    try:
+        with socket.create_connection(address, timeout=DEADLINE_S) as sock:
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {address[0]}:{address[1]}\r\n\r\n".encode())
+            reply = sock.recv(4096)
+    except (ConnectionResetError, BrokenPipeError):
+        return None
     return int(reply.split(b" ", 2)[1]) if reply.startswith(b"HTTP/1.1 ") else None
 
 
