@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <vector>
 
 #include "config/daemon_config_file.h"
 #include "core/error.h"
@@ -43,10 +44,18 @@ constexpr std::string_view kUsage =
     "  --publish-hwm N              messages queued per subscriber before dropping (default 1000)\n"
     "  --ingest-hwm N               frames queued on the ingest socket (default 1000)\n"
     "  --linger SECONDS             time to deliver the last messages at exit (default 1)\n"
-  "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
-  "                               any free port, named in the ready line as \"http\")\n"
-  "  --no-http                    no dashboard\n"
-  "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
+    "                               any free port, named in the ready line as \"http\")\n"
+    "  --no-http                    no dashboard\n"
+    "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --http-token auto|none|TOKEN the dashboard's token (default auto: a random one when\n"
+    "                               --http is not a loopback address; TOKEN: needed even on loopback)\n"
+    "  --http-token-file FILE       the token from a file's first line (a flag is visible in ps)\n"
+    "  --http-allow-host NAME       one more name the dashboard answers to (repeatable)\n"
+    "  --http-max-connections N     HTTP and WebSocket connections at once (default 64)\n"
+    "  --http-idle-timeout SECONDS  a request must arrive within this (default 5)\n"
+    "  --allow-unprotected          start even with a socket or the dashboard on the network\n"
+    "                               without authentication (a warning is logged)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -122,15 +131,42 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
     config.set_http(*value);
   }
   if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
+  if (flags.count("http-token") && flags.count("http-token-file")) {
+    throw UsageError{"--http-token and --http-token-file contradict each other"};
+  }
+  if (auto value = text_flag(flags, "http-token")) {
+    config.clear_http_token_file();
+    config.set_http_token(*value);
+  }
+  if (auto value = text_flag(flags, "http-token-file")) {
+    config.clear_http_token();
+    config.set_http_token_file(std::filesystem::absolute(*value).string());
+  }
+  if (flags.count("http-allow-host")) {
+    config.clear_http_allowed_hosts();
+    for (const std::string& host : flags["http-allow-host"].as<std::vector<std::string>>()) {
+      config.add_http_allowed_hosts(host);
+    }
+  }
+  if (auto value = text_flag(flags, "http-max-connections")) {
+    config.set_http_max_connections(integer_flag<std::uint32_t>("http-max-connections", *value));
+  }
+  if (auto value = text_flag(flags, "http-idle-timeout")) {
+    config.set_http_idle_timeout_s(number_flag("http-idle-timeout", *value, 0, false));
+  }
+  if (flags["allow-unprotected"].as<bool>()) config.set_allow_unprotected(true);
 }
 
 po::options_description flag_descriptions() {
   po::options_description flags;
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
-                           "linger", "http", "web-root"}) {
+                           "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
+                           "http-idle-timeout"}) {
     flags.add_options()(name, po::value<std::string>());
   }
+  flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());
+  flags.add_options()("allow-unprotected", po::bool_switch());
   flags.add_options()("reset-on-geometry-change", po::bool_switch());
   flags.add_options()("no-http", po::bool_switch());
   flags.add_options()("help,h", po::bool_switch());

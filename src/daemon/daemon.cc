@@ -5,7 +5,9 @@
 #include <boost/asio/post.hpp>
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -17,6 +19,8 @@
 #include "daemon/dashboard_feed.h"
 #include "daemon/dashboard_server.h"
 #include "daemon/http_endpoint.h"
+#include "daemon/http_refusals.h"
+#include "daemon/random_token.h"
 #include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
@@ -54,19 +58,58 @@ void log_settings(const DaemonSettings& settings) {
            "; " + std::to_string(settings.analysis.rois_size()) + " ROIs configured");
 }
 
+// The token the dashboard asks for: the one configured, a new random one for "auto"
+// on the network, or none.
+std::string dashboard_token(const DaemonSettings& settings) {
+  switch (settings.http_token_mode) {
+    case DaemonSettings::HttpTokenMode::kFixed: return settings.http_token;
+    case DaemonSettings::HttpTokenMode::kAuto: return dashboard_on_network(settings) ? random_token() : "";
+    case DaemonSettings::HttpTokenMode::kNone: return "";
+  }
+  return "";
+}
+
+DashboardOptions dashboard_options(const DaemonSettings& settings) {
+  const double idle_ms = std::min(settings.http_idle_timeout_s, 86400.0) * 1000.0;
+  return {.endpoint = parse_http_endpoint(settings.http),
+          .web_root = settings.web_root,
+          .token = dashboard_token(settings),
+          .allowed_hosts = settings.http_allowed_hosts,
+          .max_connections = settings.http_max_connections,
+          .idle_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(idle_ms)))};
+}
+
 // The dashboard at settings.http, or none: if it is off, or its default address is busy.
 std::unique_ptr<DashboardServer> start_dashboard(boost::asio::io_context& io, const DaemonSettings& settings,
-                                                 DashboardFeed& feed, CommandSender& commands) {
+                                                 DashboardFeed& feed, CommandSender& commands,
+                                                 HttpRefusalCounters& refusals) {
   std::unique_ptr<DashboardServer> dashboard;
   if (settings.http.empty()) return dashboard;
   try {
-    dashboard = std::make_unique<DashboardServer>(io, parse_http_endpoint(settings.http), settings.web_root, feed,
-                                                  commands);
+    dashboard = std::make_unique<DashboardServer>(io, dashboard_options(settings), feed, commands, refusals, log_line);
   } catch (const Error& e) {
     if (settings.http_required) throw;
     log_line(std::string(e.what()) + "; running without the dashboard (--http HOST:PORT picks another address)");
   }
   return dashboard;
+}
+
+// Where the dashboard is — the only line that shows a token calmond made; one the user
+// gave is not repeated in the log — and a warning if it is on the network without one.
+void log_dashboard(const DashboardServer& dashboard, const DaemonSettings& settings) {
+  const bool given = settings.http_token_mode == DaemonSettings::HttpTokenMode::kFixed;
+  const auto shown = [&](std::string url) {
+    if (given) url.replace(url.find("?token=") + 7, std::string::npos, "...");
+    return url;
+  };
+  log_line("dashboard at " + shown(dashboard.url()) +
+           (dashboard.remote_url().empty() ? "" : " (from other machines: " + shown(dashboard.remote_url()) + ")") +
+           (given ? " with the token given by --http-token or --http-token-file" : ""));
+  if (dashboard.token().empty() && dashboard_on_network(settings)) {
+    log_line("warning: the dashboard at " + settings.http +
+             " is open to the network without a token (--allow-unprotected): anyone who can reach it can "
+             "change the ROIs and stop calmond");
+  }
 }
 
 }  // namespace
@@ -92,22 +135,26 @@ int run_daemon(const DaemonSettings& settings) {
       settings.snapshot_hz > 0.0 ? period_of(1.0 / settings.snapshot_hz) : std::chrono::nanoseconds(0);
   SignalsAndTimers signals_and_timers(io, commands, period_of(settings.status_interval_s), snapshot_period, log_line);
   DashboardFeed feed;
+  HttpRefusalCounters http_refusals;
   std::unique_ptr<DashboardServer> dashboard;
   try {
-    dashboard = start_dashboard(io, settings, feed, commands);
+    dashboard = start_dashboard(io, settings, feed, commands, http_refusals);
   } catch (const Error& e) {
     log_line(e.what());
     return 1;
   }
 
-  std::printf("%s\n", ready_line(sockets, dashboard ? dashboard->url() : std::string()).c_str());
+  std::printf("%s\n", ready_line(sockets, dashboard ? dashboard->url() : std::string(),
+                                 dashboard ? dashboard->token() : std::string())
+                           .c_str());
   std::fflush(stdout);
   log_settings(settings);
-  if (dashboard) log_line("dashboard at " + dashboard->url());
+  if (dashboard) log_dashboard(*dashboard, settings);
 
   SocketPublisher socket_publisher(sockets.publish);
   TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
+  analyzer.set_http_refusals(&http_refusals);
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {

@@ -1,12 +1,16 @@
 // daemon_settings.cc — defaults and checks for calmond's settings; see the header.
 #include "daemon/daemon_settings.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <fstream>
 
 #include "config/config_file.h"
 #include "core/error.h"
 #include "core/format_number.h"
 #include "daemon/http_endpoint.h"
+#include "net/loopback.h"
 
 namespace calmon::daemon {
 
@@ -32,7 +36,78 @@ int checked_hwm(std::int32_t value, const std::string& what, const std::string& 
   return value;
 }
 
+// A token goes into URLs, headers and cookies as it is: letters, digits and . _ ~ - only.
+bool is_token_text(std::string_view token) {
+  return !token.empty() && std::all_of(token.begin(), token.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '~' || c == '-';
+  });
+}
+
+std::string read_token_file(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) throw Error(path.string() + ": cannot open the dashboard's token file");
+  std::string line;
+  std::getline(file, line);
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+  if (!is_token_text(line)) {
+    throw Error(path.string() + ": the first line must be the token: letters, digits and . _ ~ - only");
+  }
+  return line;
+}
+
+// The dashboard's token, allowed hosts and limits, and protected mode.
+void resolve_dashboard_access(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
+                              const std::string& source, DaemonSettings& settings) {
+  using Mode = DaemonSettings::HttpTokenMode;
+  if (config.has_http_token() && config.has_http_token_file()) {
+    throw Error(source + ": give the dashboard's token in http_token or in http_token_file, not both");
+  }
+  if (config.has_http_token()) {
+    const std::string& token = config.http_token();
+    if (token == "auto") {
+      settings.http_token_mode = Mode::kAuto;
+    } else if (token == "none") {
+      settings.http_token_mode = Mode::kNone;
+    } else if (is_token_text(token)) {
+      settings.http_token_mode = Mode::kFixed;
+      settings.http_token = token;
+    } else {
+      throw Error(source + ": http_token must be auto, none or a token of letters, digits and . _ ~ - only");
+    }
+  }
+  if (config.has_http_token_file()) {
+    std::filesystem::path path = config.http_token_file();
+    if (path.is_relative()) path = config_dir / path;
+    settings.http_token_mode = Mode::kFixed;
+    settings.http_token = read_token_file(path);
+  }
+  for (const std::string& host : config.http_allowed_hosts()) {
+    if (host.empty() || std::any_of(host.begin(), host.end(), [](unsigned char c) { return c <= ' ' || c == '/'; })) {
+      throw Error(source + ": http_allowed_hosts: '" + host + "' is not a host name or address");
+    }
+    settings.http_allowed_hosts.push_back(host);
+  }
+  if (config.has_http_max_connections()) {
+    if (config.http_max_connections() == 0) throw Error(source + ": http_max_connections must be > 0");
+    settings.http_max_connections = config.http_max_connections();
+  }
+  if (config.has_http_idle_timeout_s()) {
+    settings.http_idle_timeout_s =
+        checked_number(config.http_idle_timeout_s(), 0.0, false, "http_idle_timeout_s", source);
+  }
+  settings.allow_unprotected = config.allow_unprotected();
+  if (dashboard_on_network(settings) && settings.http_token_mode == Mode::kNone && !settings.allow_unprotected) {
+    throw Error(source + ": the dashboard at " + settings.http +
+                " would be open to the network without a token (http_token none); give it one "
+                "(--http-token auto) or start with --allow-unprotected");
+  }
+}
+
 }  // namespace
+
+bool dashboard_on_network(const DaemonSettings& settings) {
+  return !settings.http.empty() && !net::is_loopback_host(parse_http_endpoint(settings.http).host);
+}
 
 std::string default_web_root() {
 #ifdef CALMON_DEFAULT_WEB_ROOT
@@ -85,6 +160,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     if (root.is_relative()) root = config_dir / root;
     settings.web_root = root.string();
   }
+  resolve_dashboard_access(config, config_dir, source, settings);
   settings.reset_on_geometry_change = config.reset_on_geometry_change();
   settings.channel = config.channel();
   settings.plane = config.plane();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
@@ -44,7 +45,23 @@ struct DaemonSettings {
   std::string http = "127.0.0.1:8080";
   bool http_required = false;
   std::string web_root = default_web_root();
+  // Who may use the dashboard (http_access.h). kAuto: a random token when the
+  // dashboard is on the network (dashboard_on_network), none on loopback; kFixed: this
+  // http_token (from http_token or http_token_file), even on loopback.
+  enum class HttpTokenMode { kAuto, kNone, kFixed };
+  HttpTokenMode http_token_mode = HttpTokenMode::kAuto;
+  std::string http_token;
+  std::vector<std::string> http_allowed_hosts;  // names a Host header may give besides the dashboard's own
+  std::size_t http_max_connections = 64;        // HTTP and WebSocket connections at once
+  double http_idle_timeout_s = 5.0;             // a request's header must arrive within this
+  // Protected mode off: a socket or the dashboard open to the network without
+  // authentication is allowed (with a warning) instead of stopping calmond at start.
+  bool allow_unprotected = false;
 };
+
+// Whether the dashboard runs and its host is not a loopback address (a wildcard, an
+// interface address, any name but localhost): then http_token auto makes a token.
+bool dashboard_on_network(const DaemonSettings& settings);
 
 // Applies defaults to what `config` leaves out, checks every value and loads
 // `analysis_file` (a relative path is taken relative to `config_dir`). Throws

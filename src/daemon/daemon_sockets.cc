@@ -60,11 +60,12 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
   return sockets;
 }
 
-std::string ready_line(const DaemonSockets& sockets, const std::string& http_url) {
+std::string ready_line(const DaemonSockets& sockets, const std::string& http_url, const std::string& http_token) {
   return "{\"event\": \"ready\", \"ingest\": " + json_string(sockets.ingest_endpoint) +
          ", \"publish\": " + json_string(sockets.publish_endpoint) +
          ", \"control\": " + json_string(sockets.control_endpoint) +
-         (http_url.empty() ? "" : ", \"http\": " + json_string(http_url)) + "}";
+         (http_url.empty() ? "" : ", \"http\": " + json_string(http_url)) +
+         (http_token.empty() ? "" : ", \"token\": " + json_string(http_token)) + "}";
 }
 
 }  // namespace calmon::daemon

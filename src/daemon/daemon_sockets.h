@@ -36,7 +36,9 @@ struct DaemonSockets {
 DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings& settings);
 
 // {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}, and
-// "http": "http://127.0.0.1:PORT/" when the dashboard runs (`http_url` not empty).
-std::string ready_line(const DaemonSockets& sockets, const std::string& http_url = {});
+// "http": "http://127.0.0.1:PORT/" when the dashboard runs (`http_url` not empty), and
+// "token": "..." when the dashboard needs one (`http_token` not empty; the URL has it too).
+std::string ready_line(const DaemonSockets& sockets, const std::string& http_url = {},
+                       const std::string& http_token = {});
 
 }  // namespace calmon::daemon

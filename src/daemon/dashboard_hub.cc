@@ -28,8 +28,9 @@ DashboardHub::DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, Com
   arm();
 }
 
-void DashboardHub::adopt(boost::beast::tcp_stream stream, WebSocketClient::Upgrade upgrade) {
-  auto client = std::make_shared<WebSocketClient>(std::move(stream), *this);
+void DashboardHub::adopt(boost::beast::tcp_stream stream, WebSocketClient::Upgrade upgrade,
+                         ConnectionSlots::Slot slot) {
+  auto client = std::make_shared<WebSocketClient>(std::move(stream), *this, std::move(slot));
   clients_.emplace(client.get(), client);
   feed_.set_watching(true);
   client->start(std::move(upgrade));

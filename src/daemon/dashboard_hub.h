@@ -38,8 +38,8 @@ class DashboardHub final : public WebSocketClient::Events {
   DashboardHub(const DashboardHub&) = delete;
   DashboardHub& operator=(const DashboardHub&) = delete;
 
-  // A WebSocket upgrade request on /ws, with its connection.
-  void adopt(boost::beast::tcp_stream stream, WebSocketClient::Upgrade upgrade);
+  // A WebSocket upgrade request on /ws, with its connection and the connection's slot.
+  void adopt(boost::beast::tcp_stream stream, WebSocketClient::Upgrade upgrade, ConnectionSlots::Slot slot);
 
   void on_request(WebSocketClient& client, std::string text) override;
   void on_closed(WebSocketClient& client) override;

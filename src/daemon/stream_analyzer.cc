@@ -296,6 +296,7 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_latency_p50_us(interval.latency_p50_us);
   status.set_latency_max_us(interval.latency_max_us);
   status.set_sessions(counters_.sessions);
+  if (http_refusals_) http_refusals_->fill(status);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {

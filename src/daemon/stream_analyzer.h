@@ -46,6 +46,7 @@
 #include "core/pipeline.h"
 #include "daemon/control_request.h"
 #include "daemon/daemon_settings.h"
+#include "daemon/http_refusals.h"
 #include "daemon/interval_stats.h"
 #include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
@@ -87,6 +88,8 @@ class StreamAnalyzer final : public ControlTarget {
     projections_wanted_ = projections_wanted;
   }
   bool shutdown_requested() const { return shutdown_requested_; }
+  // The dashboard's refusals (Status.http_refused), counted on the Asio thread; null: none.
+  void set_http_refusals(const HttpRefusalCounters* refusals) { http_refusals_ = refusals; }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
@@ -152,6 +155,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::uint32_t subscribers_ = 0;
   bool projections_wanted_ = true;  // until the loop knows better
   bool shutdown_requested_ = false;
+  const HttpRefusalCounters* http_refusals_ = nullptr;
 
   // Reused for every message, so their storage is too.
   FrameStamp stamp_;

@@ -12,7 +12,8 @@ namespace calmon::daemon {
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-WebSocketClient::WebSocketClient(beast::tcp_stream stream, Events& events) : ws_(std::move(stream)), events_(events) {}
+WebSocketClient::WebSocketClient(beast::tcp_stream stream, Events& events, ConnectionSlots::Slot slot)
+    : ws_(std::move(stream)), events_(events), slot_(std::move(slot)) {}
 
 void WebSocketClient::start(Upgrade upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts from here

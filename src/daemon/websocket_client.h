@@ -5,7 +5,8 @@
 // browser only ever has a bounded backlog; a push the queue calls hopeless, a write
 // stalled for too long, or any read or write error closes the TCP connection at once
 // and tells the hub (Events::on_closed, exactly once). Text messages the browser sends
-// go to the hub as they come (Events::on_request).
+// go to the hub as they come (Events::on_request). Holds its connection's slot
+// (connection_slots.h) until it is destroyed.
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/connection_slots.h"
 #include "daemon/send_queue.h"
 
 namespace calmon::daemon {
@@ -31,7 +33,7 @@ class WebSocketClient : public std::enable_shared_from_this<WebSocketClient> {
   };
   using Upgrade = boost::beast::http::request<boost::beast::http::string_body>;
 
-  WebSocketClient(boost::beast::tcp_stream stream, Events& events);
+  WebSocketClient(boost::beast::tcp_stream stream, Events& events, ConnectionSlots::Slot slot);
   // Completes the handshake of `upgrade`, then reads and writes until closed.
   void start(Upgrade upgrade);
   void send(MessageKind kind, SendQueue::Payload payload);
@@ -48,6 +50,7 @@ class WebSocketClient : public std::enable_shared_from_this<WebSocketClient> {
   SendQueue queue_;
   SendQueue::Payload writing_;  // kept alive while its write is in flight
   Events& events_;
+  ConnectionSlots::Slot slot_;
   bool open_ = false;
   bool closed_ = false;
 };

@@ -8,12 +8,14 @@
 
 import { Connection } from './connection.js';
 import { ImageView } from './image_view.js';
+import { fallingBehind, lagText } from './overload.js';
 import { colorOf, drawLines, drawRaster } from './plots.js';
 import { TraceStore } from './trace_store.js';
 
 const $ = (id) => document.getElementById(id);
 const store = new TraceStore();
-const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null };
+const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null,
+                recentStatuses: [] };
 let rois = [];
 let selected = new Set([0, 1, 2]);
 let lastStatusTime = 0;
@@ -21,7 +23,10 @@ let lastTraceTime = 0;
 let dirty = true;
 
 const view = new ImageView($('image'), $('hover'), addRoi);
-const connection = new Connection(`ws://${location.host}/ws`, {
+// A dashboard with a token is opened as http://HOST:PORT/?token=...; the WebSocket
+// passes it on (calmond's cookie would do too).
+const token = new URLSearchParams(location.search).get('token');
+const connection = new Connection(`ws://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`, {
   onOpen,
   onClose: () => {
     stats.connected = false;
@@ -152,6 +157,7 @@ function renderRoiList() {
 function setStatus(status, browsers) {
   stats.statuses += 1;
   stats.lastStatus = status;
+  stats.recentStatuses = [...stats.recentStatuses.slice(-9), status];
   lastStatusTime = performance.now();
   const rejected = Object.values(status.rejected ?? {}).reduce((a, b) => a + Number(b), 0);
   const parts = [
@@ -160,6 +166,8 @@ function setStatus(status, browsers) {
     `gaps ${status.gaps} (${status.missing_frames} missing)`,
     `rejected ${rejected}`,
     `latency p50 ${Number(status.latency_p50_us).toFixed(0)} µs, max ${Number(status.latency_max_us).toFixed(0)} µs`,
+    ...(lagText(status) ? [lagText(status)] : []),
+    ...(Number(status.ingest_queue_frames ?? 0) > 0 ? [`queued ${status.ingest_queue_frames} frames`] : []),
     `subscribers ${status.subscribers}${browsers !== null ? `, browsers ${browsers}` : ''}`,
   ];
   if (stats.dropped) parts.push(`dropped batches ${stats.dropped}`);
@@ -186,6 +194,8 @@ function updateBanner() {
     return showBanner(Number(status.frames_received) > 0 ? 'the stream stopped: no frames are coming in'
                                                          : 'waiting for frames…', 'info');
   }
+  const behind = fallingBehind(stats.recentStatuses);
+  if (behind) return showBanner(behind);
   if (status?.streaming && lastTraceTime && now - lastTraceTime > 3000) {
     return showBanner('the stream stalled: no frames for 3 s', 'info');
   }
@@ -233,4 +243,4 @@ $('contrast-auto').addEventListener('click', () => {
 });
 
 // For tests and the curious: the page's state.
-window.calmon = { store, view, stats, rois: () => rois, selected: () => selected };
+window.calmon = { store, view, stats, rois: () => rois, selected: () => selected, receive: onMessage };

@@ -1,10 +1,13 @@
 // dashboard_browser_test.mjs — the dashboard in a real browser: Debian's chromium,
 // headless, driven by playwright-core.
 //
-// calmond with the notebook's three cells replays the synthetic movie; the page must
-// draw the image and the traces and keep updating them; a click on the image adds an
-// ROI (set_rois through the page's WebSocket) whose trace must then appear. Saves a
-// screenshot to $SCREENSHOT (default: dashboard.png in the test's temporary folder).
+// calmond with the notebook's three cells and a dashboard token replays the synthetic
+// movie; the page, opened at the URL of the ready line (?token=...), must load its
+// modules and WebSocket with the token, draw the image and the traces and keep updating
+// them; a click on the image adds an ROI (set_rois through the page's WebSocket) whose
+// trace must then appear. A status saying frames wait seconds to be published must
+// raise the "falling behind" banner and show the lag. Saves a screenshot to
+// $SCREENSHOT (default: dashboard.png in the test's temporary folder).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -23,7 +26,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 test('the page shows the live image and traces, and a click adds an ROI with its trace', async () => {
   const movie = synthMovie(2000);
-  const { ready } = await startDaemon(['--analysis', process.env.CALMON_ANALYSIS, '--http', '127.0.0.1:0']);
+  const { ready } = await startDaemon(['--analysis', process.env.CALMON_ANALYSIS, '--http', '127.0.0.1:0',
+                                       '--http-token', 'browser-test-token']);
+  assert.match(ready.http, /\?token=browser-test-token$/);
   // Looped, so the stream outlasts a slow browser start on a loaded machine; stopped by stopAll().
   startReplay(movie, ready.ingest, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
 
@@ -68,5 +73,33 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-'), 'dashboard.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
+
+  // Overload: a status (as calmond publishes it) with a p99 lag of 2.5 s raises the
+  // banner and puts the lag in the status line; a status with a small lag clears it.
+  const overload = await page.evaluate(() => {
+    const shown = () => ({ banner: document.getElementById('banner').hidden ? null
+                                                                             : document.getElementById('banner').textContent,
+                           status: document.getElementById('status').textContent });
+    const status = { ...window.calmon.stats.lastStatus, streaming: true };
+    window.calmon.receive({ type: 'status', browsers: 1, data: { ...status, lag_p50_ms: 800, lag_p99_ms: 2500 } });
+    const behind = shown();
+    window.calmon.receive({ type: 'status', browsers: 1, data: { ...status, lag_p50_ms: 3, lag_p99_ms: 8 } });
+    const caughtUp = shown();
+    // Without acquisition times there is no lag, but an ingest queue growing at every status says it too.
+    for (const frames of [5, 12, 20, 30]) {
+      window.calmon.receive({ type: 'status', browsers: 1, data: { ...status, lag_p50_ms: 0, lag_p99_ms: 0,
+        ingest_queue_frames: String(frames), ingest_queue_bytes: String(frames * 524288) } });
+    }
+    return { behind, caughtUp, queue: shown() };
+  });
+  assert.equal(overload.behind.banner,
+               'calmond is falling behind: frames wait 2.5 s before their traces are published');
+  assert.match(overload.behind.status, /lag p50 800 ms, p99 2500 ms/);
+  assert.equal(overload.caughtUp.banner, null);
+  assert.match(overload.caughtUp.status, /lag p50 3 ms, p99 8 ms/);
+  assert.equal(overload.queue.banner,
+               'calmond is falling behind: 30 frames (15.0 MiB) are queued and the queue keeps growing');
+  assert.doesNotMatch(overload.queue.status, /lag/, 'no lag shown when frames carry no acquisition time');
+  assert.match(overload.queue.status, /queued 30 frames/);
   assert.deepEqual(errors, []);
 });

@@ -2,7 +2,9 @@
 //
 // node:test and the `ws` package: static files and the path check, the ready line's
 // "http" (port 0) and --no-http, requests over the WebSocket (status, a malformed one,
-// set_rois), and a replayed stream arriving as decimated trace batches and images.
+// set_rois), a replayed stream arriving as decimated trace batches and images, and who
+// may use the dashboard: another Host or another site's page is refused, and with a
+// token nothing is served without it.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, test } from 'node:test';
@@ -12,19 +14,51 @@ import { startDaemon, startReplay, stopAll, synthMovie, waitFor } from './suppor
 
 after(stopAll);
 
-function get(url, target, method = 'GET') {
+function get(url, target, method = 'GET', headers = {}) {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
-    const request = http.request({ hostname, port, path: target, method }, (response) => {
+    const request = http.request({ hostname, port, path: target, method, headers }, (response) => {
       let body = '';
       response.on('data', (chunk) => { body += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode, type: response.headers['content-type'], body }));
+      response.on('end', () => resolve({ status: response.statusCode, type: response.headers['content-type'], body,
+                                         headers: response.headers }));
     });
     request.on('error', reject);
     request.setTimeout(5000, () => request.destroy(new Error('no answer in 5 s')));
     request.end();
   });
 }
+
+// Opens a WebSocket with `options` (origin, headers); resolves with {ws} once open, or
+// with {status} when the upgrade is refused.
+function openWebSocket(url, options = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (request, response) => {
+      resolve({ status: response.statusCode });
+      request.destroy();
+    });
+    ws.once('error', (error) => { if (ws.readyState !== WebSocket.CLOSED) reject(error); });
+  });
+}
+
+// The ControlReply to one request on an open WebSocket.
+function ask(ws, text) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.type !== 'reply') return;
+      ws.off('message', onMessage);
+      resolve(message.data);
+    };
+    ws.on('message', onMessage);
+    ws.once('close', () => reject(new Error('the WebSocket closed before the reply')));
+    ws.send(text);
+  });
+}
+
+const base = (url) => url.replace(/\?.*$/, '');  // http://HOST:PORT/ without the token
 
 class Client {
   constructor(url) {
@@ -98,4 +132,100 @@ test('serves the page, refuses paths outside the web root, answers and streams o
   await waitFor(() => client.of('status').length > 0, 5000, 'a status');
   assert.equal(client.of('status').at(-1).browsers, 1);
   client.ws.close();
+});
+
+test('a foreign Host gets no page (DNS rebinding), and is counted', async () => {
+  const { ready, record } = await startDaemon(['--http', '127.0.0.1:0']);
+  const { port } = new URL(ready.http);
+  // evil.example was made to resolve to 127.0.0.1, but the browser names it in Host.
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+    const page = await get(ready.http, '/', 'GET', { Host: host });
+    assert.equal(page.status, 403, host);
+    assert.match(page.body, /^Host '.*' is not an address of this dashboard.*\n$/);
+  }
+  const ws = ready.http.replace('http://', 'ws://') + 'ws';
+  assert.equal((await openWebSocket(ws, { headers: { Host: 'evil.example' } })).status, 403);
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+    assert.equal((await get(ready.http, '/', 'GET', { Host: host })).status, 200, host);
+  }
+  const client = await openWebSocket(ws);
+  const status = (await ask(client.ws, '{"status": {}}')).status;
+  assert.deepEqual(status.http_refused, { host: '4' });
+  client.ws.close();
+  assert.match(record.stderr, /dashboard refused \(host\) 127\.0\.0\.1:\d+: Host 'evil\.example' is not/);
+});
+
+test("another site's page cannot open the WebSocket, so it cannot stop calmond", async () => {
+  const { ready, record } = await startDaemon(['--http', '127.0.0.1:0']);
+  const { port } = new URL(ready.http);
+  const ws = ready.http.replace('http://', 'ws://') + 'ws';
+  const foreign = await openWebSocket(ws, { origin: 'http://evil.example' });
+  if (foreign.ws) {
+    await ask(foreign.ws, '{"shutdown": {}}').catch(() => {});
+    const stopped = await waitFor(() => record.child.exitCode !== null, 3000, 'calmond to exit').catch(() => false);
+    assert.fail(`a page of Origin http://evil.example opened the WebSocket${stopped ? ' and stopped calmond' : ''}`);
+  }
+  assert.equal(foreign.status, 403);
+
+  // The dashboard's own page, and a client that is no page (no Origin), may.
+  for (const options of [{ origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}` }, {}]) {
+    const own = await openWebSocket(ws, options);
+    assert.ok(own.ws, JSON.stringify(options));
+    assert.equal((await ask(own.ws, '{"status": {}}')).ok, true);
+    own.ws.close();
+  }
+  assert.equal(record.child.exitCode, null, 'calmond still runs');
+  const client = await openWebSocket(ws);
+  assert.deepEqual((await ask(client.ws, '{"status": {}}')).status.http_refused, { origin: '1' });
+  client.ws.close();
+  assert.match(record.stderr, /dashboard refused \(origin\) 127\.0\.0\.1:\d+: .*'http:\/\/evil\.example'/);
+});
+
+test('with a token, the printed URL works and nothing is served without the token', async () => {
+  const token = 'test-token-1234';
+  const { ready, record } = await startDaemon(['--http', '127.0.0.1:0', '--http-token', token]);
+  assert.equal(ready.token, token, 'an explicit token applies on loopback too');
+  assert.match(ready.http, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${token}$`));
+  const { port } = new URL(ready.http);
+  const root = base(ready.http);
+  const ws = root.replace('http://', 'ws://') + 'ws';
+
+  const refused = await get(root, '/');
+  assert.equal(refused.status, 403);
+  assert.match(refused.body, /needs its token/);
+  assert.equal((await get(root, '/app.js?token=wrong-token-1234')).status, 403);
+  assert.equal((await openWebSocket(ws)).status, 403);
+  assert.equal((await openWebSocket(`${ws}?token=x`)).status, 403);
+
+  const page = await get(root, `/?token=${token}`);
+  assert.equal(page.status, 200);
+  const cookie = page.headers['set-cookie'][0];
+  assert.equal(cookie, `calmon-token-${port}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+  const jar = cookie.split(';')[0];
+  assert.equal((await get(root, '/app.js', 'GET', { Cookie: jar })).status, 200, 'the page loads its modules');
+  assert.equal((await get(root, '/app.js', 'GET', { Authorization: `Bearer ${token}` })).status, 200);
+  for (const options of [{ headers: { Cookie: jar } }, {}]) {
+    const url = options.headers ? ws : `${ws}?token=${token}`;
+    const opened = await openWebSocket(url, { origin: `http://127.0.0.1:${port}`, ...options });
+    assert.ok(opened.ws, url);
+    const status = (await ask(opened.ws, '{"status": {}}')).status;
+    assert.equal(status.http_refused.token, '4');
+    opened.ws.close();
+  }
+  assert.doesNotMatch(record.stderr, new RegExp(token), 'an explicit token is not logged');
+});
+
+test('on every interface, a token is made; the ready line and one log line give the URL', async () => {
+  const { ready, record } = await startDaemon(['--http', '0.0.0.0:0']);
+  assert.match(ready.token, /^[0-9a-f]{48}$/);
+  assert.match(ready.http, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${ready.token}$`));
+  const { port } = new URL(ready.http);
+  assert.equal((await get(ready.http, `/?token=${ready.token}`)).status, 200);
+  assert.equal((await get(ready.http, `/?token=${ready.token}`, 'GET', { Host: `localhost:${port}` })).status, 200);
+  assert.equal((await get(ready.http, `/?token=${ready.token}`, 'GET', { Host: 'evil.example' })).status, 403);
+  assert.equal((await get(ready.http, '/')).status, 403);
+  await waitFor(() => /dashboard refused \(token\)/.test(record.stderr), 5000, 'the refusal in the log');
+  const lines = record.stderr.split('\n').filter((line) => line.includes(ready.token));
+  assert.equal(lines.length, 1, record.stderr);
+  assert.match(lines[0], new RegExp(`dashboard at ${ready.http.replace(/[.?]/g, '\\$&')} \\(from other machines: http://`));
 });

@@ -56,6 +56,14 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.publish_hwm, 1000);
   EXPECT_EQ(s.ingest_hwm, 1000);
   EXPECT_EQ(s.linger_s, 1.0);
+  EXPECT_EQ(s.http, "127.0.0.1:8080");
+  EXPECT_EQ(s.http_token_mode, DaemonSettings::HttpTokenMode::kAuto);
+  EXPECT_EQ(s.http_token, "");
+  EXPECT_TRUE(s.http_allowed_hosts.empty());
+  EXPECT_EQ(s.http_max_connections, 64u);
+  EXPECT_EQ(s.http_idle_timeout_s, 5.0);
+  EXPECT_FALSE(s.allow_unprotected);
+  EXPECT_FALSE(dashboard_on_network(s));
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -65,7 +73,9 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "ingest": "tcp://10.0.0.5:6000", "ingest_mode": "SUB", "publish": "tcp://*:6001",
     "control": "ipc:///tmp/calmond-control", "analysis_file": "analysis.json", "snapshot_hz": 0,
     "status_interval_s": 0.25, "max_frame_bytes": 1000, "reset_on_geometry_change": true,
-    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5})");
+    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5,
+    "http": "0.0.0.0:8081", "http_token": "s3cret-Token_1.~", "http_allowed_hosts": ["scope1", "scope1.lab"],
+    "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -84,6 +94,78 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.publish_hwm, 10);
   EXPECT_EQ(s.ingest_hwm, 0);
   EXPECT_EQ(s.linger_s, 0.5);
+  EXPECT_EQ(s.http, "0.0.0.0:8081");
+  EXPECT_TRUE(dashboard_on_network(s));
+  EXPECT_EQ(s.http_token_mode, DaemonSettings::HttpTokenMode::kFixed);
+  EXPECT_EQ(s.http_token, "s3cret-Token_1.~");
+  EXPECT_EQ(s.http_allowed_hosts, (std::vector<std::string>{"scope1", "scope1.lab"}));
+  EXPECT_EQ(s.http_max_connections, 8u);
+  EXPECT_EQ(s.http_idle_timeout_s, 2.5);
+  EXPECT_TRUE(s.allow_unprotected);
+}
+
+TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
+  using Mode = DaemonSettings::HttpTokenMode;
+  EXPECT_EQ(parse({"--http-token", "none"}).settings.http_token_mode, Mode::kNone);
+  EXPECT_EQ(parse({"--http-token", "auto"}).settings.http_token_mode, Mode::kAuto);
+  const CommandLine given = parse({"--http-token", "abc123"});
+  EXPECT_EQ(given.settings.http_token_mode, Mode::kFixed);
+  EXPECT_EQ(given.settings.http_token, "abc123");
+
+  const auto dir = test::temp_dir(kFolder);
+  const std::string file = write(dir / "token", "f00d-token\n");
+  const CommandLine from_file = parse({"--http-token-file", file});
+  ASSERT_EQ(from_file.action, CommandLine::Action::kRun) << from_file.message;
+  EXPECT_EQ(from_file.settings.http_token_mode, Mode::kFixed);
+  EXPECT_EQ(from_file.settings.http_token, "f00d-token");
+  // In a config file the path is relative to its folder; a flag replaces the file's token.
+  const std::string config = write(dir / "daemon.json", R"({"http_token_file": "token"})");
+  EXPECT_EQ(parse({"--config", config}).settings.http_token, "f00d-token");
+  const CommandLine flag_wins = parse({"--config", config, "--http-token", "none"});
+  ASSERT_EQ(flag_wins.action, CommandLine::Action::kRun) << flag_wins.message;
+  EXPECT_EQ(flag_wins.settings.http_token_mode, Mode::kNone);
+
+  expect_one_line(parse({"--http-token", "has space"}), CommandLine::Action::kConfigError,
+                  "http_token must be auto, none or a token of letters, digits and . _ ~ - only");
+  expect_one_line(parse({"--http-token", "a;b"}), CommandLine::Action::kConfigError, "http_token must be");
+  expect_one_line(parse({"--http-token", "x", "--http-token-file", file}), CommandLine::Action::kUsageError,
+                  "contradict");
+  const std::string both = write(dir / "both.json", R"({"http_token": "x", "http_token_file": "token"})");
+  expect_one_line(parse({"--config", both}), CommandLine::Action::kConfigError, "not both");
+  const std::string empty = write(dir / "empty", "\n");
+  expect_one_line(parse({"--http-token-file", empty}), CommandLine::Action::kConfigError,
+                  "empty: the first line must be the token");
+  expect_one_line(parse({"--http-token-file", (dir / "missing").string()}), CommandLine::Action::kConfigError,
+                  "missing: cannot open the dashboard's token file");
+}
+
+TEST(DaemonConfig, ProtectedModeRefusesADashboardOnTheNetworkWithoutAToken) {
+  for (const char* address : {"0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080", "scope1:8080"}) {
+    const CommandLine refused = parse({"--http", address, "--http-token", "none"});
+    expect_one_line(refused, CommandLine::Action::kConfigError, "--allow-unprotected");
+    EXPECT_NE(refused.message.find("--http-token"), std::string::npos) << refused.message;
+    EXPECT_EQ(parse({"--http", address, "--http-token", "none", "--allow-unprotected"}).action,
+              CommandLine::Action::kRun);
+    EXPECT_EQ(parse({"--http", address}).action, CommandLine::Action::kRun) << "auto: a token is made";
+  }
+  for (const char* address : {"127.0.0.1:8080", "localhost:0", "[::1]:8080"}) {
+    EXPECT_EQ(parse({"--http", address, "--http-token", "none"}).action, CommandLine::Action::kRun) << address;
+  }
+}
+
+TEST(DaemonConfig, HttpLimitsAndAllowedHostsComeFromFlags) {
+  const CommandLine result = parse({"--http-allow-host", "scope1", "--http-allow-host", "10.0.0.9",
+                                    "--http-max-connections", "3", "--http-idle-timeout", "0.5"});
+  ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
+  EXPECT_EQ(result.settings.http_allowed_hosts, (std::vector<std::string>{"scope1", "10.0.0.9"}));
+  EXPECT_EQ(result.settings.http_max_connections, 3u);
+  EXPECT_EQ(result.settings.http_idle_timeout_s, 0.5);
+  expect_one_line(parse({"--http-max-connections", "0"}), CommandLine::Action::kConfigError,
+                  "http_max_connections must be > 0");
+  expect_one_line(parse({"--http-idle-timeout", "0"}), CommandLine::Action::kUsageError,
+                  "--http-idle-timeout expects a number > 0");
+  expect_one_line(parse({"--http-allow-host", "a b"}), CommandLine::Action::kConfigError,
+                  "http_allowed_hosts: 'a b' is not a host name or address");
 }
 
 TEST(DaemonConfig, TheAnalysisMayBeInline) {
@@ -184,7 +266,9 @@ TEST(DaemonConfig, HelpIsAnAction) {
   EXPECT_EQ(parse({"-h"}).action, CommandLine::Action::kHelp);
   const std::string_view usage = daemon_usage();
   for (const char* flag : {"--config", "--analysis", "--ingest", "--ingest-mode", "--publish", "--control",
-                           "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane"}) {
+                           "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane",
+                           "--http-token", "--http-token-file", "--http-allow-host", "--http-max-connections",
+                           "--http-idle-timeout", "--allow-unprotected"}) {
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
 }

@@ -1,5 +1,6 @@
 // dashboard_test.cc — the dashboard's pure parts: the per-connection send queue, the
-// static-file path check, the HTTP address, and the JSON the page receives.
+// static-file path check, the HTTP address, the JSON the page receives, the cap on
+// connections and the count of refusals.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,9 +8,11 @@
 #include <fstream>
 
 #include "calmon/wire.pb.h"
+#include "daemon/connection_slots.h"
 #include "daemon/dashboard_feed.h"
 #include "daemon/dashboard_json.h"
 #include "daemon/http_endpoint.h"
+#include "daemon/http_refusals.h"
 #include "daemon/send_queue.h"
 #include "daemon/static_files.h"
 #include "core/error.h"
@@ -154,6 +157,47 @@ TEST(DashboardFeed, CollectsOnlyWhileWatchedAndKeepsTheLatestState) {
   EXPECT_EQ(batch.traces.size(), DashboardFeed::kMaxPendingTraces);
   EXPECT_EQ(batch.dropped_traces, 2u);
   EXPECT_TRUE(feed.take().traces.empty());
+}
+
+TEST(ConnectionSlots, AtMostMaxAreTakenAndADestroyedSlotGivesItsPlaceBack) {
+  ConnectionSlots slots(2);
+  auto a = slots.take();
+  auto b = slots.take();
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(slots.take()) << "all taken";
+  EXPECT_EQ(slots.in_use(), 2u);
+  ConnectionSlots::Slot moved = std::move(*a);  // a connection passed on (HTTP to WebSocket)
+  a.reset();
+  EXPECT_EQ(slots.in_use(), 2u) << "moving a slot keeps it taken";
+  b.reset();
+  EXPECT_EQ(slots.in_use(), 1u);
+  EXPECT_TRUE(slots.take()) << "a place is free again (and given back at once: the temporary is gone)";
+  EXPECT_EQ(slots.in_use(), 1u);
+}
+
+TEST(ConnectionSlots, ASlotMayOutliveItsSlots) {
+  std::optional<ConnectionSlots::Slot> slot;
+  {
+    ConnectionSlots slots(1);
+    slot = slots.take();
+  }
+  slot.reset();  // no access to freed memory (ASan would say)
+}
+
+TEST(HttpRefusalCounters, StatusListsEveryReasonCountedAndOnlyThose) {
+  HttpRefusalCounters counters;
+  pb::Status status;
+  counters.fill(status);
+  EXPECT_TRUE(status.http_refused().empty());
+  counters.count(HttpRefusal::kHost);
+  counters.count(HttpRefusal::kHost);
+  counters.count(HttpRefusal::kConnections);
+  counters.fill(status);
+  EXPECT_EQ(status.http_refused().size(), 2u);
+  EXPECT_EQ(status.http_refused().at("host"), 2u);
+  EXPECT_EQ(status.http_refused().at("connections"), 1u);
+  EXPECT_EQ(http_refusal_key(HttpRefusal::kOrigin), "origin");
+  EXPECT_EQ(http_refusal_key(HttpRefusal::kToken), "token");
 }
 
 }  // namespace
