@@ -47,6 +47,11 @@ constexpr std::string_view kUsage =
   "                               any free port, named in the ready line as \"http\")\n"
   "  --no-http                    no dashboard\n"
   "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --curve-secret-key FILE      CURVE on: calmond's key pair (NAME.key_secret, from calmon-keygen)\n"
+    "  --curve-authorized-keys DIR  CURVE on: the folder of the public keys (NAME.key) of the\n"
+    "                               clients accepted on ingest, publish and control\n"
+    "  --ingest-server-key FILE     with CURVE and --ingest-mode sub: the publisher's public key\n"
+    "  --allow-unprotected          bind beyond loopback without CURVE (default: refuse to start)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -78,6 +83,14 @@ Integer integer_flag(const std::string& flag, const std::string& text) {
 std::optional<std::string> text_flag(const po::variables_map& flags, const char* name) {
   if (!flags.count(name)) return std::nullopt;
   return flags[name].as<std::string>();
+}
+
+// A file or folder flag, made absolute (a config file's relative paths are relative to its folder).
+std::optional<std::string> path_flag(const po::variables_map& flags, const char* name) {
+  auto value = text_flag(flags, name);
+  if (value && value->empty()) throw UsageError{"--" + std::string(name) + " expects a path, got ''"};
+  if (value) value = std::filesystem::absolute(*value).string();
+  return value;
 }
 
 // Writes every flag given into `config`.
@@ -122,17 +135,23 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
     config.set_http(*value);
   }
   if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
+  if (auto value = path_flag(flags, "curve-secret-key")) config.set_curve_secret_key_file(*value);
+  if (auto value = path_flag(flags, "curve-authorized-keys")) config.set_curve_authorized_keys(*value);
+  if (auto value = path_flag(flags, "ingest-server-key")) config.set_ingest_server_key_file(*value);
+  if (flags["allow-unprotected"].as<bool>()) config.set_allow_unprotected(true);
 }
 
 po::options_description flag_descriptions() {
   po::options_description flags;
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
-                           "linger", "http", "web-root"}) {
+                           "linger", "http", "web-root", "curve-secret-key", "curve-authorized-keys",
+                           "ingest-server-key"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("reset-on-geometry-change", po::bool_switch());
   flags.add_options()("no-http", po::bool_switch());
+  flags.add_options()("allow-unprotected", po::bool_switch());
   flags.add_options()("help,h", po::bool_switch());
   return flags;
 }

@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "daemon/command_sender.h"
@@ -20,10 +22,12 @@
 #include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
+#include "daemon/protected_mode.h"
 #include "daemon/publisher.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/tee_publisher.h"
+#include "daemon/zap_handler.h"
 
 namespace calmon::daemon {
 
@@ -47,7 +51,21 @@ template <class Function> std::thread thread_without_signals(Function function) 
   return thread;
 }
 
+// The names of the sockets that are CURVE servers.
+std::vector<std::string> curve_server_sockets(const DaemonSettings& settings) {
+  std::vector<std::string> names;
+  if (settings.ingest_mode == DaemonSettings::IngestMode::kPull) names.push_back("ingest");
+  names.push_back("publish");
+  names.push_back("control");
+  return names;
+}
+
 void log_settings(const DaemonSettings& settings) {
+  if (settings.curve_keys) {
+    log_line("CURVE on: " + std::to_string(settings.authorized_client_keys.size()) + " client key" +
+             (settings.authorized_client_keys.size() == 1 ? "" : "s") + " authorized (from " +
+             settings.curve_authorized_keys + "); server key " + settings.curve_keys->public_key);
+  }
   log_line("analysing channel " + std::to_string(settings.channel) + ", plane " + std::to_string(settings.plane) +
            " with " + (settings.analysis_source.empty() ? "no analysis config (projections only)"
                                                         : "the analysis config of " + settings.analysis_source) +
@@ -74,9 +92,18 @@ std::unique_ptr<DashboardServer> start_dashboard(boost::asio::io_context& io, co
 int run_daemon(const DaemonSettings& settings) {
   // A reader that goes away (a closed log pipe) must not kill the daemon: writes fail instead.
   std::signal(SIGPIPE, SIG_IGN);
+  const ProtectedMode protected_mode = check_protected_mode(settings);
+  if (!protected_mode.line.empty()) log_line(protected_mode.line);
+  if (protected_mode.refuse) return 1;
   zmq::context_t context(1);
+  // Bound before the CURVE sockets, stopped after they are closed (declared before them).
+  std::unique_ptr<ZapHandler> zap;
   DaemonSockets sockets;
   try {
+    if (settings.curve_keys) {
+      zap = std::make_unique<ZapHandler>(context, settings.authorized_client_keys, curve_server_sockets(settings),
+                                         log_line);
+    }
     sockets = open_daemon_sockets(context, settings);
   } catch (const Error& e) {
     log_line(e.what());
@@ -108,6 +135,7 @@ int run_daemon(const DaemonSettings& settings) {
   SocketPublisher socket_publisher(sockets.publish);
   TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
+  if (zap) analyzer.report_auth_refusals(&zap->refusals());
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {

@@ -10,10 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
+#include "net/curve_keys.h"
 
 namespace calmon::daemon {
 
@@ -44,10 +47,19 @@ struct DaemonSettings {
   std::string http = "127.0.0.1:8080";
   bool http_required = false;
   std::string web_root = default_web_root();
+  // CURVE: on when curve_keys is set — calmond's key pair (curve_secret_key_file) and the
+  // public keys (Z85) of the clients it accepts, read from the folder curve_authorized_keys.
+  std::optional<net::CurveKeyPair> curve_keys;
+  std::string curve_authorized_keys;
+  std::vector<std::string> authorized_client_keys;
+  // Protected mode overridden: sockets bound beyond loopback without CURVE only log a warning.
+  bool allow_unprotected = false;
+  // SUB ingest with CURVE: the publisher's public key (Z85), from ingest_server_key_file.
+  std::string ingest_server_key;
 };
 
 // Applies defaults to what `config` leaves out, checks every value and loads
-// `analysis_file` (a relative path is taken relative to `config_dir`). Throws
+// `analysis_file` and the CURVE key files (a relative path is taken relative to `config_dir`). Throws
 // calmon::Error with one line naming `source` (the config's path, or the flags).
 DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
                                        const std::string& source);

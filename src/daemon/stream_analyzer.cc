@@ -296,6 +296,9 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_latency_p50_us(interval.latency_p50_us);
   status.set_latency_max_us(interval.latency_max_us);
   status.set_sessions(counters_.sessions);
+  if (auth_refusals_ != nullptr) {
+    for (const auto& [socket, count] : auth_refusals_->counts()) (*status.mutable_auth_refused())[socket] = count;
+  }
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {

@@ -53,6 +53,7 @@
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
 #include "daemon/trace_update.h"
+#include "daemon/zap_handler.h"
 #include "net/frame_message.h"
 
 namespace calmon::daemon {
@@ -87,6 +88,8 @@ class StreamAnalyzer final : public ControlTarget {
     projections_wanted_ = projections_wanted;
   }
   bool shutdown_requested() const { return shutdown_requested_; }
+  // With CURVE: the ZAP handler's refusals, reported in Status.auth_refused (must outlive this).
+  void report_auth_refusals(const RefusalCounts* refusals) { auth_refusals_ = refusals; }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
@@ -152,6 +155,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::uint32_t subscribers_ = 0;
   bool projections_wanted_ = true;  // until the loop knows better
   bool shutdown_requested_ = false;
+  const RefusalCounts* auth_refusals_ = nullptr;
 
   // Reused for every message, so their storage is too.
   FrameStamp stamp_;

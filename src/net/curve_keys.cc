@@ -217,6 +217,10 @@ std::string load_curve_public_key(const std::filesystem::path& file) {
 }
 
 CurveKeyPair load_curve_secret_key(const std::filesystem::path& file) {
+  const CertificateKeys keys = parse_file(file);
+  if (!keys.secret_key) {
+    throw Error(file.string() + ": no secret-key in a curve section: give the secret key file (NAME.key_secret)");
+  }
   struct stat status{};
   if (::stat(file.c_str(), &status) != 0) throw Error(file.string() + ": cannot read it: " + std::strerror(errno));
   if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
@@ -224,10 +228,6 @@ CurveKeyPair load_curve_secret_key(const std::filesystem::path& file) {
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
     throw Error(file.string() + ": a secret key must be private, but group or others may access it (mode " + mode +
                 "); chmod 600 " + file.string());
-  }
-  const CertificateKeys keys = parse_file(file);
-  if (!keys.secret_key) {
-    throw Error(file.string() + ": no secret-key in a curve section: give the secret key file (NAME.key_secret)");
   }
   if (!keys.public_key) throw Error(file.string() + ": no public-key in its curve section");
   char derived[kZ85KeyLength + 1];
