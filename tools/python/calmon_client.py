@@ -30,7 +30,6 @@ from typing import Iterator, Optional, Sequence
 
 import numpy as np
 import zmq
-import zmq.auth
 from google.protobuf import json_format
 
 from calmon import config_pb2, wire_pb2
@@ -88,6 +87,7 @@ class CurveKeys:
         if server_key is None or client_key is None:
             raise ValueError("server_key and client_key go together: calmond's public key file (calmond.key) "
                              "and this client's secret key file (NAME.key_secret)")
+        import zmq.auth  # pyzmq's certificate reader; imported only when keys are used
         server_public, server_secret = zmq.auth.load_certificate(server_key)
         if server_secret is not None:
             raise ValueError(f"{server_key}: holds a secret key; give calmond's public key file (NAME.key)")
