@@ -10,6 +10,7 @@
 #include "daemon/non_finite_pixels.h"
 #include "daemon/projection_snapshot.h"
 #include "daemon/roi_set_info.h"
+#include "daemon/zap_handler.h"
 #include "net/clock.h"
 #include "net/topics.h"
 #include "net/wire_pixel_type.h"

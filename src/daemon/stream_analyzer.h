@@ -53,13 +53,14 @@
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
 #include "daemon/trace_update.h"
-#include "daemon/zap_handler.h"
 #include "net/frame_message.h"
 
 namespace calmon::daemon {
 
 // Most settled values (ROIs x frames) in one TraceUpdate: about 1 MB on the wire.
 inline constexpr std::size_t kSettledValuesPerMessage = 65536;
+
+class RefusalCounts;  // zap_handler.h
 
 // Status.rejected's key for a frame whose session could not be set up (out of memory).
 inline constexpr std::string_view kSessionFailed = "session_failed";
