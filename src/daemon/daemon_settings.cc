@@ -64,7 +64,9 @@ void resolve_curve(const pb::DaemonConfig& config, const std::filesystem::path& 
   settings.curve_keys = net::load_curve_secret_key(relative_to(config_dir, config.curve_secret_key_file()));
   settings.curve_authorized_keys = relative_to(config_dir, config.curve_authorized_keys()).string();
   settings.authorized_client_keys = net::load_curve_public_keys(settings.curve_authorized_keys);
-  if (sub) settings.ingest_server_key = net::load_curve_public_key(relative_to(config_dir, config.ingest_server_key_file()));
+  if (sub) {
+    settings.ingest_server_key = net::load_curve_public_key(relative_to(config_dir, config.ingest_server_key_file()));
+  }
 }
 
 int checked_hwm(std::int32_t value, const std::string& what, const std::string& source) {

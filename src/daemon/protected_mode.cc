@@ -12,7 +12,9 @@ ProtectedMode check_protected_mode(const DaemonSettings& settings) {
   if (settings.curve_keys) return {};
   std::vector<std::pair<const char*, const std::string*>> bound = {{"publish", &settings.publish},
                                                                    {"control", &settings.control}};
-  if (settings.ingest_mode == DaemonSettings::IngestMode::kPull) bound.insert(bound.begin(), {"ingest", &settings.ingest});
+  if (settings.ingest_mode == DaemonSettings::IngestMode::kPull) {
+    bound.insert(bound.begin(), {"ingest", &settings.ingest});
+  }
   std::string exposed;
   for (const auto& [socket, endpoint] : bound) {
     if (net::is_loopback_endpoint(*endpoint)) continue;

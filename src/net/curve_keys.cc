@@ -30,8 +30,11 @@ constexpr std::size_t kMaxCertificateBytes = 64 * 1024;
 constexpr std::size_t kIndent = 4;  // ZPL: four spaces per level
 
 bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("$-_@.&+/").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("$-_@.&+/").find(c) != std::string_view::npos;
 }
+
+bool is_z85_char(char c) { return kZ85Alphabet.find(c) != std::string_view::npos; }
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -41,8 +44,7 @@ std::string line_error(std::size_t line, const std::string& problem) {
 
 // Checks that `value` is a 32-byte key in Z85; returns it.
 std::string checked_key(const std::string& value, std::string_view name, std::size_t line) {
-  const bool z85 = value.size() == kZ85KeyLength &&
-                   std::all_of(value.begin(), value.end(), [](char c) { return kZ85Alphabet.find(c) != std::string_view::npos; });
+  const bool z85 = value.size() == kZ85KeyLength && std::all_of(value.begin(), value.end(), is_z85_char);
   std::uint8_t binary[32];
   if (!z85 || zmq_z85_decode(binary, value.c_str()) == nullptr) {
     throw Error(line_error(line, std::string(name) + " is not a CURVE key (40 characters of Z85), got '" +
@@ -65,14 +67,17 @@ Property parse_property(std::string_view text, std::size_t line) {
   while (at < text.size() && is_blank(text[at])) ++at;
   if (at == text.size() || text[at] == '#') return property;
   if (text[at] != '=') {
-    throw Error(line_error(line, "expected '=' after '" + property.name + "', got '" + std::string(text.substr(at)) + "'"));
+    throw Error(line_error(line, "expected '=' after '" + property.name + "', got '" +
+                                     std::string(text.substr(at)) + "'"));
   }
   ++at;
   while (at < text.size() && is_blank(text[at])) ++at;
   if (at < text.size() && (text[at] == '"' || text[at] == '\'')) {
     const char quote = text[at];
     const std::size_t close = text.find(quote, at + 1);
-    if (close == std::string_view::npos) throw Error(line_error(line, "the value of '" + property.name + "' has no closing quote"));
+    if (close == std::string_view::npos) {
+      throw Error(line_error(line, "the value of '" + property.name + "' has no closing quote"));
+    }
     property.value = std::string(text.substr(at + 1, close - at - 1));
     at = close + 1;
     while (at < text.size() && is_blank(text[at])) ++at;
@@ -161,12 +166,12 @@ KeyPairFiles write_curve_key_pair(const std::filesystem::path& base, const Curve
       throw Error(file.string() + ": exists already; keys are never overwritten (remove it, or pick another name)");
     }
   }
-  write_new_file(files.secret_file,
-                 certificate_text(comment, "CURVE secret key: keep it private (mode 0600), never hand it out", keys, true),
-                 S_IRUSR | S_IWUSR);
-  write_new_file(files.public_file,
-                 certificate_text(comment, "CURVE public key: hand it to the peers that must know this one", keys, false),
-                 S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH);
+  const std::string secret_text =
+      certificate_text(comment, "CURVE secret key: keep it private (mode 0600), never hand it out", keys, true);
+  const std::string public_text =
+      certificate_text(comment, "CURVE public key: hand it to the peers that must know this one", keys, false);
+  write_new_file(files.secret_file, secret_text, S_IRUSR | S_IWUSR);
+  write_new_file(files.public_file, public_text, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH);
   return files;
 }
 
@@ -180,16 +185,20 @@ CertificateKeys parse_certificate(std::string_view text) {
     text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (std::any_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; })) {
+    const auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; };
+    if (std::any_of(line.begin(), line.end(), is_control)) {
       throw Error(line_error(line_number, "a control character: not a text file"));
     }
     std::size_t spaces = 0;
     while (spaces < line.size() && line[spaces] == ' ') ++spaces;
     const std::string_view content = line.substr(spaces);
     if (content.empty() || content.front() == '#') continue;
-    if (content.front() == '\t') throw Error(line_error(line_number, "indented with a tab; ZPL indents with four spaces"));
+    if (content.front() == '\t') {
+      throw Error(line_error(line_number, "indented with a tab; ZPL indents with four spaces"));
+    }
     if (spaces % kIndent != 0) {
-      throw Error(line_error(line_number, "indented by " + std::to_string(spaces) + " spaces; ZPL indents by four per level"));
+      throw Error(line_error(line_number,
+                             "indented by " + std::to_string(spaces) + " spaces; ZPL indents by four per level"));
     }
     const std::size_t level = spaces / kIndent;
     if (level > path.size()) throw Error(line_error(line_number, "indented deeper than the line it belongs to"));

@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 using namespace std::string_literals;
 
 const std::string kFolder = "curve_keys_test";
+constexpr fs::perms kPrivate = fs::perms::owner_read | fs::perms::owner_write;
 // A valid key pair (zmq_curve_public of the secret gives the public).
 const CurveKeyPair kPair = generate_curve_key_pair();
 
@@ -36,7 +37,7 @@ std::string secret_section(const CurveKeyPair& pair = kPair) {
   return "    public-key = \"" + pair.public_key + "\"\n    secret-key = \"" + pair.secret_key + "\"\n";
 }
 
-fs::path write(const fs::path& path, const std::string& text, fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+fs::path write(const fs::path& path, const std::string& text, fs::perms perms = kPrivate) {
   std::ofstream(path, std::ios::binary) << text;
   fs::permissions(path, perms);
   return path;
@@ -83,14 +84,17 @@ TEST(CurveCertificate, MalformedTextIsOneLineNamingTheLine) {
   expect_parse_error("curve\n\tpublic-key = \"x\"\n", "line 2: indented with a tab");
   expect_parse_error("curve\n        public-key = \"x\"\n", "line 2: indented deeper than the line it belongs to");
   expect_parse_error("curve\n    public-key \"" + kPair.public_key + "\"\n", "line 2: expected '=' after 'public-key'");
-  expect_parse_error("curve\n    public-key = \"" + kPair.public_key + "\n", "line 2: the value of 'public-key' has no closing quote");
-  expect_parse_error("curve\n    public-key = \"" + kPair.public_key + "\" junk\n", "line 2: unexpected text after the quoted value");
+  expect_parse_error("curve\n    public-key = \"" + kPair.public_key + "\n",
+                     "line 2: the value of 'public-key' has no closing quote");
+  expect_parse_error("curve\n    public-key = \"" + kPair.public_key + "\" junk\n",
+                     "line 2: unexpected text after the quoted value");
   expect_parse_error("= value\n", "line 1: expected a name");
   expect_parse_error("curve\n    public-key = \"a\0b\"\n"s, "line 2: a control character");
 }
 
 TEST(CurveCertificate, AKeyMustBeFortyCharactersOfZ85) {
-  expect_parse_error(certificate(public_section("short")), "public-key is not a CURVE key (40 characters of Z85), got 'short'");
+  expect_parse_error(certificate(public_section("short")),
+                     "public-key is not a CURVE key (40 characters of Z85), got 'short'");
   expect_parse_error(certificate(public_section(kPair.public_key + "X")), "line 6: public-key is not a CURVE key");
   expect_parse_error(certificate(public_section(std::string(39, 'a') + "\\")), "public-key is not a CURVE key");
   expect_parse_error(certificate(public_section("")), "public-key is not a CURVE key");
@@ -113,7 +117,7 @@ TEST(CurveKeyFiles, WrittenKeyPairsReadBack) {
   const CurveKeyPair read = load_curve_secret_key(files.secret_file);
   EXPECT_EQ(read.public_key, kPair.public_key);
   EXPECT_EQ(read.secret_key, kPair.secret_key);
-  EXPECT_EQ(fs::status(files.secret_file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(files.secret_file).permissions() & fs::perms::all, kPrivate);
   EXPECT_EQ(test::read_file(files.public_file).find(kPair.secret_key), std::string::npos);
 }
 
@@ -129,7 +133,7 @@ TEST(CurveKeyFiles, NothingIsOverwritten) {
 TEST(CurveKeyFiles, ASecretKeyOthersMayReadIsRefused) {
   const fs::path dir = test::temp_dir(kFolder);
   const fs::path file = write(dir / "a.key_secret", certificate(secret_section()),
-                              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+                              kPrivate | fs::perms::group_read | fs::perms::others_read);
   test::expect_error([&] { load_curve_secret_key(file); }, file.string(),
                      "a secret key must be private, but group or others may access it (mode 0644); chmod 600 " +
                          file.string());
@@ -157,7 +161,8 @@ TEST(CurveKeyFiles, EachFileKindIsCheckedForWhatItMustHold) {
 TEST(CurveKeyFiles, ASecretKeyFileMustHoldItsOwnPublicKey) {
   const fs::path dir = test::temp_dir(kFolder);
   const CurveKeyPair other = generate_curve_key_pair();
-  const fs::path file = write(dir / "mixed.key_secret", certificate(secret_section({other.public_key, kPair.secret_key})));
+  const fs::path file =
+      write(dir / "mixed.key_secret", certificate(secret_section({other.public_key, kPair.secret_key})));
   test::expect_error([&] { load_curve_secret_key(file); }, file.string(),
                      "its public-key is not the one of its secret-key");
 }
@@ -227,7 +232,7 @@ with open(os.path.join(folder, "theirs_expected"), "w") as f:
   const std::string expected = test::read_file(dir / "theirs_expected");
   EXPECT_EQ(load_curve_public_key(dir / "theirs.key") + "\n", expected.substr(0, kZ85KeyLength + 1));
   // pyzmq leaves the secret file's mode to the umask: made private, it reads.
-  fs::permissions(dir / "theirs.key_secret", fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(dir / "theirs.key_secret", kPrivate);
   const CurveKeyPair theirs = load_curve_secret_key(dir / "theirs.key_secret");
   EXPECT_EQ(theirs.public_key + "\n" + theirs.secret_key + "\n", expected);
 }

@@ -32,8 +32,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc != 2 || argv[1][0] == '-' || argv[1][0] == '\0') {
-    std::cerr << "calmon-keygen: " << (argc < 2 ? "no NAME given" : argc > 2 ? "one NAME only" : "not a NAME: " + std::string(argv[1]))
-              << "\n" << kUsage;
+    const std::string problem = argc < 2   ? "no NAME given"
+                                : argc > 2 ? "one NAME only"
+                                           : "not a NAME: '" + std::string(argv[1]) + "'";
+    std::cerr << "calmon-keygen: " << problem << "\n" << kUsage;
     return 2;
   }
   const std::filesystem::path base = argv[1];

@@ -128,8 +128,8 @@ int run(const Options& options) {
   zmq::socket_t socket(context, zmq::socket_type::sub);
   socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
   socket.set(zmq::sockopt::linger, 0);
-  calmon::net::apply_curve_client(socket,
-                                  calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
+  const auto curve = calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file);
+  calmon::net::apply_curve_client(socket, curve);
   for (std::string_view topic : {calmon::net::kTracesTopic, calmon::net::kStatusTopic, calmon::net::kRoisTopic}) {
     socket.set(zmq::sockopt::subscribe, topic);
   }
