@@ -511,11 +511,11 @@ class FrameSender:
         self.timeout = timeout
         self._next_sequence = first_sequence
         self._server_key = server_key
-        curve = CurveKeys.load(server_key, client_key)
+        self._curve = CurveKeys.load(server_key, client_key)  # for every socket to calmond
         self._context = context or zmq.Context.instance()
         self._socket = self._context.socket(zmq.PUSH)
-        if curve is not None:
-            curve.apply(self._socket)
+        if self._curve is not None:
+            self._curve.apply(self._socket)
         self._socket.setsockopt(zmq.IMMEDIATE, 1)
         self._socket.setsockopt(zmq.SNDHWM, queue_frames)
         self._socket.setsockopt(zmq.SNDTIMEO, int(timeout * 1000))
