@@ -24,8 +24,14 @@ int queue_limit_frames(std::size_t frame_bytes) {
   return static_cast<int>(std::clamp<std::size_t>(frames, 2, 1000));
 }
 
-FrameSender::FrameSender(const std::string& endpoint, std::size_t frame_bytes, std::chrono::milliseconds timeout)
-    : endpoint_(endpoint), timeout_(timeout), context_(1), socket_(context_, zmq::socket_type::push) {
+FrameSender::FrameSender(const std::string& endpoint, std::size_t frame_bytes, std::chrono::milliseconds timeout,
+                         const std::optional<net::CurveClientKeys>& curve)
+    : endpoint_(endpoint),
+      timeout_(timeout),
+      uses_curve_(curve.has_value()),
+      context_(1),
+      socket_(context_, zmq::socket_type::push) {
+  net::apply_curve_client(socket_, curve);
   socket_.set(zmq::sockopt::sndhwm, queue_limit_frames(frame_bytes));
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::sndtimeo, milliseconds_for_zmq(timeout));

@@ -12,16 +12,20 @@
 //
 // flush_and_close() waits — up to the same timeout — for everything queued, the end of
 // stream included, to be written to the daemon's connection before the process exits.
-// A sender destroyed without it (an error path) discards its queue at once.
+// A sender destroyed without it (an error path) discards its queue at once. With CURVE
+// keys the socket is a CURVE client (net/curve_client.h); a daemon that refuses the key
+// looks like no daemon: nothing takes the frames.
 #pragma once
 
 #include <zmq.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "calmon/wire.pb.h"
+#include "net/curve_client.h"
 
 namespace calmon::replay {
 
@@ -41,7 +45,8 @@ using StopRequested = bool (*)();
 class FrameSender {
  public:
   // Throws calmon::Error when the endpoint is not one ZeroMQ can connect to.
-  FrameSender(const std::string& endpoint, std::size_t frame_bytes, std::chrono::milliseconds timeout);
+  FrameSender(const std::string& endpoint, std::size_t frame_bytes, std::chrono::milliseconds timeout,
+              const std::optional<net::CurveClientKeys>& curve = std::nullopt);
   ~FrameSender();
   FrameSender(const FrameSender&) = delete;
   FrameSender& operator=(const FrameSender&) = delete;
@@ -56,6 +61,7 @@ class FrameSender {
 
   const std::string& endpoint() const { return endpoint_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
+  bool uses_curve() const { return uses_curve_; }
 
  private:
   // Polls for room in 100 ms slices until the timeout; false if none or if stopped.
@@ -63,6 +69,7 @@ class FrameSender {
 
   std::string endpoint_;
   std::chrono::milliseconds timeout_;
+  bool uses_curve_;
   zmq::context_t context_;
   zmq::socket_t socket_;
 };

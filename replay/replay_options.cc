@@ -15,7 +15,8 @@ namespace calmon::replay {
 const char* const kReplayUsage =
     "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
     "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
-    "                     [--no-eos] [--progress auto|always|never] [--timeout SECONDS] [--help]\n"
+    "                     [--no-eos] [--progress auto|always|never] [--timeout SECONDS]\n"
+    "                     [--server-key FILE --client-key FILE] [--help]\n"
     "\n"
     "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
     "paced at a steady rate, then sends the end of stream.\n"
@@ -36,6 +37,8 @@ const char* const kReplayUsage =
     "  --no-eos            do not send the end of stream\n"
     "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
     "  --timeout SECONDS   give up when no daemon takes a frame for this long (default 10)\n"
+    "  --server-key FILE   CURVE: calmond's public key (calmond.key)\n"
+    "  --client-key FILE   CURVE: this client's key pair (NAME.key_secret, authorized by calmond)\n"
     "  --help              this text\n"
     "\n"
     "Exit status: 0 done; 1 bad input or no daemon taking frames (one line on stderr);\n"
@@ -100,6 +103,8 @@ po::options_description describe_options() {
       ("no-eos", "")
       ("progress", po::value<std::string>(), "")
       ("timeout", po::value<std::string>(), "")
+      ("server-key", po::value<std::string>(), "")
+      ("client-key", po::value<std::string>(), "")
       ("movie", po::value<std::vector<std::string>>(), "");
   return options;
 }
@@ -165,6 +170,13 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("no-eos")) options.end_of_stream = false;
   if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
   if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
+  if (values.count("server-key") != values.count("client-key")) {
+    throw UsageError("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  }
+  if (values.count("server-key")) {
+    options.server_key_file = values["server-key"].as<std::string>();
+    options.client_key_file = values["client-key"].as<std::string>();
+  }
   return options;
 }
 

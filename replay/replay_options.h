@@ -38,6 +38,9 @@ struct ReplayOptions {
   bool end_of_stream = true;
   ProgressMode progress = ProgressMode::kAuto;
   std::chrono::milliseconds timeout{10'000};
+  // CURVE (both or neither): calmond's public key file and this client's secret key file.
+  std::string server_key_file;
+  std::string client_key_file;
   bool help = false;  // --help: print kReplayUsage, nothing else is checked
 };
 

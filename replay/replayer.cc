@@ -45,7 +45,10 @@ std::string timeout_text(const FrameSender& sender) {
 }
 
 [[noreturn]] void fail_no_daemon(const FrameSender& sender) {
-  throw Error("no daemon is taking frames at " + sender.endpoint() + " (waited " + timeout_text(sender) + ")");
+  throw Error("no daemon is taking frames at " + sender.endpoint() + " (waited " + timeout_text(sender) + ")" +
+              (sender.uses_curve() ? "; with CURVE, check that calmond authorizes this client's key and that "
+                                     "--server-key is calmond's"
+                                   : "; if calmond runs with CURVE, give --server-key and --client-key"));
 }
 
 bool stop_requested() { return InterruptSignals::received() != 0; }
@@ -71,7 +74,8 @@ class Replay {
   Replay(const ReplayOptions& options, bool show_progress)
       : options_(options),
         movie_(options.movie, options.channel, options.slice, options.first, options.last),
-        sender_(options.endpoint, movie_.frame_bytes(), options.timeout),
+        curve_(net::load_curve_client_keys(options.server_key_file, options.client_key_file)),
+        sender_(options.endpoint, movie_.frame_bytes(), options.timeout, curve_),
         spin_ns_(options.rate_hz ? spin_ns_for(*options.rate_hz) : 0),
         header_(header_for(movie_)),
         progress_(stderr, show_progress) {
@@ -151,6 +155,7 @@ class Replay {
 
   const ReplayOptions& options_;
   MovieFrameSource movie_;
+  std::optional<net::CurveClientKeys> curve_;  // for every socket to calmond (net::apply_curve_client)
   FrameSender sender_;
   InterruptSignals interrupts_;  // from here on, SIGINT/SIGTERM ask to stop
   std::int64_t spin_ns_;

@@ -54,6 +54,10 @@ constexpr std::string_view kUsage =
     "  --http-allow-host NAME       one more name the dashboard answers to (repeatable)\n"
     "  --http-max-connections N     HTTP and WebSocket connections at once (default 64)\n"
     "  --http-idle-timeout SECONDS  a request must arrive within this (default 5)\n"
+    "  --curve-secret-key FILE      CURVE on: calmond's key pair (NAME.key_secret, from calmon-keygen)\n"
+    "  --curve-authorized-keys DIR  CURVE on: the folder of the public keys (NAME.key) of the\n"
+    "                               clients accepted on ingest, publish and control\n"
+    "  --ingest-server-key FILE     with CURVE and --ingest-mode sub: the publisher's public key\n"
     "  --allow-unprotected          start even with a socket or the dashboard on the network\n"
     "                               without authentication (a warning is logged)\n"
     "  --help                       this text\n"
@@ -87,6 +91,14 @@ Integer integer_flag(const std::string& flag, const std::string& text) {
 std::optional<std::string> text_flag(const po::variables_map& flags, const char* name) {
   if (!flags.count(name)) return std::nullopt;
   return flags[name].as<std::string>();
+}
+
+// A file or folder flag, made absolute (a config file's relative paths are relative to its folder).
+std::optional<std::string> path_flag(const po::variables_map& flags, const char* name) {
+  auto value = text_flag(flags, name);
+  if (value && value->empty()) throw UsageError{"--" + std::string(name) + " expects a path, got ''"};
+  if (value) value = std::filesystem::absolute(*value).string();
+  return value;
 }
 
 // Writes every flag given into `config`.
@@ -154,6 +166,9 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "http-idle-timeout")) {
     config.set_http_idle_timeout_s(number_flag("http-idle-timeout", *value, 0, false));
   }
+  if (auto value = path_flag(flags, "curve-secret-key")) config.set_curve_secret_key_file(*value);
+  if (auto value = path_flag(flags, "curve-authorized-keys")) config.set_curve_authorized_keys(*value);
+  if (auto value = path_flag(flags, "ingest-server-key")) config.set_ingest_server_key_file(*value);
   if (flags["allow-unprotected"].as<bool>()) config.set_allow_unprotected(true);
 }
 
@@ -162,7 +177,7 @@ po::options_description flag_descriptions() {
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
-                           "http-idle-timeout"}) {
+                           "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

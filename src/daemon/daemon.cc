@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "daemon/command_sender.h"
@@ -24,10 +26,12 @@
 #include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
+#include "daemon/protected_mode.h"
 #include "daemon/publisher.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/tee_publisher.h"
+#include "daemon/zap_handler.h"
 
 namespace calmon::daemon {
 
@@ -51,7 +55,21 @@ template <class Function> std::thread thread_without_signals(Function function) 
   return thread;
 }
 
+// The names of the sockets that are CURVE servers.
+std::vector<std::string> curve_server_sockets(const DaemonSettings& settings) {
+  std::vector<std::string> names;
+  if (settings.ingest_mode == DaemonSettings::IngestMode::kPull) names.push_back("ingest");
+  names.push_back("publish");
+  names.push_back("control");
+  return names;
+}
+
 void log_settings(const DaemonSettings& settings) {
+  if (settings.curve_keys) {
+    log_line("CURVE on: " + std::to_string(settings.authorized_client_keys.size()) + " client key" +
+             (settings.authorized_client_keys.size() == 1 ? "" : "s") + " authorized (from " +
+             settings.curve_authorized_keys + "); server key " + settings.curve_keys->public_key);
+  }
   log_line("analysing channel " + std::to_string(settings.channel) + ", plane " + std::to_string(settings.plane) +
            " with " + (settings.analysis_source.empty() ? "no analysis config (projections only)"
                                                         : "the analysis config of " + settings.analysis_source) +
@@ -95,7 +113,7 @@ std::unique_ptr<DashboardServer> start_dashboard(boost::asio::io_context& io, co
 }
 
 // Where the dashboard is — the only line that shows a token calmond made; one the user
-// gave is not repeated in the log — and a warning if it is on the network without one.
+// gave is not repeated in the log.
 void log_dashboard(const DashboardServer& dashboard, const DaemonSettings& settings) {
   const bool given = settings.http_token_mode == DaemonSettings::HttpTokenMode::kFixed;
   const auto shown = [&](std::string url) {
@@ -105,11 +123,6 @@ void log_dashboard(const DashboardServer& dashboard, const DaemonSettings& setti
   log_line("dashboard at " + shown(dashboard.url()) +
            (dashboard.remote_url().empty() ? "" : " (from other machines: " + shown(dashboard.remote_url()) + ")") +
            (given ? " with the token given by --http-token or --http-token-file" : ""));
-  if (dashboard.token().empty() && dashboard_on_network(settings)) {
-    log_line("warning: the dashboard at " + settings.http +
-             " is open to the network without a token (--allow-unprotected): anyone who can reach it can "
-             "change the ROIs and stop calmond");
-  }
 }
 
 }  // namespace
@@ -117,9 +130,18 @@ void log_dashboard(const DashboardServer& dashboard, const DaemonSettings& setti
 int run_daemon(const DaemonSettings& settings) {
   // A reader that goes away (a closed log pipe) must not kill the daemon: writes fail instead.
   std::signal(SIGPIPE, SIG_IGN);
+  const ProtectedMode protected_mode = check_protected_mode(settings);
+  if (!protected_mode.line.empty()) log_line(protected_mode.line);
+  if (protected_mode.refuse) return 1;
   zmq::context_t context(1);
+  // Bound before the CURVE sockets, stopped after they are closed (declared before them).
+  std::unique_ptr<ZapHandler> zap;
   DaemonSockets sockets;
   try {
+    if (settings.curve_keys) {
+      zap = std::make_unique<ZapHandler>(context, settings.authorized_client_keys, curve_server_sockets(settings),
+                                         log_line);
+    }
     sockets = open_daemon_sockets(context, settings);
   } catch (const Error& e) {
     log_line(e.what());
@@ -154,7 +176,12 @@ int run_daemon(const DaemonSettings& settings) {
   SocketPublisher socket_publisher(sockets.publish);
   TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
-  analyzer.set_http_refusals(&http_refusals);
+  analyzer.add_status_filler([&http_refusals](pb::Status& status) { http_refusals.fill(status); });
+  if (zap) {
+    analyzer.add_status_filler([&zap](pb::Status& status) {
+      for (const auto& [socket, count] : zap->refusals().counts()) (*status.mutable_auth_refused())[socket] = count;
+    });
+  }
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {

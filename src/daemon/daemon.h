@@ -8,6 +8,10 @@
 // waits up to linger_s for the last messages to reach their subscribers. The dashboard
 // (dashboard_server.h) runs on the io_context too, fed by the pipeline through a
 // DashboardFeed and a TeePublisher.
+//
+// Before anything is bound, protected mode (protected_mode.h) may refuse to start. With
+// CURVE on, the ZAP handler (zap_handler.h) is started before the sockets are bound, on
+// a thread of its own, and stopped after the pipeline thread closed them.
 #pragma once
 
 #include "daemon/daemon_settings.h"

@@ -31,6 +31,48 @@ double checked_number(double value, double min, bool min_allowed, const std::str
   return value;
 }
 
+std::filesystem::path relative_to(const std::filesystem::path& dir, const std::string& file) {
+  std::filesystem::path path = file;
+  return path.is_relative() ? dir / path : path;
+}
+
+// The CURVE fields: both key settings or neither; the SUB ingest's server key with them.
+void resolve_curve(const pb::DaemonConfig& config, const std::filesystem::path& config_dir, const std::string& source,
+                   DaemonSettings& settings) {
+  const bool secret = !config.curve_secret_key_file().empty();
+  const bool authorized = !config.curve_authorized_keys().empty();
+  const bool sub = settings.ingest_mode == DaemonSettings::IngestMode::kSub;
+  if (secret != authorized) {
+    throw Error(source + ": curve_secret_key_file and curve_authorized_keys (--curve-secret-key, "
+                         "--curve-authorized-keys) go together: calmond's key pair and the folder of the client "
+                         "public keys it accepts");
+  }
+  if (!config.ingest_server_key_file().empty() && !secret) {
+    throw Error(source + ": ingest_server_key_file (--ingest-server-key) needs CURVE on: --curve-secret-key and "
+                         "--curve-authorized-keys");
+  }
+  if (!secret) return;
+  if (sub && config.ingest_server_key_file().empty()) {
+    throw Error(source + ": with CURVE, --ingest-mode sub needs the publisher's public key: --ingest-server-key FILE "
+                         "(ingest_server_key_file)");
+  }
+  if (!sub && !config.ingest_server_key_file().empty()) {
+    throw Error(source + ": ingest_server_key_file (--ingest-server-key) is for --ingest-mode sub; a bound ingest "
+                         "socket is a CURVE server");
+  }
+  try {
+    net::require_curve_support();
+  } catch (const Error& e) {
+    throw Error(source + ": " + e.what());
+  }
+  settings.curve_keys = net::load_curve_secret_key(relative_to(config_dir, config.curve_secret_key_file()));
+  settings.curve_authorized_keys = relative_to(config_dir, config.curve_authorized_keys()).string();
+  settings.authorized_client_keys = net::load_curve_public_keys(settings.curve_authorized_keys);
+  if (sub) {
+    settings.ingest_server_key = net::load_curve_public_key(relative_to(config_dir, config.ingest_server_key_file()));
+  }
+}
+
 int checked_hwm(std::int32_t value, const std::string& what, const std::string& source) {
   if (value < 0) throw Error(source + ": " + what + " = " + std::to_string(value) + " must be >= 0 (0: no limit)");
   return value;
@@ -55,7 +97,7 @@ std::string read_token_file(const std::filesystem::path& path) {
   return line;
 }
 
-// The dashboard's token, allowed hosts and limits, and protected mode.
+// The dashboard's token, allowed hosts and limits.
 void resolve_dashboard_access(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
                               const std::string& source, DaemonSettings& settings) {
   using Mode = DaemonSettings::HttpTokenMode;
@@ -94,12 +136,6 @@ void resolve_dashboard_access(const pb::DaemonConfig& config, const std::filesys
   if (config.has_http_idle_timeout_s()) {
     settings.http_idle_timeout_s =
         checked_number(config.http_idle_timeout_s(), 0.0, false, "http_idle_timeout_s", source);
-  }
-  settings.allow_unprotected = config.allow_unprotected();
-  if (dashboard_on_network(settings) && settings.http_token_mode == Mode::kNone && !settings.allow_unprotected) {
-    throw Error(source + ": the dashboard at " + settings.http +
-                " would be open to the network without a token (http_token none); give it one "
-                "(--http-token auto) or start with --allow-unprotected");
   }
 }
 
@@ -164,6 +200,9 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   settings.reset_on_geometry_change = config.reset_on_geometry_change();
   settings.channel = config.channel();
   settings.plane = config.plane();
+
+  resolve_curve(config, config_dir, source, settings);
+  settings.allow_unprotected = config.allow_unprotected();
 
   if (config.has_analysis() && config.has_analysis_file()) {
     throw Error(source + ": give the analysis config inline (analysis) or as a file (analysis_file), not both");

@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
+#include "net/curve_keys.h"
 
 namespace calmon::daemon {
 
@@ -54,8 +56,15 @@ struct DaemonSettings {
   std::vector<std::string> http_allowed_hosts;  // names a Host header may give besides the dashboard's own
   std::size_t http_max_connections = 64;        // HTTP and WebSocket connections at once
   double http_idle_timeout_s = 5.0;             // a request's header must arrive within this
-  // Protected mode off: a socket or the dashboard open to the network without
-  // authentication is allowed (with a warning) instead of stopping calmond at start.
+  // CURVE: on when curve_keys is set — calmond's key pair (curve_secret_key_file) and the
+  // public keys (Z85) of the clients it accepts, read from the folder curve_authorized_keys.
+  std::optional<net::CurveKeyPair> curve_keys;
+  std::string curve_authorized_keys;
+  std::vector<std::string> authorized_client_keys;
+  // SUB ingest with CURVE: the publisher's public key (Z85), from ingest_server_key_file.
+  std::string ingest_server_key;
+  // Protected mode off (protected_mode.h): a socket or the dashboard open to the network
+  // without authentication only logs a warning instead of stopping calmond at start.
   bool allow_unprotected = false;
 };
 
@@ -64,7 +73,7 @@ struct DaemonSettings {
 bool dashboard_on_network(const DaemonSettings& settings);
 
 // Applies defaults to what `config` leaves out, checks every value and loads
-// `analysis_file` (a relative path is taken relative to `config_dir`). Throws
+// `analysis_file` and the CURVE key files (a relative path is taken relative to `config_dir`). Throws
 // calmon::Error with one line naming `source` (the config's path, or the flags).
 DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
                                        const std::string& source);

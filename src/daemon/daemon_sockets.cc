@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "daemon/command.h"
+#include "net/curve_client.h"
 
 namespace calmon::daemon {
 
@@ -25,6 +26,20 @@ std::string bound_endpoint(zmq::socket_t& socket, const std::string& endpoint, c
   return socket.get(zmq::sockopt::last_endpoint);
 }
 
+// ZMQ_ZAP_ENFORCE_DOMAIN, a draft option of libzmq 4.3 (not in its stable header).
+constexpr int kZapEnforceDomain = 93;
+
+void make_curve_server(zmq::socket_t& socket, const net::CurveKeyPair& keys, const char* name) {
+  socket.set(zmq::sockopt::curve_server, 1);
+  socket.set(zmq::sockopt::curve_secretkey, keys.secret_key);
+  socket.set(zmq::sockopt::zap_domain, name);
+  // Should the ZAP handler be missing, refuse every client rather than accept any (libzmq's
+  // legacy default). The handler is bound before these sockets and outlives them anyway;
+  // a libzmq without the option keeps that ordering as the only guard.
+  const int enforce = 1;
+  (void)zmq_setsockopt(socket.handle(), kZapEnforceDomain, &enforce, sizeof enforce);
+}
+
 std::string json_string(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) {
@@ -43,7 +58,7 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
       zmq::socket_t(context, zmq::socket_type::xpub),
       zmq::socket_t(context, zmq::socket_type::rep),
       zmq::socket_t(context, zmq::socket_type::pair),
-      {}, {}, {}};
+      {}, {}, {}, {}};
   for (zmq::socket_t* socket : {&sockets.ingest, &sockets.control, &sockets.commands}) {
     socket->set(zmq::sockopt::linger, 0);
   }
@@ -52,6 +67,16 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
   sockets.publish.set(zmq::sockopt::xpub_verboser, 1);
   sockets.publish.set(zmq::sockopt::sndhwm, settings.publish_hwm);
   sockets.publish.set(zmq::sockopt::linger, static_cast<int>(std::lround(settings.linger_s * 1000.0)));
+  if (settings.curve_keys) {
+    sockets.server_key = settings.curve_keys->public_key;
+    if (sub) {
+      net::apply_curve_client(sockets.ingest, net::CurveClientKeys{settings.ingest_server_key, *settings.curve_keys});
+    } else {
+      make_curve_server(sockets.ingest, *settings.curve_keys, "ingest");
+    }
+    make_curve_server(sockets.publish, *settings.curve_keys, "publish");
+    make_curve_server(sockets.control, *settings.curve_keys, "control");
+  }
 
   sockets.ingest_endpoint = bound_endpoint(sockets.ingest, settings.ingest, "ingest", sub);
   sockets.publish_endpoint = bound_endpoint(sockets.publish, settings.publish, "publish");
@@ -65,7 +90,8 @@ std::string ready_line(const DaemonSockets& sockets, const std::string& http_url
          ", \"publish\": " + json_string(sockets.publish_endpoint) +
          ", \"control\": " + json_string(sockets.control_endpoint) +
          (http_url.empty() ? "" : ", \"http\": " + json_string(http_url)) +
-         (http_token.empty() ? "" : ", \"token\": " + json_string(http_token)) + "}";
+         (http_token.empty() ? "" : ", \"token\": " + json_string(http_token)) +
+         (sockets.server_key.empty() ? "" : ", \"server_key\": " + json_string(sockets.server_key)) + "}";
 }
 
 }  // namespace calmon::daemon

@@ -11,6 +11,11 @@
 //             to count subscriptions), SNDHWM publish_hwm, LINGER linger_s
 //   control   REP bound
 //   commands  PAIR bound at kCommandEndpoint; the Asio thread connects the other end
+//
+// With CURVE on (settings.curve_keys), ingest (bound), publish and control are CURVE
+// servers with calmond's key pair, their ZAP domain their name, so the ZAP handler
+// (zap_handler.h, bound before them) decides which clients get in; a SUB ingest is a
+// CURVE client of its publisher (settings.ingest_server_key) with the same key pair.
 #pragma once
 
 #include <zmq.hpp>
@@ -30,14 +35,16 @@ struct DaemonSockets {
   std::string ingest_endpoint;
   std::string publish_endpoint;
   std::string control_endpoint;
+  std::string server_key;  // calmond's public key (Z85) when CURVE is on, else ""
 };
 
 // Throws calmon::Error naming the socket and endpoint that could not be set up.
 DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings& settings);
 
-// {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}, and
-// "http": "http://127.0.0.1:PORT/" when the dashboard runs (`http_url` not empty), and
-// "token": "..." when the dashboard needs one (`http_token` not empty; the URL has it too).
+// {"event": "ready", "ingest": "...", "publish": "...", "control": "..."}, then
+// "http": "http://127.0.0.1:PORT/" when the dashboard runs (`http_url` not empty),
+// "token": "..." when the dashboard needs one (`http_token` not empty; the URL has it too)
+// and "server_key": "<Z85>" when CURVE is on.
 std::string ready_line(const DaemonSockets& sockets, const std::string& http_url = {},
                        const std::string& http_token = {});
 

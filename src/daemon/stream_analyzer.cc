@@ -10,6 +10,7 @@
 #include "daemon/non_finite_pixels.h"
 #include "daemon/projection_snapshot.h"
 #include "daemon/roi_set_info.h"
+#include "daemon/zap_handler.h"
 #include "net/clock.h"
 #include "net/topics.h"
 #include "net/wire_pixel_type.h"
@@ -296,7 +297,7 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_latency_p50_us(interval.latency_p50_us);
   status.set_latency_max_us(interval.latency_max_us);
   status.set_sessions(counters_.sessions);
-  if (http_refusals_) http_refusals_->fill(status);
+  for (const auto& fill : status_fillers_) fill(status);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {

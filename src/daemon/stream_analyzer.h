@@ -46,7 +46,6 @@
 #include "core/pipeline.h"
 #include "daemon/control_request.h"
 #include "daemon/daemon_settings.h"
-#include "daemon/http_refusals.h"
 #include "daemon/interval_stats.h"
 #include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
@@ -60,6 +59,7 @@ namespace calmon::daemon {
 
 // Most settled values (ROIs x frames) in one TraceUpdate: about 1 MB on the wire.
 inline constexpr std::size_t kSettledValuesPerMessage = 65536;
+
 
 // Status.rejected's key for a frame whose session could not be set up (out of memory).
 inline constexpr std::string_view kSessionFailed = "session_failed";
@@ -88,8 +88,9 @@ class StreamAnalyzer final : public ControlTarget {
     projections_wanted_ = projections_wanted;
   }
   bool shutdown_requested() const { return shutdown_requested_; }
-  // The dashboard's refusals (Status.http_refused), counted on the Asio thread; null: none.
-  void set_http_refusals(const HttpRefusalCounters* refusals) { http_refusals_ = refusals; }
+  // Adds to every Status what other parts of calmond count (the dashboard's refusals,
+  // the ZAP handler's): `filler` runs on the pipeline thread and must outlive this.
+  void add_status_filler(std::function<void(pb::Status&)> filler) { status_fillers_.push_back(std::move(filler)); }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
@@ -155,7 +156,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::uint32_t subscribers_ = 0;
   bool projections_wanted_ = true;  // until the loop knows better
   bool shutdown_requested_ = false;
-  const HttpRefusalCounters* http_refusals_ = nullptr;
+  std::vector<std::function<void(pb::Status&)>> status_fillers_;
 
   // Reused for every message, so their storage is too.
   FrameStamp stamp_;

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -21,6 +22,8 @@ import unittest
 
 import numpy as np
 import zmq
+import zmq.auth
+from zmq.utils.monitor import recv_monitor_message
 
 from calmon import config_pb2, wire_pb2
 
@@ -64,10 +67,44 @@ def median_filter_reflect(values, window):
     return np.array([np.median(padded[i:i + window]) for i in range(len(values))])
 
 
-class Daemon:
-    """calmond as a child process on ephemeral ports, with the sockets to talk to it."""
+def make_keys(folder, name):
+    """A CURVE key pair made by pyzmq, its secret file made private as calmond requires:
+    (public key, secret key) as bytes, and the files folder/name.key, folder/name.key_secret."""
+    os.makedirs(folder, exist_ok=True)
+    _, secret_file = zmq.auth.create_certificates(folder, name)
+    os.chmod(secret_file, 0o600)
+    return zmq.auth.load_certificate(secret_file)
 
-    def __init__(self, workdir, *flags, analysis=ANALYSIS, ingest="tcp://127.0.0.1:*", push=True):
+
+def curve_client(socket, server_public, client_keys):
+    """Makes `socket` a CURVE client of the server with `server_public`; client_keys: (public, secret)."""
+    socket.curve_serverkey = server_public
+    socket.curve_publickey, socket.curve_secretkey = client_keys
+
+
+HANDSHAKE_FAILED = (zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL, zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                    zmq.EVENT_HANDSHAKE_FAILED_AUTH)
+
+
+def watch_handshakes(socket):
+    """A monitor of `socket`'s handshakes; call before it connects."""
+    return socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                                     | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_AUTH)
+
+
+def first_handshake(monitor):
+    """The first handshake event of a watch_handshakes monitor, waiting up to the deadline."""
+    if not monitor.poll(DEADLINE_S * 1000):
+        raise AssertionError("no handshake, failed or not, within the deadline")
+    return recv_monitor_message(monitor)["event"]
+
+
+class Daemon:
+    """calmond as a child process on ephemeral ports, with the sockets to talk to it.
+    With `curve` = (calmond's public key, (client public, client secret)), every socket
+    of the test is a CURVE client with those keys."""
+
+    def __init__(self, workdir, *flags, analysis=ANALYSIS, ingest="tcp://127.0.0.1:*", push=True, curve=None):
         config_path = os.path.join(workdir, "analysis.json")
         with open(config_path, "w") as f:
             json.dump(analysis, f)
@@ -79,10 +116,12 @@ class Daemon:
             stdout=subprocess.PIPE, stderr=self.stderr)
         self.ready = self._read_ready_line()
         self.context = zmq.Context()
+        self.curve = curve
         self.push = None
         if push:
             self.push = self.context.socket(zmq.PUSH)
             self.push.setsockopt(zmq.LINGER, 0)
+            self._apply_curve(self.push)
             self.push.connect(self.ready["ingest"])
         self.sub = None
 
@@ -101,6 +140,10 @@ class Daemon:
         assert ready["event"] == "ready", ready
         return ready
 
+    def _apply_curve(self, socket):
+        if self.curve is not None:
+            curve_client(socket, *self.curve)
+
     def log(self):
         self.stderr.flush()
         with open(self.stderr_path) as f:
@@ -118,6 +161,7 @@ class Daemon:
     def request_raw(self, payload):
         req = self.context.socket(zmq.REQ)
         req.setsockopt(zmq.LINGER, 0)
+        self._apply_curve(req)
         req.connect(self.ready["control"])
         try:
             req.send(payload)
@@ -153,6 +197,7 @@ class Daemon:
         self.sub = self.context.socket(zmq.SUB)
         self.sub.setsockopt(zmq.LINGER, 0)
         self.sub.setsockopt(zmq.RCVHWM, 0)
+        self._apply_curve(self.sub)
         for topic in topics:
             self.sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
         self.sub.connect(self.ready["publish"])
@@ -496,6 +541,154 @@ class SubModeTest(unittest.TestCase):
             daemon.close()
             workdir.cleanup()
             context.destroy(linger=0)
+
+
+class CurveTest(unittest.TestCase):
+    """calmond with CURVE (keys made by pyzmq): only clients whose public key is in the
+    authorized folder can send frames, receive messages and control it."""
+
+    def setUp(self):
+        self.workdir = tempfile.TemporaryDirectory()
+        keys = os.path.join(self.workdir.name, "keys")
+        self.server = make_keys(keys, "calmond")
+        self.alice = make_keys(keys, "alice")      # authorized
+        self.mallory = make_keys(keys, "mallory")  # not authorized
+        self.stranger = make_keys(keys, "stranger")  # another server's key pair
+        authorized = os.path.join(keys, "clients")
+        os.makedirs(authorized)
+        shutil.copy(os.path.join(keys, "alice.key"), authorized)
+        self.daemon = Daemon(self.workdir.name, "--curve-secret-key", os.path.join(keys, "calmond.key_secret"),
+                             "--curve-authorized-keys", authorized, curve=(self.server[0], self.alice))
+
+    def tearDown(self):
+        try:
+            print(f"--- calmond stderr ({self.id()}) ---\n" + self.daemon.log())
+        finally:
+            self.daemon.close()
+            self.workdir.cleanup()
+
+    def intruder(self, kind, socket_type, endpoint):
+        """A socket of `kind` — "null" (no CURVE), "unknown key" (mallory's), "wrong server"
+        (alice's keys, but trusting another server's key) — connected to `endpoint`,
+        with a monitor of its handshakes."""
+        socket = self.daemon.context.socket(socket_type)
+        socket.setsockopt(zmq.LINGER, 0)
+        if kind == "unknown key":
+            curve_client(socket, self.server[0], self.mallory)
+        elif kind == "wrong server":
+            curve_client(socket, self.stranger[0], self.alice)
+        monitor = watch_handshakes(socket)
+        socket.connect(endpoint)
+        return socket, monitor
+
+    def test_the_ready_line_names_calmonds_public_key(self):
+        self.assertEqual(self.daemon.ready["server_key"], self.server[0].decode())
+
+    def test_clients_without_an_authorized_key_can_neither_send_nor_receive_nor_control(self):
+        d = self.daemon
+        kinds = ("null", "unknown key", "wrong server")
+        intruders = {}
+        for kind in kinds:
+            push, push_monitor = self.intruder(kind, zmq.PUSH, d.ready["ingest"])
+            for sequence in (100, 101, 102):  # queued on the intruder's side, never delivered
+                h = header(sequence)
+                push.send_multipart([h.SerializeToString(), movie_frame(sequence).tobytes()], zmq.NOBLOCK)
+            sub, sub_monitor = self.intruder(kind, zmq.SUB, d.ready["publish"])
+            for topic in TOPICS:
+                sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
+            req, req_monitor = self.intruder(kind, zmq.REQ, d.ready["control"])
+            req.send(wire_pb2.ControlRequest(shutdown=wire_pb2.Empty()).SerializeToString())
+            intruders[kind] = (push, sub, req)
+            for socket, monitor in ((push, push_monitor), (sub, sub_monitor), (req, req_monitor)):
+                self.assertIn(first_handshake(monitor), HANDSHAKE_FAILED, f"{kind}: {socket.socket_type}")
+
+        # The authorized client: every frame in, every trace out, control answered.
+        d.subscribe(("traces", "status"))
+        for sequence in range(5):
+            d.send_frame(sequence)
+        d.send_end_of_stream()
+        update = d.receive("traces", lambda u: u.end_of_stream)
+        self.assertEqual(update.frame_index, 5)
+        status = d.wait_for_status(lambda s: s.frames_received == 6, "the authorized frames")
+        self.assertEqual((status.frames_received, status.frames_processed, sum(status.rejected.values())), (6, 5, 0))
+        self.assertEqual(status.subscribers, 2)  # the intruders' subscriptions never arrived
+        self.assertEqual(dict(status.auth_refused), {"ingest": 1, "publish": 1, "control": 1})
+        self.assertIsNone(d.process.poll(), "an intruder's shutdown was obeyed")
+
+        for kind, (push, sub, req) in intruders.items():
+            # Their handshakes failed: nothing can reach them, no need to wait.
+            self.assertFalse(sub.poll(0), f"{kind}: a subscriber received a message")
+            self.assertFalse(req.poll(0), f"{kind}: a control request was answered")
+        log = d.log()  # complete: written before the pipeline thread answered a request
+        self.assertIn("CURVE on: 1 client key authorized", log)
+        for socket in ("ingest", "publish", "control"):
+            self.assertIn(f"refused a client on the {socket} socket, CURVE key {self.mallory[0][:8].decode()}..., "
+                          "from 127.0.0.1: the key is not among the authorized keys", log)
+
+    def test_an_authorized_client_controls_calmond(self):
+        reply = self.daemon.request(shutdown=wire_pb2.Empty())
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual(self.daemon.wait_exit(), 0)
+
+
+class CurveSubModeTest(unittest.TestCase):
+    def test_in_sub_mode_calmond_is_a_curve_client_of_its_publisher(self):
+        workdir = tempfile.TemporaryDirectory()
+        keys = os.path.join(workdir.name, "keys")
+        server, alice, publisher_keys = (make_keys(keys, name) for name in ("calmond", "alice", "publisher"))
+        authorized = os.path.join(keys, "clients")
+        os.makedirs(authorized)
+        shutil.copy(os.path.join(keys, "alice.key"), authorized)
+        context = zmq.Context()
+        publisher = context.socket(zmq.XPUB)  # a CURVE server; no ZAP handler here: any client key will do
+        publisher.setsockopt(zmq.LINGER, 0)
+        publisher.curve_server = True
+        publisher.curve_secretkey = publisher_keys[1]
+        port = publisher.bind_to_random_port("tcp://127.0.0.1")
+        daemon = Daemon(workdir.name, "--ingest-mode", "sub", "--ingest-server-key", os.path.join(keys, "publisher.key"),
+                        "--curve-secret-key", os.path.join(keys, "calmond.key_secret"),
+                        "--curve-authorized-keys", authorized,
+                        ingest=f"tcp://127.0.0.1:{port}", push=False, curve=(server[0], alice))
+        try:
+            self.assertTrue(publisher.poll(DEADLINE_S * 1000), "calmond did not subscribe")
+            self.assertEqual(publisher.recv(), b"\x01")
+            daemon.subscribe(("traces",))
+            for sequence in (1, 2):
+                publisher.send_multipart([header(sequence).SerializeToString(), movie_frame(sequence).tobytes()])
+            self.assertEqual([daemon.receive("traces").sequence for _ in range(2)], [1, 2])
+        finally:
+            print("--- calmond stderr (CurveSubModeTest) ---\n" + daemon.log())
+            daemon.close()
+            workdir.cleanup()
+            context.destroy(linger=0)
+
+
+class ProtectedModeTest(unittest.TestCase):
+    def test_a_bind_beyond_loopback_without_curve_exits_1_naming_the_socket_and_the_flags(self):
+        result = subprocess.run([CALMOND, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://0.0.0.0:*",
+                                 "--control", "tcp://127.0.0.1:*", "--no-http"],
+                                capture_output=True, text=True, timeout=DEADLINE_S)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")  # no ready line: nothing was bound
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        for part in ("protected mode:", "(publish at tcp://0.0.0.0:*)",
+                     "--curve-secret-key FILE --curve-authorized-keys DIR", "--allow-unprotected"):
+            self.assertIn(part, lines[0])
+
+    def test_allow_unprotected_starts_with_a_warning(self):
+        workdir = tempfile.TemporaryDirectory()
+        # Bound on every interface for the moment the test takes; the daemon is stopped at once.
+        daemon = Daemon(workdir.name, "--allow-unprotected", "--no-http", ingest="tcp://0.0.0.0:*", push=False)
+        try:
+            self.assertTrue(daemon.ready["ingest"].startswith("tcp://0.0.0.0:"), daemon.ready)
+            self.assertIn("warning: --allow-unprotected: without CURVE", daemon.log())
+            self.assertIn("(ingest at tcp://0.0.0.0:*)", daemon.log())
+            self.assertTrue(daemon.request(shutdown=wire_pb2.Empty()).ok)
+            self.assertEqual(daemon.wait_exit(), 0)
+        finally:
+            daemon.close()
+            workdir.cleanup()
 
 
 class CommandLineTest(unittest.TestCase):

@@ -9,6 +9,7 @@
 #
 # The environment (set by tests/e2e/CMakeLists.txt):
 #   CALMOND, CALMON_RECORD, CALMON_REPLAY   the programs under test
+#   CALMON_KEYGEN                           calmon-keygen, for the CURVE keys (make_curve_keys)
 #   CALMON_E2E_DIR                          the suite's build folder, filled by the fixtures:
 #                                             movie/movie.tif       calmon-synth, 2000 frames
 #                                             long_movie/movie.tif  calmon-synth --frames 10000
@@ -32,6 +33,7 @@ from support import Program
 CALMOND = os.environ.get("CALMOND", "")
 RECORD = os.environ.get("CALMON_RECORD", "")
 REPLAY = os.environ.get("CALMON_REPLAY", "")
+KEYGEN = os.environ.get("CALMON_KEYGEN", "")
 E2E_DIR = os.environ.get("CALMON_E2E_DIR", "")
 SOURCE_DIR = os.environ.get("CALMON_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -63,7 +65,8 @@ def analyzed(movie, config):
 
 def missing_programs():
     """The environment variables naming a program that is not there (empty: all are)."""
-    named = {"CALMOND": CALMOND, "CALMON_RECORD": RECORD, "CALMON_REPLAY": REPLAY, "CALMON_E2E_DIR": E2E_DIR}
+    named = {"CALMOND": CALMOND, "CALMON_RECORD": RECORD, "CALMON_REPLAY": REPLAY, "CALMON_KEYGEN": KEYGEN,
+             "CALMON_E2E_DIR": E2E_DIR}
     return [name for name, path in named.items() if not path or not os.path.exists(path)]
 
 
@@ -112,19 +115,38 @@ class WorkDir:
         return os.path.join(self.path, name)
 
 
-class Daemon:
-    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints; its ports from the ready line."""
+class CurveKeys:
+    """Key pairs made with calmon-keygen in `folder`, as a user makes them: calmond's, and
+    a client's whose public key is in calmond's authorized folder."""
 
-    def __init__(self, test_case, analysis, *flags):
+    def __init__(self, test_case, folder):
+        for name in ("calmond", "clients/recorder"):
+            keygen = Program([KEYGEN, os.path.join(folder, name)])
+            test_case.assertEqual(keygen.wait(START_DEADLINE_S), 0, keygen.stderr_lines)
+        self.daemon_flags = ("--curve-secret-key", os.path.join(folder, "calmond.key_secret"),
+                             "--curve-authorized-keys", os.path.join(folder, "clients"))
+        # The client's secret key file lies beside its public key here; calmond reads *.key only.
+        self.server_key = os.path.join(folder, "calmond.key")
+        self.client_key = os.path.join(folder, "clients", "recorder.key_secret")
+        self.client_flags = ("--server-key", self.server_key, "--client-key", self.client_key)
+
+
+class Daemon:
+    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints; its ports from the ready line.
+    With `curve` (CurveKeys), CURVE is on and the control client uses the client's keys."""
+
+    def __init__(self, test_case, analysis, *flags, curve=None):
         # Status every 0.1 s: calmon-record is ready as soon as a Status reached it.
+        curve_flags = curve.daemon_flags if curve else ()
         self.program = Program([CALMOND, "--analysis", analysis, "--ingest", "tcp://127.0.0.1:*",
                                 "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
-                                "--status-interval", "0.1", *flags])
+                                "--status-interval", "0.1", *curve_flags, *flags])
         test_case.addCleanup(stop, self.program)
         ready = json.loads(self.program.wait_for_line(lambda line: line.startswith("{"), START_DEADLINE_S))
         assert ready["event"] == "ready", ready
         self.ingest, self.publish, self.control_endpoint = ready["ingest"], ready["publish"], ready["control"]
-        self.control = calmon_client.Control(self.control_endpoint, timeout=10)
+        keys = {"server_key": curve.server_key, "client_key": curve.client_key} if curve else {}
+        self.control = calmon_client.Control(self.control_endpoint, timeout=10, **keys)
         test_case.addCleanup(self.control.close)
 
     def status(self):
@@ -138,9 +160,9 @@ class Daemon:
         return self.program.stderr_lines
 
 
-def start_recorder(test_case, publish, out):
-    """calmon-record OUT --from PUBLISH, returned once it printed 'calmon-record: ready'."""
-    recorder = Program([RECORD, out, "--from", publish])
+def start_recorder(test_case, publish, out, *flags):
+    """calmon-record OUT --from PUBLISH FLAGS..., returned once it printed 'calmon-record: ready'."""
+    recorder = Program([RECORD, out, "--from", publish, *flags])
     test_case.addCleanup(stop, recorder)
     line = recorder.wait_for_line(lambda line: line.startswith("calmon-record:"), START_DEADLINE_S)
     test_case.assertEqual(line, "calmon-record: ready", recorder.stderr_lines)

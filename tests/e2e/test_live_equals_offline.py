@@ -12,7 +12,9 @@
 # Two configs (docs/examples/notebook.json; tests/golden/filters.json — 78 ROIs, windows
 # odd, even and longer than the movie, percentiles, maximin, cumulative baselines,
 # masks, rings, global neuropil), each replayed --fast and paced at 400 frames/s: one
-# test class each, `python3 -m unittest test_live_equals_offline.FiltersPaced`.
+# test class each, `python3 -m unittest test_live_equals_offline.FiltersPaced`. And once
+# with CURVE on (keys from calmon-keygen; calmond, calmon-replay, calmon-record and the
+# Python Control all use them): encryption changes nothing in the numbers.
 import unittest
 
 import e2e_support as e2e
@@ -25,6 +27,7 @@ class LiveEqualsOffline:
 
     config_name = None
     replay_flags = ()
+    curve = False
 
     def setUp(self):
         missing = e2e.missing_programs()
@@ -36,10 +39,12 @@ class LiveEqualsOffline:
     def test_the_recording_is_calmon_analyze_output_bit_for_bit(self):
         work = e2e.WorkDir(self, f"{self.config_name}-{self.replay_flags[0].lstrip('-')}")
         recording = work / "recording"
-        daemon = e2e.Daemon(self, self.config)
-        recorder = e2e.start_recorder(self, daemon.publish, recording)
+        curve = e2e.CurveKeys(self, work / "keys") if self.curve else None
+        client_flags = curve.client_flags if curve else ()
+        daemon = e2e.Daemon(self, self.config, curve=curve)
+        recorder = e2e.start_recorder(self, daemon.publish, recording, *client_flags)
 
-        summary = e2e.replay(self, self.movie, self.frames, daemon.ingest, *self.replay_flags)
+        summary = e2e.replay(self, self.movie, self.frames, daemon.ingest, *self.replay_flags, *client_flags)
         lines = e2e.wait_for_recording(self, recorder)
         self.assertIn(f"calmon-record: {self.frames} frames (0 not received), 1 folder, end of stream", lines[-1])
 
@@ -48,11 +53,13 @@ class LiveEqualsOffline:
                           status.sessions, status.streaming),
                          (self.frames, 0, 0, 0, 1, False), status)
         self.assertEqual((status.width, status.height), (e2e.WIDTH, e2e.HEIGHT))
+        self.assertEqual(sum(status.auth_refused.values()), 0)
+        self.assertEqual(bool(status.auth_refused), self.curve)
         daemon.shut_down()
 
         e2e.check_metadata(self, recording, self.frames)
         images = e2e.compare_with_analyze(self, recording, self.analyzed, self.config, self.movie, self.frames)
-        print(f"\n{self.config_name}, replay {' '.join(self.replay_flags)}: {summary}")
+        print(f"\n{self.config_name}, replay {' '.join(self.replay_flags)}{' with CURVE' if curve else ''}: {summary}")
         print(f"bit for bit: every trace file, {len(images)} images (.npy and .tif), latest; "
               f"only in calmon-analyze's folder: "
               f"{sorted(e2e.kept_frames_dropped_by_the_daemon(self.config, self.frames)) or 'nothing'}")
@@ -66,6 +73,12 @@ class NotebookFast(LiveEqualsOffline, unittest.TestCase):
 class NotebookPaced(LiveEqualsOffline, unittest.TestCase):
     config_name = "notebook"
     replay_flags = ("--rate", str(PACED_RATE_HZ))
+
+
+class NotebookFastCurve(LiveEqualsOffline, unittest.TestCase):
+    config_name = "notebook"
+    replay_flags = ("--fast",)
+    curve = True
 
 
 class FiltersFast(LiveEqualsOffline, unittest.TestCase):

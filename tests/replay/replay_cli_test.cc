@@ -428,7 +428,8 @@ TEST(ReplayCli, WithNoDaemonItGivesUpAfterTheTimeoutWithOneLine) {
   const std::string endpoint = unused_endpoint();
   const Outcome outcome = run({movie.path.string(), "--to", endpoint, "--timeout", "1"}, dir);
   EXPECT_EQ(outcome.exit_code, 1);
-  EXPECT_EQ(outcome.err, "calmon-replay: no daemon is taking frames at " + endpoint + " (waited 1 s)\n");
+  EXPECT_EQ(outcome.err, "calmon-replay: no daemon is taking frames at " + endpoint +
+                             " (waited 1 s); if calmond runs with CURVE, give --server-key and --client-key\n");
   EXPECT_EQ(outcome.out, "");
 }
 

@@ -6,14 +6,19 @@
 # recording must equal, file for file and bit for bit, what calmon-analyze writes for
 # the same movie saved as a TIFF; calmon-sub must print the recorded numbers. The daemon
 # is shut down through Control and must exit 0. A second test changes the ROI set in
-# the middle of a stream and checks the recorder's folders.
+# the middle of a stream and checks the recorder's folders. With CURVE on calmond (keys
+# made by pyzmq), the client's classes take server_key= and client_key=, and without an
+# authorized key they get nothing and say what to check.
 import json
 import os
+import shutil
 import tempfile
+import time
 import unittest
 
 import numpy as np
 import tifffile
+import zmq.auth
 
 import calmon_client
 from support import DAEMON, RECORD, SUB, Program
@@ -203,6 +208,94 @@ class LiveDaemonTest(unittest.TestCase):
         self.assertEqual([s["folder"] for s in metadata["segments"]], [".", f"roi_set_{replaced.version}"])
         self.assertEqual(metadata["dropped_updates"], 0)
         self.shut_down_daemon()
+
+
+def make_keys(folder, name):
+    """pyzmq's key files folder/name.key and folder/name.key_secret, the secret made private."""
+    public_file, secret_file = zmq.auth.create_certificates(folder, name)
+    os.chmod(secret_file, 0o600)
+    return public_file, secret_file
+
+
+@unittest.skipUnless(DAEMON and os.path.exists(DAEMON), "calmond is not built (CALMON_DAEMON)")
+class LiveDaemonCurveTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="calmon-curve-test-")
+        keys = os.path.join(self._tmp.name, "keys")
+        os.makedirs(os.path.join(keys, "clients"))
+        self.server_key, server_secret = make_keys(keys, "calmond")
+        alice_public, self.alice_secret = make_keys(keys, "alice")
+        self.mallory_public, self.mallory_secret = make_keys(keys, "mallory")
+        shutil.copy(alice_public, os.path.join(keys, "clients"))
+        config = os.path.join(self._tmp.name, "analysis.json")
+        with open(config, "w") as f:
+            json.dump(ANALYSIS, f)
+        self.daemon = Program([DAEMON, "--analysis", config, "--ingest", "tcp://127.0.0.1:*",
+                               "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*", "--no-http",
+                               "--curve-secret-key", server_secret,
+                               "--curve-authorized-keys", os.path.join(keys, "clients")])
+        self.addCleanup(self.daemon.kill)
+        ready = json.loads(self.daemon.wait_for_line(lambda line: line.startswith("{")))
+        self.ingest, self.publish, self.control_endpoint = ready["ingest"], ready["publish"], ready["control"]
+        self.keys = {"server_key": self.server_key, "client_key": self.alice_secret}
+        self.control = calmon_client.Control(self.control_endpoint, timeout=10, **self.keys)
+        self.addCleanup(self.control.close)
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def test_every_class_takes_the_keys(self):
+        movie = synthetic_movie(FRAMES)
+        updates = calmon_client.traces(self.publish, timeout=10, ready_timeout=10, **self.keys)
+        with calmon_client.FrameSender(self.ingest, timeout=10, **self.keys) as sender:
+            for frame in movie:
+                sender.send(frame)
+            sender.end_of_stream()
+        live = [u for u in updates if u.has_live]
+        self.assertEqual([u.frame_index for u in live], list(range(FRAMES)))
+        np.testing.assert_array_equal([u.f[2] for u in live], movie[:, 25, 35])
+        status = self.control.status()
+        self.assertEqual(status.frames_processed, FRAMES)
+        self.assertEqual(dict(status.auth_refused), {"ingest": 0, "publish": 0, "control": 0})
+        self.control.shutdown()
+        self.assertEqual(self.daemon.wait(20), 0, self.daemon.stderr_lines[-5:])
+
+    def test_without_an_authorized_key_the_client_gets_nothing_and_says_what_to_check(self):
+        frame = synthetic_movie(1)[0]
+        for keys, hint in (({"server_key": self.server_key, "client_key": self.mallory_secret},
+                            "is server_key its public key, and does it authorize client_key?"),
+                           ({}, "with CURVE? then give server_key= and client_key=")):
+            with self.assertRaises(TimeoutError) as caught:
+                calmon_client.Subscriber(self.publish, **keys).wait_ready(1)
+            self.assertIn(hint, str(caught.exception))
+            with calmon_client.Control(self.control_endpoint, timeout=1, **keys) as control:
+                with self.assertRaises(calmon_client.ControlTimeout) as caught:
+                    control.shutdown()
+                self.assertIn(hint, str(caught.exception))
+            with calmon_client.FrameSender(self.ingest, timeout=1, **keys) as sender:
+                with self.assertRaises(TimeoutError) as caught:
+                    sender.send(frame)
+                self.assertIn(hint, str(caught.exception))
+        # mallory's key was refused once on each socket; the clients without CURVE never reached the check.
+        deadline = time.monotonic() + 10
+        while True:
+            refused = dict(self.control.status().auth_refused)
+            if refused == {"ingest": 1, "publish": 1, "control": 1} or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)  # polling a condition, with a deadline
+        self.assertEqual(refused, {"ingest": 1, "publish": 1, "control": 1})
+        self.assertEqual(self.control.status().frames_received, 0)
+
+    def test_key_files_are_checked_before_connecting(self):
+        with self.assertRaisesRegex(ValueError, "server_key and client_key go together"):
+            calmon_client.Control(self.control_endpoint, server_key=self.server_key)
+        with self.assertRaisesRegex(ValueError, "holds a secret key"):
+            calmon_client.Subscriber(self.publish, server_key=self.alice_secret, client_key=self.alice_secret)
+        with self.assertRaisesRegex(ValueError, "no secret key"):
+            calmon_client.FrameSender(self.ingest, server_key=self.server_key, client_key=self.mallory_public)
+        os.chmod(self.mallory_secret, 0o644)
+        with self.assertRaisesRegex(PermissionError, "chmod 600 " + self.mallory_secret):
+            calmon_client.traces(self.publish, server_key=self.server_key, client_key=self.mallory_secret)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include "config/daemon_config_file.h"
 #include "core/error.h"
 #include "daemon/command_line.h"
+#include "net/curve_keys.h"
 #include "test_support.h"
 
 namespace calmon::daemon {
@@ -64,6 +65,9 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.http_idle_timeout_s, 5.0);
   EXPECT_FALSE(s.allow_unprotected);
   EXPECT_FALSE(dashboard_on_network(s));
+  EXPECT_FALSE(s.curve_keys);
+  EXPECT_TRUE(s.authorized_client_keys.empty());
+  EXPECT_EQ(s.ingest_server_key, "");
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -137,20 +141,6 @@ TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
                   "empty: the first line must be the token");
   expect_one_line(parse({"--http-token-file", (dir / "missing").string()}), CommandLine::Action::kConfigError,
                   "missing: cannot open the dashboard's token file");
-}
-
-TEST(DaemonConfig, ProtectedModeRefusesADashboardOnTheNetworkWithoutAToken) {
-  for (const char* address : {"0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080", "scope1:8080"}) {
-    const CommandLine refused = parse({"--http", address, "--http-token", "none"});
-    expect_one_line(refused, CommandLine::Action::kConfigError, "--allow-unprotected");
-    EXPECT_NE(refused.message.find("--http-token"), std::string::npos) << refused.message;
-    EXPECT_EQ(parse({"--http", address, "--http-token", "none", "--allow-unprotected"}).action,
-              CommandLine::Action::kRun);
-    EXPECT_EQ(parse({"--http", address}).action, CommandLine::Action::kRun) << "auto: a token is made";
-  }
-  for (const char* address : {"127.0.0.1:8080", "localhost:0", "[::1]:8080"}) {
-    EXPECT_EQ(parse({"--http", address, "--http-token", "none"}).action, CommandLine::Action::kRun) << address;
-  }
 }
 
 TEST(DaemonConfig, HttpLimitsAndAllowedHostsComeFromFlags) {
@@ -271,6 +261,98 @@ TEST(DaemonConfig, HelpIsAnAction) {
                            "--http-idle-timeout", "--allow-unprotected"}) {
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
+}
+
+// --- CURVE and protected mode --------------------------------------------------------------
+
+struct KeyFolder {
+  std::filesystem::path dir;
+  net::CurveKeyPair calmond = net::generate_curve_key_pair();
+  net::CurveKeyPair client = net::generate_curve_key_pair();
+  net::CurveKeyPair publisher = net::generate_curve_key_pair();
+
+  KeyFolder() : dir(test::temp_dir(kFolder)) {
+    std::filesystem::create_directories(dir / "clients");
+    net::write_curve_key_pair(dir / "calmond", calmond, "test");
+    net::write_curve_key_pair(dir / "clients" / "alice", client, "test");
+    net::write_curve_key_pair(dir / "publisher", publisher, "test");
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+TEST(DaemonConfig, CurveFlagsLoadTheKeys) {
+  const KeyFolder keys;
+  const CommandLine result =
+      parse({"--curve-secret-key", keys.path("calmond.key_secret"), "--curve-authorized-keys", keys.path("clients")});
+  ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
+  ASSERT_TRUE(result.settings.curve_keys);
+  EXPECT_EQ(result.settings.curve_keys->public_key, keys.calmond.public_key);
+  EXPECT_EQ(result.settings.curve_keys->secret_key, keys.calmond.secret_key);
+  EXPECT_EQ(result.settings.authorized_client_keys, std::vector<std::string>{keys.client.public_key});
+  EXPECT_EQ(result.settings.curve_authorized_keys, keys.path("clients"));
+}
+
+TEST(DaemonConfig, CurveFieldsOfAConfigFileAreRelativeToIt) {
+  const KeyFolder keys;
+  const std::string config = write(keys.dir / "daemon.json", R"({
+    "curve_secret_key_file": "calmond.key_secret", "curve_authorized_keys": "clients",
+    "ingest_mode": "SUB", "ingest_server_key_file": "publisher.key", "allow_unprotected": true})");
+  const CommandLine result = parse({"--config", config});
+  ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
+  ASSERT_TRUE(result.settings.curve_keys);
+  EXPECT_EQ(result.settings.curve_keys->public_key, keys.calmond.public_key);
+  EXPECT_EQ(result.settings.authorized_client_keys, std::vector<std::string>{keys.client.public_key});
+  EXPECT_EQ(result.settings.ingest_server_key, keys.publisher.public_key);
+  EXPECT_TRUE(result.settings.allow_unprotected);
+}
+
+TEST(DaemonConfig, CurveNeedsBothTheKeyPairAndTheAuthorizedKeys) {
+  const KeyFolder keys;
+  expect_one_line(parse({"--curve-secret-key", keys.path("calmond.key_secret")}), CommandLine::Action::kConfigError,
+                  "command line: curve_secret_key_file and curve_authorized_keys (--curve-secret-key, "
+                  "--curve-authorized-keys) go together");
+  expect_one_line(parse({"--curve-authorized-keys", keys.path("clients")}), CommandLine::Action::kConfigError,
+                  "go together");
+  expect_one_line(parse({"--curve-secret-key", ""}), CommandLine::Action::kUsageError,
+                  "--curve-secret-key expects a path");
+}
+
+TEST(DaemonConfig, TheIngestServerKeyIsForASubIngestWithCurve) {
+  const KeyFolder keys;
+  const std::vector<std::string> curve = {"--curve-secret-key", keys.path("calmond.key_secret"),
+                                          "--curve-authorized-keys", keys.path("clients")};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), curve.begin(), curve.end());
+    return parse(more);
+  };
+  expect_one_line(with({"--ingest-mode", "sub"}), CommandLine::Action::kConfigError,
+                  "with CURVE, --ingest-mode sub needs the publisher's public key: --ingest-server-key FILE");
+  expect_one_line(with({"--ingest-server-key", keys.path("publisher.key")}), CommandLine::Action::kConfigError,
+                  "is for --ingest-mode sub");
+  expect_one_line(parse({"--ingest-mode", "sub", "--ingest-server-key", keys.path("publisher.key")}),
+                  CommandLine::Action::kConfigError, "needs CURVE on");
+  const CommandLine result = with({"--ingest-mode", "sub", "--ingest-server-key", keys.path("publisher.key")});
+  ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
+  EXPECT_EQ(result.settings.ingest_server_key, keys.publisher.public_key);
+}
+
+TEST(DaemonConfig, KeyFilesThatCannotBeUsedAreOneLineErrorsNamingThem) {
+  const KeyFolder keys;
+  std::filesystem::permissions(keys.dir / "calmond.key_secret", std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  expect_one_line(
+      parse({"--curve-secret-key", keys.path("calmond.key_secret"), "--curve-authorized-keys", keys.path("clients")}),
+      CommandLine::Action::kConfigError, keys.path("calmond.key_secret") + ": a secret key must be private");
+  expect_one_line(parse({"--curve-secret-key", keys.path("publisher.key_secret"), "--curve-authorized-keys",
+                         keys.path("nowhere")}),
+                  CommandLine::Action::kConfigError, keys.path("nowhere") + ": not a folder");
+  expect_one_line(parse({"--curve-secret-key", keys.path("publisher.key"), "--curve-authorized-keys",
+                         keys.path("clients")}),
+                  CommandLine::Action::kConfigError, keys.path("publisher.key") + ": no secret-key");
+}
+
+TEST(DaemonConfig, AllowUnprotectedIsAFlag) {
+  EXPECT_TRUE(parse({"--allow-unprotected"}).settings.allow_unprotected);
 }
 
 }  // namespace

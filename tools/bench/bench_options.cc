@@ -15,7 +15,7 @@ namespace po = boost::program_options;
 constexpr const char* kUsage =
     "usage: calmon-bench [--calmond PATH] [--width W] [--height H] [--rois N] [--window W]\n"
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
-    "                    [--peer] [--peer-seconds S] [--seed S]\n"
+    "                    [--peer] [--peer-seconds S] [--seed S] [--curve]\n"
     "\n"
     "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
     "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
@@ -52,7 +52,8 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("global-traces", po::value(&global_traces), "on|off")
       ("peer", "also run tools/bench/numpy_peer.py")
       ("peer-seconds", po::value(&options.peer_seconds), "time box of the numpy peer")
-      ("seed", po::value(&options.seed), "ROI positions and pixel values");
+      ("seed", po::value(&options.seed), "ROI positions and pixel values")
+      ("curve", "CURVE on calmond and every peer, with keys made for the run");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(named).run(), values);
@@ -75,6 +76,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   if (global_traces != "on" && global_traces != "off") usage_error("--global-traces is on or off");
   options.global_traces = global_traces == "on";
   options.run_numpy_peer = values.count("peer") > 0;
+  options.curve = values.count("curve") > 0;
   return options;
 }
 

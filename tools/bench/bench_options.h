@@ -18,6 +18,7 @@ struct BenchOptions {
   bool run_numpy_peer = false;
   double peer_seconds = 5.0;  // time box of the numpy peer
   unsigned seed = 1;
+  bool curve = false;         // CURVE on calmond and every peer (fresh keys for the run)
 };
 
 // Parses argv; prints the usage and exits 2 on a mistake, 0 for --help.

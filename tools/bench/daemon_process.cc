@@ -42,7 +42,8 @@ std::string read_line(int fd, std::chrono::milliseconds deadline) {
 }  // namespace
 
 DaemonProcess::DaemonProcess(const std::string& path, const std::vector<std::string>& arguments,
-                             std::chrono::milliseconds ready_deadline) {
+                             std::chrono::milliseconds ready_deadline, Curve curve)
+    : curve_(std::move(curve)) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<char*> argv;
@@ -97,7 +98,7 @@ bool DaemonProcess::wait_for_exit(std::chrono::milliseconds deadline) {
 int DaemonProcess::stop(std::chrono::milliseconds deadline) {
   if (pid_ <= 0) return exit_status_;
   try {
-    request_shutdown(endpoints_.control, deadline);
+    request_shutdown(endpoints_.control, deadline, curve_);
   } catch (const std::exception&) {
     kill(pid_, SIGTERM);
   }

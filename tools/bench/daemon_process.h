@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon_control.h"
+
 namespace calmon::bench {
 
 struct DaemonEndpoints {
@@ -20,8 +22,9 @@ struct DaemonEndpoints {
 class DaemonProcess {
  public:
   // Starts `path` with `arguments`; throws if it exits or prints no ready line in time.
+  // `curve`: the client keys stop() uses on the control socket.
   DaemonProcess(const std::string& path, const std::vector<std::string>& arguments,
-                std::chrono::milliseconds ready_deadline);
+                std::chrono::milliseconds ready_deadline, Curve curve);
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
@@ -39,6 +42,7 @@ class DaemonProcess {
   int stdout_fd_ = -1;
   int exit_status_ = -1;
   DaemonEndpoints endpoints_;
+  Curve curve_;
 };
 
 }  // namespace calmon::bench

@@ -10,9 +10,11 @@
 
 namespace calmon::bench {
 
-zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint) {
+zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint,
+                             const std::optional<net::CurveClientKeys>& curve) {
   zmq::socket_t push(context, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 0);
+  net::apply_curve_client(push, curve);
   push.connect(endpoint);
   return push;
 }

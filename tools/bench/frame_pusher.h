@@ -10,9 +10,11 @@
 #include <zmq.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "frame_set.h"
+#include "net/curve_client.h"
 
 namespace calmon::bench {
 
@@ -23,7 +25,9 @@ struct SendTimes {
 
 // A PUSH socket connected to `endpoint`. Its linger is 0: keep it open until the frames
 // it queued have arrived (the end of stream seen), since closing it drops what is queued.
-zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint);
+// With `curve`, a CURVE client.
+zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoint,
+                             const std::optional<net::CurveClientKeys>& curve);
 
 // Sends warmup + frames frames on `push` (rate 0: no pacing), then an end-of-stream
 // header if `end_of_stream`. Returns once ZeroMQ has queued them, not delivered.

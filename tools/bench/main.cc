@@ -9,6 +9,7 @@
 // --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. Output: one
 // "name value" line per figure on stdout (docs/benchmarks.md explains each).
 #include <algorithm>
+#include <optional>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -20,6 +21,7 @@
 
 #include "analysis_config_file.h"
 #include "bench_options.h"
+#include "curve_setup.h"
 #include "daemon_control.h"
 #include "daemon_process.h"
 #include "frame_pusher.h"
@@ -59,15 +61,23 @@ int run(const BenchOptions& options) {
   const std::vector<RoiRect> rois = random_roi_layout(options.rois, options.width, options.height, options.seed);
   const AnalysisConfigFile config(rois, options.window, options.global_traces);
   zmq::context_t context;
+  std::optional<CurveSetup> curve_setup;
+  if (options.curve) curve_setup.emplace();
+  const Curve curve = curve_setup ? Curve(curve_setup->client_keys()) : std::nullopt;
+  std::vector<std::string> arguments = daemon_arguments(config.path(), frames.frame_bytes());
+  if (curve_setup) {
+    for (std::string& argument : curve_setup->daemon_arguments()) arguments.push_back(std::move(argument));
+  }
 
-  DaemonProcess daemon(options.calmond_path, daemon_arguments(config.path(), frames.frame_bytes()), 10s);
+  DaemonProcess daemon(options.calmond_path, arguments, 10s, curve);
   const auto measured = static_cast<std::size_t>(options.frames);
-  TraceCollector collector(context, daemon.endpoints().publish, static_cast<std::uint64_t>(options.warmup), measured);
-  wait_for_subscribers(daemon.endpoints().control, 1, 10s);
+  TraceCollector collector(context, daemon.endpoints().publish, static_cast<std::uint64_t>(options.warmup), measured,
+                           curve);
+  wait_for_subscribers(daemon.endpoints().control, 1, 10s, curve);
 
   RssSampler rss(daemon.pid(), 100ms);
   // Open until the updates are in: frames still queued here when the pusher closes are lost.
-  zmq::socket_t pusher = connect_pusher(context, daemon.endpoints().ingest);
+  zmq::socket_t pusher = connect_pusher(context, daemon.endpoints().ingest, curve);
   const SendTimes sent = push_frames(pusher, frames, options.warmup, options.frames, options.rate_hz, true);
   CollectedTraces traces = collector.finish(60s);
   pusher.close();
@@ -75,7 +85,10 @@ int run(const BenchOptions& options) {
   const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
   const int daemon_exit = daemon.stop(10s);
 
-  const double raw_fps = raw_zmq_frames_per_second(context, frames, options.warmup, options.frames);
+  const double raw_fps =
+      raw_zmq_frames_per_second(context, frames, options.warmup, options.frames,
+                                curve_setup ? std::optional(RawCurve{curve_setup->server_keys(), *curve})
+                                            : std::nullopt);
 
   const auto received = traces.latencies_us.size();
   const double wall_s = static_cast<double>(traces.last_receipt_ns - sent.first_measured_ns) / 1e9;

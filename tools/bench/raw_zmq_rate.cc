@@ -11,9 +11,14 @@
 
 namespace calmon::bench {
 
-double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames, int warmup, int measured) {
+double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames, int warmup, int measured,
+                                 const std::optional<RawCurve>& curve) {
   zmq::socket_t pull(context, zmq::socket_type::pull);
   pull.set(zmq::sockopt::linger, 0);
+  if (curve) {  // no ZAP handler in this context: libzmq accepts any client that completes the handshake
+    pull.set(zmq::sockopt::curve_server, 1);
+    pull.set(zmq::sockopt::curve_secretkey, curve->server.secret_key);
+  }
   pull.bind("tcp://127.0.0.1:*");
   const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
 
@@ -28,7 +33,7 @@ double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames
     }
     last_receipt_ns = net::now_ns();
   });
-  zmq::socket_t push = connect_pusher(context, endpoint);
+  zmq::socket_t push = connect_pusher(context, endpoint, curve ? std::optional(curve->client) : std::nullopt);
   const SendTimes sent = push_frames(push, frames, warmup, measured, 0.0, false);
   receiver.join();
   return measured / (static_cast<double>(last_receipt_ns - sent.first_measured_ns) / 1e9);

@@ -18,8 +18,10 @@ constexpr auto kPollWait = std::chrono::milliseconds(50);
 }  // namespace
 
 TraceCollector::TraceCollector(zmq::context_t& context, const std::string& publish_endpoint,
-                               std::uint64_t warmup, std::size_t expected)
+                               std::uint64_t warmup, std::size_t expected,
+                               const std::optional<net::CurveClientKeys>& curve)
     : socket_(context, zmq::socket_type::sub), warmup_(warmup) {
+  net::apply_curve_client(socket_, curve);
   socket_.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::subscribe, net::kTracesTopic);

@@ -9,11 +9,15 @@
 
 #include <zmq.hpp>
 
+#include <optional>
+
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "net/curve_client.h"
 
 namespace calmon::bench {
 
@@ -32,7 +36,7 @@ struct CollectedTraces {
 class TraceCollector {
  public:
   TraceCollector(zmq::context_t& context, const std::string& publish_endpoint, std::uint64_t warmup,
-                 std::size_t expected);
+                 std::size_t expected, const std::optional<net::CurveClientKeys>& curve);
   ~TraceCollector();
   TraceCollector(const TraceCollector&) = delete;
   TraceCollector& operator=(const TraceCollector&) = delete;

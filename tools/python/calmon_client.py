@@ -9,6 +9,12 @@ The three sockets of calmond (proto/calmon/wire.proto is the contract):
   FrameSender  PUSH to the ingest socket (default tcp://127.0.0.1:5570): 2-D numpy
                frames, then the end of stream.
 
+With CURVE on calmond (docs/daemon.md, "CURVE"), every class and traces() take
+server_key= (calmond's public key file, calmond.key) and client_key= (this client's
+secret key file, NAME.key_secret, whose public key calmond authorizes); both paths, read
+with pyzmq's own zmq.auth.load_certificate. apply_curve_client() does the same for a
+socket of your own.
+
 Needs numpy, pyzmq and protobuf, and the modules generated from proto/ (the build's
 calmon_python_proto target writes them to <build>/python/calmon/; put <build>/python on
 PYTHONPATH). docs/subscribers.md has complete examples.
@@ -17,6 +23,7 @@ PYTHONPATH). docs/subscribers.md has complete examples.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections import deque
 from typing import Iterator, Optional, Sequence
@@ -58,6 +65,63 @@ class ControlError(CalmonError):
 
 class ControlTimeout(CalmonError, TimeoutError):
     """No reply from the control socket within the timeout."""
+
+
+# --- CURVE ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class CurveKeys:
+    """A CURVE client's keys, Z85: calmond's public key and this client's key pair."""
+
+    server_public: bytes
+    client_public: bytes
+    client_secret: bytes
+
+    @classmethod
+    def load(cls, server_key: Optional[str], client_key: Optional[str]) -> Optional["CurveKeys"]:
+        """Reads server_key (calmond's public key file, calmond.key) and client_key (this
+        client's secret key file, NAME.key_secret, private to its owner: mode 0600) with
+        pyzmq's zmq.auth.load_certificate. Both or neither (None)."""
+        if server_key is None and client_key is None:
+            return None
+        if server_key is None or client_key is None:
+            raise ValueError("server_key and client_key go together: calmond's public key file (calmond.key) "
+                             "and this client's secret key file (NAME.key_secret)")
+        import zmq.auth  # pyzmq's certificate reader; imported only when keys are used
+        server_public, server_secret = zmq.auth.load_certificate(server_key)
+        if server_secret is not None:
+            raise ValueError(f"{server_key}: holds a secret key; give calmond's public key file (NAME.key)")
+        client_public, client_secret = zmq.auth.load_certificate(client_key)
+        if client_secret is None:
+            raise ValueError(f"{client_key}: no secret key; give your secret key file (NAME.key_secret)")
+        if os.stat(client_key).st_mode & 0o077:
+            raise PermissionError(f"{client_key}: a secret key must be private, but group or others may access "
+                                  f"it; chmod 600 {client_key}")
+        return cls(server_public, client_public, client_secret)
+
+    def apply(self, socket: zmq.Socket) -> None:
+        """Makes `socket` a CURVE client of calmond; before connect()."""
+        socket.curve_serverkey = self.server_public
+        socket.curve_publickey = self.client_public
+        socket.curve_secretkey = self.client_secret
+
+
+def apply_curve_client(socket: zmq.Socket, server_key: Optional[str] = None,
+                       client_key: Optional[str] = None) -> None:
+    """Makes `socket` (any type) a CURVE client of calmond before it connects: server_key
+    is calmond's public key file, client_key this client's secret key file. Neither:
+    nothing changes. Keys made by calmon-keygen or by pyzmq's
+    zmq.auth.create_certificates both work."""
+    keys = CurveKeys.load(server_key, client_key)
+    if keys is not None:
+        keys.apply(socket)
+
+
+def _unanswered_hint(server_key: Optional[str]) -> str:
+    """What to check when calmond does not answer: a refused CURVE handshake looks like no daemon."""
+    if server_key is None:
+        return "is calmond running (with CURVE? then give server_key= and client_key=)?"
+    return "is calmond running, is server_key its public key, and does it authorize client_key?"
 
 
 # --- what the publish socket carries, as numpy ---------------------------------------------
@@ -202,10 +266,11 @@ class Subscriber:
     Yields TraceUpdate for "traces", Projections for "projections", RoiSet for "rois" and
     the protobuf wire_pb2.Status for "status" — only for the topics asked for. ROI sets
     and status are always subscribed to, to name trace columns and to know the
-    subscription is live (wait_ready)."""
+    subscription is live (wait_ready). server_key, client_key: CURVE (apply_curve_client)."""
 
     def __init__(self, endpoint: str = DEFAULT_PUBLISH, topics: Sequence[str] = ("traces",),
-                 receive_hwm: int = 1_000_000, context: Optional[zmq.Context] = None):
+                 receive_hwm: int = 1_000_000, context: Optional[zmq.Context] = None,
+                 server_key: Optional[str] = None, client_key: Optional[str] = None):
         if isinstance(topics, str):
             topics = (topics,)
         unknown = [t for t in topics if t not in TOPICS]
@@ -213,10 +278,14 @@ class Subscriber:
             raise ValueError(f"unknown topic {unknown[0]!r}; topics are {', '.join(TOPICS)}")
         self.endpoint = endpoint
         self.topics = tuple(topics)
+        self._server_key = server_key
+        curve = CurveKeys.load(server_key, client_key)
         self._context = context or zmq.Context.instance()
         self._socket = self._context.socket(zmq.SUB)
         self._socket.setsockopt(zmq.RCVHWM, receive_hwm)
         self._socket.setsockopt(zmq.LINGER, 0)
+        if curve is not None:
+            curve.apply(self._socket)
         for topic in set(self.topics) | {"rois", "status"}:
             self._socket.setsockopt(zmq.SUBSCRIBE, topic.encode())
         self._socket.connect(endpoint)
@@ -232,7 +301,8 @@ class Subscriber:
         while not self._ready:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._receive_one(remaining):
-                raise TimeoutError(f"no message from {self.endpoint} within {timeout} s: is calmond running?")
+                raise TimeoutError(f"no message from {self.endpoint} within {timeout} s: "
+                                   f"{_unanswered_hint(self._server_key)}")
         return self
 
     def recv(self, timeout: Optional[float] = None):
@@ -295,14 +365,16 @@ class Subscriber:
 
 
 def traces(endpoint: str = DEFAULT_PUBLISH, timeout: Optional[float] = None,
-           until_end_of_stream: bool = True, ready_timeout: float = 5.0) -> Iterator[TraceUpdate]:
+           until_end_of_stream: bool = True, ready_timeout: float = 5.0,
+           server_key: Optional[str] = None, client_key: Optional[str] = None) -> Iterator[TraceUpdate]:
     """Every TraceUpdate from `endpoint` until the end of the stream (the update with
     end_of_stream is yielded too; until_end_of_stream=False goes on across streams).
 
     Returns once subscribed (TimeoutError if no daemon answered within `ready_timeout`),
     so frames sent after the call are all seen. Iterating raises TimeoutError when
-    `timeout` seconds pass without an update (None: wait for ever)."""
-    subscriber = Subscriber(endpoint, ("traces",))
+    `timeout` seconds pass without an update (None: wait for ever). server_key,
+    client_key: CURVE (apply_curve_client)."""
+    subscriber = Subscriber(endpoint, ("traces",), server_key=server_key, client_key=client_key)
     try:
         subscriber.wait_ready(ready_timeout)
     except BaseException:
@@ -325,12 +397,16 @@ def _updates(subscriber: Subscriber, timeout: Optional[float], until_end_of_stre
 class Control:
     """Requests to calmond's control socket. Every call waits at most `timeout` seconds,
     then raises ControlTimeout (and the next call starts on a fresh socket); a request
-    calmond refuses raises ControlError with its one-line reason."""
+    calmond refuses raises ControlError with its one-line reason. server_key, client_key:
+    CURVE (apply_curve_client); the files are read at once."""
 
     def __init__(self, endpoint: str = DEFAULT_CONTROL, timeout: float = 5.0,
-                 context: Optional[zmq.Context] = None):
+                 context: Optional[zmq.Context] = None,
+                 server_key: Optional[str] = None, client_key: Optional[str] = None):
         self.endpoint = endpoint
         self.timeout = timeout
+        self._server_key = server_key
+        self._curve = CurveKeys.load(server_key, client_key)
         self._context = context or zmq.Context.instance()
         self._socket = None
 
@@ -368,6 +444,8 @@ class Control:
         if self._socket is None:
             self._socket = self._context.socket(zmq.REQ)
             self._socket.setsockopt(zmq.LINGER, 0)
+            if self._curve is not None:
+                self._curve.apply(self._socket)
             self._socket.connect(self.endpoint)
         self._socket.send(request.SerializeToString())
         if not self._socket.poll(int(self.timeout * 1000)):
@@ -375,7 +453,7 @@ class Control:
             self._socket.close(0)
             self._socket = None
             raise ControlTimeout(f"no reply from {self.endpoint} to '{command}' within {self.timeout} s: "
-                                 "is calmond running?")
+                                 f"{_unanswered_hint(self._server_key)}")
         reply = wire_pb2.ControlReply.FromString(self._socket.recv())
         if not reply.ok:
             raise ControlError(f"calmond refused '{command}': {reply.error}")
@@ -419,19 +497,25 @@ class FrameSender:
     Sequence numbers count from `first_sequence`, +1 per frame, unless given; after the
     end of stream they start again from `first_sequence`. A send that no daemon takes
     within `timeout` seconds raises TimeoutError (the socket queues frames only for a
-    connected daemon)."""
+    connected daemon — with CURVE, one that accepted this client's key). server_key,
+    client_key: CURVE (apply_curve_client)."""
 
     def __init__(self, endpoint: str = DEFAULT_INGEST, channel: int = 0, plane: int = 0,
                  first_sequence: int = 0, timeout: float = 5.0, queue_frames: int = 1000,
-                 context: Optional[zmq.Context] = None):
+                 context: Optional[zmq.Context] = None,
+                 server_key: Optional[str] = None, client_key: Optional[str] = None):
         self.endpoint = endpoint
         self.channel = channel
         self.plane = plane
         self.first_sequence = first_sequence
         self.timeout = timeout
         self._next_sequence = first_sequence
+        self._server_key = server_key
+        self._curve = CurveKeys.load(server_key, client_key)  # for every socket to calmond
         self._context = context or zmq.Context.instance()
         self._socket = self._context.socket(zmq.PUSH)
+        if self._curve is not None:
+            self._curve.apply(self._socket)
         self._socket.setsockopt(zmq.IMMEDIATE, 1)
         self._socket.setsockopt(zmq.SNDHWM, queue_frames)
         self._socket.setsockopt(zmq.SNDTIMEO, int(timeout * 1000))
@@ -474,7 +558,8 @@ class FrameSender:
         try:
             self._socket.send_multipart(parts)
         except zmq.Again:
-            raise TimeoutError(f"no calmond at {self.endpoint} took the frame within {self.timeout} s") from None
+            raise TimeoutError(f"no calmond at {self.endpoint} took the frame within {self.timeout} s: "
+                               f"{_unanswered_hint(self._server_key)}") from None
 
 
 def _wire_pixels(frame) -> tuple:

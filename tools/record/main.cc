@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "net/curve_client.h"
 #include "recording.h"
 #include "stop_signal.h"
 #include "subscription.h"
@@ -29,6 +30,7 @@ using calmon::record_tool::RecordingOptions;
 
 constexpr const char* kUsage =
     "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N] [--quiet]\n"
+    "                     [--server-key FILE --client-key FILE]\n"
     "\n"
     "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
     "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
@@ -39,6 +41,8 @@ constexpr auto kPollInterval = std::chrono::milliseconds(100);
 struct Options {
   RecordingOptions recording;
   bool quiet = false;
+  std::string server_key_file;  // CURVE: both or neither
+  std::string client_key_file;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -54,7 +58,9 @@ Options parse_options(int argc, char** argv) {
       ("until", po::value<std::string>()->default_value("eos"),
        "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
       ("frames", po::value<long long>(), "stop after N frames")
-      ("quiet", "no summary line at the end");
+      ("quiet", "no summary line at the end")
+      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
+      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
   po::options_description all;
   all.add(named).add_options()("out", po::value<std::string>());
   po::positional_options_description positional;
@@ -83,6 +89,13 @@ Options parse_options(int argc, char** argv) {
     options.recording.frame_limit = frames;
   }
   options.quiet = values.count("quiet") > 0;
+  if (values.count("server-key") != values.count("client-key")) {
+    usage_error("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  }
+  if (values.count("server-key")) {
+    options.server_key_file = values["server-key"].as<std::string>();
+    options.client_key_file = values["client-key"].as<std::string>();
+  }
   return options;
 }
 
@@ -104,7 +117,9 @@ const char* describe_end(const std::string& reason) {
 
 int run(const Options& options) {
   zmq::context_t context(1);
-  calmon::record_tool::Subscription subscription(context, options.recording.source);
+  calmon::record_tool::Subscription subscription(
+      context, options.recording.source,
+      calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
   prepare_out_dir(options.recording.out_dir);
   const calmon::record_tool::StopSignals signals;
   Recording recording(options.recording, std::cerr);

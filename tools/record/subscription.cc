@@ -19,8 +19,11 @@ void subscribe(zmq::socket_t& socket, std::string_view topic) {
 
 }  // namespace
 
-Subscription::Subscription(zmq::context_t& context, const std::string& endpoint)
+Subscription::Subscription(zmq::context_t& context, const std::string& endpoint,
+                           const std::optional<net::CurveClientKeys>& curve)
     : traces_(context, zmq::socket_type::sub), projections_(context, zmq::socket_type::sub) {
+  net::apply_curve_client(traces_, curve);
+  net::apply_curve_client(projections_, curve);
   traces_.set(zmq::sockopt::rcvhwm, kTracesHighWaterMark);
   projections_.set(zmq::sockopt::rcvhwm, kProjectionsHighWaterMark);
   for (zmq::socket_t* socket : {&traces_, &projections_}) socket->set(zmq::sockopt::linger, 0);

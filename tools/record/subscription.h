@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "net/curve_client.h"
+
 namespace calmon::record_tool {
 
 struct PublishedMessage {
@@ -26,8 +28,10 @@ struct PublishedMessage {
 
 class Subscription {
  public:
-  // Throws calmon::Error if ZeroMQ rejects the endpoint.
-  Subscription(zmq::context_t& context, const std::string& endpoint);
+  // Throws calmon::Error if ZeroMQ rejects the endpoint. With `curve`, both sockets are
+  // CURVE clients (net/curve_client.h).
+  Subscription(zmq::context_t& context, const std::string& endpoint,
+               const std::optional<net::CurveClientKeys>& curve = std::nullopt);
 
   // The next message, waiting at most `timeout`; nullopt on timeout or when a signal
   // interrupted the wait. Malformed messages (no payload part) are skipped.

@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "interrupt_flag.h"
 #include "live_table.h"
+#include "net/curve_client.h"
 #include "net/topics.h"
 #include "plain_lines.h"
 #include "roi_columns.h"
@@ -34,6 +35,7 @@ using namespace calmon::sub_tool;
 
 constexpr const char* kUsage =
     "usage: calmon-sub [--from ENDPOINT] [--roi NAME ...] [--settled] [--rate HZ] [--follow] [--plain]\n"
+    "                  [--server-key FILE --client-key FILE]\n"
     "\n"
     "Shows the live ΔF/F₀ calmond publishes: on a terminal a table refreshed in place,\n"
     "otherwise one line per update (frame=.. seq=.. NAME=value ...).\n";
@@ -48,6 +50,8 @@ struct Options {
   double rate_hz = 10.0;
   bool follow = false;
   bool plain = false;
+  std::string server_key_file;  // CURVE: both or neither
+  std::string client_key_file;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -64,7 +68,9 @@ Options parse_options(int argc, char** argv) {
       ("settled", "show settled ΔF/F₀ too")
       ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
       ("follow", "keep going after the end of a stream")
-      ("plain", "one line per update even on a terminal");
+      ("plain", "one line per update even on a terminal")
+      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
+      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(named).run(), values);
@@ -86,6 +92,13 @@ Options parse_options(int argc, char** argv) {
   }
   options.follow = values.count("follow") > 0;
   options.plain = values.count("plain") > 0;
+  if (values.count("server-key") != values.count("client-key")) {
+    usage_error("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  }
+  if (values.count("server-key")) {
+    options.server_key_file = values["server-key"].as<std::string>();
+    options.client_key_file = values["client-key"].as<std::string>();
+  }
   return options;
 }
 
@@ -115,6 +128,8 @@ int run(const Options& options) {
   zmq::socket_t socket(context, zmq::socket_type::sub);
   socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
   socket.set(zmq::sockopt::linger, 0);
+  const auto curve = calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file);
+  calmon::net::apply_curve_client(socket, curve);
   for (std::string_view topic : {calmon::net::kTracesTopic, calmon::net::kStatusTopic, calmon::net::kRoisTopic}) {
     socket.set(zmq::sockopt::subscribe, topic);
   }
