@@ -47,6 +47,8 @@ constexpr std::string_view kUsage =
   "                               any free port, named in the ready line as \"http\")\n"
   "  --no-http                    no dashboard\n"
   "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --max-sequence-jump N        a frame more than N sequence numbers above the last is\n"
+    "                               rejected as corrupt (default 1000000; 0: no limit)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -122,13 +124,16 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
     config.set_http(*value);
   }
   if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
+  if (auto value = text_flag(flags, "max-sequence-jump")) {
+    config.set_max_sequence_jump(integer_flag<std::uint64_t>("max-sequence-jump", *value));
+  }
 }
 
 po::options_description flag_descriptions() {
   po::options_description flags;
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
-                           "linger", "http", "web-root"}) {
+                           "linger", "http", "web-root", "max-sequence-jump"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("reset-on-geometry-change", po::bool_switch());

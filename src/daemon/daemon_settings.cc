@@ -85,6 +85,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     if (root.is_relative()) root = config_dir / root;
     settings.web_root = root.string();
   }
+  if (config.has_max_sequence_jump()) settings.max_sequence_jump = config.max_sequence_jump();
   settings.reset_on_geometry_change = config.reset_on_geometry_change();
   settings.channel = config.channel();
   settings.plane = config.plane();

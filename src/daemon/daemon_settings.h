@@ -44,6 +44,9 @@ struct DaemonSettings {
   std::string http = "127.0.0.1:8080";
   bool http_required = false;
   std::string web_root = default_web_root();
+  // A frame more than this many sequence numbers above the last one is taken for a
+  // corrupt header and rejected (sequence_jump); 0: no limit.
+  std::uint64_t max_sequence_jump = 1'000'000;
 };
 
 // Applies defaults to what `config` leaves out, checks every value and loads
