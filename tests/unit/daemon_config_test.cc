@@ -56,6 +56,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.publish_hwm, 1000);
   EXPECT_EQ(s.ingest_hwm, 1000);
   EXPECT_EQ(s.linger_s, 1.0);
+  EXPECT_EQ(s.max_sequence_jump, 1'000'000u);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -65,7 +66,8 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "ingest": "tcp://10.0.0.5:6000", "ingest_mode": "SUB", "publish": "tcp://*:6001",
     "control": "ipc:///tmp/calmond-control", "analysis_file": "analysis.json", "snapshot_hz": 0,
     "status_interval_s": 0.25, "max_frame_bytes": 1000, "reset_on_geometry_change": true,
-    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5})");
+    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5,
+    "max_sequence_jump": "18446744073709551615"})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -84,6 +86,7 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.publish_hwm, 10);
   EXPECT_EQ(s.ingest_hwm, 0);
   EXPECT_EQ(s.linger_s, 0.5);
+  EXPECT_EQ(s.max_sequence_jump, 18446744073709551615u);
 }
 
 TEST(DaemonConfig, TheAnalysisMayBeInline) {
@@ -106,7 +109,8 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
       parse({"--config", config, "--ingest", "tcp://127.0.0.1:*", "--ingest-mode", "sub", "--publish",
              "tcp://127.0.0.1:7", "--control", "tcp://127.0.0.1:8", "--snapshot-hz", "0.5", "--max-frame-mib", "2",
              "--reset-on-geometry-change", "--channel", "4", "--plane", "5", "--analysis", analysis,
-             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0"});
+             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0",
+             "--max-sequence-jump", "0"});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -124,6 +128,7 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.publish_hwm, 7);
   EXPECT_EQ(s.ingest_hwm, 9);
   EXPECT_EQ(s.linger_s, 0.0);
+  EXPECT_EQ(s.max_sequence_jump, 0u);  // no limit
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {
@@ -171,6 +176,7 @@ TEST(DaemonConfig, BadFlagsAreUsageErrors) {
            {{"--channel", "-1"}, "--channel expects an integer from 0 to 4294967295, got '-1'"},
            {{"--plane", "1.5"}, "--plane expects an integer"},
            {{"--publish-hwm", "x"}, "--publish-hwm expects an integer"},
+           {{"--max-sequence-jump", "-1"}, "--max-sequence-jump expects an integer from 0 to 18446744073709551615"},
            {{"--ingest-mode", "push"}, "--ingest-mode expects pull or sub, got 'push'"},
            {{"--ingest"}, "--ingest"},
            {{"movie.tif"}, "unexpected argument"},
