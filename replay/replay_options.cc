@@ -15,10 +15,12 @@ namespace calmon::replay {
 const char* const kReplayUsage =
     "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
     "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
-    "                     [--no-eos] [--progress auto|always|never] [--timeout SECONDS] [--help]\n"
+    "                     [--no-eos] [--control ENDPOINT | --no-ack] [--progress auto|always|never]\n"
+    "                     [--timeout SECONDS] [--help]\n"
     "\n"
     "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
-    "paced at a steady rate, then sends the end of stream.\n"
+    "paced at a steady rate, then sends the end of stream and asks calmond's control socket\n"
+    "until it acknowledges the end of stream: how many frames it processed.\n"
     "\n"
     "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
     "  --rate HZ           frames per second, on an absolute schedule (default 30)\n"
@@ -33,14 +35,18 @@ const char* const kReplayUsage =
     "  --slice Z           z-slice of an ImageJ hyperstack (default 0); sent as the plane\n"
     "  --start-sequence S  sequence number of the first frame (default 0); +1 per frame,\n"
     "                      continuing across loops\n"
-    "  --no-eos            do not send the end of stream\n"
+    "  --no-eos            do not send the end of stream (nothing to acknowledge)\n"
+    "  --control ENDPOINT  calmond's control socket (default tcp://127.0.0.1:5572)\n"
+    "  --no-ack            do not ask for the acknowledgement (a receiver that is not calmond)\n"
     "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
-    "  --timeout SECONDS   give up when no daemon takes a frame for this long (default 10)\n"
+    "  --timeout SECONDS   give up when no daemon takes a frame, or calmond's acknowledgement\n"
+    "                      makes no progress, for this long (default 10)\n"
     "  --help              this text\n"
     "\n"
-    "Exit status: 0 done; 1 bad input or no daemon taking frames (one line on stderr);\n"
-    "2 a mistake on the command line; 130 stopped by Ctrl-C (143 by SIGTERM) after\n"
-    "sending the end of stream. A second Ctrl-C quits at once.\n";
+    "Exit status: 0 every frame sent was processed by calmond; 1 bad input, no daemon taking\n"
+    "frames, or frames calmond did not process or an end of stream it did not acknowledge\n"
+    "(one line on stderr); 2 a mistake on the command line; 130 stopped by Ctrl-C (143 by\n"
+    "SIGTERM) after sending the end of stream. A second Ctrl-C quits at once.\n";
 
 namespace {
 
@@ -98,6 +104,8 @@ po::options_description describe_options() {
       ("slice", po::value<int>(), "")
       ("start-sequence", po::value<std::string>(), "")
       ("no-eos", "")
+      ("control", po::value<std::string>(), "")
+      ("no-ack", "")
       ("progress", po::value<std::string>(), "")
       ("timeout", po::value<std::string>(), "")
       ("movie", po::value<std::vector<std::string>>(), "");
@@ -163,6 +171,9 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
   if (values.count("start-sequence")) options.start_sequence = parse_sequence(values["start-sequence"].as<std::string>());
   if (values.count("no-eos")) options.end_of_stream = false;
+  if (values.count("control") && values.count("no-ack")) throw UsageError("--control and --no-ack exclude each other");
+  if (values.count("control")) options.control_endpoint = values["control"].as<std::string>();
+  if (values.count("no-ack")) options.acknowledge = false;
   if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
   if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
   return options;

@@ -25,7 +25,7 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   const movie = synthMovie(2000);
   const { ready } = await startDaemon(['--analysis', process.env.CALMON_ANALYSIS, '--http', '127.0.0.1:0']);
   // Looped, so the stream outlasts a slow browser start on a loaded machine; stopped by stopAll().
-  startReplay(movie, ready.ingest, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
+  startReplay(movie, ready, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
 
   context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -147,15 +147,18 @@ def start_recorder(test_case, publish, out):
     return recorder
 
 
-def replay(test_case, movie, frames, ingest, *flags):
-    """calmon-replay MOVIE --to INGEST FLAGS... to its end; returns its summary line."""
-    sender = Program([REPLAY, movie, "--to", ingest, "--progress", "never", *flags])
+def replay(test_case, movie, frames, daemon, *flags):
+    """calmon-replay MOVIE to DAEMON's ingest with FLAGS... to its end: calmond must
+    acknowledge the end of stream and have processed every frame. Returns the summary line."""
+    sender = Program([REPLAY, movie, "--to", daemon.ingest, "--control", daemon.control_endpoint,
+                      "--progress", "never", *flags])
     test_case.addCleanup(stop, sender)
     code = sender.wait(STREAM_DEADLINE_S)
     test_case.assertEqual(code, 0, f"calmon-replay exited with {code}: {sender.stderr_lines}")
     summary = [line for line in sender.lines if line.startswith("calmon-replay:")]
     test_case.assertTrue(summary, sender.lines)
     test_case.assertIn(f"{frames} frames + end of stream", summary[-1])
+    test_case.assertTrue(summary[-1].endswith(f"; calmond processed all {frames}"), summary[-1])
     return summary[-1]
 
 
