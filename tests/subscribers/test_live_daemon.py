@@ -106,10 +106,11 @@ class LiveDaemonTest(unittest.TestCase):
         subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
         self.addCleanup(subscriber.close)
 
-        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
             for frame in movie:
                 sender.send(frame)
-            sender.end_of_stream()
+            report = sender.end_of_stream()
+        self.assertEqual((report.frames_received, report.frames_processed, report.session), (FRAMES, FRAMES, 1))
         updates = []
         while not (updates and updates[-1].end_of_stream):
             updates.append(subscriber.recv(timeout=10))
@@ -177,7 +178,7 @@ class LiveDaemonTest(unittest.TestCase):
         new_rois = [{"name": "left", "region": {"rect": {"xmin": 0, "xmax": 20, "ymin": 0, "ymax": 30}}, "neuropil": {}},
                     {"name": "right", "region": {"rect": {"xmin": 20, "xmax": 40, "ymin": 0, "ymax": 30}},
                      "neuropil": {}}]
-        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
             for frame in movie[:20]:
                 sender.send(frame)
             while subscriber.recv(timeout=10).frame_index < 19:
