@@ -113,13 +113,14 @@ class WorkDir:
 
 
 class Daemon:
-    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints; its ports from the ready line."""
+    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints (or those given, e.g.
+    to start it again where it was); its ports from the ready line."""
 
-    def __init__(self, test_case, analysis, *flags):
+    def __init__(self, test_case, analysis, *flags, ingest="tcp://127.0.0.1:*", publish="tcp://127.0.0.1:*",
+                 control="tcp://127.0.0.1:*"):
         # Status every 0.1 s: calmon-record is ready as soon as a Status reached it.
-        self.program = Program([CALMOND, "--analysis", analysis, "--ingest", "tcp://127.0.0.1:*",
-                                "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
-                                "--status-interval", "0.1", *flags])
+        self.program = Program([CALMOND, "--analysis", analysis, "--ingest", ingest, "--publish", publish,
+                                "--control", control, "--status-interval", "0.1", *flags])
         test_case.addCleanup(stop, self.program)
         ready = json.loads(self.program.wait_for_line(lambda line: line.startswith("{"), START_DEADLINE_S))
         assert ready["event"] == "ready", ready

@@ -201,19 +201,23 @@ void Recording::continue_after_restart(const pb::TraceUpdate& first_update, int 
   Discontinuity& restart = metadata_.discontinuities[*awaiting_continuation_];
   awaiting_continuation_.reset();
   if (restart.stream_id == 0 || first_update.stream_id() != restart.stream_id) return;
+  // Row 0 of the new session's folder is the restarted calmond's first frame: if its
+  // first updates did not reach the recorder, they are rows too (not received), so the
+  // frames lost in between end before it (exact unless frames were missing at its input).
+  const auto skipped = static_cast<std::uint64_t>(std::max<std::int64_t>(0, first_update.frame_index()));
+  const std::uint64_t next = first_update.sequence() >= skipped ? first_update.sequence() - skipped : 0;
   restart.next_session = session;
-  restart.next_sequence = first_update.sequence();
+  restart.next_sequence = next;
   std::string lost;
-  if (restart.last_sequence && first_update.sequence() > *restart.last_sequence) {
-    restart.frames_lost = first_update.sequence() - *restart.last_sequence - 1;
+  if (restart.last_sequence && next > *restart.last_sequence) {
+    restart.frames_lost = next - *restart.last_sequence - 1;
     lost = ": " + std::to_string(*restart.frames_lost) + " frames lost in between";
     if (*restart.frames_lost > 0) {
-      lost += " (" + std::to_string(*restart.last_sequence + 1) + ".." +
-              std::to_string(first_update.sequence() - 1) + ")";
+      lost += " (" + std::to_string(*restart.last_sequence + 1) + ".." + std::to_string(next - 1) + ")";
     }
   }
   warn("stream " + std::to_string(restart.stream_id) + " goes on in the restarted calmond from frame " +
-       std::to_string(first_update.sequence()) + ", recorded as session " + std::to_string(session) + lost);
+       std::to_string(next) + ", recorded as session " + std::to_string(session) + lost);
 }
 
 bool Recording::open_session(const pb::TraceUpdate& first_update) {

@@ -39,8 +39,9 @@ struct SegmentRecord {
 
 // A session cut short by a calmond that restarted (its daemon_id changed): the frames
 // after `last_sequence` were lost with it. If the same stream went on in the restarted
-// calmond, `next_session` names the recording's session that continues it and
-// `frames_lost` counts the sequence numbers in between.
+// calmond, `next_session` names the recording's session that continues it,
+// `next_sequence` is the sequence number of that session's first frame (row 0 of its
+// folder) and `frames_lost` counts the sequence numbers in between, in no folder.
 struct Discontinuity {
   std::string kind = "daemon_restarted";
   int session = 0;                        // the session that was cut short
@@ -49,7 +50,7 @@ struct Discontinuity {
   std::uint64_t stream_id = 0;
   std::optional<std::uint64_t> last_sequence;  // the last frame recorded before
   std::optional<int> next_session;
-  std::optional<std::uint64_t> next_sequence;  // the first frame recorded after
+  std::optional<std::uint64_t> next_sequence;  // the next session's first frame
   std::optional<std::uint64_t> frames_lost;
 };
 
