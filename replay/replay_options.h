@@ -37,6 +37,7 @@ struct ReplayOptions {
   int channel = 0;
   int slice = 0;
   std::uint64_t start_sequence = 0;
+  std::optional<std::uint64_t> stream_id;  // nullopt: a random one; 0: none
   bool end_of_stream = true;
   ProgressMode progress = ProgressMode::kAuto;
   std::chrono::milliseconds timeout{10'000};

@@ -17,6 +17,13 @@ std::string microseconds(std::int64_t ns) { return printf_string("%.1f us", stat
 
 std::string frames(std::uint64_t count) { return std::to_string(count) + (count == 1 ? " frame" : " frames"); }
 
+// Every frame sent reached calmond and was processed. (A stream continued from an
+// earlier run, --stream-id, has that run's frames in the report too.)
+bool all_processed(const pb::StreamReport& report, std::uint64_t sent) {
+  return report.frames_rejected() == 0 && report.frames_received() >= sent &&
+         report.frames_processed() == report.frames_received();
+}
+
 // What calmond said about the stream, for the end of the summary line.
 std::string acknowledgement_text(const ReplaySummary& summary) {
   const Acknowledgement& ack = *summary.acknowledgement;
@@ -24,9 +31,7 @@ std::string acknowledgement_text(const ReplaySummary& summary) {
   if (ack.outcome != Acknowledgement::Outcome::kAcknowledged) return "not acknowledged by calmond";
   const auto sent = static_cast<std::uint64_t>(summary.frames_sent);
   const pb::StreamReport& report = ack.report;
-  if (report.frames_processed() == sent && report.frames_received() == sent) {
-    return "calmond processed all " + std::to_string(sent);
-  }
+  if (all_processed(report, sent)) return "calmond processed all " + std::to_string(sent);
   const std::uint64_t never_arrived = sent > report.frames_received() ? sent - report.frames_received() : 0;
   return "calmond processed " + std::to_string(report.frames_processed()) + " of " + frames(sent) + " (" +
          std::to_string(report.frames_rejected()) + " rejected, " + std::to_string(never_arrived) +
@@ -82,7 +87,7 @@ std::optional<std::string> delivery_problem(const ReplaySummary& summary) {
              std::to_string(report.frames_received()) + " of the " + frames(sent) + " sent, and no end of stream";
     case Acknowledgement::Outcome::kAcknowledged: break;
   }
-  if (report.frames_processed() == sent && report.frames_received() == sent) return std::nullopt;
+  if (all_processed(report, sent)) return std::nullopt;
   std::string line = "calmond processed " + std::to_string(report.frames_processed()) + " of the " + frames(sent) +
                      " sent";
   if (report.frames_rejected() > 0) {

@@ -84,7 +84,7 @@ class Replay {
         spin_ns_(options.rate_hz ? spin_ns_for(*options.rate_hz) : 0),
         header_(header_for(movie_)),
         progress_(stderr, show_progress) {
-    header_.set_stream_id(net::random_id());
+    header_.set_stream_id(options.stream_id.value_or(net::random_id()));
     summary_.endpoint = options.endpoint;
     summary_.target_rate_hz = options.rate_hz;
     summary_.first_sequence = options.start_sequence;
@@ -110,7 +110,7 @@ class Replay {
                   timeout_text(sender_) + "; the end of the stream may be lost");
     }
     summary_.signal = InterruptSignals::received();
-    if (options_.acknowledge && summary_.end_of_stream_sent) {
+    if (options_.acknowledge && summary_.end_of_stream_sent && header_.stream_id() != 0) {
       // Only a signal that comes while waiting stops the wait: after the first one, a
       // second Ctrl-C ends the program (InterruptSignals).
       const int signal_before = summary_.signal;

@@ -478,6 +478,11 @@ TEST(ReplayCli, EveryFrameAndTheEndOfStreamCarryOneRandomStreamIdPerRun) {
     ids.push_back(messages[0].header.stream_id());
   }
   EXPECT_NE(ids[0], ids[1]) << "a new run, a new stream";
+  // Unless told to continue one.
+  const auto continued = replay_to(ingest, {movie.path.string(), "--fast", "--last", "0", "--stream-id", "42"}, dir);
+  ASSERT_EQ(continued.size(), 2u);
+  EXPECT_EQ(continued[0].header.stream_id(), 42u);
+  EXPECT_EQ(continued[1].header.stream_id(), 42u);
 }
 
 TEST(ReplayCli, AfterTheEndOfStreamItAsksCalmondUntilItAcknowledges) {
