@@ -121,7 +121,7 @@ void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_
     return;
   }
   if (header.stream_id() != 0 && stream_id_ != 0 && header.stream_id() != stream_id_) {
-    rate_limited_log_.write("end_of_stream",
+    rate_limited_log_.write("other_stream_end",
                             "end of stream " + std::to_string(header.stream_id()) +
                                 " ignored: the running session is stream " + std::to_string(stream_id_),
                             std::chrono::steady_clock::now());

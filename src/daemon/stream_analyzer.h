@@ -15,10 +15,10 @@
 // the analysis config and the current ROI set); end of stream, reset, shutdown, a frame
 // of another stream (a restarted sender) and — if configured — a change of geometry end
 // it. An end of stream of another stream than the session's (both ids non-zero) ends
-// nothing. Ending a session publishes its settled
-// tail and a final ProjectionSnapshot. The tail goes out as TraceUpdates without live
-// numbers (empty f, f0, ...; sequence and frame_index of the last frame; frame_index is
-// then the session's frame count), split so that no message carries more than
+// nothing. Ending a session publishes its settled tail and a final ProjectionSnapshot.
+// The tail goes out as TraceUpdates without live numbers (empty f, f0, ...; sequence
+// and frame_index of the last frame; frame_index is then the session's frame count),
+// split so that no message carries more than
 // kSettledValuesPerMessage values; only the last one has end_of_stream = true, and
 // every session ends with exactly one such update, even one without settled values.
 // The same split applies when a live ROI change settles the old set's tail mid-stream:
@@ -105,8 +105,6 @@ class StreamAnalyzer final : public ControlTarget {
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
     reports_.fill(stream_id, daemon_id_, report);
   }
-
-  std::uint64_t daemon_id() const { return daemon_id_; }
 
  private:
   struct Counters {
