@@ -1,9 +1,11 @@
 // calmon-replay — streams a recorded TIFF movie to calmond, frame by frame, over ZeroMQ.
 //
 // Thin by design: parse the command line, run the replay (replayer.h), print the summary
-// line on stdout. Errors are one line on stderr: exit 1 for bad input or a daemon that
-// does not take the frames, 2 (with the usage) for a command-line mistake, 128 + the
-// signal number when SIGINT/SIGTERM stopped the replay. docs/replay.md has the details.
+// line on stdout. Errors are one line on stderr: exit 1 for bad input, a daemon that
+// does not take the frames, or one that did not acknowledge the end of stream or process
+// every frame (after the summary line), 2 (with the usage) for a command-line mistake,
+// 128 + the signal number when SIGINT/SIGTERM stopped the replay. docs/replay.md has the
+// details.
 #include <unistd.h>
 
 #include <exception>
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   try {
     const calmon::replay::ReplaySummary summary = calmon::replay::replay_movie(options, show_progress(options.progress));
     std::cout << calmon::replay::format_summary(summary) << std::endl;
+    if (const auto problem = calmon::replay::delivery_problem(summary)) return fail(*problem);
     return summary.signal != 0 ? 128 + summary.signal : 0;
   } catch (const calmon::Error& e) {
     return fail(e.what());

@@ -15,11 +15,13 @@ namespace calmon::replay {
 const char* const kReplayUsage =
     "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
     "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
-    "                     [--no-eos] [--progress auto|always|never] [--timeout SECONDS]\n"
+    "                     [--stream-id ID] [--no-eos] [--control ENDPOINT | --no-ack]\n"
+    "                     [--progress auto|always|never] [--timeout SECONDS]\n"
     "                     [--server-key FILE --client-key FILE] [--help]\n"
     "\n"
     "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
-    "paced at a steady rate, then sends the end of stream.\n"
+    "paced at a steady rate, then sends the end of stream and asks calmond's control socket\n"
+    "until it acknowledges the end of stream: how many frames it processed.\n"
     "\n"
     "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
     "  --rate HZ           frames per second, on an absolute schedule (default 30)\n"
@@ -34,16 +36,22 @@ const char* const kReplayUsage =
     "  --slice Z           z-slice of an ImageJ hyperstack (default 0); sent as the plane\n"
     "  --start-sequence S  sequence number of the first frame (default 0); +1 per frame,\n"
     "                      continuing across loops\n"
-    "  --no-eos            do not send the end of stream\n"
+    "  --stream-id ID      the stream's id (default: a random one per run; the same in two\n"
+    "                      runs continues one stream; 0: none)\n"
+    "  --no-eos            do not send the end of stream (nothing to acknowledge)\n"
+    "  --control ENDPOINT  calmond's control socket (default tcp://127.0.0.1:5572)\n"
+    "  --no-ack            do not ask for the acknowledgement (a receiver that is not calmond)\n"
     "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
-    "  --timeout SECONDS   give up when no daemon takes a frame for this long (default 10)\n"
+    "  --timeout SECONDS   give up when no daemon takes a frame, or calmond's acknowledgement\n"
+    "                      makes no progress, for this long (default 10)\n"
     "  --server-key FILE   CURVE: calmond's public key (calmond.key)\n"
     "  --client-key FILE   CURVE: this client's key pair (NAME.key_secret, authorized by calmond)\n"
     "  --help              this text\n"
     "\n"
-    "Exit status: 0 done; 1 bad input or no daemon taking frames (one line on stderr);\n"
-    "2 a mistake on the command line; 130 stopped by Ctrl-C (143 by SIGTERM) after\n"
-    "sending the end of stream. A second Ctrl-C quits at once.\n";
+    "Exit status: 0 every frame sent was processed by calmond; 1 bad input, no daemon taking\n"
+    "frames, or frames calmond did not process or an end of stream it did not acknowledge\n"
+    "(one line on stderr); 2 a mistake on the command line; 130 stopped by Ctrl-C (143 by\n"
+    "SIGTERM) after sending the end of stream. A second Ctrl-C quits at once.\n";
 
 namespace {
 
@@ -52,11 +60,11 @@ namespace po = boost::program_options;
 // One frame in 1000 s; slower rates would put due times beyond what int64 ns can hold.
 constexpr double kMinimumRateHz = 1e-3;
 
-std::uint64_t parse_sequence(const std::string& text) {
+std::uint64_t parse_uint64(const char* flag, const std::string& text) {
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    throw UsageError("--start-sequence expects a non-negative integer below 2^64, got '" + text + "'");
+    throw UsageError(std::string(flag) + " expects a non-negative integer below 2^64, got '" + text + "'");
   }
   return value;
 }
@@ -100,7 +108,10 @@ po::options_description describe_options() {
       ("channel", po::value<int>(), "")
       ("slice", po::value<int>(), "")
       ("start-sequence", po::value<std::string>(), "")
+      ("stream-id", po::value<std::string>(), "")
       ("no-eos", "")
+      ("control", po::value<std::string>(), "")
+      ("no-ack", "")
       ("progress", po::value<std::string>(), "")
       ("timeout", po::value<std::string>(), "")
       ("server-key", po::value<std::string>(), "")
@@ -166,8 +177,14 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("last")) options.last = values["last"].as<std::int64_t>();
   if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
-  if (values.count("start-sequence")) options.start_sequence = parse_sequence(values["start-sequence"].as<std::string>());
+  if (values.count("start-sequence")) {
+    options.start_sequence = parse_uint64("--start-sequence", values["start-sequence"].as<std::string>());
+  }
+  if (values.count("stream-id")) options.stream_id = parse_uint64("--stream-id", values["stream-id"].as<std::string>());
   if (values.count("no-eos")) options.end_of_stream = false;
+  if (values.count("control") && values.count("no-ack")) throw UsageError("--control and --no-ack exclude each other");
+  if (values.count("control")) options.control_endpoint = values["control"].as<std::string>();
+  if (values.count("no-ack")) options.acknowledge = false;
   if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
   if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
   if (values.count("server-key") != values.count("client-key")) {

@@ -28,6 +28,8 @@ enum class ProgressMode { kAuto, kAlways, kNever };
 struct ReplayOptions {
   std::string movie;
   std::string endpoint = "tcp://127.0.0.1:5570";
+  std::string control_endpoint = "tcp://127.0.0.1:5572";  // asked whether the end of stream arrived
+  bool acknowledge = true;                                 // false: --no-ack
   std::optional<double> rate_hz = 30.0;     // nullopt: --fast
   std::optional<std::int64_t> loops = 1;    // nullopt: --loop-forever
   std::int64_t first = 0;                   // inclusive, negative from the end
@@ -35,6 +37,7 @@ struct ReplayOptions {
   int channel = 0;
   int slice = 0;
   std::uint64_t start_sequence = 0;
+  std::optional<std::uint64_t> stream_id;  // nullopt: a random one; 0: none
   bool end_of_stream = true;
   ProgressMode progress = ProgressMode::kAuto;
   std::chrono::milliseconds timeout{10'000};

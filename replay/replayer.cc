@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "net/clock.h"
+#include "net/random_id.h"
 #include "net/wire_pixel_type.h"
 #include "replay/frame_sender.h"
 #include "replay/interrupt_signals.h"
@@ -14,6 +15,7 @@
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
 #include "replay/progress_bar.h"
+#include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
 namespace {
@@ -44,11 +46,19 @@ std::string timeout_text(const FrameSender& sender) {
   return text;
 }
 
-[[noreturn]] void fail_no_daemon(const FrameSender& sender) {
-  throw Error("no daemon is taking frames at " + sender.endpoint() + " (waited " + timeout_text(sender) + ")" +
-              (sender.uses_curve() ? "; with CURVE, check that calmond authorizes this client's key and that "
-                                     "--server-key is calmond's"
-                                   : "; if calmond runs with CURVE, give --server-key and --client-key"));
+// Nothing took a frame for the whole timeout: there is no daemon (or one that does not
+// accept this client's keys), or, once it had taken `frames_taken`, it stopped or died
+// mid-stream (then its queue is lost with it).
+[[noreturn]] void fail_no_daemon(const FrameSender& sender, std::int64_t frames_taken) {
+  if (frames_taken == 0) {
+    throw Error("no daemon is taking frames at " + sender.endpoint() + " (waited " + timeout_text(sender) + ")" +
+                (sender.uses_curve() ? "; with CURVE, check that calmond authorizes this client's key and that "
+                                       "--server-key is calmond's"
+                                     : "; if calmond runs with CURVE, give --server-key and --client-key"));
+  }
+  throw Error("calmond at " + sender.endpoint() + " stopped taking frames after " + std::to_string(frames_taken) +
+              " (waited " + timeout_text(sender) +
+              "): it stopped or died mid-stream, and the end of stream was never acknowledged");
 }
 
 bool stop_requested() { return InterruptSignals::received() != 0; }
@@ -79,8 +89,11 @@ class Replay {
         spin_ns_(options.rate_hz ? spin_ns_for(*options.rate_hz) : 0),
         header_(header_for(movie_)),
         progress_(stderr, show_progress) {
+    header_.set_stream_id(options.stream_id.value_or(net::random_id()));
     summary_.endpoint = options.endpoint;
     summary_.target_rate_hz = options.rate_hz;
+    summary_.first_sequence = options.start_sequence;
+    summary_.control_endpoint = options.control_endpoint;
     std::int64_t total = 0;
     if (options.loops && !__builtin_mul_overflow(*options.loops, movie_.selection().count(), &total)) total_ = total;
   }
@@ -102,6 +115,15 @@ class Replay {
                   timeout_text(sender_) + "; the end of the stream may be lost");
     }
     summary_.signal = InterruptSignals::received();
+    if (options_.acknowledge && summary_.end_of_stream_sent && header_.stream_id() != 0) {
+      // Only a signal that comes while waiting stops the wait: after the first one, a
+      // second Ctrl-C ends the program (InterruptSignals).
+      const int signal_before = summary_.signal;
+      summary_.acknowledgement = await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(),
+                                                       options_.timeout,
+                                                       [&] { return InterruptSignals::received() != signal_before; });
+      summary_.signal = InterruptSignals::received();
+    }
     return summary_;
   }
 
@@ -120,7 +142,7 @@ class Replay {
     header_.set_sequence(options_.start_sequence + static_cast<std::uint64_t>(k));
     header_.set_acquisition_time_ns(net::now_ns());
     const SendOutcome outcome = sender_.send(header_, std::move(pixels), &stop_requested);
-    if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_);
+    if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_, summary_.frames_sent);
     if (outcome == SendOutcome::kStopped) return false;
     if (k == 0) {  // the daemon took the first frame: the clock starts now
       first_sent_ns_ = last_sent_ns_ = monotonic_now_ns();
@@ -144,7 +166,7 @@ class Replay {
     // Not stopped by the signal that ended the frames: that is what it is sent for. A
     // second Ctrl-C finds SIGINT's default action and ends the process.
     const SendOutcome outcome = sender_.send(header_, zmq::message_t());
-    if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_);
+    if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_, summary_.frames_sent);
     summary_.end_of_stream_sent = outcome == SendOutcome::kSent;
   }
 

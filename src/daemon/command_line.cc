@@ -60,6 +60,8 @@ constexpr std::string_view kUsage =
     "  --ingest-server-key FILE     with CURVE and --ingest-mode sub: the publisher's public key\n"
     "  --allow-unprotected          start even with a socket or the dashboard on the network\n"
     "                               without authentication (a warning is logged)\n"
+    "  --max-sequence-jump N        a frame more than N sequence numbers above the last is\n"
+    "                               rejected as corrupt (default 1000000; 0: no limit)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -170,6 +172,9 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = path_flag(flags, "curve-authorized-keys")) config.set_curve_authorized_keys(*value);
   if (auto value = path_flag(flags, "ingest-server-key")) config.set_ingest_server_key_file(*value);
   if (flags["allow-unprotected"].as<bool>()) config.set_allow_unprotected(true);
+  if (auto value = text_flag(flags, "max-sequence-jump")) {
+    config.set_max_sequence_jump(integer_flag<std::uint64_t>("max-sequence-jump", *value));
+  }
 }
 
 po::options_description flag_descriptions() {
@@ -177,7 +182,8 @@ po::options_description flag_descriptions() {
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
-                           "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key"}) {
+                           "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
+                           "max-sequence-jump"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

@@ -63,9 +63,12 @@ void execute(const pb::ControlRequest& request, ControlTarget& target, pb::Contr
       target.shutdown();
       target.fill_status(*reply.mutable_status());
       break;
+    case pb::ControlRequest::kStream:
+      target.fill_stream_report(request.stream().stream_id(), *reply.mutable_stream());
+      break;
     case pb::ControlRequest::COMMAND_NOT_SET:
       throw Error("malformed control request: no command (give one of status, projections, rois, set_rois, "
-                  "reset, shutdown)");
+                  "reset, shutdown, stream)");
   }
   reply.set_ok(true);
 }

@@ -8,6 +8,7 @@
 // ControlTarget's business (the daemon's session logic), so this is testable alone.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,8 @@ class ControlTarget {
   virtual void reset() = 0;
   // Ends the session and asks the daemon to exit.
   virtual void shutdown() = 0;
+  // What the daemon received of stream `stream_id` (stream_reports.h).
+  virtual void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) = 0;
 };
 
 // Answers one request (the bytes of a one-part message).

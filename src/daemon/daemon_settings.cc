@@ -197,6 +197,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.web_root = root.string();
   }
   resolve_dashboard_access(config, config_dir, source, settings);
+  if (config.has_max_sequence_jump()) settings.max_sequence_jump = config.max_sequence_jump();
   settings.reset_on_geometry_change = config.reset_on_geometry_change();
   settings.channel = config.channel();
   settings.plane = config.plane();

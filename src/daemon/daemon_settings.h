@@ -66,6 +66,9 @@ struct DaemonSettings {
   // Protected mode off (protected_mode.h): a socket or the dashboard open to the network
   // without authentication only logs a warning instead of stopping calmond at start.
   bool allow_unprotected = false;
+  // A frame more than this many sequence numbers above the last one is taken for a
+  // corrupt header and rejected (sequence_jump); 0: no limit.
+  std::uint64_t max_sequence_jump = 1'000'000;
 };
 
 // Whether the dashboard runs and its host is not a loopback address (a wildcard, an

@@ -7,11 +7,13 @@
 
 #include "config/config_file.h"
 #include "core/error.h"
+#include "core/saturating_add.h"
 #include "daemon/non_finite_pixels.h"
 #include "daemon/projection_snapshot.h"
 #include "daemon/roi_set_info.h"
 #include "daemon/zap_handler.h"
 #include "net/clock.h"
+#include "net/random_id.h"
 #include "net/topics.h"
 #include "net/wire_pixel_type.h"
 
@@ -48,7 +50,9 @@ StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publis
       publisher_(publisher),
       log_(std::move(log)),
       rate_limited_log_(log_),
-      gate_(settings.channel, settings.plane, settings.reset_on_geometry_change),
+      gate_(GateSettings{settings.channel, settings.plane, settings.reset_on_geometry_change,
+                         settings.max_sequence_jump}),
+      daemon_id_(net::random_id()),
       interval_(std::chrono::steady_clock::now()),
       started_(std::chrono::steady_clock::now()) {
   describe_configured_rois();
@@ -59,9 +63,11 @@ StreamAnalyzer::~StreamAnalyzer() = default;
 // --- frames ------------------------------------------------------------------------------
 
 void StreamAnalyzer::on_ingest_message(std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns) {
-  ++counters_.frames_received;
+  saturating_increase(counters_.frames_received);
   net::DecodedFrame decoded = net::decode_frame(parts, max_frame_bytes_);
   if (const auto* rejected = std::get_if<net::RejectedMessage>(&decoded)) {
+    reports_.frame_received(rejected->stream_id);
+    reports_.frame_rejected(rejected->stream_id);
     reject(net::rejection_name(rejected->reason), rejected->detail);
     return;
   }
@@ -77,21 +83,26 @@ void StreamAnalyzer::on_frame(net::ReceivedFrame& frame, std::vector<zmq::messag
                               std::int64_t receive_time_ns) {
   const pb::FrameHeader& header = frame.header;
   const FrameGeometry geometry{header.width(), header.height(), frame.pixels.type()};
+  reports_.frame_received(header.stream_id());
   const Admission admission = gate_.admit(header, geometry);
   switch (admission.kind) {
     case Admission::Kind::kReject:
+      reports_.frame_rejected(header.stream_id());
       reject(net::rejection_name(admission.reason), admission.detail);
       return;
     case Admission::Kind::kRestartSession:
-      end_session("frame " + std::to_string(header.sequence()) + " is " + geometry.describe(), receive_time_ns, 0);
+      end_session(admission.detail, receive_time_ns, 0);
       [[fallthrough]];
     case Admission::Kind::kStartSession:
-      if (!start_session(geometry)) return;
+      if (!start_session(geometry, header)) {
+        reports_.frame_rejected(header.stream_id());
+        return;
+      }
       break;
     case Admission::Kind::kContinueSession:
       if (admission.missing_before > 0) {
-        ++counters_.gaps;
-        counters_.missing_frames += admission.missing_before;
+        saturating_increase(counters_.gaps);
+        saturating_increase(counters_.missing_frames, admission.missing_before);
         rate_limited_log_.write("gap",
                                 "gap: " + plural(admission.missing_before, "frame") + " missing before frame " +
                                     std::to_string(header.sequence()),
@@ -99,12 +110,21 @@ void StreamAnalyzer::on_frame(net::ReceivedFrame& frame, std::vector<zmq::messag
       }
       break;
   }
+  reports_.frame_processed(header.stream_id(), header.sequence(), counters_.sessions, admission.missing_before);
   process_frame(frame, parts, admission.missing_before, receive_time_ns);
 }
 
 void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns) {
+  reports_.end_of_stream_received(header.stream_id());
   if (!streaming_) {
     rate_limited_log_.write("end_of_stream", "end of stream without a session: nothing to end",
+                            std::chrono::steady_clock::now());
+    return;
+  }
+  if (header.stream_id() != 0 && stream_id_ != 0 && header.stream_id() != stream_id_) {
+    rate_limited_log_.write("other_stream_end",
+                            "end of stream " + std::to_string(header.stream_id()) +
+                                " ignored: the running session is stream " + std::to_string(stream_id_),
                             std::chrono::steady_clock::now());
     return;
   }
@@ -122,13 +142,13 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   held.parts.swap(parts);
   held.frame = std::move(frame);
   const AnyFrameView pixels = held.frame.pixels;
-  if (has_non_finite_pixels(pixels)) ++counters_.non_finite_frames;
+  if (has_non_finite_pixels(pixels)) saturating_increase(counters_.non_finite_frames);
   const FrameResult& result = pipeline_->push_traces(pixels);  // beside the previous frame's images
-  ++counters_.frames_processed;
+  saturating_increase(counters_.frames_processed);
   last_sequence_ = held.frame.header.sequence();
   ledger_.record(result.frame, last_sequence_);
   stamp_ = FrameStamp{last_sequence_, result.frame, held.frame.header.acquisition_time_ns(), receive_time_ns,
-                      result.roi_set_version};
+                      result.roi_set_version, stream_id_, daemon_id_};
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
   const std::int64_t published = publish_updates(false);
@@ -148,8 +168,8 @@ void StreamAnalyzer::stop_pipeline() {
   held_ = {};
 }
 
-bool StreamAnalyzer::start_session(FrameGeometry geometry) {
-  ++counters_.sessions;
+bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader& first) {
+  saturating_increase(counters_.sessions);
   stop_pipeline();  // the last session's memory goes before the next one's is taken
   try {
     pipeline_ = build_pipeline(geometry);
@@ -160,12 +180,16 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry) {
     return false;
   }
   streaming_ = true;
+  stream_id_ = first.stream_id();
+  first_sequence_ = first.sequence();
   ledger_.clear();
   last_snapshot_frames_ = -1;
   describe_roi_set(*pipeline_, roi_info_);
   publisher_.publish(net::kRoisTopic, roi_info_);
   const std::int64_t lag = pipeline_->settled_lag();
-  log_("session " + std::to_string(counters_.sessions) + " started: " + geometry.describe() + ", " +
+  const std::string stream = stream_id_ == 0 ? std::string() : " of stream " + std::to_string(stream_id_);
+  log_("session " + std::to_string(counters_.sessions) + " started with frame " + std::to_string(first_sequence_) +
+       stream + ": " + geometry.describe() + ", " +
        plural(pipeline_->roi_count(), "ROI") + ", settled values " +
        (lag < 0 ? std::string("at the end of the stream") : plural(static_cast<std::uint64_t>(lag), "frame") + " late"));
   return true;
@@ -201,7 +225,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   projection_worker_.wait();
   pipeline_->finish();
   stamp_ = FrameStamp{last_sequence_, pipeline_->frames(), acquisition_time_ns, receive_time_ns,
-                      pipeline_->roi_set_version()};
+                      pipeline_->roi_set_version(), stream_id_, daemon_id_};
   start_update(stamp_, update_);
   update_.set_settled_only(true);
   publish_updates(true);
@@ -263,7 +287,7 @@ void StreamAnalyzer::on_status_tick() {
 void StreamAnalyzer::reject(std::string_view reason, const std::string& detail) {
   auto it = rejected_.find(reason);
   if (it == rejected_.end()) it = rejected_.emplace(std::string(reason), 0).first;
-  ++it->second;
+  saturating_increase(it->second);
   rate_limited_log_.write(reason, "rejected (" + std::string(reason) + "): " + detail,
                           std::chrono::steady_clock::now());
 }
@@ -298,6 +322,9 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_latency_max_us(interval.latency_max_us);
   status.set_sessions(counters_.sessions);
   for (const auto& fill : status_fillers_) fill(status);
+  status.set_daemon_id(daemon_id_);
+  status.set_stream_id(stream_id_);
+  status.set_first_sequence(first_sequence_);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {

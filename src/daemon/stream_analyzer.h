@@ -12,11 +12,13 @@
 // a recording of the settled values equals calmon-analyze's files bit for bit.
 //
 // Sessions: the first frame of a stream starts one (a Pipeline for its geometry, from
-// the analysis config and the current ROI set); end of stream, reset, shutdown and —
-// if configured — a change of geometry end it. Ending a session publishes its settled
-// tail and a final ProjectionSnapshot. The tail goes out as TraceUpdates without live
-// numbers (empty f, f0, ...; sequence and frame_index of the last frame; frame_index is
-// then the session's frame count), split so that no message carries more than
+// the analysis config and the current ROI set); end of stream, reset, shutdown, a frame
+// of another stream (a restarted sender) and — if configured — a change of geometry end
+// it. An end of stream of another stream than the session's (both ids non-zero) ends
+// nothing. Ending a session publishes its settled tail and a final ProjectionSnapshot.
+// The tail goes out as TraceUpdates without live numbers (empty f, f0, ...; sequence
+// and frame_index of the last frame; frame_index is then the session's frame count),
+// split so that no message carries more than
 // kSettledValuesPerMessage values; only the last one has end_of_stream = true, and
 // every session ends with exactly one such update, even one without settled values.
 // The same split applies when a live ROI change settles the old set's tail mid-stream:
@@ -26,9 +28,13 @@
 // session still runs — without ROIs, or with the default projections too — and the log
 // says why, so the projections can be watched and a fitting ROI set sent (set_rois).
 //
-// Counters for Status are kept here; the subscriptions come from the loop, which reads
-// the publish socket — projection snapshots nobody subscribes to are not computed. Messages are reused objects: no allocation per frame once a
-// stream runs steadily.
+// Counters for Status are kept here, saturating rather than wrapping, with a report per
+// recent stream (stream_reports.h) that senders ask for after their end of stream, and
+// the daemon id, a random number drawn at start that every Status and TraceUpdate
+// carries so that subscribers notice a restarted calmond. The subscriptions come from
+// the loop, which reads the publish socket — projection snapshots nobody subscribes to
+// are not computed. Messages are reused objects: no allocation per frame once a stream
+// runs steadily.
 #pragma once
 
 #include <array>
@@ -52,6 +58,7 @@
 #include "daemon/rate_limited_log.h"
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
+#include "daemon/stream_reports.h"
 #include "daemon/trace_update.h"
 #include "net/frame_message.h"
 
@@ -99,6 +106,9 @@ class StreamAnalyzer final : public ControlTarget {
   void set_rois(const pb::RoiSet& rois) override;
   void reset() override;
   void shutdown() override;
+  void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
+    reports_.fill(stream_id, daemon_id_, report);
+  }
 
  private:
   struct Counters {
@@ -112,7 +122,7 @@ class StreamAnalyzer final : public ControlTarget {
 
   void on_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns);
   void on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns);
-  bool start_session(FrameGeometry geometry);
+  bool start_session(FrameGeometry geometry, const pb::FrameHeader& first);
   std::unique_ptr<Pipeline> build_pipeline(FrameGeometry geometry);
   void process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
                      std::int64_t receive_time_ns);
@@ -133,6 +143,8 @@ class StreamAnalyzer final : public ControlTarget {
   RateLimitedLog rate_limited_log_;
   SessionGate gate_;
   SequenceLedger ledger_;
+  StreamReports reports_;
+  const std::uint64_t daemon_id_;
   IntervalStats interval_;
   std::chrono::steady_clock::time_point started_;
 
@@ -148,6 +160,9 @@ class StreamAnalyzer final : public ControlTarget {
   std::size_t newest_ = 0;
   ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
   bool streaming_ = false;
+  // Of the running (or last) session: its stream, its first and last frame's sequence.
+  std::uint64_t stream_id_ = 0;
+  std::uint64_t first_sequence_ = 0;
   std::uint64_t last_sequence_ = 0;
   std::int64_t last_snapshot_frames_ = -1;
 

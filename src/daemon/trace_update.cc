@@ -12,6 +12,8 @@ void start_update(const FrameStamp& stamp, pb::TraceUpdate& update) {
   update.set_acquisition_time_ns(stamp.acquisition_time_ns);
   update.set_receive_time_ns(stamp.receive_time_ns);
   update.set_roi_set_version(stamp.roi_set_version);
+  update.set_stream_id(stamp.stream_id);
+  update.set_daemon_id(stamp.daemon_id);
 }
 
 void add_live_values(const FrameResult& result, std::uint64_t missing_before, pb::TraceUpdate& update) {

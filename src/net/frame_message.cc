@@ -19,16 +19,16 @@ std::string_view rejection_name(Rejection reason) {
     case Rejection::kUnsupportedPixelType: return "unsupported_pixel_type";
     case Rejection::kGeometryChanged: return "geometry_changed";
     case Rejection::kSequenceBackwards: return "sequence_backwards";
+    case Rejection::kSequenceJump: return "sequence_jump";
     case Rejection::kOtherChannel: return "other_channel";
   }
   return "unknown";
 }
 
-DecodedFrame decode_frame(std::span<const zmq::message_t> parts, std::size_t max_frame_bytes) {
-  ReceivedFrame frame;
-  if (parts.empty() || !frame.header.ParseFromArray(parts[0].data(), static_cast<int>(parts[0].size()))) {
-    return RejectedMessage{Rejection::kBadHeader, "the first part is not a FrameHeader"};
-  }
+namespace {
+
+// The checks after the header parsed.
+DecodedFrame check_frame(ReceivedFrame frame, std::span<const zmq::message_t> parts, std::size_t max_frame_bytes) {
   const pb::FrameHeader& header = frame.header;
   if (header.end_of_stream()) {
     if (parts.size() > 1) {
@@ -80,6 +80,19 @@ DecodedFrame decode_frame(std::span<const zmq::message_t> parts, std::size_t max
   }
   frame.pixels = AnyFrameView(*type, data, shape);
   return frame;
+}
+
+}  // namespace
+
+DecodedFrame decode_frame(std::span<const zmq::message_t> parts, std::size_t max_frame_bytes) {
+  ReceivedFrame frame;
+  if (parts.empty() || !frame.header.ParseFromArray(parts[0].data(), static_cast<int>(parts[0].size()))) {
+    return RejectedMessage{Rejection::kBadHeader, "the first part is not a FrameHeader"};
+  }
+  const std::uint64_t stream_id = frame.header.stream_id();
+  DecodedFrame decoded = check_frame(std::move(frame), parts, max_frame_bytes);
+  if (auto* rejected = std::get_if<RejectedMessage>(&decoded)) rejected->stream_id = stream_id;
+  return decoded;
 }
 
 bool send_frame(zmq::socket_ref socket, const pb::FrameHeader& header, zmq::message_t pixels,

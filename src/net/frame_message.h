@@ -32,6 +32,7 @@ enum class Rejection {
   kUnsupportedPixelType, // "unsupported_pixel_type"
   kGeometryChanged,      // "geometry_changed": the session's frames have another size or type
   kSequenceBackwards,    // "sequence_backwards": a sequence number not above the last one
+  kSequenceJump,         // "sequence_jump": a sequence number implausibly far above the last one
   kOtherChannel,         // "other_channel": a channel or plane this daemon does not analyse
 };
 
@@ -40,6 +41,7 @@ std::string_view rejection_name(Rejection reason);
 struct RejectedMessage {
   Rejection reason;
   std::string detail;  // one line for the log: what exactly was wrong
+  std::uint64_t stream_id = 0;  // the header's, when it parsed
 };
 
 struct ReceivedFrame {

@@ -229,8 +229,13 @@ class Daemon:
     def send_parts(self, parts):
         self.push.send_multipart(parts)
 
-    def send_end_of_stream(self):
-        self.push.send(wire_pb2.FrameHeader(end_of_stream=True).SerializeToString())
+    def send_end_of_stream(self, **fields):
+        self.push.send(wire_pb2.FrameHeader(end_of_stream=True, **fields).SerializeToString())
+
+    def stream_report(self, stream_id):
+        reply = self.request(stream=wire_pb2.StreamQuery(stream_id=stream_id))
+        assert reply.ok, reply.error
+        return reply.stream
 
     def wait_exit(self):
         try:
@@ -495,6 +500,66 @@ class ControlTest(DaemonTest):
         update = d.receive("traces", lambda m: len(m.f) > 0)
         self.assertEqual((update.frame_index, len(update.f)), (0, 1))
         self.assertEqual(d.status().sessions, 2)
+
+
+class StreamIdentityTest(DaemonTest):
+    def live_updates(self, count):
+        return [self.daemon.receive("traces", lambda m: len(m.f) > 0) for _ in range(count)]
+
+    def test_a_restarted_sender_starts_a_new_session_without_an_end_of_stream(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        for t in range(10):
+            d.send_frame(t, stream_id=1111)
+        self.live_updates(10)
+        # The sender died and runs again: a new stream id, its sequence numbers from 0 again.
+        for t in range(5):
+            d.send_frame(t, stream_id=2222)
+        end = d.receive("traces", lambda m: m.end_of_stream)
+        self.assertEqual((end.stream_id, end.frame_index, end.sequence), (1111, 10, 9))
+        updates = self.live_updates(5)
+        self.assertEqual([(u.stream_id, u.frame_index, u.sequence) for u in updates],
+                         [(2222, t, t) for t in range(5)])
+        status = d.wait_for_status(lambda s: s.frames_processed == 15, "15 frames")
+        self.assertEqual(dict(status.rejected), {})
+        self.assertEqual((status.sessions, status.stream_id, status.first_sequence), (2, 2222, 0))
+        self.assertNotEqual(status.daemon_id, 0)
+        self.assertEqual(end.daemon_id, status.daemon_id)
+        self.assertIn("session 1 ended (frame 0 is of stream 2222, not 1111: a new sender) after 10 frames", d.log())
+
+    def test_a_flipped_bit_in_one_sequence_number_costs_that_frame_alone(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        frames = 50
+        for t in range(frames):
+            d.send_frame(t | (1 << 40) if t == 10 else t)  # bit 40 flipped on the way
+        updates = self.live_updates(frames - 1)
+        self.assertEqual([u.sequence for u in updates], [t for t in range(frames) if t != 10])
+        self.assertEqual(updates[10].missing_before, 1)
+        status = d.wait_for_status(lambda s: s.frames_processed == frames - 1, f"{frames - 1} frames")
+        self.assertEqual(dict(status.rejected), {"sequence_jump": 1})
+        self.assertEqual((status.gaps, status.missing_frames), (1, 1))
+        self.assertIn("rejected (sequence_jump): frame 1099511627786 is 1099511627777 above frame 9", d.log())
+
+    def test_a_sender_learns_that_its_end_of_stream_arrived_and_what_became_of_its_frames(self):
+        d = self.daemon
+        self.assertFalse(d.stream_report(3333).known)
+        for t in (0, 1, 2, 4):
+            d.send_frame(t, stream_id=3333)
+        d.send_frame(3, stream_id=3333)  # backwards: rejected
+        d.send_end_of_stream(stream_id=3333)
+        deadline = time.monotonic() + DEADLINE_S
+        while not (report := d.stream_report(3333)).end_of_stream_received:
+            self.assertLess(time.monotonic(), deadline, "the end of stream was not acknowledged")
+            time.sleep(0.01)  # polling a condition, with a deadline
+        self.assertTrue(report.known)
+        self.assertEqual((report.frames_received, report.frames_processed, report.frames_rejected), (5, 4, 1))
+        self.assertEqual((report.session, report.first_sequence, report.last_sequence, report.missing_frames),
+                         (1, 0, 4, 1))
+        self.assertEqual(report.daemon_id, d.status().daemon_id)
+        answer = json.loads(d.request_raw(b'{"stream": {"stream_id": "3333"}}'))
+        self.assertTrue(answer["ok"])
+        self.assertEqual((answer["stream"]["frames_processed"], answer["stream"]["end_of_stream_received"]), ("4", True))
 
 
 class SignalTest(DaemonTest):

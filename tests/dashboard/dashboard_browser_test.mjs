@@ -30,7 +30,7 @@ test('the page shows the live image and traces, and a click adds an ROI with its
                                        '--http-token', 'browser-test-token']);
   assert.match(ready.http, /\?token=browser-test-token$/);
   // Looped, so the stream outlasts a slow browser start on a loaded machine; stopped by stopAll().
-  startReplay(movie, ready.ingest, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
+  startReplay(movie, ready, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
 
   context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

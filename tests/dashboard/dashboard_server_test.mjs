@@ -112,7 +112,7 @@ test('serves the page, refuses paths outside the web root, answers and streams o
   assert.equal(set.rois.rois[0].name, 'p');
 
   const begin = Date.now();
-  startReplay(synthMovie(300), ready.ingest, 200);
+  startReplay(synthMovie(300), ready, 200);
   await waitFor(() => client.of('traces').some((m) => m.updates.some((u) => u.end_of_stream)), 20000, 'the end of stream');
   const seconds = (Date.now() - begin) / 1000;
   const batches = client.of('traces');

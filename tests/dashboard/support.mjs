@@ -57,10 +57,13 @@ export async function startDaemon(extra) {
   return { ready, record };
 }
 
-// Streams `movie` at `rate` frames/s; `extra` adds replay options (e.g. ['--loop-forever']).
-export function startReplay(movie, ingest, rate, extra = []) {
+// Streams `movie` at `rate` frames/s to the calmond of `ready` (its ready line: ingest,
+// and control for the end-of-stream acknowledgement); `extra` adds replay options (e.g.
+// ['--loop-forever']).
+export function startReplay(movie, ready, rate, extra = []) {
   const child = spawn(process.env.CALMON_REPLAY,
-                      [movie, '--to', ingest, '--rate', String(rate), '--progress', 'never', ...extra],
+                      [movie, '--to', ready.ingest, '--control', ready.control, '--rate', String(rate),
+                       '--progress', 'never', ...extra],
                       { stdio: ['ignore', 'ignore', 'pipe'] });
   return track(child, 'calmon-replay');
 }

@@ -132,15 +132,16 @@ class CurveKeys:
 
 
 class Daemon:
-    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints; its ports from the ready line.
-    With `curve` (CurveKeys), CURVE is on and the control client uses the client's keys."""
+    """calmond with --analysis CONFIG on tcp://127.0.0.1:* endpoints (or those given, e.g.
+    to start it again where it was); its ports from the ready line. With `curve`
+    (CurveKeys), CURVE is on and the control client uses the client's keys."""
 
-    def __init__(self, test_case, analysis, *flags, curve=None):
+    def __init__(self, test_case, analysis, *flags, ingest="tcp://127.0.0.1:*", publish="tcp://127.0.0.1:*",
+                 control="tcp://127.0.0.1:*", curve=None):
         # Status every 0.1 s: calmon-record is ready as soon as a Status reached it.
         curve_flags = curve.daemon_flags if curve else ()
-        self.program = Program([CALMOND, "--analysis", analysis, "--ingest", "tcp://127.0.0.1:*",
-                                "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
-                                "--status-interval", "0.1", *curve_flags, *flags])
+        self.program = Program([CALMOND, "--analysis", analysis, "--ingest", ingest, "--publish", publish,
+                                "--control", control, "--status-interval", "0.1", *curve_flags, *flags])
         test_case.addCleanup(stop, self.program)
         ready = json.loads(self.program.wait_for_line(lambda line: line.startswith("{"), START_DEADLINE_S))
         assert ready["event"] == "ready", ready
@@ -169,15 +170,18 @@ def start_recorder(test_case, publish, out, *flags):
     return recorder
 
 
-def replay(test_case, movie, frames, ingest, *flags):
-    """calmon-replay MOVIE --to INGEST FLAGS... to its end; returns its summary line."""
-    sender = Program([REPLAY, movie, "--to", ingest, "--progress", "never", *flags])
+def replay(test_case, movie, frames, daemon, *flags):
+    """calmon-replay MOVIE to DAEMON's ingest with FLAGS... to its end: calmond must
+    acknowledge the end of stream and have processed every frame. Returns the summary line."""
+    sender = Program([REPLAY, movie, "--to", daemon.ingest, "--control", daemon.control_endpoint,
+                      "--progress", "never", *flags])
     test_case.addCleanup(stop, sender)
     code = sender.wait(STREAM_DEADLINE_S)
     test_case.assertEqual(code, 0, f"calmon-replay exited with {code}: {sender.stderr_lines}")
     summary = [line for line in sender.lines if line.startswith("calmon-replay:")]
     test_case.assertTrue(summary, sender.lines)
     test_case.assertIn(f"{frames} frames + end of stream", summary[-1])
+    test_case.assertTrue(summary[-1].endswith(f"; calmond processed all {frames}"), summary[-1])
     return summary[-1]
 
 

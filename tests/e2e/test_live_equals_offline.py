@@ -44,7 +44,7 @@ class LiveEqualsOffline:
         daemon = e2e.Daemon(self, self.config, curve=curve)
         recorder = e2e.start_recorder(self, daemon.publish, recording, *client_flags)
 
-        summary = e2e.replay(self, self.movie, self.frames, daemon.ingest, *self.replay_flags, *client_flags)
+        summary = e2e.replay(self, self.movie, self.frames, daemon, *self.replay_flags, *client_flags)
         lines = e2e.wait_for_recording(self, recorder)
         self.assertIn(f"calmon-record: {self.frames} frames (0 not received), 1 folder, end of stream", lines[-1])
 

@@ -96,7 +96,7 @@ class StalledSubscriberTest(unittest.TestCase):
         recorder = e2e.start_recorder(self, daemon.publish, recording)
         self.assertGreater(daemon.status().subscribers, 3)
 
-        summary = e2e.replay(self, self.movie, self.frames, daemon.ingest, "--fast")
+        summary = e2e.replay(self, self.movie, self.frames, daemon, "--fast")
         lines = e2e.wait_for_recording(self, recorder)
         self.assertIn(f"calmon-record: {self.frames} frames (0 not received), 1 folder, end of stream", lines[-1])
         status = daemon.status()

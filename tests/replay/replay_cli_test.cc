@@ -1,10 +1,13 @@
 // replay_cli_test.cc — calmon-replay as calmond meets it. The real program streams a
 // movie written here to a PULL socket standing in for the daemon's ingest; every message
 // is checked: each frame's header (sequence +1 per frame across loops, geometry, pixel
-// type, channel and plane), its pixels bit for bit against what was written into the
-// movie, and the end of stream last. Also: no daemon means one line and exit 1 after
-// --timeout; Ctrl-C still ends the stream; every kind of bad input is one line, exit 1,
-// and a command-line mistake exit 2 with the usage.
+// type, channel and plane, one stream id per run), its pixels bit for bit against what
+// was written into the movie, and the end of stream last. A REP socket stands in for the
+// daemon's control socket where the acknowledgement is under test (elsewhere --no-ack):
+// what it answers about the stream becomes the end of the summary line and the exit
+// status. Also: no daemon means one line and exit 1 after --timeout; Ctrl-C still ends
+// the stream; every kind of bad input is one line, exit 1, and a command-line mistake
+// exit 2 with the usage.
 //
 // Nothing here measures speed (benchmarks do). Every wait is for a condition with a
 // generous deadline, and a process that outlives its test is killed.
@@ -159,6 +162,55 @@ class IngestStandIn {
   std::string endpoint_;
 };
 
+// The daemon's control socket: REP, bound to an ephemeral port on the loopback.
+class ControlStandIn {
+ public:
+  ControlStandIn() : socket_(context_, zmq::socket_type::rep) {
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.bind("tcp://127.0.0.1:*");
+    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+  }
+  const std::string& endpoint() const { return endpoint_; }
+
+  // Answers the next StreamQuery with `report` (its stream_id set to the one asked
+  // about); returns that stream id, or nullopt if no query came by `until`.
+  std::optional<std::uint64_t> answer(pb::StreamReport report, Clock::time_point until) {
+    while (Clock::now() < until) {
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, std::chrono::milliseconds(50));
+      if ((item.revents & ZMQ_POLLIN) == 0) continue;
+      zmq::message_t bytes;
+      if (!socket_.recv(bytes, zmq::recv_flags::none)) continue;
+      pb::ControlRequest request;
+      EXPECT_TRUE(request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
+      EXPECT_TRUE(request.has_stream()) << request.ShortDebugString();
+      pb::ControlReply reply;
+      reply.set_ok(true);
+      report.set_stream_id(request.stream().stream_id());
+      *reply.mutable_stream() = report;
+      socket_.send(zmq::buffer(reply.SerializeAsString()), zmq::send_flags::none);
+      return request.stream().stream_id();
+    }
+    return std::nullopt;
+  }
+
+ private:
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  std::string endpoint_;
+};
+
+// What calmond reports about a stream of `received` frames, `processed` of them processed.
+pb::StreamReport stream_report(std::uint64_t received, std::uint64_t processed, bool end_of_stream) {
+  pb::StreamReport report;
+  report.set_known(true);
+  report.set_frames_received(received);
+  report.set_frames_processed(processed);
+  report.set_frames_rejected(received - processed);
+  report.set_end_of_stream_received(end_of_stream);
+  return report;
+}
+
 // A loopback endpoint nothing listens on: an ephemeral port, bound and released.
 std::string unused_endpoint() {
   zmq::context_t context;
@@ -240,10 +292,11 @@ std::vector<int> frame_range(int first, int last) {
   return frames;
 }
 
-// Runs the program against `ingest`, collects the stream, and expects a clean exit.
+// Runs the program against `ingest` (no acknowledgement asked for), collects the
+// stream, and expects a clean exit.
 std::vector<Received> replay_to(IngestStandIn& ingest, std::vector<std::string> arguments, const fs::path& dir,
                                 std::string* out = nullptr, std::string* err = nullptr) {
-  arguments.insert(arguments.end(), {"--to", ingest.endpoint()});
+  arguments.insert(arguments.end(), {"--to", ingest.endpoint(), "--no-ack"});
   ReplayProcess replay(arguments, dir);
   std::vector<Received> messages = ingest.receive_stream();
   EXPECT_EQ(replay.wait_for_exit(deadline()), 0) << replay.err();
@@ -393,7 +446,8 @@ TEST(ReplayCli, CtrlCStopsTheReplaySendsTheEndOfStreamAndExits130) {
   const fs::path dir = work_dir();
   const TestMovie movie = write_movie(dir);
   IngestStandIn ingest;
-  ReplayProcess replay({movie.path.string(), "--rate", "100", "--loop-forever", "--to", ingest.endpoint()}, dir);
+  ReplayProcess replay(
+      {movie.path.string(), "--rate", "100", "--loop-forever", "--to", ingest.endpoint(), "--no-ack"}, dir);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ingest.receive(deadline())) << "frame " << i << " did not arrive";
   replay.send_signal(SIGINT);
   const std::vector<Received> rest = ingest.receive_stream();
@@ -407,6 +461,103 @@ TEST(ReplayCli, CtrlCStopsTheReplaySendsTheEndOfStreamAndExits130) {
                                0),
             0u)
       << replay.out();
+}
+
+// --- the acknowledgement ---------------------------------------------------------------
+
+TEST(ReplayCli, EveryFrameAndTheEndOfStreamCarryOneRandomStreamIdPerRun) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  IngestStandIn ingest;
+  std::vector<std::uint64_t> ids;
+  for (int run = 0; run < 2; ++run) {
+    const auto messages = replay_to(ingest, {movie.path.string(), "--fast", "--last", "2"}, dir);
+    ASSERT_EQ(messages.size(), 4u);
+    for (const Received& message : messages) EXPECT_EQ(message.header.stream_id(), messages[0].header.stream_id());
+    EXPECT_NE(messages[0].header.stream_id(), 0u);
+    ids.push_back(messages[0].header.stream_id());
+  }
+  EXPECT_NE(ids[0], ids[1]) << "a new run, a new stream";
+  // Unless told to continue one.
+  const auto continued = replay_to(ingest, {movie.path.string(), "--fast", "--last", "0", "--stream-id", "42"}, dir);
+  ASSERT_EQ(continued.size(), 2u);
+  EXPECT_EQ(continued[0].header.stream_id(), 42u);
+  EXPECT_EQ(continued[1].header.stream_id(), 42u);
+}
+
+TEST(ReplayCli, AfterTheEndOfStreamItAsksCalmondUntilItAcknowledges) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  IngestStandIn ingest;
+  ControlStandIn control;
+  ReplayProcess replay({movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", control.endpoint()},
+                       dir);
+  const std::vector<Received> messages = ingest.receive_stream();
+  ASSERT_EQ(messages.size(), 13u);
+  // Not yet: calmond is still working through its queue (the report changes), then it is.
+  const std::optional<std::uint64_t> asked = control.answer(stream_report(7, 7, false), deadline());
+  ASSERT_TRUE(asked);
+  EXPECT_EQ(*asked, messages[0].header.stream_id());
+  EXPECT_EQ(control.answer(stream_report(12, 12, true), deadline()), asked);
+  EXPECT_EQ(replay.wait_for_exit(deadline()), 0) << replay.err();
+  EXPECT_EQ(replay.err(), "");
+  const std::string out = replay.out();
+  EXPECT_NE(out.find("12 frames + end of stream"), std::string::npos) << out;
+  EXPECT_NE(out.find("(--fast); calmond processed all 12\n"), std::string::npos) << out;
+}
+
+TEST(ReplayCli, FramesCalmondDidNotGetOrRejectedAreReportedAndExit1) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  IngestStandIn ingest;
+  ControlStandIn control;
+  ReplayProcess replay({movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", control.endpoint()},
+                       dir);
+  ASSERT_EQ(ingest.receive_stream().size(), 13u);
+  ASSERT_TRUE(control.answer(stream_report(9, 8, true), deadline()));  // 3 lost, 1 rejected
+  EXPECT_EQ(replay.wait_for_exit(deadline()), 1);
+  EXPECT_NE(replay.out().find("; calmond processed 8 of 12 frames (1 rejected, 3 never arrived)\n"),
+            std::string::npos)
+      << replay.out();
+  EXPECT_EQ(replay.err(), "calmon-replay: calmond processed 8 of the 12 frames sent; it rejected 1 (its log and "
+                          "Status.rejected say why); 3 never reached it\n");
+}
+
+TEST(ReplayCli, AnEndOfStreamNeverAcknowledgedIsOneLineAndExit1) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  IngestStandIn ingest;
+  const std::string nobody = unused_endpoint();  // calmond died: nothing answers on its control socket
+  ReplayProcess replay(
+      {movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", nobody, "--timeout", "1"}, dir);
+  ASSERT_EQ(ingest.receive_stream().size(), 13u);
+  EXPECT_EQ(replay.wait_for_exit(deadline()), 1);
+  EXPECT_NE(replay.out().find("12 frames + end of stream"), std::string::npos) << replay.out();
+  EXPECT_NE(replay.out().find("; not acknowledged by calmond\n"), std::string::npos) << replay.out();
+  EXPECT_EQ(replay.err(), "calmon-replay: calmond never acknowledged the end of stream: no reply from its control "
+                          "socket " + nobody + " (it stopped or died mid-stream, or listens elsewhere: --control "
+                          "names it, --no-ack skips the check)\n");
+}
+
+TEST(ReplayCli, AReportThatNeverSaysEndOfStreamIsNoAcknowledgement) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  IngestStandIn ingest;
+  ControlStandIn control;
+  ReplayProcess replay({movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", control.endpoint(),
+                        "--timeout", "1"},
+                       dir);
+  ASSERT_EQ(ingest.receive_stream().size(), 13u);
+  // A calmond restarted after the frames reached the old one: it knows nothing of the stream.
+  pb::StreamReport unknown;
+  while (replay.wait_for_exit(Clock::now()) == std::nullopt) {
+    control.answer(unknown, Clock::now() + std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(replay.wait_for_exit(deadline()), 1);
+  EXPECT_NE(replay.err().find("calmond never acknowledged the end of stream: the calmond at " + control.endpoint() +
+                              " received nothing of this stream"),
+            std::string::npos)
+      << replay.err();
 }
 
 TEST(ReplayCli, TheProgressLineCanBeForcedOntoAFile) {

@@ -32,6 +32,9 @@ TEST(ReplayOptions, TheDefaultsReplayOnceAt30HzToTheLocalDaemonWithEndOfStream) 
   EXPECT_EQ(options.slice, 0);
   EXPECT_EQ(options.start_sequence, 0u);
   EXPECT_TRUE(options.end_of_stream);
+  EXPECT_EQ(options.control_endpoint, "tcp://127.0.0.1:5572");
+  EXPECT_TRUE(options.acknowledge);
+  EXPECT_EQ(options.stream_id, std::nullopt);  // a random one
   EXPECT_EQ(options.progress, ProgressMode::kAuto);
   EXPECT_EQ(options.timeout, std::chrono::seconds(10));
   EXPECT_FALSE(options.help);
@@ -41,7 +44,7 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   const ReplayOptions options =
       parse({"--to", "tcp://10.0.0.2:6000", "--rate", "29.97", "--loop", "3", "--first", "-100", "--last", "-2",
              "--channel", "1", "--slice", "4", "--start-sequence", "18446744073709551615", "--no-eos", "--progress",
-             "never", "--timeout", "0.25", "movie.tif"});
+             "never", "--timeout", "0.25", "--control", "ipc:///tmp/control", "--stream-id", "42", "movie.tif"});
   EXPECT_EQ(options.endpoint, "tcp://10.0.0.2:6000");
   EXPECT_EQ(options.rate_hz, 29.97);
   EXPECT_EQ(options.loops, 3);
@@ -53,6 +56,10 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   EXPECT_FALSE(options.end_of_stream);
   EXPECT_EQ(options.progress, ProgressMode::kNever);
   EXPECT_EQ(options.timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(options.control_endpoint, "ipc:///tmp/control");
+  EXPECT_EQ(options.stream_id, 42u);
+  EXPECT_TRUE(options.acknowledge);
+  EXPECT_FALSE(parse({"movie.tif", "--no-ack"}).acknowledge);
 }
 
 TEST(ReplayOptions, FastAndLoopForeverHaveNoRateAndNoLoopCount) {
@@ -93,6 +100,8 @@ TEST(ReplayOptions, ACommandLineThatCannotBeParsedIsAUsageError) {
       {"m.tif", "--start-sequence", "18446744073709551616"},
       {"m.tif", "--progress", "sometimes"},
       {"m.tif", "--loop-fo"},                     // no guessing of abbreviations
+      {"m.tif", "--control", "tcp://x:1", "--no-ack"},
+      {"m.tif", "--stream-id", "-1"},
   };
   for (const auto& arguments : mistakes) {
     EXPECT_THROW(parse(arguments), UsageError) << ::testing::PrintToString(arguments);

@@ -35,6 +35,7 @@ class FakeDaemon:
         self._roi_info = roi_info if roi_info is not None else wire_pb2.RoiSetInfo()
         self._status_interval = status_interval
         self._streaming = False
+        self._daemon_id = 0  # Status.daemon_id: 0 says nothing, a new one is a restarted calmond
         self._late_reply = None  # (due, bytes): the answer to the request being handled
         self._queue = queue.Queue()
         self._stop = threading.Event()
@@ -51,6 +52,10 @@ class FakeDaemon:
 
     def set_streaming(self, streaming):
         self._queue.put(("streaming", streaming))
+
+    def set_daemon_id(self, daemon_id):
+        """Status.daemon_id from now on (after everything queued before): a restart."""
+        self._queue.put(("daemon", daemon_id))
 
     def set_roi_info(self, info):
         """The RoiSetInfo published with every Status from now on (and once right away)."""
@@ -106,6 +111,8 @@ class FakeDaemon:
                 self._pub.send_multipart(item[1])
             elif kind == "streaming":
                 self._streaming = item[1]
+            elif kind == "daemon":
+                self._daemon_id = item[1]
             elif kind == "rois":
                 self._roi_info = item[1]
                 self._pub.send_multipart([b"rois", self._roi_info.SerializeToString()])
@@ -117,7 +124,7 @@ class FakeDaemon:
             time_ns=time.time_ns(), uptime_s=0.5, frames_received=7, frames_processed=7,
             frame_rate_hz=30.0, streaming=self._streaming, width=8, height=6,
             pixel_type=wire_pb2.UINT16, roi_set_version=self._roi_info.version,
-            latency_p50_us=120.0, latency_max_us=900.0, sessions=1)
+            latency_p50_us=120.0, latency_max_us=900.0, sessions=1, daemon_id=self._daemon_id)
         status.rejected["bad_header"] = 2
         self._pub.send_multipart([b"status", status.SerializeToString()])
         self._pub.send_multipart([b"rois", self._roi_info.SerializeToString()])

@@ -1,6 +1,7 @@
 # test_client.py — calmon_client against a fake calmond and a bare PULL socket: the
 # Subscriber's numpy arrays equal what was published, Control round-trips (and times
-# out cleanly), FrameSender's messages decode into the very arrays sent.
+# out cleanly), FrameSender's messages decode into the very arrays sent, with a stream
+# id per stream, and its end of stream waits for calmond's acknowledgement.
 import time
 import unittest
 
@@ -174,13 +175,16 @@ class FrameSenderTest(unittest.TestCase):
             "big-endian uint16": (rng.integers(0, 65536, (5, 7)).astype(">u2"), wire_pb2.UINT16, "<u2"),
             "non-contiguous": (rng.normal(size=(10, 14))[::2, ::2], wire_pb2.FLOAT64, "<f8"),
         }
-        with calmon_client.FrameSender(self.endpoint, channel=1, plane=2) as sender:
+        with calmon_client.FrameSender(self.endpoint, channel=1, plane=2, control=None) as sender:
+            stream_id = sender.stream_id
+            self.assertNotEqual(stream_id, 0)
             for k, (name, (frame, pixel_type, wire_dtype)) in enumerate(frames.items()):
                 self.assertEqual(sender.send(frame), k)
                 header, parts = self.receive()
                 self.assertEqual((header.sequence, header.width, header.height, header.pixel_type),
                                  (k, frame.shape[1], frame.shape[0], pixel_type), name)
                 self.assertEqual((header.channel, header.plane, header.end_of_stream), (1, 2, False))
+                self.assertEqual(header.stream_id, stream_id)
                 self.assertGreater(header.acquisition_time_ns, 0)
                 self.assertEqual(len(parts), 1)
                 decoded = np.frombuffer(parts[0], dtype=wire_dtype).reshape(header.height, header.width)
@@ -189,13 +193,18 @@ class FrameSenderTest(unittest.TestCase):
             self.assertEqual(self.receive()[0].sequence, 100)
             self.assertEqual(sender.send(frames["uint8"][0]), 101)
             self.receive()
-            sender.end_of_stream()
+            self.assertIsNone(sender.end_of_stream())  # control=None: nothing to acknowledge
             header, parts = self.receive()
-            self.assertEqual((header.end_of_stream, header.sequence, parts), (True, 102, []))
+            self.assertEqual((header.end_of_stream, header.sequence, header.stream_id, parts), (True, 102, stream_id, []))
             self.assertEqual(sender.send(frames["uint8"][0]), 0)  # a new stream counts from the start again
+            header, _ = self.receive()
+            self.assertNotIn(header.stream_id, (0, stream_id))  # ... with a stream id of its own
+        # Leaving the block ends the stream left open.
+        header, parts = self.receive()
+        self.assertEqual((header.end_of_stream, header.sequence, parts), (True, 1, []))
 
     def test_frames_it_cannot_send_are_refused(self):
-        with calmon_client.FrameSender(self.endpoint) as sender:
+        with calmon_client.FrameSender(self.endpoint, control=None) as sender:
             with self.assertRaisesRegex(ValueError, "2-D array"):
                 sender.send(np.zeros((2, 3, 4), np.uint16))
             with self.assertRaisesRegex(ValueError, "pixel type bool is not supported"):
@@ -208,6 +217,73 @@ class FrameSenderTest(unittest.TestCase):
             with self.assertRaisesRegex(TimeoutError, "no calmond at tcp://127.0.0.1:9"):
                 sender.send(np.zeros((2, 2), np.uint8))
             sender.close(linger=0)
+
+    def sender_with_reports(self, *reports, timeout=5.0):
+        """A FrameSender whose control socket answers StreamQuery with `reports`, one per
+        query (the last one again and again)."""
+        answers = list(reports)
+
+        def answer(request):
+            if request.WhichOneof("command") != "stream":
+                return wire_pb2.ControlReply(ok=False, error="unexpected")
+            report = wire_pb2.StreamReport()
+            report.CopyFrom(answers.pop(0) if len(answers) > 1 else answers[0])
+            report.stream_id = request.stream.stream_id
+            return wire_pb2.ControlReply(ok=True, stream=report)
+
+        daemon = FakeDaemon(control_handler=answer)
+        self.addCleanup(daemon.close)
+        return calmon_client.FrameSender(self.endpoint, control=daemon.control_endpoint, timeout=timeout), daemon
+
+    def test_the_end_of_stream_waits_for_calmonds_acknowledgement(self):
+        sender, daemon = self.sender_with_reports(
+            wire_pb2.StreamReport(known=True, frames_received=2, frames_processed=2),  # still working
+            wire_pb2.StreamReport(known=True, frames_received=3, frames_processed=3, end_of_stream_received=True))
+        with sender:
+            stream_id = sender.stream_id
+            for t in range(3):
+                sender.send(np.full((4, 4), t, np.uint16))
+            report = sender.end_of_stream()
+        self.assertEqual((report.stream_id, report.frames_processed, report.end_of_stream_received),
+                         (stream_id, 3, True))
+        queries = [wire_pb2.ControlRequest.FromString(data) for data in daemon.control_requests]
+        self.assertEqual([q.stream.stream_id for q in queries], [stream_id, stream_id])
+
+    def test_frames_calmond_did_not_get_are_a_delivery_error(self):
+        sender, _ = self.sender_with_reports(
+            wire_pb2.StreamReport(known=True, frames_received=2, frames_processed=1, frames_rejected=1,
+                                  end_of_stream_received=True))
+        with sender:
+            for t in range(3):
+                sender.send(np.full((4, 4), t, np.uint16))
+            with self.assertRaisesRegex(calmon_client.DeliveryError,
+                                        "calmond processed 1 of the 3 frames sent: 1 rejected, 1 never reached it") as caught:
+                sender.end_of_stream()
+        self.assertEqual(caught.exception.report.frames_received, 2)
+
+    def test_no_acknowledgement_is_a_delivery_error_when_the_block_closes(self):
+        sender, _ = self.sender_with_reports(wire_pb2.StreamReport(known=True, frames_received=1), timeout=0.5)
+        with self.assertRaisesRegex(calmon_client.DeliveryError,
+                                    "never acknowledged the end of stream: it received 1 of the 2 frames sent"):
+            with sender:
+                sender.send(np.zeros((2, 2), np.uint8))
+                sender.send(np.zeros((2, 2), np.uint8))
+        header, _ = self.receive()
+        self.assertFalse(header.end_of_stream)
+
+    def test_a_control_socket_that_never_answers_is_a_delivery_error_naming_it(self):
+        silent = self.context.socket(zmq.REP)  # bound, never read: calmond stopped
+        try:
+            silent.bind("tcp://127.0.0.1:*")
+            endpoint = silent.getsockopt_string(zmq.LAST_ENDPOINT)
+            sender = calmon_client.FrameSender(self.endpoint, control=endpoint, timeout=0.5)
+            sender.send(np.zeros((2, 2), np.uint8))
+            with self.assertRaisesRegex(calmon_client.DeliveryError,
+                                        f"no reply from its control socket {endpoint} within 0.5 s"):
+                sender.close()
+            sender.close()  # closed already: nothing happens
+        finally:
+            silent.close(0)
 
 
 if __name__ == "__main__":

@@ -111,10 +111,11 @@ class LiveDaemonTest(unittest.TestCase):
         subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
         self.addCleanup(subscriber.close)
 
-        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
             for frame in movie:
                 sender.send(frame)
-            sender.end_of_stream()
+            report = sender.end_of_stream()
+        self.assertEqual((report.frames_received, report.frames_processed, report.session), (FRAMES, FRAMES, 1))
         updates = []
         while not (updates and updates[-1].end_of_stream):
             updates.append(subscriber.recv(timeout=10))
@@ -182,7 +183,7 @@ class LiveDaemonTest(unittest.TestCase):
         new_rois = [{"name": "left", "region": {"rect": {"xmin": 0, "xmax": 20, "ymin": 0, "ymax": 30}}, "neuropil": {}},
                     {"name": "right", "region": {"rect": {"xmin": 20, "xmax": 40, "ymin": 0, "ymax": 30}},
                      "neuropil": {}}]
-        with calmon_client.FrameSender(self.ingest, timeout=10) as sender:
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
             for frame in movie[:20]:
                 sender.send(frame)
             while subscriber.recv(timeout=10).frame_index < 19:
@@ -247,7 +248,7 @@ class LiveDaemonCurveTest(unittest.TestCase):
     def test_every_class_takes_the_keys(self):
         movie = synthetic_movie(FRAMES)
         updates = calmon_client.traces(self.publish, timeout=10, ready_timeout=10, **self.keys)
-        with calmon_client.FrameSender(self.ingest, timeout=10, **self.keys) as sender:
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint, **self.keys) as sender:
             for frame in movie:
                 sender.send(frame)
             sender.end_of_stream()

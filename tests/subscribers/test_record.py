@@ -30,6 +30,12 @@ def assert_equal_arrays(test, actual, expected, what):
     test.assertTrue(np.array_equal(actual, expected, equal_nan=True), f"{what}: {actual} != {expected}")
 
 
+def stamped(update, stream_id, daemon_id=0):
+    """`update` as a calmond run `daemon_id` publishes it for a session of stream `stream_id`."""
+    update.stream_id, update.daemon_id = stream_id, daemon_id
+    return update
+
+
 class RecorderTest(unittest.TestCase):
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory(prefix="calmon-record-test-")
@@ -185,7 +191,78 @@ class RecorderTest(unittest.TestCase):
         assert_equal_arrays(self, load(self.out, "F0_settled.npy"), expected, "F0_settled")
         assert_equal_arrays(self, load(self.out, "flags_settled.npy")[2:], np.full((2, 2), 8, np.uint8), "flags")
         metadata = load_json(self.out, "metadata.json")
-        self.assertEqual((metadata["end_reason"], metadata["end_of_stream_lost"]), ("end_of_stream", 1))
+        # Only an end of stream that arrived is "end_of_stream".
+        self.assertEqual((metadata["end_reason"], metadata["end_of_stream_lost"]), ("end_of_stream_lost", 1))
+        self.assertEqual(metadata["segments"][0]["end_of_stream_received"], False)
+        self.assertIn("the end of the stream was not received", "\n".join(recorder.stderr_lines))
+
+    def test_a_new_stream_without_the_end_of_the_last_one_ends_the_recording_as_lost(self):
+        rows = [LiveRows(3, 2, seed=11), LiveRows(2, 2, seed=12)]
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for stream_id, session in zip((5, 6), rows):
+                for t in range(len(session.f)):
+                    daemon.publish("traces", stamped(session.live_update(t, 0), stream_id))
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["frames_recorded"]), ("end_of_stream_lost", 3))
+        self.assertIn("frame 0 of stream 6 starts a new stream", "\n".join(recorder.stderr_lines))
+
+    def test_a_calmond_restarted_mid_stream_is_a_discontinuity_and_the_stream_goes_on(self):
+        before, after = LiveRows(6, 2, seed=13), LiveRows(3, 2, seed=14)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_daemon_id(11)
+            daemon.set_streaming(True)
+            for t in range(6):  # sequences 100..105
+                daemon.publish("traces", stamped(before.live_update(t, 0), 5, 11))
+            # calmond killed and started again while the sender went on: frames 106..109
+            # died with it; the new calmond's session starts at frame_index 0, sequence 110.
+            daemon.set_daemon_id(22)
+            daemon.set_streaming(False)
+            daemon.drain()
+            wait_until(lambda: load_json(self.out, "metadata.json")["discontinuities"], what="the restart noticed")
+            daemon.set_streaming(True)
+            for t in range(3):
+                daemon.publish("traces", stamped(after.live_update(t, 0, sequence_offset=110), 5, 22))
+            end = stamped(settled_only(3, 0, 112, end_of_stream=True), 5, 22)
+            for t in range(3):
+                after.add_settled(end, t, 0, sequence_offset=110)
+            daemon.publish("traces", end)
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual(metadata["end_reason"], "end_of_stream")  # the stream's own end, in session 2
+        self.assertEqual(metadata["discontinuities"], [{
+            "kind": "daemon_restarted", "session": 1, "daemon_id_before": "11", "daemon_id_after": "22",
+            "stream_id": "5", "last_sequence": 105, "next_session": 2, "next_sequence": 110, "frames_lost": 4}])
+        segments = metadata["segments"]
+        self.assertEqual([(s["folder"], s["daemon_id"], s["stream_id"], s["first_sequence"], s["last_sequence"],
+                           s["end_of_stream_received"]) for s in segments],
+                         [(".", "11", "5", 100, 105, False), ("session_2", "22", "5", 110, 112, True)])
+        assert_equal_arrays(self, load(self.out, "F.npy"), before.f, "session 1's F")
+        assert_equal_arrays(self, load(os.path.join(self.out, "session_2"), "dff_settled.npy"), after.settled_dff,
+                            "session 2's settled dff")
+        warnings = "\n".join(recorder.stderr_lines)
+        self.assertIn("calmond restarted (daemon id 11 -> 22): session 1 ends without its end of stream after "
+                      "frame 105", warnings)
+        self.assertIn("stream 5 goes on in the restarted calmond from frame 110, recorded as session 2: 4 frames "
+                      "lost in between (106..109)", warnings)
+
+    def test_after_a_restart_another_stream_ends_a_recording_until_the_end_of_stream(self):
+        before, other = LiveRows(4, 2, seed=15), LiveRows(2, 2, seed=16)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_daemon_id(11)
+            daemon.set_streaming(True)
+            for t in range(4):
+                daemon.publish("traces", stamped(before.live_update(t, 0), 5, 11))
+            daemon.set_daemon_id(22)
+            for t in range(2):
+                daemon.publish("traces", stamped(other.live_update(t, 0), 6, 22))
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        metadata = load_json(self.out, "metadata.json")
+        self.assertEqual((metadata["end_reason"], metadata["frames_recorded"]), ("daemon_restarted", 4))
+        self.assertEqual([s["folder"] for s in metadata["segments"]], ["."])
+        restart = metadata["discontinuities"][0]
+        self.assertEqual((restart["last_sequence"], restart["next_session"], restart["frames_lost"]), (103, None, None))
 
     def test_until_signal_records_each_stream_in_its_own_folder(self):
         sessions = [LiveRows(4, 2, seed=5), LiveRows(3, 2, seed=6)]

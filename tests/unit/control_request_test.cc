@@ -38,6 +38,11 @@ class FakeTarget final : public ControlTarget {
   }
   void reset() override { calls.push_back("reset"); }
   void shutdown() override { calls.push_back("shutdown"); }
+  void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
+    calls.push_back("stream " + std::to_string(stream_id));
+    report.set_stream_id(stream_id);
+    report.set_end_of_stream_received(true);
+  }
 };
 
 pb::ControlReply binary_reply(const std::string& bytes) {
@@ -117,8 +122,14 @@ TEST(ControlRequest, EachCommandReachesTheTargetAndRepliesWithItsPayload) {
   EXPECT_TRUE(reply.ok());
   EXPECT_TRUE(reply.has_status());
 
+  request.mutable_stream()->set_stream_id(77);
+  reply = binary_reply(answer_control_request(binary(request), target));
+  EXPECT_TRUE(reply.ok());
+  EXPECT_EQ(reply.stream().stream_id(), 77u);
+  EXPECT_TRUE(reply.stream().end_of_stream_received());
+
   EXPECT_EQ(target.calls, (std::vector<std::string>{"status", "projections", "rois", "set_rois 1", "rois", "reset",
-                                                    "status", "shutdown", "status"}));
+                                                    "status", "shutdown", "status", "stream 77"}));
 }
 
 TEST(ControlRequest, JsonRequestsGetJsonRepliesWithTheSchemasFieldNames) {
@@ -133,6 +144,11 @@ TEST(ControlRequest, JsonRequestsGetJsonRepliesWithTheSchemasFieldNames) {
       R"({"set_rois": {"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}}]}})", target));
   EXPECT_TRUE(rois.ok());
   EXPECT_EQ(target.calls.back(), "rois");
+
+  // 64-bit integers are strings in protobuf's JSON, both ways.
+  const std::string stream = answer_control_request(R"({"stream": {"stream_id": "18446744073709551615"}})", target);
+  EXPECT_NE(stream.find("\"stream_id\":\"18446744073709551615\""), std::string::npos) << stream;
+  EXPECT_NE(stream.find("\"end_of_stream_received\":true"), std::string::npos) << stream;
 }
 
 TEST(ControlRequest, AFailingCommandRepliesWithItsOneLineError) {

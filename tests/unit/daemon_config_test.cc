@@ -68,6 +68,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_FALSE(s.curve_keys);
   EXPECT_TRUE(s.authorized_client_keys.empty());
   EXPECT_EQ(s.ingest_server_key, "");
+  EXPECT_EQ(s.max_sequence_jump, 1'000'000u);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -79,7 +80,9 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "status_interval_s": 0.25, "max_frame_bytes": 1000, "reset_on_geometry_change": true,
     "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5,
     "http": "0.0.0.0:8081", "http_token": "s3cret-Token_1.~", "http_allowed_hosts": ["scope1", "scope1.lab"],
-    "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true})");
+    "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true,
+
+    "max_sequence_jump": "18446744073709551615"})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -106,6 +109,7 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.http_max_connections, 8u);
   EXPECT_EQ(s.http_idle_timeout_s, 2.5);
   EXPECT_TRUE(s.allow_unprotected);
+  EXPECT_EQ(s.max_sequence_jump, 18446744073709551615u);
 }
 
 TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
@@ -178,7 +182,8 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
       parse({"--config", config, "--ingest", "tcp://127.0.0.1:*", "--ingest-mode", "sub", "--publish",
              "tcp://127.0.0.1:7", "--control", "tcp://127.0.0.1:8", "--snapshot-hz", "0.5", "--max-frame-mib", "2",
              "--reset-on-geometry-change", "--channel", "4", "--plane", "5", "--analysis", analysis,
-             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0"});
+             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0",
+             "--max-sequence-jump", "0"});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -196,6 +201,7 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.publish_hwm, 7);
   EXPECT_EQ(s.ingest_hwm, 9);
   EXPECT_EQ(s.linger_s, 0.0);
+  EXPECT_EQ(s.max_sequence_jump, 0u);  // no limit
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {
@@ -243,6 +249,7 @@ TEST(DaemonConfig, BadFlagsAreUsageErrors) {
            {{"--channel", "-1"}, "--channel expects an integer from 0 to 4294967295, got '-1'"},
            {{"--plane", "1.5"}, "--plane expects an integer"},
            {{"--publish-hwm", "x"}, "--publish-hwm expects an integer"},
+           {{"--max-sequence-jump", "-1"}, "--max-sequence-jump expects an integer from 0 to 18446744073709551615"},
            {{"--ingest-mode", "push"}, "--ingest-mode expects pull or sub, got 'push'"},
            {{"--ingest"}, "--ingest"},
            {{"movie.tif"}, "unexpected argument"},

@@ -88,6 +88,20 @@ TEST(FrameMessage, RejectionsHaveStableNamesForStatus) {
   EXPECT_EQ(rejection_name(Rejection::kBadHeader), "bad_header");
   EXPECT_EQ(rejection_name(Rejection::kSizeMismatch), "size_mismatch");
   EXPECT_EQ(rejection_name(Rejection::kSequenceBackwards), "sequence_backwards");
+  EXPECT_EQ(rejection_name(Rejection::kSequenceJump), "sequence_jump");
+}
+
+TEST(FrameMessage, ARejectedMessageNamesItsStreamWhenItsHeaderParsed) {
+  pb::FrameHeader h = header(4, 4, pb::UINT16);
+  h.set_stream_id(77);
+  const DecodedFrame wrong_size = decode_frame(message(h, 31), 1 << 20);
+  ASSERT_TRUE(std::holds_alternative<RejectedMessage>(wrong_size));
+  EXPECT_EQ(std::get<RejectedMessage>(wrong_size).stream_id, 77u);
+  std::vector<zmq::message_t> garbage;
+  garbage.emplace_back(std::string("\xff\xfe"));
+  const DecodedFrame unparsed = decode_frame(garbage, 1 << 20);
+  ASSERT_TRUE(std::holds_alternative<RejectedMessage>(unparsed));
+  EXPECT_EQ(std::get<RejectedMessage>(unparsed).stream_id, 0u);
 }
 
 TEST(FrameMessage, SendFrameProducesWhatDecodeFrameAccepts) {

@@ -82,10 +82,19 @@ std::vector<zmq::message_t> frame_message(std::uint64_t sequence, const std::vec
   return message(frame_header(sequence), pixels.data(), pixels.size() * 2);
 }
 
-std::vector<zmq::message_t> end_of_stream() {
+std::vector<zmq::message_t> end_of_stream(std::uint64_t stream_id = 0) {
   pb::FrameHeader header;
   header.set_end_of_stream(true);
+  header.set_stream_id(stream_id);
   return message(header, nullptr, 0);
+}
+
+// Frame `sequence` of the sender run `stream_id`.
+std::vector<zmq::message_t> stream_frame(std::uint64_t stream_id, std::uint64_t sequence,
+                                         const std::vector<std::uint16_t>& pixels) {
+  pb::FrameHeader header = frame_header(sequence);
+  header.set_stream_id(stream_id);
+  return message(header, pixels.data(), pixels.size() * 2);
 }
 
 pb::Config analysis(const std::string& json) { return config::parse_config(json, "test"); }
@@ -308,6 +317,115 @@ TEST(StreamAnalyzer, AGeometryChangeRestartsTheSessionWhenConfigured) {
   EXPECT_EQ(status.sessions(), 2u);
   EXPECT_EQ((std::pair{status.width(), status.height()}), (std::pair{8u, 6u}));
   EXPECT_EQ(status.rejected_size(), 0);
+}
+
+TEST(StreamAnalyzer, AFrameOfANewStreamEndsTheSessionLikeAnEndOfStreamAndStartsTheNext) {
+  Harness h;
+  for (int t = 0; t < 4; ++t) h.send(stream_frame(7, static_cast<std::uint64_t>(100 + t), movie_frame(t)));
+  const std::size_t before = h.publisher.traces.size();
+  // The sender restarted without an end of stream: its numbers start from 0 again.
+  for (int t = 0; t < 3; ++t) h.send(stream_frame(8, static_cast<std::uint64_t>(t), movie_frame(t)));
+  const auto& traces = h.publisher.traces;
+  std::vector<pb::TraceUpdate> ended;
+  for (std::size_t i = before; i < traces.size() && ended.empty(); ++i) {
+    if (traces[i].end_of_stream()) ended.push_back(traces[i]);
+  }
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].stream_id(), 7u);
+  EXPECT_EQ(ended[0].frame_index(), 4);
+  EXPECT_EQ(ended[0].sequence(), 103u);
+  const auto live = h.publisher.live_updates();
+  ASSERT_EQ(live.size(), 7u);
+  EXPECT_EQ((std::pair{live[4].frame_index(), live[4].stream_id()}), (std::pair{std::int64_t{0}, std::uint64_t{8}}));
+  const pb::Status status = h.status();
+  EXPECT_EQ(status.sessions(), 2u);
+  EXPECT_EQ(status.frames_processed(), 7u);
+  EXPECT_EQ(status.rejected_size(), 0);
+  EXPECT_EQ((std::pair{status.stream_id(), status.first_sequence()}), (std::pair{8ul, 0ul}));
+  EXPECT_NE(h.log.back().find("session 2 started with frame 0 of stream 8"), std::string::npos) << h.log.back();
+}
+
+TEST(StreamAnalyzer, AnEndOfStreamOfAnotherStreamEndsNothing) {
+  Harness h;
+  for (int t = 0; t < 3; ++t) h.send(stream_frame(7, static_cast<std::uint64_t>(t), movie_frame(t)));
+  h.send(end_of_stream(6));
+  EXPECT_TRUE(h.status().streaming());
+  h.send(end_of_stream(7));
+  EXPECT_FALSE(h.status().streaming());
+  EXPECT_TRUE(h.publisher.traces.back().end_of_stream());
+}
+
+TEST(StreamAnalyzer, AFlippedBitInOneSequenceNumberCostsThatFrameAlone) {
+  Harness h;  // the default max_sequence_jump
+  for (std::uint64_t t = 0; t < 10; ++t) {
+    const std::uint64_t sequence = t == 5 ? t | (std::uint64_t{1} << 40) : t;
+    h.send(frame_message(sequence, movie_frame(static_cast<int>(t))));
+  }
+  const pb::Status status = h.status();
+  EXPECT_EQ(status.frames_processed(), 9u);
+  EXPECT_EQ(status.rejected().at("sequence_jump"), 1u);
+  EXPECT_EQ(status.rejected_size(), 1);
+  EXPECT_EQ((std::pair{status.gaps(), status.missing_frames()}), (std::pair{1ul, 1ul}));
+  EXPECT_EQ(h.publisher.live_updates().back().sequence(), 9u);
+}
+
+TEST(StreamAnalyzer, CountersSaturateInsteadOfWrapping) {
+  DaemonSettings settings;
+  settings.max_sequence_jump = 0;  // every jump is a gap
+  Harness h("{}", settings);
+  const std::uint64_t top = ~std::uint64_t{0};
+  h.send(frame_message(0, movie_frame(0)));
+  h.send(frame_message(top, movie_frame(1)));  // top - 1 frames missing
+  h.send(end_of_stream());
+  h.send(frame_message(0, movie_frame(2)));
+  h.send(frame_message(3, movie_frame(3)));  // 2 more: more than a uint64 holds
+  const pb::Status status = h.status();
+  EXPECT_EQ(status.missing_frames(), top);
+  EXPECT_EQ(status.gaps(), 2u);
+}
+
+TEST(StreamAnalyzer, ASenderLearnsWhatBecameOfItsStream) {
+  Harness h;
+  const auto ask = [&](std::uint64_t stream_id) {
+    pb::ControlRequest request;
+    request.mutable_stream()->set_stream_id(stream_id);
+    pb::ControlReply reply;
+    EXPECT_TRUE(reply.ParseFromString(answer_control_request(request.SerializeAsString(), *h.analyzer)));
+    EXPECT_TRUE(reply.ok());
+    return reply.stream();
+  };
+  EXPECT_FALSE(ask(7).known());
+  for (std::uint64_t sequence : {20, 21, 23}) h.send(stream_frame(7, sequence, movie_frame(0)));
+  h.send(stream_frame(7, 22, movie_frame(0)));  // backwards: rejected
+  const std::vector<std::uint16_t> wrong(5);
+  h.send(message([] { pb::FrameHeader header = frame_header(24); header.set_stream_id(7); return header; }(),
+                 wrong.data(), wrong.size() * 2));  // size_mismatch: rejected before the gate
+  EXPECT_FALSE(ask(7).end_of_stream_received());
+  h.send(end_of_stream(7));
+  const pb::StreamReport report = ask(7);
+  EXPECT_TRUE(report.known());
+  EXPECT_TRUE(report.end_of_stream_received());
+  EXPECT_EQ(report.daemon_id(), h.status().daemon_id());
+  EXPECT_EQ(report.frames_received(), 5u);
+  EXPECT_EQ(report.frames_processed(), 3u);
+  EXPECT_EQ(report.frames_rejected(), 2u);
+  EXPECT_EQ(report.session(), 1u);
+  EXPECT_EQ((std::pair{report.first_sequence(), report.last_sequence()}), (std::pair{20ul, 23ul}));
+  EXPECT_EQ(report.missing_frames(), 1u);
+}
+
+TEST(StreamAnalyzer, EveryUpdateAndStatusNamesTheDaemonRunAndTheStream) {
+  Harness h;
+  Harness other;
+  EXPECT_NE(h.status().daemon_id(), 0u);
+  EXPECT_NE(h.status().daemon_id(), other.status().daemon_id());  // random per run
+  for (int t = 0; t < 3; ++t) h.send(stream_frame(42, static_cast<std::uint64_t>(t), movie_frame(t)));
+  h.send(end_of_stream());  // a sender that does not say ends any stream
+  ASSERT_TRUE(h.publisher.traces.back().end_of_stream());
+  for (const pb::TraceUpdate& update : h.publisher.traces) {
+    EXPECT_EQ(update.daemon_id(), h.status().daemon_id());
+    EXPECT_EQ(update.stream_id(), 42u);
+  }
 }
 
 TEST(StreamAnalyzer, GapsAreCountedAndFlaggedAndSettledRowsKeepTheirSequenceNumbers) {

@@ -7,6 +7,7 @@
 #include "calmon/wire.pb.h"
 #include "net/clock.h"
 #include "net/frame_message.h"
+#include "net/random_id.h"
 
 namespace calmon::bench {
 
@@ -23,6 +24,7 @@ SendTimes push_frames(zmq::socket_t& push, const FrameSet& frames, int warmup, i
                       bool end_of_stream) {
 
   pb::FrameHeader header;
+  header.set_stream_id(net::random_id());  // each run its own stream: a new session in calmond
   header.set_width(static_cast<std::uint32_t>(frames.width()));
   header.set_height(static_cast<std::uint32_t>(frames.height()));
   header.set_pixel_type(pb::UINT16);
@@ -44,6 +46,7 @@ SendTimes push_frames(zmq::socket_t& push, const FrameSet& frames, int warmup, i
   times.last_ns = net::now_ns();
   if (end_of_stream) {
     pb::FrameHeader end;
+    end.set_stream_id(header.stream_id());
     end.set_sequence(static_cast<std::uint64_t>(total) + 1);
     end.set_end_of_stream(true);
     net::send_frame(push, end, zmq::message_t());

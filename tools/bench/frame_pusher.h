@@ -1,8 +1,9 @@
 // frame_pusher.h — sends a FrameSet over a PUSH socket, as fast as possible or paced.
 //
-// Frames carry sequence numbers 1, 2, ... and the send time (ns since the epoch) in
-// FrameHeader.acquisition_time_ns, which calmond copies into each TraceUpdate: the
-// subscriber's receipt time minus it is the end-to-end latency. Paced sending follows
+// Frames carry a random stream id per call (a new session in calmond), sequence numbers
+// 1, 2, ... and the send time (ns since the epoch) in FrameHeader.acquisition_time_ns,
+// which calmond copies into each TraceUpdate: the subscriber's receipt time minus it is
+// the end-to-end latency. Paced sending follows
 // an absolute schedule (frame k at start + k / rate), so a late frame does not shift
 // the ones after it.
 #pragma once

@@ -7,7 +7,8 @@ The three sockets of calmond (proto/calmon/wire.proto is the contract):
   Control      REQ to the control socket (default tcp://127.0.0.1:5572): status,
                projections, ROI sets, reset, shutdown — each with a timeout.
   FrameSender  PUSH to the ingest socket (default tcp://127.0.0.1:5570): 2-D numpy
-               frames, then the end of stream.
+               frames, then the end of stream — which calmond acknowledges on its
+               control socket, so the sender knows every frame arrived.
 
 With CURVE on calmond (docs/daemon.md, "CURVE"), every class and traces() take
 server_key= (calmond's public key file, calmond.key) and client_key= (this client's
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 import time
 from collections import deque
 from typing import Iterator, Optional, Sequence
@@ -122,6 +124,16 @@ def _unanswered_hint(server_key: Optional[str]) -> str:
     if server_key is None:
         return "is calmond running (with CURVE? then give server_key= and client_key=)?"
     return "is calmond running, is server_key its public key, and does it authorize client_key?"
+
+
+class DeliveryError(CalmonError):
+    """calmond did not acknowledge the end of stream, or did not process every frame sent.
+
+    `report` is calmond's last StreamReport (wire_pb2), or None if it never answered."""
+
+    def __init__(self, message: str, report=None):
+        super().__init__(message)
+        self.report = report
 
 
 # --- what the publish socket carries, as numpy ---------------------------------------------
@@ -438,6 +450,10 @@ class Control:
     def shutdown(self) -> wire_pb2.Status:
         return self.request(wire_pb2.ControlRequest(shutdown=wire_pb2.Empty())).status
 
+    def stream(self, stream_id: int) -> wire_pb2.StreamReport:
+        """What calmond received of the stream `stream_id` (FrameHeader.stream_id)."""
+        return self.request(wire_pb2.ControlRequest(stream=wire_pb2.StreamQuery(stream_id=stream_id))).stream
+
     def request(self, request: wire_pb2.ControlRequest) -> wire_pb2.ControlReply:
         """Sends one request and returns the reply; ControlTimeout, ControlError."""
         command = request.WhichOneof("command") or "empty request"
@@ -495,24 +511,40 @@ class FrameSender:
     Supported dtypes: uint8, uint16, int16, uint32, float32, float64. Frames are copied
     into the message (C order, little-endian), so the array may be reused at once.
     Sequence numbers count from `first_sequence`, +1 per frame, unless given; after the
-    end of stream they start again from `first_sequence`. A send that no daemon takes
-    within `timeout` seconds raises TimeoutError (the socket queues frames only for a
-    connected daemon — with CURVE, one that accepted this client's key). server_key,
-    client_key: CURVE (apply_curve_client)."""
+    end of stream they start again from `first_sequence`. Each stream carries a new
+    random `stream_id`, so calmond starts a new session for it even if the last one
+    never ended. A send that no daemon takes within `timeout` seconds raises
+    TimeoutError (the socket queues frames only for a connected daemon — with CURVE, one
+    that accepted this client's key). server_key, client_key: CURVE (apply_curve_client),
+    for the frames and the acknowledgement.
+
+    end_of_stream() waits until calmond acknowledges it on its `control` socket and
+    returns calmond's StreamReport; DeliveryError if no acknowledgement comes (calmond
+    made no progress for `timeout` seconds: it stopped or died) or if calmond did not
+    process every frame sent. close() — and leaving a `with` block — ends a stream left
+    open the same way, then closes the socket, giving ZeroMQ up to `linger` seconds to
+    deliver. With control=None nothing is asked (a receiver that is not calmond): close()
+    then only waits for ZeroMQ to deliver."""
 
     def __init__(self, endpoint: str = DEFAULT_INGEST, channel: int = 0, plane: int = 0,
                  first_sequence: int = 0, timeout: float = 5.0, queue_frames: int = 1000,
-                 context: Optional[zmq.Context] = None,
+                 context: Optional[zmq.Context] = None, control: Optional[str] = DEFAULT_CONTROL,
                  server_key: Optional[str] = None, client_key: Optional[str] = None):
         self.endpoint = endpoint
+        self.control = control
         self.channel = channel
         self.plane = plane
         self.first_sequence = first_sequence
         self.timeout = timeout
+        self.stream_id = _new_stream_id()
+        self.frames_sent = 0  # in the current stream
         self._next_sequence = first_sequence
-        self._server_key = server_key
+        self._server_key, self._client_key = server_key, client_key
         self._curve = CurveKeys.load(server_key, client_key)  # for every socket to calmond
-        self._context = context or zmq.Context.instance()
+        # A context of its own, terminated at close(): only that waits for ZeroMQ to
+        # deliver what is queued (a process that exits first loses it).
+        self._own_context = context is None
+        self._context = zmq.Context() if context is None else context
         self._socket = self._context.socket(zmq.PUSH)
         if self._curve is not None:
             self._curve.apply(self._socket)
@@ -531,28 +563,56 @@ class FrameSender:
             sequence=sequence,
             acquisition_time_ns=time.time_ns() if acquisition_time_ns is None else acquisition_time_ns,
             width=pixels.shape[1], height=pixels.shape[0], pixel_type=pixel_type,
-            channel=self.channel, plane=self.plane)
+            channel=self.channel, plane=self.plane, stream_id=self.stream_id)
         self._send([header.SerializeToString(), pixels.tobytes()])
         self._next_sequence = sequence + 1
+        self.frames_sent += 1
         return sequence
 
-    def end_of_stream(self, acquisition_time_ns: int = 0) -> None:
-        """Ends the stream: calmond settles the remaining frames and publishes the end."""
+    def end_of_stream(self, acquisition_time_ns: int = 0) -> Optional[wire_pb2.StreamReport]:
+        """Ends the stream: calmond settles the remaining frames and publishes the end.
+        Waits for calmond's acknowledgement and returns its StreamReport (None with
+        control=None); DeliveryError if it does not come, or frames were lost or rejected."""
         header = wire_pb2.FrameHeader(sequence=self._next_sequence, end_of_stream=True,
                                       acquisition_time_ns=acquisition_time_ns,
-                                      channel=self.channel, plane=self.plane)
+                                      channel=self.channel, plane=self.plane, stream_id=self.stream_id)
         self._send([header.SerializeToString()])
+        stream_id, frames_sent = self.stream_id, self.frames_sent
+        self.stream_id = _new_stream_id()
+        self.frames_sent = 0
         self._next_sequence = self.first_sequence
+        if self.control is None:
+            return None
+        return self._await_acknowledgement(stream_id, frames_sent)
 
-    def close(self, linger: float = 5.0) -> None:
-        """Closes the socket, giving queued frames up to `linger` seconds to be delivered."""
-        self._socket.close(int(linger * 1000))
+    def close(self, linger: Optional[float] = None) -> None:
+        """Ends a stream left open (end_of_stream(), with its acknowledgement), then closes
+        the socket, giving queued messages up to `linger` seconds (default: `timeout`) to
+        be delivered."""
+        if self._socket is None:
+            return
+        try:
+            if self.frames_sent > 0:
+                self.end_of_stream()
+        finally:
+            self._close(self.timeout if linger is None else linger)
 
     def __enter__(self) -> "FrameSender":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # the block failed: deliver what was sent, but neither end nor wait for the stream
+            self._close(self.timeout)
+
+    def _close(self, linger: float) -> None:
+        if self._socket is None:
+            return
+        self._socket.close(int(linger * 1000))
+        self._socket = None
+        if self._own_context:
+            self._context.term()  # returns once everything queued is delivered, or the linger is over
 
     def _send(self, parts) -> None:
         try:
@@ -560,6 +620,51 @@ class FrameSender:
         except zmq.Again:
             raise TimeoutError(f"no calmond at {self.endpoint} took the frame within {self.timeout} s: "
                                f"{_unanswered_hint(self._server_key)}") from None
+
+    def _await_acknowledgement(self, stream_id: int, frames_sent: int) -> wire_pb2.StreamReport:
+        """Asks the control socket about the stream until its end of stream arrived. As
+        long as the report changes calmond is still working through the frames queued
+        for it; `timeout` seconds without a change (or without a reply) is a DeliveryError."""
+        control = Control(self.control, timeout=min(1.0, self.timeout), context=self._context,
+                          server_key=self._server_key, client_key=self._client_key)
+        report, progress = None, None
+        deadline = time.monotonic() + self.timeout
+        try:
+            while True:
+                try:
+                    report = control.stream(stream_id)
+                except ControlTimeout:
+                    pass  # a fresh socket next time: calmond may be busy, or restarting
+                except ControlError as e:
+                    raise DeliveryError(f"calmond at {self.control} did not acknowledge the end of stream: {e}") from None
+                if report is not None:
+                    if report.end_of_stream_received:
+                        break
+                    now = (report.known, report.frames_received, report.frames_processed, report.frames_rejected)
+                    if now != progress:
+                        progress, deadline = now, time.monotonic() + self.timeout
+                if time.monotonic() >= deadline:
+                    if report is None:
+                        raise DeliveryError(
+                            f"calmond never acknowledged the end of stream: no reply from its control socket "
+                            f"{self.control} within {self.timeout} s (it stopped or died mid-stream, or listens "
+                            f"elsewhere: FrameSender(control=...) names it, control=None skips the check)")
+                    raise DeliveryError(
+                        f"calmond never acknowledged the end of stream: it received {report.frames_received} of "
+                        f"the {frames_sent} frames sent, and no end of stream", report)
+                time.sleep(0.02)
+        finally:
+            control.close()
+        if report.frames_processed != frames_sent or report.frames_received != frames_sent:
+            lost = max(0, frames_sent - report.frames_received)
+            raise DeliveryError(f"calmond processed {report.frames_processed} of the {frames_sent} frames sent: "
+                                f"{report.frames_rejected} rejected, {lost} never reached it", report)
+        return report
+
+
+def _new_stream_id() -> int:
+    """A random non-zero 64-bit number: this stream's, for calmond's sessions and reports."""
+    return secrets.randbits(64) or 1
 
 
 def _wire_pixels(frame) -> tuple:

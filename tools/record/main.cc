@@ -111,6 +111,8 @@ void prepare_out_dir(const std::string& path) {
 
 const char* describe_end(const std::string& reason) {
   if (reason == "end_of_stream") return "end of stream";
+  if (reason == "end_of_stream_lost") return "end of stream lost";
+  if (reason == "daemon_restarted") return "calmond restarted";
   if (reason == "frames") return "frame limit";
   return "signal";
 }

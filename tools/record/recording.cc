@@ -139,16 +139,25 @@ void Recording::finish(const std::string& reason) {
 // --- traces -----------------------------------------------------------------------------
 
 void Recording::on_traces(const pb::TraceUpdate& update) {
+  notice_daemon(update.daemon_id());
+  if (end_reason_) return;
   const bool live = carries_live_values(update);
-  if (live && session_ && update.frame_index() < session_->next_frame) {
-    // Frame indices only go forward within a session: this frame starts another one.
-    warn("frame " + std::to_string(update.frame_index()) + " starts a new stream, but the end of the previous one never arrived");
-    end_session(false, session_->next_frame);
-    if (end_reason_) return;
+  if (live && session_) {
+    // Frame indices only go forward within a session, and a session is one stream: this
+    // frame starts another one.
+    const bool other_stream =
+        session_->stream_id != 0 && update.stream_id() != 0 && update.stream_id() != session_->stream_id;
+    if (other_stream || update.frame_index() < session_->next_frame) {
+      warn("frame " + std::to_string(update.frame_index()) +
+           (other_stream ? " of stream " + std::to_string(update.stream_id()) : std::string()) +
+           " starts a new stream, but the end of the previous one never arrived");
+      end_session(SessionEnd::kEndOfStreamLost, session_->next_frame);
+      if (end_reason_) return;
+    }
   }
   if (!session_) {
     if (!live) return;  // settled rows or the end of a stream this recording saw no frame of
-    open_session(update);
+    if (!open_session(update)) return;
   } else if (live && update.roi_set_version() != record_of(*current_).roi_set_version) {
     switch_segment(update);
   } else if (live) {
@@ -157,7 +166,7 @@ void Recording::on_traces(const pb::TraceUpdate& update) {
   if (live) append_live(update);
   for (const pb::SettledValues& values : update.settled()) append_settled(values);
   if (update.end_of_stream()) {
-    end_session(true, update.frame_index());
+    end_session(SessionEnd::kEndOfStream, update.frame_index());
   } else if (options_.frame_limit && metadata_.frames_recorded >= *options_.frame_limit) {
     stop("frames");
   }
@@ -167,10 +176,66 @@ bool Recording::carries_live_values(const pb::TraceUpdate& update) const {
   return !update.end_of_stream() && !update.settled_only();
 }
 
-void Recording::open_session(const pb::TraceUpdate& first_update) {
+void Recording::notice_daemon(std::uint64_t daemon_id) {
+  if (daemon_id == 0 || daemon_id == daemon_id_) return;
+  const std::uint64_t before = daemon_id_;
+  daemon_id_ = daemon_id;
+  if (before == 0 || !session_) return;  // the first calmond heard of, or nothing cut short
+  Discontinuity restart;
+  restart.session = session_->number;
+  restart.daemon_id_before = before;
+  restart.daemon_id_after = daemon_id;
+  restart.stream_id = session_->stream_id;
+  restart.last_sequence = session_->last_sequence;
+  warn("calmond restarted (daemon id " + std::to_string(before) + " -> " + std::to_string(daemon_id) +
+       "): session " + std::to_string(session_->number) + " ends without its end of stream" +
+       (session_->last_sequence ? " after frame " + std::to_string(*session_->last_sequence) : std::string()) +
+       "; what calmond had not published is lost");
+  metadata_.discontinuities.push_back(restart);
+  awaiting_continuation_ = metadata_.discontinuities.size() - 1;
+  end_session(SessionEnd::kDaemonRestarted, session_->next_frame);
+}
+
+// The first session after a restart: the same stream going on, or another one.
+void Recording::continue_after_restart(const pb::TraceUpdate& first_update, int session) {
+  Discontinuity& restart = metadata_.discontinuities[*awaiting_continuation_];
+  awaiting_continuation_.reset();
+  if (restart.stream_id == 0 || first_update.stream_id() != restart.stream_id) return;
+  // Row 0 of the new session's folder is the restarted calmond's first frame: if its
+  // first updates did not reach the recorder, they are rows too (not received), so the
+  // frames lost in between end before it (exact unless frames were missing at its input).
+  const auto skipped = static_cast<std::uint64_t>(std::max<std::int64_t>(0, first_update.frame_index()));
+  const std::uint64_t next = first_update.sequence() >= skipped ? first_update.sequence() - skipped : 0;
+  restart.next_session = session;
+  restart.next_sequence = next;
+  std::string lost;
+  if (restart.last_sequence && next > *restart.last_sequence) {
+    restart.frames_lost = next - *restart.last_sequence - 1;
+    lost = ": " + std::to_string(*restart.frames_lost) + " frames lost in between";
+    if (*restart.frames_lost > 0) {
+      lost += " (" + std::to_string(*restart.last_sequence + 1) + ".." + std::to_string(next - 1) + ")";
+    }
+  }
+  warn("stream " + std::to_string(restart.stream_id) + " goes on in the restarted calmond from frame " +
+       std::to_string(next) + ", recorded as session " + std::to_string(session) + lost);
+}
+
+bool Recording::open_session(const pb::TraceUpdate& first_update) {
+  if (awaiting_continuation_ && !options_.until_signal) {
+    const Discontinuity& restart = metadata_.discontinuities[*awaiting_continuation_];
+    if (restart.stream_id == 0 || first_update.stream_id() != restart.stream_id) {
+      // --until eos records one stream: it ended with the calmond that restarted.
+      warn("the restarted calmond streams another stream (" + std::to_string(first_update.stream_id()) +
+           "); the one recorded ended with the calmond before it");
+      stop("daemon_restarted");
+      return false;
+    }
+  }
   Session session;
   session.number = ++sessions_started_;
   session.folder = session_folder(session.number);
+  session.stream_id = first_update.stream_id();
+  if (awaiting_continuation_) continue_after_restart(first_update, session.number);
   // When calmond was seen idle, or a previous stream was recorded, this stream started
   // while the recording listened: frames before the first one received were lost, and
   // get rows. Otherwise the recording joined a running stream, and starts where it joined.
@@ -178,6 +243,7 @@ void Recording::open_session(const pb::TraceUpdate& first_update) {
   session.next_frame = listened_from_start ? 0 : first_update.frame_index();
   session_ = session;
   current_ = open_segment(first_update, session.next_frame, session.folder);
+  return true;
 }
 
 Recording::OpenSegment Recording::open_segment(const pb::TraceUpdate& first_update, std::int64_t first_frame,
@@ -199,6 +265,8 @@ Recording::OpenSegment Recording::open_segment(const pb::TraceUpdate& first_upda
   record.roi_set_version = first_update.roi_set_version();
   record.rois = rois;
   record.first_frame = first_frame;
+  record.stream_id = first_update.stream_id();
+  record.daemon_id = first_update.daemon_id();
   segment.record = metadata_.segments.size();
   metadata_.segments.push_back(record);
   auto& versions = metadata_.roi_set_versions;
@@ -236,8 +304,12 @@ void Recording::append_live(const pb::TraceUpdate& update) {
     }
   }
   session_->next_frame = frame + 1;
+  session_->last_sequence = update.sequence();
   ++metadata_.frames_recorded;
-  ++record_of(*current_).frames_received;
+  SegmentRecord& record = record_of(*current_);
+  ++record.frames_received;
+  if (!record.first_sequence) record.first_sequence = update.sequence();
+  record.last_sequence = update.sequence();
   refresh_record(*current_);
 }
 
@@ -288,7 +360,8 @@ void Recording::close_previous_segment() {
   previous_.reset();
 }
 
-void Recording::end_session(bool end_of_stream_received, std::int64_t end_frame) {
+void Recording::end_session(SessionEnd how, std::int64_t end_frame) {
+  const bool end_of_stream_received = how == SessionEnd::kEndOfStream;
   if (end_of_stream_received) {
     if (end_frame > session_->next_frame) {
       metadata_.dropped_updates += end_frame - session_->next_frame;
@@ -309,8 +382,9 @@ void Recording::end_session(bool end_of_stream_received, std::int64_t end_frame)
   const std::int64_t frames = std::max(end_frame, session_->next_frame);
   last_ended_session_ = std::make_pair(number, frames);
   session_.reset();
-  if (!options_.until_signal) {
-    stop("end_of_stream");
+  // After a restart the stream may go on with the restarted calmond: open_session decides.
+  if (!options_.until_signal && how != SessionEnd::kDaemonRestarted) {
+    stop(end_of_stream_received ? "end_of_stream" : "end_of_stream_lost");
     const bool have_final = snapshot_ && snapshot_->session == number && snapshot_->message.frame_index() >= frames;
     if (!have_final && end_of_stream_received) final_snapshot_deadline_ = Clock::now() + kFinalSnapshotWait;
   }
@@ -326,6 +400,8 @@ void Recording::stop(const std::string& reason) {
 void Recording::on_status(const pb::Status& status, const std::string& json) {
   status_lines_ << json << '\n';
   ++metadata_.status_messages;
+  notice_daemon(status.daemon_id());
+  if (end_reason_) return;
   if (status.width() > 0 && status.height() > 0) {
     const std::optional<PixelType> type = net::from_wire(status.pixel_type());
     movie_ = MovieFacts{status.width(), status.height(), type ? std::string(pixel_type_name(*type)) : ""};
@@ -337,7 +413,7 @@ void Recording::on_status(const pb::Status& status, const std::string& json) {
     // Status shares the traces' socket, so it arrives in publication order: a Status
     // saying the stream is over, before its end of stream arrived, means the end of
     // stream was dropped.
-    end_session(false, session_->next_frame);
+    end_session(SessionEnd::kEndOfStreamLost, session_->next_frame);
   }
 }
 

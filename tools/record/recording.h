@@ -10,8 +10,19 @@
 //   rois         rois.json of the folder with that ROI-set version;
 //   projections  the newest snapshot's images, in the session's folder.
 // Folders: the first session's first ROI set writes into OUT_DIR itself; a later ROI-set
-// version of a session into <session folder>/roi_set_<version>/; session n >= 2 (only
-// with --until signal) into OUT_DIR/session_<n>/. metadata.json lists them all.
+// version of a session into <session folder>/roi_set_<version>/; session n >= 2 (with
+// --until signal, or a stream that went on after calmond restarted) into
+// OUT_DIR/session_<n>/. metadata.json lists them all.
+//
+// A session ends with its end of stream, or without it: when a Status says the stream
+// is over, when a frame of another stream (stream_id) or an earlier frame_index arrives,
+// or when calmond restarts (a new daemon_id in a Status or a TraceUpdate) — then the
+// frames calmond had not published are lost, and metadata.json lists the discontinuity.
+// If the restarted calmond goes on with the same stream (a sender that kept sending),
+// its session continues the recording in the next folder, the sequence numbers in
+// between counted as lost; with --until eos the recording ends at that stream's end of
+// stream. end_reason says how it ended: only an end of stream that arrived is
+// "end_of_stream".
 //
 // calmond's conventions this relies on (src/daemon/stream_analyzer.h): frame_index counts
 // a session's frames from 0; an update without per-ROI values is a settled-only
@@ -77,7 +88,10 @@ class Recording {
     int number = 1;
     std::string folder;           // relative to OUT_DIR
     std::int64_t next_frame = 0;  // the frame after the last live one seen
+    std::uint64_t stream_id = 0;  // from its first update (0: not said)
+    std::optional<std::uint64_t> last_sequence;  // of the last live update seen
   };
+  enum class SessionEnd { kEndOfStream, kEndOfStreamLost, kDaemonRestarted };
   // A folder being written: one session's frames under one ROI-set version.
   struct OpenSegment {
     std::unique_ptr<TraceSegment> traces;
@@ -96,7 +110,11 @@ class Recording {
   void on_projections(pb::ProjectionSnapshot snapshot);
 
   bool carries_live_values(const pb::TraceUpdate& update) const;
-  void open_session(const pb::TraceUpdate& first_update);
+  // A message from calmond `daemon_id` (0: not said): a new one means calmond restarted.
+  void notice_daemon(std::uint64_t daemon_id);
+  // False if the recording ends instead (--until eos, after a restart, another stream).
+  bool open_session(const pb::TraceUpdate& first_update);
+  void continue_after_restart(const pb::TraceUpdate& first_update, int session);
   // Trace files in OUT_DIR/`folder` (made unique if taken) whose row 0 is `first_frame`.
   OpenSegment open_segment(const pb::TraceUpdate& first_update, std::int64_t first_frame, std::string folder);
   void switch_segment(const pb::TraceUpdate& update);
@@ -106,7 +124,7 @@ class Recording {
   void complete_segment(OpenSegment& segment, std::int64_t end);
   void close_segment(OpenSegment& segment);
   void close_previous_segment();
-  void end_session(bool end_of_stream_received, std::int64_t end_frame);
+  void end_session(SessionEnd how, std::int64_t end_frame);
   void stop(const std::string& reason);
 
   void refresh_record(const OpenSegment& segment);
@@ -127,6 +145,10 @@ class Recording {
   int sessions_started_ = 0;
   bool saw_idle_daemon_ = false;          // a Status said "not streaming" before a session
   std::optional<std::pair<int, std::int64_t>> last_ended_session_;  // number, frames
+  std::uint64_t daemon_id_ = 0;           // of the calmond publishing, once known
+  // The restart that cut the last session short, until the next session tells whether
+  // its stream went on: an index into metadata_.discontinuities.
+  std::optional<std::size_t> awaiting_continuation_;
 
   std::map<std::uint32_t, pb::RoiSetInfo> roi_sets_;  // by version, the newest info of each
   std::optional<MovieFacts> movie_;

@@ -6,6 +6,12 @@
 namespace calmon::record_tool {
 namespace {
 
+std::string id_text(std::uint64_t id) { return json_string(std::to_string(id)); }
+
+template <class T> std::string optional_number(const std::optional<T>& value) {
+  return value ? std::to_string(*value) : "null";
+}
+
 std::string describe_segment(const SegmentRecord& s) {
   return "    {\"folder\": " + json_string(s.folder) + ", \"session\": " + std::to_string(s.session) +
          ", \"roi_set_version\": " + std::to_string(s.roi_set_version) + ", \"rois\": " + std::to_string(s.rois) +
@@ -16,7 +22,19 @@ std::string describe_segment(const SegmentRecord& s) {
          ", \"settled_not_received\": " + std::to_string(s.settled_not_received) +
          ", \"end_of_stream\": " + (s.end_of_stream ? "true" : "false") +
          ", \"end_of_stream_received\": " + (s.end_of_stream_received ? "true" : "false") +
-         ", \"rois_json\": " + (s.rois_json ? "true" : "false") + "}";
+         ", \"rois_json\": " + (s.rois_json ? "true" : "false") + ", \"stream_id\": " + id_text(s.stream_id) +
+         ", \"daemon_id\": " + id_text(s.daemon_id) + ", \"first_sequence\": " + optional_number(s.first_sequence) +
+         ", \"last_sequence\": " + optional_number(s.last_sequence) + "}";
+}
+
+std::string describe_discontinuity(const Discontinuity& d) {
+  return "    {\"kind\": " + json_string(d.kind) + ", \"session\": " + std::to_string(d.session) +
+         ", \"daemon_id_before\": " + id_text(d.daemon_id_before) + ", \"daemon_id_after\": " +
+         id_text(d.daemon_id_after) + ", \"stream_id\": " + id_text(d.stream_id) +
+         ", \"last_sequence\": " + optional_number(d.last_sequence) +
+         ", \"next_session\": " + optional_number(d.next_session) +
+         ", \"next_sequence\": " + optional_number(d.next_sequence) +
+         ", \"frames_lost\": " + optional_number(d.frames_lost) + "}";
 }
 
 std::string describe_snapshot(const SnapshotRecord& s) {
@@ -52,6 +70,7 @@ std::string describe_recording(const RecordingMetadata& m) {
          ",\n  \"malformed_messages\": " + std::to_string(m.malformed_messages) +
          ",\n  \"roi_set_versions\": " + json_array(m.roi_set_versions) +
          ",\n  \"segments\": " + json_list(m.segments, describe_segment) +
+         ",\n  \"discontinuities\": " + json_list(m.discontinuities, describe_discontinuity) +
          ",\n  \"projections\": " + json_list(m.snapshots, describe_snapshot) + "\n}\n";
 }
 

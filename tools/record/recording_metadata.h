@@ -4,7 +4,9 @@
 // "recording") and once more at the end. It lists every folder of trace files the
 // recording made — one per session and ROI-set version (docs/subscribers.md) — with the
 // frames each covers, so a reader can tell received frames from gaps without opening
-// the arrays.
+// the arrays, and every discontinuity: a calmond that restarted under the recording,
+// and the frames of its stream that no calmond published in between. Stream and daemon
+// ids are written as strings, as protobuf's JSON (status.jsonl) writes 64-bit numbers.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,27 @@ struct SegmentRecord {
   bool end_of_stream = false;      // the stream ended inside this folder
   bool end_of_stream_received = false;
   bool rois_json = false;          // rois.json written (the ROI set's RoiSetInfo arrived)
+  std::uint64_t stream_id = 0;     // the session's stream and calmond (0: not said)
+  std::uint64_t daemon_id = 0;
+  std::optional<std::uint64_t> first_sequence;  // of the live rows received
+  std::optional<std::uint64_t> last_sequence;
+};
+
+// A session cut short by a calmond that restarted (its daemon_id changed): the frames
+// after `last_sequence` were lost with it. If the same stream went on in the restarted
+// calmond, `next_session` names the recording's session that continues it,
+// `next_sequence` is the sequence number of that session's first frame (row 0 of its
+// folder) and `frames_lost` counts the sequence numbers in between, in no folder.
+struct Discontinuity {
+  std::string kind = "daemon_restarted";
+  int session = 0;                        // the session that was cut short
+  std::uint64_t daemon_id_before = 0;
+  std::uint64_t daemon_id_after = 0;
+  std::uint64_t stream_id = 0;
+  std::optional<std::uint64_t> last_sequence;  // the last frame recorded before
+  std::optional<int> next_session;
+  std::optional<std::uint64_t> next_sequence;  // the next session's first frame
+  std::optional<std::uint64_t> frames_lost;
 };
 
 // The newest projection snapshot written into a session's folder.
@@ -45,15 +68,19 @@ struct RecordingMetadata {
   std::optional<std::int64_t> frame_limit;
   std::int64_t start_time_ns = 0;
   std::optional<std::int64_t> end_time_ns;
-  std::string end_reason = "recording";  // then "end_of_stream", "signal" or "frames"
+  // Then "end_of_stream" (one arrived), "end_of_stream_lost" (the stream ended, its end of
+  // stream never arrived), "daemon_restarted" (calmond restarted and another stream
+  // followed), "signal" or "frames".
+  std::string end_reason = "recording";
   std::int64_t frames_recorded = 0;      // TraceUpdates with live values received
   std::int64_t dropped_updates = 0;      // frames whose update never arrived
-  std::int64_t end_of_stream_lost = 0;   // ends inferred from Status, not received
+  std::int64_t end_of_stream_lost = 0;   // sessions that ended without their end of stream
   std::int64_t status_messages = 0;
   std::int64_t projection_snapshots = 0;
   std::int64_t malformed_messages = 0;
   std::vector<std::uint32_t> roi_set_versions;  // in the order they appeared
   std::vector<SegmentRecord> segments;
+  std::vector<Discontinuity> discontinuities;
   std::vector<SnapshotRecord> snapshots;
 };
 
