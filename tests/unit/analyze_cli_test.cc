@@ -13,6 +13,7 @@
 
 #include "io/tiff_writer.h"
 #include "test_support.h"
+#include "tiff_patch.h"
 
 namespace calmon {
 namespace {
@@ -162,6 +163,35 @@ TEST(AnalyzeCli, FramesOfDifferingSizeAreAnError) {
   }
   TIFFClose(tiff);
   expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"mixed.tif"});
+}
+
+TEST(AnalyzeCli, APageWhoseStripsDoNotCoverItIsNamedNotReadAsPixels) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  std::vector<std::byte> bytes = test::read_file_bytes(movie);
+  test::TiffPatcher(bytes).set_count(3, TIFFTAG_STRIPOFFSETS, 0);  // libtiff reads it as offset 0: the header
+  test::write_raw(movie, bytes);
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()),
+                        {movie.string() + ": page 3 (the 4th of 40) has 0 entries in StripOffsets; ImageLength 16 "
+                                          "with RowsPerStrip 16 needs 1 strip"});
+  EXPECT_FALSE(fs::exists(dir / "out" / "F.npy"));
+}
+
+TEST(AnalyzeCli, LibtiffsWarningsArePrintedOnceEach) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "private_tag.tif";
+  ASSERT_EQ(test::run_python(dir / "write.py",
+                             "import sys, numpy as np, tifffile\n"
+                             "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), photometric='minisblack',"
+                             " extratags=[(65000, 'I', 1, 7, True)])\n",
+                             movie.string()),
+            0);
+  const Outcome outcome = analyze(movie.string() + " --quiet --out " + (dir / "out").string());
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_EQ(outcome.err, "calmon-analyze: warning: " + movie.string() +
+                             ": libtiff: TIFFReadDirectory: Unknown field with tag 65000 (0xfde8) encountered\n");
+  EXPECT_TRUE(fs::exists(dir / "out" / "all_mean.npy"));
 }
 
 struct ConfigCase {

@@ -109,6 +109,13 @@ std::vector<std::int64_t> resolve_kept_frames(const std::vector<std::int64_t>& r
   return resolved;
 }
 
+// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most.
+void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path) {
+  for (const std::string& warning : movie.take_warnings()) {
+    std::cerr << "calmon-analyze: warning: " << path << ": libtiff: " << warning << "\n";
+  }
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
@@ -140,6 +147,7 @@ int run(const Options& options) {
 
   calmon::io::TiffMovieReader movie(options.movie);
   const calmon::io::TiffMovieInfo& info = movie.info();
+  print_movie_warnings(movie, options.movie);
   if (options.channel >= info.channels) {
     throw calmon::Error(options.movie + ": channel " + std::to_string(options.channel) + " requested, the movie has " +
                         std::to_string(info.channels));
@@ -167,6 +175,7 @@ int run(const Options& options) {
     traces.append_live(result);
     summary.add_live(result);
     drain_settled();
+    print_movie_warnings(movie, options.movie);
   }
   pipeline.finish();
   drain_settled();
