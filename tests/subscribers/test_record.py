@@ -231,6 +231,28 @@ class RecorderTest(unittest.TestCase):
         metadata = load_json(self.out, "metadata.json")
         self.assertEqual((metadata["end_reason"], metadata["segments"][0]["end_of_stream"]), ("signal", False))
 
+    def test_image_names_that_cannot_name_a_file_are_skipped_with_a_warning(self):
+        image = np.arange(6, dtype=np.float64).reshape(2, 3)
+        bad = ["../ESCAPED", "cut\x00short", ".hidden", "x" * 101]
+        images = {"all_mean": image, **{name: image for name in bad}}
+        with FakeDaemon() as daemon, self.start_recorder(daemon, "--until", "signal") as recorder:
+            daemon.publish("projections", snapshot(3, images))
+            daemon.drain()
+            wait_until(lambda: load_json(self.out, "metadata.json")["projection_snapshots"] == 1,
+                       what="the snapshot in metadata.json")
+            recorder.interrupt()
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        self.assertEqual(sorted(f for f in os.listdir(self.out) if f.endswith((".npy", ".tif"))),
+                         ["all_mean.npy", "all_mean.tif"])
+        self.assertEqual(sorted(os.listdir(self._tmp.name)), ["out"], "a file was written outside OUT_DIR")
+        assert_equal_arrays(self, load(self.out, "all_mean.npy"), image, "all_mean.npy")
+        self.assertEqual(load_json(self.out, "metadata.json")["projections"][0]["images"], ["all_mean"])
+        skipped = [line for line in recorder.stderr_lines if "skipped" in line]
+        self.assertEqual(len(skipped), len(bad), recorder.stderr_lines)
+        for line in skipped:
+            self.assertIn("names of files must be 1 to 100 characters of A-Z a-z 0-9 . _ -", line)
+        self.assertIn('"cut\\x00short"', "\n".join(skipped))
+
     def test_refuses_a_folder_that_is_not_empty(self):
         os.makedirs(self.out)
         open(os.path.join(self.out, "old.npy"), "w").close()
