@@ -214,6 +214,15 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
       {R"({"rois": [{"name": "p", "region": {"pixel": {"x": 1, "y": 1}})", {"invalid config"}},
       {R"({"rois": [], "colour": "red"})", {"invalid config", "colour"}},
       {R"({"keep_frames": [5]})", {"keep_frames: frame 5 is outside the movie's 5 frames"}},
+      {R"({"projections": [{"name": "late", "range": {"begin": 5}}]})",
+       {"projection 'late': frame range 5: begins after the movie's 5 frames"}},
+      {R"({"projections": [{"range": {"begin": 2, "end": 6}}]})",
+       {"projection 'frames_2_6': frame range 2:6 ends after the movie's 5 frames"}},
+      {R"({"projections": [{"name": "../ESCAPED"}]})",
+       {"projection 0: name \"../ESCAPED\" cannot name a file: names must be 1 to 100 characters"}},
+      {R"({"projections": [{"name": "cut\u0000short"}]})", {"projection 0: name \"cut\\x00short\""}},
+      {R"({"rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 5, "sigma": 1e19}}}]})",
+       {"ROI 'm': maximin sigma 1e+19 must be between 0 (no smoothing) and 1e+06 frames"}},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path config = dir / ("config" + std::to_string(i) + ".json");
@@ -224,6 +233,7 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
                           cases[i].fragments);
     EXPECT_FALSE(fs::exists(out / "F.npy")) << "a result was written for a config that makes no sense";
   }
+  EXPECT_FALSE(fs::exists(dir / "ESCAPED_mean.npy")) << "a projection's name led out of --out";
 }
 
 TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {
