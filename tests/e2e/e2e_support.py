@@ -8,7 +8,8 @@
 # SIGTERM, then SIGKILL if it has not exited by a deadline.
 #
 # The environment (set by tests/e2e/CMakeLists.txt):
-#   CALMOND, CALMON_RECORD, CALMON_REPLAY   the programs under test
+#   CALMOND, CALMON_RECORD, CALMON_REPLAY,
+#   CALMON_ANALYZE                          the programs under test
 #   CALMON_E2E_DIR                          the suite's build folder, filled by the fixtures:
 #                                             movie/movie.tif       calmon-synth, 2000 frames
 #                                             long_movie/movie.tif  calmon-synth --frames 10000
@@ -32,6 +33,7 @@ from support import Program
 CALMOND = os.environ.get("CALMOND", "")
 RECORD = os.environ.get("CALMON_RECORD", "")
 REPLAY = os.environ.get("CALMON_REPLAY", "")
+ANALYZE = os.environ.get("CALMON_ANALYZE", "")
 E2E_DIR = os.environ.get("CALMON_E2E_DIR", "")
 SOURCE_DIR = os.environ.get("CALMON_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -138,9 +140,9 @@ class Daemon:
         return self.program.stderr_lines
 
 
-def start_recorder(test_case, publish, out):
-    """calmon-record OUT --from PUBLISH, returned once it printed 'calmon-record: ready'."""
-    recorder = Program([RECORD, out, "--from", publish])
+def start_recorder(test_case, publish, out, *flags):
+    """calmon-record OUT --from PUBLISH FLAGS..., returned once it printed 'calmon-record: ready'."""
+    recorder = Program([RECORD, out, "--from", publish, *flags])
     test_case.addCleanup(stop, recorder)
     line = recorder.wait_for_line(lambda line: line.startswith("calmon-record:"), START_DEADLINE_S)
     test_case.assertEqual(line, "calmon-record: ready", recorder.stderr_lines)
