@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "io/tiff_movie_reader.h"
 #include "replay/frame_selection.h"
@@ -32,6 +33,9 @@ class MovieFrameSource {
 
   // Movie frame `t`'s pixels in a message of their own.
   zmq::message_t read_message(std::int64_t t);
+
+  // libtiff's warnings about the movie not yet taken (io::TiffMovieReader::take_warnings).
+  std::vector<std::string> take_warnings() { return reader_.take_warnings(); }
 
  private:
   io::TiffMovieReader reader_;

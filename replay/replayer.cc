@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <optional>
+#include <string>
 
 #include "core/error.h"
 #include "net/clock.h"
@@ -96,6 +98,7 @@ class Replay {
     summary_.control_endpoint = options.control_endpoint;
     std::int64_t total = 0;
     if (options.loops && !__builtin_mul_overflow(*options.loops, movie_.selection().count(), &total)) total_ = total;
+    print_movie_warnings();
   }
 
   ReplaySummary run() {
@@ -108,6 +111,7 @@ class Replay {
     }
     summary_.seconds = static_cast<double>(last_sent_ns_ - first_sent_ns_) / 1e9;
     progress_.finish(progress_state());
+    print_movie_warnings();  // those of decoding, after the progress line
     // No frame taken means no stream to end (and, most likely, no daemon to wait for).
     if (options_.end_of_stream && summary_.frames_sent > 0) send_end_of_stream();
     if (!sender_.flush_and_close()) {
@@ -168,6 +172,13 @@ class Replay {
     const SendOutcome outcome = sender_.send(header_, zmq::message_t());
     if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_, summary_.frames_sent);
     summary_.end_of_stream_sent = outcome == SendOutcome::kSent;
+  }
+
+  // libtiff's warnings about the movie, on stderr: each distinct one once, a few at most.
+  void print_movie_warnings() {
+    for (const std::string& warning : movie_.take_warnings()) {
+      std::cerr << "calmon-replay: warning: " << options_.movie << ": libtiff: " << warning << "\n";
+    }
   }
 
   ProgressState progress_state() const {

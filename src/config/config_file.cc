@@ -6,6 +6,7 @@
 #include "config/json_message.h"
 #include "config/region_message.h"
 #include "core/error.h"
+#include "io/file_name_rule.h"
 
 namespace calmon::config {
 
@@ -114,6 +115,10 @@ ProjectionSpec to_projection(const pb::Projection& projection, std::size_t index
             std::to_string(r.ymin()) + "-" + std::to_string(r.ymax());
   }
   spec.name = projection.name().empty() ? name : projection.name();
+  if (!io::is_valid_file_name(spec.name)) {  // it names the projection's files
+    throw Error("projection " + std::to_string(index) + ": name " + io::quoted_name(spec.name) +
+                " cannot name a file: names must be " + std::string(io::kFileNameRule));
+  }
   return spec;
 }
 

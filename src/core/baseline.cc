@@ -1,11 +1,11 @@
 // baseline.cc — baseline settings and the factory that picks the implementation.
 #include "core/baseline.h"
 
-#include <cmath>
 
 #include "core/cumulative_baseline.h"
 #include "core/error.h"
 #include "core/format_number.h"
+#include "core/gaussian_window.h"
 #include "core/maximin_baseline.h"
 #include "core/moving_baseline.h"
 
@@ -15,8 +15,9 @@ void BaselineSettings::validate() const {
   if ((kind == Kind::kMovingQuantile || kind == Kind::kMaximin) && window < 1) {
     throw Error("baseline window " + std::to_string(window) + " is below 1");
   }
-  if (kind == Kind::kMaximin && !(sigma >= 0.0 && std::isfinite(sigma))) {
-    throw Error("maximin sigma " + format_number(sigma) + " must be finite and >= 0");
+  if (kind == Kind::kMaximin && !(sigma >= 0.0 && sigma <= GaussianWindow::kMaxSigma)) {  // false for NaN too
+    throw Error("maximin sigma " + format_number(sigma) + " must be between 0 (no smoothing) and " +
+                format_number(GaussianWindow::kMaxSigma) + " frames");
   }
 }
 

@@ -28,7 +28,7 @@ struct BaselineSettings {
   QuantileSpec quantile = QuantileSpec::median();  // cumulative / moving quantile
   double sigma = 0.0;                              // maximin smoothing, in frames
 
-  // Throws calmon::Error on a window < 1 or a negative sigma.
+  // Throws calmon::Error on a window < 1 or a sigma outside [0, GaussianWindow::kMaxSigma].
   void validate() const;
   // "moving median, window 501", for summaries and messages.
   std::string describe() const;

@@ -10,16 +10,19 @@
 
 namespace calmon {
 
+void GaussianWindow::check_sigma(double sigma) {
+  if (!(sigma >= 0.0 && sigma <= kMaxSigma)) {  // false for NaN too
+    throw Error("gaussian sigma " + format_number(sigma) + " must be between 0 and " + format_number(kMaxSigma) +
+                " frames");
+  }
+}
+
 std::int64_t GaussianWindow::radius_for(double sigma) {
+  check_sigma(sigma);  // so the conversion below is in range
   return static_cast<std::int64_t>(4.0 * sigma + 0.5);
 }
 
-GaussianWindow::GaussianWindow(double sigma) : radius_(0) {
-  if (!(sigma >= 0.0) || !std::isfinite(sigma)) {
-    throw Error("gaussian sigma " + format_number(sigma) + " must be finite and >= 0");
-  }
-  radius_ = radius_for(sigma);
-  if (radius_ > (std::int64_t{1} << 24)) throw Error("gaussian sigma " + format_number(sigma) + " is too large");
+GaussianWindow::GaussianWindow(double sigma) : radius_(radius_for(sigma)) {
   std::vector<double> kernel(static_cast<std::size_t>(2 * radius_ + 1), 1.0);
   if (radius_ > 0) {
     const double scale = -0.5 / (sigma * sigma);

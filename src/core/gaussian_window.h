@@ -7,6 +7,8 @@
 // and this reducer adds in the same order over its last 2R + 1 samples, so that inside
 // a CenteredFilter (centered_filter.h) it reproduces gaussian_filter1d(mode='reflect').
 // O(R) per value, 8 bytes per window sample. sigma = 0 gives the identity (R = 0).
+// sigma is at most kMaxSigma frames; anything else (negative, NaN, inf, larger) is a
+// calmon::Error before any arithmetic, so R never overflows.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +18,14 @@ namespace calmon {
 
 class GaussianWindow {
  public:
+  // A window of 8 * 1e6 + 1 frames (three days at 30 Hz) already outlasts any session
+  // and holds 64 MB per ROI, twice; beyond it the radius would soon not fit in 64 bits.
+  static constexpr double kMaxSigma = 1e6;
+
   explicit GaussianWindow(double sigma);
 
+  // Throws calmon::Error unless 0 <= sigma <= kMaxSigma.
+  static void check_sigma(double sigma);
   static std::int64_t radius_for(double sigma);
   std::int64_t radius() const { return radius_; }
   std::int64_t window() const { return 2 * radius_ + 1; }

@@ -5,15 +5,23 @@
 //   {'descr': '<u2', 'fortran_order': False, 'shape': (3, 4), }
 // padded with spaces and ended by '\n' so that the data starts at a multiple of 64
 // bytes, then the raw C-order data. NpyAppender sizes its header for a 20-digit row
-// count, so a flush rewrites the shape in place without ever moving the data.
+// count, so a flush rewrites the shape in place without ever moving the data, and so can
+// set_npy_rows() after a crash.
 #include "io/npy_writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -119,7 +127,121 @@ std::size_t product(const std::vector<std::size_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
 }
 
+// What the header of an existing array says.
+struct ExistingHeader {
+  std::size_t bytes = 0;  // the data starts here
+  std::string descr;
+  std::size_t item_bytes = 0;
+  std::vector<std::size_t> shape;
+  std::uint64_t file_bytes = 0;
+};
+
+// A read-write POSIX file descriptor, closed on destruction.
+struct OpenFile {
+  int fd = -1;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The text after `key` in `dict` up to (not including) `end`; "" if absent.
+std::string_view dict_value(std::string_view dict, std::string_view key, char end) {
+  const std::size_t at = dict.find(key);
+  if (at == std::string_view::npos) return {};
+  const std::size_t from = at + key.size();
+  const std::size_t to = dict.find(end, from);
+  return to == std::string_view::npos ? std::string_view() : dict.substr(from, to - from);
+}
+
+bool parse_size(std::string_view text, std::size_t& value) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  const auto [rest, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && rest == text.data() + text.size() && !text.empty();
+}
+
+ExistingHeader read_existing_header(int fd, const std::string& path) {
+  const auto not_ours = [&](const std::string& why) -> Error {
+    return Error(path + ": not a .npy array calmon writes (" + why + ")");
+  };
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) fail_io(path, "cannot stat");
+  ExistingHeader header;
+  header.file_bytes = static_cast<std::uint64_t>(status.st_size);
+  unsigned char preamble[kPreambleBytes] = {};
+  if (::pread(fd, preamble, kPreambleBytes, 0) != static_cast<ssize_t>(kPreambleBytes) ||
+      std::memcmp(preamble, kMagic, 6) != 0) {
+    throw not_ours("no .npy magic");
+  }
+  if (preamble[6] != 1 || preamble[7] != 0) throw not_ours("format version is not 1.0");
+  header.bytes = kPreambleBytes + (preamble[8] | (std::size_t{preamble[9]} << 8));
+  std::string dict(header.bytes - kPreambleBytes, '\0');
+  if (header.bytes > header.file_bytes ||
+      ::pread(fd, dict.data(), dict.size(), kPreambleBytes) != static_cast<ssize_t>(dict.size())) {
+    throw not_ours("the header is cut short");
+  }
+  header.descr = std::string(dict_value(dict, "'descr': '", '\''));
+  if (header.descr.size() < 3 || !parse_size(std::string_view(header.descr).substr(2), header.item_bytes) ||
+      header.item_bytes == 0) {
+    throw not_ours("descr '" + header.descr + "'");
+  }
+  if (dict_value(dict, "'fortran_order': ", ',') != "False") throw not_ours("not C order");
+  std::string_view shape = dict_value(dict, "'shape': (", ')');
+  while (!shape.empty()) {
+    const std::size_t comma = shape.find(',');
+    const std::string_view item = shape.substr(0, comma);
+    shape = comma == std::string_view::npos ? std::string_view() : shape.substr(comma + 1);
+    if (item.find_first_not_of(' ') == std::string_view::npos) continue;  // after a trailing comma
+    std::size_t size = 0;
+    if (!parse_size(item, size)) throw not_ours("shape");
+    header.shape.push_back(size);
+  }
+  if (header.shape.empty()) throw not_ours("no rows: a 0-d array");
+  return header;
+}
+
+std::size_t row_bytes_of(const ExistingHeader& header) {
+  return header.item_bytes * product(std::vector<std::size_t>(header.shape.begin() + 1, header.shape.end()));
+}
+
+NpyRowCount count_rows(const ExistingHeader& header) {
+  const std::size_t row_bytes = row_bytes_of(header);
+  const std::uint64_t data_bytes = header.file_bytes - header.bytes;
+  return {header.shape[0], row_bytes == 0 ? header.shape[0] : static_cast<std::size_t>(data_bytes / row_bytes),
+          header.bytes, row_bytes};
+}
+
 }  // namespace
+
+NpyRowCount count_npy_rows(const std::string& path) {
+  OpenFile file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) fail_io(path, "cannot open");
+  return count_rows(read_existing_header(file.fd, path));
+}
+
+void set_npy_rows(const std::string& path, std::size_t rows) {
+  OpenFile file{::open(path.c_str(), O_RDWR | O_CLOEXEC)};
+  if (file.fd < 0) fail_io(path, "cannot open");
+  ExistingHeader header = read_existing_header(file.fd, path);
+  const NpyRowCount count = count_rows(header);
+  if (rows > count.whole) {
+    throw Error(path + ": cannot keep " + std::to_string(rows) + " rows, it holds " + std::to_string(count.whole));
+  }
+  header.shape[0] = rows;
+  const std::string dict = header_dict(header.descr.c_str(), header.shape);
+  if (kPreambleBytes + dict.size() + 1 > header.bytes) {
+    throw Error(path + ": the header has no room for a row count of " + std::to_string(rows));
+  }
+  const std::string bytes = header_bytes(dict, header.bytes, path);
+  // The header first: the rows it counts are all there, before and after the cut.
+  errno = 0;
+  if (::pwrite(file.fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
+    fail_io(path, "cannot write the header");
+  }
+  if (::ftruncate(file.fd, static_cast<off_t>(header.bytes + rows * row_bytes_of(header))) != 0) {
+    fail_io(path, "cannot cut");
+  }
+}
 
 template <class T>
 void write_npy(const std::string& path, std::span<const T> values,

@@ -3,6 +3,9 @@
 // `write_npy` writes a whole array at once. `NpyAppender` grows an array along its
 // first axis row by row (a trace as frames arrive) and rewrites the header's shape on
 // every flush, so the file numpy opens is valid after each flush, not only at the end.
+// Rows appended after the last flush may already be in the file, past the header's row
+// count, when the writer dies: count_npy_rows() and set_npy_rows() find and keep them
+// (calmon-record --repair).
 #pragma once
 
 #include <cstddef>
@@ -21,6 +24,23 @@ template <class T> void write_npy(const std::string& path, std::span<const T> va
 template <class T> void write_npy(const std::string& path, std::span<const T> values) {
   write_npy<T>(path, values, {values.size()});
 }
+
+// The rows of an array NpyAppender wrote: as many as its header says, and the whole rows
+// its data holds (a partial row at the end is not counted). `whole` may exceed
+// `in_header` after a crash; for rows of zero bytes it is `in_header`. Row r starts at
+// byte header_bytes + r * row_bytes.
+struct NpyRowCount {
+  std::size_t in_header = 0;
+  std::size_t whole = 0;
+  std::size_t header_bytes = 0;
+  std::size_t row_bytes = 0;
+};
+// Throws calmon::Error for a file that is not a C-order .npy format 1.0 array with at
+// least one axis.
+NpyRowCount count_npy_rows(const std::string& path);
+// Keeps the first `rows` rows (at most the whole rows held): cuts the file after them
+// and rewrites the header's row count in place, without moving the data.
+void set_npy_rows(const std::string& path, std::size_t rows);
 
 template <class T> class NpyAppender {
  public:

@@ -3,14 +3,21 @@
 // Opening walks the chain of IFDs once (tags only, no pixel data): it records where
 // every page's IFD is, so that read() jumps straight to any page (TIFFSetSubDirectory)
 // instead of walking the chain again. It checks every page's size and pixel type
-// against the first, and that its pixel data lies inside the file, so that a bad or
-// truncated page is reported before the first frame is used.
+// against the first, and the page's strips or tiles against its own tags as the file
+// stores them (tiff_strile_table.h: libtiff's view is repaired): as many as ImageLength,
+// RowsPerStrip or the tile size need, none empty or overlapping the file's header,
+// all inside the file, and — uncompressed — each large enough for the rows it must
+// hold. So a bad or truncated page is reported before the first frame is used, and a
+// page never shows other bytes of the file as pixels. libtiff's strip chopping is off
+// ("c"), so that libtiff's strips are the file's. libtiff's warnings are kept: per page
+// for the error message, and distinct ones for take_warnings().
 // The first page's ImageJ description, if any, gives the hyperstack's C, Z and T and
 // tells whether the file uses ImageJ's >4 GiB layout (one IFD, the other frames stored
 // raw right after the first); those frames are read with plain pread()s and byte-swapped
 // by hand. Only the current frame is in memory; read() reuses one buffer.
 //
-// Page numbers in messages are 0-based, like numpy's data[t].
+// Pages in messages are named 0-based, like numpy's data[t], and counted from 1, as
+// Fiji shows them: "page 5 (the 6th of 10)".
 #include "io/tiff_movie_reader.h"
 
 #include <fcntl.h>
@@ -27,6 +34,7 @@
 
 #include "core/error.h"
 #include "io/libtiff_handle.h"
+#include "io/tiff_strile_table.h"
 
 namespace calmon::io {
 namespace {
@@ -35,6 +43,7 @@ namespace {
 constexpr std::uint64_t kMaxFrameBytes = std::uint64_t{1} << 32;
 
 using detail::LibtiffMessages;
+using detail::StrileTable;
 using detail::TiffHandle;
 
 // A read-only POSIX file descriptor, closed on destruction.
@@ -79,8 +88,13 @@ struct PageFormat {
   std::uint16_t bits_per_sample = 1;
   std::uint16_t sample_format = SAMPLEFORMAT_UINT;
   std::uint16_t compression = COMPRESSION_NONE;
+  std::uint16_t planar_config = PLANARCONFIG_CONTIG;
   bool tiled = false;
-  std::uint64_t data_end = 0;  // one past the last byte of the page's strips or tiles
+  std::uint32_t rows_per_strip = 0;  // striped pages
+  std::uint32_t tile_width = 0;      // tiled pages
+  std::uint32_t tile_height = 0;
+  std::uint32_t libtiff_striles = 0;  // how many strips or tiles libtiff will read
+  std::string libtiff_said;           // libtiff's warnings while reading the page's tags
 };
 
 PageFormat read_page_format(TIFF* tiff) {
@@ -91,12 +105,15 @@ PageFormat read_page_format(TIFF* tiff) {
   TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &format.bits_per_sample);
   TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLEFORMAT, &format.sample_format);
   TIFFGetFieldDefaulted(tiff, TIFFTAG_COMPRESSION, &format.compression);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_PLANARCONFIG, &format.planar_config);
   format.tiled = TIFFIsTiled(tiff) != 0;
-  const std::uint32_t striles = format.tiled ? TIFFNumberOfTiles(tiff) : TIFFNumberOfStrips(tiff);
-  for (std::uint32_t strile = 0; strile < striles; ++strile) {
-    const std::uint64_t end =
-        TIFFGetStrileOffset(tiff, strile) + TIFFGetStrileByteCount(tiff, strile);
-    format.data_end = std::max(format.data_end, end);
+  if (format.tiled) {
+    TIFFGetField(tiff, TIFFTAG_TILEWIDTH, &format.tile_width);
+    TIFFGetField(tiff, TIFFTAG_TILELENGTH, &format.tile_height);
+    format.libtiff_striles = TIFFNumberOfTiles(tiff);
+  } else {
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_ROWSPERSTRIP, &format.rows_per_strip);
+    format.libtiff_striles = TIFFNumberOfStrips(tiff);
   }
   return format;
 }
@@ -144,9 +161,22 @@ std::string describe_size(std::uint32_t width, std::uint32_t height) {
 }
 
 // "1 channel", "3 channels".
-std::string count_of(std::int64_t count, const std::string& noun) {
+std::string count_of(std::uint64_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
+
+// "1st", "2nd", "3rd", "4th", "11th", "21st".
+std::string ordinal(std::uint64_t n) {
+  const std::uint64_t last_two = n % 100;
+  const char* suffix = last_two >= 11 && last_two <= 13 ? "th"
+                       : n % 10 == 1                    ? "st"
+                       : n % 10 == 2                    ? "nd"
+                       : n % 10 == 3                    ? "rd"
+                                                        : "th";
+  return std::to_string(n) + suffix;
+}
+
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
 std::string codec_name(std::uint16_t compression) {
   const TIFFCodec* codec = TIFFFindCODEC(compression);
@@ -233,8 +263,11 @@ struct TiffMovieReader::Impl {
     fail(said.empty() ? problem : problem + ": " + said);
   }
 
+  // "page 5 (the 6th of 10)"; "page 5 (the 6th)" while the pages are still being counted.
   std::string page_name(std::int64_t page) const {
-    return "page " + std::to_string(page) + " of " + std::to_string(page_count);
+    const std::string total = page_count > 0 ? " of " + std::to_string(page_count) : "";
+    return "page " + std::to_string(page) + " (the " + ordinal(static_cast<std::uint64_t>(page) + 1) +
+           total + ")";
   }
 
   void check_file_looks_like_tiff();
@@ -242,6 +275,7 @@ struct TiffMovieReader::Impl {
   std::vector<PageFormat> walk_pages(std::string& first_description);
   void check_last_ifd_is_whole();
   void check_page_format(std::int64_t page, const PageFormat& format) const;
+  void check_page_data(std::int64_t page, const PageFormat& format) const;
   void lay_out_pages(const std::string& first_description, std::int64_t ifd_count);
   void check_contiguous_layout(std::int64_t images);
 
@@ -272,7 +306,8 @@ void TiffMovieReader::Impl::check_file_looks_like_tiff() {
 
 void TiffMovieReader::Impl::open_with_libtiff() {
   // "m": no memory mapping, so a file that shrinks while open gives a read error, not SIGBUS.
-  tiff = detail::open_tiff(path, "rm", messages);
+  // "c": no strip chopping, so that libtiff's strips are the ones the file's tags describe.
+  tiff = detail::open_tiff(path, "rmc", messages);
   if (!tiff) fail_with_libtiff("cannot be read as a TIFF file");
   info.bigtiff = TIFFIsBigTIFF(tiff.get()) != 0;
 }
@@ -287,9 +322,10 @@ std::vector<PageFormat> TiffMovieReader::Impl::walk_pages(std::string& first_des
   while (true) {
     page_ifd_offsets.push_back(TIFFCurrentDirOffset(tiff.get()));
     formats.push_back(read_page_format(tiff.get()));
+    formats.back().libtiff_said = messages.take();
     if (TIFFLastDirectory(tiff.get())) break;
     if (!TIFFReadDirectory(tiff.get())) {
-      fail_with_libtiff("page " + std::to_string(formats.size()) +
+      fail_with_libtiff(page_name(static_cast<std::int64_t>(formats.size())) +
                         " cannot be read (truncated or corrupt file?)");
     }
   }
@@ -341,10 +377,6 @@ void TiffMovieReader::Impl::check_page_format(std::int64_t page, const PageForma
          std::string(pixel_type_name(*type)) + ", " + std::to_string(frame_bytes_of_page >> 20) +
          " MiB per frame; calmon reads frames of up to 4 GiB");
   }
-  if (format.data_end > file_size) {
-    fail(page_name(page) + ": its pixel data runs to byte " + std::to_string(format.data_end) +
-         ", past the end of the file at byte " + std::to_string(file_size) + " (truncated?)");
-  }
   if (!TIFFIsCODECConfigured(format.compression)) {
     fail(page_name(page) + " uses " + codec_name(format.compression) +
          ", which this build of libtiff cannot decode");
@@ -357,6 +389,99 @@ void TiffMovieReader::Impl::check_page_format(std::int64_t page, const PageForma
   if (*type != info.pixel_type) {
     fail(page_name(page) + " is " + std::string(pixel_type_name(*type)) + ", the first page is " +
          std::string(pixel_type_name(info.pixel_type)));
+  }
+}
+
+// The page's strips or tiles, as its IFD lists them, against what its size needs.
+void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat& format) const {
+  // `text` follows the page's name: " has ...", ": strip 3 ...".
+  const auto problem = [&](const std::string& text) {
+    fail(page_name(page) + text +
+         (format.libtiff_said.empty() ? "" : " (libtiff: " + format.libtiff_said + ")"));
+  };
+  const std::string noun = format.tiled ? "tile" : "strip";
+  const std::string offsets_tag = format.tiled ? "TileOffsets" : "StripOffsets";
+  const std::string counts_tag = format.tiled ? "TileByteCounts" : "StripByteCounts";
+  StrileTable table;
+  try {
+    const detail::TiffLayout layout{info.bigtiff, TIFFIsByteSwapped(tiff.get()) != 0};
+    table = detail::read_strile_table(
+        [this](std::uint64_t offset, std::byte* out, std::size_t size) {
+          return file.read_at(offset, out, size);
+        },
+        layout, page_ifd_offsets[static_cast<std::size_t>(page)], format.tiled);
+  } catch (const Error& e) {
+    problem(std::string(": ") + e.what());
+  }
+  if (!table.offsets) problem(" has no " + offsets_tag + " tag");
+  if (!table.byte_counts) problem(" has no " + counts_tag + " tag");
+
+  // How many strips or tiles the page's size needs, and the rows and columns of each
+  // (calmon reads one sample per pixel: one plane, whatever the planar configuration).
+  const std::uint64_t width = format.width;
+  const std::uint64_t height = format.height;
+  std::uint64_t rows = format.tile_height;  // of each strip or tile (the last strip: fewer)
+  std::uint64_t columns = format.tile_width;
+  std::uint64_t needed = 0;
+  std::string because;
+  if (format.tiled) {
+    if (rows == 0 || columns == 0) {
+      problem(" has tiles of " + describe_size(format.tile_width, format.tile_height));
+    }
+    needed = ceil_div(width, columns) * ceil_div(height, rows);
+    because = describe_size(format.width, format.height) + " pixels in " +
+              describe_size(format.tile_width, format.tile_height) + " tiles need " +
+              count_of(needed, noun);
+  } else {
+    if (format.rows_per_strip == 0) problem(" has RowsPerStrip 0");
+    rows = std::min<std::uint64_t>(format.rows_per_strip, height);
+    columns = width;
+    needed = ceil_div(height, rows);
+    because = "ImageLength " + std::to_string(height) + " with RowsPerStrip " +
+              std::to_string(format.rows_per_strip) + " needs " + count_of(needed, noun);
+  }
+  if (format.planar_config == PLANARCONFIG_SEPARATE) needed *= format.samples_per_pixel;
+  const auto entries = [](std::size_t n) {
+    return n == 1 ? std::string("1 entry") : std::to_string(n) + " entries";
+  };
+  if (table.offsets->size() != needed) {
+    problem(" has " + entries(table.offsets->size()) + " in " + offsets_tag + "; " + because);
+  }
+  if (table.byte_counts->size() != needed) {
+    problem(" has " + entries(table.byte_counts->size()) + " in " + counts_tag + "; " + because);
+  }
+  if (format.libtiff_striles != needed) {  // never, unless libtiff reads the tags otherwise
+    problem(": libtiff counts " + count_of(format.libtiff_striles, noun) + ", its tags say " +
+            std::to_string(needed));
+  }
+
+  const std::uint64_t header_bytes = info.bigtiff ? 16 : 8;
+  const std::uint64_t pixel_bytes = format.bits_per_sample / 8u;
+  const std::string pixels = std::string(pixel_type_name(*pixel_type_of_page(format))) + " pixels";
+  for (std::uint64_t i = 0; i < needed; ++i) {
+    const std::uint64_t offset = (*table.offsets)[i];
+    const std::uint64_t bytes = (*table.byte_counts)[i];
+    const std::string strile = ": " + noun + " " + std::to_string(i);
+    if (bytes == 0) problem(strile + " is empty (" + counts_tag + " 0)");
+    if (offset < header_bytes) {
+      problem(strile + " starts at byte " + std::to_string(offset) + ", inside the file's header");
+    }
+    if (offset > file_size || bytes > file_size - offset) {
+      problem(strile + " runs to byte " + std::to_string(offset + bytes) +
+              ", past the end of the file at byte " + std::to_string(file_size) + " (truncated?)");
+    }
+    if (format.compression != COMPRESSION_NONE) continue;  // the decoder checks the rest
+    std::uint64_t strile_rows = rows;
+    if (!format.tiled) {
+      const std::uint64_t first_row = i % ceil_div(height, rows) * rows;
+      strile_rows = std::min(rows, height - first_row);
+    }
+    const std::uint64_t holds = strile_rows * columns * pixel_bytes;
+    if (bytes < holds) {
+      problem(strile + " holds " + std::to_string(bytes) + " bytes; its " +
+              count_of(strile_rows, "row") + " of " + std::to_string(columns) + " " + pixels +
+              " need " + std::to_string(holds) + " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
+    }
   }
 }
 
@@ -455,7 +580,11 @@ TiffMovieReader::TiffMovieReader(const std::string& path) : impl_(std::make_uniq
   m.info.shape =
       FrameShape{static_cast<int>(m.first_format.width), static_cast<int>(m.first_format.height)};
   m.frame_bytes = m.info.shape.pixel_count() * bytes_per_pixel(m.info.pixel_type);
-  for (std::int64_t page = 1; page < ifd_count; ++page) m.check_page_format(page, formats[page]);
+  for (std::int64_t page = 0; page < ifd_count; ++page) {
+    const PageFormat& format = formats[static_cast<std::size_t>(page)];
+    if (page > 0) m.check_page_format(page, format);
+    m.check_page_data(page, format);
+  }
   m.lay_out_pages(first_description, ifd_count);
   m.frame.resize(m.frame_bytes);
 }
@@ -464,6 +593,10 @@ TiffMovieReader::~TiffMovieReader() = default;
 
 const TiffMovieInfo& TiffMovieReader::info() const {
   return impl_->info;
+}
+
+std::vector<std::string> TiffMovieReader::take_warnings() {
+  return impl_->messages.take_new_warnings();
 }
 
 AnyFrameView TiffMovieReader::read(std::int64_t t, int channel, int slice) {

@@ -5,8 +5,11 @@
 // ImageJ's >4 GiB layout: one IFD followed by contiguous raw frames). Pixel types:
 // uint8, uint16, int16, uint32, float32, float64, one sample per pixel, any compression
 // libtiff decodes. Only one frame is in memory at a time. Every problem — a missing,
-// truncated or corrupt file, an unsupported pixel type, pages of differing size — is
-// a calmon::Error with a one-line message naming the file and the page.
+// truncated or corrupt file, a page whose strips or tiles do not cover it exactly inside
+// the file, an unsupported pixel type, pages of differing size — is a calmon::Error with
+// a one-line message naming the file and the page ("page 5 (the 6th of 10)"), with what
+// libtiff said about it. libtiff's warnings are kept for the program to show
+// (take_warnings()).
 #pragma once
 
 #include <cstddef>
@@ -43,6 +46,11 @@ class TiffMovieReader {
   // the next call. Throws calmon::Error on a page that cannot be decoded or whose
   // size or type differs from the first page.
   AnyFrameView read(std::int64_t t, int channel = 0, int slice = 0);
+
+  // The warnings libtiff gave about this file since the last call (opening reads every
+  // page's tags, read() decodes): each distinct text once, at most ten, then one line
+  // saying further ones are not shown. For the program to print.
+  std::vector<std::string> take_warnings();
 
  private:
   struct Impl;

@@ -8,7 +8,8 @@
 # SIGTERM, then SIGKILL if it has not exited by a deadline.
 #
 # The environment (set by tests/e2e/CMakeLists.txt):
-#   CALMOND, CALMON_RECORD, CALMON_REPLAY   the programs under test
+#   CALMOND, CALMON_RECORD, CALMON_REPLAY,
+#   CALMON_ANALYZE                          the programs under test
 #   CALMON_KEYGEN                           calmon-keygen, for the CURVE keys (make_curve_keys)
 #   CALMON_E2E_DIR                          the suite's build folder, filled by the fixtures:
 #                                             movie/movie.tif       calmon-synth, 2000 frames
@@ -34,6 +35,7 @@ CALMOND = os.environ.get("CALMOND", "")
 RECORD = os.environ.get("CALMON_RECORD", "")
 REPLAY = os.environ.get("CALMON_REPLAY", "")
 KEYGEN = os.environ.get("CALMON_KEYGEN", "")
+ANALYZE = os.environ.get("CALMON_ANALYZE", "")
 E2E_DIR = os.environ.get("CALMON_E2E_DIR", "")
 SOURCE_DIR = os.environ.get("CALMON_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 

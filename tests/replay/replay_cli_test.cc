@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <tiffio.h>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -36,6 +37,7 @@
 #include "net/frame_message.h"
 #include "net/wire_pixel_type.h"
 #include "test_support.h"
+#include "tiff_patch.h"
 
 extern char** environ;
 
@@ -604,6 +606,35 @@ TEST(ReplayCli, ATruncatedMovieIsRejectedBeforeAnythingIsSent) {
   fs::resize_file(movie.path, fs::file_size(movie.path) / 2);
   IngestStandIn ingest;
   expect_one_line_error(run({movie.path.string(), "--to", ingest.endpoint()}, dir), {"movie.tif"});
+}
+
+TEST(ReplayCli, APageWhoseStripsDoNotCoverItIsRejectedNotSentAsPixels) {
+  const fs::path dir = work_dir();
+  const TestMovie movie = write_movie(dir);
+  std::vector<std::byte> bytes = test::read_file_bytes(movie.path);
+  test::TiffPatcher(bytes).set_count(5, TIFFTAG_STRIPOFFSETS, 0);  // libtiff would read offset 0
+  test::write_raw(movie.path, bytes);
+  IngestStandIn ingest;
+  expect_one_line_error(run({movie.path.string(), "--to", ingest.endpoint()}, dir),
+                        {movie.path.string() + ": page 5 (the 6th of 12) has 0 entries in StripOffsets"});
+}
+
+TEST(ReplayCli, LibtiffsWarningsArePrintedOnceEach) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "private_tag.tif";
+  ASSERT_EQ(test::run_python(dir / "write.py",
+                             "import sys, numpy as np, tifffile\n"
+                             "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), photometric='minisblack',"
+                             " extratags=[(65000, 'I', 1, 7, True)])\n",
+                             movie.string()),
+            0);
+  IngestStandIn ingest;
+  std::string err;
+  const auto messages = replay_to(ingest, {movie.string(), "--fast", "--progress", "never"}, dir, nullptr, &err);
+  EXPECT_EQ(messages.size(), 5u);  // four frames and the end of stream
+  EXPECT_EQ(err, "calmon-replay: warning: " + movie.string() +
+                     ": libtiff: TIFFReadDirectory: Unknown field with tag 65000 (0xfde8) encountered\n");
 }
 
 TEST(ReplayCli, FramesChannelsAndSlicesOutsideTheMovieAreErrors) {

@@ -20,6 +20,11 @@ def load(folder, name):
     return np.load(os.path.join(folder, name))
 
 
+def read_bytes(folder, name):
+    with open(os.path.join(folder, name), "rb") as f:
+        return f.read()
+
+
 def load_json(folder, name):
     with open(os.path.join(folder, name)) as f:
         return json.load(f)
@@ -307,6 +312,134 @@ class RecorderTest(unittest.TestCase):
         assert_equal_arrays(self, load(self.out, "dff_settled.npy"), rows.settled_dff[:4], "dff_settled")
         metadata = load_json(self.out, "metadata.json")
         self.assertEqual((metadata["end_reason"], metadata["segments"][0]["end_of_stream"]), ("signal", False))
+
+    def test_image_names_that_cannot_name_a_file_are_skipped_with_a_warning(self):
+        image = np.arange(6, dtype=np.float64).reshape(2, 3)
+        bad = ["../ESCAPED", "cut\x00short", ".hidden", "x" * 101]
+        images = {"all_mean": image, **{name: image for name in bad}}
+        with FakeDaemon() as daemon, self.start_recorder(daemon, "--until", "signal") as recorder:
+            daemon.publish("projections", snapshot(3, images))
+            daemon.drain()
+            wait_until(lambda: load_json(self.out, "metadata.json")["projection_snapshots"] == 1,
+                       what="the snapshot in metadata.json")
+            recorder.interrupt()
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        self.assertEqual(sorted(f for f in os.listdir(self.out) if f.endswith((".npy", ".tif"))),
+                         ["all_mean.npy", "all_mean.tif"])
+        self.assertEqual(sorted(os.listdir(self._tmp.name)), ["out"], "a file was written outside OUT_DIR")
+        assert_equal_arrays(self, load(self.out, "all_mean.npy"), image, "all_mean.npy")
+        self.assertEqual(load_json(self.out, "metadata.json")["projections"][0]["images"], ["all_mean"])
+        skipped = [line for line in recorder.stderr_lines if "skipped" in line]
+        self.assertEqual(len(skipped), len(bad), recorder.stderr_lines)
+        for line in skipped:
+            self.assertIn("names of files must be 1 to 100 characters of A-Z a-z 0-9 . _ -", line)
+        self.assertIn('"cut\\x00short"', "\n".join(skipped))
+
+    def append_rows(self, name, rows):
+        """Appends raw rows to a trace file, as a recorder killed between two flushes leaves them."""
+        with open(os.path.join(self.out, name), "ab") as f:
+            f.write(np.ascontiguousarray(rows).tobytes())
+
+    def test_repair_keeps_the_whole_rows_past_the_headers_and_counts_the_frames_not_received(self):
+        rows = LiveRows(8, 2, seed=8)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, \
+                self.start_recorder(daemon, "--flush-interval", "0.05") as recorder:
+            daemon.set_streaming(True)
+            for t in range(6):
+                update = rows.live_update(t, 0)
+                if t >= 2:
+                    rows.add_settled(update, t - 2, 0)
+                if t != 3:  # frame 3's update (with frame 1's settled row) is lost: NaN rows, flag 8
+                    daemon.publish("traces", update)
+            daemon.drain()
+            wait_until(lambda: [s["frames"] for s in load_json(self.out, "metadata.json")["segments"]] == [6]
+                       and load(self.out, "F.npy").shape == (6, 2), what="6 frames flushed")
+            recorder.kill()  # SIGKILL: the files stay as the last flush left them
+        # What the recorder had written past the headers when it died: frame 6, frame 7 as
+        # not received, frame 4's settled row (0..3 were flushed, 1 as not received), and a
+        # row cut short in F.npy and F0_settled.npy.
+        nan_row = np.full((1, 2), NAN)
+        for name, attr in [("F.npy", "f"), ("Fneu.npy", "fneu"), ("Fcorr.npy", "fcorr"), ("F0_live.npy", "f0"),
+                           ("dff_live.npy", "dff")]:
+            self.append_rows(name, np.concatenate([getattr(rows, attr)[6:7], nan_row]))
+        self.append_rows("flags_live.npy", np.array([[0, 0], [8, 8]], np.uint8))
+        for name in ["mean", "median", "min"]:
+            self.append_rows(f"global_{name}.npy", np.array([getattr(rows, "global_" + name)[6], NAN]))
+        self.append_rows("F0_settled.npy", rows.settled_f0[4:5])
+        self.append_rows("dff_settled.npy", rows.settled_dff[4:5])
+        self.append_rows("flags_settled.npy", rows.settled_flags[4:5])
+        self.append_rows("F.npy", np.array([1.5]))
+        self.append_rows("F0_settled.npy", np.array([2.5]))
+        with open(os.path.join(self.out, "status.jsonl"), "a") as f:
+            f.write('{"cut short')
+        with open(os.path.join(self.out, "metadata.json.partial"), "w") as f:
+            f.write('{"tool": "calmon-rec')  # a replacement the recorder did not finish
+
+        with Program([RECORD, "--repair", self.out]) as repair:
+            self.assertEqual(repair.wait(), 0, repair.stderr_lines)
+        self.assertEqual(repair.lines, [
+            "calmon-record: .: 8 live rows (+2 past the last flush), 5 settled rows (+1 past the last flush)",
+            f"calmon-record: repaired {self.out}: 6 frames recorded, end_reason \"crashed\""])
+        self.assertEqual(repair.stderr_lines, [])
+        expected_f = rows.f.copy()
+        expected_f[[3, 7]] = NAN
+        assert_equal_arrays(self, load(self.out, "F.npy"), expected_f, "F")
+        assert_equal_arrays(self, load(self.out, "flags_live.npy")[:, 0], np.array([0, 0, 0, 8, 1, 0, 0, 8], np.uint8),
+                            "flags_live")
+        expected_settled = rows.settled_f0[:5].copy()
+        expected_settled[1] = NAN
+        assert_equal_arrays(self, load(self.out, "F0_settled.npy"), expected_settled, "F0_settled")
+        self.assertEqual(load(self.out, "global_min.npy").shape, (8,))
+        metadata = load_json(self.out, "metadata.json")
+        segment = metadata["segments"][0]
+        self.assertEqual((metadata["end_reason"], metadata["frames_recorded"], metadata["source"]),
+                         ("crashed", 6, daemon.publish_endpoint))
+        self.assertEqual((segment["frames"], segment["frames_received"], segment["frames_not_received"],
+                          segment["settled_frames"], segment["settled_not_received"]), (8, 6, 2, 5, 1), segment)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "metadata.json.partial")))
+        with open(os.path.join(self.out, "status.jsonl")) as f:
+            lines = f.read().split("\n")
+        self.assertEqual(lines[-1], "")
+        for line in lines[:-1]:
+            json.loads(line)
+
+    def test_repair_leaves_a_recording_that_ended_as_it_was(self):
+        rows = LiveRows(6, 2, seed=9)
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for t in range(6):
+                if t != 2:
+                    daemon.publish("traces", rows.live_update(t, 0))
+            daemon.publish("traces", settled_only(6, 0, 106, end_of_stream=True))
+            daemon.set_streaming(False)
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        files = {name: read_bytes(self.out, name) for name in sorted(os.listdir(self.out))}
+        with Program([RECORD, "--repair", self.out]) as repair:
+            self.assertEqual(repair.wait(), 0, repair.stderr_lines)
+        self.assertEqual(repair.lines, ["calmon-record: .: 6 live rows, 6 settled rows",
+                                        f"calmon-record: repaired {self.out}: 5 frames recorded, "
+                                        "end_reason \"end_of_stream\""])
+        self.assertEqual({name: read_bytes(self.out, name) for name in files}, files)
+
+    def test_repair_refuses_a_recording_in_progress_and_a_folder_that_is_no_recording(self):
+        with FakeDaemon() as daemon, self.start_recorder(daemon, "--until", "signal") as recorder:
+            with Program([RECORD, "--repair", self.out]) as repair:
+                self.assertEqual(repair.wait(), 1)
+            self.assertEqual(repair.stderr_lines, [f"calmon-record: {self.out}: a running calmon-record is writing it"])
+            recorder.interrupt()
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+        empty = os.path.join(self._tmp.name, "empty")
+        os.makedirs(empty)
+        with Program([RECORD, "--repair", empty]) as repair:
+            self.assertEqual(repair.wait(), 1)
+        self.assertEqual(repair.stderr_lines,
+                         [f"calmon-record: {empty}: no metadata.json here: not a calmon-record recording"])
+
+    def test_rejects_a_flush_interval_outside_its_range(self):
+        for value in ["0", "-1", "5000"]:
+            with Program([RECORD, self.out, "--flush-interval", value]) as recorder:
+                self.assertEqual(recorder.wait(), 2)
+            self.assertIn("--flush-interval expects seconds from 0.01 to 3600", recorder.stderr_lines[0])
 
     def test_refuses_a_folder_that_is_not_empty(self):
         os.makedirs(self.out)

@@ -13,6 +13,7 @@
 
 #include "io/tiff_writer.h"
 #include "test_support.h"
+#include "tiff_patch.h"
 
 namespace calmon {
 namespace {
@@ -164,6 +165,35 @@ TEST(AnalyzeCli, FramesOfDifferingSizeAreAnError) {
   expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()), {"mixed.tif"});
 }
 
+TEST(AnalyzeCli, APageWhoseStripsDoNotCoverItIsNamedNotReadAsPixels) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  std::vector<std::byte> bytes = test::read_file_bytes(movie);
+  test::TiffPatcher(bytes).set_count(3, TIFFTAG_STRIPOFFSETS, 0);  // libtiff reads it as offset 0: the header
+  test::write_raw(movie, bytes);
+  expect_one_line_error(analyze(movie.string() + " --out " + (dir / "out").string()),
+                        {movie.string() + ": page 3 (the 4th of 40) has 0 entries in StripOffsets; ImageLength 16 "
+                                          "with RowsPerStrip 16 needs 1 strip"});
+  EXPECT_FALSE(fs::exists(dir / "out" / "F.npy"));
+}
+
+TEST(AnalyzeCli, LibtiffsWarningsArePrintedOnceEach) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "private_tag.tif";
+  ASSERT_EQ(test::run_python(dir / "write.py",
+                             "import sys, numpy as np, tifffile\n"
+                             "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), photometric='minisblack',"
+                             " extratags=[(65000, 'I', 1, 7, True)])\n",
+                             movie.string()),
+            0);
+  const Outcome outcome = analyze(movie.string() + " --quiet --out " + (dir / "out").string());
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_EQ(outcome.err, "calmon-analyze: warning: " + movie.string() +
+                             ": libtiff: TIFFReadDirectory: Unknown field with tag 65000 (0xfde8) encountered\n");
+  EXPECT_TRUE(fs::exists(dir / "out" / "all_mean.npy"));
+}
+
 struct ConfigCase {
   const char* json;
   std::vector<std::string> fragments;
@@ -184,6 +214,15 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
       {R"({"rois": [{"name": "p", "region": {"pixel": {"x": 1, "y": 1}})", {"invalid config"}},
       {R"({"rois": [], "colour": "red"})", {"invalid config", "colour"}},
       {R"({"keep_frames": [5]})", {"keep_frames: frame 5 is outside the movie's 5 frames"}},
+      {R"({"projections": [{"name": "late", "range": {"begin": 5}}]})",
+       {"projection 'late': frame range 5: begins after the movie's 5 frames"}},
+      {R"({"projections": [{"range": {"begin": 2, "end": 6}}]})",
+       {"projection 'frames_2_6': frame range 2:6 ends after the movie's 5 frames"}},
+      {R"({"projections": [{"name": "../ESCAPED"}]})",
+       {"projection 0: name \"../ESCAPED\" cannot name a file: names must be 1 to 100 characters"}},
+      {R"({"projections": [{"name": "cut\u0000short"}]})", {"projection 0: name \"cut\\x00short\""}},
+      {R"({"rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 5, "sigma": 1e19}}}]})",
+       {"ROI 'm': maximin sigma 1e+19 must be between 0 (no smoothing) and 1e+06 frames"}},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path config = dir / ("config" + std::to_string(i) + ".json");
@@ -194,6 +233,7 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
                           cases[i].fragments);
     EXPECT_FALSE(fs::exists(out / "F.npy")) << "a result was written for a config that makes no sense";
   }
+  EXPECT_FALSE(fs::exists(dir / "ESCAPED_mean.npy")) << "a projection's name led out of --out";
 }
 
 TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {

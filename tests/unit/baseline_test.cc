@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "core/centered_filter.h"
@@ -200,19 +201,39 @@ TEST(MaximinBaseline, LiveStaysWithinTheTrailingRangeOfTheSmoothedTrace) {
   }
 }
 
-TEST(BaselineSettings, RejectsAWindowBelowOneAndANegativeSigma) {
+TEST(BaselineSettings, RejectsAWindowBelowOneAndASigmaOutsideZeroToAMillion) {
   BaselineSettings s = moving(0);
   EXPECT_THROW(make_baseline(s), Error);
   s.kind = BaselineSettings::Kind::kMaximin;
   s.window = 10;
-  s.sigma = -1.0;
-  EXPECT_THROW(make_baseline(s), Error);
+  for (double sigma : {-1.0, 1e6 * (1 + 1e-15), 1e19, std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::quiet_NaN()}) {
+    s.sigma = sigma;
+    EXPECT_THROW(s.validate(), Error) << sigma;
+    EXPECT_THROW(make_baseline(s), Error) << sigma;
+  }
+  for (double sigma : {0.0, 1e6}) {
+    s.sigma = sigma;
+    EXPECT_NO_THROW(s.validate()) << sigma;
+  }
   try {
     make_baseline(moving(-3));
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "baseline window -3 is below 1");
   }
+}
+
+TEST(GaussianWindow, RefusesASigmaWhoseRadiusWouldOverflowInsteadOfNotSmoothing) {
+  // 4 * 1e19 + 0.5 does not fit in 64 bits: the radius came out negative, the kernel one
+  // sample long, and the "smoothing" was the identity.
+  for (double sigma : {1e19, 1e300, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
+                       -0.5}) {
+    EXPECT_THROW(GaussianWindow::radius_for(sigma), Error) << sigma;
+    EXPECT_THROW(GaussianWindow window(sigma), Error) << sigma;
+  }
+  EXPECT_EQ(GaussianWindow::radius_for(GaussianWindow::kMaxSigma), 4000000);
+  EXPECT_EQ(GaussianWindow(2.0).radius(), 8);
 }
 
 TEST(Baseline, ClearStartsANewTrace) {

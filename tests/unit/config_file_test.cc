@@ -143,7 +143,39 @@ TEST(ConfigFile, ValuesThatMakeNoSenseAreOneLineErrorsNamingTheRoi) {
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c"}]})"), "ROI 'c': no region (give a pixel, rect or mask)");
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {}}]})"), "ROI 'c': no region (give a pixel, rect or mask)");
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 9, "sigma": -2}}}]})"),
-            "ROI 'c': maximin sigma -2 must be finite and >= 0");
+            "ROI 'c': maximin sigma -2 must be between 0 (no smoothing) and 1e+06 frames");
+}
+
+TEST(ConfigFile, AMaximinSigmaTooLargeToSmoothIsAnErrorNotNoSmoothing) {
+  // 1e19 frames made the gaussian's radius overflow, which silently meant no smoothing.
+  for (const char* sigma : {"1e19", "1000000.5"}) {
+    SCOPED_TRACE(sigma);
+    const std::string message =
+        error_of(std::string(R"({"baseline": {"maximin": {"window": 9, "sigma": )") + sigma +
+                 R"(}}, "rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+    EXPECT_EQ(message.rfind("ROI 'c': maximin sigma ", 0), 0u) << message;
+    EXPECT_NE(message.find("must be between 0 (no smoothing) and 1e+06 frames"), std::string::npos) << message;
+  }
+  EXPECT_EQ(settings_of(R"({"baseline": {"maximin": {"window": 9, "sigma": 1e6}},
+                            "rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}}]})")
+                .rois[0].baseline.sigma,
+            1e6);
+}
+
+TEST(ConfigFile, AProjectionNameThatCannotNameAFileIsAnErrorNamingTheRule) {
+  const std::string rule = "names must be 1 to 100 characters of A-Z a-z 0-9 . _ -, not starting with '.'";
+  EXPECT_EQ(error_of(R"({"projections": [{"name": "all"}, {"name": "../ESCAPED"}]})"),
+            "projection 1: name \"../ESCAPED\" cannot name a file: " + rule);
+  EXPECT_EQ(error_of(R"({"projections": [{"name": "cut\u0000short"}]})"),
+            "projection 0: name \"cut\\x00short\" cannot name a file: " + rule);
+  const std::vector<std::string> names = {".hidden", "/etc/passwd", "a b", "caf\u00e9", std::string(101, 'x')};
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    const std::string message = error_of(R"({"projections": [{"name": ")" + name + R"("}]})");
+    EXPECT_EQ(message.rfind("projection 0: name \"", 0), 0u) << message;
+    EXPECT_NE(message.find(rule), std::string::npos) << message;
+  }
+  EXPECT_EQ(settings_of(R"({"projections": [{"name": "Cell-1_crop.v2"}]})").projections[0].name, "Cell-1_crop.v2");
 }
 
 TEST(ConfigFile, LoadsFromAFileAndReportsAMissingOne) {

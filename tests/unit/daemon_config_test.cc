@@ -225,6 +225,9 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
   const std::string bad_window = write(dir / "window.json", R"({"baseline": {"moving": {"window": 0}}, "rois": [
       {"name": "r", "region": {"pixel": {"x": 0, "y": 0}}}]})");
   expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError, "ROI 'r'");
+  const std::string escaping = write(dir / "escaping.json", R"({"projections": [{"name": "../ESCAPED"}]})");
+  expect_one_line(parse({"--analysis", escaping}), CommandLine::Action::kConfigError,
+                  "escaping.json: projection 0: name \"../ESCAPED\" cannot name a file");
   for (const auto& [json, expected] : std::vector<std::pair<std::string, std::string>>{
            {R"({"snapshot_hz": -1})", "snapshot_hz = -1 must be finite and >= 0"},
            {R"({"status_interval_s": 0})", "status_interval_s = 0 must be finite and > 0"},

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -289,6 +290,71 @@ TEST(NpyAppender, RejectsARowOfTheWrongSize) {
   expect_error([&] { appender.append(row); }, path,
                "cannot append a row of 5 values, rows have shape (2, 3)");
   EXPECT_EQ(appender.rows(), 0U);
+}
+
+// --- rows past the header after a crash ---------------------------------------------
+
+// An appender's file with `flushed` rows counted by its header, then, as if its writer
+// had died before the next flush, `more` whole rows and half a row appended raw.
+std::string crashed_array(const std::string& path, std::size_t flushed, std::size_t more) {
+  {
+    NpyAppender<double> appender(path, {3});
+    for (std::size_t row = 0; row < flushed; ++row) {
+      const std::vector<double> values = {row + 0.25, row + 0.5, row + 0.75};
+      appender.append(values);
+    }
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  for (std::size_t row = flushed; row < flushed + more; ++row) {
+    const double values[3] = {row + 0.25, row + 0.5, row + 0.75};
+    out.write(reinterpret_cast<const char*>(values), sizeof values);
+  }
+  out.write("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c", 12);  // half a row
+  return path;
+}
+
+TEST(NpyRows, CountsTheWholeRowsPastTheHeadersCount) {
+  const std::string path = crashed_array(temp_path("F.npy"), 5, 3);
+  const NpyRowCount count = count_npy_rows(path);
+  EXPECT_EQ(count.in_header, 5u);
+  EXPECT_EQ(count.whole, 8u);
+}
+
+TEST(NpyRows, KeepingThemRewritesTheHeaderInPlaceAndCutsThePartialRow) {
+  const std::string path = crashed_array(temp_path("F.npy"), 5, 3);
+  const std::size_t header_bytes = parse_header(read_file(path)).total_bytes;
+  set_npy_rows(path, 8);
+  EXPECT_EQ(parse_header(read_file(path)).total_bytes, header_bytes);
+  EXPECT_EQ(read_file(path).size(), header_bytes + 8 * 3 * sizeof(double));
+  EXPECT_EQ(run_python("import numpy\n"
+                       "a = numpy.load('" + path + "')\n"
+                       "e = numpy.arange(8)[:, None] + numpy.array([0.25, 0.5, 0.75])\n"
+                       "assert a.shape == (8, 3) and (a == e).all(), a\n"),
+            0);
+  set_npy_rows(path, 6);  // fewer: what another file of the recording holds
+  EXPECT_EQ(count_npy_rows(path).in_header, 6u);
+  EXPECT_EQ(count_npy_rows(path).whole, 6u);
+  expect_error([&] { set_npy_rows(path, 7); }, path, "cannot keep 7 rows, it holds 6");
+}
+
+TEST(NpyRows, RowsOfNoBytesAreTheHeadersCount) {
+  const std::string path = temp_path("F.npy");
+  {
+    NpyAppender<double> appender(path, {0});
+    for (int i = 0; i < 4; ++i) appender.append({});
+  }
+  EXPECT_EQ(count_npy_rows(path).in_header, 4u);
+  EXPECT_EQ(count_npy_rows(path).whole, 4u);
+}
+
+TEST(NpyRows, RefusesFilesThatAreNotArraysCalmonWrites) {
+  const std::string text = temp_path("notes.npy");
+  std::ofstream(text) << "not an array\n";
+  expect_error([&] { count_npy_rows(text); }, text, "not a .npy array calmon writes (no .npy magic)");
+  const std::string scalar = temp_path("scalar.npy");
+  write_npy<double>(scalar, std::vector<double>{1.0}, {});
+  expect_error([&] { count_npy_rows(scalar); }, scalar, "0-d array");
+  expect_error([&] { count_npy_rows(temp_path("missing.npy")); }, temp_path("missing.npy"), "cannot open");
 }
 
 }  // namespace

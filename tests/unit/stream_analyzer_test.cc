@@ -563,6 +563,13 @@ TEST(StreamAnalyzer, AnInvalidRoiSetIsRefusedAndTheCurrentSetStays) {
     same->mutable_region()->mutable_pixel()->set_x(i);
   }
   EXPECT_THROW(h.analyzer->set_rois(twice), Error);
+  pb::RoiSet unsmoothable;  // a sigma whose gaussian radius overflowed: no smoothing, silently
+  pb::Roi* smooth = unsmoothable.add_rois();
+  smooth->set_name("smooth");
+  smooth->mutable_region()->mutable_pixel()->set_x(1);
+  smooth->mutable_baseline()->mutable_maximin()->set_window(5);
+  smooth->mutable_baseline()->mutable_maximin()->set_sigma(1e19);
+  EXPECT_THROW(h.analyzer->set_rois(unsmoothable), Error);
   pb::RoiSetInfo info;
   h.analyzer->fill_rois(info);
   EXPECT_EQ(info.version(), 0u);

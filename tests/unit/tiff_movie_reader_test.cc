@@ -3,8 +3,10 @@
 // ImageJ hyperstacks, odd pixel types), a TIFF built byte by byte (ImageJ's one-IFD
 // layout for stacks over 4 GiB) and tifffile (plain, imagej=True, bigtiff=True).
 //
-// Every frame is compared byte for byte with what was written. Bad input must give a
-// one-line calmon::Error that names the file, and libtiff must print nothing itself.
+// Every frame is compared byte for byte with what was written. Bad input — among it valid
+// files whose strip and tile tags were patched as a buggy writer would leave them — must
+// give a one-line calmon::Error that names the file and the page, and libtiff must print
+// nothing itself: its warnings are the reader's to hand out.
 #include "io/tiff_movie_reader.h"
 
 #include <gtest/gtest.h>
@@ -22,6 +24,7 @@
 #include "core/error.h"
 #include "io/tiff_writer.h"
 #include "test_support.h"
+#include "tiff_patch.h"
 
 namespace calmon::io {
 namespace {
@@ -763,7 +766,7 @@ TEST(TiffMovieReader, RejectsPixelDataCutShortWhenTheFrameIsRead) {
         TiffMovieReader reader(path);
         reader.read(0);
       },
-      path, "page 0 of 1");
+      path, "page 0 (the 1st of 1)");
 }
 
 TEST(TiffMovieReader, RejectsAnRgbFile) {
@@ -775,7 +778,7 @@ TEST(TiffMovieReader, RejectsAnRgbFile) {
   page.pixels.resize(4 * 3 * 3);
   write_with_libtiff(path, "w", {page});
   expect_open_error(
-      path, "page 0 of 1 has 3 samples per pixel (RGB?); calmon reads single-channel pages");
+      path, "page 0 (the 1st of 1) has 3 samples per pixel (RGB?); calmon reads single-channel pages");
 }
 
 TEST(TiffMovieReader, RejectsUnsupportedPixelTypes) {
@@ -803,7 +806,7 @@ TEST(TiffMovieReader, RejectsUnsupportedPixelTypes) {
     page.sample_format = c.format;
     page.pixels.resize((8 * std::size_t{c.bits} + 7) / 8 * 2);
     write_with_libtiff(path, "w", {page});
-    expect_open_error(path, std::string("page 0 of 1 ") + c.expected +
+    expect_open_error(path, std::string("page 0 (the 1st of 1) ") + c.expected +
                                 "; calmon reads uint8, uint16, int16, uint32, float32 or float64");
   }
 }
@@ -814,14 +817,163 @@ TEST(TiffMovieReader, RejectsPagesOfDifferingSize) {
       path, "w",
       {typed_page(PixelType::kU16, {80, 60}, 0), typed_page(PixelType::kU16, {80, 60}, 1),
        typed_page(PixelType::kU16, {64, 64}, 2)});
-  expect_open_error(path, "page 2 of 3 is 64x64, the first page is 80x60");
+  expect_open_error(path, "page 2 (the 3rd of 3) is 64x64, the first page is 80x60");
 }
 
 TEST(TiffMovieReader, RejectsPagesOfDifferingPixelType) {
   const std::string path = temp_path("types.tif");
   write_with_libtiff(
       path, "w", {typed_page(PixelType::kU16, {8, 6}, 0), typed_page(PixelType::kF32, {8, 6}, 1)});
-  expect_open_error(path, "page 1 of 2 is float32, the first page is uint16");
+  expect_open_error(path, "page 1 (the 2nd of 2) is float32, the first page is uint16");
+}
+
+// --- pages whose strips or tiles do not cover them ---------------------------------------
+
+// One corruption of a valid 3-page, 32x24 movie: how it is written, what is patched, and
+// what the error must say.
+struct Corruption {
+  const char* what;
+  PixelType type = PixelType::kU16;
+  std::uint32_t rows_per_strip = 0;  // 0: one strip per page
+  std::function<void(test::TiffPatcher&, std::size_t file_size)> patch;
+  std::vector<std::string> expected;  // fragments of the message
+};
+
+std::vector<Corruption> strip_corruptions() {
+  return {
+      {"RowsPerStrip raised", PixelType::kU16, 4,
+       [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(1, TIFFTAG_ROWSPERSTRIP, 8); },
+       {"page 1 (the 2nd of 3) has 6 entries in StripOffsets; ImageLength 24 with RowsPerStrip 8 "
+        "needs 3 strips"}},
+      {"ImageLength raised on every page", PixelType::kU16, 0,
+       [](test::TiffPatcher& tiff, std::size_t) {
+         for (int page = 0; page < 3; ++page) tiff.set_value(page, TIFFTAG_IMAGELENGTH, 40);
+       },
+       {"page 0 (the 1st of 3) has 1 entry in StripOffsets; ImageLength 40 with RowsPerStrip 24 "
+        "needs 2 strips",
+        "(libtiff: ", "Incorrect count"}},
+      {"a StripOffsets count of 0", PixelType::kU16, 0,
+       [](test::TiffPatcher& tiff, std::size_t) { tiff.set_count(2, TIFFTAG_STRIPOFFSETS, 0); },
+       {"page 2 (the 3rd of 3) has 0 entries in StripOffsets; ImageLength 24 with RowsPerStrip 24 "
+        "needs 1 strip"}},
+      {"BitsPerSample 64 on 32-bit data", PixelType::kF32, 0,
+       [](test::TiffPatcher& tiff, std::size_t) {
+         for (int page = 0; page < 3; ++page) tiff.set_value(page, TIFFTAG_BITSPERSAMPLE, 64);
+       },
+       {"page 0 (the 1st of 3): strip 0 holds 3072 bytes; its 24 rows of 32 float64 pixels need "
+        "6144"}},
+      {"a StripByteCounts entry too small", PixelType::kU16, 4,
+       [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(1, TIFFTAG_STRIPBYTECOUNTS, 100, 2); },
+       {"page 1 (the 2nd of 3): strip 2 holds 100 bytes; its 4 rows of 32 uint16 pixels need 256"}},
+      {"a strip past the end of the file", PixelType::kU16, 0,
+       [](test::TiffPatcher& tiff, std::size_t file_size) {
+         tiff.set_value(2, TIFFTAG_STRIPOFFSETS, file_size - 10);
+       },
+       {"page 2 (the 3rd of 3): strip 0 runs to byte", "past the end of the file at byte"}},
+      {"a strip at offset 0", PixelType::kU16, 0,
+       [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(0, TIFFTAG_STRIPOFFSETS, 0); },
+       {"page 0 (the 1st of 3): strip 0 starts at byte 0, inside the file's header"}},
+      {"an empty strip", PixelType::kU16, 4,
+       [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(2, TIFFTAG_STRIPBYTECOUNTS, 0, 5); },
+       {"page 2 (the 3rd of 3): strip 5 is empty (StripByteCounts 0)"}},
+  };
+}
+
+TEST(TiffMovieReader, RejectsPagesWhoseStripsDoNotCoverThemExactlyInsideTheFile) {
+  for (const bool bigtiff : {false, true}) {
+    for (const Corruption& corruption : strip_corruptions()) {
+      SCOPED_TRACE(std::string(corruption.what) + (bigtiff ? ", BigTIFF" : ", classic"));
+      const std::string path = temp_path(bigtiff ? "corrupt_big.tif" : "corrupt.tif");
+      std::vector<LibtiffPage> pages;
+      for (int t = 0; t < 3; ++t) {
+        pages.push_back(typed_page(corruption.type, {32, 24}, t));
+        pages.back().rows_per_strip = corruption.rows_per_strip;
+      }
+      write_with_libtiff(path, bigtiff ? "w8" : "w", pages);
+      ASSERT_EQ(error_reading_everything(path), "") << "the file before it was corrupted";
+      std::vector<std::byte> bytes = read_file_bytes(path);
+      test::TiffPatcher patcher(bytes);
+      corruption.patch(patcher, bytes.size());
+      write_file_bytes(path, bytes);
+      for (const std::string& expected : corruption.expected) expect_open_error(path, expected);
+    }
+  }
+}
+
+TEST(TiffMovieReader, RejectsTiledPagesWhoseTilesDoNotCoverThem) {
+  const FrameShape shape{40, 35};  // 3 x 3 tiles of 16 x 16
+  const std::string whole = temp_path("tiled.tif");
+  std::vector<LibtiffPage> pages;
+  for (int t = 0; t < 2; ++t) {
+    pages.push_back(typed_page(PixelType::kU16, shape, t));
+    pages.back().tile_size = 16;
+  }
+  write_with_libtiff(whole, "w", pages);
+  const std::string path = temp_path("corrupt.tif");
+  {
+    std::vector<std::byte> bytes = read_file_bytes(whole);
+    test::TiffPatcher(bytes).set_count(1, TIFFTAG_TILEOFFSETS, 8);
+    write_file_bytes(path, bytes);
+    expect_open_error(path, "page 1 (the 2nd of 2) has 8 entries in TileOffsets; 40x35 pixels in "
+                            "16x16 tiles need 9 tiles");
+  }
+  {
+    std::vector<std::byte> bytes = read_file_bytes(whole);
+    test::TiffPatcher(bytes).set_value(0, TIFFTAG_TILEBYTECOUNTS, 10, 4);
+    write_file_bytes(path, bytes);
+    expect_open_error(path, "page 0 (the 1st of 2): tile 4 holds 10 bytes; its 16 rows of 16 uint16 "
+                            "pixels need 512");
+  }
+}
+
+// --- libtiff's warnings ---------------------------------------------------------------------
+
+// Writes a 3-page movie with tifffile whose every page carries the private tags given,
+// which libtiff does not know and warns about.
+std::string movie_with_private_tags(const std::string& name, int first_tag, int tags) {
+  const std::string path = temp_path(name);
+  EXPECT_EQ(run_python("import numpy as np, tifffile\n"
+                       "tags = [(" + std::to_string(first_tag) + " + i, 'I', 1, i, True) for i in range(" +
+                       std::to_string(tags) + ")]\n"
+                       "tifffile.imwrite('" + path + "', np.zeros((3, 4, 5), np.uint16), "
+                       "photometric='minisblack', extratags=tags)\n"),
+            0);
+  return path;
+}
+
+TEST(TiffMovieReader, HandsOutEachDistinctLibtiffWarningOnce) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  const std::string path = movie_with_private_tags("private_tag.tif", 65000, 1);
+  ::testing::internal::CaptureStderr();
+  TiffMovieReader reader(path);
+  EXPECT_EQ(reader.take_warnings(),
+            std::vector<std::string>{"TIFFReadDirectory: Unknown field with tag 65000 (0xfde8) encountered"});
+  for (int t : {2, 0, 1}) reader.read(t);  // every page's tags again
+  EXPECT_EQ(reader.take_warnings(), std::vector<std::string>{});
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "libtiff printed to stderr";
+}
+
+TEST(TiffMovieReader, HandsOutTenDistinctWarningsAtMost) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  TiffMovieReader reader(movie_with_private_tags("private_tags.tif", 65000, 12));
+  const std::vector<std::string> warnings = reader.take_warnings();
+  ASSERT_EQ(warnings.size(), 11u);
+  EXPECT_EQ(warnings[0], "TIFFReadDirectory: Unknown field with tag 65000 (0xfde8) encountered");
+  EXPECT_EQ(warnings[10], "further libtiff warnings are not shown (10 distinct ones were)");
+  EXPECT_EQ(reader.take_warnings(), std::vector<std::string>{});
+}
+
+TEST(TiffMovieReader, ImageJsOwnTagsAreNotWarnedAbout) {
+  if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
+  const std::string path = temp_path("imagej_ranges.tif");
+  ASSERT_EQ(run_python("import numpy as np, tifffile\n"
+                       "tifffile.imwrite('" + path + "', np.arange(60, dtype=np.uint16).reshape(3, 4, 5), "
+                       "imagej=True, metadata={'axes': 'TYX', 'Ranges': (0.0, 59.0)})\n"
+                       "assert 50838 in tifffile.TiffFile('" + path + "').pages[0].tags\n"),
+            0);
+  TiffMovieReader reader(path);
+  EXPECT_EQ(reader.take_warnings(), std::vector<std::string>{});
+  EXPECT_EQ(reader.read(2).visit([](auto view) { return static_cast<int>(view.at(4, 3)); }), 59);
 }
 
 TEST(TiffMovieReader, RejectsATimePointOutOfRange) {

@@ -109,6 +109,29 @@ std::vector<std::int64_t> resolve_kept_frames(const std::vector<std::int64_t>& r
   return resolved;
 }
 
+// A fixed frame range must lie inside the movie, as kept frames must: numpy's data[b:e]
+// would silently hold fewer frames, or none, and so would the projection.
+void check_projection_ranges(const std::vector<calmon::ProjectionSpec>& projections, std::int64_t frames) {
+  for (const calmon::ProjectionSpec& spec : projections) {
+    if (spec.frames != calmon::ProjectionSpec::Frames::kRange) continue;
+    const std::string what = "projection '" + spec.name + "': frame range " + std::to_string(spec.begin) + ":" +
+                             (spec.end ? std::to_string(*spec.end) : "");
+    if (spec.begin >= frames) {
+      throw calmon::Error(what + " begins after the movie's " + std::to_string(frames) + " frames");
+    }
+    if (spec.end && *spec.end > frames) {
+      throw calmon::Error(what + " ends after the movie's " + std::to_string(frames) + " frames");
+    }
+  }
+}
+
+// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most.
+void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path) {
+  for (const std::string& warning : movie.take_warnings()) {
+    std::cerr << "calmon-analyze: warning: " << path << ": libtiff: " << warning << "\n";
+  }
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
@@ -140,6 +163,7 @@ int run(const Options& options) {
 
   calmon::io::TiffMovieReader movie(options.movie);
   const calmon::io::TiffMovieInfo& info = movie.info();
+  print_movie_warnings(movie, options.movie);
   if (options.channel >= info.channels) {
     throw calmon::Error(options.movie + ": channel " + std::to_string(options.channel) + " requested, the movie has " +
                         std::to_string(info.channels));
@@ -149,6 +173,7 @@ int run(const Options& options) {
                         std::to_string(info.slices));
   }
   settings.keep_frames = resolve_kept_frames(settings.keep_frames, info.frames);
+  check_projection_ranges(settings.projections, info.frames);
   const std::vector<std::int64_t> kept_frames = settings.keep_frames;
   calmon::Pipeline pipeline(std::move(settings), info.shape, info.pixel_type);
 
@@ -167,6 +192,7 @@ int run(const Options& options) {
     traces.append_live(result);
     summary.add_live(result);
     drain_settled();
+    print_movie_warnings(movie, options.movie);
   }
   pipeline.finish();
   drain_settled();

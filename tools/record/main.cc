@@ -6,9 +6,11 @@
 // metadata.json and the newest projection images (docs/subscribers.md). Prints
 // "calmon-record: ready" once the first messages have arrived — calmond publishes
 // Status every second — i.e. once the subscriptions are live; stops at the end of the stream, on SIGINT/SIGTERM, or after --frames N.
+// `calmon-record --repair DIR` makes a recording whose recorder died whole (repair.h).
 #include <boost/program_options.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +21,8 @@
 #include "core/error.h"
 #include "net/curve_client.h"
 #include "recording.h"
+#include "recording_lock.h"
+#include "repair.h"
 #include "stop_signal.h"
 #include "subscription.h"
 
@@ -29,12 +33,14 @@ using calmon::record_tool::Recording;
 using calmon::record_tool::RecordingOptions;
 
 constexpr const char* kUsage =
-    "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N] [--quiet]\n"
-    "                     [--server-key FILE --client-key FILE]\n"
+    "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N]\n"
+    "                     [--flush-interval SECONDS] [--quiet] [--server-key FILE --client-key FILE]\n"
+    "       calmon-record --repair DIR\n"
     "\n"
     "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
     "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
-    "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n";
+    "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n"
+    "--repair DIR recovers a recording whose calmon-record was killed or crashed.\n";
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
@@ -43,6 +49,7 @@ struct Options {
   bool quiet = false;
   std::string server_key_file;  // CURVE: both or neither
   std::string client_key_file;
+  std::optional<std::string> repair;  // --repair DIR
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -58,6 +65,9 @@ Options parse_options(int argc, char** argv) {
       ("until", po::value<std::string>()->default_value("eos"),
        "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
       ("frames", po::value<long long>(), "stop after N frames")
+      ("flush-interval", po::value<double>()->default_value(0.5, "0.5"),
+       "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
+      ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
       ("quiet", "no summary line at the end")
       ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
       ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
@@ -77,6 +87,11 @@ Options parse_options(int argc, char** argv) {
     std::exit(0);
   }
   Options options;
+  if (values.count("repair")) {
+    if (values.count("out")) usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
+    options.repair = values["repair"].as<std::string>();
+    return options;
+  }
   if (!values.count("out")) usage_error("no output folder given");
   options.recording.out_dir = values["out"].as<std::string>();
   options.recording.source = values["from"].as<std::string>();
@@ -88,6 +103,11 @@ Options parse_options(int argc, char** argv) {
     if (frames <= 0) usage_error("--frames expects a positive number, got " + std::to_string(frames));
     options.recording.frame_limit = frames;
   }
+  const double flush_seconds = values["flush-interval"].as<double>();
+  if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
+    usage_error("--flush-interval expects seconds from 0.01 to 3600, got " + std::to_string(flush_seconds));
+  }
+  options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
   options.quiet = values.count("quiet") > 0;
   if (values.count("server-key") != values.count("client-key")) {
     usage_error("--server-key and --client-key go together: calmond's public key and this client's key pair");
@@ -117,12 +137,32 @@ const char* describe_end(const std::string& reason) {
   return "signal";
 }
 
+int repair(const std::string& directory) {
+  const calmon::record_tool::RecordingLock lock(directory);
+  const calmon::record_tool::RepairReport report = calmon::record_tool::repair_recording(directory);
+  for (const std::string& warning : report.warnings) std::cerr << "calmon-record: warning: " << warning << "\n";
+  const auto recovered = [](std::int64_t rows) {  // " (+12 past the last flush)"
+    if (rows == 0) return std::string();
+    return " (" + std::string(rows > 0 ? "+" : "") + std::to_string(rows) + " past the last flush)";
+  };
+  for (const calmon::record_tool::FolderRepair& folder : report.folders) {
+    std::printf("calmon-record: %s: %lld live rows%s, %lld settled rows%s\n", folder.folder.c_str(),
+                static_cast<long long>(folder.live_rows), recovered(folder.live_recovered).c_str(),
+                static_cast<long long>(folder.settled_rows), recovered(folder.settled_recovered).c_str());
+  }
+  std::printf("calmon-record: repaired %s: %lld frames recorded, end_reason %s\n", directory.c_str(),
+              static_cast<long long>(report.frames_recorded), report.end_reason.c_str());
+  return 0;
+}
+
 int run(const Options& options) {
+  if (options.repair) return repair(*options.repair);
   zmq::context_t context(1);
   calmon::record_tool::Subscription subscription(
       context, options.recording.source,
       calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
   prepare_out_dir(options.recording.out_dir);
+  const calmon::record_tool::RecordingLock lock(options.recording.out_dir);
   const calmon::record_tool::StopSignals signals;
   Recording recording(options.recording, std::cerr);
   bool ready = false;

@@ -11,29 +11,18 @@
 #include "core/pixel_type.h"
 #include "net/clock.h"
 #include "net/topics.h"
+#include "durable_files.h"
 #include "net/wire_pixel_type.h"
 #include "snapshot_files.h"
 
 namespace calmon::record_tool {
 namespace {
 
-constexpr auto kFlushInterval = std::chrono::milliseconds(500);
 constexpr auto kSnapshotInterval = std::chrono::seconds(2);
 // calmond publishes the final snapshot right after the end of stream, on another of
 // the recorder's sockets: it arrives within milliseconds, or was dropped.
 constexpr auto kFinalSnapshotWait = std::chrono::seconds(2);
 constexpr int kGapWarningLimit = 10;
-
-// Written under a temporary name and renamed, so a reader never sees half a file.
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(temporary + ": cannot write");
-  }
-  std::filesystem::rename(temporary, path);
-}
 
 std::string session_folder(int session) { return session == 1 ? "." : "session_" + std::to_string(session); }
 
@@ -65,7 +54,7 @@ Recording::Recording(RecordingOptions options, std::ostream& warnings)
   const std::string status_path = options_.out_dir + "/status.jsonl";
   status_lines_.open(status_path, std::ios::binary | std::ios::trunc);
   if (!status_lines_) throw Error(status_path + ": cannot create");
-  next_flush_ = Clock::now() + kFlushInterval;
+  next_flush_ = Clock::now() + options_.flush_interval;
   next_snapshot_write_ = Clock::now() + kSnapshotInterval;
   write_metadata();
 }
@@ -108,7 +97,7 @@ void Recording::on_tick(Clock::time_point now) {
     }
     status_lines_.flush();
     write_metadata();
-    next_flush_ = now + kFlushInterval;
+    next_flush_ = now + options_.flush_interval;
   }
   if (now >= next_snapshot_write_) {
     write_snapshot_files();
@@ -134,6 +123,8 @@ void Recording::finish(const std::string& reason) {
   metadata_.end_reason = *end_reason_;
   metadata_.end_time_ns = net::now_ns();
   write_metadata();
+  status_lines_.close();
+  sync_tree(options_.out_dir);  // what the recording says it holds is on disk
 }
 
 // --- traces -----------------------------------------------------------------------------

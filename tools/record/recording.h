@@ -56,6 +56,9 @@ struct RecordingOptions {
   std::string source;                       // the endpoint, for metadata.json
   bool until_signal = false;                // false: stop at the first end of stream
   std::optional<std::int64_t> frame_limit;  // stop after this many frames
+  // How often the .npy headers are rewritten to count the rows written and metadata.json
+  // replaced: what a crash of the recorder can lose (docs/output.md).
+  std::chrono::milliseconds flush_interval{500};
 };
 
 class Recording {
@@ -77,8 +80,8 @@ class Recording {
   // True once the recording has reached its end (end of stream and its final snapshot,
   // --frames).
   bool done() const { return end_reason_.has_value() && !final_snapshot_deadline_; }
-  // Closes every file and writes the final metadata; `reason` unless the recording
-  // already ended by itself ("signal" when interrupted).
+  // Closes every file, writes the final metadata and fsyncs the whole recording; `reason`
+  // unless the recording already ended by itself ("signal" when interrupted).
   void finish(const std::string& reason);
 
   const RecordingMetadata& metadata() const { return metadata_; }

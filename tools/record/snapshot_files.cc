@@ -4,24 +4,18 @@
 #include <filesystem>
 
 #include "core/image.h"
+#include "io/file_name_rule.h"
 #include "io/projection_files.h"
 
 namespace calmon::record_tool {
-namespace {
-
-bool plain_file_name(const std::string& name) {
-  return !name.empty() && name[0] != '.' && name.find('/') == std::string::npos &&
-         name.find('\\') == std::string::npos;
-}
-
-}  // namespace
 
 std::vector<std::string> write_snapshot(const std::string& directory, const pb::ProjectionSnapshot& snapshot,
                                         std::vector<std::string>& warnings) {
   std::vector<std::string> written;
   for (const pb::Image& wire : snapshot.images()) {
-    if (!plain_file_name(wire.name())) {
-      warnings.push_back("projection image named '" + wire.name() + "' skipped: not a plain file name");
+    if (!io::is_valid_file_name(wire.name())) {
+      warnings.push_back("projection image named " + io::quoted_name(wire.name()) +
+                         " skipped: names of files must be " + std::string(io::kFileNameRule));
       continue;
     }
     const std::size_t expected = std::size_t{wire.width()} * std::size_t{wire.height()};

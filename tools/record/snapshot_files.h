@@ -14,8 +14,8 @@
 namespace calmon::record_tool {
 
 // Writes every image of `snapshot` into `directory`; returns the names written. An image
-// whose name is not a plain file name, or whose pixel count is not width * height, is
-// skipped with a one-line warning in `warnings`.
+// whose name breaks the rule for file names (io/file_name_rule.h), or whose pixel count
+// is not width * height, is skipped with a one-line warning in `warnings`.
 std::vector<std::string> write_snapshot(const std::string& directory, const pb::ProjectionSnapshot& snapshot,
                                         std::vector<std::string>& warnings);
 
