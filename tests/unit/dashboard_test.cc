@@ -17,6 +17,7 @@
 #include "daemon/static_files.h"
 #include "core/error.h"
 #include "net/topics.h"
+#include "test_support.h"
 
 namespace calmon::daemon {
 namespace {
@@ -71,8 +72,8 @@ TEST(SendQueue, StalledOnlyWhileAWriteIsInFlightTooLong) {
 class StaticFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::path(CALMON_TEST_TMPDIR) / "static_files" / "root";
-    std::filesystem::remove_all(root_.parent_path());
+    // A folder per test: ctest runs the tests of this fixture in parallel processes.
+    root_ = test::temp_dir("static_files") / "root";
     std::filesystem::create_directories(root_ / "sub");
     std::ofstream(root_ / "index.html") << "page";
     std::ofstream(root_ / "sub" / "a.js") << "js";
