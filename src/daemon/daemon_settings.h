@@ -14,6 +14,7 @@
 
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
+#include "config/roi_limits.h"
 
 namespace calmon::daemon {
 
@@ -36,7 +37,8 @@ struct DaemonSettings {
   std::uint32_t channel = 0;
   std::uint32_t plane = 0;
   int publish_hwm = 1000;
-  int ingest_hwm = 1000;
+  // Frames ZeroMQ queues per sender, outside calmond's own ingest queue (ingest_queue_bytes).
+  int ingest_hwm = 2;
   double linger_s = 1.0;
   // The dashboard: HOST:PORT ("" for none) and the folder its files are served from.
   // An address left at its default that is busy only costs the dashboard (a log line);
@@ -44,7 +46,18 @@ struct DaemonSettings {
   std::string http = "127.0.0.1:8080";
   bool http_required = false;
   std::string web_root = default_web_root();
+  // Limits in bytes (docs/daemon.md, "Limits").
+  std::size_t ingest_queue_bytes = std::size_t{256} << 20;   // frames received, not yet processed
+  std::size_t publish_budget_bytes = std::size_t{256} << 20; // published, still held for subscribers
+  double subscriber_timeout_s = 10.0;                        // 0: stuck subscribers are never cut
+  std::size_t max_rois = 20000;                              // per ROI set
+  std::size_t max_roi_pixels = 4096;                         // per region of an ROI
+  std::size_t max_request_bytes = std::size_t{64} << 20;     // one control request
 };
+
+inline config::RoiLimits roi_limits(const DaemonSettings& settings) {
+  return {settings.max_rois, settings.max_roi_pixels};
+}
 
 // Applies defaults to what `config` leaves out, checks every value and loads
 // `analysis_file` (a relative path is taken relative to `config_dir`). Throws

@@ -54,8 +54,14 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.channel, 0u);
   EXPECT_EQ(s.plane, 0u);
   EXPECT_EQ(s.publish_hwm, 1000);
-  EXPECT_EQ(s.ingest_hwm, 1000);
+  EXPECT_EQ(s.ingest_hwm, 2);
   EXPECT_EQ(s.linger_s, 1.0);
+  EXPECT_EQ(s.ingest_queue_bytes, 256u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 10.0);
+  EXPECT_EQ(s.max_rois, 20000u);
+  EXPECT_EQ(s.max_roi_pixels, 4096u);
+  EXPECT_EQ(s.max_request_bytes, 64u << 20);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -65,7 +71,9 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "ingest": "tcp://10.0.0.5:6000", "ingest_mode": "SUB", "publish": "tcp://*:6001",
     "control": "ipc:///tmp/calmond-control", "analysis_file": "analysis.json", "snapshot_hz": 0,
     "status_interval_s": 0.25, "max_frame_bytes": 1000, "reset_on_geometry_change": true,
-    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5})");
+    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 1, "linger_s": 0.5,
+    "ingest_queue_mib": 8, "publish_budget_mib": 32, "subscriber_timeout_s": 2.5, "max_rois": 100,
+    "max_roi_pixels": 50, "max_request_mib": 3})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -82,8 +90,14 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.channel, 2u);
   EXPECT_EQ(s.plane, 3u);
   EXPECT_EQ(s.publish_hwm, 10);
-  EXPECT_EQ(s.ingest_hwm, 0);
+  EXPECT_EQ(s.ingest_hwm, 1);
   EXPECT_EQ(s.linger_s, 0.5);
+  EXPECT_EQ(s.ingest_queue_bytes, 8u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 32u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 2.5);
+  EXPECT_EQ(s.max_rois, 100u);
+  EXPECT_EQ(s.max_roi_pixels, 50u);
+  EXPECT_EQ(s.max_request_bytes, 3u << 20);
 }
 
 TEST(DaemonConfig, TheAnalysisMayBeInline) {
@@ -106,7 +120,9 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
       parse({"--config", config, "--ingest", "tcp://127.0.0.1:*", "--ingest-mode", "sub", "--publish",
              "tcp://127.0.0.1:7", "--control", "tcp://127.0.0.1:8", "--snapshot-hz", "0.5", "--max-frame-mib", "2",
              "--reset-on-geometry-change", "--channel", "4", "--plane", "5", "--analysis", analysis,
-             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0"});
+             "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0",
+             "--ingest-queue-mib", "16", "--publish-budget-mib", "64", "--subscriber-timeout", "0",
+             "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2"});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -124,6 +140,27 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.publish_hwm, 7);
   EXPECT_EQ(s.ingest_hwm, 9);
   EXPECT_EQ(s.linger_s, 0.0);
+  EXPECT_EQ(s.ingest_queue_bytes, 16u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 64u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 0.0);
+  EXPECT_EQ(s.max_rois, 5u);
+  EXPECT_EQ(s.max_roi_pixels, 9u);
+  EXPECT_EQ(s.max_request_bytes, 2u << 20);
+}
+
+TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
+  const auto dir = test::temp_dir(kFolder);
+  const std::string analysis = write(dir / "limits.json", R"({"rois": [
+      {"name": "a", "region": {"pixel": {"x": 0, "y": 0}}},
+      {"name": "big", "region": {"rect": {"xmin": 0, "xmax": 10, "ymin": 0, "ymax": 10}}}]})");
+  ASSERT_EQ(parse({"--analysis", analysis}).action, CommandLine::Action::kRun);
+  expect_one_line(parse({"--analysis", analysis, "--max-rois", "1"}), CommandLine::Action::kConfigError,
+                  "limits.json: 2 ROIs; the limit is 1 per set (--max-rois)");
+  expect_one_line(parse({"--analysis", analysis, "--max-roi-pixels", "99"}), CommandLine::Action::kConfigError,
+                  "limits.json: ROI 'big': region of 100 pixels; the limit is 99 per region (--max-roi-pixels)");
+  const std::string ring = write(dir / "ring.json", R"({"neuropil": {"ring": {"min_pixels": 5000}}})");
+  expect_one_line(parse({"--analysis", ring}), CommandLine::Action::kConfigError,
+                  "ring.json: default neuropil: neuropil ring of at least 5000 pixels; the limit is 4096");
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {
@@ -152,6 +189,14 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
            {R"({"status_interval_s": 0})", "status_interval_s = 0 must be finite and > 0"},
            {R"({"max_frame_bytes": 0})", "max_frame_bytes must be > 0"},
            {R"({"publish_hwm": -5})", "publish_hwm = -5 must be >= 0"},
+           {R"({"ingest_hwm": 0})", "ingest_hwm = 0 must be >= 1"},
+           {R"({"ingest_queue_mib": 0})", "ingest_queue_mib = 0 must be from 1 to 1048576"},
+           {R"({"publish_budget_mib": 2000000})", "publish_budget_mib = 2000000 must be from 1 to 1048576"},
+           {R"({"subscriber_timeout_s": -1})", "subscriber_timeout_s = -1 must be finite and >= 0"},
+           {R"({"subscriber_timeout_s": 1e9})", "subscriber_timeout_s = 1e+09 must be at most 86400"},
+           {R"({"max_rois": 0})", "max_rois must be > 0"},
+           {R"({"max_roi_pixels": 0})", "max_roi_pixels must be > 0"},
+           {R"({"max_request_mib": 0})", "max_request_mib = 0 must be from 1"},
            {R"({"ingest": ""})", "ingest endpoint is empty"},
            {R"({"control": "127.0.0.1:5572"})", "has no transport"},
            {R"({"ingest_mode": "PUSH"})", "invalid daemon config"}}) {
@@ -171,6 +216,8 @@ TEST(DaemonConfig, BadFlagsAreUsageErrors) {
            {{"--channel", "-1"}, "--channel expects an integer from 0 to 4294967295, got '-1'"},
            {{"--plane", "1.5"}, "--plane expects an integer"},
            {{"--publish-hwm", "x"}, "--publish-hwm expects an integer"},
+           {{"--max-rois", "-3"}, "--max-rois expects an integer from 0 to 4294967295, got '-3'"},
+           {{"--subscriber-timeout", "soon"}, "--subscriber-timeout expects a number >= 0"},
            {{"--ingest-mode", "push"}, "--ingest-mode expects pull or sub, got 'push'"},
            {{"--ingest"}, "--ingest"},
            {{"movie.tif"}, "unexpected argument"},
@@ -184,7 +231,9 @@ TEST(DaemonConfig, HelpIsAnAction) {
   EXPECT_EQ(parse({"-h"}).action, CommandLine::Action::kHelp);
   const std::string_view usage = daemon_usage();
   for (const char* flag : {"--config", "--analysis", "--ingest", "--ingest-mode", "--publish", "--control",
-                           "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane"}) {
+                           "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane",
+                           "--ingest-queue-mib", "--publish-budget-mib", "--subscriber-timeout", "--max-rois",
+                           "--max-roi-pixels", "--max-request-mib"}) {
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
 }
