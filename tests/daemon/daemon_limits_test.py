@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""daemon_limits_test.py — calmond's limits in bytes, run for real (docs/daemon.md, "Limits").
+
+Like daemon_smoke_test.py (whose Daemon class this reuses): calmond on ephemeral
+loopback ports, driven over ZeroMQ. Memory is measured as a resource bound, never as
+a time: VmHWM (the peak resident set since start) and VmRSS from /proc/PID/status.
+Every wait is a condition polled with a deadline.
+
+Usage: CALMOND=build/bin/calmond PYTHONPATH=build/python daemon_limits_test.py [TestClass]
+"""
+import os
+import socket as socketlib
+import struct
+import tempfile
+import time
+import unittest
+
+import zmq
+from zmq.utils.monitor import recv_monitor_message
+
+from calmon import wire_pb2
+from daemon_smoke_test import DEADLINE_S, Daemon, header, movie_frame
+
+MIB = 1 << 20
+
+
+def status_kib(pid, field):
+    """A field of /proc/PID/status in KiB ("VmHWM", "VmRSS")."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def wait_until(condition, what, deadline_s=DEADLINE_S):
+    deadline = time.monotonic() + deadline_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)  # polling a condition, with a deadline
+
+
+class Disconnections:
+    """Watches a socket's connection (ZeroMQ socket monitor): has calmond dropped it?"""
+
+    def __init__(self, socket):
+        self.socket = socket
+        self.monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self.count = 0
+
+    def close(self, linger=0):
+        """Before the socket or its context goes (a monitor left behind can crash libzmq)."""
+        if not self.socket.closed:
+            self.socket.disable_monitor()
+        self.monitor.close(0)
+
+    def poll(self):
+        while self.monitor.poll(0):
+            if recv_monitor_message(self.monitor)["event"] == zmq.EVENT_DISCONNECTED:
+                self.count += 1
+        return self.count
+
+
+class RawSubscriber:
+    """A subscriber speaking ZMTP 3.0 over a plain TCP socket: a greeting, READY as a SUB
+    socket, then one subscription message. (A pyzmq SUB socket holding a 10 MiB
+    subscription would crash its own process when closed: libzmq frees its trie of
+    subscriptions recursively, one level per byte.)"""
+
+    def __init__(self, endpoint, topic):
+        host, port = endpoint[len("tcp://"):].rsplit(":", 1)
+        self.socket = socketlib.create_connection((host, int(port)), timeout=DEADLINE_S)
+        greeting = b"\xff" + bytes(8) + b"\x7f" + b"\x03\x00" + b"NULL".ljust(20, b"\0") + b"\0" + bytes(31)
+        ready = b"\x05READY" + b"\x0bSocket-Type" + struct.pack(">I", 3) + b"SUB"
+        subscription = b"\x01" + topic
+        self.reset = False
+        try:
+            self.socket.sendall(greeting + b"\x04" + bytes([len(ready)]) + ready)
+            self.socket.sendall(b"\x02" + struct.pack(">Q", len(subscription)) + subscription)
+        except ConnectionError:  # calmond closed the connection while we were sending
+            self.reset = True
+        self.socket.setblocking(False)
+
+    def closed_by_peer(self):
+        if self.reset:
+            return True
+        try:
+            while True:
+                if not self.socket.recv(65536):
+                    return True
+        except BlockingIOError:
+            return False
+        except ConnectionError:
+            return True
+
+    def close(self):
+        self.socket.close()
+
+
+class LimitsTest(unittest.TestCase):
+    flags = ()
+
+    def setUp(self):
+        self.workdir = tempfile.TemporaryDirectory()
+        self.daemon = Daemon(self.workdir.name, *self.flags)
+        self.sockets = []  # closed in tearDown, monitors first
+
+    def tearDown(self):
+        try:  # ctest shows this only when a test fails
+            print(f"--- calmond stderr ({self.id()}) ---\n" + self.daemon.log())
+        finally:
+            for socket in self.sockets:
+                socket.close(0)
+            self.daemon.close()
+            self.workdir.cleanup()
+
+    def watch(self, socket):
+        """Disconnections of `socket`, closed with it at the end of the test."""
+        watcher = Disconnections(socket)
+        self.sockets.insert(0, watcher)
+        return watcher
+
+    def hwm_kib(self):
+        return status_kib(self.daemon.process.pid, "VmHWM")
+
+    def socket(self, kind):
+        socket = self.daemon.context.socket(kind)
+        socket.setsockopt(zmq.LINGER, 0)
+        self.sockets.append(socket)
+        return socket
+
+
+class MessageSizeTest(LimitsTest):
+    """ZMQ_MAXMSGSIZE: a peer sending a message part larger than a socket takes is
+    disconnected before calmond allocates it; the next good peer is served."""
+    flags = ("--max-frame-mib", "1", "--max-request-mib", "1")
+
+    def test_a_frame_16_times_too_large_disconnects_its_sender_without_raising_peak_memory(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        d.send_frame(1)
+        self.assertEqual(d.receive("traces").sequence, 1)
+        before = self.hwm_kib()
+
+        sender = self.socket(zmq.PUSH)
+        dropped = self.watch(sender)
+        sender.connect(d.ready["ingest"])
+        big = header(2, width=2048, height=4096)  # 16 MiB of uint16 pixels, as the header says
+        sender.send_multipart([big.SerializeToString(), bytes(16 * MIB)])
+        # Today's calmond takes the message whole and rejects it as too_large afterwards.
+        wait_until(lambda: dropped.poll() > 0 or d.status().rejected.get("too_large", 0) > 0,
+                   "the oversized frame's sender to be disconnected (or the frame rejected)")
+        self.assertGreater(dropped.count, 0, "the sender was not disconnected")
+        self.assertLess(self.hwm_kib() - before, 8 * 1024, "peak memory grew by the frame's size")
+
+        d.send_frame(3)  # the next good frame, from the good sender
+        self.assertEqual(d.receive("traces").sequence, 3)
+        self.assertNotIn("too_large", d.status().rejected)
+
+    def test_a_header_claiming_too_large_a_frame_is_still_counted_too_large(self):
+        d = self.daemon
+        d.send_parts([header(1, width=4096, height=4096, pixel_type=wire_pb2.FLOAT64).SerializeToString(), b"\0" * 16])
+        d.wait_for_status(lambda s: s.rejected.get("too_large", 0) == 1, "a too_large rejection")
+
+    def test_a_10_mib_subscription_disconnects_its_subscriber_without_raising_peak_memory(self):
+        d = self.daemon
+        before = self.hwm_kib()
+        greedy = RawSubscriber(d.ready["publish"], b"t" * (10 * MIB))
+        self.addCleanup(greedy.close)
+        # Today's calmond takes the subscription (and builds a trie node per byte of it).
+        dropped = False
+
+        def dropped_or_counted():
+            nonlocal dropped
+            dropped = greedy.closed_by_peer()
+            return dropped or d.status().subscribers > 0
+
+        wait_until(dropped_or_counted, "the subscriber to be disconnected (or its subscription counted)")
+        self.assertTrue(dropped, "the subscriber was not disconnected")
+        self.assertLess(self.hwm_kib() - before, 5 * 1024, "peak memory grew by the subscription's size")
+
+        d.subscribe(("traces",))  # the next subscriber is served
+        d.send_frame(1)
+        self.assertEqual(d.receive("traces").sequence, 1)
+
+    def test_a_control_request_over_the_limit_disconnects_its_client(self):
+        d = self.daemon
+        before = self.hwm_kib()
+        client = self.socket(zmq.REQ)
+        dropped = self.watch(client)
+        client.connect(d.ready["control"])
+        client.send(b"{" + b" " * (16 * MIB) + b"}")
+        wait_until(lambda: dropped.poll() > 0 or client.poll(0), "the client to be disconnected (or answered)")
+        self.assertGreater(dropped.count, 0, "the client was not disconnected")
+        self.assertLess(self.hwm_kib() - before, 8 * 1024, "peak memory grew by the request's size")
+        self.assertTrue(d.status().streaming is False)  # the next client is answered
+
+
+if __name__ == "__main__":
+    unittest.main()
