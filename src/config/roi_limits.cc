@@ -33,16 +33,10 @@ std::string limit_text(const RoiLimits& limits) {
 }
 
 void check_neuropil(const pb::Neuropil& neuropil, const std::string& owner, const RoiLimits& limits) {
-  if (neuropil.has_region()) {
-    const std::uint64_t pixels = pixel_count(neuropil.region());
-    if (pixels > limits.max_roi_pixels) {
-      throw Error(owner + ": neuropil region of " + std::to_string(pixels) + " pixels; " + limit_text(limits));
-    }
-  } else if (neuropil.has_ring() && neuropil.ring().has_min_pixels() &&
-             neuropil.ring().min_pixels() > 0 &&
-             static_cast<std::uint64_t>(neuropil.ring().min_pixels()) > limits.max_roi_pixels) {
-    throw Error(owner + ": neuropil ring of at least " + std::to_string(neuropil.ring().min_pixels()) +
-                " pixels; " + limit_text(limits));
+  if (!neuropil.has_region()) return;
+  const std::uint64_t pixels = pixel_count(neuropil.region());
+  if (pixels > limits.max_roi_pixels) {
+    throw Error(owner + ": neuropil region of " + std::to_string(pixels) + " pixels; " + limit_text(limits));
   }
 }
 
@@ -67,6 +61,20 @@ void check_roi_limits(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, c
 void check_roi_limits(const pb::Config& config, const RoiLimits& limits) {
   check_roi_limits(config.rois(), limits);
   check_neuropil(config.neuropil(), "default neuropil", limits);
+}
+
+void check_ring_limits(const std::vector<RoiSettings>& rois, FrameShape shape, const RoiLimits& limits) {
+  const std::uint64_t frame_pixels = std::uint64_t(std::max(shape.width, 0)) * std::uint64_t(std::max(shape.height, 0));
+  for (const RoiSettings& roi : rois) {
+    if (roi.neuropil.source != NeuropilSettings::Source::kRing) continue;
+    const std::uint64_t pixels =
+        std::min<std::uint64_t>(frame_pixels, static_cast<std::uint64_t>(std::max(roi.neuropil.ring.min_pixels, 0)));
+    if (pixels > limits.max_roi_pixels) {
+      throw Error("ROI '" + roi.name + "': neuropil ring of up to " + std::to_string(pixels) + " pixels in " +
+                  std::to_string(shape.width) + "x" + std::to_string(shape.height) + " frames; " +
+                  limit_text(limits));
+    }
+  }
 }
 
 }  // namespace calmon::config

@@ -52,7 +52,7 @@ constexpr std::string_view kUsage =
     "  --publish-budget-mib MIB     published messages held for subscribers (default 256)\n"
     "  --subscriber-timeout SECONDS a subscriber taking nothing this long is cut (default 10; 0: never)\n"
     "  --max-rois N                 ROIs per set (default 20000)\n"
-    "  --max-roi-pixels N           pixels per ROI region (default 4096)\n"
+    "  --max-roi-pixels N           pixels per ROI region (default 8192)\n"
     "  --max-request-mib MIB        largest control request (default 64)\n"
     "  --help                       this text\n"
     "\n"

@@ -51,7 +51,7 @@ struct DaemonSettings {
   std::size_t publish_budget_bytes = std::size_t{256} << 20; // published, still held for subscribers
   double subscriber_timeout_s = 10.0;                        // 0: stuck subscribers are never cut
   std::size_t max_rois = 20000;                              // per ROI set
-  std::size_t max_roi_pixels = 4096;                         // per region of an ROI
+  std::size_t max_roi_pixels = 8192;                         // per region of an ROI
   std::size_t max_request_bytes = std::size_t{64} << 20;     // one control request
 };
 

@@ -60,7 +60,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 10.0);
   EXPECT_EQ(s.max_rois, 20000u);
-  EXPECT_EQ(s.max_roi_pixels, 4096u);
+  EXPECT_EQ(s.max_roi_pixels, 8192u);
   EXPECT_EQ(s.max_request_bytes, 64u << 20);
 }
 
@@ -158,9 +158,9 @@ TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
                   "limits.json: 2 ROIs; the limit is 1 per set (--max-rois)");
   expect_one_line(parse({"--analysis", analysis, "--max-roi-pixels", "99"}), CommandLine::Action::kConfigError,
                   "limits.json: ROI 'big': region of 100 pixels; the limit is 99 per region (--max-roi-pixels)");
-  const std::string ring = write(dir / "ring.json", R"({"neuropil": {"ring": {"min_pixels": 5000}}})");
-  expect_one_line(parse({"--analysis", ring}), CommandLine::Action::kConfigError,
-                  "ring.json: default neuropil: neuropil ring of at least 5000 pixels; the limit is 4096");
+  const std::string neuropil = write(dir / "neuropil.json", R"({"neuropil": {"region": {"mask": {"x": [1, 2], "y": [1, 1]}}}})");
+  expect_one_line(parse({"--analysis", neuropil, "--max-roi-pixels", "1"}), CommandLine::Action::kConfigError,
+                  "neuropil.json: default neuropil: neuropil region of 2 pixels; the limit is 1");
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {

@@ -64,19 +64,30 @@ TEST(RoiLimits, EveryRegionIsCountedInPixels) {
   neuropil.set_xmax(101);
   neuropil.set_ymax(1);
   expect_error([&] { check_roi_limits(set.rois(), limits); }, "ROI 'r0': neuropil region of 101 pixels");
-  roi.mutable_neuropil()->mutable_ring()->set_min_pixels(101);
-  expect_error([&] { check_roi_limits(set.rois(), limits); },
-                     "ROI 'r0': neuropil ring of at least 101 pixels");
-  roi.mutable_neuropil()->mutable_ring()->set_min_pixels(100);
+  roi.mutable_neuropil()->mutable_ring()->set_min_pixels(1000000);  // rings wait for the frame size
   check_roi_limits(set.rois(), limits);
 }
 
 TEST(RoiLimits, TheConfigsDefaultNeuropilCountsToo) {
   pb::Config config;
-  config.mutable_neuropil()->mutable_ring();  // the default ring: 350 pixels
-  check_roi_limits(config, RoiLimits{10, 100});
-  config.mutable_neuropil()->mutable_ring()->set_min_pixels(500);
-  expect_error([&] { check_roi_limits(config, RoiLimits{10, 100}); }, "default neuropil: neuropil ring of at least 500");
+  config.mutable_neuropil()->mutable_region()->mutable_rect()->set_xmax(20);
+  config.mutable_neuropil()->mutable_region()->mutable_rect()->set_ymax(20);
+  check_roi_limits(config, RoiLimits{10, 400});
+  expect_error([&] { check_roi_limits(config, RoiLimits{10, 399}); }, "default neuropil: neuropil region of 400 pixels");
+}
+
+TEST(RoiLimits, ARingIsCheckedForTheFrameSize) {
+  RoiSettings roi;
+  roi.name = "r";
+  roi.neuropil.source = NeuropilSettings::Source::kRing;
+  roi.neuropil.ring.min_pixels = 100000;  // as far as the frame goes
+  const std::vector<RoiSettings> rois{roi};
+  check_ring_limits(rois, FrameShape{10, 10}, RoiLimits{10, 100});
+  expect_error([&] { check_ring_limits(rois, FrameShape{11, 10}, RoiLimits{10, 100}); },
+               "ROI 'r': neuropil ring of up to 110 pixels in 11x10 frames; the limit is 100 per region");
+  std::vector<RoiSettings> small = rois;
+  small[0].neuropil.ring.min_pixels = 100;
+  check_ring_limits(small, FrameShape{512, 512}, RoiLimits{10, 100});
 }
 
 }  // namespace
