@@ -111,7 +111,7 @@ int run_daemon(const DaemonSettings& settings) {
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {
-      PipelineLoop(sockets, analyzer, log_line, dashboard ? &feed : nullptr).run();
+      PipelineLoop(sockets, analyzer, settings, log_line, dashboard ? &feed : nullptr).run();
     } catch (const std::exception& e) {
       log_line(std::string("pipeline thread failed: ") + e.what());
       status = 1;

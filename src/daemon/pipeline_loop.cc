@@ -13,10 +13,24 @@
 
 namespace calmon::daemon {
 
-PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log,
-                           DashboardFeed* dashboard)
-    : sockets_(sockets), analyzer_(analyzer), dashboard_(dashboard), errors_(std::move(log)) {
+namespace {
+
+// The most a well-formed ingest message takes in the queue: a FrameHeader and the pixels.
+std::size_t largest_ingest_message(const DaemonSettings& settings) {
+  return settings.max_frame_bytes + kIngestPartAllowance + 2 * IngestQueue::kPartOverhead;
+}
+
+}  // namespace
+
+PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, const DaemonSettings& settings,
+                           RateLimitedLog::Sink log, DashboardFeed* dashboard)
+    : sockets_(sockets),
+      analyzer_(analyzer),
+      dashboard_(dashboard),
+      errors_(std::move(log)),
+      ingest_queue_(settings.ingest_queue_bytes, largest_ingest_message(settings)) {
   parts_.reserve(4);
+  analyzer_.watch_ingest_queue(&ingest_queue_);
 }
 
 void PipelineLoop::run() {
@@ -29,7 +43,8 @@ void PipelineLoop::run() {
   analyzer_.set_subscribers(0, false);  // until subscriptions arrive
   while (!analyzer_.shutdown_requested()) {
     try {
-      zmq::poll(items, 4, std::chrono::milliseconds(-1));
+      // With frames waiting, only look; otherwise sleep until something arrives.
+      zmq::poll(items, 4, std::chrono::milliseconds(ingest_queue_.empty() ? -1 : 0));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       throw;
@@ -37,36 +52,44 @@ void PipelineLoop::run() {
     if (items[3].revents & ZMQ_POLLIN) drain_subscriptions();
     if (items[2].revents & ZMQ_POLLIN) drain_commands();
     if (items[1].revents & ZMQ_POLLIN) answer_control();
-    if ((items[0].revents & ZMQ_POLLIN) && !analyzer_.shutdown_requested()) drain_ingest();
+    if (analyzer_.shutdown_requested()) break;
+    receive_ingest();
+    process_next_frame();
     do_due_work();
   }
 }
 
-// Receives every part of the next message into parts_; false if none is waiting.
-bool PipelineLoop::receive_message(zmq::socket_t& socket) {
-  parts_.clear();
-  parts_.emplace_back();
-  if (!socket.recv(parts_.back(), zmq::recv_flags::dontwait)) {
-    parts_.clear();
+// Receives every part of the next message into `parts`; false if none is waiting.
+bool PipelineLoop::receive_message(zmq::socket_t& socket, std::vector<zmq::message_t>& parts) {
+  parts.clear();
+  parts.emplace_back();
+  if (!socket.recv(parts.back(), zmq::recv_flags::dontwait)) {
+    parts.clear();
     return false;
   }
-  while (parts_.back().more()) {  // the rest of a multipart message is already here
-    parts_.emplace_back();
-    (void)socket.recv(parts_.back(), zmq::recv_flags::none);
+  while (parts.back().more()) {  // the rest of a multipart message is already here
+    parts.emplace_back();
+    (void)socket.recv(parts.back(), zmq::recv_flags::none);
   }
   return true;
 }
 
-void PipelineLoop::drain_ingest() {
-  for (int i = 0; i < kIngestBatch && !analyzer_.shutdown_requested(); ++i) {
-    if (!receive_message(sockets_.ingest)) return;
-    const std::int64_t receive_time_ns = net::now_ns();
-    try {
-      analyzer_.on_ingest_message(parts_, receive_time_ns);
-    } catch (const std::exception& e) {  // a bug, not bad input: log it, keep serving
-      errors_.write("internal_error", std::string("internal error on an ingest message: ") + e.what(), Clock::now());
-    }
+// Moves every message ZeroMQ has into the ingest queue, while it has room.
+void PipelineLoop::receive_ingest() {
+  while (ingest_queue_.has_room() && receive_message(sockets_.ingest, ingest_queue_.back_parts())) {
+    ingest_queue_.push_back(net::now_ns());
   }
+}
+
+void PipelineLoop::process_next_frame() {
+  if (ingest_queue_.empty()) return;
+  IngestQueue::Entry& next = ingest_queue_.front();
+  try {
+    analyzer_.on_ingest_message(next.parts, next.receive_time_ns);
+  } catch (const std::exception& e) {  // a bug, not bad input: log it, keep serving
+    errors_.write("internal_error", std::string("internal error on an ingest message: ") + e.what(), Clock::now());
+  }
+  ingest_queue_.pop_front();  // and with it the previous frame's parts, now done with
 }
 
 void PipelineLoop::answer_control() {
@@ -116,7 +139,7 @@ void PipelineLoop::update_subscribers() {
 }
 
 bool PipelineLoop::ingest_pending() {
-  return (sockets_.ingest.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
+  return !ingest_queue_.empty() || (sockets_.ingest.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
 }
 
 void PipelineLoop::do_due_work() {

@@ -1,13 +1,14 @@
 // pipeline_loop.h — the pipeline thread: one zmq::poll over every socket, until shutdown.
 //
-// The loop owns nothing but reads and writes the sockets: ingest messages go to the
-// StreamAnalyzer with their receive time, control requests are answered through it,
+// The loop reads and writes the sockets: ingest messages go to the IngestQueue the
+// moment ZeroMQ has them (received, not copied, while the queue has room) and from
+// there to the StreamAnalyzer, one frame per turn of the loop, with their receive time;
+// control requests are answered through the analyzer between frames,
 // subscribe/unsubscribe messages of the XPUB socket are counted, and commands from the
-// Asio thread (status and snapshot ticks, shutdown) are acted on. Ingest is drained in
-// batches so a burst of frames is processed back to back; the periodic work — status,
-// projection snapshots, which take milliseconds on big frames — waits for a moment
-// when no frame is queued, unless it has waited kMaxDeferral already, so it rarely
-// delays a frame. Requests from the dashboard's pages arrive as commands too and are
+// Asio thread (status and snapshot ticks, shutdown) are acted on. The poll blocks only
+// when no frame waits. The periodic work — status, projection snapshots, which take
+// milliseconds on big frames — waits for a moment when no frame is queued, unless it
+// has waited kMaxDeferral already, so it rarely delays a frame. Requests from the dashboard's pages arrive as commands too and are
 // answered like control requests, the reply handed to the DashboardFeed; while a page
 // watches, projection snapshots are computed even without a ZeroMQ subscriber.
 #pragma once
@@ -18,8 +19,10 @@
 #include <optional>
 #include <vector>
 
+#include "daemon/daemon_settings.h"
 #include "daemon/daemon_sockets.h"
 #include "daemon/dashboard_feed.h"
+#include "daemon/ingest_queue.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/subscription_counter.h"
@@ -28,12 +31,12 @@ namespace calmon::daemon {
 
 class PipelineLoop {
  public:
-  static constexpr int kIngestBatch = 32;
   static constexpr std::chrono::milliseconds kMaxDeferral{100};
 
-  // `dashboard` may be null (no dashboard).
-  PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log,
-               DashboardFeed* dashboard = nullptr);
+  // `dashboard` may be null (no dashboard). The ingest queue's limit and largest frame
+  // come from `settings`.
+  PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, const DaemonSettings& settings,
+               RateLimitedLog::Sink log, DashboardFeed* dashboard = nullptr);
 
   // Runs until a shutdown command or control request; the session is ended by then.
   void run();
@@ -41,8 +44,10 @@ class PipelineLoop {
  private:
   using Clock = std::chrono::steady_clock;
 
-  bool receive_message(zmq::socket_t& socket);
-  void drain_ingest();
+  bool receive_message(zmq::socket_t& socket, std::vector<zmq::message_t>& parts);
+  bool receive_message(zmq::socket_t& socket) { return receive_message(socket, parts_); }
+  void receive_ingest();
+  void process_next_frame();
   void answer_control();
   void drain_commands();
   void drain_subscriptions();
@@ -56,6 +61,7 @@ class PipelineLoop {
   DashboardFeed* dashboard_;
   RateLimitedLog errors_;
   SubscriptionCounter subscriptions_;
+  IngestQueue ingest_queue_;
   std::vector<zmq::message_t> parts_;  // the message being handled; keeps its capacity
   std::optional<Clock::time_point> status_due_since_;
   std::optional<Clock::time_point> snapshot_due_since_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <set>
 
 #include "config/config_file.h"
@@ -42,6 +43,7 @@ void check_unique_names(const std::vector<RoiSettings>& rois) {
 
 StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log)
     : max_frame_bytes_(settings.max_frame_bytes),
+      roi_limits_(roi_limits(settings)),
       analysis_(settings.analysis),
       session_settings_(session_settings_of(settings.analysis)),
       publisher_(publisher),
@@ -131,7 +133,9 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
   const std::int64_t published = publish_updates(false);
-  interval_.add_frame(published - receive_time_ns);
+  const std::int64_t acquired = held.frame.header.acquisition_time_ns();
+  interval_.add_frame(published - receive_time_ns,
+                      acquired != 0 ? std::optional<std::int64_t>(published - acquired) : std::nullopt);
   // The images start once the traces are out, so they never delay them; they run
   // beside the next frame's receipt and traces.
   projection_worker_.wait();
@@ -175,6 +179,7 @@ std::unique_ptr<Pipeline> StreamAnalyzer::build_pipeline(FrameGeometry geometry)
   const std::string session = "session " + std::to_string(counters_.sessions);
   std::string problem;
   try {
+    config::check_ring_limits(session_settings_.rois, shape, roi_limits_);
     return std::make_unique<Pipeline>(session_settings_, shape, geometry.pixel_type, roi_set_version_);
   } catch (const Error& e) {
     problem = e.what();
@@ -296,6 +301,12 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_latency_p50_us(interval.latency_p50_us);
   status.set_latency_max_us(interval.latency_max_us);
   status.set_sessions(counters_.sessions);
+  if (ingest_queue_) {
+    status.set_ingest_queue_frames(ingest_queue_->frames());
+    status.set_ingest_queue_bytes(ingest_queue_->bytes());
+  }
+  status.set_lag_p50_ms(interval.lag_p50_ms);
+  status.set_lag_p99_ms(interval.lag_p99_ms);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {

@@ -46,6 +46,7 @@
 #include "core/pipeline.h"
 #include "daemon/control_request.h"
 #include "daemon/daemon_settings.h"
+#include "daemon/ingest_queue.h"
 #include "daemon/interval_stats.h"
 #include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
@@ -87,6 +88,8 @@ class StreamAnalyzer final : public ControlTarget {
     projections_wanted_ = projections_wanted;
   }
   bool shutdown_requested() const { return shutdown_requested_; }
+  // The queue of received frames whose depth Status reports (null: none).
+  void watch_ingest_queue(const IngestQueue* queue) { ingest_queue_ = queue; }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
@@ -121,6 +124,7 @@ class StreamAnalyzer final : public ControlTarget {
   void describe_configured_rois();
 
   std::size_t max_frame_bytes_;
+  config::RoiLimits roi_limits_;
   pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
   PipelineSettings session_settings_;  // what each new session starts with
   std::uint32_t roi_set_version_ = 0;  // of session_settings_.rois; counts up for the daemon's life
@@ -151,6 +155,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::map<std::string, std::uint64_t, std::less<>> rejected_;
   std::uint32_t subscribers_ = 0;
   bool projections_wanted_ = true;  // until the loop knows better
+  const IngestQueue* ingest_queue_ = nullptr;
   bool shutdown_requested_ = false;
 
   // Reused for every message, so their storage is too.

@@ -15,6 +15,7 @@ import tempfile
 import time
 import unittest
 
+import numpy as np
 import zmq
 from zmq.utils.monitor import recv_monitor_message
 
@@ -195,6 +196,92 @@ class MessageSizeTest(LimitsTest):
         self.assertGreater(dropped.count, 0, "the client was not disconnected")
         self.assertLess(self.hwm_kib() - before, 8 * 1024, "peak memory grew by the request's size")
         self.assertTrue(d.status().streaming is False)  # the next client is answered
+
+
+# 2000 ROIs of 8x8 with automatic rings and the local-correlation image on 512x512
+# frames: a few milliseconds a frame, far slower than loopback delivers them.
+SIDE = 512
+HEAVY_ANALYSIS = {
+    "baseline": {"moving": {"window": 51}},
+    "neuropil": {"ring": {}},
+    "correlation_image": True,
+    "rois": [{"name": f"c{i}", "region": {"rect": {"xmin": 10 * (i % 50), "xmax": 10 * (i % 50) + 8,
+                                                    "ymin": 12 * (i // 50), "ymax": 12 * (i // 50) + 8}}}
+             for i in range(2000)],
+}
+
+
+class IngestQueueTest(LimitsTest):
+    """Frames faster than calmond wait in its ingest queue, whose depth Status shows and
+    whose bytes never exceed --ingest-queue-mib; every frame is processed in the end."""
+    flags = ("--ingest-queue-mib", "4", "--max-frame-mib", "1", "--snapshot-hz", "0")
+
+    def setUp(self):
+        self.workdir = tempfile.TemporaryDirectory()
+        self.daemon = Daemon(self.workdir.name, *self.flags, analysis=HEAVY_ANALYSIS)
+        self.sockets = []
+
+    def test_the_queue_fills_within_its_limit_and_status_shows_it(self):
+        d = self.daemon
+        frames = 300
+        pixels = movie_frame(0)
+        pixels = np.tile(pixels, (SIDE // pixels.shape[0] + 1, SIDE // pixels.shape[1] + 1))[:SIDE, :SIDE].copy()
+        for t in range(frames):
+            d.send_frame(t + 1, pixels)  # queued by the PUSH socket at once
+        limit = 4 * MIB
+        deepest = None
+        deadline = time.monotonic() + 60
+        while True:
+            status = d.status()
+            self.assertLessEqual(status.ingest_queue_bytes, limit, status)
+            if status.ingest_queue_frames > 0:
+                # Whole frames (and their headers) wait there, nothing else.
+                self.assertGreaterEqual(status.ingest_queue_bytes, status.ingest_queue_frames * pixels.nbytes)
+                if deepest is None or status.ingest_queue_frames > deepest.ingest_queue_frames:
+                    deepest = status
+            if status.frames_processed == frames:
+                break
+            self.assertLess(time.monotonic(), deadline, f"not every frame processed: {status}")
+            time.sleep(0.01)  # polling a condition, with a deadline
+        self.assertIsNotNone(deepest, "the ingest queue was never seen holding a frame")
+        print(f"deepest queue seen: {deepest.ingest_queue_frames} frames, {deepest.ingest_queue_bytes} bytes")
+        self.assertEqual(status.ingest_queue_frames, 0)
+        self.assertEqual(status.ingest_queue_bytes, 0)
+        self.assertEqual(dict(status.rejected), {})
+
+
+class LagTest(LimitsTest):
+    """Status.lag_p50_ms and lag_p99_ms: acquisition to publication over the last
+    interval; 0 when the frames carry no acquisition time."""
+    flags = ("--status-interval", "0.2")
+
+    def test_frames_acquired_10_s_ago_show_a_lag_of_at_least_10_s(self):
+        d = self.daemon
+        sequence = 0
+
+        def send(acquired_ns):
+            nonlocal sequence
+            sequence += 1
+            h = header(sequence)
+            h.acquisition_time_ns = acquired_ns
+            d.send_parts([h.SerializeToString(), movie_frame(sequence).tobytes()])
+
+        def stamped_then_status(s):
+            send(time.time_ns() - 10 * 1_000_000_000)  # ten seconds before it is sent
+            return s.frame_rate_hz > 0 and s.lag_p50_ms > 0
+
+        status = d.wait_for_status(stamped_then_status, "a lag in Status")
+        self.assertGreaterEqual(status.lag_p50_ms, 10_000.0, status)
+        self.assertGreaterEqual(status.lag_p99_ms, status.lag_p50_ms)
+        self.assertLess(status.lag_p99_ms, 10_000.0 + 1000 * DEADLINE_S)
+
+        def unstamped_then_status(s):
+            send(0)
+            return s.frame_rate_hz > 0 and s.lag_p50_ms == 0
+
+        status = d.wait_for_status(unstamped_then_status, "an interval of frames without acquisition times")
+        self.assertEqual(status.lag_p99_ms, 0.0)
+        self.assertGreater(status.latency_p50_us, 0.0)
 
 
 if __name__ == "__main__":
