@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
-#include <set>
 
 #include "config/config_file.h"
 #include "core/error.h"
@@ -32,18 +31,11 @@ std::string plural(std::uint64_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-void check_unique_names(const std::vector<RoiSettings>& rois) {
-  std::set<std::string> names;
-  for (const RoiSettings& roi : rois) {
-    if (!names.insert(roi.name).second) throw Error("ROI name '" + roi.name + "' is used twice");
-  }
-}
-
 }  // namespace
 
 StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log)
     : max_frame_bytes_(settings.max_frame_bytes),
-      roi_limits_(roi_limits(settings)),
+      roi_limits_(daemon::roi_limits(settings)),
       analysis_(settings.analysis),
       session_settings_(session_settings_of(settings.analysis)),
       publisher_(publisher),
@@ -322,28 +314,29 @@ void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
   snapshot.set_time_ns(net::now_ns());
 }
 
+std::optional<FrameGeometry> StreamAnalyzer::roi_geometry() const {
+  if (!pipeline_) return std::nullopt;
+  return FrameGeometry{static_cast<std::uint32_t>(pipeline_->shape().width),
+                       static_cast<std::uint32_t>(pipeline_->shape().height), pipeline_->pixel_type()};
+}
+
 void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
-  std::vector<RoiSettings> settings;
-  for (int i = 0; i < rois.rois_size(); ++i) {
-    settings.push_back(config::to_roi_settings(rois.rois(i), static_cast<std::size_t>(i), analysis_));
+  install_rois(prepare_roi_set(rois, analysis_, roi_limits_, roi_geometry()));
+}
+
+void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
+  if (prepared.geometry != roi_geometry()) {
+    throw Error("internal: the ROI set was prepared for other frames than the session's; send it again");
   }
-  check_unique_names(settings);
   const std::uint32_t version = roi_set_version_ + 1;
   if (streaming_) {
-    pipeline_->replace_rois(settings);  // throws, keeping the set, if it does not fit
-    describe_roi_set(*pipeline_, roi_info_);
-  } else if (pipeline_) {
-    // Between sessions: checked against the last session's frames.
-    PipelineSettings probe_settings;
-    probe_settings.rois = settings;
-    probe_settings.global_traces = false;
-    const Pipeline probe(std::move(probe_settings), pipeline_->shape(), pipeline_->pixel_type(), version);
-    describe_roi_set(probe, roi_info_);
-  } else {
-    describe_roi_settings(settings, version, roi_info_);
+    pipeline_->install_rois(std::move(*prepared.compiled));  // throws, keeping the set, if it cannot
   }
+  // Between sessions the set was checked against the last session's frames (if any).
+  roi_info_ = std::move(prepared.info);
+  roi_info_.set_version(version);
   roi_set_version_ = version;
-  session_settings_.rois = std::move(settings);
+  session_settings_.rois = std::move(prepared.rois);
   publisher_.publish(net::kRoisTopic, roi_info_);
   log_("ROI set replaced: " + plural(session_settings_.rois.size(), "ROI") +
        (streaming_ ? ", version " + std::to_string(roi_info_.version()) : std::string(", from the next session")));

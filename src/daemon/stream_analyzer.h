@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -51,6 +52,7 @@
 #include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
 #include "daemon/rate_limited_log.h"
+#include "daemon/roi_set_preparation.h"
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
 #include "daemon/trace_update.h"
@@ -96,6 +98,13 @@ class StreamAnalyzer final : public ControlTarget {
   void fill_projections(pb::ProjectionSnapshot& snapshot) override;
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_info_; }
   void set_rois(const pb::RoiSet& rois) override;
+  void install_rois(PreparedRoiSet rois) override;
+  // The frames a new ROI set must be prepared for: the running (or last) session's;
+  // none before the first session (or after reset).
+  std::optional<FrameGeometry> roi_geometry() const;
+  // What ROI sets are prepared with: the analysis config's defaults and the limits.
+  const pb::Config& analysis() const { return analysis_; }
+  const config::RoiLimits& roi_limits() const { return roi_limits_; }
   void reset() override;
   void shutdown() override;
 

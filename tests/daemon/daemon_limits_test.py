@@ -12,6 +12,7 @@ import os
 import socket as socketlib
 import struct
 import tempfile
+import threading
 import time
 import unittest
 
@@ -19,8 +20,8 @@ import numpy as np
 import zmq
 from zmq.utils.monitor import recv_monitor_message
 
-from calmon import wire_pb2
-from daemon_smoke_test import DEADLINE_S, Daemon, header, movie_frame
+from calmon import config_pb2, wire_pb2
+from daemon_smoke_test import DEADLINE_S, HEIGHT, WIDTH, Daemon, header, movie_frame
 
 MIB = 1 << 20
 
@@ -282,6 +283,80 @@ class LagTest(LimitsTest):
         status = d.wait_for_status(unstamped_then_status, "an interval of frames without acquisition times")
         self.assertEqual(status.lag_p99_ms, 0.0)
         self.assertGreater(status.latency_p50_us, 0.0)
+
+
+class RoiSetTest(LimitsTest):
+    """set_rois: held to --max-rois and --max-roi-pixels with one line before any work,
+    and compiled off the pipeline thread: frames go on until the new set is installed."""
+    flags = ("--max-rois", "3000", "--max-roi-pixels", "1200")  # "whole" is 40x30
+
+    def test_a_set_over_the_limits_is_refused_with_one_line_and_the_set_kept(self):
+        d = self.daemon
+        d.send_frame(1)
+        d.wait_for_status(lambda s: s.streaming, "the session")
+        many = config_pb2.RoiSet()
+        for i in range(3001):
+            many.rois.add(name=f"p{i}").region.pixel.x = i % WIDTH
+        reply = d.request(set_rois=many)
+        self.assertFalse(reply.ok)
+        self.assertEqual(reply.error, "3001 ROIs; the limit is 3000 per set (--max-rois)")
+        big = config_pb2.RoiSet()
+        rect = big.rois.add(name="big").region.rect
+        rect.xmin, rect.xmax, rect.ymin, rect.ymax = 0, 41, 0, 30
+        reply = d.request(set_rois=big)
+        self.assertFalse(reply.ok)
+        self.assertEqual(reply.error, "ROI 'big': region of 1230 pixels; the limit is 1200 per region (--max-roi-pixels)")
+        self.assertEqual(d.request(rois=wire_pb2.Empty()).rois.version, 0)
+
+    def test_frames_are_processed_while_a_new_set_compiles(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        side = 200
+        pixels = np.tile(movie_frame(0), (side // HEIGHT + 1, side // WIDTH + 1))[:side, :side].copy()
+        # 2500 pixel ROIs, 4 pixels apart, each with an automatic ring: tens of ms to compile.
+        rois = config_pb2.RoiSet()
+        for i in range(2500):
+            roi = rois.rois.add(name=f"c{i}")
+            roi.region.pixel.x, roi.region.pixel.y = 4 * (i % 50), 4 * (i // 50)
+            roi.neuropil.ring.min_pixels = 150
+
+        sent = 0
+        stop = threading.Event()
+
+        def stream():  # a frame every millisecond or so, until told to stop
+            nonlocal sent
+            while not stop.is_set():
+                d.send_frame(sent + 1, pixels)
+                sent += 1
+                time.sleep(0.001)
+
+        sender = threading.Thread(target=stream)
+        sender.start()
+        try:
+            d.receive("traces", lambda m: m.sequence >= 5)
+            client = self.socket(zmq.REQ)
+            client.connect(d.ready["control"])
+            last_before = sent  # every frame after this one was sent after the request
+            client.send(wire_pb2.ControlRequest(set_rois=rois).SerializeToString())
+            self.assertTrue(client.poll(1000 * 60), "no reply to set_rois")
+            replied_ns = time.time_ns()
+            reply = wire_pb2.ControlReply.FromString(client.recv())
+        finally:
+            stop.set()
+            sender.join()
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual((reply.rois.version, len(reply.rois.rois)), (1, 2500))
+
+        during, first_new = [], None
+        while first_new is None:
+            update = d.receive("traces")
+            if update.roi_set_version == 1:
+                first_new = update
+            elif update.sequence > last_before + 1 and update.publish_time_ns < replied_ns:
+                during.append(update.sequence)
+        self.assertTrue(during, "no frame sent after the request was processed before its reply")
+        print(f"frames processed while the set compiled: {len(during)}")
+        self.assertEqual(len(first_new.f), 2500)
 
 
 if __name__ == "__main__":
