@@ -20,7 +20,8 @@
 #include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
-#include "daemon/publisher.h"
+#include "daemon/publish_budget.h"
+#include "daemon/socket_publisher.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/tee_publisher.h"
@@ -74,6 +75,8 @@ std::unique_ptr<DashboardServer> start_dashboard(boost::asio::io_context& io, co
 int run_daemon(const DaemonSettings& settings) {
   // A reader that goes away (a closed log pipe) must not kill the daemon: writes fail instead.
   std::signal(SIGPIPE, SIG_IGN);
+  // Before the context: ZeroMQ frees the last published messages when it terminates.
+  PublishBudget publish_budget(settings.publish_budget_bytes);
   zmq::context_t context(1);
   DaemonSockets sockets;
   try {
@@ -105,7 +108,7 @@ int run_daemon(const DaemonSettings& settings) {
   log_settings(settings);
   if (dashboard) log_line("dashboard at " + dashboard->url());
 
-  SocketPublisher socket_publisher(sockets.publish);
+  SocketPublisher socket_publisher(sockets.publish, publish_budget, log_line);
   TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
   int status = 0;

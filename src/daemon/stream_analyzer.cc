@@ -158,7 +158,7 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry) {
   ledger_.clear();
   last_snapshot_frames_ = -1;
   describe_roi_set(*pipeline_, roi_info_);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kEssential);
   const std::int64_t lag = pipeline_->settled_lag();
   log_("session " + std::to_string(counters_.sessions) + " started: " + geometry.describe() + ", " +
        plural(pipeline_->roi_count(), "ROI") + ", settled values " +
@@ -201,7 +201,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   start_update(stamp_, update_);
   update_.set_settled_only(true);
   publish_updates(true);
-  publish_snapshot();
+  publish_snapshot(Publisher::Importance::kEssential);  // the stream's final images
   log_("session " + std::to_string(counters_.sessions) + " ended (" + why + ") after " +
        plural(static_cast<std::uint64_t>(pipeline_->frames()), "frame"));
 }
@@ -231,29 +231,29 @@ std::int64_t StreamAnalyzer::publish_updates(bool end_of_stream) {
 std::int64_t StreamAnalyzer::publish_update() {
   const std::int64_t now = net::now_ns();
   update_.set_publish_time_ns(now);
-  publisher_.publish(net::kTracesTopic, update_);
+  publisher_.publish(net::kTracesTopic, update_, Publisher::Importance::kEssential);
   return now;
 }
 
-void StreamAnalyzer::publish_snapshot() {
+void StreamAnalyzer::publish_snapshot(Publisher::Importance importance) {
   if (!pipeline_ || pipeline_->frames() == 0 || !projections_wanted_) return;
   fill_projections(snapshot_);
-  publisher_.publish(net::kProjectionsTopic, snapshot_);
-  last_snapshot_frames_ = pipeline_->frames();
+  if (publisher_.publish(net::kProjectionsTopic, snapshot_, importance)) last_snapshot_frames_ = pipeline_->frames();
 }
 
 void StreamAnalyzer::on_snapshot_tick() {
   if (!pipeline_ || pipeline_->frames() == last_snapshot_frames_) return;
-  publish_snapshot();
+  publish_snapshot(Publisher::Importance::kOptional);
 }
 
 void StreamAnalyzer::on_status_tick() {
   const auto now = std::chrono::steady_clock::now();
   interval_.complete(now);
   fill_status(status_);
-  publisher_.publish(net::kStatusTopic, status_);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  publisher_.publish(net::kStatusTopic, status_, Publisher::Importance::kEssential);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kOptional);  // a reminder for late joiners
   rate_limited_log_.flush(now);
+  publisher_.flush_log(now);
 }
 
 void StreamAnalyzer::reject(std::string_view reason, const std::string& detail) {
@@ -299,6 +299,7 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   }
   status.set_lag_p50_ms(interval.lag_p50_ms);
   status.set_lag_p99_ms(interval.lag_p99_ms);
+  publisher_.report(status);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
@@ -337,7 +338,7 @@ void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
   roi_info_.set_version(version);
   roi_set_version_ = version;
   session_settings_.rois = std::move(prepared.rois);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kEssential);
   log_("ROI set replaced: " + plural(session_settings_.rois.size(), "ROI") +
        (streaming_ ? ", version " + std::to_string(roi_info_.version()) : std::string(", from the next session")));
 }

@@ -128,7 +128,7 @@ class StreamAnalyzer final : public ControlTarget {
   void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
   std::int64_t publish_updates(bool end_of_stream);
   std::int64_t publish_update();
-  void publish_snapshot();
+  void publish_snapshot(Publisher::Importance importance);
   void reject(std::string_view reason, const std::string& detail);
   void describe_configured_rois();
 

@@ -359,5 +359,41 @@ class RoiSetTest(LimitsTest):
         self.assertEqual(len(first_new.f), 2500)
 
 
+class PublishBudgetTest(LimitsTest):
+    """A subscriber that stops reading holds no more than the publish budget allows,
+    and is disconnected --subscriber-timeout after its connection stopped taking data."""
+    flags = ("--publish-budget-mib", "32", "--snapshot-hz", "20", "--subscriber-timeout", "1")
+
+    def test_a_stuck_subscriber_is_held_to_the_budget_and_cut_after_the_timeout(self):
+        d = self.daemon
+        stuck = self.socket(zmq.SUB)  # (it never learns it was cut: it reads nothing)
+        stuck.setsockopt(zmq.RCVHWM, 1)
+        stuck.setsockopt(zmq.RCVBUF, 64 * 1024)
+        stuck.setsockopt(zmq.SUBSCRIBE, b"projections")
+        stuck.connect(d.ready["publish"])
+        d.wait_for_status(lambda s: s.subscribers == 1, "the stuck subscriber's subscription")
+
+        pixels = np.tile(movie_frame(0), (SIDE // HEIGHT + 1, SIDE // WIDTH + 1))[:SIDE, :SIDE].copy()
+        budget = 32 * MIB
+        most_held = 0
+        sequence = 0
+        deadline = time.monotonic() + 60
+        while True:  # frames and 12 MB snapshots stream until calmond cuts the subscriber
+            self.assertLess(time.monotonic(), deadline, "the stuck subscriber was never disconnected")
+            sequence += 1
+            d.send_frame(sequence, pixels)
+            status = d.status()
+            most_held = max(most_held, status.publish_bytes_held)
+            self.assertLessEqual(status.publish_bytes_held, budget, status)
+            if status.subscribers == 0:  # its connection was dropped: its subscription went with it
+                break
+            time.sleep(0.01)  # pacing the sender: ~100 frames/s
+        print(f"cut after {sequence} frames; held at most {most_held} bytes; withheld {dict(status.withheld)}")
+        self.assertGreater(status.withheld.get("projections", 0), 0, "no snapshot was withheld")
+        self.assertNotIn("traces", status.withheld)
+        # What it held is freed.
+        d.wait_for_status(lambda s: s.publish_bytes_held < MIB, "the held snapshots to be freed")
+
+
 if __name__ == "__main__":
     unittest.main()
