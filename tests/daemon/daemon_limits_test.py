@@ -66,9 +66,10 @@ class Disconnections:
 
 class RawSubscriber:
     """A subscriber speaking ZMTP 3.0 over a plain TCP socket: a greeting, READY as a SUB
-    socket, then one subscription message. (A pyzmq SUB socket holding a 10 MiB
-    subscription would crash its own process when closed: libzmq frees its trie of
-    subscriptions recursively, one level per byte.)"""
+    socket, calmond's greeting and READY awaited (libzmq takes no message before its
+    own READY has gone out), then one subscription message. (A pyzmq SUB socket holding
+    a 10 MiB subscription would crash its own process when closed: libzmq frees its trie
+    of subscriptions recursively, one level per byte.)"""
 
     def __init__(self, endpoint, topic):
         host, port = endpoint[len("tcp://"):].rsplit(":", 1)
@@ -77,12 +78,25 @@ class RawSubscriber:
         ready = b"\x05READY" + b"\x0bSocket-Type" + struct.pack(">I", 3) + b"SUB"
         subscription = b"\x01" + topic
         self.reset = False
+        self.socket.sendall(greeting + b"\x04" + bytes([len(ready)]) + ready)
+        self._read(64)                       # calmond's greeting
+        flags, size = self._read(2)          # its READY, a short command
+        assert flags == 0x04, flags
+        self._read(size)
         try:
-            self.socket.sendall(greeting + b"\x04" + bytes([len(ready)]) + ready)
             self.socket.sendall(b"\x02" + struct.pack(">Q", len(subscription)) + subscription)
         except ConnectionError:  # calmond closed the connection while we were sending
             self.reset = True
         self.socket.setblocking(False)
+
+    def _read(self, count):
+        data = b""
+        while len(data) < count:
+            chunk = self.socket.recv(count - len(data))
+            if not chunk:
+                raise AssertionError("calmond closed the connection during the handshake")
+            data += chunk
+        return data
 
     def closed_by_peer(self):
         if self.reset:
