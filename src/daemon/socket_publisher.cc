@@ -25,10 +25,10 @@ bool SocketPublisher::publish(std::string_view topic, const google::protobuf::Me
     ++it->second;
     const bool optional = importance == Importance::kOptional;
     log_.write("withheld " + std::string(topic),
-               "withheld a '" + std::string(topic) + "' message of " + mib(size) + ": " +
-                   mib(budget_.held_bytes()) + " of the " + mib(budget_.budget_bytes()) +
-                   " publish budget are held for subscribers" +
-                   (optional ? " (optional messages may use half of it)" : ""),
+               "withheld a '" + std::string(topic) + "' message of " + mib(size) +
+                   ": subscribers that have not taken theirs hold " + mib(budget_.held_bytes()) + " of the " +
+                   mib(budget_.budget_bytes()) + " publish budget" +
+                   (optional ? ", and this kind may use only half of it" : "") + " (--publish-budget-mib)",
                std::chrono::steady_clock::now());
     return false;
   }
