@@ -42,9 +42,11 @@ struct ParsedRequest {
   bool json = false;  // it came, and is answered, as JSON
   pb::ControlRequest request;
   std::string error;  // not empty: it did not parse, and this is the whole answer
-  // A set_rois prepared ahead (or why it could not be); neither: set_rois prepares it.
+  // A set_rois prepared ahead (or why it could not be), and the frames it was prepared
+  // for; neither: set_rois prepares it.
   std::optional<PreparedRoiSet> prepared_rois;
   std::string prepare_error;
+  std::optional<FrameGeometry> prepared_for;
 };
 
 ParsedRequest parse_control_request(std::string_view request);

@@ -59,6 +59,7 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
   }
   sockets.control.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(settings.max_request_bytes));
   sockets.control.set(zmq::sockopt::rcvhwm, kControlRequestsQueued);
+  sockets.control.set(zmq::sockopt::sndhwm, kControlRequestsQueued);  // replies a client has not read
 
   sockets.ingest_endpoint = bound_endpoint(sockets.ingest, settings.ingest, "ingest", sub);
   sockets.publish_endpoint = bound_endpoint(sockets.publish, settings.publish, "publish");

@@ -11,7 +11,8 @@
 //   publish   XPUB bound, ZMQ_XPUB_VERBOSER (every subscribe and unsubscribe is read,
 //             to count subscriptions), SNDHWM publish_hwm, LINGER linger_s,
 //             MAXMSGSIZE kMaxSubscriptionBytes, TCP_MAXRT subscriber_timeout_s
-//   control   REP bound, MAXMSGSIZE max_request_bytes, RCVHWM kControlRequestsQueued
+//   control   REP bound, MAXMSGSIZE max_request_bytes, RCVHWM and SNDHWM
+//             kControlRequestsQueued (a REP drops a reply its client does not read)
 //   commands  PAIR bound at kCommandEndpoint; the Asio thread connects the other end
 //
 // ZMQ_MAXMSGSIZE bounds each message *part* a peer sends (libzmq checks the size in the
@@ -37,7 +38,8 @@ namespace calmon::daemon {
 inline constexpr std::size_t kIngestPartAllowance = 4096;
 // Subscriptions (and ZMTP commands) a subscriber may send: a topic is a few bytes.
 inline constexpr std::size_t kMaxSubscriptionBytes = 4096;
-// Requests a control client may have queued in ZeroMQ besides the one being answered.
+// Requests a control client may have queued in ZeroMQ besides the one being answered,
+// and replies it may leave unread (more are dropped: a projections reply can be 100 MB).
 inline constexpr int kControlRequestsQueued = 2;
 
 struct DaemonSockets {

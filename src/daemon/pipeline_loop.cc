@@ -115,9 +115,10 @@ void PipelineLoop::answer_prepared_request() {
   std::optional<ParsedRequest> request = preparer_.take();
   if (!request) return;
   const bool set_rois = request->error.empty() && request->request.command_case() == pb::ControlRequest::kSetRois;
-  if (set_rois && request->prepare_error.empty() && request->prepared_rois &&
-      request->prepared_rois->geometry != analyzer_.roi_geometry()) {
-    preparer_.submit_again(std::move(*request), analyzer_.roi_geometry());  // the frames changed meanwhile
+  if (set_rois && request->prepared_for != analyzer_.roi_geometry()) {
+    // The frames changed meanwhile (a session started or restarted): what was prepared,
+    // or found wrong, was for others.
+    preparer_.submit_again(std::move(*request), analyzer_.roi_geometry());
     return;
   }
   std::string reply;

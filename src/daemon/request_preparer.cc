@@ -19,6 +19,7 @@ void prepare_rois_of(ParsedRequest& request, const pb::Config& defaults, const c
   request.prepared_rois.reset();
   request.prepare_error.clear();
   if (!request.error.empty() || request.request.command_case() != pb::ControlRequest::kSetRois) return;
+  request.prepared_for = geometry;
   try {
     request.prepared_rois = prepare_roi_set(request.request.set_rois(), defaults, limits, geometry);
   } catch (const Error& e) {

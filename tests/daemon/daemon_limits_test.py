@@ -212,6 +212,27 @@ class MessageSizeTest(LimitsTest):
         self.assertLess(self.hwm_kib() - before, 8 * 1024, "peak memory grew by the request's size")
         self.assertTrue(d.status().streaming is False)  # the next client is answered
 
+    def test_replies_a_client_leaves_unread_are_dropped_not_kept(self):
+        d = self.daemon
+        pixels = np.tile(movie_frame(0), (SIDE // HEIGHT + 1, SIDE // WIDTH + 1))[:SIDE, :SIDE].copy()
+        d.send_frame(1, pixels)
+        d.wait_for_status(lambda s: s.frames_processed == 1, "a 512x512 frame")
+        before = self.hwm_kib()
+        client = self.socket(zmq.DEALER)  # asks for ~12 MB of images 40 times, reads nothing
+        client.setsockopt(zmq.RCVHWM, 1)
+        client.setsockopt(zmq.RCVBUF, 64 * 1024)
+        client.connect(d.ready["control"])
+        request = wire_pb2.ControlRequest(projections=wire_pb2.Empty()).SerializeToString()
+        for _ in range(40):
+            client.send_multipart([b"", request])
+        # Its requests are answered in order: once the ROI set it sends last is in, every
+        # projections request before it has been answered.
+        last = config_pb2.RoiSet()
+        last.rois.add(name="last").region.pixel.x = 1
+        client.send_multipart([b"", wire_pb2.ControlRequest(set_rois=last).SerializeToString()])
+        d.wait_for_status(lambda s: s.roi_set_version == 1, "the client's last request", deadline_s=60)
+        self.assertLess(self.hwm_kib() - before, 100 * 1024, "calmond kept the unread replies")
+
 
 # 2000 ROIs of 8x8 with automatic rings and the local-correlation image on 512x512
 # frames: a few milliseconds a frame, far slower than loopback delivers them.
