@@ -107,7 +107,7 @@ void PipelineLoop::receive_control() {
     (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
     return;
   }
-  asker_ = Asker{true, 0};
+  asker_ = Asker{true, 0, parts_[0].size() > 0 && *parts_[0].data<char>() == '{'};
   preparer_.submit(std::move(parts_[0]), analyzer_.roi_geometry());
 }
 
@@ -142,7 +142,7 @@ void PipelineLoop::deliver(const std::string& reply) {
 }
 
 void PipelineLoop::refuse_unanswered(const std::string& why) {
-  if (asker_) deliver(control_error_reply(true, why));
+  if (asker_) deliver(control_error_reply(asker_->json, why));
   while (!dashboard_requests_.empty()) {
     if (dashboard_) dashboard_->reply(dashboard_requests_.front().ticket, control_error_reply(true, why));
     dashboard_requests_.pop_front();
@@ -174,7 +174,7 @@ void PipelineLoop::queue_dashboard_request() {
 
 void PipelineLoop::start_next_dashboard_request() {
   if (preparer_.busy() || dashboard_requests_.empty()) return;
-  asker_ = Asker{false, dashboard_requests_.front().ticket};
+  asker_ = Asker{false, dashboard_requests_.front().ticket, true};
   preparer_.submit(std::move(dashboard_requests_.front().request), analyzer_.roi_geometry());
   dashboard_requests_.pop_front();
 }

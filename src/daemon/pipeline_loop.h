@@ -48,6 +48,9 @@ class PipelineLoop {
   // come from `settings`.
   PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, const DaemonSettings& settings,
                RateLimitedLog::Sink log, DashboardFeed* dashboard = nullptr);
+  ~PipelineLoop() { analyzer_.watch_ingest_queue(nullptr); }  // the queue goes with the loop
+  PipelineLoop(const PipelineLoop&) = delete;
+  PipelineLoop& operator=(const PipelineLoop&) = delete;
 
   // Runs until a shutdown command or control request; the session is ended by then.
   void run();
@@ -75,6 +78,7 @@ class PipelineLoop {
   struct Asker {
     bool control = false;
     std::uint64_t ticket = 0;
+    bool json = true;  // how it asked, so as to answer alike even without its request
   };
   struct DashboardRequest {
     std::uint64_t ticket;

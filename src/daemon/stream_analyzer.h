@@ -26,9 +26,12 @@
 // session still runs — without ROIs, or with the default projections too — and the log
 // says why, so the projections can be watched and a fitting ROI set sent (set_rois).
 //
-// Counters for Status are kept here; the subscriptions come from the loop, which reads
-// the publish socket — projection snapshots nobody subscribes to are not computed. Messages are reused objects: no allocation per frame once a
-// stream runs steadily.
+// Counters for Status are kept here; the subscriptions and the ingest queue come from
+// the loop, which reads the sockets — projection snapshots nobody subscribes to are not
+// computed — and the bytes held and messages withheld from the Publisher. A new ROI set
+// arrives prepared (roi_set_preparation.h: checked and compiled on another thread) and
+// is installed between two frames. Messages are reused objects: no allocation per frame
+// once a stream runs steadily.
 #pragma once
 
 #include <array>
