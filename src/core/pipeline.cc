@@ -68,29 +68,28 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
       pixel_type_(pixel_type),
       projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
   if (settings_.correlation_image) correlation_.emplace(shape);
-  current_ = build_roi_set(settings_.rois, roi_set_version, 0);
+  current_ = build_roi_set(settings_.rois, shape_, pixel_type_);
+  current_.version = roi_set_version;
   resize_result();
 }
 
-Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, std::uint32_t version,
-                                         std::int64_t first_frame) const {
-  validate_rois(rois, shape_);
+Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape,
+                                         PixelType pixel_type) {
+  validate_rois(rois, shape);
   std::vector<Region> all_regions;
   for (const RoiSettings& roi : rois) all_regions.push_back(roi.region);
   std::optional<RoiOccupancy> occupancy;
 
   RoiSet set;
-  set.version = version;
-  set.next_settled = first_frame;
   for (const RoiSettings& roi : rois) {
     RoiState state;
     const NeuropilSettings& neuropil = roi.neuropil;
     if (neuropil.source == NeuropilSettings::Source::kRegion) {
       state.neuropil_region = *neuropil.region;
     } else if (neuropil.source == NeuropilSettings::Source::kRing) {
-      if (!occupancy) occupancy.emplace(all_regions, shape_);
+      if (!occupancy) occupancy.emplace(all_regions, shape);
       try {
-        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape_, neuropil.ring);
+        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape, neuropil.ring);
       } catch (const Error& e) {
         throw Error(roi_label(roi) + ": " + e.what());
       }
@@ -102,7 +101,7 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
   // Each region is compiled once: into the set's RegionSums when it can take it (unit
   // weights, integer frames), else into a RegionMean of its own. After the loop above,
   // so that the regions no longer move.
-  const bool sums_supported = RegionSums::supports(pixel_type_, shape_);
+  const bool sums_supported = RegionSums::supports(pixel_type, shape);
   std::vector<const Region*> summed;
   const auto compile = [&](const Region& region, std::optional<std::size_t>& slot,
                            std::optional<RegionMean>& mean) {
@@ -110,7 +109,7 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
       slot = summed.size();
       summed.push_back(&region);
     } else {
-      mean.emplace(region, shape_);
+      mean.emplace(region, shape);
     }
   };
   for (std::size_t i = 0; i < rois.size(); ++i) {
@@ -118,7 +117,7 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, s
     compile(rois[i].region, state.sums_slot, state.mean);
     if (state.neuropil_region) compile(*state.neuropil_region, state.neuropil_sums_slot, state.neuropil_mean);
   }
-  if (sums_supported) set.sums.emplace(summed, shape_);
+  if (sums_supported) set.sums.emplace(summed, shape);
   return set;
 }
 
@@ -132,14 +131,39 @@ void Pipeline::resize_result() {
   for (const RoiSettings& roi : settings_.rois) needs_global_ = needs_global_ || is_global(roi.neuropil.source);
 }
 
+Pipeline::PreparedRois::PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type,
+                                     RoiSet set)
+    : rois_(std::move(rois)), shape_(shape), pixel_type_(pixel_type), set_(std::move(set)) {}
+Pipeline::PreparedRois::PreparedRois(PreparedRois&&) noexcept = default;
+Pipeline::PreparedRois& Pipeline::PreparedRois::operator=(PreparedRois&&) noexcept = default;
+Pipeline::PreparedRois::~PreparedRois() = default;
+
+Pipeline::PreparedRois Pipeline::prepare_rois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type) {
+  RoiSet set = build_roi_set(rois, shape, pixel_type);
+  return PreparedRois(std::move(rois), shape, pixel_type, std::move(set));
+}
+
 void Pipeline::replace_rois(std::vector<RoiSettings> rois) {
   if (finished_) throw Error("the ROI set cannot change after the end of the stream");
-  RoiSet next = build_roi_set(rois, current_.version + 1, frames_);
+  install_rois(prepare_rois(std::move(rois), shape_, pixel_type_));
+}
+
+void Pipeline::install_rois(PreparedRois prepared) {
+  if (finished_) throw Error("the ROI set cannot change after the end of the stream");
+  if (prepared.shape_ != shape_ || prepared.pixel_type_ != pixel_type_) {
+    throw Error("the ROI set was prepared for " + std::to_string(prepared.shape_.width) + "x" +
+                std::to_string(prepared.shape_.height) + " " + std::string(pixel_type_name(prepared.pixel_type_)) +
+                " frames, the session's are " + std::to_string(shape_.width) + "x" + std::to_string(shape_.height) +
+                " " + std::string(pixel_type_name(pixel_type_)));
+  }
+  RoiSet& next = prepared.set_;
+  next.version = current_.version + 1;
+  next.next_settled = frames_;
   finish_roi_set(current_, scratch_);
   current_.end = frames_;
   replaced_.push_back(std::move(current_));
   current_ = std::move(next);
-  settings_.rois = std::move(rois);
+  settings_.rois = std::move(prepared.rois_);
   resize_result();
 }
 
@@ -273,9 +297,11 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   return true;
 }
 
-std::int64_t Pipeline::settled_lag() const {
+std::int64_t Pipeline::settled_lag() const { return settled_lag_of(current_); }
+
+std::int64_t Pipeline::settled_lag_of(const RoiSet& set) {
   std::int64_t lag = 0;
-  for (const RoiState& roi : current_.rois) {
+  for (const RoiState& roi : set.rois) {
     const std::int64_t roi_lag = roi.baseline->settled_lag();
     if (roi_lag < 0) return -1;
     lag = std::max(lag, roi_lag);

@@ -11,7 +11,12 @@
 // The ROI set can be replaced between frames (replace_rois): the old set's baselines
 // settle at once, as at the end of a stream, and its rows are handed out before the
 // new set's, which starts with fresh baselines at the next frame. Each set has a
-// version, carried by every result and row. Projections are not affected.
+// version, carried by every result and row. Projections are not affected. Replacing
+// is two steps, so that the costly one need not hold up the frames: prepare_rois
+// validates and compiles a set for a frame geometry (regions, rings, fresh baselines)
+// and touches no pipeline, so it may run on another thread while frames are pushed;
+// install_rois swaps the prepared set in between two frames, which costs no more than
+// settling the old set.
 //
 // Cost per frame: O(pixels) for projections and global statistics; O(ROI + neuropil
 // pixels) for extraction, at most O(frame pixels + row spans) with integer pixels, whose
@@ -62,6 +67,8 @@ struct SettledRow {
 
 class Pipeline {
  public:
+  class PreparedRois;
+
   // Checks every ROI, neuropil and projection against the frame shape; throws
   // calmon::Error naming the first problem.
   // `roi_set_version` numbers the initial ROI set; replace_rois counts up from it (a
@@ -87,9 +94,17 @@ class Pipeline {
   void finish();
   // Takes the next complete settled row, in frame order; false if none is ready.
   bool pop_settled(SettledRow& row);
-  // Replaces the ROIs from the next frame on (see above). Throws calmon::Error, and
-  // keeps the current set, if the new one makes no sense.
+  // Replaces the ROIs from the next frame on (see above): install_rois(prepare_rois(...))
+  // for this pipeline's geometry. Throws calmon::Error, and keeps the current set, if the
+  // new one makes no sense.
   void replace_rois(std::vector<RoiSettings> rois);
+  // Validates and compiles `rois` for frames of `shape` and `pixel_type`; throws
+  // calmon::Error naming the first problem. Pure: safe on any thread.
+  static PreparedRois prepare_rois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type);
+  // Makes `prepared` the ROI set from the next frame on, as replace_rois. Throws
+  // calmon::Error, keeping the current set, if it was prepared for another geometry
+  // or the stream has ended.
+  void install_rois(PreparedRois prepared);
 
   const PipelineSettings& settings() const { return settings_; }
   FrameShape shape() const { return shape_; }
@@ -130,9 +145,9 @@ class Pipeline {
     std::int64_t end = -1;          // one past its last frame once replaced, else -1
   };
 
-  RoiSet build_roi_set(const std::vector<RoiSettings>& rois, std::uint32_t version,
-                       std::int64_t first_frame) const;
+  static RoiSet build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape, PixelType pixel_type);
   static void finish_roi_set(RoiSet& set, std::vector<SettledSample>& scratch);
+  static std::int64_t settled_lag_of(const RoiSet& set);
   void resize_result();
   bool pop_settled_from(RoiSet& set, SettledRow& row);
 
@@ -153,6 +168,30 @@ class Pipeline {
   std::vector<SettledSample> scratch_;
   std::int64_t frames_ = 0;
   bool finished_ = false;
+};
+
+// An ROI set validated and compiled for one frame geometry, not yet in any pipeline.
+class Pipeline::PreparedRois {
+ public:
+  PreparedRois(PreparedRois&&) noexcept;
+  PreparedRois& operator=(PreparedRois&&) noexcept;
+  ~PreparedRois();
+
+  FrameShape shape() const { return shape_; }
+  PixelType pixel_type() const { return pixel_type_; }
+  const std::vector<RoiSettings>& rois() const { return rois_; }
+  // As Pipeline's: the pixels each ROI's neuropil averages, rings resolved.
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return set_.rois[roi].neuropil_region; }
+  std::int64_t settled_lag() const { return settled_lag_of(set_); }
+
+ private:
+  friend class Pipeline;
+  PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set);
+
+  std::vector<RoiSettings> rois_;
+  FrameShape shape_;
+  PixelType pixel_type_;
+  RoiSet set_;
 };
 
 }  // namespace calmon

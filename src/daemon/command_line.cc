@@ -42,7 +42,7 @@ constexpr std::string_view kUsage =
     "                               (default: it is rejected)\n"
     "  --channel C, --plane Z       the channel and plane analysed (default 0, 0)\n"
     "  --publish-hwm N              messages queued per subscriber before dropping (default 1000)\n"
-    "  --ingest-hwm N               frames queued on the ingest socket (default 1000)\n"
+    "  --ingest-hwm N               frames ZeroMQ queues per sender besides calmond's queue (default 2)\n"
     "  --linger SECONDS             time to deliver the last messages at exit (default 1)\n"
     "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
     "                               any free port, named in the ready line as \"http\")\n"
@@ -62,6 +62,13 @@ constexpr std::string_view kUsage =
     "                               without authentication (a warning is logged)\n"
     "  --max-sequence-jump N        a frame more than N sequence numbers above the last is\n"
     "                               rejected as corrupt (default 1000000; 0: no limit)\n"
+    "limits (docs/daemon.md, \"Limits\"):\n"
+    "  --ingest-queue-mib MIB       frames received, not yet processed (default 256)\n"
+    "  --publish-budget-mib MIB     published messages held for subscribers (default 256)\n"
+    "  --subscriber-timeout SECONDS a subscriber taking nothing this long is cut (default 10; 0: never)\n"
+    "  --max-rois N                 ROIs per set (default 20000)\n"
+    "  --max-roi-pixels N           pixels per ROI region (default 8192)\n"
+    "  --max-request-mib MIB        largest control request (default 64)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -175,6 +182,22 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "max-sequence-jump")) {
     config.set_max_sequence_jump(integer_flag<std::uint64_t>("max-sequence-jump", *value));
   }
+  if (auto value = text_flag(flags, "ingest-queue-mib")) {
+    config.set_ingest_queue_mib(integer_flag<std::uint32_t>("ingest-queue-mib", *value));
+  }
+  if (auto value = text_flag(flags, "publish-budget-mib")) {
+    config.set_publish_budget_mib(integer_flag<std::uint32_t>("publish-budget-mib", *value));
+  }
+  if (auto value = text_flag(flags, "subscriber-timeout")) {
+    config.set_subscriber_timeout_s(number_flag("subscriber-timeout", *value, 0, true));
+  }
+  if (auto value = text_flag(flags, "max-rois")) config.set_max_rois(integer_flag<std::uint32_t>("max-rois", *value));
+  if (auto value = text_flag(flags, "max-roi-pixels")) {
+    config.set_max_roi_pixels(integer_flag<std::uint32_t>("max-roi-pixels", *value));
+  }
+  if (auto value = text_flag(flags, "max-request-mib")) {
+    config.set_max_request_mib(integer_flag<std::uint32_t>("max-request-mib", *value));
+  }
 }
 
 po::options_description flag_descriptions() {
@@ -183,7 +206,8 @@ po::options_description flag_descriptions() {
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
                            "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
-                           "max-sequence-jump"}) {
+                           "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
+                           "max-rois", "max-roi-pixels", "max-request-mib"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

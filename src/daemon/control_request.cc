@@ -46,13 +46,19 @@ std::string parse(std::string_view request, bool json, pb::ControlRequest& messa
   return {};
 }
 
-void execute(const pb::ControlRequest& request, ControlTarget& target, pb::ControlReply& reply) {
+void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& reply) {
+  const pb::ControlRequest& request = parsed.request;
   switch (request.command_case()) {
     case pb::ControlRequest::kStatus: target.fill_status(*reply.mutable_status()); break;
     case pb::ControlRequest::kProjections: target.fill_projections(*reply.mutable_projections()); break;
     case pb::ControlRequest::kRois: target.fill_rois(*reply.mutable_rois()); break;
     case pb::ControlRequest::kSetRois:
-      target.set_rois(request.set_rois());
+      if (!parsed.prepare_error.empty()) throw Error(parsed.prepare_error);
+      if (parsed.prepared_rois) {
+        target.install_rois(std::move(*parsed.prepared_rois));
+      } else {
+        target.set_rois(request.set_rois());
+      }
       target.fill_rois(*reply.mutable_rois());
       break;
     case pb::ControlRequest::kReset:
@@ -82,21 +88,30 @@ std::string control_error_reply(bool json, const std::string& error) {
   return encode(reply, json);
 }
 
-std::string answer_control_request(std::string_view request, ControlTarget& target) {
-  const bool json = !request.empty() && request.front() == '{';
-  pb::ControlRequest message;
-  if (std::string problem = parse(request, json, message); !problem.empty()) {
-    return control_error_reply(json, "malformed control request: " + problem);
+ParsedRequest parse_control_request(std::string_view request) {
+  ParsedRequest parsed;
+  parsed.json = !request.empty() && request.front() == '{';
+  if (std::string problem = parse(request, parsed.json, parsed.request); !problem.empty()) {
+    parsed.error = "malformed control request: " + problem;
   }
+  return parsed;
+}
+
+std::string answer_control_request(ParsedRequest request, ControlTarget& target) {
+  if (!request.error.empty()) return control_error_reply(request.json, request.error);
   pb::ControlReply reply;
   try {
-    execute(message, target, reply);
+    execute(request, target, reply);
   } catch (const Error& e) {
-    return control_error_reply(json, first_line(e.what()));
+    return control_error_reply(request.json, first_line(e.what()));
   } catch (const std::exception& e) {
-    return control_error_reply(json, "internal error: " + first_line(e.what()));
+    return control_error_reply(request.json, "internal error: " + first_line(e.what()));
   }
-  return encode(reply, json);
+  return encode(reply, request.json);
+}
+
+std::string answer_control_request(std::string_view request, ControlTarget& target) {
+  return answer_control_request(parse_control_request(request), target);
 }
 
 }  // namespace calmon::daemon

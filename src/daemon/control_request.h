@@ -6,13 +6,19 @@
 // with "malformed control request: ..."; a command that fails (an invalid ROI set) gets
 // ok=false with its one-line error and changes nothing. What the commands do is the
 // ControlTarget's business (the daemon's session logic), so this is testable alone.
+//
+// Parsing and answering are two steps (parse_control_request, answer_control_request),
+// so that the daemon can parse a request — and prepare the ROI set of a set_rois
+// (roi_set_preparation.h) — on another thread, and answer it on the pipeline thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "calmon/wire.pb.h"
+#include "daemon/roi_set_preparation.h"
 
 namespace calmon::daemon {
 
@@ -24,6 +30,8 @@ class ControlTarget {
   virtual void fill_rois(pb::RoiSetInfo& rois) = 0;
   // Replaces the ROI set; throws calmon::Error (one line), and keeps the set, if invalid.
   virtual void set_rois(const pb::RoiSet& rois) = 0;
+  // Replaces the ROI set with one prepared already (for the target's current geometry).
+  virtual void install_rois(PreparedRoiSet rois) = 0;
   // Ends the session: projections and baselines are forgotten.
   virtual void reset() = 0;
   // Ends the session and asks the daemon to exit.
@@ -32,7 +40,24 @@ class ControlTarget {
   virtual void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) = 0;
 };
 
-// Answers one request (the bytes of a one-part message).
+// A request as parsed, and what was prepared for it.
+struct ParsedRequest {
+  bool json = false;  // it came, and is answered, as JSON
+  pb::ControlRequest request;
+  std::string error;  // not empty: it did not parse, and this is the whole answer
+  // A set_rois prepared ahead (or why it could not be), and the frames it was prepared
+  // for; neither: set_rois prepares it.
+  std::optional<PreparedRoiSet> prepared_rois;
+  std::string prepare_error;
+  std::optional<FrameGeometry> prepared_for;
+};
+
+ParsedRequest parse_control_request(std::string_view request);
+
+// Carries out one request and encodes the reply.
+std::string answer_control_request(ParsedRequest request, ControlTarget& target);
+
+// Answers one request (the bytes of a one-part message): parse, then answer.
 std::string answer_control_request(std::string_view request, ControlTarget& target);
 
 // A reply with ok=false and `error`, as JSON or binary: for a request the socket could

@@ -27,7 +27,9 @@
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
 #include "daemon/protected_mode.h"
+#include "daemon/publish_budget.h"
 #include "daemon/publisher.h"
+#include "daemon/socket_publisher.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/tee_publisher.h"
@@ -133,6 +135,8 @@ int run_daemon(const DaemonSettings& settings) {
   const ProtectedMode protected_mode = check_protected_mode(settings);
   if (!protected_mode.line.empty()) log_line(protected_mode.line);
   if (protected_mode.refuse) return 1;
+  // Before the context: ZeroMQ frees the last published messages when it terminates.
+  PublishBudget publish_budget(settings.publish_budget_bytes);
   zmq::context_t context(1);
   // Bound before the CURVE sockets, stopped after they are closed (declared before them).
   std::unique_ptr<ZapHandler> zap;
@@ -173,7 +177,7 @@ int run_daemon(const DaemonSettings& settings) {
   log_settings(settings);
   if (dashboard) log_dashboard(*dashboard, settings);
 
-  SocketPublisher socket_publisher(sockets.publish);
+  SocketPublisher socket_publisher(sockets.publish, publish_budget, log_line);
   TeePublisher publisher(socket_publisher, feed);
   StreamAnalyzer analyzer(settings, publisher, log_line);
   analyzer.add_status_filler([&http_refusals](pb::Status& status) { http_refusals.fill(status); });
@@ -185,7 +189,7 @@ int run_daemon(const DaemonSettings& settings) {
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {
-      PipelineLoop(sockets, analyzer, log_line, dashboard ? &feed : nullptr).run();
+      PipelineLoop(sockets, analyzer, settings, log_line, dashboard ? &feed : nullptr).run();
     } catch (const std::exception& e) {
       log_line(std::string("pipeline thread failed: ") + e.what());
       status = 1;

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "config/config_file.h"
+#include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/format_number.h"
 #include "daemon/http_endpoint.h"
@@ -139,6 +140,18 @@ void resolve_dashboard_access(const pb::DaemonConfig& config, const std::filesys
   }
 }
 
+std::size_t checked_mib(std::uint32_t mib, const std::string& what, const std::string& source) {
+  if (mib == 0 || mib > (1u << 20)) {
+    throw Error(source + ": " + what + " = " + std::to_string(mib) + " must be from 1 to 1048576 (1 TiB)");
+  }
+  return std::size_t{mib} << 20;
+}
+
+std::size_t checked_count(std::uint32_t value, const std::string& what, const std::string& source) {
+  if (value == 0) throw Error(source + ": " + what + " must be > 0");
+  return value;
+}
+
 }  // namespace
 
 bool dashboard_on_network(const DaemonSettings& settings) {
@@ -179,7 +192,35 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   }
   if (config.has_linger_s()) settings.linger_s = checked_number(config.linger_s(), 0.0, true, "linger_s", source);
   if (config.has_publish_hwm()) settings.publish_hwm = checked_hwm(config.publish_hwm(), "publish_hwm", source);
-  if (config.has_ingest_hwm()) settings.ingest_hwm = checked_hwm(config.ingest_hwm(), "ingest_hwm", source);
+  if (config.has_ingest_hwm()) {
+    if (config.ingest_hwm() < 1) {
+      throw Error(source + ": ingest_hwm = " + std::to_string(config.ingest_hwm()) +
+                  " must be >= 1: it counts the frames ZeroMQ may queue per sender beside calmond's ingest queue "
+                  "(ingest_queue_mib), and 0 would leave them without a limit");
+    }
+    settings.ingest_hwm = config.ingest_hwm();
+  }
+  if (config.has_ingest_queue_mib()) {
+    settings.ingest_queue_bytes = checked_mib(config.ingest_queue_mib(), "ingest_queue_mib", source);
+  }
+  if (config.has_publish_budget_mib()) {
+    settings.publish_budget_bytes = checked_mib(config.publish_budget_mib(), "publish_budget_mib", source);
+  }
+  if (config.has_subscriber_timeout_s()) {
+    settings.subscriber_timeout_s =
+        checked_number(config.subscriber_timeout_s(), 0.0, true, "subscriber_timeout_s", source);
+    if (settings.subscriber_timeout_s > 86400.0) {
+      throw Error(source + ": subscriber_timeout_s = " + format_number(settings.subscriber_timeout_s) +
+                  " must be at most 86400 (a day; 0: never)");
+    }
+  }
+  if (config.has_max_rois()) settings.max_rois = checked_count(config.max_rois(), "max_rois", source);
+  if (config.has_max_roi_pixels()) {
+    settings.max_roi_pixels = checked_count(config.max_roi_pixels(), "max_roi_pixels", source);
+  }
+  if (config.has_max_request_mib()) {
+    settings.max_request_bytes = checked_mib(config.max_request_mib(), "max_request_mib", source);
+  }
   if (config.has_http()) {
     settings.http = config.http();
     settings.http_required = !settings.http.empty();
@@ -217,8 +258,10 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.analysis = config.analysis();
     settings.analysis_source = source;
   }
-  // Everything about the analysis that does not depend on the frame size is checked now.
+  // Everything about the analysis that does not depend on the frame size is checked now,
+  // the ROI limits first, as for set_rois.
   try {
+    config::check_roi_limits(settings.analysis, roi_limits(settings));
     (void)config::to_pipeline_settings(settings.analysis);
   } catch (const Error& e) {
     throw Error(settings.analysis_source + ": " + e.what());

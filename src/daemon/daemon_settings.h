@@ -16,6 +16,7 @@
 
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
+#include "config/roi_limits.h"
 #include "net/curve_keys.h"
 
 namespace calmon::daemon {
@@ -39,7 +40,8 @@ struct DaemonSettings {
   std::uint32_t channel = 0;
   std::uint32_t plane = 0;
   int publish_hwm = 1000;
-  int ingest_hwm = 1000;
+  // Frames ZeroMQ queues per sender, outside calmond's own ingest queue (ingest_queue_bytes).
+  int ingest_hwm = 2;
   double linger_s = 1.0;
   // The dashboard: HOST:PORT ("" for none) and the folder its files are served from.
   // An address left at its default that is busy only costs the dashboard (a log line);
@@ -69,7 +71,18 @@ struct DaemonSettings {
   // A frame more than this many sequence numbers above the last one is taken for a
   // corrupt header and rejected (sequence_jump); 0: no limit.
   std::uint64_t max_sequence_jump = 1'000'000;
+  // Limits in bytes (docs/daemon.md, "Limits").
+  std::size_t ingest_queue_bytes = std::size_t{256} << 20;   // frames received, not yet processed
+  std::size_t publish_budget_bytes = std::size_t{256} << 20; // published, still held for subscribers
+  double subscriber_timeout_s = 10.0;                        // 0: stuck subscribers are never cut
+  std::size_t max_rois = 20000;                              // per ROI set
+  std::size_t max_roi_pixels = 8192;                         // per region of an ROI
+  std::size_t max_request_bytes = std::size_t{64} << 20;     // one control request
 };
+
+inline config::RoiLimits roi_limits(const DaemonSettings& settings) {
+  return {settings.max_rois, settings.max_roi_pixels};
+}
 
 // Whether the dashboard runs and its host is not a loopback address (a wildcard, an
 // interface address, any name but localhost): then http_token auto makes a token.

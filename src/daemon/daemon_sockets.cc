@@ -63,10 +63,18 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
     socket->set(zmq::sockopt::linger, 0);
   }
   sockets.ingest.set(zmq::sockopt::rcvhwm, settings.ingest_hwm);
+  sockets.ingest.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(settings.max_frame_bytes + kIngestPartAllowance));
   if (sub) sockets.ingest.set(zmq::sockopt::subscribe, "");
   sockets.publish.set(zmq::sockopt::xpub_verboser, 1);
   sockets.publish.set(zmq::sockopt::sndhwm, settings.publish_hwm);
   sockets.publish.set(zmq::sockopt::linger, static_cast<int>(std::lround(settings.linger_s * 1000.0)));
+  sockets.publish.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(kMaxSubscriptionBytes));
+  if (settings.subscriber_timeout_s > 0.0) {
+    sockets.publish.set(zmq::sockopt::tcp_maxrt, static_cast<int>(std::lround(settings.subscriber_timeout_s * 1000.0)));
+  }
+  sockets.control.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(settings.max_request_bytes));
+  sockets.control.set(zmq::sockopt::rcvhwm, kControlRequestsQueued);
+  sockets.control.set(zmq::sockopt::sndhwm, kControlRequestsQueued);  // replies a client has not read
   if (settings.curve_keys) {
     sockets.server_key = settings.curve_keys->public_key;
     if (sub) {

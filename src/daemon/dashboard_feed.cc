@@ -10,11 +10,16 @@ void DashboardFeed::offer(std::string_view topic, const google::protobuf::Messag
   std::string bytes = message.SerializeAsString();  // outside the lock
   std::lock_guard lock(mutex_);
   if (topic == net::kTracesTopic) {
-    if (pending_.traces.size() >= kMaxPendingTraces) {
-      pending_.traces.erase(pending_.traces.begin());
-      ++pending_.dropped_traces;
-    }
+    pending_trace_bytes_ += bytes.size();
     pending_.traces.push_back(std::move(bytes));
+    std::size_t drop = 0;  // the oldest, until both limits hold (the newest always stays)
+    while (pending_.traces.size() - drop > 1 &&
+           (pending_.traces.size() - drop > kMaxPendingTraces || pending_trace_bytes_ > kMaxPendingTraceBytes)) {
+      pending_trace_bytes_ -= pending_.traces[drop].size();
+      ++drop;
+    }
+    pending_.traces.erase(pending_.traces.begin(), pending_.traces.begin() + static_cast<std::ptrdiff_t>(drop));
+    pending_.dropped_traces += drop;
   } else if (topic == net::kStatusTopic) {
     pending_.status = std::move(bytes);
   } else if (topic == net::kRoisTopic) {
@@ -28,6 +33,7 @@ DashboardFeed::Batch DashboardFeed::take() {
   Batch batch;
   std::lock_guard lock(mutex_);
   std::swap(batch, pending_);
+  pending_trace_bytes_ = 0;
   return batch;
 }
 

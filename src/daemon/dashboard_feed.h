@@ -3,9 +3,12 @@
 // While at least one browser watches, the pipeline thread offers every message it
 // publishes (serialized, one short lock); the dashboard takes what accumulated at its
 // display rate (dashboard_hub.h). Nothing here waits on a browser: trace updates queue
-// up to kMaxPendingTraces, then the oldest are dropped and counted; status, ROI set and
-// projection snapshot keep only the latest. With no browser, offering costs one
-// relaxed atomic load. Replies to the page's requests go the other way through a
+// up to kMaxPendingTraces updates and kMaxPendingTraceBytes bytes (at 10,000 ROIs an
+// update is ~0.6 MB), then the oldest are dropped and counted; status, ROI set and
+// projection snapshot keep only the latest. So the feed holds at most
+// kMaxPendingTraceBytes plus one message of each other kind, beside the publish budget
+// (publish_budget.h), which it does not count against. With no browser, offering costs
+// one relaxed atomic load. Replies to the page's requests go the other way through a
 // handler the dashboard sets before the pipeline thread starts (it asio::posts them).
 #pragma once
 
@@ -25,6 +28,7 @@ namespace calmon::daemon {
 class DashboardFeed {
  public:
   static constexpr std::size_t kMaxPendingTraces = 4096;
+  static constexpr std::size_t kMaxPendingTraceBytes = std::size_t{64} << 20;
   using ReplyHandler = std::function<void(std::uint64_t ticket, std::string reply)>;
 
   struct Batch {
@@ -49,6 +53,7 @@ class DashboardFeed {
   std::atomic<bool> watching_{false};
   std::mutex mutex_;
   Batch pending_;
+  std::size_t pending_trace_bytes_ = 0;
   ReplyHandler reply_handler_;
 };
 

@@ -13,10 +13,25 @@
 
 namespace calmon::daemon {
 
-PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, RateLimitedLog::Sink log,
-                           DashboardFeed* dashboard)
-    : sockets_(sockets), analyzer_(analyzer), dashboard_(dashboard), errors_(std::move(log)) {
+namespace {
+
+// The most a well-formed ingest message takes in the queue: a FrameHeader and the pixels.
+std::size_t largest_ingest_message(const DaemonSettings& settings) {
+  return settings.max_frame_bytes + kIngestPartAllowance + 2 * IngestQueue::kPartOverhead;
+}
+
+}  // namespace
+
+PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, const DaemonSettings& settings,
+                           RateLimitedLog::Sink log, DashboardFeed* dashboard)
+    : sockets_(sockets),
+      analyzer_(analyzer),
+      dashboard_(dashboard),
+      errors_(std::move(log)),
+      ingest_queue_(settings.ingest_queue_bytes, largest_ingest_message(settings)),
+      preparer_(analyzer.analysis(), analyzer.roi_limits()) {
   parts_.reserve(4);
+  analyzer_.watch_ingest_queue(&ingest_queue_);
 }
 
 void PipelineLoop::run() {
@@ -25,68 +40,120 @@ void PipelineLoop::run() {
       {sockets_.control.handle(), 0, ZMQ_POLLIN, 0},
       {sockets_.commands.handle(), 0, ZMQ_POLLIN, 0},
       {sockets_.publish.handle(), 0, ZMQ_POLLIN, 0},
+      {nullptr, preparer_.notify_fd(), ZMQ_POLLIN, 0},
   };
   analyzer_.set_subscribers(0, false);  // until subscriptions arrive
   while (!analyzer_.shutdown_requested()) {
+    items[1].events = preparer_.busy() ? 0 : ZMQ_POLLIN;  // one request at a time
     try {
-      zmq::poll(items, 4, std::chrono::milliseconds(-1));
+      // With frames waiting, only look; otherwise sleep until something arrives.
+      zmq::poll(items, 5, std::chrono::milliseconds(ingest_queue_.empty() ? -1 : 0));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       throw;
     }
     if (items[3].revents & ZMQ_POLLIN) drain_subscriptions();
     if (items[2].revents & ZMQ_POLLIN) drain_commands();
-    if (items[1].revents & ZMQ_POLLIN) answer_control();
-    if ((items[0].revents & ZMQ_POLLIN) && !analyzer_.shutdown_requested()) drain_ingest();
+    if (items[4].revents & ZMQ_POLLIN) answer_prepared_request();
+    if ((items[1].revents & ZMQ_POLLIN) && !preparer_.busy()) receive_control();
+    start_next_dashboard_request();
+    if (analyzer_.shutdown_requested()) break;
+    receive_ingest();
+    process_next_frame();
     do_due_work();
   }
+  refuse_unanswered("calmond is shutting down; the request was not carried out");
 }
 
-// Receives every part of the next message into parts_; false if none is waiting.
-bool PipelineLoop::receive_message(zmq::socket_t& socket) {
-  parts_.clear();
-  parts_.emplace_back();
-  if (!socket.recv(parts_.back(), zmq::recv_flags::dontwait)) {
-    parts_.clear();
+// Receives every part of the next message into `parts`; false if none is waiting.
+bool PipelineLoop::receive_message(zmq::socket_t& socket, std::vector<zmq::message_t>& parts) {
+  parts.clear();
+  parts.emplace_back();
+  if (!socket.recv(parts.back(), zmq::recv_flags::dontwait)) {
+    parts.clear();
     return false;
   }
-  while (parts_.back().more()) {  // the rest of a multipart message is already here
-    parts_.emplace_back();
-    (void)socket.recv(parts_.back(), zmq::recv_flags::none);
+  while (parts.back().more()) {  // the rest of a multipart message is already here
+    parts.emplace_back();
+    (void)socket.recv(parts.back(), zmq::recv_flags::none);
   }
   return true;
 }
 
-void PipelineLoop::drain_ingest() {
-  for (int i = 0; i < kIngestBatch && !analyzer_.shutdown_requested(); ++i) {
-    if (!receive_message(sockets_.ingest)) return;
-    const std::int64_t receive_time_ns = net::now_ns();
-    try {
-      analyzer_.on_ingest_message(parts_, receive_time_ns);
-    } catch (const std::exception& e) {  // a bug, not bad input: log it, keep serving
-      errors_.write("internal_error", std::string("internal error on an ingest message: ") + e.what(), Clock::now());
-    }
+// Moves every message ZeroMQ has into the ingest queue, while it has room.
+void PipelineLoop::receive_ingest() {
+  while (ingest_queue_.has_room() && receive_message(sockets_.ingest, ingest_queue_.back_parts())) {
+    ingest_queue_.push_back(net::now_ns());
   }
 }
 
-void PipelineLoop::answer_control() {
-  if (!receive_message(sockets_.control)) return;
-  std::string reply;
-  if (parts_.size() == 1) {
-    reply = answer_control_request(parts_[0].to_string_view(), analyzer_);
-  } else {
-    const bool json = parts_[0].size() > 0 && *parts_[0].data<char>() == '{';
-    reply = control_error_reply(json, "malformed control request: " + std::to_string(parts_.size()) +
-                                          " parts, expected 1");
+void PipelineLoop::process_next_frame() {
+  if (ingest_queue_.empty()) return;
+  IngestQueue::Entry& next = ingest_queue_.front();
+  try {
+    analyzer_.on_ingest_message(next.parts, next.receive_time_ns);
+  } catch (const std::exception& e) {  // a bug, not bad input: log it, keep serving
+    errors_.write("internal_error", std::string("internal error on an ingest message: ") + e.what(), Clock::now());
   }
-  (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
+  ingest_queue_.pop_front();  // and with it the previous frame's parts, now done with
+}
+
+void PipelineLoop::receive_control() {
+  if (!receive_message(sockets_.control)) return;
+  if (parts_.size() != 1) {
+    const bool json = parts_[0].size() > 0 && *parts_[0].data<char>() == '{';
+    const std::string reply = control_error_reply(json, "malformed control request: " +
+                                                            std::to_string(parts_.size()) + " parts, expected 1");
+    (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
+    return;
+  }
+  asker_ = Asker{true, 0, parts_[0].size() > 0 && *parts_[0].data<char>() == '{'};
+  preparer_.submit(std::move(parts_[0]), analyzer_.roi_geometry());
+}
+
+void PipelineLoop::answer_prepared_request() {
+  std::optional<ParsedRequest> request = preparer_.take();
+  if (!request) return;
+  const bool set_rois = request->error.empty() && request->request.command_case() == pb::ControlRequest::kSetRois;
+  if (set_rois && request->prepared_for != analyzer_.roi_geometry()) {
+    // The frames changed meanwhile (a session started or restarted): what was prepared,
+    // or found wrong, was for others.
+    preparer_.submit_again(std::move(*request), analyzer_.roi_geometry());
+    return;
+  }
+  std::string reply;
+  try {
+    reply = answer_control_request(std::move(*request), analyzer_);
+  } catch (const std::exception& e) {  // a bug: the asker still gets an answer
+    reply = control_error_reply(request->json, std::string("internal error: ") + e.what());
+  }
+  deliver(reply);
+}
+
+// The reply goes to whoever asked; the next request may then be prepared.
+void PipelineLoop::deliver(const std::string& reply) {
+  if (!asker_) return;
+  if (asker_->control) {
+    (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
+  } else if (dashboard_) {
+    dashboard_->reply(asker_->ticket, reply);
+  }
+  asker_.reset();
+}
+
+void PipelineLoop::refuse_unanswered(const std::string& why) {
+  if (asker_) deliver(control_error_reply(asker_->json, why));
+  while (!dashboard_requests_.empty()) {
+    if (dashboard_) dashboard_->reply(dashboard_requests_.front().ticket, control_error_reply(true, why));
+    dashboard_requests_.pop_front();
+  }
 }
 
 void PipelineLoop::drain_commands() {
   while (receive_message(sockets_.commands)) {
     if (parts_[0].size() != 1) continue;
     switch (static_cast<Command>(*parts_[0].data<std::uint8_t>())) {
-      case Command::kDashboardRequest: answer_dashboard(); break;
+      case Command::kDashboardRequest: queue_dashboard_request(); break;
       case Command::kStatus:
         if (!status_due_since_) status_due_since_ = Clock::now();
         break;
@@ -98,11 +165,18 @@ void PipelineLoop::drain_commands() {
   }
 }
 
-void PipelineLoop::answer_dashboard() {
+void PipelineLoop::queue_dashboard_request() {
   if (!dashboard_ || parts_.size() != 3 || parts_[1].size() != sizeof(std::uint64_t)) return;
   std::uint64_t ticket = 0;
   std::memcpy(&ticket, parts_[1].data(), sizeof ticket);
-  dashboard_->reply(ticket, answer_control_request(parts_[2].to_string_view(), analyzer_));
+  dashboard_requests_.push_back(DashboardRequest{ticket, std::move(parts_[2])});
+}
+
+void PipelineLoop::start_next_dashboard_request() {
+  if (preparer_.busy() || dashboard_requests_.empty()) return;
+  asker_ = Asker{false, dashboard_requests_.front().ticket, true};
+  preparer_.submit(std::move(dashboard_requests_.front().request), analyzer_.roi_geometry());
+  dashboard_requests_.pop_front();
 }
 
 void PipelineLoop::drain_subscriptions() {
@@ -116,7 +190,7 @@ void PipelineLoop::update_subscribers() {
 }
 
 bool PipelineLoop::ingest_pending() {
-  return (sockets_.ingest.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
+  return !ingest_queue_.empty() || (sockets_.ingest.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
 }
 
 void PipelineLoop::do_due_work() {

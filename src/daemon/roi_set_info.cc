@@ -29,6 +29,13 @@ void describe_roi_set(const Pipeline& pipeline, pb::RoiSetInfo& info) {
   for (std::size_t i = 0; i < rois.size(); ++i) add_roi(rois[i], pipeline.neuropil_region(i), info);
 }
 
+void describe_prepared_rois(const Pipeline::PreparedRois& prepared, pb::RoiSetInfo& info) {
+  info.Clear();
+  info.set_settled_lag(prepared.settled_lag());
+  const std::vector<RoiSettings>& rois = prepared.rois();
+  for (std::size_t i = 0; i < rois.size(); ++i) add_roi(rois[i], prepared.neuropil_region(i), info);
+}
+
 void describe_roi_settings(const std::vector<RoiSettings>& rois, std::uint32_t version, pb::RoiSetInfo& info) {
   info.Clear();
   info.set_version(version);

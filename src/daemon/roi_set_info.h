@@ -19,6 +19,9 @@ namespace calmon::daemon {
 // The pipeline's current ROI set.
 void describe_roi_set(const Pipeline& pipeline, pb::RoiSetInfo& info);
 
+// A set compiled for a geometry, not yet installed: its version is left 0.
+void describe_prepared_rois(const Pipeline::PreparedRois& rois, pb::RoiSetInfo& info);
+
 // A configured ROI set outside a session: explicit neuropil regions only.
 void describe_roi_settings(const std::vector<RoiSettings>& rois, std::uint32_t version, pb::RoiSetInfo& info);
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <exception>
-#include <set>
+#include <optional>
 
 #include "config/config_file.h"
 #include "core/error.h"
@@ -34,17 +34,11 @@ std::string plural(std::uint64_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-void check_unique_names(const std::vector<RoiSettings>& rois) {
-  std::set<std::string> names;
-  for (const RoiSettings& roi : rois) {
-    if (!names.insert(roi.name).second) throw Error("ROI name '" + roi.name + "' is used twice");
-  }
-}
-
 }  // namespace
 
 StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log)
     : max_frame_bytes_(settings.max_frame_bytes),
+      roi_limits_(daemon::roi_limits(settings)),
       analysis_(settings.analysis),
       session_settings_(session_settings_of(settings.analysis)),
       publisher_(publisher),
@@ -152,7 +146,9 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
   const std::int64_t published = publish_updates(false);
-  interval_.add_frame(published - receive_time_ns);
+  const std::int64_t acquired = held.frame.header.acquisition_time_ns();
+  interval_.add_frame(published - receive_time_ns,
+                      acquired != 0 ? std::optional<std::int64_t>(published - acquired) : std::nullopt);
   // The images start once the traces are out, so they never delay them; they run
   // beside the next frame's receipt and traces.
   projection_worker_.wait();
@@ -185,7 +181,7 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader
   ledger_.clear();
   last_snapshot_frames_ = -1;
   describe_roi_set(*pipeline_, roi_info_);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kEssential);
   const std::int64_t lag = pipeline_->settled_lag();
   const std::string stream = stream_id_ == 0 ? std::string() : " of stream " + std::to_string(stream_id_);
   log_("session " + std::to_string(counters_.sessions) + " started with frame " + std::to_string(first_sequence_) +
@@ -200,6 +196,7 @@ std::unique_ptr<Pipeline> StreamAnalyzer::build_pipeline(FrameGeometry geometry)
   const std::string session = "session " + std::to_string(counters_.sessions);
   std::string problem;
   try {
+    config::check_ring_limits(session_settings_.rois, shape, roi_limits_);
     return std::make_unique<Pipeline>(session_settings_, shape, geometry.pixel_type, roi_set_version_);
   } catch (const Error& e) {
     problem = e.what();
@@ -229,7 +226,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   start_update(stamp_, update_);
   update_.set_settled_only(true);
   publish_updates(true);
-  publish_snapshot();
+  publish_snapshot(Publisher::Importance::kEssential);  // the stream's final images
   log_("session " + std::to_string(counters_.sessions) + " ended (" + why + ") after " +
        plural(static_cast<std::uint64_t>(pipeline_->frames()), "frame"));
 }
@@ -259,29 +256,29 @@ std::int64_t StreamAnalyzer::publish_updates(bool end_of_stream) {
 std::int64_t StreamAnalyzer::publish_update() {
   const std::int64_t now = net::now_ns();
   update_.set_publish_time_ns(now);
-  publisher_.publish(net::kTracesTopic, update_);
+  publisher_.publish(net::kTracesTopic, update_, Publisher::Importance::kEssential);
   return now;
 }
 
-void StreamAnalyzer::publish_snapshot() {
+void StreamAnalyzer::publish_snapshot(Publisher::Importance importance) {
   if (!pipeline_ || pipeline_->frames() == 0 || !projections_wanted_) return;
   fill_projections(snapshot_);
-  publisher_.publish(net::kProjectionsTopic, snapshot_);
-  last_snapshot_frames_ = pipeline_->frames();
+  if (publisher_.publish(net::kProjectionsTopic, snapshot_, importance)) last_snapshot_frames_ = pipeline_->frames();
 }
 
 void StreamAnalyzer::on_snapshot_tick() {
   if (!pipeline_ || pipeline_->frames() == last_snapshot_frames_) return;
-  publish_snapshot();
+  publish_snapshot(Publisher::Importance::kOptional);
 }
 
 void StreamAnalyzer::on_status_tick() {
   const auto now = std::chrono::steady_clock::now();
   interval_.complete(now);
   fill_status(status_);
-  publisher_.publish(net::kStatusTopic, status_);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  publisher_.publish(net::kStatusTopic, status_, Publisher::Importance::kEssential);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kOptional);  // a reminder for late joiners
   rate_limited_log_.flush(now);
+  publisher_.flush_log(now);
 }
 
 void StreamAnalyzer::reject(std::string_view reason, const std::string& detail) {
@@ -325,6 +322,13 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
   status.set_daemon_id(daemon_id_);
   status.set_stream_id(stream_id_);
   status.set_first_sequence(first_sequence_);
+  if (ingest_queue_) {
+    status.set_ingest_queue_frames(ingest_queue_->frames());
+    status.set_ingest_queue_bytes(ingest_queue_->bytes());
+  }
+  status.set_lag_p50_ms(interval.lag_p50_ms);
+  status.set_lag_p99_ms(interval.lag_p99_ms);
+  publisher_.report(status);
 }
 
 void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
@@ -340,29 +344,30 @@ void StreamAnalyzer::fill_projections(pb::ProjectionSnapshot& snapshot) {
   snapshot.set_time_ns(net::now_ns());
 }
 
+std::optional<FrameGeometry> StreamAnalyzer::roi_geometry() const {
+  if (!pipeline_) return std::nullopt;
+  return FrameGeometry{static_cast<std::uint32_t>(pipeline_->shape().width),
+                       static_cast<std::uint32_t>(pipeline_->shape().height), pipeline_->pixel_type()};
+}
+
 void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
-  std::vector<RoiSettings> settings;
-  for (int i = 0; i < rois.rois_size(); ++i) {
-    settings.push_back(config::to_roi_settings(rois.rois(i), static_cast<std::size_t>(i), analysis_));
+  install_rois(prepare_roi_set(rois, analysis_, roi_limits_, roi_geometry()));
+}
+
+void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
+  if (prepared.geometry != roi_geometry()) {
+    throw Error("internal: the ROI set was prepared for other frames than the session's; send it again");
   }
-  check_unique_names(settings);
   const std::uint32_t version = roi_set_version_ + 1;
   if (streaming_) {
-    pipeline_->replace_rois(settings);  // throws, keeping the set, if it does not fit
-    describe_roi_set(*pipeline_, roi_info_);
-  } else if (pipeline_) {
-    // Between sessions: checked against the last session's frames.
-    PipelineSettings probe_settings;
-    probe_settings.rois = settings;
-    probe_settings.global_traces = false;
-    const Pipeline probe(std::move(probe_settings), pipeline_->shape(), pipeline_->pixel_type(), version);
-    describe_roi_set(probe, roi_info_);
-  } else {
-    describe_roi_settings(settings, version, roi_info_);
+    pipeline_->install_rois(std::move(*prepared.compiled));  // throws, keeping the set, if it cannot
   }
+  // Between sessions the set was checked against the last session's frames (if any).
+  roi_info_ = std::move(prepared.info);
+  roi_info_.set_version(version);
   roi_set_version_ = version;
-  session_settings_.rois = std::move(settings);
-  publisher_.publish(net::kRoisTopic, roi_info_);
+  session_settings_.rois = std::move(prepared.rois);
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kEssential);
   log_("ROI set replaced: " + plural(session_settings_.rois.size(), "ROI") +
        (streaming_ ? ", version " + std::to_string(roi_info_.version()) : std::string(", from the next session")));
 }

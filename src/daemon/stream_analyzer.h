@@ -31,10 +31,12 @@
 // Counters for Status are kept here, saturating rather than wrapping, with a report per
 // recent stream (stream_reports.h) that senders ask for after their end of stream, and
 // the daemon id, a random number drawn at start that every Status and TraceUpdate
-// carries so that subscribers notice a restarted calmond. The subscriptions come from
-// the loop, which reads the publish socket — projection snapshots nobody subscribes to
-// are not computed. Messages are reused objects: no allocation per frame once a stream
-// runs steadily.
+// carries so that subscribers notice a restarted calmond. The subscriptions and the
+// ingest queue come from the loop, which reads the sockets — projection snapshots nobody
+// subscribes to are not computed — and the bytes held and messages withheld from the
+// Publisher. A new ROI set arrives prepared (roi_set_preparation.h: checked and compiled
+// on another thread) and is installed between two frames. Messages are reused objects:
+// no allocation per frame once a stream runs steadily.
 #pragma once
 
 #include <array>
@@ -43,6 +45,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -52,10 +55,12 @@
 #include "core/pipeline.h"
 #include "daemon/control_request.h"
 #include "daemon/daemon_settings.h"
+#include "daemon/ingest_queue.h"
 #include "daemon/interval_stats.h"
 #include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
 #include "daemon/rate_limited_log.h"
+#include "daemon/roi_set_preparation.h"
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
 #include "daemon/stream_reports.h"
@@ -98,12 +103,21 @@ class StreamAnalyzer final : public ControlTarget {
   // Adds to every Status what other parts of calmond count (the dashboard's refusals,
   // the ZAP handler's): `filler` runs on the pipeline thread and must outlive this.
   void add_status_filler(std::function<void(pb::Status&)> filler) { status_fillers_.push_back(std::move(filler)); }
+  // The queue of received frames whose depth Status reports (null: none).
+  void watch_ingest_queue(const IngestQueue* queue) { ingest_queue_ = queue; }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
   void fill_projections(pb::ProjectionSnapshot& snapshot) override;
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_info_; }
   void set_rois(const pb::RoiSet& rois) override;
+  void install_rois(PreparedRoiSet rois) override;
+  // The frames a new ROI set must be prepared for: the running (or last) session's;
+  // none before the first session (or after reset).
+  std::optional<FrameGeometry> roi_geometry() const;
+  // What ROI sets are prepared with: the analysis config's defaults and the limits.
+  const pb::Config& analysis() const { return analysis_; }
+  const config::RoiLimits& roi_limits() const { return roi_limits_; }
   void reset() override;
   void shutdown() override;
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
@@ -130,11 +144,12 @@ class StreamAnalyzer final : public ControlTarget {
   void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
   std::int64_t publish_updates(bool end_of_stream);
   std::int64_t publish_update();
-  void publish_snapshot();
+  void publish_snapshot(Publisher::Importance importance);
   void reject(std::string_view reason, const std::string& detail);
   void describe_configured_rois();
 
   std::size_t max_frame_bytes_;
+  config::RoiLimits roi_limits_;
   pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
   PipelineSettings session_settings_;  // what each new session starts with
   std::uint32_t roi_set_version_ = 0;  // of session_settings_.rois; counts up for the daemon's life
@@ -170,6 +185,7 @@ class StreamAnalyzer final : public ControlTarget {
   std::map<std::string, std::uint64_t, std::less<>> rejected_;
   std::uint32_t subscribers_ = 0;
   bool projections_wanted_ = true;  // until the loop knows better
+  const IngestQueue* ingest_queue_ = nullptr;
   bool shutdown_requested_ = false;
   std::vector<std::function<void(pb::Status&)>> status_fillers_;
 

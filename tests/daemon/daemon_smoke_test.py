@@ -182,8 +182,8 @@ class Daemon:
         assert reply.ok, reply.error
         return reply.status
 
-    def wait_for_status(self, condition, what):
-        deadline = time.monotonic() + DEADLINE_S
+    def wait_for_status(self, condition, what, deadline_s=DEADLINE_S):
+        deadline = time.monotonic() + deadline_s
         while True:
             status = self.status()
             if condition(status):

@@ -36,6 +36,9 @@ class FakeTarget final : public ControlTarget {
     calls.push_back("set_rois " + std::to_string(rois.rois_size()));
     if (reject_rois) throw Error("ROI 'far': rectangle x 0:5, y 0:99 is outside the 40x30 frame");
   }
+  void install_rois(PreparedRoiSet rois) override {
+    calls.push_back("install_rois " + std::to_string(rois.rois.size()));
+  }
   void reset() override { calls.push_back("reset"); }
   void shutdown() override { calls.push_back("shutdown"); }
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
@@ -160,6 +163,28 @@ TEST(ControlRequest, AFailingCommandRepliesWithItsOneLineError) {
   EXPECT_FALSE(reply.ok());
   EXPECT_EQ(reply.error(), "ROI 'far': rectangle x 0:5, y 0:99 is outside the 40x30 frame");
   EXPECT_FALSE(reply.has_rois());
+}
+
+TEST(ControlRequest, ASetPreparedAheadIsInstalledOrItsProblemAnswered) {
+  FakeTarget target;
+  ParsedRequest parsed = parse_control_request(R"({"set_rois": {"rois": [{"name": "a"}, {"name": "b"}]}})");
+  ASSERT_EQ(parsed.error, "");
+  ASSERT_TRUE(parsed.json);
+  parsed.prepared_rois.emplace();
+  parsed.prepared_rois->rois.resize(2);
+  EXPECT_TRUE(json_reply(answer_control_request(std::move(parsed), target)).ok());
+  EXPECT_EQ(target.calls, (std::vector<std::string>{"install_rois 2", "rois"}));
+
+  parsed = parse_control_request(R"({"set_rois": {"rois": [{"name": "a"}]}})");
+  parsed.prepare_error = "3 ROIs; the limit is 2 per set (--max-rois)";
+  const pb::ControlReply refused = json_reply(answer_control_request(std::move(parsed), target));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), "3 ROIs; the limit is 2 per set (--max-rois)");
+  EXPECT_EQ(target.calls.size(), 2u);  // nothing more was asked of the target
+
+  parsed = parse_control_request("{nonsense");
+  EXPECT_NE(parsed.error.find("malformed control request: "), std::string::npos);
+  EXPECT_FALSE(json_reply(answer_control_request(std::move(parsed), target)).ok());
 }
 
 TEST(ControlRequest, AnErrorReplyIsEncodedAsAsked) {

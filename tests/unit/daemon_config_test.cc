@@ -55,7 +55,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.channel, 0u);
   EXPECT_EQ(s.plane, 0u);
   EXPECT_EQ(s.publish_hwm, 1000);
-  EXPECT_EQ(s.ingest_hwm, 1000);
+  EXPECT_EQ(s.ingest_hwm, 2);
   EXPECT_EQ(s.linger_s, 1.0);
   EXPECT_EQ(s.http, "127.0.0.1:8080");
   EXPECT_EQ(s.http_token_mode, DaemonSettings::HttpTokenMode::kAuto);
@@ -69,6 +69,12 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_TRUE(s.authorized_client_keys.empty());
   EXPECT_EQ(s.ingest_server_key, "");
   EXPECT_EQ(s.max_sequence_jump, 1'000'000u);
+  EXPECT_EQ(s.ingest_queue_bytes, 256u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 10.0);
+  EXPECT_EQ(s.max_rois, 20000u);
+  EXPECT_EQ(s.max_roi_pixels, 8192u);
+  EXPECT_EQ(s.max_request_bytes, 64u << 20);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -78,11 +84,11 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "ingest": "tcp://10.0.0.5:6000", "ingest_mode": "SUB", "publish": "tcp://*:6001",
     "control": "ipc:///tmp/calmond-control", "analysis_file": "analysis.json", "snapshot_hz": 0,
     "status_interval_s": 0.25, "max_frame_bytes": 1000, "reset_on_geometry_change": true,
-    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 0, "linger_s": 0.5,
+    "channel": 2, "plane": 3, "publish_hwm": 10, "ingest_hwm": 1, "linger_s": 0.5,
     "http": "0.0.0.0:8081", "http_token": "s3cret-Token_1.~", "http_allowed_hosts": ["scope1", "scope1.lab"],
     "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true,
-
-    "max_sequence_jump": "18446744073709551615"})");
+    "max_sequence_jump": "18446744073709551615", "ingest_queue_mib": 8, "publish_budget_mib": 32,
+    "subscriber_timeout_s": 2.5, "max_rois": 100, "max_roi_pixels": 50, "max_request_mib": 3})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -99,7 +105,7 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.channel, 2u);
   EXPECT_EQ(s.plane, 3u);
   EXPECT_EQ(s.publish_hwm, 10);
-  EXPECT_EQ(s.ingest_hwm, 0);
+  EXPECT_EQ(s.ingest_hwm, 1);
   EXPECT_EQ(s.linger_s, 0.5);
   EXPECT_EQ(s.http, "0.0.0.0:8081");
   EXPECT_TRUE(dashboard_on_network(s));
@@ -110,6 +116,12 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.http_idle_timeout_s, 2.5);
   EXPECT_TRUE(s.allow_unprotected);
   EXPECT_EQ(s.max_sequence_jump, 18446744073709551615u);
+  EXPECT_EQ(s.ingest_queue_bytes, 8u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 32u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 2.5);
+  EXPECT_EQ(s.max_rois, 100u);
+  EXPECT_EQ(s.max_roi_pixels, 50u);
+  EXPECT_EQ(s.max_request_bytes, 3u << 20);
 }
 
 TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
@@ -183,7 +195,9 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
              "tcp://127.0.0.1:7", "--control", "tcp://127.0.0.1:8", "--snapshot-hz", "0.5", "--max-frame-mib", "2",
              "--reset-on-geometry-change", "--channel", "4", "--plane", "5", "--analysis", analysis,
              "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0",
-             "--max-sequence-jump", "0"});
+             "--max-sequence-jump", "0",
+             "--ingest-queue-mib", "16", "--publish-budget-mib", "64", "--subscriber-timeout", "0",
+             "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2"});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -202,6 +216,27 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.ingest_hwm, 9);
   EXPECT_EQ(s.linger_s, 0.0);
   EXPECT_EQ(s.max_sequence_jump, 0u);  // no limit
+  EXPECT_EQ(s.ingest_queue_bytes, 16u << 20);
+  EXPECT_EQ(s.publish_budget_bytes, 64u << 20);
+  EXPECT_EQ(s.subscriber_timeout_s, 0.0);
+  EXPECT_EQ(s.max_rois, 5u);
+  EXPECT_EQ(s.max_roi_pixels, 9u);
+  EXPECT_EQ(s.max_request_bytes, 2u << 20);
+}
+
+TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
+  const auto dir = test::temp_dir(kFolder);
+  const std::string analysis = write(dir / "limits.json", R"({"rois": [
+      {"name": "a", "region": {"pixel": {"x": 0, "y": 0}}},
+      {"name": "big", "region": {"rect": {"xmin": 0, "xmax": 10, "ymin": 0, "ymax": 10}}}]})");
+  ASSERT_EQ(parse({"--analysis", analysis}).action, CommandLine::Action::kRun);
+  expect_one_line(parse({"--analysis", analysis, "--max-rois", "1"}), CommandLine::Action::kConfigError,
+                  "limits.json: 2 ROIs; the limit is 1 per set (--max-rois)");
+  expect_one_line(parse({"--analysis", analysis, "--max-roi-pixels", "99"}), CommandLine::Action::kConfigError,
+                  "limits.json: ROI 'big': region of 100 pixels; the limit is 99 per region (--max-roi-pixels)");
+  const std::string neuropil = write(dir / "neuropil.json", R"({"neuropil": {"region": {"mask": {"x": [1, 2], "y": [1, 1]}}}})");
+  expect_one_line(parse({"--analysis", neuropil, "--max-roi-pixels", "1"}), CommandLine::Action::kConfigError,
+                  "neuropil.json: default neuropil: neuropil region of 2 pixels; the limit is 1");
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {
@@ -233,6 +268,14 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
            {R"({"status_interval_s": 0})", "status_interval_s = 0 must be finite and > 0"},
            {R"({"max_frame_bytes": 0})", "max_frame_bytes must be > 0"},
            {R"({"publish_hwm": -5})", "publish_hwm = -5 must be >= 0"},
+           {R"({"ingest_hwm": 0})", "ingest_hwm = 0 must be >= 1"},
+           {R"({"ingest_queue_mib": 0})", "ingest_queue_mib = 0 must be from 1 to 1048576"},
+           {R"({"publish_budget_mib": 2000000})", "publish_budget_mib = 2000000 must be from 1 to 1048576"},
+           {R"({"subscriber_timeout_s": -1})", "subscriber_timeout_s = -1 must be finite and >= 0"},
+           {R"({"subscriber_timeout_s": 1e9})", "subscriber_timeout_s = 1e+09 must be at most 86400"},
+           {R"({"max_rois": 0})", "max_rois must be > 0"},
+           {R"({"max_roi_pixels": 0})", "max_roi_pixels must be > 0"},
+           {R"({"max_request_mib": 0})", "max_request_mib = 0 must be from 1"},
            {R"({"ingest": ""})", "ingest endpoint is empty"},
            {R"({"control": "127.0.0.1:5572"})", "has no transport"},
            {R"({"ingest_mode": "PUSH"})", "invalid daemon config"}}) {
@@ -253,6 +296,8 @@ TEST(DaemonConfig, BadFlagsAreUsageErrors) {
            {{"--plane", "1.5"}, "--plane expects an integer"},
            {{"--publish-hwm", "x"}, "--publish-hwm expects an integer"},
            {{"--max-sequence-jump", "-1"}, "--max-sequence-jump expects an integer from 0 to 18446744073709551615"},
+           {{"--max-rois", "-3"}, "--max-rois expects an integer from 0 to 4294967295, got '-3'"},
+           {{"--subscriber-timeout", "soon"}, "--subscriber-timeout expects a number >= 0"},
            {{"--ingest-mode", "push"}, "--ingest-mode expects pull or sub, got 'push'"},
            {{"--ingest"}, "--ingest"},
            {{"movie.tif"}, "unexpected argument"},
@@ -268,7 +313,8 @@ TEST(DaemonConfig, HelpIsAnAction) {
   for (const char* flag : {"--config", "--analysis", "--ingest", "--ingest-mode", "--publish", "--control",
                            "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane",
                            "--http-token", "--http-token-file", "--http-allow-host", "--http-max-connections",
-                           "--http-idle-timeout", "--allow-unprotected"}) {
+                           "--http-idle-timeout", "--allow-unprotected", "--ingest-queue-mib", "--publish-budget-mib",
+                           "--subscriber-timeout", "--max-rois", "--max-roi-pixels", "--max-request-mib"}) {
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
 }

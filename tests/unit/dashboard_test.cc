@@ -201,5 +201,29 @@ TEST(HttpRefusalCounters, StatusListsEveryReasonCountedAndOnlyThose) {
   EXPECT_EQ(http_refusal_key(HttpRefusal::kToken), "token");
 }
 
+TEST(DashboardFeed, PendingTracesAreBoundedInBytes) {
+  DashboardFeed feed;
+  feed.set_watching(true);
+  pb::TraceUpdate update;
+  update.mutable_f()->Resize(100'000, 1.0);  // ~0.8 MB serialized
+  const std::size_t bytes = update.ByteSizeLong();
+  const std::size_t fit = DashboardFeed::kMaxPendingTraceBytes / bytes;
+  for (std::size_t i = 0; i < fit + 10; ++i) {
+    update.set_sequence(i);
+    feed.offer(net::kTracesTopic, update);
+  }
+  const DashboardFeed::Batch batch = feed.take();
+  ASSERT_EQ(batch.traces.size(), fit);
+  EXPECT_EQ(batch.dropped_traces, 10u);
+  pb::TraceUpdate oldest;
+  ASSERT_TRUE(oldest.ParseFromString(batch.traces.front()));
+  EXPECT_EQ(oldest.sequence(), 10u);  // the oldest went first
+
+  // One update larger than the bound still gets through, alone.
+  update.mutable_f()->Resize(static_cast<int>(DashboardFeed::kMaxPendingTraceBytes / 8) + 1, 1.0);
+  feed.offer(net::kTracesTopic, update);
+  EXPECT_EQ(feed.take().traces.size(), 1u);
+}
+
 }  // namespace
 }  // namespace calmon::daemon

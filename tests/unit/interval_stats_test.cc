@@ -1,4 +1,5 @@
-// interval_stats_test.cc — frame rate, median and maximum latency per status interval.
+// interval_stats_test.cc — frame rate, median and maximum latency, median and 99th
+// percentile acquisition lag per status interval.
 #include "daemon/interval_stats.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +31,26 @@ TEST(IntervalStats, ASummaryCoversTheFramesOfItsIntervalOnly) {
   EXPECT_DOUBLE_EQ(stats.last().latency_max_us, 7.0);
 }
 
+TEST(IntervalStats, TheLagCoversTheFramesThatCarryAnAcquisitionTime) {
+  IntervalStats stats(t0);
+  for (std::int64_t lag_ms = 1; lag_ms <= 200; ++lag_ms) stats.add_frame(1000, lag_ms * 1'000'000);
+  stats.add_frame(1000);  // no acquisition time: latency only
+  const IntervalSummary& summary = stats.complete(t0 + 1s);
+  EXPECT_EQ(summary.frames, 201u);
+  EXPECT_DOUBLE_EQ(summary.lag_p50_ms, 101.0);  // rank 100 of 200
+  EXPECT_DOUBLE_EQ(summary.lag_p99_ms, 198.0);  // rank ceil(0.99 * 200) - 1 = 197
+
+  stats.add_frame(1000);
+  const IntervalSummary& unstamped = stats.complete(t0 + 2s);
+  EXPECT_EQ(unstamped.lag_p50_ms, 0.0);
+  EXPECT_EQ(unstamped.lag_p99_ms, 0.0);
+
+  stats.add_frame(1000, 2'500'000);
+  const IntervalSummary& one = stats.complete(t0 + 3s);
+  EXPECT_DOUBLE_EQ(one.lag_p50_ms, 2.5);
+  EXPECT_DOUBLE_EQ(one.lag_p99_ms, 2.5);
+}
+
 TEST(IntervalStats, AnIntervalWithoutFramesIsAllZero) {
   IntervalStats stats(t0);
   stats.add_frame(5000);
@@ -39,6 +60,8 @@ TEST(IntervalStats, AnIntervalWithoutFramesIsAllZero) {
   EXPECT_EQ(idle.frame_rate_hz, 0.0);
   EXPECT_EQ(idle.latency_p50_us, 0.0);
   EXPECT_EQ(idle.latency_max_us, 0.0);
+  EXPECT_EQ(idle.lag_p50_ms, 0.0);
+  EXPECT_EQ(idle.lag_p99_ms, 0.0);
 }
 
 }  // namespace

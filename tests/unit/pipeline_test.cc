@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
+#include <thread>
 
 #include "core/moving_quantile.h"
 #include "core/region_mean.h"
@@ -287,6 +289,70 @@ TEST(Pipeline, ReplacingTheRoiSetSettlesTheOldSetAndStartsTheNewOneAtTheNextFram
       EXPECT_EQ(rows[t].f0[0], new_f0[t - 25]);
     }
   }
+}
+
+TEST(Pipeline, ASetPreparedOnAnotherThreadWhileFramesArePushedEqualsAReplacedOne) {
+  const auto movie = random_movie(40, 7);
+  const PipelineSettings first = settings_with({roi("old", Region::pixel(1, 1), {}, moving_median(9))});
+  NeuropilSettings ring;
+  ring.source = NeuropilSettings::Source::kRing;
+  ring.ring.min_pixels = 20;
+  const std::vector<RoiSettings> second{roi("new", Region::rect({2, 5, 3, 6}), ring, moving_median(5)),
+                                        roi("other", Region::pixel(9, 9), {}, moving_median(3))};
+  Pipeline replaced(first, kShape, PixelType::kU16);
+  Pipeline installed(first, kShape, PixelType::kU16);
+  std::optional<Pipeline::PreparedRois> prepared;
+  std::thread preparing([&] { prepared.emplace(Pipeline::prepare_rois(second, kShape, PixelType::kU16)); });
+  for (std::size_t t = 0; t < 20; ++t) {  // frames go on while the set compiles
+    installed.push(FrameView<std::uint16_t>(movie[t].data(), kShape));
+  }
+  preparing.join();
+  ASSERT_TRUE(prepared);
+  EXPECT_EQ(prepared->rois().size(), 2u);
+  ASSERT_TRUE(prepared->neuropil_region(0));
+  EXPECT_GE(prepared->neuropil_region(0)->pixel_count(), 20u);
+  EXPECT_EQ(prepared->settled_lag(), 2);
+  for (std::size_t t = 0; t < 20; ++t) replaced.push(FrameView<std::uint16_t>(movie[t].data(), kShape));
+  replaced.replace_rois(second);
+  installed.install_rois(std::move(*prepared));
+  EXPECT_EQ(installed.roi_set_version(), 1u);
+  EXPECT_EQ(installed.neuropil_region(0)->pixels(), replaced.neuropil_region(0)->pixels());
+
+  SettledRow a, b;
+  for (std::size_t t = 20; t < movie.size(); ++t) {
+    const FrameView<std::uint16_t> frame(movie[t].data(), kShape);
+    const FrameResult expected = replaced.push(frame);
+    const FrameResult& actual = installed.push(frame);
+    EXPECT_EQ(actual.f, expected.f);
+    EXPECT_EQ(actual.fneu, expected.fneu);
+    EXPECT_EQ(actual.f0, expected.f0);
+    EXPECT_EQ(actual.roi_set_version, expected.roi_set_version);
+  }
+  replaced.finish();
+  installed.finish();
+  std::size_t rows = 0;
+  while (replaced.pop_settled(a)) {
+    ASSERT_TRUE(installed.pop_settled(b));
+    EXPECT_EQ(b.frame, a.frame);
+    EXPECT_EQ(b.roi_set_version, a.roi_set_version);
+    EXPECT_EQ(b.f0, a.f0);
+    EXPECT_EQ(b.flags, a.flags);
+    ++rows;
+  }
+  EXPECT_FALSE(installed.pop_settled(b));
+  EXPECT_EQ(rows, movie.size());
+}
+
+TEST(Pipeline, APreparedSetFitsOnlyItsGeometry) {
+  Pipeline pipeline(settings_with({roi("kept", Region::pixel(1, 1))}), kShape, PixelType::kU16);
+  const std::vector<RoiSettings> rois{roi("a", Region::pixel(2, 2))};
+  EXPECT_THROW(pipeline.install_rois(Pipeline::prepare_rois(rois, FrameShape{20, 12}, PixelType::kU16)), Error);
+  EXPECT_THROW(pipeline.install_rois(Pipeline::prepare_rois(rois, kShape, PixelType::kU8)), Error);
+  EXPECT_EQ(pipeline.roi_set_version(), 0u);
+  EXPECT_EQ(pipeline.settings().rois[0].name, "kept");
+  EXPECT_THROW(Pipeline::prepare_rois({roi("far", Region::pixel(100, 1))}, kShape, PixelType::kU16), Error);
+  pipeline.install_rois(Pipeline::prepare_rois(rois, kShape, PixelType::kU16));
+  EXPECT_EQ(pipeline.settings().rois[0].name, "a");
 }
 
 TEST(Pipeline, ARoiSetThatMakesNoSenseIsRefusedAndTheCurrentOneKept) {

@@ -31,12 +31,13 @@ class CapturingPublisher final : public Publisher {
   std::vector<pb::Status> statuses;
   std::vector<pb::RoiSetInfo> rois;
 
-  void publish(std::string_view topic, const google::protobuf::MessageLite& message) override {
+  bool publish(std::string_view topic, const google::protobuf::MessageLite& message, Importance) override {
     const std::string bytes = message.SerializeAsString();
     if (topic == "traces") traces.emplace_back().ParseFromString(bytes);
     if (topic == "projections") projections.emplace_back().ParseFromString(bytes);
     if (topic == "status") statuses.emplace_back().ParseFromString(bytes);
     if (topic == "rois") rois.emplace_back().ParseFromString(bytes);
+    return true;
   }
   // The updates with live numbers (not settled-only continuations or tails).
   std::vector<pb::TraceUpdate> live_updates() const {

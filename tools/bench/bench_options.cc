@@ -15,11 +15,13 @@ namespace po = boost::program_options;
 constexpr const char* kUsage =
     "usage: calmon-bench [--calmond PATH] [--width W] [--height H] [--rois N] [--window W]\n"
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
-    "                    [--peer] [--peer-seconds S] [--seed S] [--curve]\n"
+    "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
+    "                    [--stuck-subscribers] [--publish-budget-mib MIB]\n"
     "\n"
     "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
     "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
-    "of the same frames and (with --peer) the rate of the numpy script doing the same.\n";
+    "of the same frames and (with --peer) the rate of the numpy script doing the same.\n"
+    "--stuck-subscribers adds one subscriber per topic that never reads.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "calmon-bench: " << message << "\n" << kUsage;
@@ -53,7 +55,10 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("peer", "also run tools/bench/numpy_peer.py")
       ("peer-seconds", po::value(&options.peer_seconds), "time box of the numpy peer")
       ("seed", po::value(&options.seed), "ROI positions and pixel values")
-      ("curve", "CURVE on calmond and every peer, with keys made for the run");
+      ("curve", "CURVE on calmond and every peer, with keys made for the run")
+      ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
+      ("stuck-subscribers", "one subscriber per topic that never reads")
+      ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(named).run(), values);
@@ -73,10 +78,15 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   if (options.warmup < 0) usage_error("--warmup must be >= 0");
   if (!(options.rate_hz >= 0.0)) usage_error("--rate must be >= 0");
   if (!(options.peer_seconds > 0.0)) usage_error("--peer-seconds must be > 0");
+  if (!(options.snapshot_hz >= 0.0)) usage_error("--snapshot-hz must be >= 0");
+  if (options.publish_budget_mib < 0) usage_error("--publish-budget-mib must be >= 0");
   if (global_traces != "on" && global_traces != "off") usage_error("--global-traces is on or off");
   options.global_traces = global_traces == "on";
   options.run_numpy_peer = values.count("peer") > 0;
   options.curve = values.count("curve") > 0;
+  options.stuck_subscribers = values.count("stuck-subscribers") > 0;
+  // The stuck subscribers are plain TCP peers without keys: CURVE would refuse them.
+  if (options.curve && options.stuck_subscribers) usage_error("--stuck-subscribers cannot be used with --curve");
   return options;
 }
 

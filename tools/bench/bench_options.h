@@ -19,6 +19,9 @@ struct BenchOptions {
   double peer_seconds = 5.0;  // time box of the numpy peer
   unsigned seed = 1;
   bool curve = false;         // CURVE on calmond and every peer (fresh keys for the run)
+  double snapshot_hz = 0.0;     // calmond's projection snapshots per second
+  bool stuck_subscribers = false;  // one never-reading subscriber per topic
+  int publish_budget_mib = 0;   // calmond's --publish-budget-mib; 0: its default
 };
 
 // Parses argv; prints the usage and exits 2 on a mistake, 0 for --help.

@@ -6,13 +6,16 @@
 // every TraceUpdate (receipt minus the send time carried in acquisition_time_ns) and the
 // throughput (frames received / wall time). Then, in the same run, the same frames go
 // PUSH→PULL with no processing: the raw ZeroMQ rate the daemon is compared with. With
-// --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. Output: one
-// "name value" line per figure on stdout (docs/benchmarks.md explains each).
+// --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. With
+// --stuck-subscribers, one subscriber per topic never reads meanwhile: calmond's memory
+// must stay within its publish budget and the measuring subscriber must still get every
+// update. Output: one "name value" line per figure on stdout (docs/benchmarks.md
+// explains each).
 #include <algorithm>
-#include <optional>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -31,6 +34,7 @@
 #include "process_memory.h"
 #include "raw_zmq_rate.h"
 #include "roi_layout.h"
+#include "stuck_subscribers.h"
 #include "trace_collector.h"
 
 namespace {
@@ -39,21 +43,21 @@ using namespace calmon::bench;
 using namespace std::chrono_literals;
 
 constexpr const char* kLargeHighWaterMark = "10000000";
+// calmond's ingest queue: a fast run fills it.
+constexpr const char* kIngestQueueMib = "512";
 
 void print_figure(const char* name, double value) { std::printf("%s %.6g\n", name, value); }
+void print_figure(const std::string& name, double value) { print_figure(name.c_str(), value); }
 
-// calmond's ingest queue: its default 1000 frames, but at most ~512 MiB of them (a fast
-// run fills it: 1000 frames of 2048x2048 would be 8 GiB).
-int ingest_high_water_mark(std::size_t frame_bytes) {
-  constexpr std::size_t kQueueBytes = std::size_t{512} << 20;
-  return static_cast<int>(std::clamp<std::size_t>(kQueueBytes / frame_bytes, 16, 1000));
-}
-
-std::vector<std::string> daemon_arguments(const std::string& config_path, std::size_t frame_bytes) {
-  return {"--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
-          "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", "0",
-          "--publish-hwm", kLargeHighWaterMark, "--ingest-hwm", std::to_string(ingest_high_water_mark(frame_bytes)),
-          "--linger", "5"};
+std::vector<std::string> daemon_arguments(const std::string& config_path, const BenchOptions& options) {
+  std::vector<std::string> arguments{
+      "--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
+      "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", std::to_string(options.snapshot_hz),
+      "--publish-hwm", kLargeHighWaterMark, "--ingest-queue-mib", kIngestQueueMib, "--linger", "5"};
+  if (options.publish_budget_mib > 0) {
+    arguments.insert(arguments.end(), {"--publish-budget-mib", std::to_string(options.publish_budget_mib)});
+  }
+  return arguments;
 }
 
 int run(const BenchOptions& options) {
@@ -64,7 +68,7 @@ int run(const BenchOptions& options) {
   std::optional<CurveSetup> curve_setup;
   if (options.curve) curve_setup.emplace();
   const Curve curve = curve_setup ? Curve(curve_setup->client_keys()) : std::nullopt;
-  std::vector<std::string> arguments = daemon_arguments(config.path(), frames.frame_bytes());
+  std::vector<std::string> arguments = daemon_arguments(config.path(), options);
   if (curve_setup) {
     for (std::string& argument : curve_setup->daemon_arguments()) arguments.push_back(std::move(argument));
   }
@@ -73,7 +77,9 @@ int run(const BenchOptions& options) {
   const auto measured = static_cast<std::size_t>(options.frames);
   TraceCollector collector(context, daemon.endpoints().publish, static_cast<std::uint64_t>(options.warmup), measured,
                            curve);
-  wait_for_subscribers(daemon.endpoints().control, 1, 10s, curve);
+  std::optional<StuckSubscribers> stuck;
+  if (options.stuck_subscribers) stuck.emplace(daemon.endpoints().publish);
+  wait_for_subscribers(daemon.endpoints().control, 1 + (stuck ? StuckSubscribers::kCount : 0), 10s, curve);
 
   RssSampler rss(daemon.pid(), 100ms);
   // Open until the updates are in: frames still queued here when the pusher closes are lost.
@@ -83,6 +89,9 @@ int run(const BenchOptions& options) {
   pusher.close();
   const std::vector<RssSampler::Sample> rss_samples = rss.finish();
   const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
+  const calmon::pb::Status last_status = request_status(daemon.endpoints().control, 10s);
+  const std::uint64_t stuck_disconnections = stuck ? stuck->disconnections() : 0;
+  stuck.reset();
   const int daemon_exit = daemon.stop(10s);
 
   const double raw_fps =
@@ -119,6 +128,18 @@ int run(const BenchOptions& options) {
     print_figure("daemon_rss_last_mib", rss_samples.back().mib);
     print_figure("daemon_rss_growth_mib", rss_samples.back().mib - after_warmup->mib);
     print_figure("daemon_rss_samples", static_cast<double>(rss_samples.end() - after_warmup));
+    const auto largest = std::max_element(after_warmup, rss_samples.end(),
+                                          [](const auto& a, const auto& b) { return a.mib < b.mib; });
+    print_figure("daemon_rss_max_mib", largest->mib);
+  }
+  // The publish budget: what calmond held for subscribers at the end, what it withheld,
+  // and how often it cut a stuck subscriber.
+  print_figure("stuck_subscriber_disconnections", static_cast<double>(stuck_disconnections));
+  print_figure("publish_bytes_held_mib", static_cast<double>(last_status.publish_bytes_held()) / (1 << 20));
+  for (const char* topic : {"traces", "projections", "status", "rois"}) {
+    const auto withheld = last_status.withheld().find(topic);
+    print_figure(std::string("withheld_") + topic, withheld == last_status.withheld().end() ? 0.0
+                                                                                            : static_cast<double>(withheld->second));
   }
   print_figure("end_of_stream_seen", traces.saw_end_of_stream ? 1 : 0);
   print_figure("daemon_exit_status", daemon_exit);
