@@ -34,7 +34,6 @@ static_assert(std::endian::native == std::endian::little,
 constexpr char kMagic[] = "\x93NUMPY";      // 6 bytes and a terminating NUL
 constexpr std::size_t kPreambleBytes = 10;  // magic, version, header length
 constexpr std::size_t kHeaderAlignment = 64;
-constexpr std::size_t kWidestRowCount = 20;  // digits of 2^64 - 1
 
 template <class T>
 constexpr const char* numpy_descr();

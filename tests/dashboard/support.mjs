@@ -16,8 +16,13 @@ export function tempDir(prefix) {
   return mkdtempSync(path.join(process.env.CALMON_TEST_TMPDIR || tmpdir(), prefix));
 }
 
-// Polls `condition` (may be async) until it returns a truthy value, or throws after `ms`.
+// How many times slower than a release build the programs run (tools/sanitize sets it).
+const slowdown = Number(process.env.CALMON_TEST_SLOWDOWN || 1);
+
+// Polls `condition` (may be async) until it returns a truthy value, or throws after `ms`
+// (times the slowdown).
 export async function waitFor(condition, ms, what) {
+  ms *= slowdown;
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await condition();

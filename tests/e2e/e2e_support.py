@@ -17,6 +17,10 @@
 #                                             analyzed_<movie>_<config>/  calmon-analyze's folders
 #                                           and tmp/, where each test makes its own folder
 #   CALMON_SOURCE_DIR                       the source tree (for the configs)
+#   CALMON_TEST_SLOWDOWN                    how many times slower the programs run than a
+#                                           release build (tools/sanitize sets it; default 1):
+#                                           every deadline, and calmon-replay's --timeout,
+#                                           is that many times longer
 import glob
 import json
 import os
@@ -55,9 +59,11 @@ GLOBAL_FILES = ["global_mean.npy", "global_median.npy", "global_min.npy"]
 # calmon-analyze's .npy files that are not projection images.
 NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES)
 
-STOP_DEADLINE_S = 5.0      # SIGTERM → exit, before SIGKILL
-START_DEADLINE_S = 10.0    # a program's first line (ready)
-STREAM_DEADLINE_S = 30.0   # a whole replay (5 s paced), or a recording to its end of stream
+SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
+STOP_DEADLINE_S = 5.0 * SLOWDOWN      # SIGTERM → exit, before SIGKILL
+START_DEADLINE_S = 10.0 * SLOWDOWN    # a program's first line (ready)
+STREAM_DEADLINE_S = 30.0 * SLOWDOWN   # a whole replay (5 s paced), or a recording to its end of stream
+REPLAY_TIMEOUT_S = 10.0 * SLOWDOWN    # calmon-replay's --timeout: how long calmond may take no frame
 
 
 def analyzed(movie, config):
@@ -149,7 +155,7 @@ class Daemon:
         assert ready["event"] == "ready", ready
         self.ingest, self.publish, self.control_endpoint = ready["ingest"], ready["publish"], ready["control"]
         keys = {"server_key": curve.server_key, "client_key": curve.client_key} if curve else {}
-        self.control = calmon_client.Control(self.control_endpoint, timeout=10, **keys)
+        self.control = calmon_client.Control(self.control_endpoint, timeout=10 * SLOWDOWN, **keys)
         test_case.addCleanup(self.control.close)
 
     def status(self):
@@ -176,7 +182,7 @@ def replay(test_case, movie, frames, daemon, *flags):
     """calmon-replay MOVIE to DAEMON's ingest with FLAGS... to its end: calmond must
     acknowledge the end of stream and have processed every frame. Returns the summary line."""
     sender = Program([REPLAY, movie, "--to", daemon.ingest, "--control", daemon.control_endpoint,
-                      "--progress", "never", *flags])
+                      "--progress", "never", "--timeout", str(REPLAY_TIMEOUT_S), *flags])
     test_case.addCleanup(stop, sender)
     code = sender.wait(STREAM_DEADLINE_S)
     test_case.assertEqual(code, 0, f"calmon-replay exited with {code}: {sender.stderr_lines}")

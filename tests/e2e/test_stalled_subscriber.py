@@ -29,7 +29,7 @@ from support import wait_until
 
 STALLED_RCVHWM = 10            # messages the stalled socket's own queue takes
 STALLED_RCVBUF = 64 * 1024     # its kernel receive buffer: fixed, not auto-tuned up to tens of MB
-DRAIN_DEADLINE_S = 20.0
+DRAIN_DEADLINE_S = 20.0 * e2e.SLOWDOWN
 
 
 class StalledSubscriberTest(unittest.TestCase):
@@ -91,7 +91,7 @@ class StalledSubscriberTest(unittest.TestCase):
 
         stalled = self.stalled_subscriber(daemon.publish)
         # Its three subscriptions have reached calmond: from now on it is sent everything.
-        wait_until(lambda: daemon.status().subscribers == 3, timeout=10,
+        wait_until(lambda: daemon.status().subscribers == 3, timeout=10 * e2e.SLOWDOWN,
                        what="the stalled subscriber's 3 subscriptions in Status.subscribers")
         recorder = e2e.start_recorder(self, daemon.publish, recording)
         self.assertGreater(daemon.status().subscribers, 3)

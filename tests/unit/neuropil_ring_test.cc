@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "sanitizer_build.h"
 
 namespace calmon {
 namespace {
@@ -191,7 +192,9 @@ TEST(NeuropilRing, TenThousandRingsTakeWellUnderASecond) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GE(total_pixels, 10000u * 350u);
-  EXPECT_LT(seconds, 0.5) << "10,000 rings took " << seconds << " s";
+  if (!test::kSanitizerBuild) {
+    EXPECT_LT(seconds, 0.5) << "10,000 rings took " << seconds << " s";
+  }
   RecordProperty("seconds", std::to_string(seconds));
 }
 
@@ -204,7 +207,9 @@ TEST(NeuropilRing, SpanOverloadStaysLocalToo) {
   const auto start = std::chrono::steady_clock::now();
   for (const Region& roi : rois) neuropil_ring(roi, rois, shape, RingParams{2, 100});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 2.0) << rois.size() << " rings took " << seconds << " s";
+  if (!test::kSanitizerBuild) {
+    EXPECT_LT(seconds, 2.0) << rois.size() << " rings took " << seconds << " s";
+  }
 }
 
 TEST(NeuropilRing, NegativeInnerGapIsRejected) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "sanitizer_build.h"
 #include "test_support.h"
 
 namespace calmon {
@@ -636,7 +637,9 @@ TEST(ProjectionSet, ReportsThroughputOn512x512Uint16) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << label << ": " << frames / seconds << " frames/s\n";
-    EXPECT_GT(frames / seconds, 100.0);
+    if (!test::kSanitizerBuild) {
+      EXPECT_GT(frames / seconds, 100.0);
+    }
   }
 }
 

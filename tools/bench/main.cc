@@ -89,7 +89,7 @@ int run(const BenchOptions& options) {
   pusher.close();
   const std::vector<RssSampler::Sample> rss_samples = rss.finish();
   const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
-  const calmon::pb::Status last_status = request_status(daemon.endpoints().control, 10s);
+  const calmon::pb::Status last_status = request_status(daemon.endpoints().control, 10s, curve);
   const std::uint64_t stuck_disconnections = stuck ? stuck->disconnections() : 0;
   stuck.reset();
   const int daemon_exit = daemon.stop(10s);

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""make_corpus.py — writes the fuzz harnesses' seeds (tests/fuzz/corpus/) and dictionaries.
+
+The seeds are small valid (and a few typical invalid) inputs from which libFuzzer starts
+mutating; the dictionaries (tests/fuzz/<harness>.dict) are the words it splices in: the
+JSON names of the schema for config and control, the tags and values the TIFF reader
+looks at for tiff. Both are committed, and this script is how they were made. Run it
+after a change of the protocol, the schema or a harness's input format:
+
+    PYTHONPATH=build/python /usr/bin/python3 tests/fuzz/make_corpus.py
+
+(build/python holds the calmon.*_pb2 modules a build generates; tifffile and numpy come
+from tools/install-deps --test.) Every folder is emptied first; the output is the same on
+every run.
+"""
+import io
+import json
+import pathlib
+import shutil
+import struct
+
+import numpy as np
+import tifffile
+
+from calmon import config_pb2, daemon_pb2, wire_pb2
+from google.protobuf import json_format
+
+HERE = pathlib.Path(__file__).resolve().parent
+SOURCE = HERE.parent.parent
+CORPUS = HERE / "corpus"
+
+
+def write(harness, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    (CORPUS / harness / name).write_bytes(data)
+
+
+# --- frame: records of frame_fuzzer.cc ----------------------------------------------------
+MESSAGE_1, MESSAGE_2, MESSAGE_3 = 0, 4, 8   # op % 4 == 0, (op / 4) % 3 + 1 parts
+FITTED = 1                                  # op % 4 == 1
+STATUS_TICK, SNAPSHOT_TICK = 6, 2           # op % 4 == 2
+RESET, WATCHED, UNWATCHED, SHUTDOWN = 3, 7, 11, 15  # op % 4 == 3
+
+
+def chunk(data):
+    return struct.pack("<H", len(data)) + data
+
+
+def header(sequence, width=16, height=12, pixel_type=wire_pb2.UINT16, **fields):
+    return wire_pb2.FrameHeader(sequence=sequence, width=width, height=height, pixel_type=pixel_type,
+                                **fields).SerializeToString()
+
+
+def end_of_stream(sequence):
+    return bytes([MESSAGE_1]) + chunk(wire_pb2.FrameHeader(sequence=sequence, end_of_stream=True).SerializeToString())
+
+
+def fitted(sequence, pattern=0, **fields):
+    return bytes([FITTED + 4 * pattern]) + chunk(header(sequence, **fields))
+
+
+def raw(*parts):
+    return bytes([4 * (len(parts) - 1)]) + b"".join(chunk(part) for part in parts)
+
+
+def frame_seeds():
+    yield "session", (b"".join(fitted(s, s % 7) for s in range(1, 6)) + bytes([STATUS_TICK, WATCHED, SNAPSHOT_TICK])
+                      + end_of_stream(6))
+    yield "gap_and_restart", (fitted(1) + fitted(2) + fitted(9) + end_of_stream(10) + fitted(1) + fitted(2)
+                              + bytes([RESET]) + fitted(1) + bytes([SHUTDOWN]))
+    # Every pixel type as raw two-part messages, pixels included (4x3 pixels).
+    types = [(wire_pb2.UINT8, "u1"), (wire_pb2.UINT16, "<u2"), (wire_pb2.INT16, "<i2"),
+             (wire_pb2.UINT32, "<u4"), (wire_pb2.FLOAT32, "<f4"), (wire_pb2.FLOAT64, "<f8")]
+    for wire_type, dtype in types:
+        pixels = (np.arange(12) * 3 + 1).astype(dtype)
+        if dtype.startswith("<f"):
+            pixels[5] = np.nan
+        frames = b"".join(raw(header(s, 4, 3, wire_type), pixels.tobytes()) for s in range(1, 4))
+        yield f"raw_{wire_pb2.PixelType.Name(wire_type).lower()}", frames + end_of_stream(4)
+    # What calmond rejects, each once.
+    pixels = bytes(16 * 12 * 2)
+    yield "rejected", b"".join([
+        fitted(1),
+        raw(b"\xff\xff\xff"),                                      # bad_header
+        raw(header(2)),                                            # missing_pixels
+        raw(header(2), pixels, b"extra"),                          # extra_parts
+        raw(header(2), pixels[:-2]),                               # size_mismatch
+        raw(header(2, 0, 12), b""),                                # bad_dimensions
+        raw(header(2, 1 << 20, 1 << 20), b""),                     # too_large
+        raw(header(2, pixel_type=99), pixels),                     # unsupported_pixel_type
+        fitted(2, width=8, height=8),                              # geometry_changed
+        fitted(1),                                                 # sequence_backwards
+        fitted(3, channel=1),                                      # other_channel
+        raw(wire_pb2.FrameHeader(end_of_stream=True).SerializeToString(), b"x"),  # end of stream, extra part
+        bytes([UNWATCHED, SNAPSHOT_TICK, STATUS_TICK]),
+        end_of_stream(4),
+    ])
+
+
+# --- control: one request each, binary or JSON -----------------------------------------
+ROIS = {"rois": [
+    {"name": "a", "region": {"pixel": {"x": 3, "y": 4}}},
+    {"name": "b", "region": {"rect": {"xmin": 1, "xmax": 7, "ymin": 2, "ymax": 9}},
+     "neuropil": {"ring": {"inner_gap": 1, "min_pixels": 8}}, "baseline": {"moving": {"window": 2, "percentile": 50}}},
+    {"name": "c", "region": {"mask": {"x": [10, 11, 12], "y": [3, 3, 4], "weight": [1, 2, 3]}},
+     "neuropil": {"global": "MIN", "r": 1.0}, "baseline": {"maximin": {"window": 4, "sigma": 2}}},
+    {"name": "d", "region": {"rect": {"xmin": 12, "xmax": 16, "ymin": 8, "ymax": 12}},
+     "neuropil": {"region": {"pixel": {"x": 0, "y": 0}}}, "baseline": {"cumulative": {"mean": True}}},
+]}
+
+
+def control_seeds():
+    for command in ["status", "projections", "rois", "reset", "shutdown"]:
+        yield f"{command}.json", json.dumps({command: {}})
+        request = wire_pb2.ControlRequest()
+        getattr(request, command).SetInParent()
+        yield f"{command}.bin", request.SerializeToString()
+    yield "set_rois.json", json.dumps({"set_rois": ROIS})
+    request = wire_pb2.ControlRequest()
+    json_format.ParseDict({"set_rois": ROIS}, request)
+    yield "set_rois.bin", request.SerializeToString()
+    yield "set_rois_empty.json", '{"set_rois": {}}'
+    yield "set_rois_outside.json", json.dumps({"set_rois": {"rois": [{"region": {"rect": {"xmin": 0, "xmax": 99, "ymin": 0, "ymax": 2}}}]}})
+    yield "set_rois_twice.json", json.dumps({"set_rois": {"rois": [ROIS["rois"][0], ROIS["rois"][0]]}})
+    yield "no_command.json", "{}"
+    yield "unknown_field.json", '{"statu": {}}'
+    yield "truncated.json", '{"set_rois": {"rois": [{"name": "a", "region": {"pix'
+
+
+# --- config: JSON files -----------------------------------------------------------------
+def config_seeds():
+    for path in sorted((SOURCE / "docs" / "examples").glob("*.json")):
+        yield path.name, path.read_text()
+    yield "filters_short.json", (SOURCE / "tests" / "golden" / "filters_short.json").read_text()
+    yield "roi_set.json", json.dumps(ROIS)
+    yield "projections.json", json.dumps({"projections": [
+        {"stats": ["MEAN", "STD"]}, {"last": 3}, {"range": {"begin": 2}, "name": "from2"},
+        {"range": {"begin": 1, "end": 4}, "crop": {"xmin": 10, "xmax": 20, "ymin": 5, "ymax": 15}}],
+        "keep_frames": [0, 3, -1], "global_traces": False, "correlation_image": True})
+    yield "baselines.json", json.dumps({"rois": [
+        {"region": {"pixel": {"x": 1, "y": 2}}, "baseline": {"cumulative": {"percentile": 10}}},
+        {"region": {"pixel": {"x": 3, "y": 2}}, "baseline": {"moving": {"window": 3}}},
+        {"region": {"pixel": {"x": 5, "y": 2}}, "baseline": {"maximin": {"window": 5, "sigma": 0.5}}}],
+        "neuropil": {"global": "MEAN"}})
+    yield "daemon.json", json.dumps({
+        "ingest": "tcp://127.0.0.1:6000", "ingest_mode": "SUB", "publish": "ipc:///tmp/calmon-pub",
+        "control": "inproc://control", "snapshot_hz": 0.5, "status_interval_s": 2, "max_frame_bytes": "1048576",
+        "reset_on_geometry_change": True, "channel": 1, "plane": 0, "publish_hwm": 10, "ingest_hwm": 0,
+        "linger_s": 0, "http": "127.0.0.1:0", "web_root": "web",
+        "analysis": {"rois": [{"region": {"pixel": {"x": 1, "y": 1}}}], "baseline": {"moving": {"window": 5}}}})
+    yield "daemon_minimal.json", '{"http": ""}'
+
+
+# --- tiff: small movies ------------------------------------------------------------------
+def tiff_bytes(data, **options):
+    out = io.BytesIO()
+    options.setdefault("photometric", "minisblack")
+    tifffile.imwrite(out, data, **options)
+    return out.getvalue()
+
+
+def imagej_single_ifd(frames):
+    """ImageJ's layout for stacks over 4 GiB, in small: one IFD, `frames` 4x3 uint8 frames
+    stored one after the other where its only strip starts."""
+    description = f"ImageJ=1.53t\nimages={frames}\nframes={frames}\n".encode() + b"\0"
+    entries = [(256, 4, 1, 4), (257, 4, 1, 3), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
+               (270, 2, len(description), None), (273, 4, 1, None), (277, 3, 1, 1), (278, 4, 1, 3),
+               (279, 4, 1, 12)]
+    description_at = 8 + 2 + 12 * len(entries) + 4
+    data_at = description_at + len(description)
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        value = description_at if tag == 270 else data_at if tag == 273 else value
+        packed = struct.pack("<HH", value, 0) if kind == 3 else struct.pack("<I", value)
+        ifd += struct.pack("<HHI", tag, kind, count) + packed
+    pixels = bytes(range(12 * frames))
+    return b"II*\0" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + description + pixels
+
+
+def tiff_seeds():
+    movie = (np.arange(4 * 6 * 5) % 251).reshape(4, 6, 5)
+    yield "uint16.tif", tiff_bytes(movie.astype(np.uint16))
+    yield "uint8_big_endian.tif", tiff_bytes(movie.astype(np.uint8), byteorder=">")
+    yield "int16.tif", tiff_bytes((movie - 100).astype(np.int16))
+    yield "uint32.tif", tiff_bytes(movie.astype(np.uint32))
+    yield "float32.tif", tiff_bytes(movie.astype(np.float32) / 7)
+    yield "float64_big_endian.tif", tiff_bytes(movie.astype(np.float64) / 7, byteorder=">")
+    yield "bigtiff.tif", tiff_bytes(movie.astype(np.uint16), bigtiff=True)
+    yield "deflate.tif", tiff_bytes(movie.astype(np.uint16), compression="zlib", predictor=True)
+    yield "strips.tif", tiff_bytes(movie.astype(np.uint16), rowsperstrip=2)
+    tiled = (np.arange(2 * 20 * 18) % 253).reshape(2, 20, 18).astype(np.uint8)
+    yield "tiled.tif", tiff_bytes(tiled, tile=(16, 16))
+    hyperstack = (np.arange(2 * 3 * 2 * 4 * 3) % 255).reshape(2, 3, 2, 4, 3).astype(np.uint8)  # TZCYX
+    yield "imagej_hyperstack.tif", tiff_bytes(hyperstack, imagej=True, metadata={"axes": "TZCYX"})
+    yield "imagej_single_ifd.tif", imagej_single_ifd(4)
+
+
+# --- dictionaries --------------------------------------------------------------------------
+def json_words(*messages):
+    """Every field name (quoted, as JSON has it) and enum value name of the messages and of
+    those they contain, and JSON's own tokens and some edge numbers."""
+    words, seen = set(), set()
+
+    def visit(descriptor):
+        if descriptor.full_name in seen:
+            return
+        seen.add(descriptor.full_name)
+        for field in descriptor.fields:
+            words.add(f'"{field.name}":')
+            if field.enum_type is not None:
+                words.update(f'"{value.name}"' for value in field.enum_type.values)
+            if field.message_type is not None:
+                visit(field.message_type)
+
+    for message in messages:
+        visit(message.DESCRIPTOR)
+    return sorted(words) + ["{}", "[]", "true", "false", "null", "-1", "0.5", "1e19", "1e308", "2147483647",
+                            "-2147483648", "9223372036854775807", '"NaN"', '"Infinity"', '"-Infinity"']
+
+
+def tiff_words():
+    words = [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"]
+    tags = [256, 257, 258, 259, 262, 270, 273, 277, 278, 279, 284, 317, 322, 323, 324, 325, 330, 339]
+    compressions = [1, 5, 7, 8, 32773, 32946, 34925, 50000]
+    for value in tags + compressions:
+        words += [struct.pack("<H", value), struct.pack(">H", value)]
+    return words + [b"ImageJ=1.53t\n", b"images=", b"channels=", b"slices=", b"frames=", b"hyperstack=true\n"]
+
+
+def write_dictionary(harness, words, what):
+    def quoted(word):
+        data = word.encode() if isinstance(word, str) else word
+        return '"' + "".join(chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\x{b:02x}" for b in data) + '"'
+
+    lines = [f"# {harness}.dict — {what}; made by make_corpus.py, for libFuzzer's -dict"]
+    (HERE / f"{harness}.dict").write_text("\n".join(lines + [quoted(word) for word in words]) + "\n")
+
+
+def main():
+    for harness, seeds in [("frame", frame_seeds), ("control", control_seeds), ("config", config_seeds),
+                           ("tiff", tiff_seeds)]:
+        folder = CORPUS / harness
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        count = 0
+        for name, data in seeds():
+            write(harness, name, data)
+            count += 1
+        size = sum(path.stat().st_size for path in folder.iterdir())
+        print(f"{harness}: {count} seeds, {size} bytes")
+    write_dictionary("config", json_words(config_pb2.Config, config_pb2.RoiSet, daemon_pb2.DaemonConfig),
+                     "the JSON names of config.proto and daemon.proto")
+    write_dictionary("control", json_words(wire_pb2.ControlRequest), "the JSON names of ControlRequest")
+    write_dictionary("tiff", tiff_words(), "TIFF headers, the tags and compressions the reader looks at, ImageJ's keys")
+
+
+if __name__ == "__main__":
+    main()

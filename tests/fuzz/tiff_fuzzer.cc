@@ -1,0 +1,62 @@
+// tiff_fuzzer.cc — libFuzzer harness: a TIFF movie read page by page.
+//
+// calmon-analyze and calmon-replay read movies anyone may have handed over
+// (io/tiff_movie_reader.h). The input is the file's bytes: written to an anonymous
+// in-memory file (memfd) and opened by its /proc/self/fd path, so the reader runs
+// exactly as on disk — fstat, pread, libtiff with its own file handle — without touching
+// the disk. Every time point of every channel and slice is read. A bad file must end in
+// a one-line calmon::Error; anything else (a crash, another exception, a sanitizer
+// report) is a finding.
+//
+// Seeds (tests/fuzz/corpus/tiff, made by make_corpus.py): small movies of every pixel
+// type, byte order, BigTIFF, compressed, tiled, and ImageJ hyperstacks including the
+// contiguous >4 GiB layout; tiff.dict holds the tags the reader looks at.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/error.h"
+#include "io/tiff_movie_reader.h"
+
+namespace {
+
+// An in-memory file with the input's bytes, closed when done.
+class MemoryFile {
+ public:
+  MemoryFile(const std::uint8_t* data, std::size_t size) : fd_(::memfd_create("tiff_fuzzer", MFD_CLOEXEC)) {
+    if (fd_ < 0) __builtin_trap();
+    for (std::size_t written = 0; written < size;) {
+      const ssize_t n = ::write(fd_, data + written, size - written);
+      if (n <= 0) __builtin_trap();
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  ~MemoryFile() { ::close(fd_); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const MemoryFile file(data, size);
+  try {
+    calmon::io::TiffMovieReader movie(file.path());
+    const calmon::io::TiffMovieInfo info = movie.info();
+    for (std::int64_t t = 0; t < info.frames; ++t) {
+      for (int channel = 0; channel < info.channels; ++channel) {
+        for (int slice = 0; slice < info.slices; ++slice) (void)movie.read(t, channel, slice);
+      }
+    }
+  } catch (const calmon::Error&) {
+  }
+  return 0;
+}
