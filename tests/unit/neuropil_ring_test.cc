@@ -4,14 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
-#include "sanitizer_build.h"
 
 namespace calmon {
 namespace {
@@ -165,8 +163,9 @@ TEST(NeuropilRing, OccupancyMarksEveryRoiPixel) {
 }
 
 // 10,000 rings of 12x12 ROIs on 512x512 frames (ten layouts of 1,000 separate cells):
-// each ring costs its own window, not the frame.
-TEST(NeuropilRing, TenThousandRingsTakeWellUnderASecond) {
+// even crowded, each reaches its minimum. (How long they take is calmon-microbench's
+// NeuropilRings: speed is measured, not asserted.)
+TEST(NeuropilRing, TenThousandCrowdedRingsEachReachTheirMinimum) {
   const FrameShape shape{512, 512};
   std::mt19937 rng(7);
   std::vector<std::vector<Region>> layouts(10);
@@ -184,31 +183,24 @@ TEST(NeuropilRing, TenThousandRingsTakeWellUnderASecond) {
       rois.push_back(Region::rect(Rect{x, x + 12, y, y + 12}));
     }
   }
-  const auto start = std::chrono::steady_clock::now();
   std::size_t total_pixels = 0;
   for (const std::vector<Region>& rois : layouts) {
     const RoiOccupancy occupancy(rois, shape);
     for (const Region& roi : rois) total_pixels += neuropil_ring(roi, occupancy, shape, RingParams{}).pixel_count();
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GE(total_pixels, 10000u * 350u);
-  if (!test::kSanitizerBuild) {
-    EXPECT_LT(seconds, 0.5) << "10,000 rings took " << seconds << " s";
-  }
-  RecordProperty("seconds", std::to_string(seconds));
 }
 
-TEST(NeuropilRing, SpanOverloadStaysLocalToo) {
+TEST(NeuropilRing, TheSpanOverloadGivesTheOccupancysRings) {
   const FrameShape shape{512, 512};
   std::vector<Region> rois;
   for (int y = 0; y + 12 <= 512; y += 16) {
     for (int x = 0; x + 12 <= 512; x += 16) rois.push_back(Region::rect(Rect{x, x + 12, y, y + 12}));
   }
-  const auto start = std::chrono::steady_clock::now();
-  for (const Region& roi : rois) neuropil_ring(roi, rois, shape, RingParams{2, 100});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!test::kSanitizerBuild) {
-    EXPECT_LT(seconds, 2.0) << rois.size() << " rings took " << seconds << " s";
+  const RoiOccupancy occupancy(rois, shape);
+  for (const Region& roi : rois) {
+    EXPECT_EQ(neuropil_ring(roi, rois, shape, RingParams{2, 100}).pixels(),
+              neuropil_ring(roi, occupancy, shape, RingParams{2, 100}).pixels());
   }
 }
 

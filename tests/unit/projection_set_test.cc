@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -15,7 +14,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "sanitizer_build.h"
 #include "test_support.h"
 
 namespace calmon {
@@ -616,30 +614,6 @@ TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
   for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
                          PixelType::kF64}) {
     dispatch_pixel_type(type, check);
-  }
-}
-
-// Not a pass/fail benchmark; prints the throughput of the default projections.
-TEST(ProjectionSet, ReportsThroughputOn512x512Uint16) {
-  const FrameShape shape{512, 512};
-  const std::vector<std::uint16_t> movie = random_movie<std::uint16_t>(8 * shape.pixel_count(), 5, false);
-  for (const auto& [label, specs] : std::vector<std::pair<std::string, std::vector<ProjectionSpec>>>{
-           {"mean+max+min+std", {{.name = "all"}}},
-           {"mean only", {{.name = "m", .stats = {ProjectionStat::kMean}}}},
-           {"max only", {{.name = "m", .stats = {ProjectionStat::kMax}}}},
-           {"std only", {{.name = "m", .stats = {ProjectionStat::kStd}}}},
-       }) {
-    ProjectionSet set(shape, PixelType::kU16, specs, {});
-    const int frames = 400;
-    const auto start = std::chrono::steady_clock::now();
-    for (int t = 0; t < frames; ++t) {
-      set.push(FrameView<std::uint16_t>(movie.data() + (t % 8) * shape.pixel_count(), shape));
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << label << ": " << frames / seconds << " frames/s\n";
-    if (!test::kSanitizerBuild) {
-      EXPECT_GT(frames / seconds, 100.0);
-    }
   }
 }
 

@@ -8,6 +8,8 @@
 //   ProjectionKernel/...  the same through one integer kernel (baseline or AVX2), per stat set
 //   ProjectionPixelType/type  mean, max, min and std on 512x512 frames of each pixel type
 //   RoiExtraction/n       ns per ROI pixel, n rectangular 12x12 ROIs on 512x512 uint16
+//   NeuropilRings/n       time to build the automatic rings (defaults: gap 2, >= 350 pixels)
+//                         of n 12x12 ROIs on 512x512, through one RoiOccupancy, per ring
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 //   GlobalStats/side      GB/s of uint16 frame data through the frame's mean, median, min
 //   MovingBaselines/n     ns per sample (items), n moving-median baselines (w = 501) each
@@ -272,6 +274,28 @@ void RoiExtraction(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * rois * 144);
 }
 BENCHMARK(RoiExtraction)->Arg(100)->Arg(1000)->Arg(10000);
+
+void NeuropilRings(benchmark::State& state) {
+  const int rois = static_cast<int>(state.range(0));
+  const calmon::FrameShape shape{512, 512};
+  std::vector<calmon::Region> regions;
+  std::mt19937_64 rng(4);
+  std::uniform_int_distribution<int> corner(0, 512 - 12);
+  for (int i = 0; i < rois; ++i) {
+    const int x = corner(rng), y = corner(rng);
+    regions.push_back(calmon::Region::rect({x, x + 12, y, y + 12}));
+  }
+  for (auto _ : state) {
+    const calmon::RoiOccupancy occupancy(regions, shape);
+    std::size_t pixels = 0;
+    for (const calmon::Region& roi : regions) {
+      pixels += calmon::neuropil_ring(roi, occupancy, shape, calmon::RingParams{}).pixel_count();
+    }
+    benchmark::DoNotOptimize(pixels);
+  }
+  state.SetItemsProcessed(state.iterations() * rois);
+}
+BENCHMARK(NeuropilRings)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // The pipeline calmon-bench drives in calmond, without the sockets; warmed up past the
 // baseline window first so every ROI's median runs over a full window.
