@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t sequence = 0;
   const auto stream = [&](int frames) {
     for (int i = 0; i < frames && !analyzer.shutdown_requested(); ++i) {
-      std::vector<zmq::message_t> parts = fuzz::frame_message(++sequence, static_cast<std::uint32_t>(sequence));
+      ++sequence;
+      std::vector<zmq::message_t> parts = fuzz::frame_message(sequence, static_cast<std::uint32_t>(sequence));
       analyzer.on_ingest_message(parts, static_cast<std::int64_t>(sequence) * 1'000'000);
     }
   };
