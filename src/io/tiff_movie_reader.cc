@@ -7,7 +7,8 @@
 // tiles against its own tags as the file stores them (tiff_strile_table.h: libtiff's
 // view is repaired): as many as ImageLength, RowsPerStrip or the tile size need, none
 // empty or overlapping the file's header, all inside the file, and each large enough
-// for the rows it must hold (uncompressed). So a bad or truncated page is reported before
+// for the rows it must hold (uncompressed, or compressed with a codec whose expansion
+// is bounded: tiff_codec_expansion.h). So a bad or truncated page is reported before
 // the first frame is used, a page never shows other bytes of the file as pixels, and a
 // few bytes of tags never make the reader allocate more than the limit. libtiff's strip
 // chopping is off ("c"), so that libtiff's strips are the file's. libtiff's warnings
@@ -35,6 +36,7 @@
 
 #include "core/error.h"
 #include "io/libtiff_handle.h"
+#include "io/tiff_codec_expansion.h"
 #include "io/tiff_strile_table.h"
 
 namespace calmon::io {
@@ -468,6 +470,8 @@ void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat&
   }
 
   const std::uint64_t header_bytes = info.bigtiff ? 16 : 8;
+  const std::optional<std::uint64_t> expansion =
+      detail::max_decoded_bytes_per_byte(format.compression);
   for (std::uint64_t i = 0; i < needed; ++i) {
     const std::uint64_t offset = (*table.offsets)[i];
     const std::uint64_t bytes = (*table.byte_counts)[i];
@@ -480,18 +484,26 @@ void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat&
       problem(strile + " runs to byte " + std::to_string(offset + bytes) +
               ", past the end of the file at byte " + std::to_string(file_size) + " (truncated?)");
     }
-    if (format.compression != COMPRESSION_NONE) continue;  // the decoder checks the rest
+    if (!expansion) continue;  // unbounded: the frame size limit and the decoder check the rest
     std::uint64_t strile_rows = rows;
     if (!format.tiled) {
       const std::uint64_t first_row = i % ceil_div(height, rows) * rows;
       strile_rows = std::min(rows, height - first_row);
     }
-    const std::uint64_t holds = strile_rows * columns * pixel_bytes;
-    if (bytes < holds) {
-      problem(strile + " holds " + std::to_string(bytes) + " bytes; its " +
-              count_of(strile_rows, "row") + " of " + std::to_string(columns) + " " + pixel_type +
-              " pixels need " + std::to_string(holds) +
-              " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
+    const std::uint64_t needs = strile_rows * columns * pixel_bytes;  // <= the frame size limit
+    if (bytes < ceil_div(needs, *expansion)) {  // bytes * expansion < needs, without overflow
+      const std::string rows_need = "its " + count_of(strile_rows, "row") + " of " +
+                                    std::to_string(columns) + " " + pixel_type + " pixels need " +
+                                    std::to_string(needs);
+      if (*expansion == 1) {
+        problem(strile + " holds " + std::to_string(bytes) + " bytes; " + rows_need +
+                " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
+      } else {
+        problem(strile + " holds " + std::to_string(bytes) + " bytes, " +
+                codec_name(format.compression) + ", which decode to " +
+                std::to_string(bytes * *expansion) + " bytes at most; " + rows_need +
+                " (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
+      }
     }
   }
 }

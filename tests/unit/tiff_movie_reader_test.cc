@@ -930,7 +930,7 @@ TEST(TiffMovieReader, RejectsTiledPagesWhoseTilesDoNotCoverThem) {
   }
 }
 
-// --- the frame size limit ---------------------------------------------------------------------
+// --- the frame size limit, and compressed strips too short for their rows ------------------
 
 constexpr std::size_t kMib = std::size_t{1} << 20;
 
@@ -963,10 +963,16 @@ TEST(TiffMovieReader, RefusesTheFuzzersHugeFrameWhenOpeningItFromItsTagsAlone) {
   write_file_bytes(path, test::tiff_claiming_a_huge_frame());
   EXPECT_EQ(open_error(path), path + ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of "
                                      "pixels; the limit is 64 MiB (--max-frame-mib)");
+  // With the limit raised, its 12 bytes of deflate data still cannot be 2.5 GB of pixels.
+  EXPECT_EQ(open_error(path, 2385 * kMib),
+            path + ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 (AdobeDeflate), "
+                   "which decode to 12384 bytes at most; its 50000 rows of 50000 uint8 pixels need "
+                   "2500000000 (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
 }
 
 TEST(TiffMovieReader, ReadsAFrameAsLargeAsTheLimitAndALargerOneOnlyWithTheLimitRaised) {
-  // 8192x8192 uint8 is 64 MiB exactly; deflate keeps the file at 64 KiB.
+  // 8192x8192 uint8 is 64 MiB exactly; deflate keeps the file at 64 KiB, as densely as
+  // zlib packs zeros, which the deflate bound must allow.
   const std::string at_limit = temp_path("64mib.tif");
   write_zeros(at_limit, {8192, 8192}, COMPRESSION_ADOBE_DEFLATE);
   {
@@ -1005,6 +1011,53 @@ TEST(TiffMovieReader, RefusesTilesLargerThanTheLimit) {
   write_file_bytes(path, bytes);
   expect_open_error(path, "page 0 (the 1st of 2) has tiles of 65520x65520 uint16, 8189 MiB each; "
                           "the limit is 64 MiB (--max-frame-mib)");
+}
+
+// The codecs whose expansion the reader bounds (io/tiff_codec_expansion.h).
+struct BoundedCodec {
+  std::uint16_t compression;
+  std::uint64_t bytes_per_byte;
+  const char* name;
+};
+constexpr BoundedCodec kBoundedCodecs[] = {
+    {COMPRESSION_PACKBITS, 64, "compression 32773 (PackBits)"},
+    {COMPRESSION_LZW, 3413, "compression 5 (LZW)"},
+    {COMPRESSION_ADOBE_DEFLATE, 1032, "compression 8 (AdobeDeflate)"},
+    {COMPRESSION_DEFLATE, 1032, "compression 32946 (Deflate)"},
+};
+
+TEST(TiffMovieReader, ReadsPagesCompressedAsDenselyAsEachBoundedCodecCan) {
+  // Zeros: PackBits writes 128 of them in 2 bytes, its bound exactly.
+  for (const BoundedCodec& codec : kBoundedCodecs) {
+    SCOPED_TRACE(codec.name);
+    const std::string path = temp_path("zeros_" + std::to_string(codec.compression) + ".tif");
+    const FrameShape shape{512, 512};
+    write_zeros(path, shape, codec.compression, 2);
+    TiffMovieReader reader(path);
+    for (int t = 0; t < 2; ++t) {
+      EXPECT_TRUE(frame_equals(reader.read(t), PixelType::kU8, shape,
+                               std::vector<std::byte>(shape.pixel_count(), std::byte{0})));
+    }
+  }
+}
+
+TEST(TiffMovieReader, RefusesCompressedStripsThatCannotDecodeToTheirRows) {
+  for (const BoundedCodec& codec : kBoundedCodecs) {
+    SCOPED_TRACE(codec.name);
+    const std::string path = temp_path("wide_" + std::to_string(codec.compression) + ".tif");
+    write_zeros(path, {64, 64}, codec.compression, 3);
+    ASSERT_EQ(error_reading_everything(path), "") << "the file before it was corrupted";
+    std::vector<std::byte> bytes = read_file_bytes(path);
+    test::TiffPatcher patcher(bytes);
+    patcher.set_value(0, TIFFTAG_IMAGEWIDTH, 60000);  // 3.7 MiB, within the limit
+    const std::uint64_t strip_bytes = patcher.value(0, TIFFTAG_STRIPBYTECOUNTS);
+    write_file_bytes(path, bytes);
+    expect_open_error(path, "page 0 (the 1st of 3): strip 0 holds " + std::to_string(strip_bytes) +
+                                " bytes, " + codec.name + ", which decode to " +
+                                std::to_string(strip_bytes * codec.bytes_per_byte) +
+                                " bytes at most; its 64 rows of 60000 uint8 pixels need 3840000 "
+                                "(ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
+  }
 }
 
 // --- libtiff's warnings ---------------------------------------------------------------------
