@@ -28,8 +28,8 @@ void check_index(const std::string& path, const char* flag, int index, int avail
 }  // namespace
 
 MovieFrameSource::MovieFrameSource(const std::string& path, int channel, int slice, std::int64_t first,
-                                   std::int64_t last)
-    : reader_(path), channel_(channel), slice_(slice) {
+                                   std::int64_t last, std::size_t max_frame_bytes)
+    : reader_(path, max_frame_bytes), channel_(channel), slice_(slice) {
   check_index(path, "--channel", channel, info().channels, "channel");
   check_index(path, "--slice", slice, info().slices, "slice");
   selection_ = select_frames(first, last, info().frames, path);

@@ -1,7 +1,7 @@
 // movie_frame_source.h — the frames of a TIFF movie as ready-to-send ZeroMQ messages.
 //
-// Opens the movie with TiffMovieReader, checks --channel, --slice, --first and --last
-// against it, and turns time point t into a message that owns its pixels: the reader's
+// Opens the movie with TiffMovieReader (frames up to --max-frame-mib), checks --channel,
+// --slice, --first and --last against it, and turns time point t into a message that owns its pixels: the reader's
 // view (valid only until its next read) is copied once into a freshly allocated buffer,
 // and ZeroMQ takes that buffer over with a free function, so sending copies nothing
 // more. The pixels go out in host byte order, which the wire defines as little-endian.
@@ -21,9 +21,10 @@ namespace calmon::replay {
 
 class MovieFrameSource {
  public:
-  // Throws calmon::Error (one line naming the movie) for an unreadable movie or a
-  // channel, slice or frame range it does not have.
-  MovieFrameSource(const std::string& path, int channel, int slice, std::int64_t first, std::int64_t last);
+  // Throws calmon::Error (one line naming the movie) for an unreadable movie, frames
+  // larger than `max_frame_bytes`, or a channel, slice or frame range it does not have.
+  MovieFrameSource(const std::string& path, int channel, int slice, std::int64_t first, std::int64_t last,
+                   std::size_t max_frame_bytes);
 
   const io::TiffMovieInfo& info() const { return reader_.info(); }
   const FrameSelection& selection() const { return selection_; }

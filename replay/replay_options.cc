@@ -16,7 +16,7 @@ const char* const kReplayUsage =
     "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
     "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
     "                     [--stream-id ID] [--no-eos] [--control ENDPOINT | --no-ack]\n"
-    "                     [--progress auto|always|never] [--timeout SECONDS]\n"
+    "                     [--progress auto|always|never] [--timeout SECONDS] [--max-frame-mib MIB]\n"
     "                     [--server-key FILE --client-key FILE] [--help]\n"
     "\n"
     "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
@@ -34,6 +34,9 @@ const char* const kReplayUsage =
     "                      numpy's data[F:L+1]\n"
     "  --channel C         channel of an ImageJ hyperstack (default 0)\n"
     "  --slice Z           z-slice of an ImageJ hyperstack (default 0); sent as the plane\n"
+    "  --max-frame-mib MIB\n"
+    "                      largest frame read, in MiB of pixels (default 64, as calmond's);\n"
+    "                      a movie with larger frames is refused when it is opened\n"
     "  --start-sequence S  sequence number of the first frame (default 0); +1 per frame,\n"
     "                      continuing across loops\n"
     "  --stream-id ID      the stream's id (default: a random one per run; the same in two\n"
@@ -107,6 +110,7 @@ po::options_description describe_options() {
       ("last", po::value<std::int64_t>(), "")
       ("channel", po::value<int>(), "")
       ("slice", po::value<int>(), "")
+      ("max-frame-mib", po::value<std::string>(), "")
       ("start-sequence", po::value<std::string>(), "")
       ("stream-id", po::value<std::string>(), "")
       ("no-eos", "")
@@ -177,6 +181,13 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("last")) options.last = values["last"].as<std::int64_t>();
   if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
+  if (values.count("max-frame-mib")) {
+    try {
+      options.max_frame_bytes = parse_max_frame_mib(values["max-frame-mib"].as<std::string>());
+    } catch (const Error& e) {
+      throw UsageError(e.what());  // as calmond says it
+    }
+  }
   if (values.count("start-sequence")) {
     options.start_sequence = parse_uint64("--start-sequence", values["start-sequence"].as<std::string>());
   }

@@ -1,18 +1,22 @@
 // replay_options.h — calmon-replay's command line, parsed and checked.
 //
 // Two kinds of mistakes, two exit codes: a command line that cannot be parsed (unknown
-// option, missing or non-numeric value, --rate with --fast, no movie) is a UsageError —
-// the program prints it with the usage and exits 2; a well-formed value that makes no
-// sense (--rate 0, --loop 0, --timeout -1) is a calmon::Error — one line, exit 1, like
-// every other bad input. Values checked against the movie (--first, --channel, ...)
-// are checked where the movie is opened.
+// option, missing or non-numeric value, --rate with --fast, no movie; any bad
+// --max-frame-mib, as calmond has it) is a UsageError — the program prints it with the
+// usage and exits 2; a well-formed value that makes no sense (--rate 0, --loop 0,
+// --timeout -1) is a calmon::Error — one line, exit 1, like every other bad input.
+// Values checked against the movie (--first, --channel, ...) are checked where the
+// movie is opened.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "core/frame_size_limit.h"
 
 namespace calmon::replay {
 
@@ -36,6 +40,7 @@ struct ReplayOptions {
   std::int64_t last = -1;                   // inclusive, negative from the end
   int channel = 0;
   int slice = 0;
+  std::size_t max_frame_bytes = kDefaultMaxFrameBytes;  // a movie with larger frames is refused
   std::uint64_t start_sequence = 0;
   std::optional<std::uint64_t> stream_id;  // nullopt: a random one; 0: none
   bool end_of_stream = true;

@@ -85,7 +85,7 @@ class Replay {
  public:
   Replay(const ReplayOptions& options, bool show_progress)
       : options_(options),
-        movie_(options.movie, options.channel, options.slice, options.first, options.last),
+        movie_(options.movie, options.channel, options.slice, options.first, options.last, options.max_frame_bytes),
         curve_(net::load_curve_client_keys(options.server_key_file, options.client_key_file)),
         sender_(options.endpoint, movie_.frame_bytes(), options.timeout, curve_),
         spin_ns_(options.rate_hz ? spin_ns_for(*options.rate_hz) : 0),

@@ -12,6 +12,7 @@
 
 #include "config/daemon_config_file.h"
 #include "core/error.h"
+#include "core/frame_size_limit.h"
 
 namespace calmon::daemon {
 
@@ -133,9 +134,11 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
     config.set_status_interval_s(number_flag("status-interval", *value, 0, false));
   }
   if (auto value = text_flag(flags, "max-frame-mib")) {
-    const double mib = number_flag("max-frame-mib", *value, 0, false);
-    if (mib > 1024.0 * 1024.0) throw UsageError{"--max-frame-mib " + *value + " is more than 1 TiB"};
-    config.set_max_frame_bytes(std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(mib * 1048576.0))));
+    try {
+      config.set_max_frame_bytes(parse_max_frame_mib(*value));
+    } catch (const Error& e) {
+      throw UsageError{e.what()};
+    }
   }
   if (flags["reset-on-geometry-change"].as<bool>()) config.set_reset_on_geometry_change(true);
   if (auto value = text_flag(flags, "channel")) config.set_channel(integer_flag<std::uint32_t>("channel", *value));

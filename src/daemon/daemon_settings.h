@@ -17,6 +17,7 @@
 #include "calmon/config.pb.h"
 #include "calmon/daemon.pb.h"
 #include "config/roi_limits.h"
+#include "core/frame_size_limit.h"
 #include "net/curve_keys.h"
 
 namespace calmon::daemon {
@@ -35,7 +36,7 @@ struct DaemonSettings {
   std::string analysis_source;  // where `analysis` came from, for the log ("" if nowhere)
   double snapshot_hz = 2.0;     // 0: no periodic snapshots
   double status_interval_s = 1.0;
-  std::size_t max_frame_bytes = std::size_t{64} << 20;
+  std::size_t max_frame_bytes = kDefaultMaxFrameBytes;
   bool reset_on_geometry_change = false;
   std::uint32_t channel = 0;
   std::uint32_t plane = 0;

@@ -2,15 +2,17 @@
 //
 // Opening walks the chain of IFDs once (tags only, no pixel data): it records where
 // every page's IFD is, so that read() jumps straight to any page (TIFFSetSubDirectory)
-// instead of walking the chain again. It checks every page's size and pixel type
-// against the first, and the page's strips or tiles against its own tags as the file
-// stores them (tiff_strile_table.h: libtiff's view is repaired): as many as ImageLength,
-// RowsPerStrip or the tile size need, none empty or overlapping the file's header,
-// all inside the file, and — uncompressed — each large enough for the rows it must
-// hold. So a bad or truncated page is reported before the first frame is used, and a
-// page never shows other bytes of the file as pixels. libtiff's strip chopping is off
-// ("c"), so that libtiff's strips are the file's. libtiff's warnings are kept: per page
-// for the error message, and distinct ones for take_warnings().
+// instead of walking the chain again. It checks every page's size against the frame
+// size limit and its size and pixel type against the first, and the page's strips or
+// tiles against its own tags as the file stores them (tiff_strile_table.h: libtiff's
+// view is repaired): as many as ImageLength, RowsPerStrip or the tile size need, none
+// empty or overlapping the file's header, all inside the file, and each large enough
+// for the rows it must hold (uncompressed, or compressed with a codec whose expansion
+// is bounded: tiff_codec_expansion.h). So a bad or truncated page is reported before
+// the first frame is used, a page never shows other bytes of the file as pixels, and a
+// few bytes of tags never make the reader allocate more than the limit. libtiff's strip
+// chopping is off ("c"), so that libtiff's strips are the file's. libtiff's warnings
+// are kept: per page for the error message, and distinct ones for take_warnings().
 // The first page's ImageJ description, if any, gives the hyperstack's C, Z and T and
 // tells whether the file uses ImageJ's >4 GiB layout (one IFD, the other frames stored
 // raw right after the first); those frames are read with plain pread()s and byte-swapped
@@ -34,13 +36,11 @@
 
 #include "core/error.h"
 #include "io/libtiff_handle.h"
+#include "io/tiff_codec_expansion.h"
 #include "io/tiff_strile_table.h"
 
 namespace calmon::io {
 namespace {
-
-// A sanity bound against corrupt sizes: microscope frames are a few MiB.
-constexpr std::uint64_t kMaxFrameBytes = std::uint64_t{1} << 32;
 
 using detail::LibtiffMessages;
 using detail::StrileTable;
@@ -178,6 +178,11 @@ std::string ordinal(std::uint64_t n) {
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
+// "2385 MiB": rounded up, so that it is enough for --max-frame-mib.
+std::string whole_mib(std::uint64_t bytes) {
+  return std::to_string(ceil_div(bytes, 1u << 20)) + " MiB";
+}
+
 std::string codec_name(std::uint16_t compression) {
   const TIFFCodec* codec = TIFFFindCODEC(compression);
   const std::string number = "compression " + std::to_string(compression);
@@ -238,6 +243,7 @@ void reverse_bytes_of_each_sample(std::byte* data, std::size_t byte_count,
 
 struct TiffMovieReader::Impl {
   std::string path;
+  std::size_t max_frame_bytes;
   LibtiffMessages messages;  // declared before `tiff`: it must outlive the handle
   ReadOnlyFile file;
   std::uint64_t file_size = 0;
@@ -254,7 +260,8 @@ struct TiffMovieReader::Impl {
   std::vector<std::byte> frame;  // the frame read() returns a view of
   std::vector<std::byte> tile;   // one decoded tile of a tiled page
 
-  explicit Impl(const std::string& path_) : path(path_), file(path_) {}
+  Impl(const std::string& path_, std::size_t max_frame_bytes_)
+      : path(path_), max_frame_bytes(max_frame_bytes_), file(path_) {}
 
   [[noreturn]] void fail(const std::string& problem) const { throw Error(path + ": " + problem); }
   // Like fail(), with what libtiff said about it appended.
@@ -372,10 +379,10 @@ void TiffMovieReader::Impl::check_page_format(std::int64_t page, const PageForma
   }
   const std::uint64_t frame_bytes_of_page =
       std::uint64_t{format.width} * format.height * bytes_per_pixel(*type);
-  if (frame_bytes_of_page > kMaxFrameBytes) {
+  if (frame_bytes_of_page > max_frame_bytes) {
     fail(page_name(page) + " is " + describe_size(format.width, format.height) + " " +
-         std::string(pixel_type_name(*type)) + ", " + std::to_string(frame_bytes_of_page >> 20) +
-         " MiB per frame; calmon reads frames of up to 4 GiB");
+         std::string(pixel_type_name(*type)) + ", " + whole_mib(frame_bytes_of_page) +
+         " of pixels; the limit is " + format_mib(max_frame_bytes) + " (--max-frame-mib)");
   }
   if (!TIFFIsCODECConfigured(format.compression)) {
     fail(page_name(page) + " uses " + codec_name(format.compression) +
@@ -424,9 +431,16 @@ void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat&
   std::uint64_t columns = format.tile_width;
   std::uint64_t needed = 0;
   std::string because;
+  const std::uint64_t pixel_bytes = format.bits_per_sample / 8u;
+  const std::string pixel_type = std::string(pixel_type_name(*pixel_type_of_page(format)));
   if (format.tiled) {
     if (rows == 0 || columns == 0) {
       problem(" has tiles of " + describe_size(format.tile_width, format.tile_height));
+    }
+    if (rows * columns > max_frame_bytes / pixel_bytes) {  // one tile is decoded at a time
+      problem(" has tiles of " + describe_size(format.tile_width, format.tile_height) + " " +
+              pixel_type + ", " + whole_mib(rows * columns * pixel_bytes) +
+              " each; the limit is " + format_mib(max_frame_bytes) + " (--max-frame-mib)");
     }
     needed = ceil_div(width, columns) * ceil_div(height, rows);
     because = describe_size(format.width, format.height) + " pixels in " +
@@ -456,8 +470,8 @@ void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat&
   }
 
   const std::uint64_t header_bytes = info.bigtiff ? 16 : 8;
-  const std::uint64_t pixel_bytes = format.bits_per_sample / 8u;
-  const std::string pixels = std::string(pixel_type_name(*pixel_type_of_page(format))) + " pixels";
+  const std::optional<std::uint64_t> expansion =
+      detail::max_decoded_bytes_per_byte(format.compression);
   for (std::uint64_t i = 0; i < needed; ++i) {
     const std::uint64_t offset = (*table.offsets)[i];
     const std::uint64_t bytes = (*table.byte_counts)[i];
@@ -470,17 +484,26 @@ void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat&
       problem(strile + " runs to byte " + std::to_string(offset + bytes) +
               ", past the end of the file at byte " + std::to_string(file_size) + " (truncated?)");
     }
-    if (format.compression != COMPRESSION_NONE) continue;  // the decoder checks the rest
+    if (!expansion) continue;  // unbounded: the frame size limit and the decoder check the rest
     std::uint64_t strile_rows = rows;
     if (!format.tiled) {
       const std::uint64_t first_row = i % ceil_div(height, rows) * rows;
       strile_rows = std::min(rows, height - first_row);
     }
-    const std::uint64_t holds = strile_rows * columns * pixel_bytes;
-    if (bytes < holds) {
-      problem(strile + " holds " + std::to_string(bytes) + " bytes; its " +
-              count_of(strile_rows, "row") + " of " + std::to_string(columns) + " " + pixels +
-              " need " + std::to_string(holds) + " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
+    const std::uint64_t needs = strile_rows * columns * pixel_bytes;  // <= the frame size limit
+    if (bytes < ceil_div(needs, *expansion)) {  // bytes * expansion < needs, without overflow
+      const std::string rows_need = "its " + count_of(strile_rows, "row") + " of " +
+                                    std::to_string(columns) + " " + pixel_type + " pixels need " +
+                                    std::to_string(needs);
+      if (*expansion == 1) {
+        problem(strile + " holds " + std::to_string(bytes) + " bytes; " + rows_need +
+                " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
+      } else {
+        problem(strile + " holds " + std::to_string(bytes) + " bytes, " +
+                codec_name(format.compression) + ", which decode to " +
+                std::to_string(bytes * *expansion) + " bytes at most; " + rows_need +
+                " (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
+      }
     }
   }
 }
@@ -566,7 +589,8 @@ void TiffMovieReader::Impl::check_contiguous_layout(std::int64_t images) {
   contiguous_pages = true;
 }
 
-TiffMovieReader::TiffMovieReader(const std::string& path) : impl_(std::make_unique<Impl>(path)) {
+TiffMovieReader::TiffMovieReader(const std::string& path, std::size_t max_frame_bytes)
+    : impl_(std::make_unique<Impl>(path, max_frame_bytes)) {
   Impl& m = *impl_;
   m.check_file_looks_like_tiff();
   m.open_with_libtiff();

@@ -4,12 +4,14 @@
 // (channels/slices/frames in the ImageJ description, pages in ImageJ's CZT order, and
 // ImageJ's >4 GiB layout: one IFD followed by contiguous raw frames). Pixel types:
 // uint8, uint16, int16, uint32, float32, float64, one sample per pixel, any compression
-// libtiff decodes. Only one frame is in memory at a time. Every problem — a missing,
-// truncated or corrupt file, a page whose strips or tiles do not cover it exactly inside
-// the file, an unsupported pixel type, pages of differing size — is a calmon::Error with
-// a one-line message naming the file and the page ("page 5 (the 6th of 10)"), with what
-// libtiff said about it. libtiff's warnings are kept for the program to show
-// (take_warnings()).
+// libtiff decodes. Only one frame is in memory at a time, and no frame larger than a
+// limit (core/frame_size_limit.h: 64 MiB of pixels unless the program's --max-frame-mib
+// says otherwise) is allocated: the tags of a corrupt or hostile file can claim any size.
+// Every problem — a missing, truncated or corrupt file, a page whose strips or tiles do
+// not cover it exactly inside the file or cannot hold its pixels, a frame over the limit,
+// an unsupported pixel type, pages of differing size — is a calmon::Error with a one-line
+// message naming the file and the page ("page 5 (the 6th of 10)"), with what libtiff said
+// about it. libtiff's warnings are kept for the program to show (take_warnings()).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/frame_size_limit.h"
 #include "core/frame_view.h"
 
 namespace calmon::io {
@@ -34,8 +37,10 @@ struct TiffMovieInfo {
 
 class TiffMovieReader {
  public:
-  // Opens `path` and checks its layout; throws calmon::Error on any problem.
-  explicit TiffMovieReader(const std::string& path);
+  // Opens `path` and checks its layout, every page's frame against `max_frame_bytes`
+  // (bytes of pixels) before anything is allocated for it; throws calmon::Error on any problem.
+  explicit TiffMovieReader(const std::string& path,
+                           std::size_t max_frame_bytes = kDefaultMaxFrameBytes);
   ~TiffMovieReader();
   TiffMovieReader(const TiffMovieReader&) = delete;
   TiffMovieReader& operator=(const TiffMovieReader&) = delete;

@@ -178,6 +178,22 @@ def imagej_single_ifd(frames):
     return b"II*\0" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + description + pixels
 
 
+def with_long_tags(data, **values):
+    """A classic little-endian TIFF's first IFD with single LONG tags set, e.g. ImageWidth=50000:
+    a corrupt file made from a valid one."""
+    tags = {"ImageWidth": 256, "ImageLength": 257, "RowsPerStrip": 278}
+    data = bytearray(data)
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    for i in range(struct.unpack_from("<H", data, ifd)[0]):
+        at = ifd + 2 + 12 * i
+        tag, kind, count = struct.unpack_from("<HHI", data, at)
+        for name, value in values.items():
+            if tag == tags[name]:
+                assert kind == 4 and count == 1, f"{name} is not a single LONG"
+                struct.pack_into("<I", data, at + 8, value)
+    return bytes(data)
+
+
 def tiff_seeds():
     movie = (np.arange(4 * 6 * 5) % 251).reshape(4, 6, 5)
     yield "uint16.tif", tiff_bytes(movie.astype(np.uint16))
@@ -194,6 +210,9 @@ def tiff_seeds():
     hyperstack = (np.arange(2 * 3 * 2 * 4 * 3) % 255).reshape(2, 3, 2, 4, 3).astype(np.uint8)  # TZCYX
     yield "imagej_hyperstack.tif", tiff_bytes(hyperstack, imagej=True, metadata={"axes": "TZCYX"})
     yield "imagej_single_ifd.tif", imagej_single_ifd(4)
+    # The fuzzer's first finding: 12 bytes of deflate whose tags claim a 2.5 GB frame.
+    yield "claims_huge_frame.tif", with_long_tags(tiff_bytes(np.zeros((16, 16), np.uint8), compression="zlib"),
+                                                  ImageWidth=50000, ImageLength=50000, RowsPerStrip=50000)
 
 
 # --- dictionaries --------------------------------------------------------------------------

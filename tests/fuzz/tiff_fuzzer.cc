@@ -10,7 +10,9 @@
 //
 // Seeds (tests/fuzz/corpus/tiff, made by make_corpus.py): small movies of every pixel
 // type, byte order, BigTIFF, compressed, tiled, and ImageJ hyperstacks including the
-// contiguous >4 GiB layout; tiff.dict holds the tags the reader looks at.
+// contiguous >4 GiB layout, and the harness's first finding (claims_huge_frame.tif: tags
+// claiming a 2.5 GB frame, refused at open since); tiff.dict holds the tags the reader
+// looks at. The reader runs with its default frame size limit, 64 MiB.
 #include <sys/mman.h>
 #include <unistd.h>
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "calmon/wire.pb.h"
+#include "huge_frame_tiff.h"
 #include "io/tiff_writer.h"
 #include "net/frame_message.h"
 #include "net/wire_pixel_type.h"
@@ -617,6 +618,39 @@ TEST(ReplayCli, APageWhoseStripsDoNotCoverItIsRejectedNotSentAsPixels) {
   IngestStandIn ingest;
   expect_one_line_error(run({movie.path.string(), "--to", ingest.endpoint()}, dir),
                         {movie.path.string() + ": page 5 (the 6th of 12) has 0 entries in StripOffsets"});
+}
+
+TEST(ReplayCli, AMovieWhoseTagsClaimAHugeFrameIsRefusedWhenOpened) {
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "huge_frame.tif";
+  test::write_raw(movie, test::tiff_claiming_a_huge_frame());
+  IngestStandIn ingest;
+  expect_one_line_error(run({movie.string(), "--to", ingest.endpoint(), "--no-ack"}, dir),
+                        {movie.string() + ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of pixels; "
+                                          "the limit is 64 MiB (--max-frame-mib)"});
+  expect_one_line_error(run({movie.string(), "--max-frame-mib", "4096", "--to", ingest.endpoint(), "--no-ack"}, dir),
+                        {movie.string() + ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 "
+                                          "(AdobeDeflate), which decode to 12384 bytes at most"});
+}
+
+TEST(ReplayCli, MaxFrameMibSetsTheLargestFrameRead) {
+  const fs::path dir = work_dir();
+  TestMovie movie{dir / "two_mib.tif", PixelType::kU16, FrameShape{1024, 1024}, 2};  // 2 MiB per frame
+  {
+    io::TiffMovieWriter writer(movie.path.string(), movie.shape, movie.type);
+    for (int t = 0; t < movie.frames; ++t) {
+      const std::vector<std::byte> pixels = test::pattern_frame(movie.type, movie.shape, t);
+      writer.append(AnyFrameView(movie.type, pixels.data(), movie.shape));
+    }
+  }
+  IngestStandIn ingest;
+  const std::string path = movie.path.string();
+  expect_one_line_error(run({path, "--max-frame-mib", "1", "--to", ingest.endpoint(), "--no-ack"}, dir),
+                        {path + ": page 0 (the 1st of 2) is 1024x1024 uint16, 2 MiB of pixels; the limit is 1 MiB "
+                                "(--max-frame-mib)"});
+  expect_stream(replay_to(ingest, {path, "--max-frame-mib", "2", "--fast", "--progress", "never"}, dir),
+                {frame_range(0, 1)}, movie);
+  expect_usage_error(run({path, "--max-frame-mib", "0"}, dir), "--max-frame-mib expects a number > 0, got '0'");
 }
 
 TEST(ReplayCli, LibtiffsWarningsArePrintedOnceEach) {

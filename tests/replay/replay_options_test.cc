@@ -30,6 +30,7 @@ TEST(ReplayOptions, TheDefaultsReplayOnceAt30HzToTheLocalDaemonWithEndOfStream) 
   EXPECT_EQ(options.last, -1);
   EXPECT_EQ(options.channel, 0);
   EXPECT_EQ(options.slice, 0);
+  EXPECT_EQ(options.max_frame_bytes, 64u << 20);  // as calmond's --max-frame-mib
   EXPECT_EQ(options.start_sequence, 0u);
   EXPECT_TRUE(options.end_of_stream);
   EXPECT_EQ(options.control_endpoint, "tcp://127.0.0.1:5572");
@@ -44,7 +45,8 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   const ReplayOptions options =
       parse({"--to", "tcp://10.0.0.2:6000", "--rate", "29.97", "--loop", "3", "--first", "-100", "--last", "-2",
              "--channel", "1", "--slice", "4", "--start-sequence", "18446744073709551615", "--no-eos", "--progress",
-             "never", "--timeout", "0.25", "--control", "ipc:///tmp/control", "--stream-id", "42", "movie.tif"});
+             "never", "--timeout", "0.25", "--control", "ipc:///tmp/control", "--stream-id", "42",
+             "--max-frame-mib", "0.5", "movie.tif"});
   EXPECT_EQ(options.endpoint, "tcp://10.0.0.2:6000");
   EXPECT_EQ(options.rate_hz, 29.97);
   EXPECT_EQ(options.loops, 3);
@@ -58,6 +60,7 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   EXPECT_EQ(options.timeout, std::chrono::milliseconds(250));
   EXPECT_EQ(options.control_endpoint, "ipc:///tmp/control");
   EXPECT_EQ(options.stream_id, 42u);
+  EXPECT_EQ(options.max_frame_bytes, 512u << 10);
   EXPECT_TRUE(options.acknowledge);
   EXPECT_FALSE(parse({"movie.tif", "--no-ack"}).acknowledge);
 }
@@ -102,9 +105,17 @@ TEST(ReplayOptions, ACommandLineThatCannotBeParsedIsAUsageError) {
       {"m.tif", "--loop-fo"},                     // no guessing of abbreviations
       {"m.tif", "--control", "tcp://x:1", "--no-ack"},
       {"m.tif", "--stream-id", "-1"},
+      {"m.tif", "--max-frame-mib", "0"},          // as calmond: every bad value is a usage error
+      {"m.tif", "--max-frame-mib", "big"},
+      {"m.tif", "--max-frame-mib", "2e6"},        // more than 1 TiB
   };
   for (const auto& arguments : mistakes) {
     EXPECT_THROW(parse(arguments), UsageError) << ::testing::PrintToString(arguments);
+  }
+  try {
+    parse({"m.tif", "--max-frame-mib", "0"});
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--max-frame-mib expects a number > 0, got '0'");
   }
 }
 

@@ -9,9 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "huge_frame_tiff.h"
 #include "io/tiff_writer.h"
+#include "sanitizer_build.h"
 #include "test_support.h"
 #include "tiff_patch.h"
 
@@ -29,10 +32,11 @@ struct Outcome {
 // A fresh, empty folder for this test's files.
 fs::path work_dir() { return test::temp_dir("analyze_cli_test"); }
 
-Outcome analyze(const std::string& arguments) {
+// Runs calmon-analyze with `arguments`, after the shell commands `before` ("ulimit ... && ").
+Outcome analyze(const std::string& arguments, const std::string& before = "") {
   const std::string out = test::temp_path("analyze_cli_test", "stdout.txt");
   const std::string err = test::temp_path("analyze_cli_test", "stderr.txt");
-  const std::string command = std::string(CALMON_ANALYZE) + " " + arguments + " >" + out + " 2>" + err;
+  const std::string command = before + CALMON_ANALYZE + " " + arguments + " >" + out + " 2>" + err;
   const int status = std::system(command.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
 }
@@ -175,6 +179,59 @@ TEST(AnalyzeCli, APageWhoseStripsDoNotCoverItIsNamedNotReadAsPixels) {
                         {movie.string() + ": page 3 (the 4th of 40) has 0 entries in StripOffsets; ImageLength 16 "
                                           "with RowsPerStrip 16 needs 1 strip"});
   EXPECT_FALSE(fs::exists(dir / "out" / "F.npy"));
+}
+
+// A movie of two 1024x1024 uint16 frames: 2 MiB of pixels each.
+fs::path write_two_mib_movie(const fs::path& dir) {
+  const fs::path path = dir / "two_mib.tif";
+  const FrameShape shape{1024, 1024};
+  io::TiffMovieWriter writer(path.string(), shape, PixelType::kU16);
+  const std::vector<std::uint16_t> pixels(shape.pixel_count(), 100);
+  for (int t = 0; t < 2; ++t) writer.append(FrameView<std::uint16_t>(pixels.data(), shape));
+  writer.close();
+  return path;
+}
+
+TEST(AnalyzeCli, AMovieWhoseTagsClaimAHugeFrameIsRefusedBeforeAnythingIsAllocated) {
+  const fs::path dir = work_dir();
+  const fs::path movie = dir / "huge_frame.tif";
+  test::write_raw(movie, test::tiff_claiming_a_huge_frame());
+  // 1 GiB of address space: far too little for the 2.5 GB frame the tags claim, plenty
+  // for refusing it. (Not under ASan or TSan, whose shadow memory needs terabytes.)
+  const std::string limited = test::kSanitizerBuild ? "" : "ulimit -v 1048576 && ";
+  const std::string out = (dir / "out").string();
+  expect_one_line_error(analyze(movie.string() + " --out " + out, limited),
+                        {movie.string() + ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of pixels; "
+                                          "the limit is 64 MiB (--max-frame-mib)"});
+  expect_one_line_error(analyze(movie.string() + " --max-frame-mib 4096 --out " + out, limited),
+                        {movie.string() + ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 "
+                                          "(AdobeDeflate), which decode to 12384 bytes at most"});
+  EXPECT_FALSE(fs::exists(dir / "out" / "all_mean.npy"));
+}
+
+TEST(AnalyzeCli, MaxFrameMibSetsTheLargestFrameRead) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_two_mib_movie(dir);
+  const std::string out = (dir / "out").string();
+  expect_one_line_error(analyze(movie.string() + " --max-frame-mib 1.5 --out " + out),
+                        {movie.string() + ": page 0 (the 1st of 2) is 1024x1024 uint16, 2 MiB of pixels; the limit "
+                                          "is 1.5 MiB (--max-frame-mib)"});
+  EXPECT_FALSE(fs::exists(dir / "out" / "all_mean.npy"));
+  const Outcome outcome = analyze(movie.string() + " --max-frame-mib 2 --quiet --out " + out);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_TRUE(fs::exists(dir / "out" / "all_mean.npy"));
+  // Mistakes are worded as calmond words them, and exit 2 with the usage.
+  const std::pair<const char*, const char*> mistakes[] = {
+      {"0", "--max-frame-mib expects a number > 0, got '0'"},
+      {"lots", "--max-frame-mib expects a number > 0, got 'lots'"},
+      {"2e6", "--max-frame-mib 2e6 is more than 1 TiB"},
+  };
+  for (const auto& [value, message] : mistakes) {
+    const Outcome mistake = analyze(movie.string() + " --max-frame-mib " + value + " --out " + out);
+    EXPECT_EQ(mistake.exit_code, 2) << value;
+    EXPECT_EQ(mistake.err.rfind(std::string("calmon-analyze: ") + message + "\nusage: calmon-analyze", 0), 0u)
+        << mistake.err;
+  }
 }
 
 TEST(AnalyzeCli, LibtiffsWarningsArePrintedOnceEach) {

@@ -4,15 +4,18 @@
 // layout for stacks over 4 GiB) and tifffile (plain, imagej=True, bigtiff=True).
 //
 // Every frame is compared byte for byte with what was written. Bad input — among it valid
-// files whose strip and tile tags were patched as a buggy writer would leave them — must
-// give a one-line calmon::Error that names the file and the page, and libtiff must print
-// nothing itself: its warnings are the reader's to hand out.
+// files whose strip and tile tags were patched as a buggy writer would leave them, and the
+// fuzzer's file whose tags claim a 2.5 GB frame — must give a one-line calmon::Error that
+// names the file and the page, and libtiff must print nothing itself: its warnings are the
+// reader's to hand out.
 #include "io/tiff_movie_reader.h"
 
 #include <gtest/gtest.h>
 #include <tiffio.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "huge_frame_tiff.h"
 #include "io/tiff_writer.h"
 #include "test_support.h"
 #include "tiff_patch.h"
@@ -923,6 +927,136 @@ TEST(TiffMovieReader, RejectsTiledPagesWhoseTilesDoNotCoverThem) {
     write_file_bytes(path, bytes);
     expect_open_error(path, "page 0 (the 1st of 2): tile 4 holds 10 bytes; its 16 rows of 16 uint16 "
                             "pixels need 512");
+  }
+}
+
+// --- the frame size limit, and compressed strips too short for their rows ------------------
+
+constexpr std::size_t kMib = std::size_t{1} << 20;
+
+// The whole message of the calmon::Error opening `path` throws ("" if none); libtiff must
+// print nothing meanwhile.
+std::string open_error(const std::string& path,
+                       std::size_t max_frame_bytes = kDefaultMaxFrameBytes) {
+  ::testing::internal::CaptureStderr();
+  std::string message;
+  try {
+    TiffMovieReader reader(path, max_frame_bytes);
+  } catch (const Error& error) {
+    message = error.what();
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "libtiff printed to stderr";
+  return message;
+}
+
+// `pages` pages of `shape` zeros, uint8, each in one strip compressed with `compression`.
+void write_zeros(const std::string& path, FrameShape shape, std::uint16_t compression,
+                 int pages = 1) {
+  LibtiffPage page = typed_page(PixelType::kU8, shape, 0);
+  page.compression = compression;
+  std::fill(page.pixels.begin(), page.pixels.end(), std::byte{0});
+  write_with_libtiff(path, "w", std::vector<LibtiffPage>(static_cast<std::size_t>(pages), page));
+}
+
+TEST(TiffMovieReader, RefusesTheFuzzersHugeFrameWhenOpeningItFromItsTagsAlone) {
+  const std::string path = temp_path("huge_frame.tif");
+  write_file_bytes(path, test::tiff_claiming_a_huge_frame());
+  EXPECT_EQ(open_error(path), path + ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of "
+                                     "pixels; the limit is 64 MiB (--max-frame-mib)");
+  // With the limit raised, its 12 bytes of deflate data still cannot be 2.5 GB of pixels.
+  EXPECT_EQ(open_error(path, 2385 * kMib),
+            path + ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 (AdobeDeflate), "
+                   "which decode to 12384 bytes at most; its 50000 rows of 50000 uint8 pixels need "
+                   "2500000000 (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
+}
+
+TEST(TiffMovieReader, ReadsAFrameAsLargeAsTheLimitAndALargerOneOnlyWithTheLimitRaised) {
+  // 8192x8192 uint8 is 64 MiB exactly; deflate keeps the file at 64 KiB, as densely as
+  // zlib packs zeros, which the deflate bound must allow.
+  const std::string at_limit = temp_path("64mib.tif");
+  write_zeros(at_limit, {8192, 8192}, COMPRESSION_ADOBE_DEFLATE);
+  {
+    TiffMovieReader reader(at_limit);
+    EXPECT_EQ(reader.info().shape, (FrameShape{8192, 8192}));
+    const AnyFrameView frame = reader.read(0);
+    ASSERT_EQ(frame.byte_size(), 64 * kMib);
+    const auto* bytes = static_cast<const unsigned char*>(frame.data());
+    const auto zeros = std::count(bytes, bytes + frame.byte_size(), 0);
+    EXPECT_EQ(static_cast<std::size_t>(zeros), 64 * kMib);
+  }
+  const std::string one_row_more = temp_path("64mib_and_a_row.tif");
+  write_zeros(one_row_more, {8192, 8193}, COMPRESSION_ADOBE_DEFLATE);
+  const std::string too_large = one_row_more + ": page 0 (the 1st of 1) is 8192x8193 uint8, 65 MiB "
+                                               "of pixels; the limit is ";
+  EXPECT_EQ(open_error(one_row_more), too_large + "64 MiB (--max-frame-mib)");
+  EXPECT_EQ(open_error(one_row_more, 64 * kMib + 8191),  // one byte short
+            too_large + "64.00781154632568 MiB (--max-frame-mib)");
+  TiffMovieReader reader(one_row_more, 65 * kMib);
+  EXPECT_EQ(reader.info().shape, (FrameShape{8192, 8193}));
+  EXPECT_EQ(reader.read(0).byte_size(), 64 * kMib + 8192);
+}
+
+TEST(TiffMovieReader, RefusesTilesLargerThanTheLimit) {
+  std::vector<LibtiffPage> pages;
+  for (int t = 0; t < 2; ++t) {
+    pages.push_back(typed_page(PixelType::kU16, {40, 35}, t));
+    pages.back().tile_size = 16;
+  }
+  const std::string path = temp_path("huge_tiles.tif");
+  write_with_libtiff(path, "w", pages);
+  std::vector<std::byte> bytes = read_file_bytes(path);
+  test::TiffPatcher patcher(bytes);
+  patcher.set_value(0, TIFFTAG_TILEWIDTH, 65520);
+  patcher.set_value(0, TIFFTAG_TILELENGTH, 65520);
+  write_file_bytes(path, bytes);
+  expect_open_error(path, "page 0 (the 1st of 2) has tiles of 65520x65520 uint16, 8189 MiB each; "
+                          "the limit is 64 MiB (--max-frame-mib)");
+}
+
+// The codecs whose expansion the reader bounds (io/tiff_codec_expansion.h).
+struct BoundedCodec {
+  std::uint16_t compression;
+  std::uint64_t bytes_per_byte;
+  const char* name;
+};
+constexpr BoundedCodec kBoundedCodecs[] = {
+    {COMPRESSION_PACKBITS, 64, "compression 32773 (PackBits)"},
+    {COMPRESSION_LZW, 3413, "compression 5 (LZW)"},
+    {COMPRESSION_ADOBE_DEFLATE, 1032, "compression 8 (AdobeDeflate)"},
+    {COMPRESSION_DEFLATE, 1032, "compression 32946 (Deflate)"},
+};
+
+TEST(TiffMovieReader, ReadsPagesCompressedAsDenselyAsEachBoundedCodecCan) {
+  // Zeros: PackBits writes 128 of them in 2 bytes, its bound exactly.
+  for (const BoundedCodec& codec : kBoundedCodecs) {
+    SCOPED_TRACE(codec.name);
+    const std::string path = temp_path("zeros_" + std::to_string(codec.compression) + ".tif");
+    const FrameShape shape{512, 512};
+    write_zeros(path, shape, codec.compression, 2);
+    TiffMovieReader reader(path);
+    for (int t = 0; t < 2; ++t) {
+      EXPECT_TRUE(frame_equals(reader.read(t), PixelType::kU8, shape,
+                               std::vector<std::byte>(shape.pixel_count(), std::byte{0})));
+    }
+  }
+}
+
+TEST(TiffMovieReader, RefusesCompressedStripsThatCannotDecodeToTheirRows) {
+  for (const BoundedCodec& codec : kBoundedCodecs) {
+    SCOPED_TRACE(codec.name);
+    const std::string path = temp_path("wide_" + std::to_string(codec.compression) + ".tif");
+    write_zeros(path, {64, 64}, codec.compression, 3);
+    ASSERT_EQ(error_reading_everything(path), "") << "the file before it was corrupted";
+    std::vector<std::byte> bytes = read_file_bytes(path);
+    test::TiffPatcher patcher(bytes);
+    patcher.set_value(0, TIFFTAG_IMAGEWIDTH, 60000);  // 3.7 MiB, within the limit
+    const std::uint64_t strip_bytes = patcher.value(0, TIFFTAG_STRIPBYTECOUNTS);
+    write_file_bytes(path, bytes);
+    expect_open_error(path, "page 0 (the 1st of 3): strip 0 holds " + std::to_string(strip_bytes) +
+                                " bytes, " + codec.name + ", which decode to " +
+                                std::to_string(strip_bytes * codec.bytes_per_byte) +
+                                " bytes at most; its 64 rows of 60000 uint8 pixels need 3840000 "
+                                "(ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
   }
 }
 

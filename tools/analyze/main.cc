@@ -16,6 +16,7 @@
 
 #include "config/config_file.h"
 #include "core/error.h"
+#include "core/frame_size_limit.h"
 #include "core/pipeline.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
@@ -25,7 +26,8 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z] [--quiet]\n"
+    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z]\n"
+    "                      [--max-frame-mib MIB] [--quiet]\n"
     "\n"
     "Runs calmon's pipeline over every frame of a multi-page TIFF movie and writes\n"
     "traces (.npy), projections and kept frames (.npy + .tif) into DIR.\n"
@@ -35,6 +37,9 @@ constexpr const char* kUsage =
     "  --out DIR       output folder, created if missing\n"
     "  --channel C     channel of an ImageJ hyperstack (default 0)\n"
     "  --slice Z       z-slice of an ImageJ hyperstack (default 0)\n"
+    "  --max-frame-mib MIB\n"
+    "                  largest frame read, in MiB of pixels (default 64, as calmond's);\n"
+    "                  a movie with larger frames is refused when it is opened\n"
     "  --quiet         no summary table\n";
 
 struct Options {
@@ -43,6 +48,7 @@ struct Options {
   std::optional<std::string> config;
   int channel = 0;
   int slice = 0;
+  std::size_t max_frame_bytes = calmon::kDefaultMaxFrameBytes;
   bool quiet = false;
 };
 
@@ -80,6 +86,12 @@ Options parse_options(int argc, char** argv) {
       options.channel = parse_int(arg, value());
     } else if (arg == "--slice") {
       options.slice = parse_int(arg, value());
+    } else if (arg == "--max-frame-mib") {
+      try {
+        options.max_frame_bytes = calmon::parse_max_frame_mib(value());
+      } catch (const calmon::Error& e) {
+        usage_error(e.what());
+      }
     } else if (arg == "--quiet") {
       options.quiet = true;
     } else if (!arg.empty() && arg[0] == '-') {
@@ -161,7 +173,7 @@ int run(const Options& options) {
   if (options.config) config = calmon::config::load_config(*options.config);
   calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
 
-  calmon::io::TiffMovieReader movie(options.movie);
+  calmon::io::TiffMovieReader movie(options.movie, options.max_frame_bytes);
   const calmon::io::TiffMovieInfo& info = movie.info();
   print_movie_warnings(movie, options.movie);
   if (options.channel >= info.channels) {
