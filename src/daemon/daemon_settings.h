@@ -81,7 +81,7 @@ struct DaemonSettings {
 };
 
 inline config::RoiLimits roi_limits(const DaemonSettings& settings) {
-  return {settings.max_rois, settings.max_roi_pixels};
+  return {settings.max_rois, settings.max_roi_pixels, {}};
 }
 
 // Whether the dashboard runs and its host is not a loopback address (a wildcard, an

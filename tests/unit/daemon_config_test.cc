@@ -259,7 +259,8 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
                   "bad_roi.json: ROI 'r': no region");
   const std::string bad_window = write(dir / "window.json", R"({"baseline": {"moving": {"window": 0}}, "rois": [
       {"name": "r", "region": {"pixel": {"x": 0, "y": 0}}}]})");
-  expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError, "ROI 'r'");
+  expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError,
+                  "window.json: default baseline: baseline window 0 is below 1");
   const std::string escaping = write(dir / "escaping.json", R"({"projections": [{"name": "../ESCAPED"}]})");
   expect_one_line(parse({"--analysis", escaping}), CommandLine::Action::kConfigError,
                   "escaping.json: projection 0: name \"../ESCAPED\" cannot name a file");
