@@ -3,7 +3,10 @@
 // Reads the movie frame by frame and pushes each frame through the same Pipeline the
 // daemon runs, so its files are what a live session records: per-ROI traces (F, Fneu,
 // Fcorr, F0 and ΔF/F₀ live and settled), global neuropil traces, projections and kept
-// frames, in the layout of docs/output.md. Prints a summary per ROI.
+// frames, in the layout of docs/output.md. Prints a summary per ROI. The config's
+// baselines are held to calmond's baseline limits (config/roi_limits.h) before the movie
+// is opened, so an absurd window is one line, not gigabytes of memory.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +18,9 @@
 #include <vector>
 
 #include "config/config_file.h"
+#include "config/roi_limits.h"
 #include "core/error.h"
+#include "core/moving_quantile.h"
 #include "core/pipeline.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
@@ -26,6 +31,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z] [--quiet]\n"
+    "                      [--max-baseline-mib MIB] [--max-baseline-window N]\n"
     "\n"
     "Runs calmon's pipeline over every frame of a multi-page TIFF movie and writes\n"
     "traces (.npy), projections and kept frames (.npy + .tif) into DIR.\n"
@@ -35,7 +41,11 @@ constexpr const char* kUsage =
     "  --out DIR       output folder, created if missing\n"
     "  --channel C     channel of an ImageJ hyperstack (default 0)\n"
     "  --slice Z       z-slice of an ImageJ hyperstack (default 0)\n"
-    "  --quiet         no summary table\n";
+    "  --quiet         no summary table\n"
+    "  --max-baseline-mib MIB\n"
+    "                  memory of all the ROIs' baselines at full windows (default 4096)\n"
+    "  --max-baseline-window N\n"
+    "                  frames in one baseline window (default 1000000)\n";
 
 struct Options {
   std::string movie;
@@ -44,6 +54,7 @@ struct Options {
   int channel = 0;
   int slice = 0;
   bool quiet = false;
+  calmon::config::BaselineLimits baseline_limits;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -59,6 +70,16 @@ int parse_int(const std::string& flag, const std::string& text) {
   } catch (const std::exception&) {
   }
   usage_error(flag + " expects a non-negative integer, got '" + text + "'");
+}
+
+// An integer from 1 to `max`.
+std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
+    usage_error(flag + " expects an integer from 1 to " + std::to_string(max) + ", got '" + text + "'");
+  }
+  return value;
 }
 
 Options parse_options(int argc, char** argv) {
@@ -82,6 +103,11 @@ Options parse_options(int argc, char** argv) {
       options.slice = parse_int(arg, value());
     } else if (arg == "--quiet") {
       options.quiet = true;
+    } else if (arg == "--max-baseline-mib") {
+      options.baseline_limits.max_bytes = parse_count(arg, value(), std::uint64_t{1} << 20) << 20;
+    } else if (arg == "--max-baseline-window") {
+      options.baseline_limits.max_window =
+          static_cast<std::int64_t>(parse_count(arg, value(), calmon::MovingQuantile::kMaxWindow));
     } else if (!arg.empty() && arg[0] == '-') {
       usage_error("unknown option " + arg);
     } else if (options.movie.empty()) {
@@ -159,6 +185,7 @@ int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   calmon::pb::Config config;
   if (options.config) config = calmon::config::load_config(*options.config);
+  calmon::config::check_baseline_limits(config, options.baseline_limits);
   calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
 
   calmon::io::TiffMovieReader movie(options.movie);
