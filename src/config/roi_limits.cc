@@ -4,12 +4,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config/config_file.h"
 #include "core/error.h"
 #include "core/format_number.h"
 #include "core/gaussian_window.h"
-#include "core/saturating_add.h"
+#include "core/pipeline.h"
 
 namespace calmon::config {
 
@@ -78,7 +79,8 @@ void check_baselines(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, co
     default_baseline = to_baseline_settings(defaults.baseline(), "default baseline");
     check_windows(default_baseline, "default baseline", limits);
   }
-  std::uint64_t bytes = 0;
+  std::vector<BaselineSettings> baselines;
+  baselines.reserve(static_cast<std::size_t>(rois.size()));
   std::int64_t longest = 0;
   for (int i = 0; i < rois.size(); ++i) {
     const pb::Roi& roi = rois.Get(i);
@@ -88,11 +90,12 @@ void check_baselines(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, co
       baseline = to_baseline_settings(roi.baseline(), owner);
       check_windows(baseline, owner, limits);
     }
-    bytes = saturating_add(bytes, baseline.max_state_bytes());
+    baselines.push_back(baseline);
     if (baseline.kind == BaselineSettings::Kind::kMovingQuantile || baseline.kind == BaselineSettings::Kind::kMaximin) {
       longest = std::max(longest, baseline.window);
     }
   }
+  const std::uint64_t bytes = Pipeline::max_baseline_state_bytes(baselines);
   if (bytes > limits.max_bytes) {
     throw Error("ROI set needs " + std::to_string(ceil_mib(bytes)) + " MiB of baseline state (" +
                 std::to_string(rois.size()) + " ROIs × windows of up to " + std::to_string(longest) +

@@ -5,7 +5,8 @@
 // the analysis config at start and each set_rois: at most max_rois ROIs, at most
 // max_roi_pixels pixels in an ROI's region and in its neuropil region, every baseline
 // window at most max_window frames, and the baselines of the whole set at most
-// max_bytes (BaselineSettings::max_state_bytes, their buffers at full windows).
+// max_bytes (Pipeline::max_baseline_state_bytes: their buffers at full windows, and
+// the settled values that wait for the set's slowest baseline).
 // calmon-analyze holds its config to the baseline limits only.
 //
 // Two checks, each as early as it can be. The messages first: ROIs are counted, and

@@ -67,6 +67,16 @@ std::uint64_t BaselineSettings::max_state_bytes() const {
   return 0;
 }
 
+std::int64_t BaselineSettings::settled_lag() const {
+  switch (kind) {
+    case Kind::kCumulativeMean:
+    case Kind::kCumulativeQuantile: return -1;
+    case Kind::kMovingQuantile: return (window - 1) / 2;
+    case Kind::kMaximin: return GaussianWindow::radius_for(sigma) + 2 * ((window - 1) / 2);
+  }
+  return -1;
+}
+
 std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings) {
   settings.validate();
   switch (settings.kind) {

@@ -41,6 +41,8 @@ struct BaselineSettings {
   // for the baseline being finished. A cumulative baseline counts its object only: it
   // keeps the whole trace, 8 bytes a frame (16 for a quantile), which no window bounds.
   std::uint64_t max_state_bytes() const;
+  // Baseline::settled_lag() of a baseline of these (valid) settings, without building it.
+  std::int64_t settled_lag() const;
 };
 
 // A sample with its settled baseline.

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "core/pipeline.h"
+
 namespace {
 
 std::atomic<std::int64_t> g_live_bytes{0};
@@ -192,6 +194,61 @@ TEST(BaselineMemory, PerWindowFrameAsDocumented) {
   BaselineSettings cumulative;
   cumulative.kind = BaselineSettings::Kind::kCumulativeMean;
   EXPECT_LT(cumulative.max_state_bytes(), 256u);
+}
+
+TEST(BaselineMemory, SettledLagIsTheBaselinesOwn) {
+  for (std::int64_t w : {1, 2, 3, 500, 501}) {
+    EXPECT_EQ(moving(w).settled_lag(), make_baseline(moving(w))->settled_lag());
+    for (double sigma : {0.0, 0.4, 2.0, 33.3}) {
+      EXPECT_EQ(maximin(w, sigma).settled_lag(), make_baseline(maximin(w, sigma))->settled_lag());
+    }
+  }
+  BaselineSettings cumulative;
+  cumulative.kind = BaselineSettings::Kind::kCumulativeQuantile;
+  EXPECT_EQ(cumulative.settled_lag(), make_baseline(cumulative)->settled_lag());
+}
+
+// What a pipeline of these baselines (pixel ROIs, nothing else) takes while frames
+// come: the most held after any frame, beyond what it held once built.
+std::int64_t pipeline_growth(const std::vector<BaselineSettings>& baselines, std::int64_t frames) {
+  PipelineSettings settings;
+  settings.global_traces = false;
+  for (std::size_t i = 0; i < baselines.size(); ++i) {
+    settings.rois.push_back({"r" + std::to_string(i), Region::pixel(static_cast<int>(i % 8), static_cast<int>(i / 8)),
+                             {}, baselines[i]});
+  }
+  const FrameShape shape{8, 16};
+  std::vector<std::uint16_t> pixels(shape.pixel_count());
+  SettledRow row;
+  row.f0.resize(baselines.size());
+  row.dff.resize(baselines.size());
+  row.flags.resize(baselines.size());
+  Pipeline pipeline(std::move(settings), shape, PixelType::kU16);
+  const std::int64_t built = g_live_bytes.load();
+  std::int64_t most = built;
+  for (std::int64_t t = 0; t < frames; ++t) {
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint16_t>((i * 31 + t * 17) % 1000);
+    (void)pipeline.push(AnyFrameView(PixelType::kU16, pixels.data(), shape));
+    while (pipeline.pop_settled(row)) {
+    }
+    most = std::max(most, g_live_bytes.load());
+  }
+  return most - built;
+}
+
+TEST(BaselineMemory, APipelineHoldsTheSettledValuesOfFastROIsWithinTheSetsBound) {
+  // One slow ROI (settling 2000 frames late) makes 100 fast ones queue their settled
+  // values until it settles the same frame: about 3 MB, while their baselines are tiny.
+  std::vector<BaselineSettings> mixed(100, moving(1));
+  mixed.push_back(moving(4001));
+  const auto bound = static_cast<double>(Pipeline::max_baseline_state_bytes(mixed));
+  const auto grown = static_cast<double>(pipeline_growth(mixed, 6000));
+  EXPECT_LE(grown, bound);
+  EXPECT_GE(grown, 0.75 * bound);
+  EXPECT_GT(bound, 100 * 2000 * 16.0);
+  // Alike, they queue nothing but the frame at hand.
+  std::vector<BaselineSettings> alike(100, maximin(301, 3.0));
+  EXPECT_LE(static_cast<double>(pipeline_growth(alike, 1000)), static_cast<double>(Pipeline::max_baseline_state_bytes(alike)));
 }
 
 TEST(BaselineMemory, MaximinTakesItsMemoryAsFramesArriveNotForItsWholeWindow) {

@@ -8,6 +8,7 @@
 
 #include "config/config_file.h"
 #include "config/roi_limits.h"
+#include "core/pipeline.h"
 #include "core/error.h"
 
 namespace calmon::config {
@@ -157,9 +158,7 @@ TEST(RoiLimits, AnInvalidBaselineIsTheConversionsOwnError) {
                "ROI 'r0': maximin sigma 1e+19 must be between 0 (no smoothing) and 1e+06 frames");
 }
 
-std::uint64_t bytes_of(const pb::Baseline& baseline) {
-  return to_baseline_settings(baseline, "test").max_state_bytes();
-}
+BaselineSettings settings_of(const pb::Baseline& baseline) { return to_baseline_settings(baseline, "test"); }
 
 std::string mib_text(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20); }
 
@@ -171,8 +170,10 @@ TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
   pb::RoiSet set = rois_of(20000);
   *set.mutable_rois(7)->mutable_baseline() = maximin_baseline(1800, 10.0);
   set.mutable_rois(8)->mutable_baseline()->mutable_cumulative();
-  const std::uint64_t total = 19998 * bytes_of(defaults.baseline()) +
-                              bytes_of(maximin_baseline(1800, 10.0)) + bytes_of(set.rois(8).baseline());
+  std::vector<BaselineSettings> baselines(20000, settings_of(defaults.baseline()));
+  baselines[7] = settings_of(set.rois(7).baseline());
+  baselines[8] = settings_of(set.rois(8).baseline());
+  const std::uint64_t total = Pipeline::max_baseline_state_bytes(baselines);
   EXPECT_GT(total, std::uint64_t{5000} << 20);
 
   RoiLimits limits;
@@ -189,6 +190,19 @@ TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
 
   // A set without baselines of its own takes the schema's default, a moving median of 501.
   check_roi_limits(set.rois(), pb::Config(), RoiLimits{});
+}
+
+TEST(RoiLimits, OneSlowBaselineCountsTheValuesEveryFastOneQueuesMeanwhile) {
+  // Each baseline alone is small, but the 19,999 fast ROIs' settled values wait for the
+  // slow one's, a million frames later: 16 bytes each, 300 GiB in all.
+  pb::Config defaults;
+  *defaults.mutable_baseline() = moving_baseline(3);
+  pb::RoiSet set = rois_of(20000);
+  *set.mutable_rois(0)->mutable_baseline() = maximin_baseline(1000000, 0.0);
+  expect_error([&] { check_roi_limits(set.rois(), defaults, RoiLimits{}); },
+               "MiB of baseline state (20000 ROIs × windows of up to 1000000 frames); the limit is 4096 MiB");
+  *set.mutable_rois(0)->mutable_baseline() = moving_baseline(3);
+  check_roi_limits(set.rois(), defaults, RoiLimits{});
 }
 
 TEST(RoiLimits, TheDefaultsAdmitTheLargestSetOfDefaultBaselines) {
