@@ -48,7 +48,9 @@ QuantileSpec to_quantile(bool has_percentile, double percentile) {
   return has_percentile ? QuantileSpec::percentile(percentile) : QuantileSpec::median();
 }
 
-BaselineSettings to_baseline(const pb::Baseline& baseline, const std::string& what) {
+}  // namespace
+
+BaselineSettings to_baseline_settings(const pb::Baseline& baseline, const std::string& what) {
   BaselineSettings settings;
   try {
     switch (baseline.kind_case()) {
@@ -79,6 +81,8 @@ BaselineSettings to_baseline(const pb::Baseline& baseline, const std::string& wh
   }
   return settings;
 }
+
+namespace {
 
 ProjectionSpec to_projection(const pb::Projection& projection, std::size_t index) {
   ProjectionSpec spec;
@@ -135,8 +139,12 @@ pb::RoiSet parse_roi_set(std::string_view json, std::string_view source) {
 pb::Config load_config(const std::string& path) { return parse_config(read_text_file(path), path); }
 pb::RoiSet load_roi_set(const std::string& path) { return parse_roi_set(read_text_file(path), path); }
 
+std::string roi_name(const pb::Roi& roi, std::size_t index) {
+  return roi.name().empty() ? "roi" + std::to_string(index) : roi.name();
+}
+
 RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Config& defaults) {
-  const std::string name = roi.name().empty() ? "roi" + std::to_string(index) : roi.name();
+  const std::string name = roi_name(roi, index);
   const std::string what = "ROI '" + name + "'";
   if (!roi.has_region()) throw Error(what + ": no region (give a pixel, rect or mask)");
   RoiSettings settings{name, to_region(roi.region(), what), {}, {}};
@@ -146,9 +154,9 @@ RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Con
     settings.neuropil = to_neuropil(defaults.neuropil(), what);
   }
   if (roi.has_baseline()) {
-    settings.baseline = to_baseline(roi.baseline(), what);
+    settings.baseline = to_baseline_settings(roi.baseline(), what);
   } else if (defaults.has_baseline()) {
-    settings.baseline = to_baseline(defaults.baseline(), what);
+    settings.baseline = to_baseline_settings(defaults.baseline(), what);
   }
   return settings;
 }

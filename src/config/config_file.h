@@ -30,6 +30,12 @@ PipelineSettings to_pipeline_settings(const pb::Config& config);
 // The settings of one ROI, with the Config's defaults for what it leaves out.
 RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Config& defaults);
 
+// The name an ROI goes by: its own, or "roi<index>" (its place in the set).
+std::string roi_name(const pb::Roi& roi, std::size_t index);
+
+// A baseline message as settings, checked; `what` ("ROI 'cell1'") prefixes an error.
+BaselineSettings to_baseline_settings(const pb::Baseline& baseline, const std::string& what);
+
 // Config as JSON (for echoing the effective config next to results).
 std::string to_json(const pb::Config& config);
 

@@ -32,6 +32,17 @@ struct BaselineSettings {
   void validate() const;
   // "moving median, window 501", for summaries and messages.
   std::string describe() const;
+  // The most bytes a baseline of these (valid) settings holds at once, whatever its
+  // trace: its object and every buffer at its window's size, the centered filters'
+  // warm-up copies included (they live while the first window fills). Per window frame
+  // about 56 bytes for a moving quantile (28 once the window is full) and 120 for
+  // maximin (88 once full), plus about 28 per frame of maximin's gaussian (2 * int(4 *
+  // sigma + 0.5) + 1 frames). Finishing a trace briefly takes one more window's worth,
+  // for the baseline being finished. A cumulative baseline counts its object only: it
+  // keeps the whole trace, 8 bytes a frame (16 for a quantile), which no window bounds.
+  std::uint64_t max_state_bytes() const;
+  // Baseline::settled_lag() of a baseline of these (valid) settings, without building it.
+  std::int64_t settled_lag() const;
 };
 
 // A sample with its settled baseline.

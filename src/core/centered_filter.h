@@ -22,7 +22,8 @@
 // The warm-up and the tail re-read the last w samples. A reducer that keeps them itself
 // (`window()` >= w and `double recent(age) const`, the sample pushed age pushes ago,
 // exactly as pushed or as it orders it) serves them from the trailing reducer; for any
-// other the filter keeps its own ring of the last w samples (8 bytes per sample).
+// other the filter keeps its own ring of the last w samples (8 bytes per sample, taken as
+// they arrive: sample_ring.h).
 #pragma once
 
 #include <concepts>
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/sample_ring.h"
 
 namespace calmon {
 
@@ -57,15 +59,14 @@ template <class Reducer> class CenteredFilter {
       : trailing_(std::move(empty)),
         window_(window),
         behind_(window / 2),
-        ahead_((window - 1) / 2) {
+        ahead_((window - 1) / 2),
+        recent_(window) {
     if (window < 1) throw Error("window " + std::to_string(window) + " is below 1");
     if constexpr (kReducerKeepsSamples) {
       if (trailing_.window() < window) {
         throw Error("internal: a reducer over " + std::to_string(trailing_.window()) +
                     " samples cannot serve a centered window of " + std::to_string(window));
       }
-    } else {
-      recent_.resize(static_cast<std::size_t>(window));
     }
   }
 
@@ -79,7 +80,7 @@ template <class Reducer> class CenteredFilter {
   // Adds the next sample; returns the output for frame next_output() once its whole
   // window has arrived (at most one per sample).
   std::optional<double> push(double x) {
-    if constexpr (!kReducerKeepsSamples) recent_[static_cast<std::size_t>(samples_ % window_)] = x;
+    if constexpr (!kReducerKeepsSamples) recent_.push(x);
     ++samples_;
     trailing_.push(x);
     // The warm-up reducer lives only while the first `behind` outputs are pending.
@@ -113,6 +114,7 @@ template <class Reducer> class CenteredFilter {
     next_output_ = 0;
     trailing_.clear();
     warm_up_.reset();
+    recent_.clear();
   }
 
  private:
@@ -134,7 +136,7 @@ template <class Reducer> class CenteredFilter {
     if constexpr (kReducerKeepsSamples) {
       return trailing_.recent(samples_ - 1 - i);
     } else {
-      return recent_[static_cast<std::size_t>(i % window_)];
+      return recent_.at(i);
     }
   }
   Reducer fresh() const {
@@ -152,7 +154,7 @@ template <class Reducer> class CenteredFilter {
   std::int64_t behind_;  // w / 2 samples before t in its window
   std::int64_t ahead_;   // (w - 1) / 2 samples after t
   std::optional<Reducer> warm_up_;
-  std::vector<double> recent_;  // unless the reducer keeps them: the last w samples, i at i % w
+  SampleRing recent_;  // unless the reducer keeps them: the last w samples (empty otherwise)
 };
 
 }  // namespace calmon

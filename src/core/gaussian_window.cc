@@ -22,7 +22,7 @@ std::int64_t GaussianWindow::radius_for(double sigma) {
   return static_cast<std::int64_t>(4.0 * sigma + 0.5);
 }
 
-GaussianWindow::GaussianWindow(double sigma) : radius_(radius_for(sigma)) {
+GaussianWindow::GaussianWindow(double sigma) : radius_(radius_for(sigma)), ring_(2 * radius_ + 1) {
   std::vector<double> kernel(static_cast<std::size_t>(2 * radius_ + 1), 1.0);
   if (radius_ > 0) {
     const double scale = -0.5 / (sigma * sigma);
@@ -34,17 +34,11 @@ GaussianWindow::GaussianWindow(double sigma) : radius_(radius_for(sigma)) {
     for (double& w : kernel) w = w / sum;
   }
   weights_.assign(kernel.begin() + radius_, kernel.end());
-  ring_.resize(kernel.size());
 }
 
-void GaussianWindow::push(double x) {
-  ring_[static_cast<std::size_t>(pushed_ % window())] = x;
-  ++pushed_;
-}
+void GaussianWindow::push(double x) { ring_.push(x); }
 
-double GaussianWindow::recent(std::int64_t age) const {
-  return ring_[static_cast<std::size_t>((pushed_ - 1 - age) % window())];
-}
+double GaussianWindow::recent(std::int64_t age) const { return ring_.recent(age); }
 
 double GaussianWindow::value() const {
   double sum = recent(radius_) * weights_[0];
@@ -55,7 +49,7 @@ double GaussianWindow::value() const {
 }
 
 double GaussianWindow::causal_value() const {
-  const std::int64_t held = pushed_ < window() ? pushed_ : window();
+  const std::int64_t held = ring_.pushed() < window() ? ring_.pushed() : window();
   const std::int64_t reach = held - 1 < radius_ ? held - 1 : radius_;
   double sum = 0.0;
   double weight = 0.0;

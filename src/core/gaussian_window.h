@@ -6,13 +6,16 @@
 //   x[t] * w[0], then + (x[t - k] + x[t + k]) * w[k] for k = R, R - 1, ..., 1,
 // and this reducer adds in the same order over its last 2R + 1 samples, so that inside
 // a CenteredFilter (centered_filter.h) it reproduces gaussian_filter1d(mode='reflect').
-// O(R) per value, 8 bytes per window sample. sigma = 0 gives the identity (R = 0).
+// O(R) per value; 8 bytes per window sample for the weights, up to 8 more for the samples
+// held (sample_ring.h: taken as they arrive). sigma = 0 gives the identity (R = 0).
 // sigma is at most kMaxSigma frames; anything else (negative, NaN, inf, larger) is a
 // calmon::Error before any arithmetic, so R never overflows.
 #pragma once
 
 #include <cstdint>
 #include <vector>
+
+#include "core/sample_ring.h"
 
 namespace calmon {
 
@@ -33,7 +36,7 @@ class GaussianWindow {
   const std::vector<double>& weights() const { return weights_; }
 
   void push(double x);
-  void clear() { pushed_ = 0; }
+  void clear() { ring_.clear(); }
   // The smoothed value of the middle sample of a full window.
   double value() const;
   // The causal counterpart: the newest sample smoothed with the one-sided half of the
@@ -45,8 +48,7 @@ class GaussianWindow {
  private:
   std::int64_t radius_;
   std::vector<double> weights_;
-  std::vector<double> ring_;
-  std::int64_t pushed_ = 0;
+  SampleRing ring_;  // the last window() samples
 };
 
 }  // namespace calmon

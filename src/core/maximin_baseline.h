@@ -5,15 +5,18 @@
 // mirrored ends, chained as three streamed CenteredFilters; a sample settles
 // R + 2 * ((w - 1) / 2) samples later (R the gaussian radius). Live, the same chain on
 // trailing windows: the one-sided half of the gaussian, then a trailing minimum and a
-// trailing maximum. O(R) + O(1) amortized per sample.
+// trailing maximum. O(R) + O(1) amortized per sample. Every buffer of the chain grows
+// with the samples, up to its window (sample_ring.h, moving_extremum.h): nothing is
+// allocated for a window before frames arrive, and a trace shorter than its window
+// holds only what it needs. At most, once the windows are full, about 120 bytes per
+// frame of the window (BaselineSettings::max_state_bytes).
 #pragma once
-
-#include <deque>
 
 #include "core/baseline.h"
 #include "core/centered_filter.h"
 #include "core/gaussian_window.h"
 #include "core/moving_extremum.h"
+#include "core/sample_ring.h"
 
 namespace calmon {
 
@@ -24,10 +27,11 @@ class MaximinBaseline final : public Baseline {
         minimum_(window, MovingMin(window)),
         maximum_(window, MovingMax(window)),
         live_minimum_(window),
-        live_maximum_(window) {}
+        live_maximum_(window),
+        pending_(settled_lag() + 1) {}
 
   double push(double f, std::vector<SettledSample>& settled) override {
-    pending_.push_back(f);
+    pending_.push(f);
     if (const std::optional<double> smoothed = smooth_.push(f)) after_smoothing(*smoothed, settled);
     live_minimum_.push(smooth_.trailing().causal_value());
     live_maximum_.push(live_minimum_.value());
@@ -57,6 +61,7 @@ class MaximinBaseline final : public Baseline {
     live_minimum_.clear();
     live_maximum_.clear();
     pending_.clear();
+    settled_ = 0;
   }
 
  private:
@@ -67,8 +72,7 @@ class MaximinBaseline final : public Baseline {
     if (const std::optional<double> f0 = maximum_.push(low)) emit(*f0, settled);
   }
   void emit(double f0, std::vector<SettledSample>& settled) {
-    settled.push_back({pending_.front(), f0});
-    pending_.pop_front();
+    settled.push_back({pending_.at(settled_++), f0});
   }
 
   CenteredFilter<GaussianWindow> smooth_;
@@ -76,7 +80,9 @@ class MaximinBaseline final : public Baseline {
   CenteredFilter<MovingMax> maximum_;
   MovingMin live_minimum_;
   MovingMax live_maximum_;
-  std::deque<double> pending_;  // samples not yet settled
+  // The samples not yet settled are among the last settled_lag() + 1; settled_ is the next.
+  SampleRing pending_;
+  std::int64_t settled_ = 0;
 };
 
 }  // namespace calmon

@@ -5,8 +5,9 @@
 // rank is the settled F0 of the sample (w - 1) / 2 back, whose centered window it holds
 // exactly (centered_filter.h handles the mirrored ends); it also keeps the samples, for
 // the settled rows and for the filter's mirrored ends, so nothing else does. O(log w)
-// per sample; 28 bytes per window sample (moving_quantile.h), in one block. prefetch()
-// lets a caller pushing many baselines in turn start the next ones' cache lines early.
+// per sample; 28 bytes per window sample (moving_quantile.h), in one block, twice while
+// the first window fills (the centered filter's warm-up copy). prefetch() lets a caller
+// pushing many baselines in turn start the next ones' cache lines early.
 #pragma once
 
 #include "core/baseline.h"

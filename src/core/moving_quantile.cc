@@ -11,7 +11,6 @@
 namespace calmon {
 
 namespace {
-constexpr std::int64_t kMaxWindow = std::int64_t{1} << 30;
 constexpr std::size_t kLine = 64;
 constexpr std::size_t kEntriesPerLine = 4;  // sizeof(Entry) == 16, asserted in the header
 
@@ -47,21 +46,33 @@ MovingQuantile::MovingQuantile(std::int64_t window, QuantileSpec spec) : spec_(s
 // top_ is entry 3 of a line: lo's root there, hi's root (top_[-3]) at entry 0 of the
 // same line; the children kArity * i + 1 ... of lo's node i start a line (top_ + 4i + 1
 // is entry 0 of a line), and so do, downwards, hi's (top_[-3 - 4i - 4] is entry 0).
-void MovingQuantile::allocate() {
-  const auto lo_full = static_cast<std::uint32_t>(full_position_.lower + 1);
-  const std::uint32_t hi_capacity = window_ - lo_full + 1;
+MovingQuantile::Layout MovingQuantile::layout(std::uint32_t window, QuantileSpec::Position full_position) {
+  const auto lo_full = static_cast<std::uint32_t>(full_position.lower + 1);
+  const std::uint32_t hi_capacity = window - lo_full + 1;
   const std::uint32_t lo_capacity = lo_full + 1;
+  Layout layout;
   // hi's last node at top_[-3 - (hi_capacity - 1)]: top_ is at least hi_capacity + 2 in.
-  const std::size_t top_offset = round_up(hi_capacity + 3, kEntriesPerLine) - 1;
-  const std::size_t heap_bytes = round_up((top_offset + lo_capacity) * sizeof(Entry), kLine);
-  const std::size_t where_bytes = round_up(window_ * sizeof(std::int32_t), kLine);
-  const std::size_t ring_bytes = round_up(window_ * sizeof(std::int64_t), kLine);
-  block_bytes_ = heap_bytes + where_bytes + ring_bytes;
+  layout.top_offset = round_up(std::size_t{hi_capacity} + 3, kEntriesPerLine) - 1;
+  layout.heap_bytes = round_up((layout.top_offset + lo_capacity) * sizeof(Entry), kLine);
+  layout.where_bytes = round_up(std::size_t{window} * sizeof(std::int32_t), kLine);
+  layout.ring_bytes = round_up(std::size_t{window} * sizeof(std::int64_t), kLine);
+  return layout;
+}
+
+std::size_t MovingQuantile::block_bytes(std::int64_t window, QuantileSpec spec) {
+  if (window < 1 || window > kMaxWindow) return 0;
+  const Layout l = layout(static_cast<std::uint32_t>(window), spec.position(window));
+  return l.heap_bytes + l.where_bytes + l.ring_bytes;
+}
+
+void MovingQuantile::allocate() {
+  const Layout l = layout(window_, full_position_);
+  block_bytes_ = l.heap_bytes + l.where_bytes + l.ring_bytes;
   block_.reset(static_cast<std::byte*>(::operator new(block_bytes_, std::align_val_t{kLine})));
   std::memset(block_.get(), 0, block_bytes_);
-  top_ = reinterpret_cast<Entry*>(block_.get()) + top_offset;
-  where_ = reinterpret_cast<std::int32_t*>(block_.get() + heap_bytes);
-  ring_ = reinterpret_cast<std::int64_t*>(block_.get() + heap_bytes + where_bytes);
+  top_ = reinterpret_cast<Entry*>(block_.get()) + l.top_offset;
+  where_ = reinterpret_cast<std::int32_t*>(block_.get() + l.heap_bytes);
+  ring_ = reinterpret_cast<std::int64_t*>(block_.get() + l.heap_bytes + l.where_bytes);
 }
 
 MovingQuantile::MovingQuantile(const MovingQuantile& other)

@@ -50,7 +50,9 @@ namespace calmon {
 
 class MovingQuantile {
  public:
-  // window >= 1. Throws calmon::Error otherwise.
+  static constexpr std::int64_t kMaxWindow = std::int64_t{1} << 30;
+
+  // 1 <= window <= kMaxWindow. Throws calmon::Error otherwise.
   MovingQuantile(std::int64_t window, QuantileSpec spec);
   MovingQuantile(const MovingQuantile& other);
   MovingQuantile& operator=(const MovingQuantile& other);
@@ -73,6 +75,10 @@ class MovingQuantile {
   double value() const;
   // The sample pushed `age` pushes ago (0 = the newest); age < size().
   double recent(std::int64_t age) const;
+
+  // The bytes of the block a MovingQuantile of this window allocates (at construction,
+  // whole): 28 per window sample plus padding. 0 for a window it refuses.
+  static std::size_t block_bytes(std::int64_t window, QuantileSpec spec);
 
   // Hints only, with no effect on any result: start fetching the cache lines the next
   // push will touch, reading nothing but this object's first 64 bytes; and the ring
@@ -108,6 +114,15 @@ class MovingQuantile {
   template <bool kHi> void cross(std::uint32_t index, const Entry& incoming);
   template <bool kFromHi> void move_top();
 
+  // Where the block's parts start: hi's root is entry top_offset - 3, where[] at byte
+  // heap_bytes, the ring after where[].
+  struct Layout {
+    std::size_t top_offset;
+    std::size_t heap_bytes;
+    std::size_t where_bytes;
+    std::size_t ring_bytes;
+  };
+  static Layout layout(std::uint32_t window, QuantileSpec::Position full_position);
   void allocate();
   void insert(std::uint32_t slot, std::int64_t key);
   void replace(std::uint32_t slot, std::int64_t key);

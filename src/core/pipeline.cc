@@ -1,6 +1,7 @@
 // pipeline.cc — per-frame extraction, neuropil correction, baselines, settled rows.
 #include "core/pipeline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "core/error.h"
 #include "core/format_number.h"
 #include "core/neuropil_ring.h"
+#include "core/saturating_add.h"
 
 namespace calmon {
 
@@ -295,6 +297,23 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
     row.flags[i] = baseline_usable(sample.f0) ? 0 : kFlagBaselineNotPositive;
   }
   return true;
+}
+
+std::uint64_t Pipeline::max_baseline_state_bytes(const std::vector<BaselineSettings>& baselines) {
+  std::int64_t slowest = 0;
+  for (const BaselineSettings& baseline : baselines) slowest = std::max(slowest, baseline.settled_lag());
+  // A std::deque keeps its values in blocks (of 512 bytes in libstdc++) and a map of
+  // them: a partly used block at each end and the map, within 1 KiB + 2 bytes a value.
+  constexpr std::uint64_t kQueueBlocks = 1024;
+  std::uint64_t bytes = 0;
+  for (const BaselineSettings& baseline : baselines) {
+    bytes = saturating_add(bytes, baseline.max_state_bytes());
+    const std::int64_t lag = baseline.settled_lag();
+    if (lag < 0) continue;  // nothing of it waits: it settles at the end
+    const auto waiting = static_cast<std::uint64_t>(slowest - lag + 1);
+    bytes = saturating_add(bytes, waiting * (sizeof(SettledSample) + 2) + kQueueBlocks);
+  }
+  return bytes;
 }
 
 std::int64_t Pipeline::settled_lag() const { return settled_lag_of(current_); }

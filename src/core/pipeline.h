@@ -119,6 +119,14 @@ class Pipeline {
   const std::optional<Region>& neuropil_region(std::size_t roi) const {
     return current_.rois[roi].neuropil_region;
   }
+  // The most bytes the baselines of an ROI set hold in a pipeline: each one's
+  // BaselineSettings::max_state_bytes, and the settled values queued for ROIs that
+  // settle sooner than the slowest until it settles the same frame (16 bytes per frame
+  // of difference in lag, and the queue's blocks). A baseline that settles only at the
+  // end (cumulative) makes every other ROI queue its whole session: that grows with the
+  // session and is not counted here, as the cumulative baselines' own traces are not.
+  static std::uint64_t max_baseline_state_bytes(const std::vector<BaselineSettings>& baselines);
+
   // Frames between a frame and its settled row; -1 when some baseline settles only at
   // the end of the stream.
   std::int64_t settled_lag() const;

@@ -70,6 +70,8 @@ constexpr std::string_view kUsage =
     "  --max-rois N                 ROIs per set (default 20000)\n"
     "  --max-roi-pixels N           pixels per ROI region (default 8192)\n"
     "  --max-request-mib MIB        largest control request (default 64)\n"
+    "  --max-baseline-mib MIB       an ROI set's baselines, at full windows (default 4096)\n"
+    "  --max-baseline-window N      frames in one baseline window (default 1000000)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -201,6 +203,12 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "max-request-mib")) {
     config.set_max_request_mib(integer_flag<std::uint32_t>("max-request-mib", *value));
   }
+  if (auto value = text_flag(flags, "max-baseline-mib")) {
+    config.set_max_baseline_mib(integer_flag<std::uint32_t>("max-baseline-mib", *value));
+  }
+  if (auto value = text_flag(flags, "max-baseline-window")) {
+    config.set_max_baseline_window(integer_flag<std::uint32_t>("max-baseline-window", *value));
+  }
 }
 
 po::options_description flag_descriptions() {
@@ -210,7 +218,8 @@ po::options_description flag_descriptions() {
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
                            "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
-                           "max-rois", "max-roi-pixels", "max-request-mib"}) {
+                           "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",
+                           "max-baseline-window"}) {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

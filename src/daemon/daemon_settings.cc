@@ -10,6 +10,7 @@
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/format_number.h"
+#include "core/moving_quantile.h"
 #include "daemon/http_endpoint.h"
 #include "net/loopback.h"
 
@@ -220,6 +221,16 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   }
   if (config.has_max_request_mib()) {
     settings.max_request_bytes = checked_mib(config.max_request_mib(), "max_request_mib", source);
+  }
+  if (config.has_max_baseline_mib()) {
+    settings.max_baseline_bytes = checked_mib(config.max_baseline_mib(), "max_baseline_mib", source);
+  }
+  if (config.has_max_baseline_window()) {
+    if (config.max_baseline_window() < 1 || config.max_baseline_window() > MovingQuantile::kMaxWindow) {
+      throw Error(source + ": max_baseline_window = " + std::to_string(config.max_baseline_window()) +
+                  " must be from 1 to " + std::to_string(MovingQuantile::kMaxWindow) + " frames");
+    }
+    settings.max_baseline_window = config.max_baseline_window();
   }
   if (config.has_http()) {
     settings.http = config.http();

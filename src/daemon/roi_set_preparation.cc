@@ -12,7 +12,7 @@ namespace calmon::daemon {
 
 PreparedRoiSet prepare_roi_set(const pb::RoiSet& rois, const pb::Config& defaults, const config::RoiLimits& limits,
                                std::optional<FrameGeometry> geometry) {
-  config::check_roi_limits(rois.rois(), limits);
+  config::check_roi_limits(rois.rois(), defaults, limits);
   PreparedRoiSet prepared;
   prepared.geometry = geometry;
   prepared.rois.reserve(static_cast<std::size_t>(rois.rois_size()));

@@ -2,7 +2,7 @@
 //
 // Everything a new ROI set needs before it can replace the current one happens here,
 // in one pure function that any thread may run: the ROI limits (count, pixels per
-// region) first, then the conversion with the analysis config's defaults (neuropil,
+// region, baseline windows and their bytes) first, then the conversion with the analysis config's defaults (neuropil,
 // baseline), unique names, and — when the frames' geometry is known — the rings'
 // limit, validation and compilation of regions, rings and baselines for it
 // (Pipeline::prepare_rois), and the RoiSetInfo describing the set (its version is the

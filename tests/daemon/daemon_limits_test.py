@@ -394,6 +394,53 @@ class RoiSetTest(LimitsTest):
         self.assertEqual(len(first_new.f), 2500)
 
 
+class BaselineStateTest(LimitsTest):
+    """set_rois: every baseline window held to --max-baseline-window, and the set's
+    baselines at full windows to --max-baseline-mib, with one line before any work; the
+    current set stays and calmond goes on processing frames."""
+    flags = ("--max-baseline-mib", "16")
+
+    def test_a_set_needing_too_much_baseline_state_is_refused_and_calmond_keeps_serving(self):
+        d = self.daemon
+        d.subscribe(("traces",))
+        d.send_frame(1)
+        d.wait_for_status(lambda s: s.streaming, "the session")
+
+        def pixel_rois(count, window):
+            rois = config_pb2.RoiSet()
+            for i in range(count):
+                roi = rois.rois.add(name=f"p{i}")
+                roi.region.pixel.x, roi.region.pixel.y = i % WIDTH, i // WIDTH
+                roi.baseline.moving.window = window
+            return rois
+
+        # 10 moving medians of 10,000 frames: about 5.4 MiB at full windows, within 16.
+        reply = d.request(set_rois=pixel_rois(10, 10_000))
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual(reply.rois.version, 1)
+        # 100 of 100,000 frames: about 534 MiB.
+        reply = d.request(set_rois=pixel_rois(100, 100_000))
+        self.assertFalse(reply.ok)
+        self.assertRegex(reply.error, r"^ROI set needs 5[0-9][0-9] MiB of baseline state \(100 ROIs × windows of up "
+                                      r"to 100000 frames\); the limit is 16 MiB \(--max-baseline-mib\)$")
+        # One maximin window of 2^31 - 1 frames: four 32 GiB queues, once.
+        huge = config_pb2.RoiSet()
+        roi = huge.rois.add(name="slow")
+        roi.region.pixel.x = 1
+        roi.baseline.maximin.window = 2**31 - 1
+        reply = d.request(set_rois=huge)
+        self.assertFalse(reply.ok)
+        self.assertEqual(reply.error, "ROI 'slow': baseline window of 2147483647 frames (maximin.window); the limit "
+                                      "is 1000000 per window (--max-baseline-window)")
+
+        # The set of version 1 stays, and frames go on being analysed with it.
+        self.assertEqual(d.request(rois=wire_pb2.Empty()).rois.version, 1)
+        d.send_frame(2)
+        update = d.receive("traces", lambda m: m.sequence == 2)
+        self.assertEqual((update.roi_set_version, len(update.f)), (1, 10))
+        self.assertLess(self.hwm_kib(), 256 * 1024, "calmond's peak memory")
+
+
 class PublishBudgetTest(LimitsTest):
     """A subscriber that stops reading holds no more than the publish budget allows,
     and is disconnected --subscriber-timeout after its connection stopped taking data."""

@@ -154,6 +154,9 @@ class DashboardLimitsTest(unittest.TestCase):
     def test_out_of_file_descriptors_calmond_does_not_spin_and_still_answers(self):
         d = self.start("--http-max-connections", "1000", "--http-idle-timeout", "2")
         pid = d.process.pid
+        # The ready line comes before the pipeline thread has opened its descriptors (the
+        # request preparer's eventfd); a status reply comes from that thread.
+        d.status()
         limit = open_files(pid) + 16
         _, hard = resource.prlimit(pid, resource.RLIMIT_NOFILE)
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, hard))

@@ -4,9 +4,12 @@
 // analysis config (calmon-analyze --config, calmond's analysis), ROI sets (set_rois,
 // ROI files) and calmond's own config. The input is one JSON text, tried as each of the
 // three, as calmon's programs use them:
-//   - an analysis config: parsed, turned into pipeline settings, and — if valid — a
-//     Pipeline built for 80x60 uint16 frames (the example movie's, which the example
-//     configs fit), fed a few frames, finished and drained, as calmon-analyze does;
+//   - an analysis config: parsed, its baselines held to the baseline limits, turned into
+//     pipeline settings, and — if valid — a Pipeline built for 80x60 uint16 frames (the
+//     example movie's, which the example configs fit), fed a few frames, finished and
+//     drained, as calmon-analyze does. The limits are tighter than calmon-analyze's
+//     defaults (which admit 4 GiB of baselines, for a lab machine): what they admit must
+//     run within the fuzzer's 2 GiB and 10 s, and each window is re-read at the end;
 //   - a ROI set: parsed and every ROI turned into settings, as set_rois does;
 //   - a daemon config: parsed and resolved (defaults, checks, the inline analysis). Its
 //     analysis_file is cleared first: the harness does not open files the input names.
@@ -22,6 +25,7 @@
 
 #include "config/config_file.h"
 #include "config/daemon_config_file.h"
+#include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/pipeline.h"
 #include "daemon/daemon_settings.h"
@@ -32,6 +36,8 @@ using namespace calmon;
 
 constexpr FrameShape kShape{80, 60};
 constexpr int kFrames = 6;
+// 100,000 frames a window, 256 MiB of baselines: both limits reachable by the fuzzer.
+const config::BaselineLimits kBaselineLimits{100'000, std::uint64_t{256} << 20};
 
 void run_pipeline(PipelineSettings settings) {
   // Negative kept frames count from a movie's end, which calmon-analyze resolves first
@@ -56,7 +62,9 @@ void run_pipeline(PipelineSettings settings) {
 
 void as_analysis_config(std::string_view json) {
   try {
-    run_pipeline(config::to_pipeline_settings(config::parse_config(json, "fuzz")));
+    const pb::Config config = config::parse_config(json, "fuzz");
+    config::check_baseline_limits(config, kBaselineLimits);
+    run_pipeline(config::to_pipeline_settings(config));
   } catch (const Error&) {
   }
 }

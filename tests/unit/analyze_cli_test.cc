@@ -280,6 +280,11 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
       {R"({"projections": [{"name": "cut\u0000short"}]})", {"projection 0: name \"cut\\x00short\""}},
       {R"({"rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 5, "sigma": 1e19}}}]})",
        {"ROI 'm': maximin sigma 1e+19 must be between 0 (no smoothing) and 1e+06 frames"}},
+      {R"({"rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 2147483647}}}]})",
+       {"ROI 'm': baseline window of 2147483647 frames (maximin.window); the limit is 1000000 per window "
+        "(--max-baseline-window)"}},
+      {R"({"baseline": {"moving": {"window": 1073741824}}, "rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}}]})",
+       {"default baseline: baseline window of 1073741824 frames (moving.window); the limit is 1000000 per window"}},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path config = dir / ("config" + std::to_string(i) + ".json");
@@ -293,12 +298,38 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
   EXPECT_FALSE(fs::exists(dir / "ESCAPED_mean.npy")) << "a projection's name led out of --out";
 }
 
+TEST(AnalyzeCli, TheBaselinesAreHeldToLimitsTheOptionsSet) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir, 5);
+  const fs::path config = dir / "config.json";
+  // Two moving medians of 30,000 frames: about 3.2 MiB at full windows.
+  write_text(config, R"({"baseline": {"moving": {"window": 30000}}, "rois": [
+      {"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}, {"name": "b", "region": {"pixel": {"x": 2, "y": 1}}}]})");
+  const std::string run = movie.string() + " --quiet --config " + config.string() + " --out " + (dir / "out").string();
+  expect_one_line_error(analyze(run + " --max-baseline-mib 3"),
+                        {"calmon-analyze: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 30000 "
+                         "frames); the limit is 3 MiB (--max-baseline-mib)\n"});
+  EXPECT_FALSE(fs::exists(dir / "out" / "F.npy"));
+  const Outcome fits = analyze(run + " --max-baseline-mib 4");
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_TRUE(fs::exists(dir / "out" / "F.npy"));
+
+  expect_one_line_error(analyze(run + " --max-baseline-window 29999"),
+                        {"calmon-analyze: default baseline: baseline window of 30000 frames (moving.window); the "
+                         "limit is 29999 per window (--max-baseline-window)\n"});
+  EXPECT_EQ(analyze(run + " --max-baseline-window 30000").exit_code, 0);
+}
+
 TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {
   const Outcome no_out = analyze("movie.tif");
   EXPECT_EQ(no_out.exit_code, 2);
   EXPECT_NE(no_out.err.find("no output folder given"), std::string::npos);
   EXPECT_NE(no_out.err.find("usage: calmon-analyze"), std::string::npos);
   EXPECT_EQ(analyze("movie.tif --out x --frobnicate").exit_code, 2);
+  const Outcome zero = analyze("movie.tif --out x --max-baseline-mib 0");
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("--max-baseline-mib expects an integer from 1 to 1048576, got '0'"), std::string::npos);
+  EXPECT_EQ(analyze("movie.tif --out x --max-baseline-window 1073741825").exit_code, 2);
   EXPECT_EQ(analyze("--help").exit_code, 0);
 }
 

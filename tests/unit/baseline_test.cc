@@ -13,7 +13,9 @@
 #include "core/centered_filter.h"
 #include "core/delta_f.h"
 #include "core/gaussian_window.h"
+#include "core/moving_extremum.h"
 #include "core/moving_quantile.h"
+#include "core/sample_ring.h"
 #include "reference_filters.h"
 
 namespace calmon {
@@ -324,9 +326,96 @@ TEST(CenteredFilter, SamplesFromTheReducerOrFromItsOwnRingGiveTheSameOutputs) {
   }
 }
 
+TEST(CenteredFilter, ItsOwnRingServesASecondTraceAfterClear) {
+  for (std::int64_t w : {1, 2, 9, 100}) {
+    CenteredFilter<ForgetfulQuantile> ringed(w, ForgetfulQuantile(w, QuantileSpec::median()));
+    for (std::size_t n : {std::size_t{3} * static_cast<std::size_t>(w) + 5, std::size_t{7}, std::size_t{1}}) {
+      // longer, then shorter than before
+      ringed.clear();
+      const std::vector<double> x = noisy_trace(static_cast<std::uint64_t>(w) + n, n);
+      std::vector<double> out;
+      for (double f : x) {
+        if (const auto value = ringed.push(f)) out.push_back(*value);
+      }
+      ringed.finish(out);
+      ASSERT_EQ(out, reference::scipy_rank_filter(x, w, reference::scipy_rank(w, false, 50))) << "w=" << w << " n=" << n;
+    }
+  }
+}
+
 TEST(CenteredFilter, RefusesAReducerHoldingFewerSamplesThanItsWindow) {
   EXPECT_THROW(CenteredFilter<MovingQuantile>(9, MovingQuantile(8, QuantileSpec::median())), Error);
   EXPECT_NO_THROW(CenteredFilter<MovingQuantile>(9, MovingQuantile(9, QuantileSpec::median())));
+}
+
+TEST(MovingExtremum, IsTheTrailingMinimumAndMaximumWhateverItsQueueHolds) {
+  const std::size_t n = 700;
+  std::vector<double> rising(n), falling(n), steps(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rising[i] = static_cast<double>(i);
+    falling[i] = -static_cast<double>(i);
+    steps[i] = static_cast<double>((i / 7) % 5) + (i % 97 == 0 ? std::nan("") : 0.0);
+  }
+  // NaN sorts above +inf, as in numpy.
+  const auto key_of = [](double v) { return std::isnan(v) ? std::numeric_limits<double>::infinity() : v; };
+  const auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+  for (const std::vector<double>& x : {rising, falling, steps, noisy_trace(5, n)}) {
+    for (std::int64_t w : {1, 2, 3, 16, 17, 64, 100, 1000}) {
+      MovingMin low(w);
+      MovingMax high(w);
+      for (int pass = 0; pass < 2; ++pass) {  // the second after clear()
+        for (std::size_t t = 0; t < n; ++t) {
+          low.push(x[t]);
+          high.push(x[t]);
+          const auto window = reference::trailing_window(x, t, static_cast<std::size_t>(w));
+          const auto by_key = [&](double a, double b) { return key_of(a) < key_of(b); };
+          const double min = *std::min_element(window.begin(), window.end(), by_key);
+          const double max = *std::max_element(window.begin(), window.end(), by_key);
+          ASSERT_TRUE(same(low.value(), min)) << "w=" << w << " t=" << t << ": " << low.value() << " vs " << min;
+          ASSERT_TRUE(same(high.value(), max)) << "w=" << w << " t=" << t << ": " << high.value() << " vs " << max;
+          ASSERT_LE(low.capacity(), w);
+          ASSERT_LE(high.capacity(), w);
+        }
+        low.clear();
+        high.clear();
+      }
+    }
+  }
+}
+
+TEST(MovingExtremum, TakesMemoryForTheEntriesItKeepsNotForItsWindow) {
+  MovingMin low(1'000'000);
+  MovingMax high(1'000'000);
+  for (double f : noisy_trace(7, 5000)) {
+    low.push(f);
+    high.push(f);
+  }
+  EXPECT_LE(low.capacity(), 256);  // a rising trend keeps a few dozen in the minimum's queue
+  EXPECT_LE(high.capacity(), 256);
+  MovingMin rising(100);
+  for (int i = 0; i < 1000; ++i) rising.push(i);
+  EXPECT_EQ(rising.capacity(), 100) << "every sample of the window is kept, and no more room than that";
+}
+
+TEST(SampleRing, KeepsTheLastWindowSamplesInMemoryThatGrowsWithThem) {
+  SampleRing ring(100);
+  EXPECT_EQ(ring.capacity(), 0u);
+  for (int i = 0; i < 20; ++i) ring.push(i);
+  EXPECT_LT(ring.capacity(), 100u);
+  for (int i = 20; i < 250; ++i) {
+    ring.push(i);
+    EXPECT_EQ(ring.recent(0), i);
+    EXPECT_EQ(ring.at(i - std::min(i, 99)), i - std::min(i, 99));
+  }
+  EXPECT_EQ(ring.capacity(), 100u);
+  EXPECT_EQ(ring.pushed(), 250);
+  for (std::int64_t age = 0; age < 100; ++age) EXPECT_EQ(ring.recent(age), 249.0 - static_cast<double>(age));
+  ring.clear();
+  EXPECT_EQ(ring.pushed(), 0);
+  for (int i = 0; i < 3; ++i) ring.push(-i);
+  EXPECT_EQ(ring.recent(0), -2.0);
+  EXPECT_EQ(ring.at(0), 0.0);
+  EXPECT_EQ(ring.capacity(), 100u) << "clear() keeps the slots";
 }
 
 TEST(DeltaF, IsNumpysRatioAndNaNWhenTheBaselineIsNotPositive) {

@@ -75,6 +75,8 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.max_rois, 20000u);
   EXPECT_EQ(s.max_roi_pixels, 8192u);
   EXPECT_EQ(s.max_request_bytes, 64u << 20);
+  EXPECT_EQ(s.max_baseline_bytes, std::size_t{4096} << 20);
+  EXPECT_EQ(s.max_baseline_window, 1'000'000);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -88,7 +90,8 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "http": "0.0.0.0:8081", "http_token": "s3cret-Token_1.~", "http_allowed_hosts": ["scope1", "scope1.lab"],
     "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true,
     "max_sequence_jump": "18446744073709551615", "ingest_queue_mib": 8, "publish_budget_mib": 32,
-    "subscriber_timeout_s": 2.5, "max_rois": 100, "max_roi_pixels": 50, "max_request_mib": 3})");
+    "subscriber_timeout_s": 2.5, "max_rois": 100, "max_roi_pixels": 50, "max_request_mib": 3,
+    "max_baseline_mib": 12, "max_baseline_window": 3000})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -122,6 +125,8 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.max_rois, 100u);
   EXPECT_EQ(s.max_roi_pixels, 50u);
   EXPECT_EQ(s.max_request_bytes, 3u << 20);
+  EXPECT_EQ(s.max_baseline_bytes, 12u << 20);
+  EXPECT_EQ(s.max_baseline_window, 3000);
 }
 
 TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
@@ -197,7 +202,8 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
              "--status-interval", "3", "--publish-hwm", "7", "--ingest-hwm", "9", "--linger", "0",
              "--max-sequence-jump", "0",
              "--ingest-queue-mib", "16", "--publish-budget-mib", "64", "--subscriber-timeout", "0",
-             "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2"});
+             "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2",
+             "--max-baseline-mib", "100", "--max-baseline-window", "77"});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -222,6 +228,11 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.max_rois, 5u);
   EXPECT_EQ(s.max_roi_pixels, 9u);
   EXPECT_EQ(s.max_request_bytes, 2u << 20);
+  EXPECT_EQ(s.max_baseline_bytes, 100u << 20);
+  EXPECT_EQ(s.max_baseline_window, 77);
+  const config::RoiLimits limits = roi_limits(s);
+  EXPECT_EQ(limits.baselines.max_bytes, 100u << 20);
+  EXPECT_EQ(limits.baselines.max_window, 77);
 }
 
 TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
@@ -237,6 +248,26 @@ TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
   const std::string neuropil = write(dir / "neuropil.json", R"({"neuropil": {"region": {"mask": {"x": [1, 2], "y": [1, 1]}}}})");
   expect_one_line(parse({"--analysis", neuropil, "--max-roi-pixels", "1"}), CommandLine::Action::kConfigError,
                   "neuropil.json: default neuropil: neuropil region of 2 pixels; the limit is 1");
+}
+
+TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheBaselineLimits) {
+  const auto dir = test::temp_dir(kFolder);
+  const std::string analysis = write(dir / "baselines.json", R"({"baseline": {"moving": {"window": 3000}}, "rois": [
+      {"name": "a", "region": {"pixel": {"x": 0, "y": 0}}},
+      {"name": "slow", "region": {"pixel": {"x": 1, "y": 0}}, "baseline": {"maximin": {"window": 2147483647}}}]})");
+  expect_one_line(parse({"--analysis", analysis}), CommandLine::Action::kConfigError,
+                  "baselines.json: ROI 'slow': baseline window of 2147483647 frames (maximin.window); the limit is "
+                  "1000000 per window (--max-baseline-window)");
+  expect_one_line(parse({"--analysis", analysis, "--max-baseline-window", "2999"}), CommandLine::Action::kConfigError,
+                  "baselines.json: default baseline: baseline window of 3000 frames (moving.window); the limit is "
+                  "2999 per window (--max-baseline-window)");
+  const std::string fits = write(dir / "fits.json", R"({"baseline": {"moving": {"window": 30000}}, "rois": [
+      {"name": "a", "region": {"pixel": {"x": 0, "y": 0}}},
+      {"name": "b", "region": {"pixel": {"x": 1, "y": 0}}}]})");
+  ASSERT_EQ(parse({"--analysis", fits, "--max-baseline-mib", "4"}).action, CommandLine::Action::kRun);
+  expect_one_line(parse({"--analysis", fits, "--max-baseline-mib", "3"}), CommandLine::Action::kConfigError,
+                  "fits.json: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 30000 frames); the "
+                  "limit is 3 MiB (--max-baseline-mib)");
 }
 
 TEST(DaemonConfig, AnUnknownFieldIsAnErrorNamingTheFile) {
@@ -259,7 +290,8 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
                   "bad_roi.json: ROI 'r': no region");
   const std::string bad_window = write(dir / "window.json", R"({"baseline": {"moving": {"window": 0}}, "rois": [
       {"name": "r", "region": {"pixel": {"x": 0, "y": 0}}}]})");
-  expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError, "ROI 'r'");
+  expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError,
+                  "window.json: default baseline: baseline window 0 is below 1");
   const std::string escaping = write(dir / "escaping.json", R"({"projections": [{"name": "../ESCAPED"}]})");
   expect_one_line(parse({"--analysis", escaping}), CommandLine::Action::kConfigError,
                   "escaping.json: projection 0: name \"../ESCAPED\" cannot name a file");
@@ -276,6 +308,9 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
            {R"({"max_rois": 0})", "max_rois must be > 0"},
            {R"({"max_roi_pixels": 0})", "max_roi_pixels must be > 0"},
            {R"({"max_request_mib": 0})", "max_request_mib = 0 must be from 1"},
+           {R"({"max_baseline_mib": 0})", "max_baseline_mib = 0 must be from 1 to 1048576"},
+           {R"({"max_baseline_window": 0})", "max_baseline_window = 0 must be from 1 to 1073741824 frames"},
+           {R"({"max_baseline_window": 1073741825})", "max_baseline_window = 1073741825 must be from 1"},
            {R"({"ingest": ""})", "ingest endpoint is empty"},
            {R"({"control": "127.0.0.1:5572"})", "has no transport"},
            {R"({"ingest_mode": "PUSH"})", "invalid daemon config"}}) {
@@ -297,6 +332,8 @@ TEST(DaemonConfig, BadFlagsAreUsageErrors) {
            {{"--publish-hwm", "x"}, "--publish-hwm expects an integer"},
            {{"--max-sequence-jump", "-1"}, "--max-sequence-jump expects an integer from 0 to 18446744073709551615"},
            {{"--max-rois", "-3"}, "--max-rois expects an integer from 0 to 4294967295, got '-3'"},
+           {{"--max-baseline-mib", "lots"}, "--max-baseline-mib expects an integer"},
+           {{"--max-baseline-window", "1e6"}, "--max-baseline-window expects an integer"},
            {{"--subscriber-timeout", "soon"}, "--subscriber-timeout expects a number >= 0"},
            {{"--ingest-mode", "push"}, "--ingest-mode expects pull or sub, got 'push'"},
            {{"--ingest"}, "--ingest"},
@@ -314,7 +351,8 @@ TEST(DaemonConfig, HelpIsAnAction) {
                            "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane",
                            "--http-token", "--http-token-file", "--http-allow-host", "--http-max-connections",
                            "--http-idle-timeout", "--allow-unprotected", "--ingest-queue-mib", "--publish-budget-mib",
-                           "--subscriber-timeout", "--max-rois", "--max-roi-pixels", "--max-request-mib"}) {
+                           "--subscriber-timeout", "--max-rois", "--max-roi-pixels", "--max-request-mib",
+                           "--max-baseline-mib", "--max-baseline-window"}) {
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
 }

@@ -29,7 +29,7 @@ std::string set_rois_json(int rois) {
 }
 
 TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
-  const config::RoiLimits limits{10, 100};
+  const config::RoiLimits limits{10, 100, {}};
   ParsedRequest parsed = prepare_control_request(set_rois_json(3), defaults(), limits, kGeometry);
   ASSERT_EQ(parsed.error, "");
   ASSERT_EQ(parsed.prepare_error, "");
@@ -51,17 +51,17 @@ TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
 }
 
 TEST(RequestPreparer, WhatCannotBePreparedIsAnsweredNotThrown) {
-  EXPECT_EQ(prepare_control_request(set_rois_json(11), defaults(), {10, 100}, kGeometry).prepare_error,
+  EXPECT_EQ(prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry).prepare_error,
             "11 ROIs; the limit is 10 per set (--max-rois)");
-  EXPECT_EQ(prepare_control_request(set_rois_json(3), defaults(), {10, 19}, kGeometry).prepare_error,
+  EXPECT_EQ(prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry).prepare_error,
             "ROI 'c0': neuropil ring of up to 20 pixels in 40x30 frames; the limit is 19 per region (--max-roi-pixels)");
-  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100}, kGeometry).prepare_error.find(
+  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry).prepare_error.find(
                 "outside the 40x30 frame"),
             std::string::npos);
-  const ParsedRequest status = prepare_control_request(R"({"status": {}})", defaults(), {10, 100}, kGeometry);
+  const ParsedRequest status = prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry);
   EXPECT_EQ(status.error, "");
   EXPECT_FALSE(status.prepared_rois);
-  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100}, kGeometry).error.find("malformed control request"),
+  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100, {}}, kGeometry).error.find("malformed control request"),
             std::string::npos);
 }
 
@@ -75,7 +75,7 @@ ParsedRequest wait_and_take(RequestPreparer& preparer) {
 }
 
 TEST(RequestPreparer, OneRequestAtATimeOnItsThread) {
-  RequestPreparer preparer(defaults(), {10, 100});
+  RequestPreparer preparer(defaults(), {10, 100, {}});
   EXPECT_FALSE(preparer.busy());
   EXPECT_FALSE(preparer.take());  // nothing submitted: nothing ready
   const std::string json = set_rois_json(2);

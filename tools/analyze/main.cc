@@ -3,7 +3,10 @@
 // Reads the movie frame by frame and pushes each frame through the same Pipeline the
 // daemon runs, so its files are what a live session records: per-ROI traces (F, Fneu,
 // Fcorr, F0 and ΔF/F₀ live and settled), global neuropil traces, projections and kept
-// frames, in the layout of docs/output.md. Prints a summary per ROI.
+// frames, in the layout of docs/output.md. Prints a summary per ROI. The config's
+// baselines are held to calmond's baseline limits (config/roi_limits.h) before the movie
+// is opened, so an absurd window is one line, not gigabytes of memory.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,8 +18,10 @@
 #include <vector>
 
 #include "config/config_file.h"
+#include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_size_limit.h"
+#include "core/moving_quantile.h"
 #include "core/pipeline.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
@@ -27,7 +32,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z]\n"
-    "                      [--max-frame-mib MIB] [--quiet]\n"
+    "                      [--max-frame-mib MIB] [--max-baseline-mib MIB] [--max-baseline-window N]\n"
+    "                      [--quiet]\n"
     "\n"
     "Runs calmon's pipeline over every frame of a multi-page TIFF movie and writes\n"
     "traces (.npy), projections and kept frames (.npy + .tif) into DIR.\n"
@@ -40,6 +46,10 @@ constexpr const char* kUsage =
     "  --max-frame-mib MIB\n"
     "                  largest frame read, in MiB of pixels (default 64, as calmond's);\n"
     "                  a movie with larger frames is refused when it is opened\n"
+    "  --max-baseline-mib MIB\n"
+    "                  memory of all the ROIs' baselines at full windows (default 4096)\n"
+    "  --max-baseline-window N\n"
+    "                  frames in one baseline window (default 1000000)\n"
     "  --quiet         no summary table\n";
 
 struct Options {
@@ -50,6 +60,7 @@ struct Options {
   int slice = 0;
   std::size_t max_frame_bytes = calmon::kDefaultMaxFrameBytes;
   bool quiet = false;
+  calmon::config::BaselineLimits baseline_limits;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -65,6 +76,16 @@ int parse_int(const std::string& flag, const std::string& text) {
   } catch (const std::exception&) {
   }
   usage_error(flag + " expects a non-negative integer, got '" + text + "'");
+}
+
+// An integer from 1 to `max`.
+std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
+    usage_error(flag + " expects an integer from 1 to " + std::to_string(max) + ", got '" + text + "'");
+  }
+  return value;
 }
 
 Options parse_options(int argc, char** argv) {
@@ -94,6 +115,11 @@ Options parse_options(int argc, char** argv) {
       }
     } else if (arg == "--quiet") {
       options.quiet = true;
+    } else if (arg == "--max-baseline-mib") {
+      options.baseline_limits.max_bytes = parse_count(arg, value(), std::uint64_t{1} << 20) << 20;
+    } else if (arg == "--max-baseline-window") {
+      options.baseline_limits.max_window =
+          static_cast<std::int64_t>(parse_count(arg, value(), calmon::MovingQuantile::kMaxWindow));
     } else if (!arg.empty() && arg[0] == '-') {
       usage_error("unknown option " + arg);
     } else if (options.movie.empty()) {
@@ -171,6 +197,7 @@ int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   calmon::pb::Config config;
   if (options.config) config = calmon::config::load_config(*options.config);
+  calmon::config::check_baseline_limits(config, options.baseline_limits);
   calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
 
   calmon::io::TiffMovieReader movie(options.movie, options.max_frame_bytes);
