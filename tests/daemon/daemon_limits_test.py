@@ -21,7 +21,7 @@ import zmq
 from zmq.utils.monitor import recv_monitor_message
 
 from calmon import config_pb2, wire_pb2
-from daemon_smoke_test import DEADLINE_S, HEIGHT, WIDTH, Daemon, header, movie_frame
+from daemon_smoke_test import DEADLINE_S, HEIGHT, SANITIZER, WIDTH, Daemon, header, movie_frame
 
 MIB = 1 << 20
 
@@ -231,7 +231,8 @@ class MessageSizeTest(LimitsTest):
         last.rois.add(name="last").region.pixel.x = 1
         client.send_multipart([b"", wire_pb2.ControlRequest(set_rois=last).SerializeToString()])
         d.wait_for_status(lambda s: s.roi_set_version == 1, "the client's last request", deadline_s=60)
-        self.assertLess(self.hwm_kib() - before, 100 * 1024, "calmond kept the unread replies")
+        if not SANITIZER:  # a sanitizer's own memory grows with the replies
+            self.assertLess(self.hwm_kib() - before, 100 * 1024, "calmond kept the unread replies")
 
 
 # 2000 ROIs of 8x8 with automatic rings and the local-correlation image on 512x512
@@ -438,7 +439,8 @@ class BaselineStateTest(LimitsTest):
         d.send_frame(2)
         update = d.receive("traces", lambda m: m.sequence == 2)
         self.assertEqual((update.roi_set_version, len(update.f)), (1, 10))
-        self.assertLess(self.hwm_kib(), 256 * 1024, "calmond's peak memory")
+        if not SANITIZER:  # a sanitizer's own memory grows with the baselines built
+            self.assertLess(self.hwm_kib(), 256 * 1024, "calmond's peak memory")
 
 
 class PublishBudgetTest(LimitsTest):

@@ -21,6 +21,7 @@
 #                                           release build (tools/sanitize sets it; default 1):
 #                                           every deadline, and calmon-replay's --timeout,
 #                                           is that many times longer
+#   CALMON_TEST_SANITIZER                   asan or tsan under tools/sanitize (SANITIZER)
 import glob
 import json
 import os
@@ -60,6 +61,9 @@ GLOBAL_FILES = ["global_mean.npy", "global_median.npy", "global_min.npy"]
 NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES)
 
 SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
+# "asan" or "tsan" under tools/sanitize: then a program's resident memory says more about
+# the sanitizer (ASan's quarantine, TSan's shadow) than about the program.
+SANITIZER = os.environ.get("CALMON_TEST_SANITIZER", "")
 STOP_DEADLINE_S = 5.0 * SLOWDOWN      # SIGTERM → exit, before SIGKILL
 START_DEADLINE_S = 10.0 * SLOWDOWN    # a program's first line (ready)
 STREAM_DEADLINE_S = 30.0 * SLOWDOWN   # a whole replay (5 s paced), or a recording to its end of stream

@@ -115,7 +115,8 @@ class PublishBudgetTest(unittest.TestCase):
         status = daemon.status()
         print(f"\nVmRSS {before:.1f} MiB before the stuck subscriber, at most {largest:.1f} MiB with it; "
               f"withheld {dict(status.withheld)}, held now {status.publish_bytes_held / MIB:.1f} MiB")
-        self.assertLessEqual(largest, before + BUDGET_MIB + ALLOWANCE_MIB, "calmond's memory outgrew the budget")
+        if not e2e.SANITIZER:
+            self.assertLessEqual(largest, before + BUDGET_MIB + ALLOWANCE_MIB, "calmond's memory outgrew the budget")
         self.assertGreater(status.withheld.get("projections", 0), 0, "the stuck subscriber never filled the budget")
         self.assertNotIn("traces", status.withheld)
 
@@ -125,8 +126,9 @@ class PublishBudgetTest(unittest.TestCase):
         e2e.check_metadata(self, work / "recording", frames)
 
         stuck.close(0)  # it leaves: what it held is freed, and the memory returned
-        wait_until(lambda: rss_mib(pid) <= before + ALLOWANCE_MIB / 2, timeout=10,
-                   what=f"calmond's memory to fall back near {before:.1f} MiB")
+        if not e2e.SANITIZER:
+            wait_until(lambda: rss_mib(pid) <= before + ALLOWANCE_MIB / 2, timeout=10,
+                       what=f"calmond's memory to fall back near {before:.1f} MiB")
         daemon.shut_down()
 
 
