@@ -1,6 +1,8 @@
 // daemon_settings.cc — defaults and checks for calmond's settings; see the header.
 #include "daemon/daemon_settings.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -31,6 +33,16 @@ double checked_number(double value, double min, bool min_allowed, const std::str
                 (min_allowed ? ">= " : "> ") + format_number(min));
   }
   return value;
+}
+
+// "scope1:8080" or "[::1]:8080", not an IPv6 address ("::1", "[::1]"): a Host header is
+// compared without its port, so such an entry could never match.
+bool names_a_port(const std::string& host) {
+  if (host.find(':') == std::string::npos) return false;
+  std::string bare = host;
+  if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+  in6_addr address{};
+  return inet_pton(AF_INET6, bare.c_str(), &address) != 1;
 }
 
 std::filesystem::path relative_to(const std::filesystem::path& dir, const std::string& file) {
@@ -120,14 +132,16 @@ void resolve_dashboard_access(const pb::DaemonConfig& config, const std::filesys
     }
   }
   if (config.has_http_token_file()) {
-    std::filesystem::path path = config.http_token_file();
-    if (path.is_relative()) path = config_dir / path;
     settings.http_token_mode = Mode::kFixed;
-    settings.http_token = read_token_file(path);
+    settings.http_token = read_token_file(relative_to(config_dir, config.http_token_file()));
   }
   for (const std::string& host : config.http_allowed_hosts()) {
     if (host.empty() || std::any_of(host.begin(), host.end(), [](unsigned char c) { return c <= ' ' || c == '/'; })) {
       throw Error(source + ": http_allowed_hosts: '" + host + "' is not a host name or address");
+    }
+    if (names_a_port(host)) {
+      throw Error(source + ": http_allowed_hosts: '" + host +
+                  "' names a port; give the name or address alone (any port of it is allowed)");
     }
     settings.http_allowed_hosts.push_back(host);
   }
@@ -215,22 +229,22 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
                   " must be at most 86400 (a day; 0: never)");
     }
   }
-  if (config.has_max_rois()) settings.max_rois = checked_count(config.max_rois(), "max_rois", source);
+  if (config.has_max_rois()) settings.roi_limits.max_rois = checked_count(config.max_rois(), "max_rois", source);
   if (config.has_max_roi_pixels()) {
-    settings.max_roi_pixels = checked_count(config.max_roi_pixels(), "max_roi_pixels", source);
+    settings.roi_limits.max_roi_pixels = checked_count(config.max_roi_pixels(), "max_roi_pixels", source);
   }
   if (config.has_max_request_mib()) {
     settings.max_request_bytes = checked_mib(config.max_request_mib(), "max_request_mib", source);
   }
   if (config.has_max_baseline_mib()) {
-    settings.max_baseline_bytes = checked_mib(config.max_baseline_mib(), "max_baseline_mib", source);
+    settings.roi_limits.baselines.max_bytes = checked_mib(config.max_baseline_mib(), "max_baseline_mib", source);
   }
   if (config.has_max_baseline_window()) {
     if (config.max_baseline_window() < 1 || config.max_baseline_window() > MovingQuantile::kMaxWindow) {
       throw Error(source + ": max_baseline_window = " + std::to_string(config.max_baseline_window()) +
                   " must be from 1 to " + std::to_string(MovingQuantile::kMaxWindow) + " frames");
     }
-    settings.max_baseline_window = config.max_baseline_window();
+    settings.roi_limits.baselines.max_window = config.max_baseline_window();
   }
   if (config.has_http()) {
     settings.http = config.http();
@@ -244,9 +258,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     }
   }
   if (config.has_web_root()) {
-    std::filesystem::path root = config.web_root();
-    if (root.is_relative()) root = config_dir / root;
-    settings.web_root = root.string();
+    settings.web_root = relative_to(config_dir, config.web_root()).string();
   }
   resolve_dashboard_access(config, config_dir, source, settings);
   if (config.has_max_sequence_jump()) settings.max_sequence_jump = config.max_sequence_jump();
@@ -261,8 +273,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     throw Error(source + ": give the analysis config inline (analysis) or as a file (analysis_file), not both");
   }
   if (config.has_analysis_file()) {
-    std::filesystem::path path = config.analysis_file();
-    if (path.is_relative()) path = config_dir / path;
+    const std::filesystem::path path = relative_to(config_dir, config.analysis_file());
     settings.analysis = config::load_config(path.string());
     settings.analysis_source = path.string();
   } else if (config.has_analysis()) {
@@ -272,7 +283,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   // Everything about the analysis that does not depend on the frame size is checked now,
   // the ROI limits first, as for set_rois.
   try {
-    config::check_roi_limits(settings.analysis, roi_limits(settings));
+    config::check_roi_limits(settings.analysis, settings.roi_limits);
     (void)config::to_pipeline_settings(settings.analysis);
   } catch (const Error& e) {
     throw Error(settings.analysis_source + ": " + e.what());

@@ -76,16 +76,9 @@ struct DaemonSettings {
   std::size_t ingest_queue_bytes = std::size_t{256} << 20;   // frames received, not yet processed
   std::size_t publish_budget_bytes = std::size_t{256} << 20; // published, still held for subscribers
   double subscriber_timeout_s = 10.0;                        // 0: stuck subscribers are never cut
-  std::size_t max_rois = 20000;                              // per ROI set
-  std::size_t max_roi_pixels = 8192;                         // per region of an ROI
   std::size_t max_request_bytes = std::size_t{64} << 20;     // one control request
-  std::size_t max_baseline_bytes = std::size_t{4096} << 20;  // a set's baselines at full windows
-  std::int64_t max_baseline_window = 1'000'000;              // frames in one baseline window
+  config::RoiLimits roi_limits;  // an ROI set's size and its baselines' state
 };
-
-inline config::RoiLimits roi_limits(const DaemonSettings& settings) {
-  return {settings.max_rois, settings.max_roi_pixels, {settings.max_baseline_window, settings.max_baseline_bytes}};
-}
 
 // Whether the dashboard runs and its host is not a loopback address (a wildcard, an
 // interface address, any name but localhost): then http_token auto makes a token.

@@ -38,7 +38,7 @@ std::string plural(std::uint64_t count, const std::string& noun) {
 
 StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log)
     : max_frame_bytes_(settings.max_frame_bytes),
-      roi_limits_(daemon::roi_limits(settings)),
+      roi_limits_(settings.roi_limits),
       analysis_(settings.analysis),
       session_settings_(session_settings_of(settings.analysis)),
       publisher_(publisher),
@@ -115,7 +115,7 @@ void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_
                             std::chrono::steady_clock::now());
     return;
   }
-  if (header.stream_id() != 0 && stream_id_ != 0 && header.stream_id() != stream_id_) {
+  if (is_other_stream(header.stream_id(), stream_id_)) {
     rate_limited_log_.write("other_stream_end",
                             "end of stream " + std::to_string(header.stream_id()) +
                                 " ignored: the running session is stream " + std::to_string(stream_id_),

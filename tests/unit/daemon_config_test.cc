@@ -72,11 +72,11 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.ingest_queue_bytes, 256u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 10.0);
-  EXPECT_EQ(s.max_rois, 20000u);
-  EXPECT_EQ(s.max_roi_pixels, 8192u);
+  EXPECT_EQ(s.roi_limits.max_rois, 20000u);
+  EXPECT_EQ(s.roi_limits.max_roi_pixels, 8192u);
   EXPECT_EQ(s.max_request_bytes, 64u << 20);
-  EXPECT_EQ(s.max_baseline_bytes, std::size_t{4096} << 20);
-  EXPECT_EQ(s.max_baseline_window, 1'000'000);
+  EXPECT_EQ(s.roi_limits.baselines.max_bytes, std::size_t{4096} << 20);
+  EXPECT_EQ(s.roi_limits.baselines.max_window, 1'000'000);
 }
 
 TEST(DaemonConfig, AConfigFileSetsEveryField) {
@@ -122,11 +122,11 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.ingest_queue_bytes, 8u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 32u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 2.5);
-  EXPECT_EQ(s.max_rois, 100u);
-  EXPECT_EQ(s.max_roi_pixels, 50u);
+  EXPECT_EQ(s.roi_limits.max_rois, 100u);
+  EXPECT_EQ(s.roi_limits.max_roi_pixels, 50u);
   EXPECT_EQ(s.max_request_bytes, 3u << 20);
-  EXPECT_EQ(s.max_baseline_bytes, 12u << 20);
-  EXPECT_EQ(s.max_baseline_window, 3000);
+  EXPECT_EQ(s.roi_limits.baselines.max_bytes, 12u << 20);
+  EXPECT_EQ(s.roi_limits.baselines.max_window, 3000);
 }
 
 TEST(DaemonConfig, TheDashboardTokenIsAutoNoneGivenOrReadFromAFile) {
@@ -177,6 +177,12 @@ TEST(DaemonConfig, HttpLimitsAndAllowedHostsComeFromFlags) {
                   "--http-idle-timeout expects a number > 0");
   expect_one_line(parse({"--http-allow-host", "a b"}), CommandLine::Action::kConfigError,
                   "http_allowed_hosts: 'a b' is not a host name or address");
+  expect_one_line(parse({"--http-allow-host", "scope1:8080"}), CommandLine::Action::kConfigError,
+                  "http_allowed_hosts: 'scope1:8080' names a port; give the name or address alone");
+  expect_one_line(parse({"--http-allow-host", "[::1]:8080"}), CommandLine::Action::kConfigError,
+                  "'[::1]:8080' names a port");
+  const CommandLine ipv6 = parse({"--http-allow-host", "fe80::1", "--http-allow-host", "[::2]"});
+  ASSERT_EQ(ipv6.action, CommandLine::Action::kRun) << ipv6.message;
 }
 
 TEST(DaemonConfig, TheAnalysisMayBeInline) {
@@ -225,14 +231,11 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.ingest_queue_bytes, 16u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 64u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 0.0);
-  EXPECT_EQ(s.max_rois, 5u);
-  EXPECT_EQ(s.max_roi_pixels, 9u);
+  EXPECT_EQ(s.roi_limits.max_rois, 5u);
+  EXPECT_EQ(s.roi_limits.max_roi_pixels, 9u);
   EXPECT_EQ(s.max_request_bytes, 2u << 20);
-  EXPECT_EQ(s.max_baseline_bytes, 100u << 20);
-  EXPECT_EQ(s.max_baseline_window, 77);
-  const config::RoiLimits limits = roi_limits(s);
-  EXPECT_EQ(limits.baselines.max_bytes, 100u << 20);
-  EXPECT_EQ(limits.baselines.max_window, 77);
+  EXPECT_EQ(s.roi_limits.baselines.max_bytes, 100u << 20);
+  EXPECT_EQ(s.roi_limits.baselines.max_window, 77);
 }
 
 TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
