@@ -6,9 +6,11 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "net/curve_client.h"
 
 namespace calmon::replay {
 
@@ -42,7 +44,7 @@ const char* const kReplayUsage =
     "  --stream-id ID      the stream's id (default: a random one per run; the same in two\n"
     "                      runs continues one stream; 0: none)\n"
     "  --no-eos            do not send the end of stream (nothing to acknowledge)\n"
-    "  --control ENDPOINT  calmond's control socket (default tcp://127.0.0.1:5572)\n"
+    "  --control ENDPOINT  calmond's control socket (default port 5572 on --to's host)\n"
     "  --no-ack            do not ask for the acknowledgement (a receiver that is not calmond)\n"
     "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
     "  --timeout SECONDS   give up when no daemon takes a frame, or calmond's acknowledgement\n"
@@ -59,6 +61,15 @@ const char* const kReplayUsage =
 namespace {
 
 namespace po = boost::program_options;
+
+// calmond's control socket at its default port on the host of `ingest`
+// ("tcp://rig-pc:5570" -> "tcp://rig-pc:5572"); for other transports, the local default.
+std::string control_beside(const std::string& ingest) {
+  constexpr std::string_view kTcp = "tcp://";
+  const std::size_t colon = ingest.rfind(':');
+  if (!ingest.starts_with(kTcp) || colon <= kTcp.size()) return ReplayOptions{}.control_endpoint;
+  return ingest.substr(0, colon) + ":5572";
+}
 
 // One frame in 1000 s; slower rates would put due times beyond what int64 ns can hold.
 constexpr double kMinimumRateHz = 1e-3;
@@ -194,17 +205,20 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("stream-id")) options.stream_id = parse_uint64("--stream-id", values["stream-id"].as<std::string>());
   if (values.count("no-eos")) options.end_of_stream = false;
   if (values.count("control") && values.count("no-ack")) throw UsageError("--control and --no-ack exclude each other");
-  if (values.count("control")) options.control_endpoint = values["control"].as<std::string>();
+  if (values.count("control")) {
+    options.control_endpoint = values["control"].as<std::string>();
+  } else {
+    options.control_endpoint = control_beside(options.endpoint);
+  }
   if (values.count("no-ack")) options.acknowledge = false;
   if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
   if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
-  if (values.count("server-key") != values.count("client-key")) {
-    throw UsageError("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  if (const auto problem =
+          net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
+    throw UsageError(*problem);
   }
-  if (values.count("server-key")) {
-    options.server_key_file = values["server-key"].as<std::string>();
-    options.client_key_file = values["client-key"].as<std::string>();
-  }
+  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
+  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 

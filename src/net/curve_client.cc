@@ -5,13 +5,18 @@
 
 namespace calmon::net {
 
+std::optional<std::string> curve_client_flags_problem(bool server_key_given, bool client_key_given) {
+  if (server_key_given == client_key_given) return std::nullopt;
+  return "--server-key and --client-key go together: CURVE needs calmond's public key (its .key file) and your "
+         "own key pair (your .key_secret file)";
+}
+
 std::optional<CurveClientKeys> load_curve_client_keys(const std::string& server_key_file,
                                                       const std::string& client_key_file) {
-  if (server_key_file.empty() && client_key_file.empty()) return std::nullopt;
-  if (server_key_file.empty() || client_key_file.empty()) {
-    throw Error("--server-key and --client-key go together: CURVE needs calmond's public key (its .key file) and "
-                "your own key pair (your .key_secret file)");
+  if (const auto problem = curve_client_flags_problem(!server_key_file.empty(), !client_key_file.empty())) {
+    throw Error(*problem);
   }
+  if (server_key_file.empty()) return std::nullopt;
   require_curve_support();
   return CurveClientKeys{load_curve_public_key(server_key_file), load_curve_secret_key(client_key_file)};
 }

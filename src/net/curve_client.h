@@ -23,6 +23,10 @@ struct CurveClientKeys {
   CurveKeyPair client;            // the client's own key pair
 };
 
+// Why a command line that gives only one of --server-key and --client-key is wrong (one
+// line), or nullopt when it gives both or neither: for the tools' option parsing.
+std::optional<std::string> curve_client_flags_problem(bool server_key_given, bool client_key_given);
+
 // Both files given: their keys; neither (empty paths): nullopt. One alone, or a file that
 // cannot be used, is a calmon::Error of one line (naming --server-key / --client-key).
 std::optional<CurveClientKeys> load_curve_client_keys(const std::string& server_key_file,

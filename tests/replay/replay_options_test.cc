@@ -65,6 +65,14 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   EXPECT_FALSE(parse({"movie.tif", "--no-ack"}).acknowledge);
 }
 
+TEST(ReplayOptions, TheControlSocketIsLookedForOnTheHostFramesGoTo) {
+  EXPECT_EQ(parse({"movie.tif", "--to", "tcp://rig-pc:6000"}).control_endpoint, "tcp://rig-pc:5572");
+  EXPECT_EQ(parse({"movie.tif", "--to", "tcp://[fe80::1]:5570"}).control_endpoint, "tcp://[fe80::1]:5572");
+  EXPECT_EQ(parse({"movie.tif", "--to", "ipc:///tmp/ingest"}).control_endpoint, "tcp://127.0.0.1:5572");
+  EXPECT_EQ(parse({"movie.tif", "--to", "tcp://rig-pc:6000", "--control", "tcp://other:7"}).control_endpoint,
+            "tcp://other:7");
+}
+
 TEST(ReplayOptions, FastAndLoopForeverHaveNoRateAndNoLoopCount) {
   const ReplayOptions options = parse({"movie.tif", "--fast", "--loop-forever", "--progress", "always"});
   EXPECT_FALSE(options.rate_hz.has_value());

@@ -109,13 +109,12 @@ Options parse_options(int argc, char** argv) {
   }
   options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
   options.quiet = values.count("quiet") > 0;
-  if (values.count("server-key") != values.count("client-key")) {
-    usage_error("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  if (const auto problem =
+          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
+    usage_error(*problem);
   }
-  if (values.count("server-key")) {
-    options.server_key_file = values["server-key"].as<std::string>();
-    options.client_key_file = values["client-key"].as<std::string>();
-  }
+  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
+  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 
@@ -141,9 +140,10 @@ int repair(const std::string& directory) {
   const calmon::record_tool::RecordingLock lock(directory);
   const calmon::record_tool::RepairReport report = calmon::record_tool::repair_recording(directory);
   for (const std::string& warning : report.warnings) std::cerr << "calmon-record: warning: " << warning << "\n";
-  const auto recovered = [](std::int64_t rows) {  // " (+12 past the last flush)"
+  const auto recovered = [](std::int64_t rows) {  // " (+12 past the last flush)", " (3 missing ...)"
     if (rows == 0) return std::string();
-    return " (" + std::string(rows > 0 ? "+" : "") + std::to_string(rows) + " past the last flush)";
+    if (rows > 0) return " (+" + std::to_string(rows) + " past the last flush)";
+    return " (" + std::to_string(-rows) + " counted at the last flush are missing)";
   };
   for (const calmon::record_tool::FolderRepair& folder : report.folders) {
     std::printf("calmon-record: %s: %lld live rows%s, %lld settled rows%s\n", folder.folder.c_str(),

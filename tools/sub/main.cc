@@ -92,13 +92,12 @@ Options parse_options(int argc, char** argv) {
   }
   options.follow = values.count("follow") > 0;
   options.plain = values.count("plain") > 0;
-  if (values.count("server-key") != values.count("client-key")) {
-    usage_error("--server-key and --client-key go together: calmond's public key and this client's key pair");
+  if (const auto problem =
+          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
+    usage_error(*problem);
   }
-  if (values.count("server-key")) {
-    options.server_key_file = values["server-key"].as<std::string>();
-    options.client_key_file = values["client-key"].as<std::string>();
-  }
+  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
+  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 
