@@ -30,7 +30,7 @@ Admission SessionGate::admit(const pb::FrameHeader& header, FrameGeometry geomet
                          std::to_string(settings_.channel) + ", plane " + std::to_string(settings_.plane)};
   }
   if (!in_session_) return start(header, geometry, Admission::Kind::kStartSession);
-  if (header.stream_id() != 0 && stream_id_ != 0 && header.stream_id() != stream_id_) {
+  if (is_other_stream(header.stream_id(), stream_id_)) {
     return start(header, geometry, Admission::Kind::kRestartSession,
                  frame + " is of stream " + std::to_string(header.stream_id()) + ", not " +
                      std::to_string(stream_id_) + ": a new sender");

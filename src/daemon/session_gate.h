@@ -52,6 +52,12 @@ struct GateSettings {
   std::uint64_t max_sequence_jump = 0;  // 0: no limit
 };
 
+// Whether a message of stream `stream_id` comes from another sender than the session of
+// stream `session_stream_id`: both said who they are (0: a sender that does not), and differ.
+inline bool is_other_stream(std::uint64_t stream_id, std::uint64_t session_stream_id) {
+  return stream_id != 0 && session_stream_id != 0 && stream_id != session_stream_id;
+}
+
 class SessionGate {
  public:
   explicit SessionGate(GateSettings settings);
