@@ -52,8 +52,9 @@ def header(sequence, width=16, height=12, pixel_type=wire_pb2.UINT16, **fields):
                                 **fields).SerializeToString()
 
 
-def end_of_stream(sequence):
-    return bytes([MESSAGE_1]) + chunk(wire_pb2.FrameHeader(sequence=sequence, end_of_stream=True).SerializeToString())
+def end_of_stream(sequence, **fields):
+    return bytes([MESSAGE_1]) + chunk(wire_pb2.FrameHeader(sequence=sequence, end_of_stream=True,
+                                                           **fields).SerializeToString())
 
 
 def fitted(sequence, pattern=0, **fields):
@@ -69,6 +70,11 @@ def frame_seeds():
                       + end_of_stream(6))
     yield "gap_and_restart", (fitted(1) + fitted(2) + fitted(9) + end_of_stream(10) + fitted(1) + fitted(2)
                               + bytes([RESET]) + fitted(1) + bytes([SHUTDOWN]))
+    # Two senders that say who they are: the second one's frame starts a new session, the
+    # first one's end of stream is then ignored; a sequence jump past the limit is rejected.
+    yield "two_streams", (fitted(1, stream_id=7) + fitted(2, stream_id=7) + fitted(1, stream_id=8)
+                          + end_of_stream(3, stream_id=7) + fitted(2, stream_id=8) + fitted(2_000_000, stream_id=8)
+                          + fitted(3, stream_id=8) + end_of_stream(4, stream_id=8))
     # Every pixel type as raw two-part messages, pixels included (4x3 pixels).
     types = [(wire_pb2.UINT8, "u1"), (wire_pb2.UINT16, "<u2"), (wire_pb2.INT16, "<i2"),
              (wire_pb2.UINT32, "<u4"), (wire_pb2.FLOAT32, "<f4"), (wire_pb2.FLOAT64, "<f8")]
@@ -120,6 +126,8 @@ def control_seeds():
     request = wire_pb2.ControlRequest()
     json_format.ParseDict({"set_rois": ROIS}, request)
     yield "set_rois.bin", request.SerializeToString()
+    yield "stream.json", '{"stream": {"stream_id": "7"}}'
+    yield "stream.bin", wire_pb2.ControlRequest(stream=wire_pb2.StreamQuery(stream_id=7)).SerializeToString()
     yield "set_rois_empty.json", '{"set_rois": {}}'
     yield "set_rois_outside.json", json.dumps({"set_rois": {"rois": [{"region": {"rect": {"xmin": 0, "xmax": 99, "ymin": 0, "ymax": 2}}}]}})
     yield "set_rois_twice.json", json.dumps({"set_rois": {"rois": [ROIS["rois"][0], ROIS["rois"][0]]}})
