@@ -6,7 +6,7 @@
 // a recording (and of a repair) sync_tree() has the kernel write every file and folder
 // of the recording to disk (fsync), so that it survives a power loss too. Flushes while
 // recording do not fsync: a killed process loses nothing the kernel already has
-// (docs/output.md, "What survives a crash").
+// (docs/subscribers.md, "What survives a crash").
 #pragma once
 
 #include <string>
