@@ -372,7 +372,7 @@ class RoiSetTest(LimitsTest):
             d.receive("traces", lambda m: m.sequence >= 5)
             client = self.socket(zmq.REQ)
             client.connect(d.ready["control"])
-            last_before = sent  # every frame after this one was sent after the request
+            requested_ns = time.time_ns()
             client.send(wire_pb2.ControlRequest(set_rois=rois).SerializeToString())
             self.assertTrue(client.poll(1000 * 60), "no reply to set_rois")
             replied_ns = time.time_ns()
@@ -388,9 +388,11 @@ class RoiSetTest(LimitsTest):
             update = d.receive("traces")
             if update.roi_set_version == 1:
                 first_new = update
-            elif update.sequence > last_before + 1 and update.publish_time_ns < replied_ns:
+            elif requested_ns < update.publish_time_ns < replied_ns:
                 during.append(update.sequence)
-        self.assertTrue(during, "no frame sent after the request was processed before its reply")
+        # (Published while the set compiled, not necessarily sent after the request: a
+        # slow calmond, under a sanitizer, still works through frames queued before it.)
+        self.assertTrue(during, "no frame was published between the request and its reply")
         print(f"frames processed while the set compiled: {len(during)}")
         self.assertEqual(len(first_new.f), 2500)
 

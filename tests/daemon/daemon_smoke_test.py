@@ -117,9 +117,11 @@ class Daemon:
             json.dump(analysis, f)
         self.stderr_path = os.path.join(workdir, "calmond.stderr")
         self.stderr = open(self.stderr_path, "w")
+        # The dashboard on an ephemeral port too, unless the test says otherwise.
+        http = () if {"--http", "--no-http"} & set(flags) else ("--http", "127.0.0.1:0")
         self.process = subprocess.Popen(
             [CALMOND, "--analysis", config_path, "--ingest", ingest,
-             "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*", *flags],
+             "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*", *http, *flags],
             stdout=subprocess.PIPE, stderr=self.stderr)
         self.ready = self._read_ready_line()
         self.context = zmq.Context()
@@ -775,7 +777,7 @@ class CommandLineTest(unittest.TestCase):
         port = taken.bind_to_random_port("tcp://127.0.0.1")
         try:
             result = subprocess.run([CALMOND, "--ingest", "tcp://127.0.0.1:*", "--publish", f"tcp://127.0.0.1:{port}",
-                                     "--control", "tcp://127.0.0.1:*"], capture_output=True, text=True,
+                                     "--control", "tcp://127.0.0.1:*", "--no-http"], capture_output=True, text=True,
                                     timeout=DEADLINE_S)
         finally:
             context.destroy(linger=0)

@@ -152,8 +152,9 @@ class Daemon:
                  control="tcp://127.0.0.1:*", curve=None):
         # Status every 0.1 s: calmon-record is ready as soon as a Status reached it.
         curve_flags = curve.daemon_flags if curve else ()
+        http = () if {"--http", "--no-http"} & set(flags) else ("--no-http",)  # no fixed port of its own
         self.program = Program([CALMOND, "--analysis", analysis, "--ingest", ingest, "--publish", publish,
-                                "--control", control, "--status-interval", "0.1", *curve_flags, *flags])
+                                "--control", control, "--status-interval", "0.1", *http, *curve_flags, *flags])
         test_case.addCleanup(stop, self.program)
         ready = json.loads(self.program.wait_for_line(lambda line: line.startswith("{"), START_DEADLINE_S))
         assert ready["event"] == "ready", ready

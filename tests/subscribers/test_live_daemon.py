@@ -79,7 +79,7 @@ class LiveDaemonTest(unittest.TestCase):
             json.dump(ANALYSIS, f)
         self.daemon = Program([DAEMON, "--analysis", self.config, "--ingest", "tcp://127.0.0.1:*",
                                "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
-                               "--status-interval", "0.2"])
+                               "--status-interval", "0.2", "--http", "127.0.0.1:0"])
         self.addCleanup(self.daemon.kill)
         ready = json.loads(self.daemon.wait_for_line(lambda line: line.startswith("{")))
         self.assertEqual(ready["event"], "ready")
