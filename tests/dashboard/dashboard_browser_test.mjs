@@ -70,7 +70,7 @@ test('the page shows the live image and traces, and a click adds an ROI with its
     return s && s.f.filter(Number.isFinite).length > 20 && window.calmon.selected().has(6);
   }), 30000, "the new ROI's trace");
 
-  const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-'), 'dashboard.png');
+  const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
 

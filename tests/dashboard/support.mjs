@@ -3,17 +3,21 @@
 //
 // Programs come from the environment ctest sets (CALMOND, CALMON_REPLAY, CALMON_SYNTH);
 // every process started is remembered and killed by stopAll(), which the tests call
-// whatever happens.
+// whatever happens; it also removes the folders tempDir() made (but those asked to be kept).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const started = [];
+const madeDirs = [];
 
-export function tempDir(prefix) {
-  return mkdtempSync(path.join(process.env.CALMON_TEST_TMPDIR || tmpdir(), prefix));
+// A new folder under the test's temporary folder, removed by stopAll() unless `keep`.
+export function tempDir(prefix, { keep = false } = {}) {
+  const dir = mkdtempSync(path.join(process.env.CALMON_TEST_TMPDIR || tmpdir(), prefix));
+  if (!keep) madeDirs.push(dir);
+  return dir;
 }
 
 // How many times slower than a release build the programs run (tools/sanitize sets it).
@@ -80,4 +84,5 @@ export async function stopAll() {
     child.once('exit', () => { clearTimeout(timer); resolve(); });
     child.kill('SIGTERM');
   })));
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
