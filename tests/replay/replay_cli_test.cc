@@ -656,13 +656,7 @@ TEST(ReplayCli, MaxFrameMibSetsTheLargestFrameRead) {
 TEST(ReplayCli, LibtiffsWarningsArePrintedOnceEach) {
   if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
   const fs::path dir = work_dir();
-  const fs::path movie = dir / "private_tag.tif";
-  ASSERT_EQ(test::run_python(dir / "write.py",
-                             "import sys, numpy as np, tifffile\n"
-                             "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), photometric='minisblack',"
-                             " extratags=[(65000, 'I', 1, 7, True)])\n",
-                             movie.string()),
-            0);
+  const fs::path movie = test::write_movie_libtiff_warns_about(dir);
   IngestStandIn ingest;
   std::string err;
   const auto messages = replay_to(ingest, {movie.string(), "--fast", "--progress", "never"}, dir, nullptr, &err);

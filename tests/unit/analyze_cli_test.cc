@@ -237,13 +237,7 @@ TEST(AnalyzeCli, MaxFrameMibSetsTheLargestFrameRead) {
 TEST(AnalyzeCli, LibtiffsWarningsArePrintedOnceEach) {
   if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
   const fs::path dir = work_dir();
-  const fs::path movie = dir / "private_tag.tif";
-  ASSERT_EQ(test::run_python(dir / "write.py",
-                             "import sys, numpy as np, tifffile\n"
-                             "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), photometric='minisblack',"
-                             " extratags=[(65000, 'I', 1, 7, True)])\n",
-                             movie.string()),
-            0);
+  const fs::path movie = test::write_movie_libtiff_warns_about(dir);
   const Outcome outcome = analyze(movie.string() + " --quiet --out " + (dir / "out").string());
   EXPECT_EQ(outcome.exit_code, 0);
   EXPECT_EQ(outcome.err, "calmon-analyze: warning: " + movie.string() +

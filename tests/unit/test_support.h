@@ -21,6 +21,7 @@
 #include <iterator>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -114,6 +115,19 @@ inline int run_python(const std::filesystem::path& script_path, const std::strin
   if (!arguments.empty()) command += " " + arguments;
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A 4-frame 7x6 uint16 movie (zeros) in `folder`/private_tag.tif with a private tag,
+// 65000, that libtiff warns about when it reads it; its path. Needs numpy and tifffile.
+inline std::filesystem::path write_movie_libtiff_warns_about(const std::filesystem::path& folder) {
+  const std::filesystem::path movie = folder / "private_tag.tif";
+  const int status = run_python(folder / "write_private_tag.py",
+                                "import sys, numpy as np, tifffile\n"
+                                "tifffile.imwrite(sys.argv[1], np.zeros((4, 6, 7), np.uint16), "
+                                "photometric='minisblack', extratags=[(65000, 'I', 1, 7, True)])\n",
+                                movie.string());
+  if (status != 0) throw std::runtime_error("could not write " + movie.string());
+  return movie;
 }
 
 // --- pixels -----------------------------------------------------------------------------
