@@ -161,9 +161,11 @@ void write_movie(const SyntheticMovie& movie, const std::string& path, bool bigt
 
 int run(const Options& options) {
   const SyntheticMovie movie(options.params);
-  const std::string truth_dir = options.out_dir + "/truth";
+  // Joined as paths, so that "demo/" gives demo/movie.tif, not demo//movie.tif.
+  const std::filesystem::path out_dir(options.out_dir);
+  const std::string truth_dir = (out_dir / "truth").string();
   make_directory(truth_dir);
-  const std::string movie_path = options.out_dir + "/movie.tif";
+  const std::string movie_path = (out_dir / "movie.tif").string();
   const auto truth =
       calmon::synth_tool::write_ground_truth(movie, truth_dir, "movie.tif", options.bigtiff);
   write_movie(movie, movie_path, options.bigtiff);
