@@ -1,6 +1,6 @@
 // baseline.h — the baseline F0 of one ROI's trace, live and settled.
 //
-// Every baseline answers twice (DESIGN.md): a live F0 for the sample just pushed, from
+// Every baseline answers twice (docs/baselines.md): a live F0 for the sample just pushed, from
 // the samples so far; and, later, the settled F0 of an earlier sample, the value the
 // notebook's offline computation gives. Settled values arrive in frame order, each with
 // its sample, `settled_lag()` samples late (a moving window's (w - 1) / 2), or all at

@@ -1,4 +1,4 @@
-// delta_f.h — ΔF and ΔF/F₀, with DESIGN.md's rule for a baseline that is not positive.
+// delta_f.h — ΔF and ΔF/F₀, and what a baseline that is not positive gives (NaN).
 //
 // ΔF/F₀ = (F - F0) / F0, computed in that order so it equals numpy's (F - F0) / F0 to
 // the bit. A baseline F0 <= 0 (or NaN) makes the ratio meaningless: the answer is NaN,

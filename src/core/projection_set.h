@@ -6,7 +6,7 @@
 // kept here: frames kept by index (data[k]), bit-exact. (The latest frame, data[-1], is
 // its receiver's: it still holds the pixels, and copying every frame would cost a pass.)
 //
-// Numbers are numpy's (DESIGN.md):
+// Numbers are numpy's (the tolerances are docs/golden-tests.md's):
 //   - max, min: bit-exact (NaN propagates, like np.maximum).
 //   - mean, integer pixels: the sum is exact in integers (below 2^63), divided once — numpy
 //     sums integers in float64, exact below 2^53 — so bit-identical to data[a:b, crop].mean(0).

@@ -6,7 +6,7 @@ from the run's config alone.
 
 Where check_notebook.py replays the notebook's own lines, this reads any config (the
 filter stress configs filters.json and filters_short.json) and computes, independently
-of calmon, what each ROI's numbers must be by DESIGN.md:
+of calmon, what each ROI's numbers must be (docs/config.md defines them):
 
   traces       F (pixel, rect, weighted mask), Fneu (pixel, rect, mask, ring computed
                here from neuropil_ring.h's definition, global MEAN/MEDIAN/MIN, none),

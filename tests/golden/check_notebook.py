@@ -4,8 +4,8 @@
     check_notebook.py GROUP --movie MOVIE.tif --out RUN_DIR --config notebook.json
 
 RUN_DIR is `calmon-analyze MOVIE.tif --config docs/examples/notebook.json --out RUN_DIR`.
-Each GROUP is one section of exercises of seed/000 (the notebook), written as the
-notebook writes it, and compared with calmon's files at DESIGN.md's tolerances:
+Each GROUP is one section of exercises of the course notebook, written as the
+notebook writes it, and compared with calmon's files at docs/golden-tests.md's tolerances:
 
   frames                data[0], data[115], data[-1]                       bit-exact
   projections           data.mean/max/min/std(0), data[100:500].max(0), the

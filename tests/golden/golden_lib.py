@@ -1,7 +1,7 @@
 """golden_lib.py — what every golden check shares: loading a calmon-analyze run, numpy's
 own definitions of everything calmon computes, and comparisons that print their evidence.
 
-The golden tests run numpy/scipy on the movie calmon analyzed and compare, at DESIGN.md's
+The golden tests run numpy/scipy on the movie calmon analyzed and compare, at docs/golden-tests.md's
 tolerances, with the files calmon-analyze wrote (docs/output.md). Each comparison prints
 one line — name, shape, max |diff|, max relative diff, bit-exact yes/no — so `ctest -V`
 shows the evidence; the first failing comparison becomes the one-line reason the script
@@ -486,7 +486,7 @@ def maximin_live(F, window, sigma, exp=np.exp):
 
 
 def dff_reference(F, F0):
-    """(F - F0) / F0, NaN where F0 <= 0 (or NaN): DESIGN.md's rule."""
+    """(F - F0) / F0, NaN where F0 <= 0 (or NaN), as docs/baselines.md says."""
     F, F0 = _as_float(F), _as_float(F0)
     with np.errstate(divide="ignore", invalid="ignore"):
         dff = (F - F0) / F0
