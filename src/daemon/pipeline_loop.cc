@@ -65,24 +65,9 @@ void PipelineLoop::run() {
   refuse_unanswered("calmond is shutting down; the request was not carried out");
 }
 
-// Receives every part of the next message into `parts`; false if none is waiting.
-bool PipelineLoop::receive_message(zmq::socket_t& socket, std::vector<zmq::message_t>& parts) {
-  parts.clear();
-  parts.emplace_back();
-  if (!socket.recv(parts.back(), zmq::recv_flags::dontwait)) {
-    parts.clear();
-    return false;
-  }
-  while (parts.back().more()) {  // the rest of a multipart message is already here
-    parts.emplace_back();
-    (void)socket.recv(parts.back(), zmq::recv_flags::none);
-  }
-  return true;
-}
-
 // Moves every message ZeroMQ has into the ingest queue, while it has room.
 void PipelineLoop::receive_ingest() {
-  while (ingest_queue_.has_room() && receive_message(sockets_.ingest, ingest_queue_.back_parts())) {
+  while (ingest_queue_.has_room() && net::receive_multipart(sockets_.ingest, ingest_queue_.back_parts())) {
     ingest_queue_.push_back(net::now_ns());
   }
 }

@@ -37,6 +37,7 @@
 #include "daemon/request_preparer.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/subscription_counter.h"
+#include "net/multipart.h"
 
 namespace calmon::daemon {
 
@@ -58,8 +59,8 @@ class PipelineLoop {
  private:
   using Clock = std::chrono::steady_clock;
 
-  bool receive_message(zmq::socket_t& socket, std::vector<zmq::message_t>& parts);
-  bool receive_message(zmq::socket_t& socket) { return receive_message(socket, parts_); }
+  // Every part of the next message into parts_; false if none is waiting.
+  bool receive_message(zmq::socket_t& socket) { return net::receive_multipart(socket, parts_); }
   void receive_ingest();
   void process_next_frame();
   void receive_control();

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "net/curve_keys.h"
+#include "net/multipart.h"
 
 namespace calmon::daemon {
 
@@ -123,11 +124,9 @@ void ZapHandler::run() {
 
 void ZapHandler::answer_one(std::vector<std::string>& frames) {
   frames.clear();
-  zmq::message_t part;
-  do {
-    if (!zap_.recv(part, zmq::recv_flags::dontwait)) return;
-    frames.push_back(part.to_string());
-  } while (part.more());
+  std::vector<zmq::message_t> parts;
+  if (!net::receive_multipart(zap_, parts)) return;
+  for (const zmq::message_t& part : parts) frames.push_back(part.to_string());
   const ZapAnswer answer = answer_zap_request(frames, authorized_);
   if (!answer.accepted) {  // counted before the client can learn of it
     refusals_.add(answer.socket);

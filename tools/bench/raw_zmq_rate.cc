@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "frame_pusher.h"
 #include "net/clock.h"
+#include "net/multipart.h"
 
 namespace calmon::bench {
 
@@ -25,11 +27,9 @@ double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames
   const int total = warmup + measured;
   std::int64_t last_receipt_ns = 0;
   std::thread receiver([&] {
+    std::vector<zmq::message_t> parts;
     for (int received = 0; received < total; ++received) {
-      zmq::message_t part;
-      do {
-        (void)pull.recv(part);
-      } while (part.more());
+      (void)net::receive_multipart(pull, parts, zmq::recv_flags::none);
     }
     last_receipt_ns = net::now_ns();
   });

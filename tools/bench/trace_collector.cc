@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <vector>
 
 #include "calmon/wire.pb.h"
 #include "net/clock.h"
+#include "net/multipart.h"
 #include "net/topics.h"
 
 namespace calmon::bench {
@@ -40,12 +42,13 @@ TraceCollector::~TraceCollector() {
 
 void TraceCollector::run() {
   pb::TraceUpdate update;
+  std::vector<zmq::message_t> parts;
   std::array<zmq::pollitem_t, 1> items{{{socket_.handle(), 0, ZMQ_POLLIN, 0}}};
   while (!stop_) {
     if (zmq::poll(items.data(), items.size(), kPollWait) == 0) continue;
-    zmq::message_t topic, payload;
-    if (!socket_.recv(topic, zmq::recv_flags::dontwait)) continue;
-    if (!topic.more() || !socket_.recv(payload)) continue;
+    if (!net::receive_multipart(socket_, parts)) continue;
+    if (parts.size() != 2) continue;  // not [topic][payload]
+    const zmq::message_t& payload = parts[1];
     const std::int64_t receipt_ns = net::now_ns();
     last_activity_ns_ = receipt_ns;
     if (!update.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) continue;

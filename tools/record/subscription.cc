@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "net/multipart.h"
 #include "net/topics.h"
 
 namespace calmon::record_tool {
@@ -56,34 +57,20 @@ std::optional<PublishedMessage> Subscription::receive(std::chrono::milliseconds 
 
 std::optional<PublishedMessage> Subscription::receive_now(zmq::socket_t& socket) {
   while (true) {
-    zmq::message_t topic;
     try {
-      if (!socket.recv(topic, zmq::recv_flags::dontwait)) return std::nullopt;
+      if (!net::receive_multipart(socket, parts_)) return std::nullopt;
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return std::nullopt;
       throw;
     }
-    // The rest of a multipart message is already here: ZeroMQ delivers messages whole.
-    PublishedMessage message{topic.to_string(), zmq::message_t()};
-    int parts = 1;
-    bool more = topic.more();
-    if (more) {
-      (void)socket.recv(message.payload, zmq::recv_flags::dontwait);
-      more = message.payload.more();
-      parts = 2;
-    }
-    while (more) {
-      zmq::message_t extra;
-      (void)socket.recv(extra, zmq::recv_flags::dontwait);
-      more = extra.more();
-      ++parts;
-    }
+    const bool well_formed = parts_.size() == 2;  // [topic][payload]; anything else is skipped
+    PublishedMessage message{parts_[0].to_string(), well_formed ? std::move(parts_[1]) : zmq::message_t()};
     if (&socket == &traces_) traces_live_ = true;
     if (&socket == &projections_) {
       projections_live_ = true;
       if (message.topic != net::kProjectionsTopic) continue;  // a status, seen on the traces' socket too
     }
-    if (parts == 2) return message;
+    if (well_formed) return message;
   }
 }
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/curve_client.h"
 
@@ -44,6 +45,7 @@ class Subscription {
 
   zmq::socket_t traces_;       // "traces", "status", "rois"
   zmq::socket_t projections_;  // "projections" (and "status", to know it is live)
+  std::vector<zmq::message_t> parts_;  // the message being received; keeps its capacity
   bool traces_live_ = false;
   bool projections_live_ = false;
 };

@@ -24,6 +24,7 @@
 #include "interrupt_flag.h"
 #include "live_table.h"
 #include "net/curve_client.h"
+#include "net/multipart.h"
 #include "net/topics.h"
 #include "plain_lines.h"
 #include "roi_columns.h"
@@ -106,19 +107,13 @@ template <class Message> bool parse(Message& message, const zmq::message_t& payl
 }
 
 // Receives one [topic][payload] message if one is there; false if none is.
-bool receive(zmq::socket_t& socket, std::string& topic, zmq::message_t& payload) {
-  zmq::message_t first;
-  if (!socket.recv(first, zmq::recv_flags::dontwait)) return false;
-  topic = first.to_string();
-  bool more = first.more();
-  int parts = 1;
-  while (more) {
-    zmq::message_t part;
-    (void)socket.recv(part, zmq::recv_flags::dontwait);  // the rest of the message is here already
-    more = part.more();
-    if (++parts == 2) payload = std::move(part);
+bool receive(zmq::socket_t& socket, std::vector<zmq::message_t>& parts, std::string& topic, zmq::message_t& payload) {
+  if (!calmon::net::receive_multipart(socket, parts)) return false;
+  topic.clear();  // not [topic][payload]: ignored
+  if (parts.size() == 2) {
+    topic = parts[0].to_string();
+    payload = std::move(parts[1]);
   }
-  if (parts != 2) topic.clear();  // not [topic][payload]: ignored
   return true;
 }
 
@@ -149,6 +144,7 @@ int run(const Options& options) {
   bool names_checked = false;
   bool ended = false;
   auto wait = kMaxPollWait;
+  std::vector<zmq::message_t> parts;  // keeps its capacity from message to message
   std::string topic;
   zmq::message_t payload;
   while (!interrupt.raised() && !ended) {
@@ -158,7 +154,7 @@ int run(const Options& options) {
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) throw;
     }
-    while (!ended && receive(socket, topic, payload)) {
+    while (!ended && receive(socket, parts, topic, payload)) {
       if (topic == calmon::net::kRoisTopic) {
         calmon::pb::RoiSetInfo info;
         if (!parse(info, payload)) continue;
