@@ -10,9 +10,9 @@
 #include "core/error.h"
 #include "net/clock.h"
 #include "net/random_id.h"
+#include "net/stop_signals.h"
 #include "net/wire_pixel_type.h"
 #include "replay/frame_sender.h"
-#include "replay/interrupt_signals.h"
 #include "replay/monotonic_clock.h"
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
@@ -63,7 +63,7 @@ std::string timeout_text(const FrameSender& sender) {
               "): it stopped or died mid-stream, and the end of stream was never acknowledged");
 }
 
-bool stop_requested() { return InterruptSignals::received() != 0; }
+bool stop_requested() { return net::StopSignals::received() != 0; }
 
 // Waits for `due_ns`; false if a stop signal came first. Sleeps at most 100 ms at a time
 // before looking at the flag again: a signal that lands between the look and the sleep
@@ -118,15 +118,15 @@ class Replay {
       throw Error("the daemon at " + sender_.endpoint() + " did not take the last queued frames within " +
                   timeout_text(sender_) + "; the end of the stream may be lost");
     }
-    summary_.signal = InterruptSignals::received();
+    summary_.signal = net::StopSignals::received();
     if (options_.acknowledge && summary_.end_of_stream_sent && header_.stream_id() != 0) {
       // Only a signal that comes while waiting stops the wait: after the first one, a
-      // second Ctrl-C ends the program (InterruptSignals).
+      // second Ctrl-C ends the program (StopSignals::Repeat::kDefaultAction).
       const int signal_before = summary_.signal;
       summary_.acknowledgement = await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(),
                                                        options_.timeout,
-                                                       [&] { return InterruptSignals::received() != signal_before; });
-      summary_.signal = InterruptSignals::received();
+                                                       [&] { return net::StopSignals::received() != signal_before; });
+      summary_.signal = net::StopSignals::received();
     }
     return summary_;
   }
@@ -190,7 +190,7 @@ class Replay {
   MovieFrameSource movie_;
   std::optional<net::CurveClientKeys> curve_;  // for every socket to calmond (net::apply_curve_client)
   FrameSender sender_;
-  InterruptSignals interrupts_;  // from here on, SIGINT/SIGTERM ask to stop
+  net::StopSignals interrupts_{net::StopSignals::Repeat::kDefaultAction};  // from here on, SIGINT/SIGTERM ask to stop
   std::int64_t spin_ns_;
   pb::FrameHeader header_;
   ProgressBar progress_;

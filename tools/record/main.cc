@@ -20,10 +20,10 @@
 
 #include "core/error.h"
 #include "net/curve_client.h"
+#include "net/stop_signals.h"
 #include "recording.h"
 #include "recording_lock.h"
 #include "repair.h"
-#include "stop_signal.h"
 #include "subscription.h"
 
 namespace {
@@ -163,7 +163,7 @@ int run(const Options& options) {
       calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
   prepare_out_dir(options.recording.out_dir);
   const calmon::record_tool::RecordingLock lock(options.recording.out_dir);
-  const calmon::record_tool::StopSignals signals;
+  const calmon::net::StopSignals signals(calmon::net::StopSignals::Repeat::kIgnore);
   Recording recording(options.recording, std::cerr);
   bool ready = false;
   while (!signals.requested() && !recording.done()) {

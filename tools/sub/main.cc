@@ -21,10 +21,10 @@
 
 #include "calmon/wire.pb.h"
 #include "core/error.h"
-#include "interrupt_flag.h"
 #include "live_table.h"
 #include "net/curve_client.h"
 #include "net/multipart.h"
+#include "net/stop_signals.h"
 #include "net/topics.h"
 #include "plain_lines.h"
 #include "roi_columns.h"
@@ -140,14 +140,14 @@ int run(const Options& options) {
   } else {
     display = std::make_unique<PlainLines>(columns, options.settled, stdout);
   }
-  const InterruptFlag interrupt;
+  const calmon::net::StopSignals interrupt(calmon::net::StopSignals::Repeat::kIgnore);
   bool names_checked = false;
   bool ended = false;
   auto wait = kMaxPollWait;
   std::vector<zmq::message_t> parts;  // keeps its capacity from message to message
   std::string topic;
   zmq::message_t payload;
-  while (!interrupt.raised() && !ended) {
+  while (!interrupt.requested() && !ended) {
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
     try {
       zmq::poll(&item, 1, wait);
