@@ -1,4 +1,4 @@
-// percentile.h — a percentile of a sample, numpy's 'linear' interpolation.
+// percentile.h — a percentile of a sample, numpy's 'linear' interpolation (core/quantile.h).
 #pragma once
 
 #include <vector>
