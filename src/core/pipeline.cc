@@ -23,7 +23,7 @@ void validate_rois(const std::vector<RoiSettings>& rois, FrameShape shape) {
   std::set<std::string> names;
   for (const RoiSettings& roi : rois) {
     if (roi.name.empty()) throw Error("an ROI has an empty name");
-    if (!names.insert(roi.name).second) throw Error("ROI name '" + roi.name + "' is used twice");
+    note_roi_name(names, roi.name);
     roi.region.validate(shape, roi_label(roi));
     const NeuropilSettings& neuropil = roi.neuropil;
     if (!std::isfinite(neuropil.r) || neuropil.r < 0.0) {

@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/baseline.h"
+#include "core/error.h"
 #include "core/neuropil_ring.h"
 #include "core/projection_set.h"
 #include "core/region.h"
@@ -33,6 +35,12 @@ struct RoiSettings {
   NeuropilSettings neuropil;
   BaselineSettings baseline;
 };
+
+// The one rule for ROI names within a set: each at most once. Records `name` in `seen`
+// (the names of the set's earlier ROIs) and throws Error if it was there already.
+inline void note_roi_name(std::set<std::string>& seen, const std::string& name) {
+  if (!seen.insert(name).second) throw Error("ROI name '" + name + "' is used twice");
+}
 
 struct PipelineSettings {
   std::vector<RoiSettings> rois;

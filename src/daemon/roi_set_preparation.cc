@@ -5,7 +5,6 @@
 #include <string>
 
 #include "config/config_file.h"
-#include "core/error.h"
 #include "daemon/roi_set_info.h"
 
 namespace calmon::daemon {
@@ -19,7 +18,7 @@ PreparedRoiSet prepare_roi_set(const pb::RoiSet& rois, const pb::Config& default
   std::set<std::string> names;
   for (int i = 0; i < rois.rois_size(); ++i) {
     RoiSettings roi = config::to_roi_settings(rois.rois(i), static_cast<std::size_t>(i), defaults);
-    if (!names.insert(roi.name).second) throw Error("ROI name '" + roi.name + "' is used twice");
+    note_roi_name(names, roi.name);
     prepared.rois.push_back(std::move(roi));
   }
   if (geometry) {
