@@ -137,7 +137,6 @@ pb::RoiSet parse_roi_set(std::string_view json, std::string_view source) {
 }
 
 pb::Config load_config(const std::string& path) { return parse_config(read_text_file(path), path); }
-pb::RoiSet load_roi_set(const std::string& path) { return parse_roi_set(read_text_file(path), path); }
 
 std::string roi_name(const pb::Roi& roi, std::size_t index) {
   return roi.name().empty() ? "roi" + std::to_string(index) : roi.name();

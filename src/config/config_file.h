@@ -21,7 +21,6 @@ pb::RoiSet parse_roi_set(std::string_view json, std::string_view source);
 
 // Reads and parses a file.
 pb::Config load_config(const std::string& path);
-pb::RoiSet load_roi_set(const std::string& path);
 
 // The core settings a Config describes; throws calmon::Error naming the ROI or
 // projection at fault.
