@@ -1,8 +1,6 @@
 // config_file.cc — protobuf JSON → pb::Config → PipelineSettings, with defaults and checks.
 #include "config/config_file.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "config/json_message.h"
 #include "config/region_message.h"
 #include "core/error.h"
@@ -176,12 +174,7 @@ PipelineSettings to_pipeline_settings(const pb::Config& config) {
 }
 
 std::string to_json(const pb::Config& config) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(config, &json, options);
-  return json;
+  return print_json_message(config, {.indented = true, .defaults = false});
 }
 
 }  // namespace calmon::config

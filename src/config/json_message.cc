@@ -1,4 +1,4 @@
-// json_message.cc — protobuf's JSON parser with calmon's one-line errors.
+// json_message.cc — protobuf's JSON parser with calmon's one-line errors, and its printer.
 #include "config/json_message.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -22,6 +22,19 @@ void parse_json_message(std::string_view json, std::string_view source, std::str
     while (!reason.empty() && reason.back() == ' ') reason.pop_back();
     throw Error(std::string(source) + ": invalid " + std::string(what) + ": " + reason);
   }
+}
+
+std::string print_json_message(const google::protobuf::Message& message, JsonStyle style) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = style.indented;
+  options.always_print_primitive_fields = style.defaults;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    throw Error("cannot print " + message.GetTypeName() + " as JSON: " + std::string(status.message()));
+  }
+  return json;
 }
 
 std::string read_text_file(const std::string& path) {

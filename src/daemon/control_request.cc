@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "config/json_message.h"
 #include "core/error.h"
 
 namespace calmon::daemon {
@@ -23,11 +24,7 @@ std::string encode(const pb::ControlReply& reply, bool json) {
     reply.SerializeToString(&bytes);
     return bytes;
   }
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(reply, &bytes, options);
-  return bytes;
+  return config::print_json_message(reply);
 }
 
 // Parses the request; an empty string if it parsed, else why not.

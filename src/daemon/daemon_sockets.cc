@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "core/error.h"
 #include "daemon/command.h"
 #include "net/curve_client.h"
@@ -38,15 +40,6 @@ void make_curve_server(zmq::socket_t& socket, const net::CurveKeyPair& keys, con
   // a libzmq without the option keeps that ordering as the only guard.
   const int enforce = 1;
   (void)zmq_setsockopt(socket.handle(), kZapEnforceDomain, &enforce, sizeof enforce);
-}
-
-std::string json_string(const std::string& text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -94,12 +87,15 @@ DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings&
 }
 
 std::string ready_line(const DaemonSockets& sockets, const std::string& http_url, const std::string& http_token) {
-  return "{\"event\": \"ready\", \"ingest\": " + json_string(sockets.ingest_endpoint) +
-         ", \"publish\": " + json_string(sockets.publish_endpoint) +
-         ", \"control\": " + json_string(sockets.control_endpoint) +
-         (http_url.empty() ? "" : ", \"http\": " + json_string(http_url)) +
-         (http_token.empty() ? "" : ", \"token\": " + json_string(http_token)) +
-         (sockets.server_key.empty() ? "" : ", \"server_key\": " + json_string(sockets.server_key)) + "}";
+  pb::ReadyLine line;
+  line.set_event("ready");
+  line.set_ingest(sockets.ingest_endpoint);
+  line.set_publish(sockets.publish_endpoint);
+  line.set_control(sockets.control_endpoint);
+  line.set_http(http_url);
+  line.set_token(http_token);
+  line.set_server_key(sockets.server_key);
+  return config::print_json_message(line, {.defaults = false});
 }
 
 }  // namespace calmon::daemon

@@ -1,8 +1,6 @@
 // dashboard_json.cc — encoding the dashboard's messages; see the header.
 #include "daemon/dashboard_json.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -10,16 +8,12 @@
 #include <limits>
 
 #include "calmon/wire.pb.h"
+#include "config/json_message.h"
 
 namespace calmon::daemon {
 
 std::string proto_json(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
+  return config::print_json_message(message);
 }
 
 std::string encode_trace_batch(const std::vector<std::string>& updates, std::uint64_t dropped) {

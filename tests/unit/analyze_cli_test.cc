@@ -99,6 +99,28 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   EXPECT_NE(test::read_file(dir / "out" / "rois.json").find("\"name\": \"dot\""), std::string::npos);
 }
 
+// rois.json was once assembled by hand, and a quote or backslash in a name made it
+// invalid JSON. Python's json, not calmon's own parser, must read the name back.
+TEST(AnalyzeCli, RoisJsonEscapesQuotesAndBackslashesInNames) {
+  if (!test::python_has("json")) GTEST_SKIP() << "no /usr/bin/python3";
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir, 5);
+  write_text(dir / "config.json",
+             R"({"rois": [{"name": "a \"quoted\" \\ name", "region": {"pixel": {"x": 1, "y": 2}}}]})");
+  const Outcome outcome = analyze(movie.string() + " --quiet --config " + (dir / "config.json").string() +
+                                  " --out " + (dir / "out").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const std::string script =
+      "import json, sys\n"
+      "rois = json.load(open(sys.argv[1]))\n"
+      "open(sys.argv[2], 'w').write(json.dumps([rois['rois'][0]['name'], rois['rois'][0]['index'],\n"
+      "                                        rois['frames'], rois['width'], rois['height'], rois['pixel_type']]))\n";
+  const fs::path answer = dir / "answer.json";
+  ASSERT_EQ(test::run_python(dir / "read_rois.py", script, (dir / "out" / "rois.json").string() + " " + answer.string()), 0)
+      << test::read_file(dir / "out" / "rois.json");
+  EXPECT_EQ(test::read_file(answer), R"(["a \"quoted\" \\ name", 0, 5, 20, 16, "uint16"])");
+}
+
 TEST(AnalyzeCli, AMissingMovieIsNamed) {
   const fs::path dir = work_dir();
   expect_one_line_error(analyze((dir / "nowhere.tif").string() + " --out " + (dir / "out").string()),

@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "calmon/output.pb.h"
 #include "config/config_file.h"
+#include "config/json_message.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_size_limit.h"
@@ -176,21 +178,26 @@ void write_text(const std::string& path, const std::string& text) {
   if (!out) throw calmon::Error(path + ": cannot write");
 }
 
-// rois.json: what each column of the trace files is.
+// rois.json: what each column of the trace files is. A message printed through
+// protobuf's JSON mapping, so a name with a quote or a backslash is escaped.
 std::string describe_rois(const calmon::Pipeline& pipeline) {
-  std::string json = "{\n  \"rois\": [\n";
+  calmon::pb::RoisFile file;
   const auto& rois = pipeline.settings().rois;
   for (std::size_t i = 0; i < rois.size(); ++i) {
-    json += "    {\"index\": " + std::to_string(i) + ", \"name\": \"" + rois[i].name + "\", \"region\": \"" +
-            rois[i].region.describe() + "\", \"neuropil\": \"" + rois[i].neuropil.describe() +
-            "\", \"neuropil_pixels\": " +
-            std::to_string(pipeline.neuropil_region(i) ? pipeline.neuropil_region(i)->pixel_count() : 0) +
-            ", \"baseline\": \"" + rois[i].baseline.describe() + "\"}" + (i + 1 < rois.size() ? ",\n" : "\n");
+    calmon::pb::RoiColumn& column = *file.add_rois();
+    column.set_index(static_cast<std::int32_t>(i));
+    column.set_name(rois[i].name);
+    column.set_region(rois[i].region.describe());
+    column.set_neuropil(rois[i].neuropil.describe());
+    const std::optional<calmon::Region>& neuropil = pipeline.neuropil_region(i);
+    column.set_neuropil_pixels(neuropil ? static_cast<std::int32_t>(neuropil->pixel_count()) : 0);
+    column.set_baseline(rois[i].baseline.describe());
   }
-  json += "  ],\n  \"frames\": " + std::to_string(pipeline.frames()) + ",\n  \"width\": " +
-          std::to_string(pipeline.shape().width) + ",\n  \"height\": " + std::to_string(pipeline.shape().height) +
-          ",\n  \"pixel_type\": \"" + std::string(calmon::pixel_type_name(pipeline.pixel_type())) + "\"\n}\n";
-  return json;
+  file.set_frames(static_cast<double>(pipeline.frames()));
+  file.set_width(pipeline.shape().width);
+  file.set_height(pipeline.shape().height);
+  file.set_pixel_type(std::string(calmon::pixel_type_name(pipeline.pixel_type())));
+  return calmon::config::print_json_message(file, {.indented = true});
 }
 
 int run(const Options& options) {

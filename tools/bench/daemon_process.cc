@@ -9,19 +9,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "daemon_control.h"
 
 namespace calmon::bench {
 namespace {
-
-// The value of "key": "value" in the ready line (a flat JSON object of strings).
-std::string json_string_field(const std::string& line, const std::string& key) {
-  const std::string marker = "\"" + key + "\": \"";
-  const auto begin = line.find(marker);
-  if (begin == std::string::npos) throw std::runtime_error("calmond's ready line lacks " + key + ": " + line);
-  const auto value_begin = begin + marker.size();
-  return line.substr(value_begin, line.find('"', value_begin) - value_begin);
-}
 
 std::string read_line(int fd, std::chrono::milliseconds deadline) {
   const auto until = std::chrono::steady_clock::now() + deadline;
@@ -63,8 +56,10 @@ DaemonProcess::DaemonProcess(const std::string& path, const std::vector<std::str
   stdout_fd_ = pipe_fds[0];
   try {
     const std::string line = read_line(stdout_fd_, ready_deadline);
-    endpoints_ = {json_string_field(line, "ingest"), json_string_field(line, "publish"),
-                  json_string_field(line, "control")};
+    // Parsed as the message calmond prints it from, not matched as text: the layout
+    // and escaping are protobuf's JSON mapping's to choose.
+    const auto ready = config::parse_json_as<pb::ReadyLine>(line, "calmond's ready line", "ReadyLine");
+    endpoints_ = {ready.ingest(), ready.publish(), ready.control()};
   } catch (...) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

@@ -1,8 +1,9 @@
 // json_text.h — the pieces of JSON text the recorder writes by hand.
 //
-// rois.json and metadata.json are small documents with a fixed layout, so they are
-// assembled as text; these helpers make every value in them valid JSON: strings
-// escaped, lists of numbers, times in ISO 8601 UTC.
+// metadata.json is a small document with a fixed layout, assembled as text (its
+// nanosecond times must stay JSON numbers and its unknowns null, which protobuf's JSON
+// mapping would write as strings or leave out); these helpers make every value in it
+// valid JSON: strings escaped, lists of numbers, times in ISO 8601 UTC.
 #pragma once
 
 #include <cstdint>

@@ -1,12 +1,11 @@
 // recording.cc — routing published messages into folders and files; see the header.
 #include "recording.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
 
+#include "config/json_message.h"
 #include "core/error.h"
 #include "core/pixel_type.h"
 #include "net/clock.h"
@@ -31,12 +30,11 @@ std::string join(const std::string& directory, const std::string& folder) {
 }
 
 std::string status_json(const pb::Status& status) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(status, &json, options).ok()) return "{}";
-  return json;
+  try {
+    return config::print_json_message(status);
+  } catch (const Error&) {
+    return "{}";
+  }
 }
 
 template <class Message> bool parse(Message& message, const zmq::message_t& payload) {

@@ -1,25 +1,11 @@
 // roi_description.cc — rois.json from a RoiSetInfo; see the header.
 #include "roi_description.h"
 
-#include <google/protobuf/util/json_util.h>
-
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "config/region_message.h"
-#include "json_text.h"
 
 namespace calmon::record_tool {
-namespace {
-
-std::string region_spec(const pb::Region& region) {
-  if (region.shape_case() == pb::Region::SHAPE_NOT_SET) return "null";
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;  // a 0 coordinate is written, not left out
-  if (!google::protobuf::util::MessageToJsonString(region, &json, options).ok()) return "null";
-  return json;
-}
-
-}  // namespace
 
 std::string describe_region(const pb::Region& region) {
   const std::optional<Region> core = config::to_core_region(region);
@@ -32,25 +18,30 @@ std::size_t region_pixel_count(const pb::Region& region) {
 }
 
 std::string describe_roi_set(const pb::RoiSetInfo& info, std::int64_t frames, const std::optional<MovieFacts>& movie) {
-  std::string json = "{\n  \"rois\": [\n";
+  pb::RoisFile file;
   const int count = info.rois_size();
   for (int i = 0; i < count; ++i) {
     const pb::RoiInfo& roi = info.rois(i);
-    json += "    {\"index\": " + std::to_string(i) + ", \"name\": " + json_string(roi.name()) +
-            ", \"region\": " + json_string(describe_region(roi.region())) +
-            ", \"neuropil\": " + json_string(roi.neuropil_source()) +
-            ", \"neuropil_pixels\": " + std::to_string(region_pixel_count(roi.neuropil())) +
-            ", \"baseline\": " + json_string(roi.baseline()) + ", \"region_spec\": " + region_spec(roi.region()) +
-            ", \"neuropil_spec\": " + region_spec(roi.neuropil()) + "}" + (i + 1 < count ? ",\n" : "\n");
+    pb::RoiColumn& column = *file.add_rois();
+    column.set_index(i);
+    column.set_name(roi.name());
+    column.set_region(describe_region(roi.region()));
+    column.set_neuropil(roi.neuropil_source());
+    column.set_neuropil_pixels(static_cast<std::int32_t>(region_pixel_count(roi.neuropil())));
+    column.set_baseline(roi.baseline());
+    // A region with no shape (a global or no neuropil) is left out, not written empty.
+    if (roi.region().shape_case() != pb::Region::SHAPE_NOT_SET) *column.mutable_region_spec() = roi.region();
+    if (roi.neuropil().shape_case() != pb::Region::SHAPE_NOT_SET) *column.mutable_neuropil_spec() = roi.neuropil();
   }
-  json += "  ],\n  \"frames\": " + std::to_string(frames);
+  file.set_frames(static_cast<double>(frames));
   if (movie) {
-    json += ",\n  \"width\": " + std::to_string(movie->width) + ",\n  \"height\": " + std::to_string(movie->height) +
-            ",\n  \"pixel_type\": " + json_string(movie->pixel_type);
+    file.set_width(static_cast<std::int32_t>(movie->width));
+    file.set_height(static_cast<std::int32_t>(movie->height));
+    file.set_pixel_type(movie->pixel_type);
   }
-  json += ",\n  \"roi_set_version\": " + std::to_string(info.version()) +
-          ",\n  \"settled_lag\": " + std::to_string(info.settled_lag()) + "\n}\n";
-  return json;
+  file.set_roi_set_version(info.version());
+  file.set_settled_lag(static_cast<std::int32_t>(info.settled_lag()));
+  return config::print_json_message(file, {.indented = true});
 }
 
 }  // namespace calmon::record_tool
