@@ -1,10 +1,10 @@
-// progress_bar.cc — formatting and throttled redrawing of the progress line.
-#include "replay/progress_bar.h"
+// progress_bar.cc — formatting and throttled redrawing of the progress line (progress_bar.h).
+#include "io/progress_bar.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace calmon::replay {
+namespace calmon::io {
 namespace {
 
 constexpr std::int64_t kRedrawIntervalNs = 100'000'000;
@@ -78,4 +78,4 @@ void ProgressBar::draw(const ProgressState& state) {
   drawn_ = true;
 }
 
-}  // namespace calmon::replay
+}  // namespace calmon::io

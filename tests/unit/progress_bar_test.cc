@@ -1,14 +1,14 @@
 // progress_bar_test.cc — the progress line says frames sent of how many, the rate and
 // the time left; a disabled bar writes nothing, an enabled one redraws at most every
 // 100 ms and ends its line.
-#include "replay/progress_bar.h"
+#include "io/progress_bar.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
 
-namespace calmon::replay {
+namespace calmon::io {
 namespace {
 
 // Everything `write` prints to a FILE*.
@@ -70,4 +70,4 @@ TEST(ProgressBar, AShorterLineBlanksOutTheRestOfTheLongerOne) {
 }
 
 }  // namespace
-}  // namespace calmon::replay
+}  // namespace calmon::io
