@@ -67,6 +67,14 @@ void ProgressBar::finish() {
   finished_ = true;
 }
 
+void ProgressBar::break_line() {
+  if (!drawn_ || finished_) return;
+  std::fputc('\n', out_);
+  std::fflush(out_);
+  drawn_ = false;
+  last_width_ = 0;
+}
+
 void ProgressBar::draw(const ProgressState& state) {
   const std::string line = format_progress(state);
   // Blank out what a longer previous line left behind; no terminal escapes, so a log

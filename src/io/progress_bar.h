@@ -42,6 +42,9 @@ class ProgressBar {
   // Draws the final state and ends the line; later calls do nothing.
   void finish(const ProgressState& state);
   void finish();  // ends the line if one was drawn
+  // Ends the line drawn so far, so that a message (a warning) can be printed on a line
+  // of its own; the next update draws the bar again below it.
+  void break_line();
 
  private:
   void draw(const ProgressState& state);

@@ -6,6 +6,8 @@
 // frames, in the layout of docs/output.md. Prints a summary per ROI. The config's
 // baselines are held to calmond's baseline limits (config/roi_limits.h) before the movie
 // is opened, so an absurd window is one line, not gigabytes of memory.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 #include "core/error.h"
 #include "core/frame_size_limit.h"
 #include "core/pipeline.h"
+#include "io/progress_bar.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
 #include "io/trace_files.h"
@@ -61,9 +64,13 @@ void check_projection_ranges(const std::vector<calmon::ProjectionSpec>& projecti
   }
 }
 
-// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most.
-void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path) {
-  for (const std::string& warning : movie.take_warnings()) {
+// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most;
+// on a line of their own, below the progress line if there is one.
+void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path,
+                          calmon::io::ProgressBar* progress = nullptr) {
+  const std::vector<std::string> warnings = movie.take_warnings();
+  if (progress && !warnings.empty()) progress->break_line();
+  for (const std::string& warning : warnings) {
     std::cerr << "calmon-analyze: warning: " << path << ": libtiff: " << warning << "\n";
   }
 }
@@ -124,13 +131,23 @@ int run(const Options& options) {
       summary.add_settled(settled);
     }
   };
+  // A long movie takes a while: on a terminal, a progress line on stderr counts the frames.
+  calmon::io::ProgressBar progress(stderr, !options.quiet && isatty(STDERR_FILENO) == 1);
+  const auto progress_state = [&](std::int64_t analysed) {
+    return calmon::io::ProgressState{
+        analysed, info.frames, 0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+  };
   for (std::int64_t t = 0; t < info.frames; ++t) {
     const calmon::FrameResult& result = pipeline.push(movie.read(t, options.channel, options.slice));
     traces.append_live(result);
     summary.add_live(result);
     drain_settled();
-    print_movie_warnings(movie, options.movie);
+    print_movie_warnings(movie, options.movie, &progress);
+    progress.update(progress_state(t + 1), std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                 std::chrono::steady_clock::now().time_since_epoch())
+                                                 .count());
   }
+  progress.finish(progress_state(info.frames));
   pipeline.finish();
   drain_settled();
   traces.flush();

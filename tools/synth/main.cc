@@ -8,6 +8,9 @@
 // With no options it writes calmon's demo movie: 2000 frames of 80×60 uint16 at 30 Hz,
 // shaped like CaImAn's demoMovie.tif, which the course notebook runs on unchanged.
 // Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +23,7 @@
 #include "core/frame_view.h"
 #include "ground_truth_files.h"
 #include "synth_options.h"
+#include "io/progress_bar.h"
 #include "io/tiff_writer.h"
 #include "synth/synthetic_movie.h"
 
@@ -38,19 +42,33 @@ void make_directory(const std::string& path) {
   if (error) throw Error(path + ": cannot create directory: " + error.message());
 }
 
-// Renders every frame in order and appends it to the TIFF; one frame in memory.
-void write_movie(const SyntheticMovie& movie, const std::string& path, bool bigtiff) {
+std::int64_t monotonic_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Renders every frame in order and appends it to the TIFF; one frame in memory. A big
+// movie takes minutes, so with `show_progress` a progress line on stderr counts the frames.
+void write_movie(const SyntheticMovie& movie, const std::string& path, bool bigtiff, bool show_progress) {
   const MovieParams& params = movie.params();
   calmon::io::TiffMovieWriter writer(path, movie.shape(), params.pixel_type, bigtiff);
+  calmon::io::ProgressBar progress(stderr, show_progress);
+  const std::int64_t started_ns = monotonic_ns();
+  const auto state = [&](std::int64_t written, std::int64_t now_ns) {
+    return calmon::io::ProgressState{written, movie.frames(), 0, static_cast<double>(now_ns - started_ns) * 1e-9};
+  };
   calmon::dispatch_pixel_type(params.pixel_type, [&](auto tag) {
     using Pixel = typename decltype(tag)::type;
     std::vector<Pixel> pixels(movie.shape().pixel_count());
     for (std::int64_t t = 0; t < movie.frames(); ++t) {
       movie.render<Pixel>(t, pixels);
       writer.append(calmon::FrameView<Pixel>(pixels.data(), movie.shape()));
+      const std::int64_t now_ns = monotonic_ns();
+      progress.update(state(t + 1, now_ns), now_ns);
     }
   });
   writer.close();
+  progress.finish(state(movie.frames(), monotonic_ns()));
 }
 
 int run(const Options& options) {
@@ -62,7 +80,7 @@ int run(const Options& options) {
   const std::string movie_path = (out_dir / "movie.tif").string();
   const auto truth =
       calmon::synth_tool::write_ground_truth(movie, truth_dir, "movie.tif", options.bigtiff);
-  write_movie(movie, movie_path, options.bigtiff);
+  write_movie(movie, movie_path, options.bigtiff, !options.quiet && isatty(STDERR_FILENO) == 1);
 
   const MovieParams& p = movie.params();
   std::cout << "calmon-synth: wrote " << movie_path << " (" << p.frames << " frames of " << p.width
