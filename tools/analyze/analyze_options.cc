@@ -12,7 +12,9 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "core/moving_quantile.h"
@@ -88,43 +90,54 @@ po::options_description describe_options() {
   return options;
 }
 
-// The message of the hand-written parser for what Boost.Program_options refused.
-std::string describe_syntax_error(const po::error_with_option_name& e) {
-  const std::string token = e.get_option_name();
-  if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e);
-      syntax && syntax->kind() == po::invalid_syntax::missing_parameter) {
-    return token + " needs a value";
+po::parsed_options parse_syntax(int argc, char** argv) {
+  po::positional_options_description positional;
+  positional.add("movie", -1);
+  namespace style = po::command_line_style;
+  try {
+    return po::command_line_parser(argc, argv)
+        .options(describe_options())
+        .positional(positional)
+        .style(style::allow_long | style::long_allow_next | style::allow_short | style::short_allow_next |
+               style::allow_dash_for_short)
+        .allow_unregistered()  // reported in command-line order below
+        .run();
+  } catch (const po::error& e) {
+    usage_error(e.what());
   }
-  return "unknown option " + token;
+}
+
+bool takes_value(const std::string& arg) {
+  for (const char* flag : {"--config", "--out", "--channel", "--slice", "--max-frame-mib", "--max-baseline-mib",
+                           "--max-baseline-window"}) {
+    if (arg == flag) return true;
+  }
+  return false;
+}
+
+// Where Boost.Program_options would read the command line otherwise than this program
+// always did: a last flag without its value, "-" and "--" (for Boost a file name and the
+// end of the options, here unknown options), "--flag=VALUE" and "-hx" (refused here). Returns how many arguments
+// Boost may read and the mistake found at that point, reported after any earlier one.
+std::pair<int, std::optional<std::string>> first_mistake_boost_misreads(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (takes_value(arg)) {
+      if (i + 1 == argc) return {i, arg + " needs a value"};
+      ++i;  // its value, whatever it looks like: "--out --" is a folder named "--"
+    } else if (arg == "-" || arg == "--" || (arg.starts_with("--") && arg.find('=') != std::string::npos) ||
+               (arg.starts_with("-") && !arg.starts_with("--") && arg.size() > 2)) {
+      return {i, "unknown option " + arg};  // and "-" is no movie, "-hx" no -h
+    }
+  }
+  return {argc, std::nullopt};
 }
 
 }  // namespace
 
 Options parse_options(int argc, char** argv) {
-  // "--" is an unknown option, not the end of the options, and "--out=DIR" is refused,
-  // as they always were.
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--" || (arg.starts_with("--") && arg.find('=') != std::string::npos)) {
-      usage_error("unknown option " + arg);
-    }
-  }
-  po::positional_options_description positional;
-  positional.add("movie", -1);
-  po::parsed_options parsed(nullptr);
-  try {
-    namespace style = po::command_line_style;
-    parsed = po::command_line_parser(argc, argv)
-                 .options(describe_options())
-                 .positional(positional)
-                 .style(style::allow_long | style::long_allow_next | style::allow_short | style::short_allow_next |
-                        style::allow_dash_for_short)
-                 .run();
-  } catch (const po::error_with_option_name& e) {
-    usage_error(describe_syntax_error(e));
-  } catch (const po::error& e) {
-    usage_error(e.what());
-  }
+  const auto [readable, late_mistake] = first_mistake_boost_misreads(argc, argv);
+  const po::parsed_options parsed = parse_syntax(readable, argv);
   // In command-line order, so that the first mistake is the one reported and a flag
   // given twice keeps its last value.
   Options options;
@@ -132,7 +145,9 @@ Options parse_options(int argc, char** argv) {
     const std::string& name = option.string_key;
     const std::string flag = "--" + name;
     const std::string value = option.value.empty() ? std::string() : option.value.front();
-    if (name == "help") {
+    if (option.unregistered) {
+      usage_error("unknown option " + option.original_tokens.front());
+    } else if (name == "help") {
       std::cout << kAnalyzeUsage;
       std::exit(0);
     } else if (name == "config") {
@@ -162,6 +177,7 @@ Options parse_options(int argc, char** argv) {
       usage_error("more than one movie given: '" + options.movie + "' and '" + value + "'");
     }
   }
+  if (late_mistake) usage_error(*late_mistake);
   if (options.movie.empty()) usage_error("no movie given");
   if (options.out.empty()) usage_error("no output folder given (--out DIR)");
   return options;
