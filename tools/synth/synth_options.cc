@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -71,46 +72,63 @@ po::options_description describe_options() {
 // The flag as typed, without "=VALUE".
 std::string flag_of(const std::string& token) { return token.substr(0, token.find('=')); }
 
-// The message of the hand-written parser for what Boost.Program_options refused.
-UsageError describe_syntax_error(const po::error_with_option_name& e) {
-  const std::string token = e.get_option_name();
-  if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e);
-      syntax && syntax->kind() == po::invalid_syntax::missing_parameter) {
-    return {token + ": missing value"};
+po::parsed_options parse_syntax(int argc, const char* const argv[]) {
+  po::positional_options_description positional;
+  positional.add("out-dir", -1);
+  namespace style = po::command_line_style;
+  try {
+    return po::command_line_parser(argc, argv)
+        .options(describe_options())
+        .positional(positional)
+        .style(style::allow_long | style::long_allow_next | style::long_allow_adjacent | style::allow_short |
+               style::short_allow_next | style::allow_dash_for_short)
+        .allow_unregistered()  // reported in command-line order below
+        .run();
+  } catch (const po::error_with_option_name& e) {
+    throw UsageError{"unknown option '" + flag_of(e.get_option_name()) + "' (see --help)"};  // "--bigtiff=1"
+  } catch (const po::error& e) {
+    throw UsageError{e.what()};
   }
-  if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e);
-      syntax && syntax->kind() == po::invalid_syntax::empty_adjacent_parameter) {
-    const std::string flag = flag_of(token);  // "--frames=": an empty value
-    if (flag == "--pixel-type") return {"--pixel-type: unknown type ''"};
-    if (flag != "--bigtiff" && flag != "--quiet" && flag != "--help") return {flag + ": not a valid number: ''"};
+}
+
+bool takes_value(std::string_view flag) {
+  for (std::string_view known : {"--frames", "--width", "--height", "--seed", "--rate", "--pixel-type"}) {
+    if (flag == known) return true;
   }
-  return {"unknown option '" + flag_of(token) + "' (see --help)"};
+  return false;
+}
+
+// Where Boost.Program_options would read the command line otherwise than this program
+// always did: a last flag without its value, "-" and "--" (for Boost a file name and the
+// end of the options, here unknown options), "-hx", "--flag=" with an empty value (an error in
+// Boost's words) and "--switch=VALUE". Returns how many arguments Boost may read and the
+// mistake found at that point, reported after any earlier one.
+std::pair<int, std::optional<std::string>> first_mistake_boost_misreads(int argc, const char* const argv[]) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const std::string flag = flag_of(arg);
+    if (takes_value(arg)) {
+      if (i + 1 == argc) return {i, arg + ": missing value"};
+      ++i;  // its value, whatever it looks like
+    } else if (arg == "-" || arg == "--" || (arg.starts_with("-") && !arg.starts_with("--") && arg.size() > 2)) {
+      return {i, "unknown option '" + flag + "' (see --help)"};  // and "-hx" is no -h
+    } else if (arg.starts_with("--") && flag != arg) {
+      if (!takes_value(flag)) return {i, "unknown option '" + flag + "' (see --help)"};
+      if (flag.size() + 1 == arg.size()) {
+        return {i, flag == "--pixel-type" ? "--pixel-type: unknown type ''" : flag + ": not a valid number: ''"};
+      }
+    }
+  }
+  return {argc, std::nullopt};
 }
 
 }  // namespace
 
 Options parse_options(int argc, const char* const argv[]) {
-  // "-" and "--" are unknown options, not a file name or the end of the options.
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "-" || arg == "--") throw UsageError{"unknown option '" + std::string(arg) + "' (see --help)"};
-  }
-  po::positional_options_description positional;
-  positional.add("out-dir", -1);
-  po::parsed_options parsed(nullptr);
-  try {
-    namespace style = po::command_line_style;
-    parsed = po::command_line_parser(argc, argv)
-                 .options(describe_options())
-                 .positional(positional)
-                 .style(style::allow_long | style::long_allow_next | style::long_allow_adjacent | style::allow_short |
-                        style::short_allow_next | style::allow_dash_for_short)
-                 .run();
-  } catch (const po::error_with_option_name& e) {
-    throw describe_syntax_error(e);
-  } catch (const po::error& e) {
-    throw UsageError{e.what()};
-  }
+  const auto [readable, late_mistake] = first_mistake_boost_misreads(argc, argv);
+  const po::parsed_options parsed = parse_syntax(readable, argv);
+  // In command-line order, so that the first mistake is the one reported and a flag
+  // given twice keeps its last value.
   Options options;
   std::optional<std::string> out_dir;
   for (const po::option& option : parsed.options) {
@@ -118,7 +136,9 @@ Options parse_options(int argc, const char* const argv[]) {
     const std::string flag = "--" + name;
     const std::string value = option.value.empty() ? std::string() : option.value.front();
     calmon::synth::MovieParams& p = options.params;
-    if (name == "help") {
+    if (option.unregistered) {
+      throw UsageError{"unknown option '" + flag_of(option.original_tokens.front()) + "' (see --help)"};
+    } else if (name == "help") {
       options.help = true;
       return options;
     } else if (name == "bigtiff") {
@@ -144,6 +164,7 @@ Options parse_options(int argc, const char* const argv[]) {
       p.pixel_type = *type;
     }
   }
+  if (late_mistake) throw UsageError{*late_mistake};
   if (!out_dir) throw UsageError{"missing OUT_DIR (see --help)"};
   options.out_dir = *out_dir;
   try {
