@@ -16,11 +16,14 @@
 #include "replay/monotonic_clock.h"
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
-#include "replay/progress_bar.h"
+#include "io/progress_bar.h"
 #include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
 namespace {
+
+using io::ProgressBar;
+using io::ProgressState;
 
 // How long before a due time to stop sleeping and spin: a tenth of the period, at most
 // 200 µs. Waking from a long sleep can take ~100 µs on a VM (deep idle states), which a

@@ -349,5 +349,25 @@ TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {
   EXPECT_EQ(analyze("--help").exit_code, 0);
 }
 
+// The first mistake on the command line is the one named, whatever comes after it, and
+// what the hand-written parser refused stays refused (--flag=VALUE, "--", "-hx").
+TEST(AnalyzeCli, TheFirstUsageMistakeIsTheOneNamed) {
+  for (const auto& [arguments, message] : std::vector<std::pair<std::string, std::string>>{
+           {"movie.tif --channel x --frobnicate", "calmon-analyze: --channel expects a non-negative integer, got 'x'"},
+           {"movie.tif --frobnicate --channel x", "calmon-analyze: unknown option --frobnicate"},
+           {"movie.tif --slice -1 --out", "calmon-analyze: --slice expects a non-negative integer, got '-1'"},
+           {"movie.tif --out x --slice", "calmon-analyze: --slice needs a value"},
+           {"movie.tif --out=x", "calmon-analyze: unknown option --out=x"},
+           {"movie.tif --out x -- --channel y", "calmon-analyze: unknown option --"},
+           {"movie.tif --out x -hx", "calmon-analyze: unknown option -hx"},
+           {"a.tif b.tif --out x", "calmon-analyze: more than one movie given: 'a.tif' and 'b.tif'"}}) {
+    const Outcome outcome = analyze(arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << arguments;
+    EXPECT_EQ(outcome.err.substr(0, outcome.err.find('\n')), message) << arguments;
+    EXPECT_EQ(outcome.out, "") << arguments;
+  }
+  EXPECT_EQ(analyze("movie.tif --help --channel x").exit_code, 0);  // usage before the later mistake
+}
+
 }  // namespace
 }  // namespace calmon

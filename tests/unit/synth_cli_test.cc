@@ -1,11 +1,14 @@
 // synth_cli_test.cc — calmon-synth run as a user runs it: what it prints names the files
-// it wrote, exactly as a shell would reach them.
+// it wrote, exactly as a shell would reach them; a bad command line is one line and exit 2,
+// the first mistake on it named; off a terminal there is no progress line.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.h"
 
@@ -27,6 +30,48 @@ TEST(SynthCli, AFolderGivenWithATrailingSlashIsNamedWithoutADoubleOne) {
   EXPECT_EQ(printed.find("//"), std::string::npos) << printed;
   EXPECT_TRUE(fs::exists(dir / "demo" / "movie.tif"));
   EXPECT_TRUE(fs::exists(dir / "demo" / "truth" / "cells.json"));
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome synth(const std::string& arguments) {
+  const std::string out = test::temp_path("synth_cli_test", "stdout.txt");
+  const std::string err = test::temp_path("synth_cli_test", "stderr.txt");
+  const int status = std::system((std::string(CALMON_SYNTH) + " " + arguments + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+}
+
+TEST(SynthCli, ABadCommandLineNamesItsFirstMistakeOnOneLine) {
+  const std::string dir = test::temp_dir("synth_cli_test").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "calmon-synth: missing OUT_DIR (see --help)\n"},
+      {dir + " " + dir + "2", "calmon-synth: more than one OUT_DIR: '" + dir + "' and '" + dir + "2'\n"},
+      {dir + " --frames x --bogus", "calmon-synth: --frames: not a valid number: 'x'\n"},
+      {dir + " --bogus=3 --frames x", "calmon-synth: unknown option '--bogus' (see --help)\n"},
+      {dir + " --frames= --bogus", "calmon-synth: --frames: not a valid number: ''\n"},
+      {dir + " --width 3 --pixel-type", "calmon-synth: --pixel-type: missing value\n"},
+      {dir + " --quiet=1", "calmon-synth: unknown option '--quiet' (see --help)\n"},
+      {dir + " -- --frames x", "calmon-synth: unknown option '--' (see --help)\n"},
+      {dir + " --width 0", "calmon-synth: synthetic movie: width and height must be in 1..4096, got 0x60\n"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Outcome outcome = synth(arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << arguments;
+    EXPECT_EQ(outcome.err, message) << arguments;
+  }
+}
+
+TEST(SynthCli, ValuesComeAfterTheFlagOrAfterAnEqualsSignAndTheLastOneCounts) {
+  const fs::path dir = test::temp_dir("synth_cli_test");
+  const Outcome outcome =
+      synth((dir / "m").string() + " --frames=9 --frames 2 --width=8 --height 6 --seed=7 --rate 10 --quiet");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_EQ(outcome.err, "");  // stderr is a file: no progress line
+  EXPECT_NE(outcome.out.find("(2 frames of 8x6 uint16 at 10 Hz, seed 7)"), std::string::npos) << outcome.out;
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 // frames, in the layout of docs/output.md. Prints a summary per ROI. The config's
 // baselines are held to calmond's baseline limits (config/roi_limits.h) before the movie
 // is opened, so an absurd window is one line, not gigabytes of memory.
-#include <charconv>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,117 +24,17 @@
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_size_limit.h"
-#include "core/moving_quantile.h"
 #include "core/pipeline.h"
+#include "io/progress_bar.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
 #include "io/trace_files.h"
+#include "analyze_options.h"
 #include "roi_summary.h"
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z]\n"
-    "                      [--max-frame-mib MIB] [--max-baseline-mib MIB] [--max-baseline-window N]\n"
-    "                      [--quiet]\n"
-    "\n"
-    "Runs calmon's pipeline over every frame of a multi-page TIFF movie and writes\n"
-    "traces (.npy), projections and kept frames (.npy + .tif) into DIR.\n"
-    "\n"
-    "  --config FILE   ROIs, neuropil, baselines, projections (docs/config.md);\n"
-    "                  without it: projections only\n"
-    "  --out DIR       output folder, created if missing\n"
-    "  --channel C     channel of an ImageJ hyperstack (default 0)\n"
-    "  --slice Z       z-slice of an ImageJ hyperstack (default 0)\n"
-    "  --max-frame-mib MIB\n"
-    "                  largest frame read, in MiB of pixels (default 64, as calmond's);\n"
-    "                  a movie with larger frames is refused when it is opened\n"
-    "  --max-baseline-mib MIB\n"
-    "                  memory of all the ROIs' baselines at full windows (default 4096)\n"
-    "  --max-baseline-window N\n"
-    "                  frames in one baseline window (default 1000000)\n"
-    "  --quiet         no summary table\n";
-
-struct Options {
-  std::string movie;
-  std::string out;
-  std::optional<std::string> config;
-  int channel = 0;
-  int slice = 0;
-  std::size_t max_frame_bytes = calmon::kDefaultMaxFrameBytes;
-  bool quiet = false;
-  calmon::config::BaselineLimits baseline_limits;
-};
-
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-analyze: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
-int parse_int(const std::string& flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  usage_error(flag + " expects a non-negative integer, got '" + text + "'");
-}
-
-// An integer from 1 to `max`.
-std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t max) {
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
-    usage_error(flag + " expects an integer from 1 to " + std::to_string(max) + ", got '" + text + "'");
-  }
-  return value;
-}
-
-Options parse_options(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "--config") {
-      options.config = value();
-    } else if (arg == "--out") {
-      options.out = value();
-    } else if (arg == "--channel") {
-      options.channel = parse_int(arg, value());
-    } else if (arg == "--slice") {
-      options.slice = parse_int(arg, value());
-    } else if (arg == "--max-frame-mib") {
-      try {
-        options.max_frame_bytes = calmon::parse_max_frame_mib(value());
-      } catch (const calmon::Error& e) {
-        usage_error(e.what());
-      }
-    } else if (arg == "--quiet") {
-      options.quiet = true;
-    } else if (arg == "--max-baseline-mib") {
-      options.baseline_limits.max_bytes = parse_count(arg, value(), std::uint64_t{1} << 20) << 20;
-    } else if (arg == "--max-baseline-window") {
-      options.baseline_limits.max_window =
-          static_cast<std::int64_t>(parse_count(arg, value(), calmon::MovingQuantile::kMaxWindow));
-    } else if (!arg.empty() && arg[0] == '-') {
-      usage_error("unknown option " + arg);
-    } else if (options.movie.empty()) {
-      options.movie = arg;
-    } else {
-      usage_error("more than one movie given: '" + options.movie + "' and '" + arg + "'");
-    }
-  }
-  if (options.movie.empty()) usage_error("no movie given");
-  if (options.out.empty()) usage_error("no output folder given (--out DIR)");
-  return options;
-}
+using calmon::analyze::Options;
 
 // Negative kept-frame indices count from the end, like numpy's data[-1].
 std::vector<std::int64_t> resolve_kept_frames(const std::vector<std::int64_t>& requested, std::int64_t frames) {
@@ -165,9 +66,13 @@ void check_projection_ranges(const std::vector<calmon::ProjectionSpec>& projecti
   }
 }
 
-// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most.
-void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path) {
-  for (const std::string& warning : movie.take_warnings()) {
+// libtiff's warnings about the movie, on stderr: each distinct one once, a few at most;
+// on a line of their own, below the progress line if there is one.
+void print_movie_warnings(calmon::io::TiffMovieReader& movie, const std::string& path,
+                          calmon::io::ProgressBar* progress = nullptr) {
+  const std::vector<std::string> warnings = movie.take_warnings();
+  if (progress && !warnings.empty()) progress->break_line();
+  for (const std::string& warning : warnings) {
     std::cerr << "calmon-analyze: warning: " << path << ": libtiff: " << warning << "\n";
   }
 }
@@ -233,13 +138,23 @@ int run(const Options& options) {
       summary.add_settled(settled);
     }
   };
+  // A long movie takes a while: on a terminal, a progress line on stderr counts the frames.
+  calmon::io::ProgressBar progress(stderr, !options.quiet && isatty(STDERR_FILENO) == 1);
+  const auto progress_state = [&](std::int64_t analysed) {
+    return calmon::io::ProgressState{
+        analysed, info.frames, 0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+  };
   for (std::int64_t t = 0; t < info.frames; ++t) {
     const calmon::FrameResult& result = pipeline.push(movie.read(t, options.channel, options.slice));
     traces.append_live(result);
     summary.add_live(result);
     drain_settled();
-    print_movie_warnings(movie, options.movie);
+    print_movie_warnings(movie, options.movie, &progress);
+    progress.update(progress_state(t + 1), std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                 std::chrono::steady_clock::now().time_since_epoch())
+                                                 .count());
   }
+  progress.finish(progress_state(info.frames));
   pipeline.finish();
   drain_settled();
   traces.flush();
@@ -264,7 +179,7 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
+  const Options options = calmon::analyze::parse_options(argc, argv);
   try {
     return run(options);
   } catch (const calmon::Error& e) {

@@ -2,11 +2,14 @@
 //
 //   [##########..........]  1000/2000 frames  30.0 frames/s  ETA 0:33  2 late
 //
+// Shared by the programs that work through a movie for a while: calmon-replay (frames
+// sent), calmon-synth (frames written), calmon-analyze (frames analysed). It lives in
+// io/ because it writes to a FILE*, and every program may include io/ (docs/testing.md#layering).
 // Redrawn with '\r' at most every 100 ms, so it costs nothing measurable even at
-// thousands of frames per second; without a known total (--loop-forever) it shows the
-// elapsed time instead of a bar. The rate is the average since the first frame
-// (frames after it per second, as in the summary line). The line
-// is finished with a newline when the replay ends (or the bar is destroyed), so what is
+// thousands of frames per second; without a known total (calmon-replay --loop-forever)
+// it shows the elapsed time instead of a bar. The rate is the average since the first
+// frame (frames after it per second, as in calmon-replay's summary line). The line is
+// finished with a newline when the work ends (or the bar is destroyed), so what is
 // printed next starts on a line of its own. A disabled bar prints nothing at all.
 #pragma once
 
@@ -15,11 +18,11 @@
 #include <optional>
 #include <string>
 
-namespace calmon::replay {
+namespace calmon::io {
 
 struct ProgressState {
-  std::int64_t sent = 0;
-  std::optional<std::int64_t> total;  // nullopt: unbounded (--loop-forever)
+  std::int64_t sent = 0;  // frames done so far
+  std::optional<std::int64_t> total;  // nullopt: unbounded (calmon-replay --loop-forever)
   std::int64_t late = 0;
   double elapsed_s = 0;  // since the first frame
 };
@@ -39,6 +42,9 @@ class ProgressBar {
   // Draws the final state and ends the line; later calls do nothing.
   void finish(const ProgressState& state);
   void finish();  // ends the line if one was drawn
+  // Ends the line drawn so far, so that a message (a warning) can be printed on a line
+  // of its own; the next update draws the bar again below it.
+  void break_line();
 
  private:
   void draw(const ProgressState& state);
@@ -51,4 +57,4 @@ class ProgressBar {
   std::size_t last_width_ = 0;
 };
 
-}  // namespace calmon::replay
+}  // namespace calmon::io

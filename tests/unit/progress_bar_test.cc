@@ -1,14 +1,14 @@
 // progress_bar_test.cc — the progress line says frames sent of how many, the rate and
 // the time left; a disabled bar writes nothing, an enabled one redraws at most every
 // 100 ms and ends its line.
-#include "replay/progress_bar.h"
+#include "io/progress_bar.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
 
-namespace calmon::replay {
+namespace calmon::io {
 namespace {
 
 // Everything `write` prints to a FILE*.
@@ -69,5 +69,21 @@ TEST(ProgressBar, AShorterLineBlanksOutTheRestOfTheLongerOne) {
   EXPECT_EQ(text, "\r101 frames  100.0 frames/s  0:01  5 late\r101 frames  100.0 frames/s  0:01        \n");
 }
 
+TEST(ProgressBar, BreakingTheLineLetsAMessageStandAloneAndRedrawsBelowIt) {
+  const std::string text = captured([](std::FILE* out) {
+    ProgressBar bar(out, true);
+    bar.break_line();  // nothing drawn yet: nothing to end
+    bar.update({2, 4, 0, 1.0}, 0);
+    bar.break_line();
+    std::fputs("warning\n", out);
+    bar.update({3, 4, 0, 1.0}, 1'000);  // at once: a broken line is redrawn
+    bar.finish();
+  });
+  EXPECT_EQ(text,
+            "\r[##########..........]  2/4 frames  1.0 frames/s  ETA 0:02\n"
+            "warning\n"
+            "\r[###############.....]  3/4 frames  2.0 frames/s  ETA 0:01\n");
+}
+
 }  // namespace
-}  // namespace calmon::replay
+}  // namespace calmon::io

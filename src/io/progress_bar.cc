@@ -1,10 +1,10 @@
-// progress_bar.cc — formatting and throttled redrawing of the progress line.
-#include "replay/progress_bar.h"
+// progress_bar.cc — formatting and throttled redrawing of the progress line (progress_bar.h).
+#include "io/progress_bar.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace calmon::replay {
+namespace calmon::io {
 namespace {
 
 constexpr std::int64_t kRedrawIntervalNs = 100'000'000;
@@ -67,6 +67,14 @@ void ProgressBar::finish() {
   finished_ = true;
 }
 
+void ProgressBar::break_line() {
+  if (!drawn_ || finished_) return;
+  std::fputc('\n', out_);
+  std::fflush(out_);
+  drawn_ = false;
+  last_width_ = 0;
+}
+
 void ProgressBar::draw(const ProgressState& state) {
   const std::string line = format_progress(state);
   // Blank out what a longer previous line left behind; no terminal escapes, so a log
@@ -78,4 +86,4 @@ void ProgressBar::draw(const ProgressState& state) {
   drawn_ = true;
 }
 
-}  // namespace calmon::replay
+}  // namespace calmon::io
