@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +16,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/error.h"
@@ -72,21 +75,17 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
   return value;
 }
 
+// The flags that take a value: described to Boost from this list, and the pre-scan
+// below knows them from it too.
+constexpr std::array<std::string_view, 7> kValueFlags = {
+    "config", "out", "channel", "slice", "max-frame-mib", "max-baseline-mib", "max-baseline-window"};
+
 // Each flag's value as text, checked below.
 po::options_description describe_options() {
   const auto text = [] { return po::value<std::vector<std::string>>(); };
   po::options_description options;
-  options.add_options()
-      ("help,h", "")
-      ("config", text(), "")
-      ("out", text(), "")
-      ("channel", text(), "")
-      ("slice", text(), "")
-      ("max-frame-mib", text(), "")
-      ("max-baseline-mib", text(), "")
-      ("max-baseline-window", text(), "")
-      ("quiet", "")
-      ("movie", text(), "");
+  options.add_options()("help,h", "")("quiet", "")("movie", text(), "");
+  for (const std::string_view flag : kValueFlags) options.add_options()(std::string(flag).c_str(), text(), "");
   return options;
 }
 
@@ -107,12 +106,9 @@ po::parsed_options parse_syntax(int argc, char** argv) {
   }
 }
 
-bool takes_value(const std::string& arg) {
-  for (const char* flag : {"--config", "--out", "--channel", "--slice", "--max-frame-mib", "--max-baseline-mib",
-                           "--max-baseline-window"}) {
-    if (arg == flag) return true;
-  }
-  return false;
+bool takes_value(std::string_view arg) {
+  return arg.starts_with("--") &&
+         std::find(kValueFlags.begin(), kValueFlags.end(), arg.substr(2)) != kValueFlags.end();
 }
 
 // Where Boost.Program_options would read the command line otherwise than this program

@@ -8,6 +8,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -52,20 +54,15 @@ double parse_double(std::string_view flag, std::string_view text) {
   return value;
 }
 
+// The flags that take a value: described to Boost from this list, and the pre-scan
+// below knows them from it too.
+constexpr std::array<std::string_view, 6> kValueFlags = {"frames", "width", "height", "seed", "rate", "pixel-type"};
+
 po::options_description describe_options() {
   const auto text = [] { return po::value<std::string>(); };
   po::options_description options;
-  options.add_options()
-      ("help,h", "")
-      ("bigtiff", "")
-      ("quiet", "")
-      ("frames", text(), "")
-      ("width", text(), "")
-      ("height", text(), "")
-      ("seed", text(), "")
-      ("rate", text(), "")
-      ("pixel-type", text(), "")
-      ("out-dir", text(), "");
+  options.add_options()("help,h", "")("bigtiff", "")("quiet", "")("out-dir", text(), "");
+  for (const std::string_view flag : kValueFlags) options.add_options()(std::string(flag).c_str(), text(), "");
   return options;
 }
 
@@ -92,10 +89,8 @@ po::parsed_options parse_syntax(int argc, const char* const argv[]) {
 }
 
 bool takes_value(std::string_view flag) {
-  for (std::string_view known : {"--frames", "--width", "--height", "--seed", "--rate", "--pixel-type"}) {
-    if (flag == known) return true;
-  }
-  return false;
+  return flag.starts_with("--") &&
+         std::find(kValueFlags.begin(), kValueFlags.end(), flag.substr(2)) != kValueFlags.end();
 }
 
 // Where Boost.Program_options would read the command line otherwise than this program
