@@ -18,7 +18,7 @@
 //     rounding to double and a square root: within a few ulps of the exact value, so ≤ 1e-9
 //     of numpy.
 //   - integer sums are kept per pixel as a 32-bit partial sum (64-bit for uint32) that each
-//     frame adds to, folded into a high word before it could overflow (projection_set.cc):
+//     frame adds to, folded into a high word before it could overflow (integer_sums.h):
 //     exact, and read and written at half the width. uint16 pixels near 65535 reach the
 //     2^63 limit of Σx² after 2^31 frames (24 days at 1,000 frames/s).
 //   - std, float pixels: Welford's update in double (well conditioned, no first-frame
@@ -83,14 +83,14 @@ struct ProjectionKernels {
   // (kAvx2 on a CPU without AVX2 throws calmon::Error).
   enum class Isa { kBest, kBaseline, kAvx2 } isa = Isa::kBest;
   // Fold each row's 32-bit partial sums into their high words at least every this many
-  // frames; 0: only when the next frame could overflow them (see projection_set.cc).
+  // frames; 0: only when the next frame could overflow them (see integer_sums.h).
   std::int64_t max_block_frames = 0;
 };
 
 // Whether this CPU (and OS) runs the AVX2 kernels.
 bool projection_kernels_have_avx2();
 
-// One projection's accumulators, typed by pixel type (projection_set.cc).
+// One projection's accumulators, typed by pixel type (projection_accumulator.h).
 class ProjectionAccumulator;
 
 class ProjectionSet {
