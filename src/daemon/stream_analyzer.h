@@ -28,54 +28,55 @@
 // session still runs — without ROIs, or with the default projections too — and the log
 // says why, so the projections can be watched and a fitting ROI set sent (set_rois).
 //
-// Counters for Status are kept here, saturating rather than wrapping, with a report per
-// recent stream (stream_reports.h) that senders ask for after their end of stream, and
-// the daemon id, a random number drawn at start that every Status and TraceUpdate
-// carries so that subscribers notice a restarted calmond. The subscriptions and the
-// ingest queue come from the loop, which reads the sockets — projection snapshots nobody
-// subscribes to are not computed — and the bytes held and messages withheld from the
-// Publisher. A new ROI set arrives prepared (roi_set_preparation.h: checked and compiled
-// on another thread) and is installed between two frames. Messages are reused objects:
-// no allocation per frame once a stream runs steadily.
+// The state lives in four pieces that StreamAnalyzer coordinates: the session's
+// Pipeline, held frames and projection worker (analysis_session.h, which also builds
+// the Pipeline with the fallbacks above); the ROI set, its version and its RoiSetInfo
+// (current_roi_set.h; a new set arrives prepared by roi_set_preparation.h, checked and
+// compiled on another thread, and is installed between two frames); the counters for
+// Status, saturating rather than wrapping (status_counters.h); and every message
+// published, reused objects so that no allocation happens per frame once a stream runs
+// steadily (analyzer_publishing.h). Kept here: a report per recent stream
+// (stream_reports.h) that senders ask for after their end of stream, and the daemon id,
+// a random number drawn at start that every Status and TraceUpdate carries so that
+// subscribers notice a restarted calmond. The subscriptions and the ingest queue come
+// from the loop, which reads the sockets — projection snapshots nobody subscribes to are
+// not computed — and the bytes held and messages withheld from the Publisher.
 #pragma once
 
-#include <array>
-#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <memory>
 #include <optional>
-#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <zmq.hpp>
 
 #include "calmon/wire.pb.h"
-#include "core/pipeline.h"
+#include "daemon/analysis_session.h"
+#include "daemon/analyzer_publishing.h"
 #include "daemon/control_request.h"
+#include "daemon/current_roi_set.h"
 #include "daemon/daemon_settings.h"
 #include "daemon/ingest_queue.h"
-#include "daemon/interval_stats.h"
-#include "daemon/projection_worker.h"
 #include "daemon/publisher.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/roi_set_preparation.h"
-#include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
+#include "daemon/status_counters.h"
 #include "daemon/stream_reports.h"
-#include "daemon/trace_update.h"
 #include "net/frame_message.h"
 
 namespace calmon::daemon {
 
-// Most settled values (ROIs x frames) in one TraceUpdate: about 1 MB on the wire.
-inline constexpr std::size_t kSettledValuesPerMessage = 65536;
-
-
 // Status.rejected's key for a frame whose session could not be set up (out of memory).
 inline constexpr std::string_view kSessionFailed = "session_failed";
 
+// The coordinator: it decides what each message and tick means and hands the work to
+// the pieces that own the state — the session (analysis_session.h), the ROI set
+// (current_roi_set.h), the counters for Status (status_counters.h) and the publishing
+// (analyzer_publishing.h). The frame path is stream_analyzer.cc; what control requests
+// do, stream_analyzer_control.cc.
 class StreamAnalyzer final : public ControlTarget {
  public:
   using LogSink = std::function<void(const std::string& line)>;
@@ -96,28 +97,28 @@ class StreamAnalyzer final : public ControlTarget {
   // Subscriptions active on the publish socket, for Status, and whether any of them
   // receives projections (if not, snapshots are not even computed).
   void set_subscribers(std::uint32_t count, bool projections_wanted) {
-    subscribers_ = count;
-    projections_wanted_ = projections_wanted;
+    counters_.set_subscribers(count);
+    publishing_.set_projections_wanted(projections_wanted);
   }
   bool shutdown_requested() const { return shutdown_requested_; }
   // Adds to every Status what other parts of calmond count (the dashboard's refusals,
   // the ZAP handler's): `filler` runs on the pipeline thread and must outlive this.
-  void add_status_filler(std::function<void(pb::Status&)> filler) { status_fillers_.push_back(std::move(filler)); }
+  void add_status_filler(std::function<void(pb::Status&)> filler) { counters_.add_filler(std::move(filler)); }
   // The queue of received frames whose depth Status reports (null: none).
-  void watch_ingest_queue(const IngestQueue* queue) { ingest_queue_ = queue; }
+  void watch_ingest_queue(const IngestQueue* queue) { counters_.watch_ingest_queue(queue); }
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
-  void fill_projections(pb::ProjectionSnapshot& snapshot) override;
-  void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_info_; }
+  void fill_projections(pb::ProjectionSnapshot& snapshot) override { session_.fill_projections(snapshot); }
+  void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_set_.info(); }
   void set_rois(const pb::RoiSet& rois) override;
   void install_rois(PreparedRoiSet rois) override;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
-  std::optional<FrameGeometry> roi_geometry() const;
+  std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }
   // What ROI sets are prepared with: the analysis config's defaults and the limits.
-  const pb::Config& analysis() const { return analysis_; }
-  const config::RoiLimits& roi_limits() const { return roi_limits_; }
+  const pb::Config& analysis() const { return roi_set_.analysis(); }
+  const config::RoiLimits& roi_limits() const { return roi_set_.limits(); }
   void reset() override;
   void shutdown() override;
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
@@ -125,77 +126,26 @@ class StreamAnalyzer final : public ControlTarget {
   }
 
  private:
-  struct Counters {
-    std::uint64_t frames_received = 0;
-    std::uint64_t frames_processed = 0;
-    std::uint64_t gaps = 0;
-    std::uint64_t missing_frames = 0;
-    std::uint64_t non_finite_frames = 0;
-    std::uint64_t sessions = 0;
-  };
-
   void on_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns);
   void on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns);
   bool start_session(FrameGeometry geometry, const pb::FrameHeader& first);
-  std::unique_ptr<Pipeline> build_pipeline(FrameGeometry geometry);
   void process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
                      std::int64_t receive_time_ns);
-  void stop_pipeline();
   void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
-  std::int64_t publish_updates(bool end_of_stream);
-  std::int64_t publish_update();
-  void publish_snapshot(Publisher::Importance importance);
   void reject(std::string_view reason, const std::string& detail);
-  void describe_configured_rois();
 
   std::size_t max_frame_bytes_;
-  config::RoiLimits roi_limits_;
-  pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
-  PipelineSettings session_settings_;  // what each new session starts with
-  std::uint32_t roi_set_version_ = 0;  // of session_settings_.rois; counts up for the daemon's life
-  Publisher& publisher_;
+  CurrentRoiSet roi_set_;
+  AnalyzerPublishing publishing_;
   LogSink log_;
   RateLimitedLog rate_limited_log_;
   SessionGate gate_;
-  SequenceLedger ledger_;
   StreamReports reports_;
   const std::uint64_t daemon_id_;
-  IntervalStats interval_;
-  std::chrono::steady_clock::time_point started_;
-
-  std::unique_ptr<Pipeline> pipeline_;  // the running session's; after it ended, kept until the next
-  // The last two processed frames, their message parts and the views of their pixels
-  // in them: the newest one's traces are computed while the projection thread may still
-  // be on the one before. held_[newest_] is the snapshots' latest frame.
-  struct HeldFrame {
-    std::vector<zmq::message_t> parts;
-    net::ReceivedFrame frame;
-  };
-  std::array<HeldFrame, 2> held_;
-  std::size_t newest_ = 0;
-  ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
-  bool streaming_ = false;
-  // Of the running (or last) session: its stream, its first and last frame's sequence.
-  std::uint64_t stream_id_ = 0;
-  std::uint64_t first_sequence_ = 0;
-  std::uint64_t last_sequence_ = 0;
-  std::int64_t last_snapshot_frames_ = -1;
-
-  Counters counters_;
-  std::map<std::string, std::uint64_t, std::less<>> rejected_;
-  std::uint32_t subscribers_ = 0;
-  bool projections_wanted_ = true;  // until the loop knows better
-  const IngestQueue* ingest_queue_ = nullptr;
+  StatusCounters counters_;
+  AnalysisSession session_;
   bool shutdown_requested_ = false;
-  std::vector<std::function<void(pb::Status&)>> status_fillers_;
-
-  // Reused for every message, so their storage is too.
-  FrameStamp stamp_;
-  pb::TraceUpdate update_;
-  SettledRow row_;
-  pb::ProjectionSnapshot snapshot_;
-  pb::RoiSetInfo roi_info_;
-  pb::Status status_;
+  pb::Status status_;  // reused for every status tick
 };
 
 }  // namespace calmon::daemon

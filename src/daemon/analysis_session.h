@@ -1,0 +1,98 @@
+// analysis_session.h — the running session: its Pipeline, the frames held for it, the projection worker.
+//
+// A session is one stream of frames of one geometry analysed by one Pipeline. This class
+// owns what lives exactly as long as that: the Pipeline (kept after the session ends,
+// until the next one, so its projections and settled state can still be read), the last
+// two frames' message parts with the views of their pixels in them (the newest one's
+// traces are computed while the projection worker may still be on the one before; the
+// newest is the snapshots' latest frame), the worker itself, and which stream and
+// sequence numbers the session has seen. Deciding when a session starts or ends is the
+// SessionGate's and the StreamAnalyzer's; publishing what it computes is
+// AnalyzerPublishing's.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "calmon/wire.pb.h"
+#include "config/roi_limits.h"
+#include "core/pipeline.h"
+#include "daemon/projection_worker.h"
+#include "daemon/session_gate.h"
+#include "daemon/sequence_ledger.h"
+#include "net/frame_message.h"
+
+namespace calmon::daemon {
+
+// The analysis config as session settings. Negative kept-frame indices count from the
+// end of a movie; a live stream has no known end, and its last frame is always in the
+// snapshots as "latest", so they are dropped.
+PipelineSettings session_settings_of(const pb::Config& analysis);
+
+// A Pipeline for a new session's frames. If the ROIs (or the projections) do not fit the
+// frames, the session still gets one — without ROIs, or with the default projections
+// too — and `log` says why, naming `session` ("session 3"). Throws only if even that
+// fails (out of memory).
+std::unique_ptr<Pipeline> build_session_pipeline(const PipelineSettings& settings, std::uint32_t roi_set_version,
+                                                 FrameGeometry geometry, const config::RoiLimits& limits,
+                                                 const std::string& session,
+                                                 const std::function<void(const std::string&)>& log);
+
+class AnalysisSession {
+ public:
+  bool streaming() const { return streaming_; }
+  // The running session's Pipeline, or the last one's after it ended; null before the
+  // first session and after stop().
+  Pipeline* pipeline() { return pipeline_.get(); }
+  const Pipeline* pipeline() const { return pipeline_.get(); }
+  // The running (or last) session's stream, and its first and last frame's sequence.
+  std::uint64_t stream_id() const { return stream_id_; }
+  std::uint64_t first_sequence() const { return first_sequence_; }
+  std::uint64_t last_sequence() const { return last_sequence_; }
+  // Frame index → sequence, for the settled rows.
+  SequenceLedger& ledger() { return ledger_; }
+  // The frames a new ROI set must be prepared for: the Pipeline's; none without one.
+  std::optional<FrameGeometry> geometry() const;
+
+  // Starts streaming with `pipeline`, whose first frame is `first`.
+  void start(std::unique_ptr<Pipeline> pipeline, const pb::FrameHeader& first);
+  // Keeps a frame and its message parts (`parts` then holds those of the frame before
+  // the previous one, or nothing) and returns it; it stays valid while it is held.
+  const net::ReceivedFrame& hold(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts);
+  // The newest held frame's traces, beside the previous frame's images.
+  const FrameResult& push_traces();
+  // The newest held frame's projections on the other core, once the previous ones are done.
+  void start_projections();
+  // Ends the stream: waits for the projections, then finishes the Pipeline so its
+  // settled tail can be drained. False (and nothing done) if not streaming.
+  bool finish();
+  // Waits for the projections in flight, then drops the Pipeline and the frames they read.
+  void stop();
+  // The projections of the Pipeline and the newest frame, or an empty snapshot without one.
+  void fill_projections(pb::ProjectionSnapshot& snapshot);
+
+ private:
+  struct HeldFrame {
+    std::vector<zmq::message_t> parts;
+    net::ReceivedFrame frame;
+  };
+
+  std::unique_ptr<Pipeline> pipeline_;
+  std::array<HeldFrame, 2> held_;
+  std::size_t newest_ = 0;
+  ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
+  bool streaming_ = false;
+  std::uint64_t stream_id_ = 0;
+  std::uint64_t first_sequence_ = 0;
+  std::uint64_t last_sequence_ = 0;
+  SequenceLedger ledger_;
+};
+
+}  // namespace calmon::daemon

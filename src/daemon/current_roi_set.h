@@ -1,0 +1,53 @@
+// current_roi_set.h — the ROI set that sessions use, its version, and the RoiSetInfo that describes it.
+//
+// The set starts as the analysis config's and is replaced, whole, by set_rois: a
+// prepared set (roi_set_preparation.h, checked and compiled on another thread) goes into
+// the running Pipeline at once if a session runs, and in any case becomes the set every
+// later session starts with. Each replacement counts the version up, for the daemon's
+// life, so every result and settled row says which set it came from. The RoiSetInfo
+// kept here is what calmond publishes and answers about the set: the running session's
+// (with the ROIs as its Pipeline compiled them), or the configured one between sessions.
+#pragma once
+
+#include <cstdint>
+
+#include "calmon/config.pb.h"
+#include "calmon/wire.pb.h"
+#include "config/roi_limits.h"
+#include "core/pipeline.h"
+#include "core/pipeline_settings.h"
+#include "daemon/roi_set_preparation.h"
+
+namespace calmon::daemon {
+
+class CurrentRoiSet {
+ public:
+  CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits);
+
+  // What ROI sets are prepared with: the analysis config's defaults and the limits.
+  const pb::Config& analysis() const { return analysis_; }
+  const config::RoiLimits& limits() const { return limits_; }
+  // What each new session starts with.
+  const PipelineSettings& session_settings() const { return session_settings_; }
+  std::uint32_t version() const { return version_; }
+  std::size_t roi_count() const { return session_settings_.rois.size(); }
+  const pb::RoiSetInfo& info() const { return info_; }
+
+  // The info describes the set as configured (before a session, after reset) ...
+  void describe_configured();
+  // ... or as the session's Pipeline has it.
+  void describe_session(const Pipeline& pipeline);
+
+  // Replaces the set: in `running` at once if a session runs (null: none), which throws
+  // calmon::Error and keeps the old set if it cannot; and for the sessions to come.
+  void replace(PreparedRoiSet prepared, Pipeline* running);
+
+ private:
+  config::RoiLimits limits_;
+  pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
+  PipelineSettings session_settings_;  // what each new session starts with
+  std::uint32_t version_ = 0;          // of session_settings_.rois; counts up for the daemon's life
+  pb::RoiSetInfo info_;
+};
+
+}  // namespace calmon::daemon

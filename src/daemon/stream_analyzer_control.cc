@@ -1,0 +1,51 @@
+// stream_analyzer_control.cc — what control requests do to the analyzer: Status, ROI sets, reset, shutdown.
+//
+// Each runs on the pipeline thread between two frames (control_request.h answers the
+// request with what these do), so none races with a frame.
+#include <utility>
+
+#include "core/error.h"
+#include "daemon/plural.h"
+#include "daemon/stream_analyzer.h"
+#include "net/clock.h"
+
+namespace calmon::daemon {
+
+void StreamAnalyzer::fill_status(pb::Status& status) {
+  counters_.fill(status, session_, roi_set_.info().version(), daemon_id_);
+  publishing_.report(status);
+}
+
+void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
+  install_rois(prepare_roi_set(rois, roi_set_.analysis(), roi_set_.limits(), roi_geometry()));
+}
+
+void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
+  if (prepared.geometry != roi_geometry()) {
+    throw Error("internal: the ROI set was prepared for other frames than the session's; send it again");
+  }
+  const bool streaming = session_.streaming();
+  roi_set_.replace(std::move(prepared), streaming ? session_.pipeline() : nullptr);
+  publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kEssential);
+  log_("ROI set replaced: " + plural(roi_set_.roi_count(), "ROI") +
+       (streaming ? ", version " + std::to_string(roi_set_.info().version()) : std::string(", from the next session")));
+}
+
+void StreamAnalyzer::reset() {
+  end_session("reset", net::now_ns(), 0);
+  gate_.end_session();
+  session_.stop();
+  publishing_.forget_last_snapshot();
+  roi_set_.describe_configured();
+  log_("reset: projections and baselines forgotten; the next frame starts a new session");
+}
+
+void StreamAnalyzer::shutdown() {
+  if (shutdown_requested_) return;
+  shutdown_requested_ = true;
+  log_("shutting down");
+  end_session("shutdown", net::now_ns(), 0);
+  gate_.end_session();
+}
+
+}  // namespace calmon::daemon
