@@ -271,6 +271,10 @@ void StreamAnalyzer::on_snapshot_tick() {
   publish_snapshot(Publisher::Importance::kOptional);
 }
 
+void StreamAnalyzer::republish_roi_set() {
+  publisher_.publish(net::kRoisTopic, roi_info_, Publisher::Importance::kOptional);
+}
+
 void StreamAnalyzer::on_status_tick() {
   const auto now = std::chrono::steady_clock::now();
   interval_.complete(now);
