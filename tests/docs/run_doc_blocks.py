@@ -5,7 +5,8 @@ paste them, in order, and fails on the first one that does not work.
     run_doc_blocks.py --build-dir BUILD docs/replay.md [--keep]
 
 Only marked blocks run. A block is marked by an HTML comment on the line before its
-fence (GitHub shows neither the comment nor anything else of the marking):
+fence, at most three spaces in (GitHub shows neither the comment nor anything else of
+the marking):
 
     <!-- doc-test -->                          run it; it must exit 0
     <!-- doc-test: exit=1 -->                  it must exit 1 (a documented failure)
@@ -73,7 +74,9 @@ STOP_DEADLINE_S = 15.0 * SLOWDOWN
 DEFAULT_PORTS = {"ingest": 5570, "publish": 5571, "control": 5572, "http": 8080}
 REPLAY_RATE = "1000"
 
-MARK = re.compile(r"^\s*<!-- doc-test(?::\s*(?P<options>.*?))?\s*-->\s*$")
+# At most three spaces in (a list item's block); four make an indented code block, which
+# is how docs/testing.md shows a mark without making one.
+MARK = re.compile(r"^ {0,3}<!-- doc-test(?::\s*(?P<options>.*?))?\s*-->\s*$")
 FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[A-Za-z]*)\s*$")
 OPTION = re.compile(r"\s*(?P<key>[a-z-]+)(?:=(?:'(?P<quoted>[^']*)'|(?P<bare>[^,]*)))?\s*(?:,|$)")
 

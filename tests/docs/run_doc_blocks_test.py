@@ -56,6 +56,13 @@ class RunnerTest(unittest.TestCase):
               ```python
               print("ready")
               ```
+
+            A mark shown as an example, in an indented code block, is none:
+
+                <!-- doc-test -->
+                ```sh
+                echo example
+                ```
             """))
         self.assertEqual([(b.lang, b.text) for b in blocks], [("sh", "echo one\n"), ("python", 'print("ready")\n')])
         self.assertEqual(blocks[1].options, {"background": True, "name": "d", "ready": '"ready"'})
