@@ -40,7 +40,8 @@ tests and quickly:
 
 - Ports. calmond's default ports (5570 ingest, 5571 publish, 5572 control, 8080
   dashboard) could collide with other tests running at the same time. The runner picks
-  four free loopback ports and (1) rewrites every `:5570`, `:5571`, `:5572` and `:8080`
+  four free loopback ports (below the ephemeral range other tests' port-0 binds draw
+  from) and (1) rewrites every `:5570`, `:5571`, `:5572` and `:8080`
   in the text it runs to them, and (2) runs the programs through small wrappers in
   build/bin that give calmond, calmon-replay, calmon-record and calmon-sub the picked
   ports when the command line does not name an endpoint itself (calmond is also given
@@ -56,6 +57,7 @@ machine, a movie the user downloads) stay unmarked; docs/testing.md lists them.
 
 import argparse
 import os
+import random
 import re
 import shutil
 import signal
@@ -154,16 +156,27 @@ def marked_blocks(path):
 # --- the scratch folder ----------------------------------------------------------------------
 
 def free_ports(count):
-    sockets = []
+    """Loopback ports free now, below the kernel's ephemeral range: the other tests bind
+    port 0 (`tcp://127.0.0.1:*`), which the kernel takes from that range, so they never
+    get these; only another page could draw the same, one in thousands."""
     try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral_low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    lowest = 10000 if ephemeral_low > 11000 else 1024
+    candidates = random.Random(os.getpid() ^ time.time_ns()).sample(range(lowest, ephemeral_low), 200)
+    ports = []
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise DocError("no free loopback port found for the page")
 
 
 # Per program: (flag, the value given when the command line has no such flag) pairs, and
