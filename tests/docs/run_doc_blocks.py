@@ -122,6 +122,27 @@ def unindented(line, indent):
     return line[indent:] if line[:indent].strip() == "" else line
 
 
+def block_after(lines, mark_index, options, where):
+    """The fenced block that follows the mark on line mark_index."""
+    fence = mark_index + 1
+    while fence < len(lines) and not lines[fence].strip():
+        fence += 1
+    opening = FENCE.match(lines[fence]) if fence < len(lines) else None
+    runnable = opening and opening.group("lang") in ("sh", "bash", "python")
+    if not opening or not (runnable or "file" in options or "output" in options):
+        raise DocError(f"{where}: a doc-test mark must be followed by a ```sh, ```bash or ```python block "
+                       f"(or any block, with file=NAME or output)")
+    end = fence + 1
+    while end < len(lines) and lines[end].strip() != "```":
+        end += 1
+    if end == len(lines):
+        raise DocError(f"{where}: the block is never closed")
+    lang = {"bash": "sh"}.get(opening.group("lang"), opening.group("lang"))
+    indent = len(opening.group("indent"))  # a block inside a list item
+    text = "\n".join(unindented(line, indent) for line in lines[fence + 1:end])
+    return Block(fence + 2, lang, text + "\n", options)
+
+
 def marked_blocks(path):
     """Every block marked for running, in the page's order."""
     with open(path, encoding="utf-8") as f:
@@ -129,27 +150,9 @@ def marked_blocks(path):
     blocks = []
     for number, line in enumerate(lines):
         mark = MARK.match(line)
-        if not mark:
-            continue
-        where = f"{path}:{number + 1}"
-        options = parse_options(mark.group("options"), where)
-        fence = number + 1
-        while fence < len(lines) and not lines[fence].strip():
-            fence += 1
-        opening = FENCE.match(lines[fence]) if fence < len(lines) else None
-        runnable = opening and opening.group("lang") in ("sh", "bash", "python")
-        if not opening or not (runnable or "file" in options or "output" in options):
-            raise DocError(f"{where}: a doc-test mark must be followed by a ```sh, ```bash or ```python block "
-                           f"(or any block, with file=NAME)")
-        end = fence + 1
-        while end < len(lines) and lines[end].strip() != "```":
-            end += 1
-        if end == len(lines):
-            raise DocError(f"{where}: the block is never closed")
-        lang = {"bash": "sh"}.get(opening.group("lang"), opening.group("lang"))
-        indent = len(opening.group("indent"))  # a block inside a list item
-        text = "\n".join(unindented(line, indent) for line in lines[fence + 1:end])
-        blocks.append(Block(fence + 2, lang, text + "\n", options))
+        if mark:
+            where = f"{path}:{number + 1}"
+            blocks.append(block_after(lines, number, parse_options(mark.group("options"), where), where))
     return blocks
 
 
@@ -329,29 +332,36 @@ class Page:
         try:
             for index, block in enumerate(blocks):
                 print(f"--- {self.path}: {block.describe()}", flush=True)
-                if "wait" in block.options:
-                    self.wait_for(block.options["wait"], block)
-                if "stop" in block.options:
-                    self.named(block.options["stop"], block).stop()
-                    del self.background[block.options["stop"]]
-                if "output" in block.options:
-                    self.check_output(block)
-                elif "file" in block.options:
-                    with open(os.path.join(self.scratch, block.options["file"]), "w") as f:
-                        f.write(with_test_ports(block.text, self.ports))
-                elif "background" in block.options:
-                    self.start(block, index)
-                else:
-                    self.run_one(block, index)
+                self.run_block(block, index)
         finally:
-            failures = []
-            for background in self.background.values():
-                try:
-                    background.stop()
-                except DocError as e:
-                    failures.append(str(e))
-            if failures and sys.exc_info()[0] is None:
-                raise DocError("\n".join(failures))
+            self.stop_background()
+
+    def run_block(self, block, index):
+        if "wait" in block.options:
+            self.wait_for(block.options["wait"], block)
+        if "stop" in block.options:
+            self.named(block.options["stop"], block).stop()
+            del self.background[block.options["stop"]]
+        if "output" in block.options:
+            self.check_output(block)
+        elif "file" in block.options:
+            with open(os.path.join(self.scratch, block.options["file"]), "w") as f:
+                f.write(with_test_ports(block.text, self.ports))
+        elif "background" in block.options:
+            self.start(block, index)
+        else:
+            self.run_one(block, index)
+
+    def stop_background(self):
+        """Stops what is still running; one that had died fails the page (unless it failed already)."""
+        failures = []
+        for background in self.background.values():
+            try:
+                background.stop()
+            except DocError as e:
+                failures.append(str(e))
+        if failures and sys.exc_info()[0] is None:
+            raise DocError("\n".join(failures))
 
     def start(self, block, index):
         name = block.options.get("name", f"block{index}")
