@@ -426,6 +426,9 @@ def main():
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
+    # ctest ends a test that runs too long with SIGTERM: unwind, so that the blocks still
+    # running (in sessions of their own, out of ctest's reach) are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     source_dir = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     build_dir = os.path.abspath(args.build_dir)
     try:
