@@ -12,14 +12,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 
+#include "cli/command_line.h"
+#include "cli/subscriber_options.h"
 #include "core/error.h"
-#include "net/curve_client.h"
 #include "net/stop_signals.h"
 #include "recording.h"
 #include "recording_lock.h"
@@ -47,74 +47,55 @@ constexpr auto kPollInterval = std::chrono::milliseconds(100);
 struct Options {
   RecordingOptions recording;
   bool quiet = false;
-  std::string server_key_file;  // CURVE: both or neither
-  std::string client_key_file;
+  calmon::cli::SubscriberOptions subscriber;
   std::optional<std::string> repair;  // --repair DIR
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-record: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
 Options parse_options(int argc, char** argv) {
+  const calmon::cli::CommandLine command_line("calmon-record", kUsage);
   po::options_description named("options");
+  named.add_options()("help,h", "this help");
+  calmon::cli::add_subscriber_options(named);
   named.add_options()
-      ("help,h", "this help")
-      ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
       ("until", po::value<std::string>()->default_value("eos"),
        "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
       ("frames", po::value<long long>(), "stop after N frames")
       ("flush-interval", po::value<double>()->default_value(0.5, "0.5"),
        "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
       ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
-      ("quiet", "no summary line at the end")
-      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
-      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
-  po::options_description all;
-  all.add(named).add_options()("out", po::value<std::string>());
+      ("quiet", "no summary line at the end");
+  po::options_description hidden;
+  hidden.add_options()("out", po::value<std::string>());
   po::positional_options_description positional;
   positional.add("out", 1);
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    usage_error(e.what());
-  }
-  if (values.count("help")) {
-    std::cout << kUsage << "\n" << named;
-    std::exit(0);
-  }
+  const po::variables_map values = command_line.parse(argc, argv, named, hidden, positional);
   Options options;
   if (values.count("repair")) {
-    if (values.count("out")) usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
+    if (values.count("out")) command_line.usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
     options.repair = values["repair"].as<std::string>();
     return options;
   }
-  if (!values.count("out")) usage_error("no output folder given");
+  if (!values.count("out")) command_line.usage_error("no output folder given");
+  options.subscriber = calmon::cli::read_subscriber_options(values, command_line);
   options.recording.out_dir = values["out"].as<std::string>();
-  options.recording.source = values["from"].as<std::string>();
+  options.recording.source = options.subscriber.endpoint;
   const std::string until = values["until"].as<std::string>();
-  if (until != "eos" && until != "signal") usage_error("--until expects eos or signal, got '" + until + "'");
+  if (until != "eos" && until != "signal") {
+    command_line.usage_error("--until expects eos or signal, got '" + until + "'");
+  }
   options.recording.until_signal = until == "signal";
   if (values.count("frames")) {
     const long long frames = values["frames"].as<long long>();
-    if (frames <= 0) usage_error("--frames expects a positive number, got " + std::to_string(frames));
+    if (frames <= 0) command_line.usage_error("--frames expects a positive number, got " + std::to_string(frames));
     options.recording.frame_limit = frames;
   }
   const double flush_seconds = values["flush-interval"].as<double>();
   if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
-    usage_error("--flush-interval expects seconds from 0.01 to 3600, got " + std::to_string(flush_seconds));
+    command_line.usage_error("--flush-interval expects seconds from 0.01 to 3600, got " +
+                             std::to_string(flush_seconds));
   }
   options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
   options.quiet = values.count("quiet") > 0;
-  if (const auto problem =
-          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
-    usage_error(*problem);
-  }
-  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
-  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 
@@ -158,9 +139,8 @@ int repair(const std::string& directory) {
 int run(const Options& options) {
   if (options.repair) return repair(*options.repair);
   zmq::context_t context(1);
-  calmon::record_tool::Subscription subscription(
-      context, options.recording.source,
-      calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
+  calmon::record_tool::Subscription subscription(context, options.subscriber.endpoint,
+                                                 options.subscriber.load_curve_keys());
   prepare_out_dir(options.recording.out_dir);
   const calmon::record_tool::RecordingLock lock(options.recording.out_dir);
   const calmon::net::StopSignals signals(calmon::net::StopSignals::Repeat::kIgnore);

@@ -13,13 +13,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "calmon/wire.pb.h"
+#include "cli/command_line.h"
+#include "cli/subscriber_options.h"
 #include "core/error.h"
 #include "live_table.h"
 #include "net/curve_client.h"
@@ -45,60 +46,36 @@ constexpr auto kMaxPollWait = std::chrono::milliseconds(100);
 constexpr int kReceiveHighWaterMark = 100'000;
 
 struct Options {
-  std::string endpoint;
+  calmon::cli::SubscriberOptions subscriber;
   std::vector<std::string> rois;
   bool settled = false;
   double rate_hz = 10.0;
   bool follow = false;
   bool plain = false;
-  std::string server_key_file;  // CURVE: both or neither
-  std::string client_key_file;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-sub: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
 Options parse_options(int argc, char** argv) {
+  const calmon::cli::CommandLine command_line("calmon-sub", kUsage);
   po::options_description named("options");
+  named.add_options()("help,h", "this help");
+  calmon::cli::add_subscriber_options(named);
   named.add_options()
-      ("help,h", "this help")
-      ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
       ("roi", po::value<std::vector<std::string>>()->composing(), "an ROI to show, by name (repeatable; default: all)")
       ("settled", "show settled ΔF/F₀ too")
       ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
       ("follow", "keep going after the end of a stream")
-      ("plain", "one line per update even on a terminal")
-      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
-      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(named).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    usage_error(e.what());
-  }
-  if (values.count("help")) {
-    std::cout << kUsage << "\n" << named;
-    std::exit(0);
-  }
+      ("plain", "one line per update even on a terminal");
+  const po::variables_map values = command_line.parse(argc, argv, named);
   Options options;
-  options.endpoint = values["from"].as<std::string>();
+  options.subscriber = calmon::cli::read_subscriber_options(values, command_line);
   if (values.count("roi")) options.rois = values["roi"].as<std::vector<std::string>>();
   options.settled = values.count("settled") > 0;
   options.rate_hz = values["rate"].as<double>();
   if (!(options.rate_hz > 0.0) || options.rate_hz > 1000.0) {
-    usage_error("--rate expects a number of refreshes per second in (0, 1000]");
+    command_line.usage_error("--rate expects a number of refreshes per second in (0, 1000]");
   }
   options.follow = values.count("follow") > 0;
   options.plain = values.count("plain") > 0;
-  if (const auto problem =
-          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
-    usage_error(*problem);
-  }
-  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
-  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 
@@ -122,21 +99,21 @@ int run(const Options& options) {
   zmq::socket_t socket(context, zmq::socket_type::sub);
   socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
   socket.set(zmq::sockopt::linger, 0);
-  const auto curve = calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file);
-  calmon::net::apply_curve_client(socket, curve);
+  calmon::net::apply_curve_client(socket, options.subscriber.load_curve_keys());
   for (std::string_view topic : {calmon::net::kTracesTopic, calmon::net::kStatusTopic, calmon::net::kRoisTopic}) {
     socket.set(zmq::sockopt::subscribe, topic);
   }
   try {
-    socket.connect(options.endpoint);
+    socket.connect(options.subscriber.endpoint);
   } catch (const zmq::error_t& e) {
-    throw calmon::Error("cannot connect to '" + options.endpoint + "': " + e.what());
+    throw calmon::Error("cannot connect to '" + options.subscriber.endpoint + "': " + e.what());
   }
 
   RoiColumns columns(options.rois);
   std::unique_ptr<Display> display;
   if (!options.plain && isatty(STDOUT_FILENO)) {
-    display = std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.endpoint, stdout);
+    display = std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.subscriber.endpoint,
+                                          stdout);
   } else {
     display = std::make_unique<PlainLines>(columns, options.settled, stdout);
   }
