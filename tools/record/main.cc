@@ -131,7 +131,7 @@ int repair(const std::string& directory) {
                 static_cast<long long>(folder.live_rows), recovered(folder.live_recovered).c_str(),
                 static_cast<long long>(folder.settled_rows), recovered(folder.settled_recovered).c_str());
   }
-  std::printf("calmon-record: repaired %s: %lld frames recorded, end_reason %s\n", directory.c_str(),
+  std::printf("calmon-record: repaired %s: %lld frames recorded, end_reason \"%s\"\n", directory.c_str(),
               static_cast<long long>(report.frames_recorded), report.end_reason.c_str());
   return 0;
 }
