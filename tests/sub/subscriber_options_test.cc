@@ -1,0 +1,60 @@
+// subscriber_options_test.cc — the options calmon-sub and calmon-record share: --from
+// with its default, the two CURVE key files both or neither (else the program's name,
+// the reason and the usage, exit 2), and --help (usage and options, exit 0).
+#include "cli/subscriber_options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace calmon::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+const CommandLine kCommandLine("calmon-test", "usage: calmon-test [--from ENDPOINT]\n");
+
+SubscriberOptions parse(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "calmon-test");
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  po::options_description named("options");
+  named.add_options()("help,h", "this help");
+  add_subscriber_options(named);
+  const po::variables_map values = kCommandLine.parse(static_cast<int>(argv.size()), argv.data(), named);
+  return read_subscriber_options(values, kCommandLine);
+}
+
+TEST(SubscriberOptions, FromDefaultsToTheLocalPublishSocketWithoutCurve) {
+  const SubscriberOptions options = parse({});
+  EXPECT_EQ(options.endpoint, "tcp://127.0.0.1:5571");
+  EXPECT_EQ(options.server_key_file, "");
+  EXPECT_EQ(options.load_curve_keys(), std::nullopt);
+  EXPECT_EQ(parse({"--from", "tcp://10.0.0.2:6000"}).endpoint, "tcp://10.0.0.2:6000");
+}
+
+TEST(SubscriberOptions, BothKeyFilesAreRead) {
+  const SubscriberOptions options = parse({"--server-key", "calmond.key", "--client-key", "me.key_secret"});
+  EXPECT_EQ(options.server_key_file, "calmond.key");
+  EXPECT_EQ(options.client_key_file, "me.key_secret");
+}
+
+TEST(SubscriberOptions, OneKeyFileWithoutTheOtherIsAUsageError) {
+  EXPECT_EXIT(parse({"--server-key", "calmond.key"}), ::testing::ExitedWithCode(2),
+              "^calmon-test: --server-key .*--client-key.*\nusage: calmon-test \\[--from ENDPOINT\\]\n");
+  EXPECT_EXIT(parse({"--client-key", "me.key_secret"}), ::testing::ExitedWithCode(2), "^calmon-test: ");
+}
+
+TEST(CommandLine, WhatBoostCannotReadIsAUsageErrorNamingTheProgram) {
+  EXPECT_EXIT(parse({"--frm", "x"}), ::testing::ExitedWithCode(2),
+              "^calmon-test: unrecognised option '--frm'\nusage:");
+  EXPECT_EXIT(parse({"--from"}), ::testing::ExitedWithCode(2), "^calmon-test: .*--from.*\nusage:");
+}
+
+TEST(CommandLine, HelpSucceedsWithNothingOnStderr) {
+  EXPECT_EXIT(parse({"--help"}), ::testing::ExitedWithCode(0), "^$");  // and nothing on stderr
+}
+
+}  // namespace
+}  // namespace calmon::cli
