@@ -1,12 +1,17 @@
 // subscriber_options_test.cc — the options calmon-sub and calmon-record share: --from
 // with its default, the two CURVE key files both or neither (else the program's name,
-// the reason and the usage, exit 2), and --help (usage and options, exit 0).
+// the reason and the usage, exit 2), and --help (usage and options, exit 0); and how
+// CommandLine::run turns what a program's work throws into one line and an exit status.
 #include "cli/subscriber_options.h"
 
 #include <gtest/gtest.h>
+#include <zmq.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "core/error.h"
 
 namespace calmon::cli {
 namespace {
@@ -54,6 +59,20 @@ TEST(CommandLine, WhatBoostCannotReadIsAUsageErrorNamingTheProgram) {
 
 TEST(CommandLine, HelpSucceedsWithNothingOnStderr) {
   EXPECT_EXIT(parse({"--help"}), ::testing::ExitedWithCode(0), "^$");  // and nothing on stderr
+}
+
+TEST(CommandLine, RunSaysWhatTheWorkThrewInOneLineAndPicksTheExitStatus) {
+  EXPECT_EQ(kCommandLine.run([] { return 0; }), 0);
+  EXPECT_EQ(kCommandLine.run([] { return 3; }), 3);
+  const auto failing = [](auto thrown) { return [thrown]() -> int { throw thrown; }; };
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(kCommandLine.run(failing(Error("no ROI named 'x'")), 2), 2);
+  EXPECT_EQ(kCommandLine.run(failing(zmq::error_t())), 1);
+  EXPECT_EQ(kCommandLine.run(failing(std::runtime_error("disk full")), 2), 1);
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(said.substr(0, said.find('\n') + 1), "calmon-test: no ROI named 'x'\n");
+  EXPECT_NE(said.find("\ncalmon-test: ZeroMQ: "), std::string::npos) << said;
+  EXPECT_TRUE(said.ends_with("\ncalmon-test: disk full\n")) << said;
 }
 
 }  // namespace

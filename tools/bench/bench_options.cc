@@ -32,8 +32,10 @@ std::string default_calmond_path(const char* argv0) {
 
 }  // namespace
 
+const cli::CommandLine kBenchCommandLine("calmon-bench", kUsage);
+
 BenchOptions parse_bench_options(int argc, char** argv) {
-  const cli::CommandLine command_line("calmon-bench", kUsage);
+  const cli::CommandLine& command_line = kBenchCommandLine;
   BenchOptions options;
   std::string global_traces = "off";
   po::options_description named("options");

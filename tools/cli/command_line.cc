@@ -1,8 +1,13 @@
 // command_line.cc — parse, --help, usage errors; see the header.
 #include "command_line.h"
 
+#include <zmq.hpp>
+
 #include <cstdlib>
+#include <exception>
 #include <iostream>
+
+#include "core/error.h"
 
 namespace calmon::cli {
 
@@ -30,6 +35,21 @@ po::variables_map CommandLine::parse(int argc, char** argv, const po::options_de
 void CommandLine::usage_error(const std::string& message) const {
   std::cerr << program_ << ": " << message << "\n" << usage_;
   std::exit(2);
+}
+
+int CommandLine::run(const std::function<int()>& work, int error_status) const {
+  try {
+    return work();
+  } catch (const Error& e) {
+    std::cout << std::flush;
+    std::cerr << program_ << ": " << e.what() << "\n";
+    return error_status;
+  } catch (const zmq::error_t& e) {
+    std::cerr << program_ << ": ZeroMQ: " << e.what() << "\n";
+  } catch (const std::exception& e) {  // a filesystem error names its paths
+    std::cerr << program_ << ": " << e.what() << "\n";
+  }
+  return 1;
 }
 
 }  // namespace calmon::cli

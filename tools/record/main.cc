@@ -51,8 +51,9 @@ struct Options {
   std::optional<std::string> repair;  // --repair DIR
 };
 
+const calmon::cli::CommandLine kCommandLine("calmon-record", kUsage);
+
 Options parse_options(int argc, char** argv) {
-  const calmon::cli::CommandLine command_line("calmon-record", kUsage);
   po::options_description named("options");
   named.add_options()("help,h", "this help");
   calmon::cli::add_subscriber_options(named);
@@ -68,30 +69,30 @@ Options parse_options(int argc, char** argv) {
   hidden.add_options()("out", po::value<std::string>());
   po::positional_options_description positional;
   positional.add("out", 1);
-  const po::variables_map values = command_line.parse(argc, argv, named, hidden, positional);
+  const po::variables_map values = kCommandLine.parse(argc, argv, named, hidden, positional);
   Options options;
   if (values.count("repair")) {
-    if (values.count("out")) command_line.usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
+    if (values.count("out")) kCommandLine.usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
     options.repair = values["repair"].as<std::string>();
     return options;
   }
-  if (!values.count("out")) command_line.usage_error("no output folder given");
-  options.subscriber = calmon::cli::read_subscriber_options(values, command_line);
+  if (!values.count("out")) kCommandLine.usage_error("no output folder given");
+  options.subscriber = calmon::cli::read_subscriber_options(values, kCommandLine);
   options.recording.out_dir = values["out"].as<std::string>();
   options.recording.source = options.subscriber.endpoint;
   const std::string until = values["until"].as<std::string>();
   if (until != "eos" && until != "signal") {
-    command_line.usage_error("--until expects eos or signal, got '" + until + "'");
+    kCommandLine.usage_error("--until expects eos or signal, got '" + until + "'");
   }
   options.recording.until_signal = until == "signal";
   if (values.count("frames")) {
     const long long frames = values["frames"].as<long long>();
-    if (frames <= 0) command_line.usage_error("--frames expects a positive number, got " + std::to_string(frames));
+    if (frames <= 0) kCommandLine.usage_error("--frames expects a positive number, got " + std::to_string(frames));
     options.recording.frame_limit = frames;
   }
   const double flush_seconds = values["flush-interval"].as<double>();
   if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
-    command_line.usage_error("--flush-interval expects seconds from 0.01 to 3600, got " +
+    kCommandLine.usage_error("--flush-interval expects seconds from 0.01 to 3600, got " +
                              std::to_string(flush_seconds));
   }
   options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
@@ -170,14 +171,5 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const calmon::Error& e) {
-    std::cerr << "calmon-record: " << e.what() << "\n";
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "calmon-record: " << e.what() << "\n";
-  } catch (const zmq::error_t& e) {
-    std::cerr << "calmon-record: ZeroMQ: " << e.what() << "\n";
-  }
-  return 1;
+  return kCommandLine.run([&] { return run(options); });
 }

@@ -54,8 +54,9 @@ struct Options {
   bool plain = false;
 };
 
+const calmon::cli::CommandLine kCommandLine("calmon-sub", kUsage);
+
 Options parse_options(int argc, char** argv) {
-  const calmon::cli::CommandLine command_line("calmon-sub", kUsage);
   po::options_description named("options");
   named.add_options()("help,h", "this help");
   calmon::cli::add_subscriber_options(named);
@@ -65,14 +66,14 @@ Options parse_options(int argc, char** argv) {
       ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
       ("follow", "keep going after the end of a stream")
       ("plain", "one line per update even on a terminal");
-  const po::variables_map values = command_line.parse(argc, argv, named);
+  const po::variables_map values = kCommandLine.parse(argc, argv, named);
   Options options;
-  options.subscriber = calmon::cli::read_subscriber_options(values, command_line);
+  options.subscriber = calmon::cli::read_subscriber_options(values, kCommandLine);
   if (values.count("roi")) options.rois = values["roi"].as<std::vector<std::string>>();
   options.settled = values.count("settled") > 0;
   options.rate_hz = values["rate"].as<double>();
   if (!(options.rate_hz > 0.0) || options.rate_hz > 1000.0) {
-    command_line.usage_error("--rate expects a number of refreshes per second in (0, 1000]");
+    kCommandLine.usage_error("--rate expects a number of refreshes per second in (0, 1000]");
   }
   options.follow = values.count("follow") > 0;
   options.plain = values.count("plain") > 0;
@@ -163,14 +164,6 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const calmon::Error& e) {
-    std::cout << std::flush;
-    std::cerr << "calmon-sub: " << e.what() << "\n";
-    return 2;
-  } catch (const zmq::error_t& e) {
-    std::cerr << "calmon-sub: ZeroMQ: " << e.what() << "\n";
-  }
-  return 1;
+  // 2 for a calmon::Error: the user's mistake (an ROI name the set lacks, a key file).
+  return kCommandLine.run([&] { return run(options); }, 2);
 }
