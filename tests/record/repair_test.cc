@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -105,6 +106,29 @@ TEST_F(RepairTest, AFinishedRecordingComesOutAsItWas) {
   EXPECT_EQ(report.end_reason, "signal");
   EXPECT_EQ(report.frames_recorded, 4);
   EXPECT_EQ(calmon::test::read_file(path("metadata.json")), before);
+}
+
+TEST_F(RepairTest, AnOlderMetadataJsonWithNumbersForTimesComesOutInTodaysLayout) {
+  Recording& recording = start();
+  status(test::status(false));
+  frames(0, 2);
+  recording.finish("signal");
+  // As calmon-record wrote it before metadata.json was a protobuf message.
+  std::string text = calmon::test::read_file(path("metadata.json"));
+  const auto unquote = [&text](const std::string& key) {
+    const std::size_t value = text.find("\"" + key + "\": \"") + key.size() + 4;
+    text.erase(value, 1);
+    text.erase(text.find('"', value), 1);
+  };
+  unquote("start_time_ns");
+  unquote("end_time_ns");
+  std::ofstream(path("metadata.json"), std::ios::trunc) << text;
+  repair_recording(options_.out_dir);
+  const pb::RecordingMetadataFile file = metadata_file();
+  EXPECT_EQ(file.start_time_ns(), recording.metadata().start_time_ns);
+  const std::int64_t end_ns = std::stoll(file.end_time_ns().string_value());
+  EXPECT_LE(std::abs(end_ns - *recording.metadata().end_time_ns), 1000);
+  EXPECT_EQ(file.frames_recorded(), 2);
 }
 
 TEST_F(RepairTest, AFolderThatIsNotARecordingIsRefused) {

@@ -69,6 +69,12 @@ class MetadataFile {
   MetadataFile(const std::string& text, const std::string& path) {
     config::parse_json_message(text, path, "metadata.json", file_);
     if (file_.tool() != "calmon-record") throw Error(path + ": not the metadata.json of a calmon-record recording");
+    // An older calmon-record wrote end_time_ns as a number, which Value holds as a double
+    // (to 256 ns at today's times): today's layout has the integer as a string.
+    google::protobuf::Value& end_time_ns = *file_.mutable_end_time_ns();
+    if (end_time_ns.kind_case() == google::protobuf::Value::kNumberValue) {
+      end_time_ns.set_string_value(std::to_string(static_cast<std::int64_t>(end_time_ns.number_value())));
+    }
     for (pb::RecordingSegment& segment : *file_.mutable_segments()) segments_[segment.folder()] = &segment;
   }
 
