@@ -5,22 +5,18 @@
 // compared with calmon-analyze's files bit for bit — plus status.jsonl, rois.json,
 // metadata.json and the newest projection images (docs/subscribers.md). Prints
 // "calmon-record: ready" once the first messages have arrived — calmond publishes
-// Status every second — i.e. once the subscriptions are live; stops at the end of the stream, on SIGINT/SIGTERM, or after --frames N.
+// Status every second — i.e. once the subscriptions are live; stops at the end of the
+// stream, on SIGINT/SIGTERM, or after --frames N. The command line: record_options.h.
 // `calmon-record --repair DIR` makes a recording whose recorder died whole (repair.h).
-#include <boost/program_options.hpp>
-
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 #include <string>
 
-#include "cli/command_line.h"
-#include "cli/subscriber_options.h"
 #include "core/error.h"
 #include "net/stop_signals.h"
+#include "record_options.h"
 #include "recording.h"
 #include "recording_lock.h"
 #include "repair.h"
@@ -28,77 +24,11 @@
 
 namespace {
 
-namespace po = boost::program_options;
+using calmon::record_tool::kRecordCommandLine;
+using calmon::record_tool::RecordOptions;
 using calmon::record_tool::Recording;
-using calmon::record_tool::RecordingOptions;
-
-constexpr const char* kUsage =
-    "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N]\n"
-    "                     [--flush-interval SECONDS] [--quiet] [--server-key FILE --client-key FILE]\n"
-    "       calmon-record --repair DIR\n"
-    "\n"
-    "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
-    "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
-    "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n"
-    "--repair DIR recovers a recording whose calmon-record was killed or crashed.\n";
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-struct Options {
-  RecordingOptions recording;
-  bool quiet = false;
-  calmon::cli::SubscriberOptions subscriber;
-  std::optional<std::string> repair;  // --repair DIR
-};
-
-const calmon::cli::CommandLine kCommandLine("calmon-record", kUsage);
-
-Options parse_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()("help,h", "this help");
-  calmon::cli::add_subscriber_options(named);
-  named.add_options()
-      ("until", po::value<std::string>()->default_value("eos"),
-       "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
-      ("frames", po::value<long long>(), "stop after N frames")
-      ("flush-interval", po::value<double>()->default_value(0.5, "0.5"),
-       "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
-      ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
-      ("quiet", "no summary line at the end");
-  po::options_description hidden;
-  hidden.add_options()("out", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("out", 1);
-  const po::variables_map values = kCommandLine.parse(argc, argv, named, hidden, positional);
-  Options options;
-  if (values.count("repair")) {
-    if (values.count("out")) kCommandLine.usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
-    options.repair = values["repair"].as<std::string>();
-    return options;
-  }
-  if (!values.count("out")) kCommandLine.usage_error("no output folder given");
-  options.subscriber = calmon::cli::read_subscriber_options(values, kCommandLine);
-  options.recording.out_dir = values["out"].as<std::string>();
-  options.recording.source = options.subscriber.endpoint;
-  const std::string until = values["until"].as<std::string>();
-  if (until != "eos" && until != "signal") {
-    kCommandLine.usage_error("--until expects eos or signal, got '" + until + "'");
-  }
-  options.recording.until_signal = until == "signal";
-  if (values.count("frames")) {
-    const long long frames = values["frames"].as<long long>();
-    if (frames <= 0) kCommandLine.usage_error("--frames expects a positive number, got " + std::to_string(frames));
-    options.recording.frame_limit = frames;
-  }
-  const double flush_seconds = values["flush-interval"].as<double>();
-  if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
-    kCommandLine.usage_error("--flush-interval expects seconds from 0.01 to 3600, got " +
-                             std::to_string(flush_seconds));
-  }
-  options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
-  options.quiet = values.count("quiet") > 0;
-  return options;
-}
 
 // OUT_DIR is created, or must be empty: a recording never mixes with older files.
 void prepare_out_dir(const std::string& path) {
@@ -137,7 +67,7 @@ int repair(const std::string& directory) {
   return 0;
 }
 
-int run(const Options& options) {
+int run(const RecordOptions& options) {
   if (options.repair) return repair(*options.repair);
   zmq::context_t context(1);
   calmon::record_tool::Subscription subscription(context, options.subscriber.endpoint,
@@ -170,6 +100,6 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
-  return kCommandLine.run([&] { return run(options); });
+  const RecordOptions options = calmon::record_tool::parse_record_options(argc, argv);
+  return kRecordCommandLine.run([&] { return run(options); });
 }

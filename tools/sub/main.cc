@@ -5,7 +5,6 @@
 // exact numbers for scripts. ROIs are chosen by name; a name the daemon's ROI set does
 // not have is an error listing the names it has. Ends on SIGINT/SIGTERM, and at the end
 // of the stream unless --follow.
-#include <boost/program_options.hpp>
 #include <zmq.hpp>
 
 #include <unistd.h>
@@ -19,8 +18,6 @@
 #include <vector>
 
 #include "calmon/wire.pb.h"
-#include "cli/command_line.h"
-#include "cli/subscriber_options.h"
 #include "core/error.h"
 #include "live_table.h"
 #include "net/curve_client.h"
@@ -29,56 +26,14 @@
 #include "net/topics.h"
 #include "plain_lines.h"
 #include "roi_columns.h"
+#include "sub_options.h"
 
 namespace {
 
-namespace po = boost::program_options;
 using namespace calmon::sub_tool;
-
-constexpr const char* kUsage =
-    "usage: calmon-sub [--from ENDPOINT] [--roi NAME ...] [--settled] [--rate HZ] [--follow] [--plain]\n"
-    "                  [--server-key FILE --client-key FILE]\n"
-    "\n"
-    "Shows the live ΔF/F₀ calmond publishes: on a terminal a table refreshed in place,\n"
-    "otherwise one line per update (frame=.. seq=.. NAME=value ...).\n";
 
 constexpr auto kMaxPollWait = std::chrono::milliseconds(100);
 constexpr int kReceiveHighWaterMark = 100'000;
-
-struct Options {
-  calmon::cli::SubscriberOptions subscriber;
-  std::vector<std::string> rois;
-  bool settled = false;
-  double rate_hz = 10.0;
-  bool follow = false;
-  bool plain = false;
-};
-
-const calmon::cli::CommandLine kCommandLine("calmon-sub", kUsage);
-
-Options parse_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()("help,h", "this help");
-  calmon::cli::add_subscriber_options(named);
-  named.add_options()
-      ("roi", po::value<std::vector<std::string>>()->composing(), "an ROI to show, by name (repeatable; default: all)")
-      ("settled", "show settled ΔF/F₀ too")
-      ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
-      ("follow", "keep going after the end of a stream")
-      ("plain", "one line per update even on a terminal");
-  const po::variables_map values = kCommandLine.parse(argc, argv, named);
-  Options options;
-  options.subscriber = calmon::cli::read_subscriber_options(values, kCommandLine);
-  if (values.count("roi")) options.rois = values["roi"].as<std::vector<std::string>>();
-  options.settled = values.count("settled") > 0;
-  options.rate_hz = values["rate"].as<double>();
-  if (!(options.rate_hz > 0.0) || options.rate_hz > 1000.0) {
-    kCommandLine.usage_error("--rate expects a number of refreshes per second in (0, 1000]");
-  }
-  options.follow = values.count("follow") > 0;
-  options.plain = values.count("plain") > 0;
-  return options;
-}
 
 template <class Message> bool parse(Message& message, const zmq::message_t& payload) {
   return message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
@@ -95,7 +50,7 @@ bool receive(zmq::socket_t& socket, std::vector<zmq::message_t>& parts, std::str
   return true;
 }
 
-int run(const Options& options) {
+int run(const SubOptions& options) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::sub);
   socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
@@ -163,7 +118,7 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
+  const SubOptions options = parse_sub_options(argc, argv);
   // 2 for a calmon::Error: the user's mistake (an ROI name the set lacks, a key file).
-  return kCommandLine.run([&] { return run(options); }, 2);
+  return kSubCommandLine.run([&] { return run(options); }, 2);
 }
