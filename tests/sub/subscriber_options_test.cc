@@ -24,9 +24,7 @@ SubscriberOptions parse(std::vector<std::string> arguments) {
   arguments.insert(arguments.begin(), "calmon-test");
   std::vector<char*> argv;
   for (std::string& argument : arguments) argv.push_back(argument.data());
-  po::options_description named("options");
-  named.add_options()("help,h", "this help");
-  add_subscriber_options(named);
+  const po::options_description named = subscriber_options_description();
   const po::variables_map values = kCommandLine.parse(static_cast<int>(argv.size()), argv.data(), named);
   return read_subscriber_options(values, kCommandLine);
 }

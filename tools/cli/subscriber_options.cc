@@ -5,11 +5,14 @@ namespace calmon::cli {
 
 namespace po = boost::program_options;
 
-void add_subscriber_options(po::options_description& options) {
+po::options_description subscriber_options_description() {
+  po::options_description options("options");
   options.add_options()
+      ("help,h", "this help")
       ("from", po::value<std::string>()->default_value(kDefaultPublishEndpoint), "calmond's publish endpoint")
       ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
       ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
+  return options;
 }
 
 SubscriberOptions read_subscriber_options(const po::variables_map& values, const CommandLine& command_line) {

@@ -28,8 +28,9 @@ struct SubscriberOptions {
   }
 };
 
-// Adds --from, --server-key and --client-key to `options`.
-void add_subscriber_options(boost::program_options::options_description& options);
+// The options --help lists, to which a program adds its own: --help, --from,
+// --server-key and --client-key.
+boost::program_options::options_description subscriber_options_description();
 
 // Reads them back; one key file without the other is a usage error (exit 2).
 SubscriberOptions read_subscriber_options(const boost::program_options::variables_map& values,

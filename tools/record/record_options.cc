@@ -25,9 +25,7 @@ constexpr const char* kUsage =
 const cli::CommandLine kRecordCommandLine("calmon-record", kUsage);
 
 RecordOptions parse_record_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()("help,h", "this help");
-  cli::add_subscriber_options(named);
+  po::options_description named = cli::subscriber_options_description();
   named.add_options()
       ("until", po::value<std::string>()->default_value("eos"),
        "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")

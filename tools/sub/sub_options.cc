@@ -20,9 +20,7 @@ constexpr const char* kUsage =
 const cli::CommandLine kSubCommandLine("calmon-sub", kUsage);
 
 SubOptions parse_sub_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()("help,h", "this help");
-  cli::add_subscriber_options(named);
+  po::options_description named = cli::subscriber_options_description();
   named.add_options()
       ("roi", po::value<std::vector<std::string>>()->composing(), "an ROI to show, by name (repeatable; default: all)")
       ("settled", "show settled ΔF/F₀ too")
