@@ -1,7 +1,8 @@
 // dashboard_json.h — what the dashboard's WebSocket carries, as JSON text messages.
 //
 // Every message is an object with a "type": a message of proto/calmon/dashboard.proto
-// printed through protobuf's JSON mapping. The wire messages inside keep their schema
+// printed through protobuf's JSON mapping (but for "reply", whose ControlReply is
+// already protobuf JSON: see encode_reply). The wire messages inside keep their schema
 // (field names as in wire.proto; 64-bit integers as strings, NaN as "NaN"), so the
 // page reads the same fields a Python subscriber does:
 //   {"type": "traces", "dropped": N, "updates": [TraceUpdate, ...]}  one display batch
