@@ -171,10 +171,5 @@ int run(const BenchOptions& options) {
 
 int main(int argc, char** argv) {
   const BenchOptions options = parse_bench_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const std::exception& error) {
-    std::cerr << "calmon-bench: " << error.what() << "\n";
-    return 1;
-  }
+  return kBenchCommandLine.run([&] { return run(options); });
 }
