@@ -48,7 +48,7 @@ constexpr std::string_view kUsage =
     "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
     "                               any free port, named in the ready line as \"http\")\n"
     "  --no-http                    no dashboard\n"
-    "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --web-root DIR               the dashboard's files (default: ../share/calmon/dashboard beside calmond)\n"
     "  --http-token auto|none|TOKEN the dashboard's token (default auto: a random one when\n"
     "                               --http is not a loopback address; TOKEN: needed even on loopback)\n"
     "  --http-token-file FILE       the token from a file's first line (a flag is visible in ps)\n"
