@@ -213,6 +213,8 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
 
 po::options_description flag_descriptions() {
   po::options_description flags;
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
@@ -220,6 +222,7 @@ po::options_description flag_descriptions() {
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
                            "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",
                            "max-baseline-window"}) {
+    // clang-format on
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

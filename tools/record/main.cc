@@ -59,6 +59,8 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   po::options_description named("options");
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("help,h", "this help")
       ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
@@ -71,6 +73,7 @@ Options parse_options(int argc, char** argv) {
       ("quiet", "no summary line at the end")
       ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
       ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
+  // clang-format on
   po::options_description all;
   all.add(named).add_options()("out", po::value<std::string>());
   po::positional_options_description positional;

@@ -62,6 +62,8 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   po::options_description named("options");
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("help,h", "this help")
       ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
@@ -72,6 +74,7 @@ Options parse_options(int argc, char** argv) {
       ("plain", "one line per update even on a terminal")
       ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
       ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
+  // clang-format on
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(named).run(), values);
