@@ -86,10 +86,13 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_TRUE(outcome.err.empty()) << outcome.err;
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   for (const char* file : {"F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
                            "F0_settled.npy", "dff_settled.npy", "flags_settled.npy", "global_mean.npy",
                            "global_median.npy", "global_min.npy", "all_mean.npy", "all_std.npy", "all_max.tif",
                            "frames_5_15_max.npy", "frame_0.npy", "frame_39.tif", "rois.json", "config.json"}) {
+    // clang-format on
     EXPECT_TRUE(fs::exists(dir / "out" / file)) << file;
   }
   // Traces are (frames, ROIs) float64: a 128-byte header, then 40 rows of 2 doubles.

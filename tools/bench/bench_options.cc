@@ -39,6 +39,8 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   BenchOptions options;
   std::string global_traces = "off";
   po::options_description named("options");
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("help", "the usage")
       ("calmond", po::value(&options.calmond_path), "the daemon to measure")
@@ -57,6 +59,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)");
+  // clang-format on
   const po::variables_map values = command_line.parse(argc, argv, named);
   const auto usage_error = [&](const std::string& message) { command_line.usage_error(message); };
   if (options.calmond_path.empty()) options.calmond_path = default_calmond_path(argv[0]);

@@ -7,11 +7,14 @@ namespace po = boost::program_options;
 
 po::options_description subscriber_options_description() {
   po::options_description options("options");
+  // One option per line, which clang-format would run together.
+  // clang-format off
   options.add_options()
       ("help,h", "this help")
       ("from", po::value<std::string>()->default_value(kDefaultPublishEndpoint), "calmond's publish endpoint")
       ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
       ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
+  // clang-format on
   return options;
 }
 

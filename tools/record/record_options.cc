@@ -26,6 +26,8 @@ const cli::CommandLine kRecordCommandLine("calmon-record", kUsage);
 
 RecordOptions parse_record_options(int argc, char** argv) {
   po::options_description named = cli::subscriber_options_description();
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("until", po::value<std::string>()->default_value("eos"),
        "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
@@ -34,6 +36,7 @@ RecordOptions parse_record_options(int argc, char** argv) {
        "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
       ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
       ("quiet", "no summary line at the end");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("out", po::value<std::string>());
   po::positional_options_description positional;

@@ -21,12 +21,15 @@ const cli::CommandLine kSubCommandLine("calmon-sub", kUsage);
 
 SubOptions parse_sub_options(int argc, char** argv) {
   po::options_description named = cli::subscriber_options_description();
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("roi", po::value<std::vector<std::string>>()->composing(), "an ROI to show, by name (repeatable; default: all)")
       ("settled", "show settled ΔF/F₀ too")
       ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
       ("follow", "keep going after the end of a stream")
       ("plain", "one line per update even on a terminal");
+  // clang-format on
   const po::variables_map values = kSubCommandLine.parse(argc, argv, named);
   SubOptions options;
   options.subscriber = cli::read_subscriber_options(values, kSubCommandLine);
