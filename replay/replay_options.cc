@@ -110,6 +110,8 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
 
 po::options_description describe_options() {
   po::options_description options;
+  // One option per line, which clang-format would run together.
+  // clang-format off
   options.add_options()
       ("help,h", "")
       ("to", po::value<std::string>(), "")
@@ -132,6 +134,7 @@ po::options_description describe_options() {
       ("server-key", po::value<std::string>(), "")
       ("client-key", po::value<std::string>(), "")
       ("movie", po::value<std::vector<std::string>>(), "");
+  // clang-format on
   return options;
 }
 

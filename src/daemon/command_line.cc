@@ -48,7 +48,7 @@ constexpr std::string_view kUsage =
     "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
     "                               any free port, named in the ready line as \"http\")\n"
     "  --no-http                    no dashboard\n"
-    "  --web-root DIR               the dashboard's files (default: those of the build)\n"
+    "  --web-root DIR               the dashboard's files (default: ../share/calmon/dashboard beside calmond)\n"
     "  --http-token auto|none|TOKEN the dashboard's token (default auto: a random one when\n"
     "                               --http is not a loopback address; TOKEN: needed even on loopback)\n"
     "  --http-token-file FILE       the token from a file's first line (a flag is visible in ps)\n"
@@ -213,6 +213,8 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
 
 po::options_description flag_descriptions() {
   po::options_description flags;
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
                            "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
@@ -220,6 +222,7 @@ po::options_description flag_descriptions() {
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
                            "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",
                            "max-baseline-window"}) {
+    // clang-format on
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());

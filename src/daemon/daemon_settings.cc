@@ -173,14 +173,6 @@ bool dashboard_on_network(const DaemonSettings& settings) {
   return !settings.http.empty() && !net::is_loopback_host(parse_http_endpoint(settings.http).host);
 }
 
-std::string default_web_root() {
-#ifdef CALMON_DEFAULT_WEB_ROOT
-  return CALMON_DEFAULT_WEB_ROOT;
-#else
-  return "dashboard";
-#endif
-}
-
 DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std::filesystem::path& config_dir,
                                        const std::string& source) {
   DaemonSettings settings;

@@ -18,12 +18,10 @@
 #include "calmon/daemon.pb.h"
 #include "config/roi_limits.h"
 #include "core/frame_size_limit.h"
+#include "daemon/installed_web_root.h"
 #include "net/curve_keys.h"
 
 namespace calmon::daemon {
-
-// The dashboard's files of the source tree calmond was built from (set at build time).
-std::string default_web_root();
 
 struct DaemonSettings {
   enum class IngestMode { kPull, kSub };
@@ -49,7 +47,7 @@ struct DaemonSettings {
   // one configured explicitly (http_required) must bind, or calmond does not start.
   std::string http = "127.0.0.1:8080";
   bool http_required = false;
-  std::string web_root = default_web_root();
+  std::string web_root = installed_web_root().string();  // installed_web_root.h
   // Who may use the dashboard (http_access.h). kAuto: a random token when the
   // dashboard is on the network (dashboard_on_network), none on loopback; kFixed: this
   // http_token (from http_token or http_token_file), even on loopback.

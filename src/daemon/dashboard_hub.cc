@@ -9,16 +9,6 @@
 
 namespace calmon::daemon {
 
-namespace {
-
-std::string error_reply(const std::string& error) {
-  std::string escaped;
-  for (const char c : error) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return encode_reply("{\"ok\":false,\"error\":\"" + escaped + "\"}");
-}
-
-}  // namespace
-
 DashboardHub::DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands)
     : io_(io), feed_(feed), commands_(commands), timer_(io) {
   feed_.set_reply_handler([this](std::uint64_t ticket, std::string reply) {
@@ -44,20 +34,13 @@ void DashboardHub::on_closed(WebSocketClient& client) {
 void DashboardHub::on_request(WebSocketClient& client, std::string text) {
   const auto found = clients_.find(&client);
   if (found == clients_.end()) return;
-  if (!looks_like_request(text)) {
-    client.send(MessageKind::kReply, std::make_shared<const std::string>(
-                                         error_reply("malformed control request: expected one JSON object")));
-    return;
-  }
-  if (pending_requests_.size() >= kMaxPendingRequests) {
-    client.send(MessageKind::kReply, std::make_shared<const std::string>(error_reply("busy: too many requests waiting")));
-    return;
-  }
+  const auto refuse = [&client](const std::string& error) {
+    client.send(MessageKind::kReply, std::make_shared<const std::string>(encode_error_reply(error)));
+  };
+  if (!looks_like_request(text)) return refuse("malformed control request: expected one JSON object");
+  if (pending_requests_.size() >= kMaxPendingRequests) return refuse("busy: too many requests waiting");
   const std::uint64_t ticket = next_ticket_++;
-  if (!commands_.send_request(ticket, text)) {
-    client.send(MessageKind::kReply, std::make_shared<const std::string>(error_reply("the pipeline is not keeping up")));
-    return;
-  }
+  if (!commands_.send_request(ticket, text)) return refuse("the pipeline is not keeping up");
   pending_requests_.emplace(ticket, found->second);
 }
 

@@ -4,11 +4,12 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
+#include "calmon/dashboard.pb.h"
 #include "calmon/wire.pb.h"
 #include "config/json_message.h"
+#include "daemon/control_request.h"
 
 namespace calmon::daemon {
 
@@ -17,58 +18,33 @@ std::string proto_json(const google::protobuf::Message& message) {
 }
 
 std::string encode_trace_batch(const std::vector<std::string>& updates, std::uint64_t dropped) {
-  std::string json = "{\"type\":\"traces\",\"dropped\":" + std::to_string(dropped) + ",\"updates\":[";
-  pb::TraceUpdate update;
-  bool first = true;
+  pb::DashboardTraces batch;
+  batch.set_type("traces");
+  batch.set_dropped(static_cast<double>(dropped));
   for (const std::string& bytes : updates) {
-    if (!update.ParseFromString(bytes)) continue;
-    if (!first) json += ',';
-    first = false;
-    json += proto_json(update);
+    if (!batch.add_updates()->ParseFromString(bytes)) batch.mutable_updates()->RemoveLast();
   }
-  json += "]}";
-  return json;
+  return proto_json(batch);
 }
 
 std::string encode_status(const std::string& status, std::size_t browsers) {
-  pb::Status message;
-  (void)message.ParseFromString(status);
-  return "{\"type\":\"status\",\"browsers\":" + std::to_string(browsers) + ",\"data\":" + proto_json(message) + "}";
+  pb::DashboardStatus message;
+  message.set_type("status");
+  message.set_browsers(static_cast<double>(browsers));
+  (void)message.mutable_data()->ParseFromString(status);
+  return proto_json(message);
 }
 
 std::string encode_rois(const std::string& rois) {
-  pb::RoiSetInfo message;
-  (void)message.ParseFromString(rois);
-  return "{\"type\":\"rois\",\"data\":" + proto_json(message) + "}";
+  pb::DashboardRois message;
+  message.set_type("rois");
+  (void)message.mutable_data()->ParseFromString(rois);
+  return proto_json(message);
 }
 
 namespace {
 
-std::string json_number(double value) {
-  if (!std::isfinite(value)) return "0";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.9g", value);
-  return text;
-}
-
-std::string json_text(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string encode_image(const pb::Image& image) {
+void fill_image(pb::DashboardImage& to, const pb::Image& image) {
   std::vector<float> pixels(static_cast<std::size_t>(image.pixels_size()));
   double low = std::numeric_limits<double>::infinity();
   double high = -low;
@@ -81,10 +57,13 @@ std::string encode_image(const pb::Image& image) {
     }
   }
   static_assert(std::endian::native == std::endian::little, "float32 pixels are sent little-endian");
-  return "{\"name\":" + json_text(image.name()) + ",\"width\":" + std::to_string(image.width()) +
-         ",\"height\":" + std::to_string(image.height()) + ",\"frames\":" + std::to_string(image.frames()) +
-         ",\"min\":" + json_number(low) + ",\"max\":" + json_number(high) + ",\"data\":\"" +
-         base64(pixels.data(), pixels.size() * sizeof(float)) + "\"}";
+  to.set_name(image.name());
+  to.set_width(image.width());
+  to.set_height(image.height());
+  to.set_frames(static_cast<double>(image.frames()));
+  to.set_min(std::isfinite(low) ? low : 0.0);
+  to.set_max(std::isfinite(high) ? high : 0.0);
+  to.set_data(pixels.data(), pixels.size() * sizeof(float));
 }
 
 }  // namespace
@@ -92,41 +71,22 @@ std::string encode_image(const pb::Image& image) {
 std::string encode_images(const std::string& snapshot) {
   pb::ProjectionSnapshot message;
   (void)message.ParseFromString(snapshot);
-  std::string json = "{\"type\":\"images\",\"frame_index\":" + std::to_string(message.frame_index()) +
-                     ",\"sequence\":" + std::to_string(message.sequence()) + ",\"images\":[";
-  for (int i = 0; i < message.images_size(); ++i) {
-    if (i > 0) json += ',';
-    json += encode_image(message.images(i));
-  }
-  return json + "]}";
+  pb::DashboardImages images;
+  images.set_type("images");
+  images.set_frame_index(static_cast<double>(message.frame_index()));
+  images.set_sequence(static_cast<double>(message.sequence()));
+  for (const pb::Image& image : message.images()) fill_image(*images.add_images(), image);
+  return proto_json(images);
 }
 
+// The reply is protobuf JSON already, printed by answer_control_request on the pipeline
+// thread; it goes into its envelope as that text, not parsed and printed a second time
+// on the I/O thread (a projections reply holds every image as numbers).
 std::string encode_reply(std::string_view reply_json) {
   return "{\"type\":\"reply\",\"data\":" + std::string(reply_json) + "}";
 }
 
-std::string base64(const void* data, std::size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  std::string out;
-  out.reserve((size + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < size; i += 3) {
-    const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < size) {
-    const unsigned v = (bytes[i] << 16) | (i + 1 < size ? bytes[i + 1] << 8 : 0);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < size ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
+std::string encode_error_reply(const std::string& error) { return encode_reply(control_error_reply(true, error)); }
 
 bool looks_like_request(std::string_view text) {
   if (text.size() > kMaxDashboardRequestBytes) return false;

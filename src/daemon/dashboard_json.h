@@ -1,8 +1,10 @@
 // dashboard_json.h — what the dashboard's WebSocket carries, as JSON text messages.
 //
-// Every message is an object with a "type". The wire messages keep their schema
-// through protobuf's JSON mapping (field names as in wire.proto; 64-bit integers as
-// strings, NaN as "NaN"), so the page reads the same fields a Python subscriber does:
+// Every message is an object with a "type": a message of proto/calmon/dashboard.proto
+// printed through protobuf's JSON mapping (but for "reply", whose ControlReply is
+// already protobuf JSON: see encode_reply). The wire messages inside keep their schema
+// (field names as in wire.proto; 64-bit integers as strings, NaN as "NaN"), so the
+// page reads the same fields a Python subscriber does:
 //   {"type": "traces", "dropped": N, "updates": [TraceUpdate, ...]}  one display batch
 //   {"type": "status", "browsers": N, "data": Status}
 //   {"type": "rois", "data": RoiSetInfo}
@@ -37,9 +39,8 @@ std::string encode_rois(const std::string& rois);
 std::string encode_images(const std::string& snapshot);
 // `reply_json` is a ControlReply as JSON (answer_control_request to a JSON request).
 std::string encode_reply(std::string_view reply_json);
-
-// Standard base64 with padding.
-std::string base64(const void* data, std::size_t size);
+// A ControlReply with ok=false and `error`, in its envelope.
+std::string encode_error_reply(const std::string& error);
 
 // True if `text` may be a JSON ControlRequest: not too big, starts with "{".
 bool looks_like_request(std::string_view text);

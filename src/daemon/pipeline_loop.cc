@@ -164,9 +164,19 @@ void PipelineLoop::start_next_dashboard_request() {
   dashboard_requests_.pop_front();
 }
 
+// A subscriber that joins mid-stream gets the ROI set at once, so it can name the
+// columns of its very first TraceUpdate instead of waiting for the next Status.
 void PipelineLoop::drain_subscriptions() {
-  while (receive_message(sockets_.publish)) subscriptions_.on_message(parts_[0].data(), parts_[0].size());
+  bool needs_roi_names = false;
+  while (receive_message(sockets_.publish)) {
+    const void* data = parts_[0].data();
+    const std::size_t size = parts_[0].size();
+    subscriptions_.on_message(data, size);
+    needs_roi_names = needs_roi_names || SubscriptionCounter::subscribes_to(data, size, net::kTracesTopic) ||
+                      SubscriptionCounter::subscribes_to(data, size, net::kRoisTopic);
+  }
   update_subscribers();
+  if (needs_roi_names) analyzer_.republish_roi_set();
 }
 
 void PipelineLoop::update_subscribers() {

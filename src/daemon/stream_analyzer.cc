@@ -155,6 +155,10 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
 
 void StreamAnalyzer::on_snapshot_tick() { publishing_.on_snapshot_tick(session_); }
 
+void StreamAnalyzer::republish_roi_set() {
+  publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kOptional);
+}
+
 void StreamAnalyzer::on_status_tick() {
   const auto now = std::chrono::steady_clock::now();
   counters_.complete_interval(now);

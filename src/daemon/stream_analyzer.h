@@ -94,6 +94,8 @@ class StreamAnalyzer final : public ControlTarget {
   void on_status_tick();
   // Publishes a ProjectionSnapshot, unless no frame arrived since the last one.
   void on_snapshot_tick();
+  // Publishes the current RoiSetInfo again, for a subscriber that just joined.
+  void republish_roi_set();
   // Subscriptions active on the publish socket, for Status, and whether any of them
   // receives projections (if not, snapshots are not even computed).
   void set_subscribers(std::uint32_t count, bool projections_wanted) {

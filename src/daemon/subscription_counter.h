@@ -42,6 +42,14 @@ class SubscriptionCounter {
 
   std::uint32_t active() const { return active_; }
 
+  // Whether the message read from the XPUB socket is a new subscription that receives
+  // `topic` (its prefix is a prefix of the topic; the empty prefix receives all).
+  static bool subscribes_to(const void* data, std::size_t size, std::string_view topic) {
+    if (size == 0 || static_cast<const char*>(data)[0] != 1) return false;
+    const std::string_view prefix(static_cast<const char*>(data) + 1, size - 1);
+    return topic.substr(0, prefix.size()) == prefix;
+  }
+
   // Whether some active subscription matches `topic` (is a prefix of it).
   bool wanted(std::string_view topic) const {
     for (const auto& [prefix, count] : prefixes_) {

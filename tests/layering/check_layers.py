@@ -23,6 +23,8 @@ import tempfile
 # protobuf code, included as "calmon/<name>.pb.h" (calmon_proto). A file's own folder
 # (#include "x.h" with no folder) is always allowed, and so is its own layer.
 LIBRARIES = ["core", "synth", "io", "config", "net", "daemon"]
+# The folders of tools/ built as libraries (all but main.cc), which tests and tools include.
+TOOL_LIBRARIES = ["cli", "record", "sub"]
 LAYERS = {
     "core": set(),
     "synth": {"core"},
@@ -31,12 +33,14 @@ LAYERS = {
     "net": {"core", "proto"},
     "daemon": {"core", "config", "net", "proto"},
     "replay": {"core", "io", "net", "proto"},
-    "tools": set(LIBRARIES) | {"proto"},             # a program: any library, not replay/ or tests/
-    "tests": set(LIBRARIES) | {"proto", "replay"},   # anything but tools/
+    "tools": set(LIBRARIES) | {"proto"} | set(TOOL_LIBRARIES),  # a program: any library, not replay/ or tests/
+    "tests": set(LIBRARIES) | {"proto", "replay"} | set(TOOL_LIBRARIES),  # anything but a tool's main.cc
 }
 
-# What "first/..." can name in an #include: tools/ and tests/ are never on the include path.
-INCLUDABLE = set(LIBRARIES) | {"proto", "replay"}
+# What "first/..." can name in an #include. tests/ is never on the include path, and of
+# tools/ only the folders built as libraries (tools/CMakeLists.txt's calmon_tool_library):
+# "record/recording.h", "sub/live_table.h", "cli/command_line.h".
+INCLUDABLE = set(LIBRARIES) | {"proto", "replay"} | set(TOOL_LIBRARIES)
 
 # The pure layers compute on frame views: no sockets, files, clocks or threads. They
 # include the C++ standard library only, and not the parts of it for those.

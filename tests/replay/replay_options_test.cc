@@ -42,11 +42,14 @@ TEST(ReplayOptions, TheDefaultsReplayOnceAt30HzToTheLocalDaemonWithEndOfStream) 
 }
 
 TEST(ReplayOptions, EveryOptionIsParsed) {
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   const ReplayOptions options =
       parse({"--to", "tcp://10.0.0.2:6000", "--rate", "29.97", "--loop", "3", "--first", "-100", "--last", "-2",
              "--channel", "1", "--slice", "4", "--start-sequence", "18446744073709551615", "--no-eos", "--progress",
              "never", "--timeout", "0.25", "--control", "ipc:///tmp/control", "--stream-id", "42",
              "--max-frame-mib", "0.5", "movie.tif"});
+  // clang-format on
   EXPECT_EQ(options.endpoint, "tcp://10.0.0.2:6000");
   EXPECT_EQ(options.rate_hz, 29.97);
   EXPECT_EQ(options.loops, 3);

@@ -77,6 +77,38 @@ class SubscriberTest(unittest.TestCase):
         self.assertTrue(updates[-1].end_of_stream)
         self.assertTrue(np.array_equal(np.array([u.dff for u in updates[:3]]), rows.dff, equal_nan=True))
 
+    def test_an_update_is_held_until_its_roi_set_names_it(self):
+        # A subscriber that joins mid-stream: the update of ROI set 2 comes before set 2's
+        # RoiSetInfo. It is yielded once the names are there, and what came after it stays behind it.
+        rows = LiveRows(2, 3, seed=23)
+        with FakeDaemon(roi_set_info(1, ["old"])) as daemon, \
+                calmon_client.Subscriber(daemon.publish_endpoint, ("traces",)) as subscriber:
+            subscriber.wait_ready()
+            daemon.publish("traces", rows.live_update(0, 2))
+            daemon.drain()
+            with self.assertRaises(TimeoutError):  # not yielded without its names
+                subscriber.recv(timeout=0.3)
+            daemon.set_roi_info(roi_set_info(2, NAMES))
+            daemon.publish("traces", rows.live_update(1, 2))
+            first, second = subscriber.recv(timeout=5), subscriber.recv(timeout=5)
+        self.assertEqual((first.frame_index, first.names), (0, NAMES))
+        self.assertEqual((second.frame_index, second.names), (1, NAMES))
+
+    def test_an_update_whose_names_never_come_is_yielded_unnamed_after_names_wait(self):
+        rows = LiveRows(2, 3, seed=24)
+        with FakeDaemon(roi_set_info(1, ["old"])) as daemon, \
+                calmon_client.Subscriber(daemon.publish_endpoint, ("traces",), names_wait=0.3) as subscriber:
+            subscriber.wait_ready()
+            daemon.publish("traces", rows.live_update(0, 2))
+            daemon.publish("traces", rows.live_update(1, 1))
+            started = time.monotonic()
+            first, second = subscriber.recv(timeout=5), subscriber.recv(timeout=5)
+            waited = time.monotonic() - started
+        self.assertEqual((first.frame_index, first.names), (0, None))
+        self.assertEqual((second.frame_index, second.names), (1, ["old"]))
+        self.assertGreaterEqual(waited, 0.3)
+        self.assertLess(waited, 5)
+
     def test_no_daemon_is_a_timeout_not_a_hang(self):
         with calmon_client.Subscriber("tcp://127.0.0.1:9") as subscriber:
             started = time.monotonic()

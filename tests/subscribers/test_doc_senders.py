@@ -43,7 +43,8 @@ class DocumentedSendersTest(unittest.TestCase):
         cls._tmp = tempfile.TemporaryDirectory(prefix="calmon-doc-senders-")
         movie = np.random.default_rng(7).integers(0, 4096, (FRAMES, HEIGHT, WIDTH)).astype(np.uint16)
         np.save(os.path.join(cls._tmp.name, "movie.npy"), movie)        # docs/protocol.md reads it
-        tifffile.imwrite(os.path.join(cls._tmp.name, "movie.tif"), movie)  # docs/subscribers.md reads it
+        os.mkdir(os.path.join(cls._tmp.name, "demo"))
+        tifffile.imwrite(os.path.join(cls._tmp.name, "demo", "movie.tif"), movie)  # docs/subscribers.md reads it
 
     @classmethod
     def tearDownClass(cls):

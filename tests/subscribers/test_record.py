@@ -146,7 +146,9 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(metadata["frames_recorded"], 15)
         self.assertEqual(metadata["dropped_updates"], 1)
         self.assertEqual(metadata["roi_set_versions"], [1, 2])
-        self.assertIsInstance(metadata["end_time_ns"], int)
+        # 64-bit ns times are strings in protobuf's JSON, as the stream and daemon ids are.
+        self.assertRegex(metadata["end_time_ns"], r"^[0-9]+$")
+        self.assertGreaterEqual(int(metadata["end_time_ns"]), int(metadata["start_time_ns"]))
         first_folder, second_folder = metadata["segments"]
         self.assertEqual((first_folder["folder"], first_folder["first_frame_index"], first_folder["frames"],
                           first_folder["frames_not_received"], first_folder["settled_frames"],

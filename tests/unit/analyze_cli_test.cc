@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,10 +86,13 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_TRUE(outcome.err.empty()) << outcome.err;
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   for (const char* file : {"F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
                            "F0_settled.npy", "dff_settled.npy", "flags_settled.npy", "global_mean.npy",
                            "global_median.npy", "global_min.npy", "all_mean.npy", "all_std.npy", "all_max.tif",
                            "frames_5_15_max.npy", "frame_0.npy", "frame_39.tif", "rois.json", "config.json"}) {
+    // clang-format on
     EXPECT_TRUE(fs::exists(dir / "out" / file)) << file;
   }
   // Traces are (frames, ROIs) float64: a 128-byte header, then 40 rows of 2 doubles.
@@ -97,6 +101,37 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   EXPECT_NE(outcome.out.find("square"), std::string::npos);
   EXPECT_NE(outcome.out.find("moving median, window 9"), std::string::npos);
   EXPECT_NE(test::read_file(dir / "out" / "rois.json").find("\"name\": \"dot\""), std::string::npos);
+}
+
+// The summary table's columns line up whatever their contents: a name longer than the
+// header, a peak written with more digits. Once the widths were fixed, and a long cell
+// pushed the columns after it (the last one most visibly) out of line.
+TEST(AnalyzeCli, TheSummaryTablesColumnsLineUp) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir);
+  write_text(dir / "config.json", R"({"rois": [
+    {"name": "a_cell_whose_name_is_longer_than_its_column", "region": {"rect": {"xmin": 4, "xmax": 8, "ymin": 4, "ymax": 8}},
+     "baseline": {"moving": {"window": 3, "percentile": 1}}},
+    {"name": "dot", "region": {"pixel": {"x": 15, "y": 3}}, "baseline": {"cumulative": {"percentile": 10}}}]})");
+  const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const std::size_t header = outcome.out.find("ROI ");
+  ASSERT_NE(header, std::string::npos) << outcome.out;
+  std::vector<std::string> lines;
+  std::istringstream table(outcome.out.substr(header));
+  for (std::string line; std::getline(table, line);) lines.push_back(line.substr(0, line.find("  (")));
+  ASSERT_EQ(lines.size(), 3u) << outcome.out;
+  const auto width = [](const std::string& text) {
+    std::size_t n = 0;
+    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
+  for (const std::string& line : lines) EXPECT_EQ(width(line), width(lines[0])) << outcome.out;
+  for (const char* label : {"region", "neuropil", "baseline"}) {
+    const std::size_t column = lines[0].find(label);
+    EXPECT_EQ(lines[1][column - 1], ' ') << label << " does not start a column:\n" << outcome.out;
+    EXPECT_EQ(lines[2][column - 1], ' ') << label << " does not start a column:\n" << outcome.out;
+  }
 }
 
 // rois.json was once assembled by hand, and a quote or backslash in a name made it

@@ -201,6 +201,8 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
     "ingest": "tcp://127.0.0.1:1", "publish": "tcp://127.0.0.1:2", "control": "tcp://127.0.0.1:3",
     "snapshot_hz": 5, "channel": 1, "analysis": {"rois": []}})");
   const std::string analysis = write(dir / "other.json", R"({"rois": [{"name": "x", "region": {"pixel": {}}}]})");
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   const CommandLine result =
       parse({"--config", config, "--ingest", "tcp://127.0.0.1:*", "--ingest-mode", "sub", "--publish",
              "tcp://127.0.0.1:7", "--control", "tcp://127.0.0.1:8", "--snapshot-hz", "0.5", "--max-frame-mib", "2",
@@ -210,6 +212,7 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
              "--ingest-queue-mib", "16", "--publish-budget-mib", "64", "--subscriber-timeout", "0",
              "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2",
              "--max-baseline-mib", "100", "--max-baseline-window", "77"});
+  // clang-format on
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
   EXPECT_EQ(s.ingest, "tcp://127.0.0.1:*");
@@ -350,12 +353,15 @@ TEST(DaemonConfig, HelpIsAnAction) {
   EXPECT_EQ(parse({"--help"}).action, CommandLine::Action::kHelp);
   EXPECT_EQ(parse({"-h"}).action, CommandLine::Action::kHelp);
   const std::string_view usage = daemon_usage();
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   for (const char* flag : {"--config", "--analysis", "--ingest", "--ingest-mode", "--publish", "--control",
                            "--snapshot-hz", "--max-frame-mib", "--reset-on-geometry-change", "--channel", "--plane",
                            "--http-token", "--http-token-file", "--http-allow-host", "--http-max-connections",
                            "--http-idle-timeout", "--allow-unprotected", "--ingest-queue-mib", "--publish-budget-mib",
                            "--subscriber-timeout", "--max-rois", "--max-roi-pixels", "--max-request-mib",
                            "--max-baseline-mib", "--max-baseline-window"}) {
+    // clang-format on
     EXPECT_NE(usage.find(flag), std::string_view::npos) << flag;
   }
 }

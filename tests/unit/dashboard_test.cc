@@ -127,8 +127,24 @@ TEST(DashboardJson, ImagesAreBase64Float32WithTheirFiniteRange) {
   image->add_pixels(-2.0);
   const std::string json = encode_images(snapshot.SerializeAsString());
   EXPECT_NE(json.find("\"min\":-2,\"max\":1,\"data\":\"AACAPwAAAMA=\""), std::string::npos) << json;
-  EXPECT_EQ(base64("ab", 2), "YWI=");
-  EXPECT_EQ(base64("abc", 3), "YWJj");
+}
+
+TEST(DashboardJson, StatusRoisAndRefusalsComeInTheirEnvelopes) {
+  pb::Status status;
+  status.set_streaming(true);
+  const std::string status_json = encode_status(status.SerializeAsString(), 2);
+  EXPECT_EQ(status_json.find("{\"type\":\"status\",\"browsers\":2,\"data\":{"), 0u) << status_json;
+  EXPECT_NE(status_json.find("\"streaming\":true"), std::string::npos) << status_json;
+  pb::RoiSetInfo rois;
+  rois.set_version(3);
+  rois.add_rois()->set_name("cell \"1\"");
+  const std::string rois_json = encode_rois(rois.SerializeAsString());
+  EXPECT_EQ(rois_json.find("{\"type\":\"rois\",\"data\":{\"version\":3,"), 0u) << rois_json;
+  EXPECT_NE(rois_json.find("\"name\":\"cell \\\"1\\\"\""), std::string::npos) << rois_json;
+  // A refusal's text is escaped whatever it holds, a control character too.
+  const std::string refusal = encode_error_reply("no \"x\"\tthere");
+  EXPECT_EQ(refusal.find("{\"type\":\"reply\",\"data\":{\"ok\":false,\"error\":\"no \\\"x\\\"\\tthere\""), 0u)
+      << refusal;
 }
 
 TEST(DashboardJson, OnlyJsonObjectsAreForwardedAsRequests) {

@@ -51,5 +51,19 @@ TEST(SubscriptionCounter, OtherMessagesAreIgnoredAndTheCountNeverGoesNegative) {
   EXPECT_EQ(counter.active(), 1u);
 }
 
+// A new subscriber to traces or rois makes calmond publish the ROI set at once.
+TEST(SubscriptionCounter, SubscribesToTellsANewSubscriptionThatReceivesATopic) {
+  const auto subscribes_to = [](const std::string& message, std::string_view topic) {
+    return SubscriptionCounter::subscribes_to(message.data(), message.size(), topic);
+  };
+  EXPECT_TRUE(subscribes_to(std::string("\x01rois"), "rois"));
+  EXPECT_TRUE(subscribes_to(std::string("\x01tr"), "traces"));
+  EXPECT_TRUE(subscribes_to(std::string("\x01", 1), "traces"));  // the empty prefix: everything
+  EXPECT_FALSE(subscribes_to(std::string("\x01status"), "rois"));
+  EXPECT_FALSE(subscribes_to(std::string("\x01tracesX"), "traces"));
+  EXPECT_FALSE(subscribes_to(std::string("\x00rois", 5), "rois"));  // an unsubscription
+  EXPECT_FALSE(subscribes_to(std::string(), "rois"));
+}
+
 }  // namespace
 }  // namespace calmon::daemon

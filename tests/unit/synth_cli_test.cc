@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "test_support.h"
 
 namespace calmon {
@@ -29,7 +31,15 @@ TEST(SynthCli, AFolderGivenWithATrailingSlashIsNamedWithoutADoubleOne) {
       << printed;
   EXPECT_EQ(printed.find("//"), std::string::npos) << printed;
   EXPECT_TRUE(fs::exists(dir / "demo" / "movie.tif"));
-  EXPECT_TRUE(fs::exists(dir / "demo" / "truth" / "cells.json"));
+  // cells.json is GroundTruthCells through the JSON mapping: it reads back as one.
+  const std::string cells_path = (dir / "demo" / "truth" / "cells.json").string();
+  const auto cells =
+      config::parse_json_as<pb::GroundTruthCells>(config::read_text_file(cells_path), cells_path, "cells.json");
+  EXPECT_EQ(cells.movie().file(), "movie.tif");
+  EXPECT_EQ((std::vector<double>{cells.movie().frames(), static_cast<double>(cells.movie().width())}),
+            (std::vector<double>{3, 8}));
+  EXPECT_EQ(cells.movie().seed(), 1u);
+  EXPECT_EQ(cells.cells_size(), 0);  // 8x6 pixels hold no cell
 }
 
 struct Outcome {

@@ -5,29 +5,39 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+
+#include "calmon/config.pb.h"
+#include "config/json_message.h"
 
 namespace calmon::bench {
 
-AnalysisConfigFile::AnalysisConfigFile(const std::vector<RoiRect>& rois, int window, bool global_traces) {
-  std::ostringstream json;
-  json << "{\n  \"neuropil\": {\"ring\": {}, \"r\": 0.7},\n"
-       << "  \"baseline\": {\"moving\": {\"window\": " << window << "}},\n"
-       << "  \"global_traces\": " << (global_traces ? "true" : "false") << ",\n"
-       << "  \"rois\": [";
-  for (std::size_t i = 0; i < rois.size(); ++i) {
-    const RoiRect& roi = rois[i];
-    json << (i ? ",\n    " : "\n    ") << "{\"region\": {\"rect\": {\"xmin\": " << roi.xmin
-         << ", \"xmax\": " << roi.xmin + kRoiSide << ", \"ymin\": " << roi.ymin
-         << ", \"ymax\": " << roi.ymin + kRoiSide << "}}}";
-  }
-  json << "\n  ]\n}\n";
+namespace {
 
+// The config as calmond reads it (config.proto's Config), printed through the JSON mapping.
+std::string config_json(const std::vector<RoiRect>& rois, int window, bool global_traces) {
+  pb::Config analysis;
+  analysis.mutable_neuropil()->mutable_ring();
+  analysis.mutable_neuropil()->set_r(0.7);
+  analysis.mutable_baseline()->mutable_moving()->set_window(window);
+  analysis.set_global_traces(global_traces);
+  for (const RoiRect& roi : rois) {
+    pb::Rect& rect = *analysis.add_rois()->mutable_region()->mutable_rect();
+    rect.set_xmin(roi.xmin);
+    rect.set_xmax(roi.xmin + kRoiSide);
+    rect.set_ymin(roi.ymin);
+    rect.set_ymax(roi.ymin + kRoiSide);
+  }
+  return config::print_json_message(analysis, {.indented = true, .defaults = false});
+}
+
+}  // namespace
+
+AnalysisConfigFile::AnalysisConfigFile(const std::vector<RoiRect>& rois, int window, bool global_traces) {
   char name[] = "/tmp/calmon-bench-XXXXXX.json";
   const int fd = mkstemps(name, 5);
   if (fd < 0) throw std::runtime_error("cannot create a temp file for the analysis config");
-  const std::string text = json.str();
+  const std::string text = config_json(rois, window, global_traces);
   const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   path_ = name;

@@ -3,9 +3,9 @@
 
 #include <boost/program_options.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <iostream>
+
+#include "cli/command_line.h"
 
 namespace calmon::bench {
 namespace {
@@ -23,11 +23,6 @@ constexpr const char* kUsage =
     "of the same frames and (with --peer) the rate of the numpy script doing the same.\n"
     "--stuck-subscribers adds one subscriber per topic that never reads.\n";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-bench: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
 std::string default_calmond_path(const char* argv0) {
   std::error_code error;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
@@ -37,10 +32,15 @@ std::string default_calmond_path(const char* argv0) {
 
 }  // namespace
 
+const cli::CommandLine kBenchCommandLine("calmon-bench", kUsage);
+
 BenchOptions parse_bench_options(int argc, char** argv) {
+  const cli::CommandLine& command_line = kBenchCommandLine;
   BenchOptions options;
   std::string global_traces = "off";
   po::options_description named("options");
+  // One option per line, which clang-format would run together.
+  // clang-format off
   named.add_options()
       ("help", "the usage")
       ("calmond", po::value(&options.calmond_path), "the daemon to measure")
@@ -59,17 +59,9 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(named).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    usage_error(error.what());
-  }
-  if (values.count("help")) {
-    std::cout << kUsage;
-    std::exit(0);
-  }
+  // clang-format on
+  const po::variables_map values = command_line.parse(argc, argv, named);
+  const auto usage_error = [&](const std::string& message) { command_line.usage_error(message); };
   if (options.calmond_path.empty()) options.calmond_path = default_calmond_path(argv[0]);
   if (options.width < 12 || options.height < 12) usage_error("frames must be at least 12x12");
   if (options.rois < 0) usage_error("--rois must be >= 0");

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "cli/command_line.h"
+
 namespace calmon::bench {
 
 struct BenchOptions {
@@ -23,6 +25,9 @@ struct BenchOptions {
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;   // calmond's --publish-budget-mib; 0: its default
 };
+
+// calmon-bench's name and usage: its mistakes and failures are said through it.
+extern const cli::CommandLine kBenchCommandLine;
 
 // Parses argv; prints the usage and exits 2 on a mistake, 0 for --help.
 BenchOptions parse_bench_options(int argc, char** argv);

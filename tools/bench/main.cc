@@ -50,10 +50,13 @@ void print_figure(const char* name, double value) { std::printf("%s %.6g\n", nam
 void print_figure(const std::string& name, double value) { print_figure(name.c_str(), value); }
 
 std::vector<std::string> daemon_arguments(const std::string& config_path, const BenchOptions& options) {
+  // A list of 20 or more items, which clang-format would put one per line.
+  // clang-format off
   std::vector<std::string> arguments{
       "--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
       "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", std::to_string(options.snapshot_hz),
       "--publish-hwm", kLargeHighWaterMark, "--ingest-queue-mib", kIngestQueueMib, "--linger", "5"};
+  // clang-format on
   if (options.publish_budget_mib > 0) {
     arguments.insert(arguments.end(), {"--publish-budget-mib", std::to_string(options.publish_budget_mib)});
   }
@@ -171,10 +174,5 @@ int run(const BenchOptions& options) {
 
 int main(int argc, char** argv) {
   const BenchOptions options = parse_bench_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const std::exception& error) {
-    std::cerr << "calmon-bench: " << error.what() << "\n";
-    return 1;
-  }
+  return kBenchCommandLine.run([&] { return run(options); });
 }

@@ -2,8 +2,10 @@
 #include "numpy_peer_run.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace calmon::bench {
 namespace {
@@ -12,9 +14,16 @@ constexpr const char* kPython = "/usr/bin/python3";
 
 }  // namespace
 
+std::string numpy_peer_script() {
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::filesystem::path bin = error ? std::filesystem::path("bin") : executable.parent_path();
+  return (bin.parent_path() / "share" / "calmon" / "bench" / "numpy_peer.py").lexically_normal().string();
+}
+
 double run_numpy_peer(const NumpyPeerRequest& request) {
   std::ostringstream command;
-  command << kPython << " '" << CALMON_NUMPY_PEER_SCRIPT << "' --frames-file '" << request.frames_file
+  command << kPython << " '" << numpy_peer_script() << "' --frames-file '" << request.frames_file
           << "' --config '" << request.config_file << "' --width " << request.width << " --height "
           << request.height << " --distinct-frames " << request.distinct_frames << " --window "
           << request.window << " --global-traces " << (request.global_traces ? "on" : "off")

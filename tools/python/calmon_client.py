@@ -278,11 +278,17 @@ class Subscriber:
     Yields TraceUpdate for "traces", Projections for "projections", RoiSet for "rois" and
     the protobuf wire_pb2.Status for "status" — only for the topics asked for. ROI sets
     and status are always subscribed to, to name trace columns and to know the
-    subscription is live (wait_ready). server_key, client_key: CURVE (apply_curve_client)."""
+    subscription is live (wait_ready). server_key, client_key: CURVE (apply_curve_client).
+
+    A TraceUpdate whose ROI set has not arrived yet (a subscriber that joined mid-stream)
+    is held back, with everything after it, until that RoiSetInfo arrives — calmond
+    publishes it to every new subscriber at once, and with each Status — or for at most
+    `names_wait` seconds, after which it is yielded with names None."""
 
     def __init__(self, endpoint: str = DEFAULT_PUBLISH, topics: Sequence[str] = ("traces",),
                  receive_hwm: int = 1_000_000, context: Optional[zmq.Context] = None,
-                 server_key: Optional[str] = None, client_key: Optional[str] = None):
+                 server_key: Optional[str] = None, client_key: Optional[str] = None,
+                 names_wait: float = 2.0):
         if isinstance(topics, str):
             topics = (topics,)
         unknown = [t for t in topics if t not in TOPICS]
@@ -290,6 +296,7 @@ class Subscriber:
             raise ValueError(f"unknown topic {unknown[0]!r}; topics are {', '.join(TOPICS)}")
         self.endpoint = endpoint
         self.topics = tuple(topics)
+        self.names_wait = names_wait
         self._server_key = server_key
         curve = CurveKeys.load(server_key, client_key)
         self._context = context or zmq.Context.instance()
@@ -301,7 +308,7 @@ class Subscriber:
         for topic in set(self.topics) | {"rois", "status"}:
             self._socket.setsockopt(zmq.SUBSCRIBE, topic.encode())
         self._socket.connect(endpoint)
-        self._pending = deque()
+        self._pending = deque()          # (message, monotonic time it may be yielded unnamed, or None)
         self._roi_sets = {}
         self._latest_version = None
         self._ready = False
@@ -320,12 +327,22 @@ class Subscriber:
     def recv(self, timeout: Optional[float] = None):
         """The next message of a subscribed topic; TimeoutError after `timeout` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._pending:
-            remaining = None if deadline is None else deadline - time.monotonic()
+        while not self._first_pending_due():
+            now = time.monotonic()
+            remaining = None if deadline is None else deadline - now
             if remaining is not None and remaining <= 0:
                 raise TimeoutError(f"nothing from {self.endpoint} within {timeout} s")
+            if self._pending:  # held back for its names: wait no longer than its hold
+                hold = self._pending[0][1] - now
+                remaining = hold if remaining is None else min(remaining, hold)
             self._receive_one(remaining)
-        return self._pending.popleft()
+        return self._pending.popleft()[0]
+
+    def _first_pending_due(self) -> bool:
+        if not self._pending:
+            return False
+        message, unnamed_after = self._pending[0]
+        return unnamed_after is None or message.names is not None or time.monotonic() >= unnamed_after
 
     def __iter__(self) -> Iterator:
         while True:
@@ -355,9 +372,18 @@ class Subscriber:
             return True  # not calmond's [topic][payload]
         topic, payload = parts[0].decode(errors="replace"), parts[1]
         decoded = self._decode(topic, payload)
+        if isinstance(decoded, RoiSet):
+            self._name_held_updates(decoded)
         if decoded is not None and topic in self.topics:
-            self._pending.append(decoded)
+            unnamed = isinstance(decoded, TraceUpdate) and decoded.names is None
+            self._pending.append((decoded, time.monotonic() + self.names_wait if unnamed else None))
         return True
+
+    def _name_held_updates(self, roi_set: RoiSet) -> None:
+        for message, _ in self._pending:
+            if isinstance(message, TraceUpdate) and message.names is None \
+                    and message.roi_set_version == roi_set.version:
+                message.names = list(roi_set.names)
 
     def _decode(self, topic: str, payload: bytes):
         if topic == "traces":

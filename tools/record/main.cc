@@ -5,22 +5,18 @@
 // compared with calmon-analyze's files bit for bit — plus status.jsonl, rois.json,
 // metadata.json and the newest projection images (docs/subscribers.md). Prints
 // "calmon-record: ready" once the first messages have arrived — calmond publishes
-// Status every second — i.e. once the subscriptions are live; stops at the end of the stream, on SIGINT/SIGTERM, or after --frames N.
+// Status every second — i.e. once the subscriptions are live; stops at the end of the
+// stream, on SIGINT/SIGTERM, or after --frames N. The command line: record_options.h.
 // `calmon-record --repair DIR` makes a recording whose recorder died whole (repair.h).
-#include <boost/program_options.hpp>
-
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 #include <string>
 
 #include "core/error.h"
-#include "net/curve_client.h"
 #include "net/stop_signals.h"
+#include "record_options.h"
 #include "recording.h"
 #include "recording_lock.h"
 #include "repair.h"
@@ -28,95 +24,11 @@
 
 namespace {
 
-namespace po = boost::program_options;
+using calmon::record_tool::kRecordCommandLine;
+using calmon::record_tool::RecordOptions;
 using calmon::record_tool::Recording;
-using calmon::record_tool::RecordingOptions;
-
-constexpr const char* kUsage =
-    "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N]\n"
-    "                     [--flush-interval SECONDS] [--quiet] [--server-key FILE --client-key FILE]\n"
-    "       calmon-record --repair DIR\n"
-    "\n"
-    "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
-    "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
-    "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n"
-    "--repair DIR recovers a recording whose calmon-record was killed or crashed.\n";
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-struct Options {
-  RecordingOptions recording;
-  bool quiet = false;
-  std::string server_key_file;  // CURVE: both or neither
-  std::string client_key_file;
-  std::optional<std::string> repair;  // --repair DIR
-};
-
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-record: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
-Options parse_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()
-      ("help,h", "this help")
-      ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
-      ("until", po::value<std::string>()->default_value("eos"),
-       "eos: stop at the end of the stream; signal: record every stream until SIGINT/SIGTERM")
-      ("frames", po::value<long long>(), "stop after N frames")
-      ("flush-interval", po::value<double>()->default_value(0.5, "0.5"),
-       "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
-      ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
-      ("quiet", "no summary line at the end")
-      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
-      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
-  po::options_description all;
-  all.add(named).add_options()("out", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("out", 1);
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    usage_error(e.what());
-  }
-  if (values.count("help")) {
-    std::cout << kUsage << "\n" << named;
-    std::exit(0);
-  }
-  Options options;
-  if (values.count("repair")) {
-    if (values.count("out")) usage_error("--repair takes the recording's folder; no OUT_DIR besides it");
-    options.repair = values["repair"].as<std::string>();
-    return options;
-  }
-  if (!values.count("out")) usage_error("no output folder given");
-  options.recording.out_dir = values["out"].as<std::string>();
-  options.recording.source = values["from"].as<std::string>();
-  const std::string until = values["until"].as<std::string>();
-  if (until != "eos" && until != "signal") usage_error("--until expects eos or signal, got '" + until + "'");
-  options.recording.until_signal = until == "signal";
-  if (values.count("frames")) {
-    const long long frames = values["frames"].as<long long>();
-    if (frames <= 0) usage_error("--frames expects a positive number, got " + std::to_string(frames));
-    options.recording.frame_limit = frames;
-  }
-  const double flush_seconds = values["flush-interval"].as<double>();
-  if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
-    usage_error("--flush-interval expects seconds from 0.01 to 3600, got " + std::to_string(flush_seconds));
-  }
-  options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
-  options.quiet = values.count("quiet") > 0;
-  if (const auto problem =
-          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
-    usage_error(*problem);
-  }
-  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
-  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
-  return options;
-}
 
 // OUT_DIR is created, or must be empty: a recording never mixes with older files.
 void prepare_out_dir(const std::string& path) {
@@ -150,17 +62,16 @@ int repair(const std::string& directory) {
                 static_cast<long long>(folder.live_rows), recovered(folder.live_recovered).c_str(),
                 static_cast<long long>(folder.settled_rows), recovered(folder.settled_recovered).c_str());
   }
-  std::printf("calmon-record: repaired %s: %lld frames recorded, end_reason %s\n", directory.c_str(),
+  std::printf("calmon-record: repaired %s: %lld frames recorded, end_reason \"%s\"\n", directory.c_str(),
               static_cast<long long>(report.frames_recorded), report.end_reason.c_str());
   return 0;
 }
 
-int run(const Options& options) {
+int run(const RecordOptions& options) {
   if (options.repair) return repair(*options.repair);
   zmq::context_t context(1);
-  calmon::record_tool::Subscription subscription(
-      context, options.recording.source,
-      calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
+  calmon::record_tool::Subscription subscription(context, options.subscriber.endpoint,
+                                                 options.subscriber.load_curve_keys());
   prepare_out_dir(options.recording.out_dir);
   const calmon::record_tool::RecordingLock lock(options.recording.out_dir);
   const calmon::net::StopSignals signals(calmon::net::StopSignals::Repeat::kIgnore);
@@ -189,15 +100,6 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const calmon::Error& e) {
-    std::cerr << "calmon-record: " << e.what() << "\n";
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "calmon-record: " << e.what() << "\n";
-  } catch (const zmq::error_t& e) {
-    std::cerr << "calmon-record: ZeroMQ: " << e.what() << "\n";
-  }
-  return 1;
+  const RecordOptions options = calmon::record_tool::parse_record_options(argc, argv);
+  return kRecordCommandLine.run([&] { return run(options); });
 }

@@ -1,77 +1,118 @@
-// recording_metadata.cc — metadata.json as text; see the header.
+// recording_metadata.cc — RecordingMetadata as its RecordingMetadataFile; see the header.
 #include "recording_metadata.h"
 
-#include "json_text.h"
+#include <cstdio>
+#include <ctime>
+
+#include "config/json_message.h"
 
 namespace calmon::record_tool {
 namespace {
 
-std::string id_text(std::uint64_t id) { return json_string(std::to_string(id)); }
+using google::protobuf::NULL_VALUE;
+using google::protobuf::Value;
 
-template <class T> std::string optional_number(const std::optional<T>& value) {
-  return value ? std::to_string(*value) : "null";
+template <class T> void set_number_or_null(Value& value, const std::optional<T>& number) {
+  if (number) {
+    value.set_number_value(static_cast<double>(*number));
+  } else {
+    value.set_null_value(NULL_VALUE);
+  }
 }
 
-std::string describe_segment(const SegmentRecord& s) {
-  return "    {\"folder\": " + json_string(s.folder) + ", \"session\": " + std::to_string(s.session) +
-         ", \"roi_set_version\": " + std::to_string(s.roi_set_version) + ", \"rois\": " + std::to_string(s.rois) +
-         ", \"first_frame_index\": " + std::to_string(s.first_frame) + ", \"frames\": " + std::to_string(s.frames) +
-         ", \"frames_received\": " + std::to_string(s.frames_received) +
-         ", \"frames_not_received\": " + std::to_string(s.frames_not_received) +
-         ", \"settled_frames\": " + std::to_string(s.settled_frames) +
-         ", \"settled_not_received\": " + std::to_string(s.settled_not_received) +
-         ", \"end_of_stream\": " + (s.end_of_stream ? "true" : "false") +
-         ", \"end_of_stream_received\": " + (s.end_of_stream_received ? "true" : "false") +
-         ", \"rois_json\": " + (s.rois_json ? "true" : "false") + ", \"stream_id\": " + id_text(s.stream_id) +
-         ", \"daemon_id\": " + id_text(s.daemon_id) + ", \"first_sequence\": " + optional_number(s.first_sequence) +
-         ", \"last_sequence\": " + optional_number(s.last_sequence) + "}";
+void set_text_or_null(Value& value, const std::optional<std::string>& text) {
+  if (text) {
+    value.set_string_value(*text);
+  } else {
+    value.set_null_value(NULL_VALUE);
+  }
 }
 
-std::string describe_discontinuity(const Discontinuity& d) {
-  return "    {\"kind\": " + json_string(d.kind) + ", \"session\": " + std::to_string(d.session) +
-         ", \"daemon_id_before\": " + id_text(d.daemon_id_before) + ", \"daemon_id_after\": " +
-         id_text(d.daemon_id_after) + ", \"stream_id\": " + id_text(d.stream_id) +
-         ", \"last_sequence\": " + optional_number(d.last_sequence) +
-         ", \"next_session\": " + optional_number(d.next_session) +
-         ", \"next_sequence\": " + optional_number(d.next_sequence) +
-         ", \"frames_lost\": " + optional_number(d.frames_lost) + "}";
+void fill_segment(pb::RecordingSegment& to, const SegmentRecord& from) {
+  to.set_folder(from.folder);
+  to.set_session(from.session);
+  to.set_roi_set_version(from.roi_set_version);
+  to.set_rois(static_cast<std::int32_t>(from.rois));
+  to.set_first_frame_index(static_cast<double>(from.first_frame));
+  to.set_frames(static_cast<double>(from.frames));
+  to.set_frames_received(static_cast<double>(from.frames_received));
+  to.set_frames_not_received(static_cast<double>(from.frames_not_received));
+  to.set_settled_frames(static_cast<double>(from.settled_frames));
+  to.set_settled_not_received(static_cast<double>(from.settled_not_received));
+  to.set_end_of_stream(from.end_of_stream);
+  to.set_end_of_stream_received(from.end_of_stream_received);
+  to.set_rois_json(from.rois_json);
+  to.set_stream_id(from.stream_id);
+  to.set_daemon_id(from.daemon_id);
+  set_number_or_null(*to.mutable_first_sequence(), from.first_sequence);
+  set_number_or_null(*to.mutable_last_sequence(), from.last_sequence);
 }
 
-std::string describe_snapshot(const SnapshotRecord& s) {
-  std::string images = "[";
-  for (std::size_t i = 0; i < s.images.size(); ++i) images += (i ? ", " : "") + json_string(s.images[i]);
-  return "    {\"folder\": " + json_string(s.folder) + ", \"frame_index\": " + std::to_string(s.frame_index) +
-         ", \"sequence\": " + std::to_string(s.sequence) + ", \"images\": " + images + "]}";
+void fill_discontinuity(pb::RecordingDiscontinuity& to, const Discontinuity& from) {
+  to.set_kind(from.kind);
+  to.set_session(from.session);
+  to.set_daemon_id_before(from.daemon_id_before);
+  to.set_daemon_id_after(from.daemon_id_after);
+  to.set_stream_id(from.stream_id);
+  set_number_or_null(*to.mutable_last_sequence(), from.last_sequence);
+  set_number_or_null(*to.mutable_next_session(), from.next_session);
+  set_number_or_null(*to.mutable_next_sequence(), from.next_sequence);
+  set_number_or_null(*to.mutable_frames_lost(), from.frames_lost);
 }
 
-template <class T, class Describe> std::string json_list(const std::vector<T>& items, Describe describe) {
-  if (items.empty()) return "[]";
-  std::string text = "[\n";
-  for (std::size_t i = 0; i < items.size(); ++i) text += describe(items[i]) + (i + 1 < items.size() ? ",\n" : "\n");
-  return text + "  ]";
+void fill_projections(pb::RecordingProjections& to, const SnapshotRecord& from) {
+  to.set_folder(from.folder);
+  to.set_frame_index(static_cast<double>(from.frame_index));
+  to.set_sequence(static_cast<double>(from.sequence));
+  for (const std::string& image : from.images) to.add_images(image);
+}
+
+void fill_counts(pb::RecordingMetadataFile& to, const RecordingMetadata& from) {
+  to.set_frames_recorded(static_cast<double>(from.frames_recorded));
+  to.set_dropped_updates(static_cast<double>(from.dropped_updates));
+  to.set_end_of_stream_lost(static_cast<double>(from.end_of_stream_lost));
+  to.set_status_messages(static_cast<double>(from.status_messages));
+  to.set_projection_snapshots(static_cast<double>(from.projection_snapshots));
+  to.set_malformed_messages(static_cast<double>(from.malformed_messages));
 }
 
 }  // namespace
 
-std::string describe_recording(const RecordingMetadata& m) {
-  const std::string end_time = m.end_time_ns ? json_string(iso_utc(*m.end_time_ns)) : "null";
-  const std::string end_time_ns = m.end_time_ns ? std::to_string(*m.end_time_ns) : "null";
-  return "{\n  \"tool\": \"calmon-record\",\n  \"source\": " + json_string(m.source) +
-         ",\n  \"until\": " + json_string(m.until) +
-         ",\n  \"frame_limit\": " + (m.frame_limit ? std::to_string(*m.frame_limit) : "null") +
-         ",\n  \"start_time\": " + json_string(iso_utc(m.start_time_ns)) +
-         ",\n  \"start_time_ns\": " + std::to_string(m.start_time_ns) + ",\n  \"end_time\": " + end_time +
-         ",\n  \"end_time_ns\": " + end_time_ns + ",\n  \"end_reason\": " + json_string(m.end_reason) +
-         ",\n  \"frames_recorded\": " + std::to_string(m.frames_recorded) +
-         ",\n  \"dropped_updates\": " + std::to_string(m.dropped_updates) +
-         ",\n  \"end_of_stream_lost\": " + std::to_string(m.end_of_stream_lost) +
-         ",\n  \"status_messages\": " + std::to_string(m.status_messages) +
-         ",\n  \"projection_snapshots\": " + std::to_string(m.projection_snapshots) +
-         ",\n  \"malformed_messages\": " + std::to_string(m.malformed_messages) +
-         ",\n  \"roi_set_versions\": " + json_array(m.roi_set_versions) +
-         ",\n  \"segments\": " + json_list(m.segments, describe_segment) +
-         ",\n  \"discontinuities\": " + json_list(m.discontinuities, describe_discontinuity) +
-         ",\n  \"projections\": " + json_list(m.snapshots, describe_snapshot) + "\n}\n";
+pb::RecordingMetadataFile to_metadata_file(const RecordingMetadata& m) {
+  pb::RecordingMetadataFile file;
+  file.set_tool("calmon-record");
+  file.set_source(m.source);
+  file.set_until(m.until);
+  set_number_or_null(*file.mutable_frame_limit(), m.frame_limit);
+  file.set_start_time(iso_utc(m.start_time_ns));
+  file.set_start_time_ns(m.start_time_ns);
+  const auto end_time = [&](auto format) {
+    return m.end_time_ns ? std::optional<std::string>(format(*m.end_time_ns)) : std::nullopt;
+  };
+  set_text_or_null(*file.mutable_end_time(), end_time(iso_utc));
+  set_text_or_null(*file.mutable_end_time_ns(), end_time([](std::int64_t ns) { return std::to_string(ns); }));
+  file.set_end_reason(m.end_reason);
+  fill_counts(file, m);
+  for (const std::uint32_t version : m.roi_set_versions) file.add_roi_set_versions(version);
+  for (const SegmentRecord& segment : m.segments) fill_segment(*file.add_segments(), segment);
+  for (const Discontinuity& restart : m.discontinuities) fill_discontinuity(*file.add_discontinuities(), restart);
+  for (const SnapshotRecord& snapshot : m.snapshots) fill_projections(*file.add_projections(), snapshot);
+  return file;
+}
+
+std::string describe_recording(const RecordingMetadata& metadata) {
+  return config::print_json_message(to_metadata_file(metadata), {.indented = true});
+}
+
+std::string iso_utc(std::int64_t time_ns) {
+  const std::time_t seconds = static_cast<std::time_t>(time_ns / 1'000'000'000);
+  const long long millis = (time_ns % 1'000'000'000) / 1'000'000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[96];  // room for any int year, so the compiler can prove no truncation
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  return text;
 }
 
 }  // namespace calmon::record_tool

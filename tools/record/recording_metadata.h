@@ -5,14 +5,19 @@
 // recording made — one per session and ROI-set version (docs/subscribers.md) — with the
 // frames each covers, so a reader can tell received frames from gaps without opening
 // the arrays, and every discontinuity: a calmond that restarted under the recording,
-// and the frames of its stream that no calmond published in between. Stream and daemon
-// ids are written as strings, as protobuf's JSON (status.jsonl) writes 64-bit numbers.
+// and the frames of its stream that no calmond published in between. The recorder keeps
+// the account in RecordingMetadata; the file is its RecordingMetadataFile message
+// (proto/calmon/output.proto) printed through protobuf's JSON mapping, which says how
+// each value is written: counts as numbers, 64-bit ids and ns times as strings, unknowns
+// as null.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "calmon/output.pb.h"
 
 namespace calmon::record_tool {
 
@@ -84,6 +89,11 @@ struct RecordingMetadata {
   std::vector<SnapshotRecord> snapshots;
 };
 
+pb::RecordingMetadataFile to_metadata_file(const RecordingMetadata& metadata);
+// metadata.json's text: to_metadata_file, indented.
 std::string describe_recording(const RecordingMetadata& metadata);
+
+// 2024-05-01T12:34:56.789Z, from nanoseconds since the Unix epoch (start_time, end_time).
+std::string iso_utc(std::int64_t time_ns);
 
 }  // namespace calmon::record_tool

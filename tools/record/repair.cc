@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string_view>
 
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "core/error.h"
 #include "durable_files.h"
 #include "io/npy_writer.h"
@@ -24,12 +24,6 @@ const std::vector<std::string> kLiveFiles = {"F.npy",       "Fneu.npy",     "Fco
                                              "F0_live.npy", "dff_live.npy", "flags_live.npy"};
 const std::vector<std::string> kGlobalFiles = {"global_mean.npy", "global_median.npy", "global_min.npy"};
 const std::vector<std::string> kSettledFiles = {"F0_settled.npy", "dff_settled.npy", "flags_settled.npy"};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // One group of files whose rows are the same frames, cut to the rows all of them hold.
 struct GroupRepair {
@@ -60,7 +54,7 @@ GroupRepair repair_group(const std::vector<std::string>& paths) {
 std::optional<std::int64_t> rows_not_received(const std::string& path) {
   const io::NpyRowCount count = io::count_npy_rows(path);
   if (count.row_bytes == 0) return std::nullopt;
-  const std::string bytes = read_text(path);
+  const std::string bytes = config::read_text_file(path);
   std::int64_t rows = 0;
   for (std::size_t row = 0; row < count.in_header; ++row) {
     const std::string_view flags(bytes.data() + count.header_bytes + row * count.row_bytes, count.row_bytes);
@@ -69,90 +63,32 @@ std::optional<std::int64_t> rows_not_received(const std::string& path) {
   return rows;
 }
 
-// metadata.json as calmon-record writes it (recording_metadata.cc): one top-level key per
-// line, indented by two spaces; in "segments", one line per folder, starting
-// `    {"folder": `. The repair changes a few numbers in it and keeps the rest as written.
-class MetadataText {
+// metadata.json read back into its message (recording_metadata.h), by folder.
+class MetadataFile {
  public:
-  MetadataText(const std::string& text, const std::string& path) : path_(path) {
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const std::size_t end = text.find('\n', start);
-      lines_.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-      start = end == std::string::npos ? text.size() : end + 1;
+  MetadataFile(const std::string& text, const std::string& path) {
+    config::parse_json_message(text, path, "metadata.json", file_);
+    if (file_.tool() != "calmon-record") throw Error(path + ": not the metadata.json of a calmon-record recording");
+    // An older calmon-record wrote end_time_ns as a number, which Value holds as a double
+    // (to 256 ns at today's times): today's layout has the integer as a string.
+    google::protobuf::Value& end_time_ns = *file_.mutable_end_time_ns();
+    if (end_time_ns.kind_case() == google::protobuf::Value::kNumberValue) {
+      end_time_ns.set_string_value(std::to_string(static_cast<std::int64_t>(end_time_ns.number_value())));
     }
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      if (lines_[i].starts_with("  \"segments\": [")) {
-        for (std::size_t j = i + 1; j < lines_.size() && lines_[j].starts_with("    {\"folder\": "); ++j) {
-          segments_[folder_of(lines_[j])] = j;
-        }
-      }
-    }
-    if (!top_level_line("end_reason")) throw Error(path + ": not the metadata.json of a calmon-record recording");
+    for (pb::RecordingSegment& segment : *file_.mutable_segments()) segments_[segment.folder()] = &segment;
   }
 
-  bool has_segment(const std::string& folder) const { return segments_.contains(folder); }
-  std::vector<std::string> segment_folders() const {
-    std::vector<std::string> folders;
-    for (const auto& entry : segments_) folders.push_back(entry.first);
-    return folders;
+  // The folder's entry; nullptr if metadata.json does not list it.
+  pb::RecordingSegment* segment(const std::string& folder) {
+    const auto found = segments_.find(folder);
+    return found == segments_.end() ? nullptr : found->second;
   }
-  std::optional<std::int64_t> segment_number(const std::string& folder, std::string_view key) const {
-    const std::string& line = lines_[segments_.at(folder)];
-    const auto [begin, end] = number_in(line, "\"" + std::string(key) + "\": ");
-    if (begin == end) return std::nullopt;
-    return std::stoll(line.substr(begin, end - begin));
-  }
-  void set_segment_number(const std::string& folder, std::string_view key, std::int64_t value) {
-    std::string& line = lines_[segments_.at(folder)];
-    const auto [begin, end] = number_in(line, "\"" + std::string(key) + "\": ");
-    if (begin == end) throw Error(path_ + ": folder " + folder + " has no " + std::string(key));
-    line.replace(begin, end - begin, std::to_string(value));
-  }
-  // The raw JSON value of a top-level key ("\"recording\"", "123").
-  std::string top_level(std::string_view key) const { return value_of(lines_[*top_level_line(key)]); }
-  void set_top_level(std::string_view key, const std::string& json_value) {
-    const std::optional<std::size_t> at = top_level_line(key);
-    if (!at) throw Error(path_ + ": no " + std::string(key));
-    std::string& line = lines_[*at];
-    const bool comma = line.ends_with(",");
-    line = "  \"" + std::string(key) + "\": " + json_value + (comma ? "," : "");
-  }
-  std::string text() const {
-    std::string text;
-    for (const std::string& line : lines_) text += line + "\n";
-    return text;
-  }
+  const std::map<std::string, pb::RecordingSegment*>& segments() const { return segments_; }
+  pb::RecordingMetadataFile& file() { return file_; }
 
  private:
-  static std::string folder_of(const std::string& line) {
-    const std::size_t begin = line.find(": \"") + 3;
-    return line.substr(begin, line.find('"', begin) - begin);
-  }
-  // [begin, end) of the integer after `key` in `line`; empty if absent.
-  static std::pair<std::size_t, std::size_t> number_in(const std::string& line, const std::string& key) {
-    const std::size_t at = line.find(key);
-    if (at == std::string::npos) return {0, 0};
-    const std::size_t begin = at + key.size();
-    const std::size_t end = line.find_first_not_of("-0123456789", begin);
-    return {begin, end == std::string::npos ? line.size() : end};
-  }
-  static std::string value_of(const std::string& line) {
-    std::string value = line.substr(line.find(": ") + 2);
-    if (value.ends_with(",")) value.pop_back();
-    return value;
-  }
-  std::optional<std::size_t> top_level_line(std::string_view key) const {
-    const std::string prefix = "  \"" + std::string(key) + "\": ";
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      if (lines_[i].starts_with(prefix)) return i;
-    }
-    return std::nullopt;
-  }
-
-  std::string path_;
-  std::vector<std::string> lines_;
-  std::map<std::string, std::size_t> segments_;  // folder -> its line
+  pb::RecordingMetadataFile file_;
+  std::map<std::string, pb::RecordingSegment*> segments_;  // by folder, into file_
 };
 
 // Every folder of the recording that holds trace files, relative to it ("." first).
@@ -195,7 +131,7 @@ void remove_partial_files(const std::string& directory) {
 
 void cut_after_last_line(const std::string& path) {
   if (!fs::exists(path)) return;
-  const std::string text = read_text(path);
+  const std::string text = config::read_text_file(path);
   const std::size_t last = text.rfind('\n');
   fs::resize_file(path, last == std::string::npos ? 0 : last + 1);
 }
@@ -207,7 +143,7 @@ RepairReport repair_recording(const std::string& directory) {
   if (!fs::exists(metadata_path)) {
     throw Error(directory + ": no metadata.json here: not a calmon-record recording");
   }
-  MetadataText metadata(read_text(metadata_path), metadata_path);
+  MetadataFile metadata(config::read_text_file(metadata_path), metadata_path);
   RepairReport report;
   for (const std::string& folder : trace_folders(directory)) {
     const fs::path path = fs::path(directory) / folder;
@@ -218,39 +154,41 @@ RepairReport repair_recording(const std::string& directory) {
     const GroupRepair settled_rows = repair_group(existing(path, kSettledFiles, true));
     report.folders.push_back(
         {folder, live_rows.rows, live_rows.recovered, settled_rows.rows, settled_rows.recovered});
-    if (!metadata.has_segment(folder)) {
+    pb::RecordingSegment* segment = metadata.segment(folder);
+    if (segment == nullptr) {
       report.warnings.push_back(folder + ": trace files not listed in metadata.json (the recorder died before "
                                 "listing them); repaired, not listed");
       continue;
     }
     // Without ROIs the flags cannot tell; then the count metadata.json had stands.
-    const auto set_counts = [&](const char* rows_key, const char* not_received_key, const char* received_key,
-                                std::int64_t rows, const std::string& flags) {
-      const std::int64_t recorded = metadata.segment_number(folder, not_received_key).value_or(0);
-      const std::int64_t not_received = std::min(rows, rows_not_received((path / flags).string()).value_or(recorded));
-      metadata.set_segment_number(folder, rows_key, rows);
-      metadata.set_segment_number(folder, not_received_key, not_received);
-      if (received_key != nullptr) metadata.set_segment_number(folder, received_key, rows - not_received);
+    const auto not_received = [&](std::int64_t rows, double recorded, const char* flags) {
+      const auto counted = rows_not_received((path / flags).string());
+      return static_cast<double>(std::min(rows, counted.value_or(static_cast<std::int64_t>(recorded))));
     };
-    set_counts("frames", "frames_not_received", "frames_received", live_rows.rows, "flags_live.npy");
-    set_counts("settled_frames", "settled_not_received", nullptr, settled_rows.rows, "flags_settled.npy");
+    segment->set_frames(static_cast<double>(live_rows.rows));
+    segment->set_frames_not_received(not_received(live_rows.rows, segment->frames_not_received(), "flags_live.npy"));
+    segment->set_frames_received(segment->frames() - segment->frames_not_received());
+    segment->set_settled_frames(static_cast<double>(settled_rows.rows));
+    segment->set_settled_not_received(
+        not_received(settled_rows.rows, segment->settled_not_received(), "flags_settled.npy"));
   }
-  std::int64_t frames_recorded = 0;
-  for (const std::string& folder : metadata.segment_folders()) {
+  double frames_recorded = 0;
+  for (const auto& [folder, segment] : metadata.segments()) {
     if (!fs::exists(fs::path(directory) / folder / "F.npy")) {
       report.warnings.push_back(folder + ": listed in metadata.json, but holds no trace files");
       continue;
     }
-    frames_recorded += metadata.segment_number(folder, "frames_received").value_or(0);
+    frames_recorded += segment->frames_received();
   }
-  metadata.set_top_level("frames_recorded", std::to_string(frames_recorded));
-  if (metadata.top_level("end_reason") == "\"recording\"") metadata.set_top_level("end_reason", "\"crashed\"");
-  write_file_atomically(metadata_path, metadata.text());
+  pb::RecordingMetadataFile& file = metadata.file();
+  file.set_frames_recorded(frames_recorded);
+  if (file.end_reason() == "recording") file.set_end_reason("crashed");
+  write_file_atomically(metadata_path, config::print_json_message(file, {.indented = true}));
   cut_after_last_line((fs::path(directory) / "status.jsonl").string());
   remove_partial_files(directory);
   sync_tree(directory);
-  report.end_reason = metadata.top_level("end_reason");
-  report.frames_recorded = frames_recorded;
+  report.end_reason = file.end_reason();
+  report.frames_recorded = static_cast<std::int64_t>(frames_recorded);
   return report;
 }
 

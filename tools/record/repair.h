@@ -12,7 +12,8 @@
 //     cuts every file to that count and rewrites its header;
 //   - sets each folder's counts in metadata.json (frames; received or not from bit 3 of
 //     the flags), frames_recorded, and end_reason "crashed" if the recording had not
-//     ended ("recording"); everything else in metadata.json stays as written;
+//     ended ("recording"); everything else in metadata.json stays as it was (the file is
+//     read into its message, RecordingMetadataFile, and printed again);
 //   - cuts status.jsonl after its last whole line, and removes the temporary files of
 //     replacements the recorder did not finish (*.partial*);
 //   - fsyncs every file and folder.
@@ -35,7 +36,7 @@ struct FolderRepair {
 
 struct RepairReport {
   std::vector<FolderRepair> folders;
-  std::string end_reason;          // metadata.json's, after the repair
+  std::string end_reason;          // metadata.json's, after the repair: "crashed", ...
   std::int64_t frames_recorded = 0;
   std::vector<std::string> warnings;  // folders not in metadata.json, and the like
 };

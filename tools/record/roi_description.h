@@ -4,10 +4,10 @@
 // neuropil, neuropil_pixels, baseline} plus the movie's frames, width, height and pixel
 // type. The recorder writes the same keys, from what the wire carries: the region
 // described as calmon-analyze describes it ("rectangle x 15:35, y 20:35"); the neuropil
-// as the pixels it averages (the daemon sends rings resolved, but neither the neuropil's
-// kind nor its r), so "mask of 352 pixels" where calmon-analyze says "ring, r = 0.7";
-// and, in addition, each region as protobuf JSON ("region_spec", "neuropil_spec"), so the
-// exact pixels can be sent back to a daemon.
+// in calmon-analyze's words too ("ring, r = 0.7"), from the source the daemon sends with
+// each ROI; and, in addition, each region as protobuf JSON ("region_spec",
+// "neuropil_spec": a ring as the pixels it resolved to), so the exact pixels can be sent
+// back to a daemon.
 #pragma once
 
 #include <cstdint>

@@ -5,7 +5,6 @@
 // exact numbers for scripts. ROIs are chosen by name; a name the daemon's ROI set does
 // not have is an error listing the names it has. Ends on SIGINT/SIGTERM, and at the end
 // of the stream unless --follow.
-#include <boost/program_options.hpp>
 #include <zmq.hpp>
 
 #include <unistd.h>
@@ -13,7 +12,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,79 +26,14 @@
 #include "net/topics.h"
 #include "plain_lines.h"
 #include "roi_columns.h"
+#include "sub_options.h"
 
 namespace {
 
-namespace po = boost::program_options;
 using namespace calmon::sub_tool;
-
-constexpr const char* kUsage =
-    "usage: calmon-sub [--from ENDPOINT] [--roi NAME ...] [--settled] [--rate HZ] [--follow] [--plain]\n"
-    "                  [--server-key FILE --client-key FILE]\n"
-    "\n"
-    "Shows the live ΔF/F₀ calmond publishes: on a terminal a table refreshed in place,\n"
-    "otherwise one line per update (frame=.. seq=.. NAME=value ...).\n";
 
 constexpr auto kMaxPollWait = std::chrono::milliseconds(100);
 constexpr int kReceiveHighWaterMark = 100'000;
-
-struct Options {
-  std::string endpoint;
-  std::vector<std::string> rois;
-  bool settled = false;
-  double rate_hz = 10.0;
-  bool follow = false;
-  bool plain = false;
-  std::string server_key_file;  // CURVE: both or neither
-  std::string client_key_file;
-};
-
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "calmon-sub: " << message << "\n" << kUsage;
-  std::exit(2);
-}
-
-Options parse_options(int argc, char** argv) {
-  po::options_description named("options");
-  named.add_options()
-      ("help,h", "this help")
-      ("from", po::value<std::string>()->default_value("tcp://127.0.0.1:5571"), "calmond's publish endpoint")
-      ("roi", po::value<std::vector<std::string>>()->composing(), "an ROI to show, by name (repeatable; default: all)")
-      ("settled", "show settled ΔF/F₀ too")
-      ("rate", po::value<double>()->default_value(10.0), "terminal refreshes per second at most")
-      ("follow", "keep going after the end of a stream")
-      ("plain", "one line per update even on a terminal")
-      ("server-key", po::value<std::string>(), "CURVE: calmond's public key (calmond.key)")
-      ("client-key", po::value<std::string>(), "CURVE: this client's key pair (NAME.key_secret)");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(named).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    usage_error(e.what());
-  }
-  if (values.count("help")) {
-    std::cout << kUsage << "\n" << named;
-    std::exit(0);
-  }
-  Options options;
-  options.endpoint = values["from"].as<std::string>();
-  if (values.count("roi")) options.rois = values["roi"].as<std::vector<std::string>>();
-  options.settled = values.count("settled") > 0;
-  options.rate_hz = values["rate"].as<double>();
-  if (!(options.rate_hz > 0.0) || options.rate_hz > 1000.0) {
-    usage_error("--rate expects a number of refreshes per second in (0, 1000]");
-  }
-  options.follow = values.count("follow") > 0;
-  options.plain = values.count("plain") > 0;
-  if (const auto problem =
-          calmon::net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
-    usage_error(*problem);
-  }
-  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
-  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
-  return options;
-}
 
 template <class Message> bool parse(Message& message, const zmq::message_t& payload) {
   return message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
@@ -117,26 +50,26 @@ bool receive(zmq::socket_t& socket, std::vector<zmq::message_t>& parts, std::str
   return true;
 }
 
-int run(const Options& options) {
+int run(const SubOptions& options) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::sub);
   socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
   socket.set(zmq::sockopt::linger, 0);
-  const auto curve = calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file);
-  calmon::net::apply_curve_client(socket, curve);
+  calmon::net::apply_curve_client(socket, options.subscriber.load_curve_keys());
   for (std::string_view topic : {calmon::net::kTracesTopic, calmon::net::kStatusTopic, calmon::net::kRoisTopic}) {
     socket.set(zmq::sockopt::subscribe, topic);
   }
   try {
-    socket.connect(options.endpoint);
+    socket.connect(options.subscriber.endpoint);
   } catch (const zmq::error_t& e) {
-    throw calmon::Error("cannot connect to '" + options.endpoint + "': " + e.what());
+    throw calmon::Error("cannot connect to '" + options.subscriber.endpoint + "': " + e.what());
   }
 
   RoiColumns columns(options.rois);
   std::unique_ptr<Display> display;
   if (!options.plain && isatty(STDOUT_FILENO)) {
-    display = std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.endpoint, stdout);
+    display = std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.subscriber.endpoint,
+                                          stdout);
   } else {
     display = std::make_unique<PlainLines>(columns, options.settled, stdout);
   }
@@ -185,15 +118,7 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const calmon::Error& e) {
-    std::cout << std::flush;
-    std::cerr << "calmon-sub: " << e.what() << "\n";
-    return 2;
-  } catch (const zmq::error_t& e) {
-    std::cerr << "calmon-sub: ZeroMQ: " << e.what() << "\n";
-  }
-  return 1;
+  const SubOptions options = parse_sub_options(argc, argv);
+  // 2 for a calmon::Error: the user's mistake (an ROI name the set lacks, a key file).
+  return kSubCommandLine.run([&] { return run(options); }, 2);
 }

@@ -1,17 +1,18 @@
 // ground_truth_files.cc — cells.json and the .npy arrays of the truth (see the header).
 //
-// Numbers in cells.json are printed in their shortest round-trip form (std::to_chars),
-// so reading them back gives the generator's doubles exactly.
+// cells.json is the message GroundTruthCells (proto/calmon/output.proto) printed through
+// protobuf's JSON mapping, whose doubles read back as the generator's exactly.
 #include "ground_truth_files.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <span>
 #include <vector>
 
+#include "calmon/output.pb.h"
+#include "config/json_message.h"
 #include "core/error.h"
 #include "io/npy_writer.h"
 #include "synth/calcium_trace.h"
@@ -25,63 +26,59 @@ using synth::SyntheticMovie;
 // Dense weights of more than this many bytes are not written; masks.npy still is.
 constexpr std::size_t kMaxWeightsBytes = std::size_t{256} << 20;
 
-std::string number(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
+pb::Rect to_rect(const Rect& rect) {
+  pb::Rect out;
+  out.set_xmin(rect.xmin);
+  out.set_xmax(rect.xmax);
+  out.set_ymin(rect.ymin);
+  out.set_ymax(rect.ymax);
+  return out;
 }
 
-std::string rect_json(const Rect& rect) {
-  return "{\"xmin\": " + std::to_string(rect.xmin) + ", \"xmax\": " + std::to_string(rect.xmax) +
-         ", \"ymin\": " + std::to_string(rect.ymin) + ", \"ymax\": " + std::to_string(rect.ymax) +
-         "}";
-}
-
-std::string cell_json(const SimulatedCell& cell, const std::vector<std::uint16_t>& labels) {
+void fill_cell(pb::SyntheticCell& to, const SimulatedCell& cell, const std::vector<std::uint16_t>& labels) {
   const auto pixels = std::count(labels.begin(), labels.end(), static_cast<std::uint16_t>(cell.id));
   const synth::CalciumKernel& kernel = cell.calcium.kernel();
-  std::string json = "    {\"id\": " + std::to_string(cell.id);
-  json += ", \"center\": {\"x\": " + number(cell.shape.center_x()) +
-          ", \"y\": " + number(cell.shape.center_y()) + "}";
-  json += ", \"radius\": " + number(cell.shape.mean_radius());
-  json += ", \"radius_x\": " + number(cell.shape.radius_x());
-  json += ", \"radius_y\": " + number(cell.shape.radius_y());
-  json += ", \"angle_deg\": " + number(cell.shape.angle_deg());
-  json += ",\n     \"bounds\": " + rect_json(cell.mask_bounds);
-  json += ", \"pixels\": " + std::to_string(pixels);
-  json += ",\n     \"resting_photons\": " + number(cell.resting_photons);
-  json += ", \"spike_amplitude_dff\": " + number(cell.spike_amplitude);
-  json += ", \"rise_s\": " + number(kernel.rise_s());
-  json += ", \"decay_s\": " + number(kernel.decay_s());
-  json += ", \"spike_count\": " + std::to_string(cell.spike_frames.size()) + "}";
-  return json;
+  to.set_id(cell.id);
+  to.mutable_center()->set_x(cell.shape.center_x());
+  to.mutable_center()->set_y(cell.shape.center_y());
+  to.set_radius(cell.shape.mean_radius());
+  to.set_radius_x(cell.shape.radius_x());
+  to.set_radius_y(cell.shape.radius_y());
+  to.set_angle_deg(cell.shape.angle_deg());
+  *to.mutable_bounds() = to_rect(cell.mask_bounds);
+  to.set_pixels(static_cast<double>(pixels));
+  to.set_resting_photons(cell.resting_photons);
+  to.set_spike_amplitude_dff(cell.spike_amplitude);
+  to.set_rise_s(kernel.rise_s());
+  to.set_decay_s(kernel.decay_s());
+  to.set_spike_count(static_cast<double>(cell.spike_frames.size()));
+}
+
+void fill_movie(pb::SyntheticMovieFacts& to, const SyntheticMovie& movie, const std::string& movie_file,
+                bool bigtiff) {
+  const synth::MovieParams& params = movie.params();
+  const synth::Detector& detector = movie.detector();
+  to.set_file(movie_file);
+  to.set_frames(static_cast<double>(params.frames));
+  to.set_width(params.width);
+  to.set_height(params.height);
+  to.set_frame_rate_hz(params.frame_rate_hz);
+  to.set_seed(params.seed);
+  to.set_pixel_type(std::string(pixel_type_name(params.pixel_type)));
+  to.set_bigtiff(bigtiff);
+  to.set_frame_time_s("(t + 0.5) / frame_rate_hz");
+  to.mutable_detector()->set_offset_counts(detector.offset_counts);
+  to.mutable_detector()->set_counts_per_photon(detector.counts_per_photon);
+  to.mutable_detector()->set_read_noise_counts(detector.read_noise_counts);
+  to.set_neuropil_contamination(SyntheticMovie::kNeuropilContamination);
 }
 
 std::string cells_json(const SyntheticMovie& movie, const std::string& movie_file, bool bigtiff,
                        const std::vector<std::uint16_t>& labels) {
-  const synth::MovieParams& params = movie.params();
-  const synth::Detector& detector = movie.detector();
-  std::string json = "{\n  \"movie\": {\"file\": \"" + movie_file + "\"";
-  json += ", \"frames\": " + std::to_string(params.frames);
-  json += ", \"width\": " + std::to_string(params.width);
-  json += ", \"height\": " + std::to_string(params.height);
-  json += ", \"frame_rate_hz\": " + number(params.frame_rate_hz);
-  json += ", \"seed\": " + std::to_string(params.seed);
-  json += ", \"pixel_type\": \"" + std::string(pixel_type_name(params.pixel_type)) + "\"";
-  json += std::string(", \"bigtiff\": ") + (bigtiff ? "true" : "false");
-  json += ",\n            \"frame_time_s\": \"(t + 0.5) / frame_rate_hz\"";
-  json += ",\n            \"detector\": {\"offset_counts\": " + number(detector.offset_counts) +
-          ", \"counts_per_photon\": " + number(detector.counts_per_photon) +
-          ", \"read_noise_counts\": " + number(detector.read_noise_counts) + "}";
-  json += ",\n            \"neuropil_contamination\": " +
-          number(SyntheticMovie::kNeuropilContamination) + "},\n";
-  json += "  \"cells\": [\n";
-  for (std::size_t i = 0; i < movie.cells().size(); ++i) {
-    json += cell_json(movie.cells()[i], labels);
-    json += i + 1 < movie.cells().size() ? ",\n" : "\n";
-  }
-  json += "  ]\n}\n";
-  return json;
+  pb::GroundTruthCells file;
+  fill_movie(*file.mutable_movie(), movie, movie_file, bigtiff);
+  for (const SimulatedCell& cell : movie.cells()) fill_cell(*file.add_cells(), cell, labels);
+  return config::print_json_message(file, {.indented = true});
 }
 
 void write_text(const std::string& path, const std::string& text) {

@@ -2,8 +2,9 @@
 //
 // OUT_DIR/truth/ gets what a test or a notebook needs to score an analysis against the
 // truth, in files numpy and any JSON reader open directly:
-//   cells.json      the movie's parameters and, per cell, id, center, radii, bounding
-//                   rectangle (xmin/xmax/ymin/ymax, half-open), brightness, kinetics
+//   cells.json      (GroundTruthCells, proto/calmon/output.proto) the movie's parameters
+//                   and, per cell, id, center, radii, bounding rectangle
+//                   (xmin/xmax/ymin/ymax, half-open), brightness, kinetics
 //   masks.npy       (H, W) uint16 label image: 0 neuropil, k inside cell k
 //   weights.npy     (n_cells, H, W) float64 soft footprints (skipped when huge)
 //   spikes.npy      (T, n_cells) uint8 spike count per frame

@@ -1,0 +1,49 @@
+// sub_messages.h — the messages calmon-sub's tests feed its pieces: an ROI set with
+// given names, a frame's update with given ΔF/F₀, settled rows, the end of stream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "calmon/wire.pb.h"
+
+namespace calmon::sub_tool::test {
+
+inline pb::RoiSetInfo roi_set(std::uint32_t version, const std::vector<std::string>& names) {
+  pb::RoiSetInfo info;
+  info.set_version(version);
+  for (const std::string& name : names) info.add_rois()->set_name(name);
+  return info;
+}
+
+// A frame's own update: one F and one ΔF/F₀ per value, sequence = frame + 100.
+inline pb::TraceUpdate frame_update(std::int64_t frame, std::uint32_t version, const std::vector<double>& dff) {
+  pb::TraceUpdate update;
+  update.set_frame_index(frame);
+  update.set_sequence(static_cast<std::uint64_t>(frame) + 100);
+  update.set_roi_set_version(version);
+  for (const double value : dff) {
+    update.add_f(1.0);
+    update.add_dff(value);
+  }
+  return update;
+}
+
+inline void add_settled(pb::TraceUpdate& update, std::int64_t frame, std::uint32_t version,
+                        const std::vector<double>& dff) {
+  pb::SettledValues& row = *update.add_settled();
+  row.set_frame_index(frame);
+  row.set_sequence(static_cast<std::uint64_t>(frame) + 100);
+  row.set_roi_set_version(version);
+  for (const double value : dff) row.add_dff(value);
+}
+
+inline pb::TraceUpdate end_of_stream(std::int64_t frames) {
+  pb::TraceUpdate update;
+  update.set_frame_index(frames);
+  update.set_end_of_stream(true);
+  return update;
+}
+
+}  // namespace calmon::sub_tool::test
