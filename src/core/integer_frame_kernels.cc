@@ -37,8 +37,8 @@ template <class Lane, class T>
 // One frame's row into max, min, Σu and Σx², in one pass.
 template <class T, unsigned kDo, bool kFoldSq, class Lane>
 [[gnu::always_inline]] inline void fused_row(const T* __restrict x, T* __restrict max, T* __restrict min,
-                                             Lane* __restrict sum_lo, Lane* __restrict sq_lo,
-                                             Lane* __restrict sq_hi, std::size_t n) {
+                                             Lane* __restrict sum_lo, Lane* __restrict sq_lo, Lane* __restrict sq_hi,
+                                             std::size_t n) {
   constexpr int kFoldBits = IntegerSums<T>::kFoldBits;
   constexpr Lane kLowMask = IntegerSums<T>::kLowMask;
   for (std::size_t i = 0; i < n; ++i) {
@@ -71,8 +71,7 @@ template <class T, unsigned kDo>
     const T* x = geometry.source_row(frame, r);
     const typename IntegerSums<T>::Row row = sums.row(r);
     if constexpr ((kDo & kDoSumSq) != 0) {
-      const Lane largest =
-          sizeof(T) == 1 ? IntegerSums<T>::kLargestMagnitude : largest_magnitude<Lane>(x, width);
+      const Lane largest = sizeof(T) == 1 ? IntegerSums<T>::kLargestMagnitude : largest_magnitude<Lane>(x, width);
       if (sums.prepare_row(r, largest)) {
         fused_row<T, kDo, true>(x, row.max, row.min, row.sum_lo, row.sq_lo, row.sq_hi, width);
         continue;
@@ -98,7 +97,8 @@ template <class T> IntegerFrameAdder<T> adder_for(unsigned what, bool avx2) {
     const IntegerFrameAdder<T> baseline[] = {&add_integer_frame_baseline<T, kDo>...};
     const IntegerFrameAdder<T> with_avx2[] = {&add_integer_frame_avx2<T, kDo>...};
     return avx2 ? with_avx2[what] : baseline[what];
-  }(std::make_integer_sequence<unsigned, kDoVariants>{});
+  }
+  (std::make_integer_sequence<unsigned, kDoVariants>{});
 }
 
 bool use_avx2(ProjectionKernels::Isa isa) {

@@ -68,7 +68,7 @@ template <class T> class IntegerSums {
   using Lane = std::conditional_t<(sizeof(T) < 4), std::uint32_t, std::uint64_t>;
   using SumSqTotal = std::conditional_t<(sizeof(T) < 4), std::uint64_t, unsigned __int128>;
   static constexpr int kFoldBits = 8 * static_cast<int>(sizeof(Lane)) - 1;  // B
-  static constexpr Lane kLowMask = (Lane{1} << kFoldBits) - 1;               // 2^B − 1
+  static constexpr Lane kLowMask = (Lane{1} << kFoldBits) - 1;              // 2^B − 1
   static constexpr Lane kLaneMax = std::numeric_limits<Lane>::max();
   static constexpr bool kSumFolds = sizeof(T) < 4;  // uint32 pixels: Σu in one uint64
   static constexpr Lane kLargestU = shifted_lane<Lane>(std::numeric_limits<T>::max());
@@ -103,9 +103,7 @@ template <class T> class IntegerSums {
     if constexpr (kSumFolds) return (std::uint64_t{sum_hi_[i]} << kFoldBits) + sum_lo_[i];
     else return sum_lo_[i];
   }
-  SumSqTotal sum_sq(std::size_t i) const {
-    return (static_cast<SumSqTotal>(sq_hi_[i]) << kFoldBits) + sq_lo_[i];
-  }
+  SumSqTotal sum_sq(std::size_t i) const { return (static_cast<SumSqTotal>(sq_hi_[i]) << kFoldBits) + sq_lo_[i]; }
 
   // Row r's lanes, at the start of the row.
   struct Row {

@@ -30,8 +30,7 @@ struct CropGeometry {
 
 // An image of the crop's size, all zeros.
 inline Image blank_image(const CropGeometry& geometry) {
-  return Image{FrameShape{geometry.crop.width(), geometry.crop.height()},
-               std::vector<double>(geometry.area())};
+  return Image{FrameShape{geometry.crop.width(), geometry.crop.height()}, std::vector<double>(geometry.area())};
 }
 
 }  // namespace calmon::detail

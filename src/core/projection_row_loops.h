@@ -37,8 +37,8 @@ template <class S, class T> void add_plain(S* __restrict sum, const T* __restric
 
 // Welford: mean += (x - mean) / n; m2 += (x - old mean) * (x - new mean).
 template <class T>
-void welford_update(double* __restrict mean, double* __restrict m2, const T* __restrict x,
-                    std::size_t n, double inverse_count) {
+void welford_update(double* __restrict mean, double* __restrict m2, const T* __restrict x, std::size_t n,
+                    double inverse_count) {
   for (std::size_t i = 0; i < n; ++i) {
     const double v = static_cast<double>(x[i]);
     const double delta = v - mean[i];

@@ -61,9 +61,9 @@ ProjectionSet& ProjectionSet::operator=(ProjectionSet&&) noexcept = default;
 void ProjectionSet::push(AnyFrameView frame) {
   const std::int64_t t = frames_seen_;
   if (frame.shape() != shape_ || frame.type() != type_) {
-    throw Error("projections: frame " + std::to_string(t) + " is " + frame_shape_text(frame.shape()) +
-                " " + std::string(pixel_type_name(frame.type())) + ", expected " +
-                frame_shape_text(shape_) + " " + std::string(pixel_type_name(type_)));
+    throw Error("projections: frame " + std::to_string(t) + " is " + frame_shape_text(frame.shape()) + " " +
+                std::string(pixel_type_name(frame.type())) + ", expected " + frame_shape_text(shape_) + " " +
+                std::string(pixel_type_name(type_)));
   }
   if (frame.data() == nullptr) throw Error("projections: frame " + std::to_string(t) + " has no pixel data");
   for (std::size_t i = 0; i < specs_.size(); ++i) {
@@ -75,8 +75,8 @@ void ProjectionSet::push(AnyFrameView frame) {
 
 void ProjectionSet::check_index(std::size_t i) const {
   if (i >= specs_.size()) {
-    throw Error("projections: no projection #" + std::to_string(i) + " (there are " +
-                std::to_string(specs_.size()) + ")");
+    throw Error("projections: no projection #" + std::to_string(i) + " (there are " + std::to_string(specs_.size()) +
+                ")");
   }
 }
 

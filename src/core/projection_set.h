@@ -69,9 +69,9 @@ struct ProjectionSpec {
   std::string name{};
   std::vector<ProjectionStat> stats{};  // empty: all four
   enum class Frames { kAll, kRange, kLast } frames = Frames::kAll;
-  std::int64_t begin = 0;           // kRange: [begin, end)
+  std::int64_t begin = 0;             // kRange: [begin, end)
   std::optional<std::int64_t> end{};  // kRange: no end = open
-  std::int64_t last = 0;            // kLast: the last N >= 1 frames
+  std::int64_t last = 0;              // kLast: the last N >= 1 frames
   std::optional<Rect> crop{};         // absent: the whole frame
 };
 

@@ -14,8 +14,7 @@ std::string frame_shape_text(FrameShape shape) {
 }
 
 std::string projection_label(const ProjectionSpec& spec, std::size_t index) {
-  return spec.name.empty() ? "projection #" + std::to_string(index)
-                           : "projection '" + spec.name + "'";
+  return spec.name.empty() ? "projection #" + std::to_string(index) : "projection '" + spec.name + "'";
 }
 
 // Checks one spec and returns it with its stats made explicit and unique.
@@ -46,12 +45,11 @@ ProjectionSpec checked_spec(ProjectionSpec spec, std::size_t index, FrameShape s
     case ProjectionSpec::Frames::kAll: break;
     case ProjectionSpec::Frames::kRange:
       if (spec.begin < 0) {
-        throw Error(label + ": frame range begins at " + std::to_string(spec.begin) +
-                    "; frame indices start at 0");
+        throw Error(label + ": frame range begins at " + std::to_string(spec.begin) + "; frame indices start at 0");
       }
       if (spec.end && *spec.end <= spec.begin) {
-        throw Error(label + ": frame range " + std::to_string(spec.begin) + ":" +
-                    std::to_string(*spec.end) + " is empty (end must be > begin)");
+        throw Error(label + ": frame range " + std::to_string(spec.begin) + ":" + std::to_string(*spec.end) +
+                    " is empty (end must be > begin)");
       }
       break;
     case ProjectionSpec::Frames::kLast:
@@ -59,8 +57,7 @@ ProjectionSpec checked_spec(ProjectionSpec spec, std::size_t index, FrameShape s
         throw Error(label + ": the last N frames needs N >= 1, got " + std::to_string(spec.last));
       }
       break;
-    default:
-      throw Error(label + ": unknown frame selection code " + std::to_string(static_cast<int>(spec.frames)));
+    default: throw Error(label + ": unknown frame selection code " + std::to_string(static_cast<int>(spec.frames)));
   }
   return spec;
 }

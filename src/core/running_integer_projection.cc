@@ -17,8 +17,7 @@ template <class T> class RunningIntegerProjection final : public ProjectionAccum
   static_assert(std::is_integral_v<T>);
 
  public:
-  RunningIntegerProjection(CropGeometry geometry, const std::vector<ProjectionStat>& stats,
-                           ProjectionKernels kernels)
+  RunningIntegerProjection(CropGeometry geometry, const std::vector<ProjectionStat>& stats, ProjectionKernels kernels)
       : sums_(geometry, what(stats), kernels.max_block_frames),
         add_(integer_frame_adder<T>(what(stats), kernels.isa)) {}
 

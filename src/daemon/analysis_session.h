@@ -25,8 +25,8 @@
 #include "config/roi_limits.h"
 #include "core/pipeline.h"
 #include "daemon/projection_worker.h"
-#include "daemon/session_gate.h"
 #include "daemon/sequence_ledger.h"
+#include "daemon/session_gate.h"
 #include "net/frame_message.h"
 
 namespace calmon::daemon {

@@ -13,13 +13,9 @@ CurrentRoiSet::CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits
   describe_configured();
 }
 
-void CurrentRoiSet::describe_configured() {
-  describe_roi_settings(session_settings_.rois, version_, info_);
-}
+void CurrentRoiSet::describe_configured() { describe_roi_settings(session_settings_.rois, version_, info_); }
 
-void CurrentRoiSet::describe_session(const Pipeline& pipeline) {
-  describe_roi_set(pipeline, info_);
-}
+void CurrentRoiSet::describe_session(const Pipeline& pipeline) { describe_roi_set(pipeline, info_); }
 
 void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
   const std::uint32_t version = version_ + 1;

@@ -54,9 +54,7 @@ void StreamAnalyzer::on_frame(net::ReceivedFrame& frame, std::vector<zmq::messag
       reports_.frame_rejected(header.stream_id());
       reject(net::rejection_name(admission.reason), admission.detail);
       return;
-    case Admission::Kind::kRestartSession:
-      end_session(admission.detail, receive_time_ns, 0);
-      [[fallthrough]];
+    case Admission::Kind::kRestartSession: end_session(admission.detail, receive_time_ns, 0); [[fallthrough]];
     case Admission::Kind::kStartSession:
       if (!start_session(geometry, header)) {
         reports_.frame_rejected(header.stream_id());
@@ -102,8 +100,8 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   const FrameResult& result = session_.push_traces();
   counters_.frame_processed();
   const std::int64_t acquired = held.header.acquisition_time_ns();
-  const FrameStamp stamp{session_.last_sequence(), result.frame, acquired, receive_time_ns,
-                         result.roi_set_version, session_.stream_id(), daemon_id_};
+  const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,  receive_time_ns,
+                         result.roi_set_version,   session_.stream_id(), daemon_id_};
   const std::int64_t published =
       publishing_.publish_frame(stamp, result, missing_before, *session_.pipeline(), session_.ledger());
   counters_.frame_published(published - receive_time_ns,
@@ -133,9 +131,10 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader
   const std::int64_t lag = session_.pipeline()->settled_lag();
   const std::string stream =
       session_.stream_id() == 0 ? std::string() : " of stream " + std::to_string(session_.stream_id());
-  log_(session + " started with frame " + std::to_string(session_.first_sequence()) + stream + ": " +
-       geometry.describe() + ", " + plural(session_.pipeline()->roi_count(), "ROI") + ", settled values " +
-       (lag < 0 ? std::string("at the end of the stream") : plural(static_cast<std::uint64_t>(lag), "frame") + " late"));
+  log_(
+      session + " started with frame " + std::to_string(session_.first_sequence()) + stream + ": " +
+      geometry.describe() + ", " + plural(session_.pipeline()->roi_count(), "ROI") + ", settled values " +
+      (lag < 0 ? std::string("at the end of the stream") : plural(static_cast<std::uint64_t>(lag), "frame") + " late"));
   return true;
 }
 
@@ -143,7 +142,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
                                  std::int64_t acquisition_time_ns) {
   if (!session_.finish()) return;
   Pipeline& pipeline = *session_.pipeline();
-  const FrameStamp stamp{session_.last_sequence(), pipeline.frames(), acquisition_time_ns, receive_time_ns,
+  const FrameStamp stamp{session_.last_sequence(),   pipeline.frames(),    acquisition_time_ns, receive_time_ns,
                          pipeline.roi_set_version(), session_.stream_id(), daemon_id_};
   publishing_.publish_tail(stamp, pipeline, session_.ledger());
   publishing_.publish_snapshot(session_, Publisher::Importance::kEssential);  // the stream's final images

@@ -25,14 +25,11 @@ struct ImageJCounts {
   std::optional<std::int64_t> frames;
 };
 
-inline bool is_imagej_description(std::string_view description) {
-  return description.starts_with("ImageJ=");
-}
+inline bool is_imagej_description(std::string_view description) { return description.starts_with("ImageJ="); }
 
 // Parses the counts; `fail` is called with a message for a count that is not a
 // positive whole number.
-template <class Fail>
-ImageJCounts parse_imagej_counts(std::string_view description, Fail&& fail) {
+template <class Fail> ImageJCounts parse_imagej_counts(std::string_view description, Fail&& fail) {
   ImageJCounts counts;
   while (!description.empty()) {
     const std::size_t end = description.find('\n');

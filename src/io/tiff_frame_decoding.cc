@@ -13,8 +13,7 @@
 namespace calmon::io {
 namespace {
 
-void reverse_bytes_of_each_sample(std::byte* data, std::size_t byte_count,
-                                  std::size_t sample_bytes) {
+void reverse_bytes_of_each_sample(std::byte* data, std::size_t byte_count, std::size_t sample_bytes) {
   if (sample_bytes <= 1) return;
   for (std::size_t i = 0; i + sample_bytes <= byte_count; i += sample_bytes) {
     std::reverse(data + i, data + i + sample_bytes);
@@ -26,15 +25,14 @@ void reverse_bytes_of_each_sample(std::byte* data, std::size_t byte_count,
 void TiffMovieReader::Impl::decode_strips(std::int64_t page) {
   TIFF* t = tiff.get();
   const std::uint32_t height = first_format.height;
-  const std::size_t row_bytes =
-      static_cast<std::size_t>(first_format.width) * bytes_per_pixel(info.pixel_type);
+  const std::size_t row_bytes = static_cast<std::size_t>(first_format.width) * bytes_per_pixel(info.pixel_type);
   std::uint32_t rows_per_strip = 0;
   TIFFGetFieldDefaulted(t, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
   if (rows_per_strip == 0 || rows_per_strip > height) rows_per_strip = height;
   const std::uint32_t strips = (height + rows_per_strip - 1) / rows_per_strip;
   if (TIFFNumberOfStrips(t) < strips) {
-    fail(page_name(page) + " has " + std::to_string(TIFFNumberOfStrips(t)) + " strips, " +
-         std::to_string(strips) + " are needed for " + std::to_string(height) + " rows");
+    fail(page_name(page) + " has " + std::to_string(TIFFNumberOfStrips(t)) + " strips, " + std::to_string(strips) +
+         " are needed for " + std::to_string(height) + " rows");
   }
   for (std::uint32_t strip = 0; strip < strips; ++strip) {
     const std::uint32_t first_row = strip * rows_per_strip;
@@ -58,8 +56,7 @@ void TiffMovieReader::Impl::decode_tiles(std::int64_t page) {
   const std::size_t pixel_bytes = bytes_per_pixel(info.pixel_type);
   if (tile_width == 0 || tile_height == 0 || tile_bytes <= 0 ||
       static_cast<std::size_t>(tile_bytes) != std::size_t{tile_width} * tile_height * pixel_bytes) {
-    fail_with_libtiff(page_name(page) + " has unusable tiles of " +
-                      detail::describe_size(tile_width, tile_height));
+    fail_with_libtiff(page_name(page) + " has unusable tiles of " + detail::describe_size(tile_width, tile_height));
   }
   tile.resize(static_cast<std::size_t>(tile_bytes));
   const std::uint32_t width = first_format.width;
@@ -83,8 +80,7 @@ void TiffMovieReader::Impl::decode_tiles(std::int64_t page) {
 }
 
 void TiffMovieReader::Impl::read_contiguous_page(std::int64_t page) {
-  const std::uint64_t offset =
-      first_page_data_offset + static_cast<std::uint64_t>(page) * frame_bytes;
+  const std::uint64_t offset = first_page_data_offset + static_cast<std::uint64_t>(page) * frame_bytes;
   if (!file.read_at(offset, frame.data(), frame_bytes)) {
     fail(page_name(page) + " cannot be read at byte " + std::to_string(offset) + ": " +
          (errno != 0 ? std::strerror(errno) : "the file ends first (truncated?)"));

@@ -25,9 +25,7 @@ std::string ordinal(std::uint64_t n) {
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
-std::string whole_mib(std::uint64_t bytes) {
-  return std::to_string(ceil_div(bytes, 1u << 20)) + " MiB";
-}
+std::string whole_mib(std::uint64_t bytes) { return std::to_string(ceil_div(bytes, 1u << 20)) + " MiB"; }
 
 std::string codec_name(std::uint16_t compression) {
   const TIFFCodec* codec = TIFFFindCODEC(compression);

@@ -31,8 +31,7 @@ TiffMovieReader::TiffMovieReader(const std::string& path, std::size_t max_frame_
   m.first_format = formats[0];
   m.check_page_format(0, m.first_format);
   m.info.pixel_type = *detail::pixel_type_of_page(m.first_format);
-  m.info.shape =
-      FrameShape{static_cast<int>(m.first_format.width), static_cast<int>(m.first_format.height)};
+  m.info.shape = FrameShape{static_cast<int>(m.first_format.width), static_cast<int>(m.first_format.height)};
   m.frame_bytes = m.info.shape.pixel_count() * bytes_per_pixel(m.info.pixel_type);
   for (std::int64_t page = 0; page < ifd_count; ++page) {
     const PageFormat& format = formats[static_cast<std::size_t>(page)];
@@ -45,31 +44,24 @@ TiffMovieReader::TiffMovieReader(const std::string& path, std::size_t max_frame_
 
 TiffMovieReader::~TiffMovieReader() = default;
 
-const TiffMovieInfo& TiffMovieReader::info() const {
-  return impl_->info;
-}
+const TiffMovieInfo& TiffMovieReader::info() const { return impl_->info; }
 
-std::vector<std::string> TiffMovieReader::take_warnings() {
-  return impl_->messages.take_new_warnings();
-}
+std::vector<std::string> TiffMovieReader::take_warnings() { return impl_->messages.take_new_warnings(); }
 
 AnyFrameView TiffMovieReader::read(std::int64_t t, int channel, int slice) {
   Impl& m = *impl_;
   const TiffMovieInfo& info = m.info;
   if (t < 0 || t >= info.frames) {
-    m.fail("t=" + std::to_string(t) + " is out of range, the movie has " +
-           count_of(info.frames, "time point"));
+    m.fail("t=" + std::to_string(t) + " is out of range, the movie has " + count_of(info.frames, "time point"));
   }
   if (channel < 0 || channel >= info.channels) {
     m.fail("channel " + std::to_string(channel) + " is out of range, the movie has " +
            count_of(info.channels, "channel"));
   }
   if (slice < 0 || slice >= info.slices) {
-    m.fail("slice " + std::to_string(slice) + " is out of range, the movie has " +
-           count_of(info.slices, "slice"));
+    m.fail("slice " + std::to_string(slice) + " is out of range, the movie has " + count_of(info.slices, "slice"));
   }
-  const std::int64_t page =
-      (t * info.slices + slice) * info.channels + channel;  // ImageJ's CZT order
+  const std::int64_t page = (t * info.slices + slice) * info.channels + channel;  // ImageJ's CZT order
   m.messages.take();  // forget anything libtiff said during earlier, successful calls
   if (m.contiguous_pages) {
     m.read_contiguous_page(page);

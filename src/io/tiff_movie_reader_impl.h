@@ -58,8 +58,8 @@ struct TiffMovieReader::Impl {
   // "page 5 (the 6th of 10)"; "page 5 (the 6th)" while the pages are still being counted.
   std::string page_name(std::int64_t page) const {
     const std::string total = page_count > 0 ? " of " + std::to_string(page_count) : "";
-    return "page " + std::to_string(page) + " (the " + detail::ordinal(static_cast<std::uint64_t>(page) + 1) +
-           total + ")";
+    return "page " + std::to_string(page) + " (the " + detail::ordinal(static_cast<std::uint64_t>(page) + 1) + total +
+           ")";
   }
 
   // Finding the pages (tiff_page_directory.cc).

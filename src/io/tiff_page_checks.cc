@@ -71,8 +71,8 @@ StrileNeeds strile_needs(const PageFormat& format, const StrileWords& words, std
       problem(" has tiles of " + describe_size(format.tile_width, format.tile_height));
     }
     if (needs.rows * needs.columns > max_frame_bytes / needs.pixel_bytes) {  // one tile is decoded at a time
-      problem(" has tiles of " + describe_size(format.tile_width, format.tile_height) + " " + needs.pixel_type +
-              ", " + whole_mib(needs.rows * needs.columns * needs.pixel_bytes) + " each; the limit is " +
+      problem(" has tiles of " + describe_size(format.tile_width, format.tile_height) + " " + needs.pixel_type + ", " +
+              whole_mib(needs.rows * needs.columns * needs.pixel_bytes) + " each; the limit is " +
               format_mib(max_frame_bytes) + " (--max-frame-mib)");
     }
     needs.count = ceil_div(width, needs.columns) * ceil_div(height, needs.rows);
@@ -94,9 +94,7 @@ StrileNeeds strile_needs(const PageFormat& format, const StrileWords& words, std
 // The page's offsets and byte counts list as many entries as its size needs.
 void check_strile_counts(const StrileTable& table, const PageFormat& format, const StrileWords& words,
                          const StrileNeeds& needs, const PageProblem& problem) {
-  const auto entries = [](std::size_t n) {
-    return n == 1 ? std::string("1 entry") : std::to_string(n) + " entries";
-  };
+  const auto entries = [](std::size_t n) { return n == 1 ? std::string("1 entry") : std::to_string(n) + " entries"; };
   if (table.offsets->size() != needs.count) {
     problem(" has " + entries(table.offsets->size()) + " in " + words.offsets_tag + "; " + needs.because);
   }
@@ -139,8 +137,8 @@ void check_strile(std::uint64_t i, const StrileTable& table, const PageFormat& f
   }
   const std::uint64_t needed = strile_rows * needs.columns * needs.pixel_bytes;  // <= the frame size limit
   if (bytes >= ceil_div(needed, *expansion)) return;  // bytes * expansion >= needed, without overflow
-  const std::string rows_need = "its " + count_of(strile_rows, "row") + " of " + std::to_string(needs.columns) +
-                                " " + needs.pixel_type + " pixels need " + std::to_string(needed);
+  const std::string rows_need = "its " + count_of(strile_rows, "row") + " of " + std::to_string(needs.columns) + " " +
+                                needs.pixel_type + " pixels need " + std::to_string(needed);
   if (*expansion == 1) {
     problem(strile + " holds " + std::to_string(bytes) + " bytes; " + rows_need +
             " (BitsPerSample, ImageLength or RowsPerStrip wrong?)");
@@ -163,25 +161,22 @@ void TiffMovieReader::Impl::check_page_format(std::int64_t page, const PageForma
     fail(page_name(page) + " has " + detail::describe_samples(format) +
          " pixels; calmon reads uint8, uint16, int16, uint32, float32 or float64");
   }
-  if (format.width == 0 || format.height == 0 || format.width > INT_MAX ||
-      format.height > INT_MAX) {
+  if (format.width == 0 || format.height == 0 || format.width > INT_MAX || format.height > INT_MAX) {
     fail(page_name(page) + " has an unusable size " + describe_size(format.width, format.height));
   }
-  const std::uint64_t frame_bytes_of_page =
-      std::uint64_t{format.width} * format.height * bytes_per_pixel(*type);
+  const std::uint64_t frame_bytes_of_page = std::uint64_t{format.width} * format.height * bytes_per_pixel(*type);
   if (frame_bytes_of_page > max_frame_bytes) {
     fail(page_name(page) + " is " + describe_size(format.width, format.height) + " " +
-         std::string(pixel_type_name(*type)) + ", " + whole_mib(frame_bytes_of_page) +
-         " of pixels; the limit is " + format_mib(max_frame_bytes) + " (--max-frame-mib)");
+         std::string(pixel_type_name(*type)) + ", " + whole_mib(frame_bytes_of_page) + " of pixels; the limit is " +
+         format_mib(max_frame_bytes) + " (--max-frame-mib)");
   }
   if (!TIFFIsCODECConfigured(format.compression)) {
-    fail(page_name(page) + " uses " + codec_name(format.compression) +
-         ", which this build of libtiff cannot decode");
+    fail(page_name(page) + " uses " + codec_name(format.compression) + ", which this build of libtiff cannot decode");
   }
   if (page == 0) return;
   if (format.width != first_format.width || format.height != first_format.height) {
-    fail(page_name(page) + " is " + describe_size(format.width, format.height) +
-         ", the first page is " + describe_size(first_format.width, first_format.height));
+    fail(page_name(page) + " is " + describe_size(format.width, format.height) + ", the first page is " +
+         describe_size(first_format.width, first_format.height));
   }
   if (*type != info.pixel_type) {
     fail(page_name(page) + " is " + std::string(pixel_type_name(*type)) + ", the first page is " +
@@ -192,17 +187,14 @@ void TiffMovieReader::Impl::check_page_format(std::int64_t page, const PageForma
 // The page's strips or tiles, as its IFD lists them, against what its size needs.
 void TiffMovieReader::Impl::check_page_data(std::int64_t page, const PageFormat& format) const {
   const PageProblem problem = [&](const std::string& text) {
-    fail(page_name(page) + text +
-         (format.libtiff_said.empty() ? "" : " (libtiff: " + format.libtiff_said + ")"));
+    fail(page_name(page) + text + (format.libtiff_said.empty() ? "" : " (libtiff: " + format.libtiff_said + ")"));
   };
   const StrileWords words(format.tiled);
   StrileTable table;
   try {
     const detail::TiffLayout layout{info.bigtiff, TIFFIsByteSwapped(tiff.get()) != 0};
     table = detail::read_strile_table(
-        [this](std::uint64_t offset, std::byte* out, std::size_t size) {
-          return file.read_at(offset, out, size);
-        },
+        [this](std::uint64_t offset, std::byte* out, std::size_t size) { return file.read_at(offset, out, size); },
         layout, page_ifd_offsets[static_cast<std::size_t>(page)], format.tiled);
   } catch (const Error& e) {
     problem(std::string(": ") + e.what());

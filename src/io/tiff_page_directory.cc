@@ -32,10 +32,8 @@ void TiffMovieReader::Impl::check_file_looks_like_tiff() {
     fail("is too short to be a TIFF file (" + std::to_string(status.st_size) + " bytes)");
   }
   const auto byte = [&](int i) { return static_cast<unsigned char>(header[i]); };
-  const bool little =
-      byte(0) == 'I' && byte(1) == 'I' && byte(3) == 0 && (byte(2) == 42 || byte(2) == 43);
-  const bool big =
-      byte(0) == 'M' && byte(1) == 'M' && byte(2) == 0 && (byte(3) == 42 || byte(3) == 43);
+  const bool little = byte(0) == 'I' && byte(1) == 'I' && byte(3) == 0 && (byte(2) == 42 || byte(2) == 43);
+  const bool big = byte(0) == 'M' && byte(1) == 'M' && byte(2) == 0 && (byte(3) == 42 || byte(3) == 43);
   if (!little && !big) fail("is not a TIFF file (no TIFF header at its start)");
 }
 
@@ -83,18 +81,15 @@ void TiffMovieReader::Impl::check_last_ifd_is_whole() {
   for (std::size_t i = count_bytes; i-- > 0;) {
     entries = (entries << 8) | static_cast<unsigned char>(count_field[i]);
   }
-  const std::uint64_t end =
-      info.bigtiff ? offset + 8 + entries * 20 + 8 : offset + 2 + entries * 12 + 4;
+  const std::uint64_t end = info.bigtiff ? offset + 8 + entries * 20 + 8 : offset + 2 + entries * 12 + 4;
   if (end > file_size) {
-    fail("the file ends inside the IFD of page " + std::to_string(page_ifd_offsets.size() - 1) +
-         " (truncated?)");
+    fail("the file ends inside the IFD of page " + std::to_string(page_ifd_offsets.size() - 1) + " (truncated?)");
   }
 }
 
 // Sets frames/channels/slices and the page layout from the IFD count and the first
 // page's description.
-void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description,
-                                          std::int64_t ifd_count) {
+void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description, std::int64_t ifd_count) {
   page_count = ifd_count;
   info.frames = ifd_count;
   if (!detail::is_imagej_description(first_description)) return;
@@ -107,8 +102,7 @@ void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description,
     fail("ImageJ description has too many channels or slices");
   }
   const std::int64_t per_time_point = channels * slices;  // < 2^62: no overflow
-  const std::string c_times_z =
-      "channels=" + std::to_string(channels) + " x slices=" + std::to_string(slices);
+  const std::string c_times_z = "channels=" + std::to_string(channels) + " x slices=" + std::to_string(slices);
   std::int64_t images = ifd_count;
   if (counts.images) {
     images = *counts.images;
@@ -118,8 +112,7 @@ void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description,
     }
   }
   if (images % per_time_point != 0) {
-    fail("ImageJ description says images=" + std::to_string(images) + ", not a multiple of " +
-         c_times_z);
+    fail("ImageJ description says images=" + std::to_string(images) + ", not a multiple of " + c_times_z);
   }
   const std::int64_t frames = counts.frames.value_or(images / per_time_point);
   if (frames != images / per_time_point) {
@@ -133,14 +126,13 @@ void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description,
   if (ifd_count == 1 && images > 1) {
     check_contiguous_layout(images);
   } else if (ifd_count != images) {
-    fail("ImageJ description says images=" + std::to_string(images) + " but the file has " +
-         std::to_string(ifd_count) + " pages");
+    fail("ImageJ description says images=" + std::to_string(images) + " but the file has " + std::to_string(ifd_count) +
+         " pages");
   }
 }
 
 void TiffMovieReader::Impl::check_contiguous_layout(std::int64_t images) {
-  const std::string layout =
-      "ImageJ description says images=" + std::to_string(images) + " stored after the only IFD";
+  const std::string layout = "ImageJ description says images=" + std::to_string(images) + " stored after the only IFD";
   if (first_format.compression != COMPRESSION_NONE || first_format.tiled) {
     fail(layout + ", but the first page is " + (first_format.tiled ? "tiled" : "compressed") +
          "; calmon reads that layout only uncompressed and striped");
@@ -155,19 +147,15 @@ void TiffMovieReader::Impl::check_contiguous_layout(std::int64_t images) {
     next += TIFFGetStrileByteCount(t, strip);
   }
   if (next - first_page_data_offset != frame_bytes) {
-    fail(layout + ", but the first page's strips hold " +
-         std::to_string(next - first_page_data_offset) + " bytes, not the " +
-         std::to_string(frame_bytes) + " of one frame");
+    fail(layout + ", but the first page's strips hold " + std::to_string(next - first_page_data_offset) +
+         " bytes, not the " + std::to_string(frame_bytes) + " of one frame");
   }
   struct stat status {};
   if (::fstat(file.fd(), &status) != 0) fail(std::string("cannot stat: ") + std::strerror(errno));
-  const std::uint64_t needed =
-      first_page_data_offset + static_cast<std::uint64_t>(images) * frame_bytes;
+  const std::uint64_t needed = first_page_data_offset + static_cast<std::uint64_t>(images) * frame_bytes;
   if (static_cast<std::uint64_t>(status.st_size) < needed) {
-    const std::uint64_t complete =
-        (static_cast<std::uint64_t>(status.st_size) - first_page_data_offset) / frame_bytes;
-    fail(layout + ", but the file ends after " + std::to_string(complete) +
-         " of them (truncated?)");
+    const std::uint64_t complete = (static_cast<std::uint64_t>(status.st_size) - first_page_data_offset) / frame_bytes;
+    fail(layout + ", but the file ends after " + std::to_string(complete) + " of them (truncated?)");
   }
   contiguous_pages = true;
 }

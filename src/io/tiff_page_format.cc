@@ -25,8 +25,7 @@ PageFormat read_page_format(TIFF* tiff) {
 }
 
 std::optional<PixelType> pixel_type_of_page(const PageFormat& format) {
-  const bool unsigned_int =
-      format.sample_format == SAMPLEFORMAT_UINT || format.sample_format == SAMPLEFORMAT_VOID;
+  const bool unsigned_int = format.sample_format == SAMPLEFORMAT_UINT || format.sample_format == SAMPLEFORMAT_VOID;
   switch (format.bits_per_sample) {
     case 8:
       if (unsigned_int) return PixelType::kU8;
