@@ -14,10 +14,10 @@
 namespace calmon::replay {
 namespace {
 
-constexpr int kExactBits = 10;                                  // values below 2^10 are exact
+constexpr int kExactBits = 10;                                        // values below 2^10 are exact
 constexpr std::int64_t kExactValues = std::int64_t{1} << kExactBits;  // 1024
 constexpr std::int64_t kBucketsPerOctave = kExactValues / 2;          // 512
-constexpr int kOctaves = 62 - kExactBits + 1;                          // e = 10 .. 62
+constexpr int kOctaves = 62 - kExactBits + 1;                         // e = 10 .. 62
 constexpr std::size_t kBuckets = kExactValues + kOctaves * kBucketsPerOctave;
 
 std::size_t bucket_of(std::int64_t value) {
@@ -25,8 +25,8 @@ std::size_t bucket_of(std::int64_t value) {
   const auto v = static_cast<std::uint64_t>(value);
   const int e = std::bit_width(v) - 1;
   const std::uint64_t top = v >> (e - (kExactBits - 1));  // in [512, 1024)
-  return static_cast<std::size_t>(kExactValues + (e - kExactBits) * kBucketsPerOctave +
-                                  static_cast<std::int64_t>(top) - kBucketsPerOctave);
+  return static_cast<std::size_t>(kExactValues + (e - kExactBits) * kBucketsPerOctave + static_cast<std::int64_t>(top) -
+                                  kBucketsPerOctave);
 }
 
 // The midpoint of the values that fall into `bucket`.

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    const calmon::replay::ReplaySummary summary = calmon::replay::replay_movie(options, show_progress(options.progress));
+    const calmon::replay::ReplaySummary summary =
+        calmon::replay::replay_movie(options, show_progress(options.progress));
     std::cout << calmon::replay::format_summary(summary) << std::endl;
     if (const auto problem = calmon::replay::delivery_problem(summary)) return fail(*problem);
     return summary.signal != 0 ? 128 + summary.signal : 0;

@@ -166,7 +166,8 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
     options.help = true;
     return options;
   }
-  const auto movies = values.count("movie") ? values["movie"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto movies =
+      values.count("movie") ? values["movie"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (movies.empty()) throw UsageError("no movie given");
   if (movies.size() > 1) throw UsageError("more than one movie given: '" + movies[0] + "' and '" + movies[1] + "'");
   options.movie = movies[0];

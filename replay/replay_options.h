@@ -33,11 +33,11 @@ struct ReplayOptions {
   std::string movie;
   std::string endpoint = "tcp://127.0.0.1:5570";
   std::string control_endpoint = "tcp://127.0.0.1:5572";  // asked whether the end of stream arrived
-  bool acknowledge = true;                                 // false: --no-ack
-  std::optional<double> rate_hz = 30.0;     // nullopt: --fast
-  std::optional<std::int64_t> loops = 1;    // nullopt: --loop-forever
-  std::int64_t first = 0;                   // inclusive, negative from the end
-  std::int64_t last = -1;                   // inclusive, negative from the end
+  bool acknowledge = true;                                // false: --no-ack
+  std::optional<double> rate_hz = 30.0;                   // nullopt: --fast
+  std::optional<std::int64_t> loops = 1;                  // nullopt: --loop-forever
+  std::int64_t first = 0;                                 // inclusive, negative from the end
+  std::int64_t last = -1;                                 // inclusive, negative from the end
   int channel = 0;
   int slice = 0;
   std::size_t max_frame_bytes = kDefaultMaxFrameBytes;  // a movie with larger frames is refused

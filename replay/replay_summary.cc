@@ -34,8 +34,7 @@ std::string acknowledgement_text(const ReplaySummary& summary) {
   if (all_processed(report, sent)) return "calmond processed all " + std::to_string(sent);
   const std::uint64_t never_arrived = sent > report.frames_received() ? sent - report.frames_received() : 0;
   return "calmond processed " + std::to_string(report.frames_processed()) + " of " + frames(sent) + " (" +
-         std::to_string(report.frames_rejected()) + " rejected, " + std::to_string(never_arrived) +
-         " never arrived)";
+         std::to_string(report.frames_rejected()) + " rejected, " + std::to_string(never_arrived) + " never arrived)";
 }
 
 }  // namespace
@@ -88,8 +87,8 @@ std::optional<std::string> delivery_problem(const ReplaySummary& summary) {
     case Acknowledgement::Outcome::kAcknowledged: break;
   }
   if (all_processed(report, sent)) return std::nullopt;
-  std::string line = "calmond processed " + std::to_string(report.frames_processed()) + " of the " + frames(sent) +
-                     " sent";
+  std::string line =
+      "calmond processed " + std::to_string(report.frames_processed()) + " of the " + frames(sent) + " sent";
   if (report.frames_rejected() > 0) {
     line += "; it rejected " + std::to_string(report.frames_rejected()) + " (its log and Status.rejected say why)";
   }

@@ -27,13 +27,13 @@ struct ReplaySummary {
   std::string endpoint;
   std::int64_t frames_sent = 0;
   bool end_of_stream_sent = false;
-  double seconds = 0;                  // first frame's send to the last frame's
+  double seconds = 0;                    // first frame's send to the last frame's
   std::optional<double> target_rate_hz;  // nullopt: --fast
-  JitterHistogram send_errors;         // paced frames after the first
+  JitterHistogram send_errors;           // paced frames after the first
   std::int64_t late_frames = 0;
-  int signal = 0;                      // SIGINT/SIGTERM that stopped the replay, 0 if none
-  std::uint64_t first_sequence = 0;    // of the first frame sent
-  std::string control_endpoint;        // where the acknowledgement was asked for
+  int signal = 0;                                  // SIGINT/SIGTERM that stopped the replay, 0 if none
+  std::uint64_t first_sequence = 0;                // of the first frame sent
+  std::string control_endpoint;                    // where the acknowledgement was asked for
   std::optional<Acknowledgement> acknowledgement;  // nullopt: not asked (--no-ack, no end of stream)
 };
 

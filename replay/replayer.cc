@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "io/progress_bar.h"
 #include "net/clock.h"
 #include "net/random_id.h"
 #include "net/stop_signals.h"
@@ -16,7 +17,6 @@
 #include "replay/monotonic_clock.h"
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
-#include "io/progress_bar.h"
 #include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
@@ -126,9 +126,9 @@ class Replay {
       // Only a signal that comes while waiting stops the wait: after the first one, a
       // second Ctrl-C ends the program (StopSignals::Repeat::kDefaultAction).
       const int signal_before = summary_.signal;
-      summary_.acknowledgement = await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(),
-                                                       options_.timeout,
-                                                       [&] { return net::StopSignals::received() != signal_before; });
+      summary_.acknowledgement =
+          await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(), options_.timeout,
+                                [&] { return net::StopSignals::received() != signal_before; });
       summary_.signal = net::StopSignals::received();
     }
     return summary_;
@@ -197,7 +197,7 @@ class Replay {
   std::int64_t spin_ns_;
   pb::FrameHeader header_;
   ProgressBar progress_;
-  std::optional<std::int64_t> total_;  // frames to send; nullopt with --loop-forever (or beyond int64)
+  std::optional<std::int64_t> total_;       // frames to send; nullopt with --loop-forever (or beyond int64)
   std::optional<PacingSchedule> schedule_;  // paced mode, from the first frame taken
   std::int64_t first_sent_ns_ = 0;
   std::int64_t last_sent_ns_ = 0;

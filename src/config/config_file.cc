@@ -55,8 +55,8 @@ BaselineSettings to_baseline_settings(const pb::Baseline& baseline, const std::s
       case pb::Baseline::kCumulative: {
         const pb::CumulativeBaseline& c = baseline.cumulative();
         if (c.mean() && c.has_percentile()) throw Error("a cumulative baseline is either the mean or a percentile");
-        settings.kind = c.mean() ? BaselineSettings::Kind::kCumulativeMean
-                                 : BaselineSettings::Kind::kCumulativeQuantile;
+        settings.kind =
+            c.mean() ? BaselineSettings::Kind::kCumulativeMean : BaselineSettings::Kind::kCumulativeQuantile;
         settings.quantile = to_quantile(c.has_percentile(), c.percentile());
         break;
       }
@@ -70,8 +70,7 @@ BaselineSettings to_baseline_settings(const pb::Baseline& baseline, const std::s
         settings.window = baseline.maximin().window();
         settings.sigma = baseline.maximin().sigma();
         break;
-      case pb::Baseline::KIND_NOT_SET:
-        throw Error("baseline has no kind (give cumulative, moving or maximin)");
+      case pb::Baseline::KIND_NOT_SET: throw Error("baseline has no kind (give cumulative, moving or maximin)");
     }
     settings.validate();
   } catch (const Error& e) {
@@ -106,15 +105,13 @@ ProjectionSpec to_projection(const pb::Projection& projection, std::size_t index
       spec.last = projection.last();
       name = "last_" + std::to_string(spec.last);
       break;
-    case pb::Projection::FRAMES_NOT_SET:
-      name = "all";
-      break;
+    case pb::Projection::FRAMES_NOT_SET: name = "all"; break;
   }
   if (projection.has_crop()) {
     const pb::Rect& r = projection.crop();
     spec.crop = Rect{r.xmin(), r.xmax(), r.ymin(), r.ymax()};
-    name += "_crop_x" + std::to_string(r.xmin()) + "-" + std::to_string(r.xmax()) + "_y" +
-            std::to_string(r.ymin()) + "-" + std::to_string(r.ymax());
+    name += "_crop_x" + std::to_string(r.xmin()) + "-" + std::to_string(r.xmax()) + "_y" + std::to_string(r.ymin()) +
+            "-" + std::to_string(r.ymax());
   }
   spec.name = projection.name().empty() ? name : projection.name();
   if (!io::is_valid_file_name(spec.name)) {  // it names the projection's files

@@ -9,8 +9,6 @@ pb::DaemonConfig parse_daemon_config(std::string_view json, std::string_view sou
   return parse_json_as<pb::DaemonConfig>(json, source, "daemon config");
 }
 
-pb::DaemonConfig load_daemon_config(const std::string& path) {
-  return parse_daemon_config(read_text_file(path), path);
-}
+pb::DaemonConfig load_daemon_config(const std::string& path) { return parse_daemon_config(read_text_file(path), path); }
 
 }  // namespace calmon::config

@@ -28,8 +28,7 @@ std::uint64_t pixel_count(const pb::Region& region) {
       const std::int64_t height = std::int64_t{r.ymax()} - r.ymin();
       return width > 0 && height > 0 ? static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) : 0;
     }
-    case pb::Region::kMask:
-      return static_cast<std::uint64_t>(std::max(region.mask().x_size(), region.mask().y_size()));
+    case pb::Region::kMask: return static_cast<std::uint64_t>(std::max(region.mask().x_size(), region.mask().y_size()));
     case pb::Region::SHAPE_NOT_SET: break;
   }
   return 0;
@@ -63,8 +62,8 @@ void check_windows(const BaselineSettings& baseline, const std::string& owner, c
   if (baseline.kind == Kind::kMaximin) {
     const std::int64_t span = 2 * GaussianWindow::radius_for(baseline.sigma) + 1;
     if (span > limits.max_window) {
-      throw Error(owner + ": maximin sigma " + format_number(baseline.sigma) + " smooths over " +
-                  std::to_string(span) + " frames (maximin.sigma); " + window_limit_text(limits));
+      throw Error(owner + ": maximin sigma " + format_number(baseline.sigma) + " smooths over " + std::to_string(span) +
+                  " frames (maximin.sigma); " + window_limit_text(limits));
     }
   }
 }
@@ -146,8 +145,7 @@ void check_ring_limits(const std::vector<RoiSettings>& rois, FrameShape shape, c
         std::min<std::uint64_t>(frame_pixels, static_cast<std::uint64_t>(std::max(roi.neuropil.ring.min_pixels, 0)));
     if (pixels > limits.max_roi_pixels) {
       throw Error("ROI '" + roi.name + "': neuropil ring of up to " + std::to_string(pixels) + " pixels in " +
-                  std::to_string(shape.width) + "x" + std::to_string(shape.height) + " frames; " +
-                  limit_text(limits));
+                  std::to_string(shape.width) + "x" + std::to_string(shape.height) + " frames; " + limit_text(limits));
     }
   }
 }

@@ -47,9 +47,8 @@ std::uint64_t maximin_bytes(std::int64_t window, double sigma) {
   constexpr std::uint64_t kQueueEntry = MovingMin::kEntryBytes;
   const std::uint64_t centered_extremum = sizeof(double) * w + reducers_of_centered(window) * kQueueEntry * w;
   return sizeof(MaximinBaseline) + reducers_of_centered(2 * static_cast<std::int64_t>(radius) + 1) * gaussian +
-         2 * centered_extremum +
-         2 * kQueueEntry * w +         // the live minimum and maximum
-         sizeof(double) * (lag + 1);   // the samples awaiting their settled value
+         2 * centered_extremum + 2 * kQueueEntry * w +  // the live minimum and maximum
+         sizeof(double) * (lag + 1);                    // the samples awaiting their settled value
 }
 
 }  // namespace
@@ -57,12 +56,10 @@ std::uint64_t maximin_bytes(std::int64_t window, double sigma) {
 std::uint64_t BaselineSettings::max_state_bytes() const {
   switch (kind) {
     case Kind::kCumulativeMean:
-    case Kind::kCumulativeQuantile:
-      return sizeof(CumulativeBaseline);
+    case Kind::kCumulativeQuantile: return sizeof(CumulativeBaseline);
     case Kind::kMovingQuantile:
       return sizeof(MovingBaseline) + reducers_of_centered(window) * MovingQuantile::block_bytes(window, quantile);
-    case Kind::kMaximin:
-      return maximin_bytes(window, sigma);
+    case Kind::kMaximin: return maximin_bytes(window, sigma);
   }
   return 0;
 }
@@ -80,14 +77,11 @@ std::int64_t BaselineSettings::settled_lag() const {
 std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings) {
   settings.validate();
   switch (settings.kind) {
-    case BaselineSettings::Kind::kCumulativeMean:
-      return std::make_unique<CumulativeBaseline>(std::nullopt);
-    case BaselineSettings::Kind::kCumulativeQuantile:
-      return std::make_unique<CumulativeBaseline>(settings.quantile);
+    case BaselineSettings::Kind::kCumulativeMean: return std::make_unique<CumulativeBaseline>(std::nullopt);
+    case BaselineSettings::Kind::kCumulativeQuantile: return std::make_unique<CumulativeBaseline>(settings.quantile);
     case BaselineSettings::Kind::kMovingQuantile:
       return std::make_unique<MovingBaseline>(settings.window, settings.quantile);
-    case BaselineSettings::Kind::kMaximin:
-      return std::make_unique<MaximinBaseline>(settings.window, settings.sigma);
+    case BaselineSettings::Kind::kMaximin: return std::make_unique<MaximinBaseline>(settings.window, settings.sigma);
   }
   throw Error("unknown baseline kind");
 }

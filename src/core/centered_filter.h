@@ -56,11 +56,7 @@ template <class Reducer> class CenteredFilter {
  public:
   // `empty` is a fresh reducer over a window of `window` samples.
   CenteredFilter(std::int64_t window, Reducer empty)
-      : trailing_(std::move(empty)),
-        window_(window),
-        behind_(window / 2),
-        ahead_((window - 1) / 2),
-        recent_(window) {
+      : trailing_(std::move(empty)), window_(window), behind_(window / 2), ahead_((window - 1) / 2), recent_(window) {
     if (window < 1) throw Error("window " + std::to_string(window) + " is below 1");
     if constexpr (kReducerKeepsSamples) {
       if (trailing_.window() < window) {

@@ -17,9 +17,7 @@ struct FrameShape {
   int width = 0;
   int height = 0;
 
-  std::size_t pixel_count() const {
-    return static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  }
+  std::size_t pixel_count() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
   bool operator==(const FrameShape&) const = default;
 };
 
@@ -47,8 +45,7 @@ template <class T> class FrameView {
 class AnyFrameView {
  public:
   AnyFrameView() = default;
-  AnyFrameView(PixelType type, const void* pixels, FrameShape shape)
-      : type_(type), pixels_(pixels), shape_(shape) {}
+  AnyFrameView(PixelType type, const void* pixels, FrameShape shape) : type_(type), pixels_(pixels), shape_(shape) {}
   template <class T>
   AnyFrameView(FrameView<T> view)  // NOLINT(google-explicit-constructor): a typed view is an any-view
       : type_(pixel_type_of<T>), pixels_(view.data()), shape_(view.shape()) {}

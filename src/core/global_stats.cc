@@ -18,8 +18,7 @@ namespace calmon {
 namespace {
 
 // The value at 0-based rank `rank` of the sorted pixels, from a histogram over [lowest, ...].
-template <class T>
-T value_at_rank(const std::vector<std::uint32_t>& histogram, T lowest, std::size_t rank) {
+template <class T> T value_at_rank(const std::vector<std::uint32_t>& histogram, T lowest, std::size_t rank) {
   std::size_t below = 0;
   for (std::size_t bin = 0; bin < histogram.size(); ++bin) {
     below += histogram[bin];

@@ -17,8 +17,7 @@ struct Image {
   std::vector<double> pixels{};
 
   double at(int x, int y) const {
-    return pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(shape.width) +
-                  static_cast<std::size_t>(x)];
+    return pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(shape.width) + static_cast<std::size_t>(x)];
   }
 };
 

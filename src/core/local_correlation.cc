@@ -55,7 +55,9 @@ Image LocalCorrelation::image() const {
   const double n = static_cast<double>(frames_);
   Image image{shape_, std::vector<double>(shape_.pixel_count(), 0.0)};
   std::vector<int> neighbours(shape_.pixel_count(), 0);
-  const auto index = [width](int x, int y) { return static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x); };
+  const auto index = [width](int x, int y) {
+    return static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x);
+  };
   // n * variance, per pixel: n·Σx² − (Σx)².
   const auto spread = [&](std::size_t i) { return n * sum_of_squares_[i] - sum_[i] * sum_[i]; };
   if (frames_ < 2) return image;

@@ -50,9 +50,7 @@ class MaximinBaseline final : public Baseline {
     for (double f0 : rest) emit(f0, settled);
   }
 
-  std::int64_t settled_lag() const override {
-    return smooth_.lag() + minimum_.lag() + maximum_.lag();
-  }
+  std::int64_t settled_lag() const override { return smooth_.lag() + minimum_.lag() + maximum_.lag(); }
 
   void clear() override {
     smooth_.clear();
@@ -71,9 +69,7 @@ class MaximinBaseline final : public Baseline {
   void after_minimum(double low, std::vector<SettledSample>& settled) {
     if (const std::optional<double> f0 = maximum_.push(low)) emit(*f0, settled);
   }
-  void emit(double f0, std::vector<SettledSample>& settled) {
-    settled.push_back({pending_.at(settled_++), f0});
-  }
+  void emit(double f0, std::vector<SettledSample>& settled) { settled.push_back({pending_.at(settled_++), f0}); }
 
   CenteredFilter<GaussianWindow> smooth_;
   CenteredFilter<MovingMin> minimum_;

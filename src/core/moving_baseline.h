@@ -19,8 +19,7 @@ namespace calmon {
 // Line-aligned: the vptr and the hot fields of the trailing quantile share a cache line.
 class alignas(64) MovingBaseline final : public Baseline {
  public:
-  MovingBaseline(std::int64_t window, QuantileSpec quantile)
-      : filter_(window, MovingQuantile(window, quantile)) {}
+  MovingBaseline(std::int64_t window, QuantileSpec quantile) : filter_(window, MovingQuantile(window, quantile)) {}
 
   double push(double f, std::vector<SettledSample>& settled) override {
     const std::optional<double> settled_f0 = filter_.push(f);

@@ -19,22 +19,18 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 void prefetch_line(const void* p) { __builtin_prefetch(p, 1, 3); }
 }  // namespace
 
-void MovingQuantile::FreeAligned::operator()(std::byte* p) const {
-  ::operator delete(p, std::align_val_t{kLine});
-}
+void MovingQuantile::FreeAligned::operator()(std::byte* p) const { ::operator delete (p, std::align_val_t{kLine}); }
 
 MovingQuantile::MovingQuantile(std::int64_t window, QuantileSpec spec) : spec_(spec) {
   if (window < 1 || window > kMaxWindow) {
-    throw Error("window " + std::to_string(window) + " is outside [1, " +
-                std::to_string(kMaxWindow) + "]");
+    throw Error("window " + std::to_string(window) + " is outside [1, " + std::to_string(kMaxWindow) + "]");
   }
   window_ = static_cast<std::uint32_t>(window);
   full_position_ = spec_.position(window);
   const std::int64_t rank = spec_.scipy_rank(window);
   if (rank != full_position_.lower && rank != full_position_.lower + 1) {
-    throw Error("internal: scipy rank " + std::to_string(rank) + " of window " +
-                std::to_string(window) + " is not next to numpy's rank " +
-                std::to_string(full_position_.lower));
+    throw Error("internal: scipy rank " + std::to_string(rank) + " of window " + std::to_string(window) +
+                " is not next to numpy's rank " + std::to_string(full_position_.lower));
   }
   value_from_hi_ = rank == full_position_.lower + 1;
   allocate();
@@ -68,7 +64,7 @@ std::size_t MovingQuantile::block_bytes(std::int64_t window, QuantileSpec spec) 
 void MovingQuantile::allocate() {
   const Layout l = layout(window_, full_position_);
   block_bytes_ = l.heap_bytes + l.where_bytes + l.ring_bytes;
-  block_.reset(static_cast<std::byte*>(::operator new(block_bytes_, std::align_val_t{kLine})));
+  block_.reset(static_cast<std::byte*>(::operator new (block_bytes_, std::align_val_t{kLine})));
   std::memset(block_.get(), 0, block_bytes_);
   top_ = reinterpret_cast<Entry*>(block_.get()) + l.top_offset;
   where_ = reinterpret_cast<std::int32_t*>(block_.get() + l.heap_bytes);

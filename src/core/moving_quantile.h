@@ -135,19 +135,19 @@ class MovingQuantile {
   };
 
   // What a push reads, first: 56 bytes, so that they share one cache line with a vptr.
-  Entry* top_ = nullptr;              // lo's node 0; hi's node 0 is top_[-3]
-  std::int32_t* where_ = nullptr;     // per slot: position of its sample (see node())
-  std::int64_t* ring_ = nullptr;      // per slot: ordered key of its sample
+  Entry* top_ = nullptr;           // lo's node 0; hi's node 0 is top_[-3]
+  std::int32_t* where_ = nullptr;  // per slot: position of its sample (see node())
+  std::int64_t* ring_ = nullptr;   // per slot: ordered key of its sample
   std::uint32_t window_;
   std::uint32_t size_ = 0;
-  std::uint32_t next_slot_ = 0;       // where the next sample goes: the oldest once full
+  std::uint32_t next_slot_ = 0;  // where the next sample goes: the oldest once full
   std::uint32_t lo_size_ = 0;
   std::uint32_t hi_size_ = 0;
   // where[next_slot_], copied at the end of a push when its line was just read (for
   // prefetch(), which then needs nothing but this object); kUnknown otherwise.
   std::int32_t next_at_ = kUnknown;
   // Then what queries read, then the cold rest.
-  bool value_from_hi_ = false;        // scipy's rank is lower + 1 rather than lower
+  bool value_from_hi_ = false;            // scipy's rank is lower + 1 rather than lower
   QuantileSpec::Position full_position_;  // position(window), computed once
   QuantileSpec spec_;
   std::size_t block_bytes_ = 0;

@@ -40,8 +40,7 @@ Rect widen_clipped(const Rect& box, long long radius, FrameShape shape) {
 // The smallest radius at which the widened box holds the whole frame.
 long long radius_covering_frame(const Rect& box, FrameShape shape) {
   return std::max({0LL, static_cast<long long>(box.xmin), static_cast<long long>(box.ymin),
-                   static_cast<long long>(shape.width) - box.xmax,
-                   static_cast<long long>(shape.height) - box.ymax});
+                   static_cast<long long>(shape.width) - box.xmax, static_cast<long long>(shape.height) - box.ymax});
 }
 
 // A first guess of the ring width k: the smallest k whose ring around the bounding box,
@@ -79,13 +78,12 @@ void mark_rois(std::span<const Region> rois, const Rect& window, std::vector<std
   }
 }
 
-void copy_occupancy(const RoiOccupancy& occupancy, const Rect& window,
-                    std::vector<std::uint8_t>& occupied) {
+void copy_occupancy(const RoiOccupancy& occupancy, const Rect& window, std::vector<std::uint8_t>& occupied) {
   const int width = window.width();
   occupied.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(window.height()));
   for (int y = window.ymin; y < window.ymax; ++y) {
-    std::memcpy(occupied.data() + static_cast<std::size_t>(y - window.ymin) * width,
-                occupancy.row(y) + window.xmin, static_cast<std::size_t>(width));
+    std::memcpy(occupied.data() + static_cast<std::size_t>(y - window.ymin) * width, occupancy.row(y) + window.xmin,
+                static_cast<std::size_t>(width));
   }
 }
 
@@ -150,8 +148,7 @@ void measure_distances(const Region& roi, const Rect& window, std::vector<int>& 
 
 // The ring around `roi`; `mark_occupied(window, bytes)` fills the window's occupancy.
 template <class MarkOccupied>
-Region ring_around(const Region& roi, FrameShape shape, RingParams params,
-                   MarkOccupied mark_occupied) {
+Region ring_around(const Region& roi, FrameShape shape, RingParams params, MarkOccupied mark_occupied) {
   check_params(params);
   const Rect& box = roi.rect();
   const long long gap = params.inner_gap;
@@ -189,8 +186,7 @@ Region ring_around(const Region& roi, FrameShape shape, RingParams params,
       if (farthest < 0) {
         throw Error("neuropil ring: no neuropil pixels available around " + roi.describe() +
                     ": every pixel farther than " + std::to_string(gap) +
-                    " from it belongs to an ROI or lies outside the " + shape_to_string(shape) +
-                    " frame");
+                    " from it belongs to an ROI or lies outside the " + shape_to_string(shape) + " frame");
       }
       outer = farthest;  // the whole frame's free pixels
     } else {
@@ -216,18 +212,16 @@ RoiOccupancy::RoiOccupancy(std::span<const Region> rois, FrameShape shape) : sha
   mark_rois(rois, Rect::whole(shape), occupied_);
 }
 
-Region neuropil_ring(const Region& roi, std::span<const Region> all_rois, FrameShape shape,
-                     RingParams params) {
+Region neuropil_ring(const Region& roi, std::span<const Region> all_rois, FrameShape shape, RingParams params) {
   return ring_around(roi, shape, params, [&](const Rect& window, std::vector<std::uint8_t>& occupied) {
     mark_rois(all_rois, window, occupied);
   });
 }
 
-Region neuropil_ring(const Region& roi, const RoiOccupancy& occupancy, FrameShape shape,
-                     RingParams params) {
+Region neuropil_ring(const Region& roi, const RoiOccupancy& occupancy, FrameShape shape, RingParams params) {
   if (occupancy.shape() != shape) {
-    throw Error("neuropil ring: the ROI occupancy is for a " + shape_to_string(occupancy.shape()) +
-                " frame, not " + shape_to_string(shape));
+    throw Error("neuropil ring: the ROI occupancy is for a " + shape_to_string(occupancy.shape()) + " frame, not " +
+                shape_to_string(shape));
   }
   return ring_around(roi, shape, params, [&](const Rect& window, std::vector<std::uint8_t>& occupied) {
     copy_occupancy(occupancy, window, occupied);

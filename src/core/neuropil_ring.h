@@ -56,9 +56,7 @@ class RoiOccupancy {
 // The ring around `roi` (validated for `shape`), excluding the pixels of every region in
 // `all_rois` (which normally includes `roi`). Throws calmon::Error for bad params and when
 // no pixel at all is available.
-Region neuropil_ring(const Region& roi, std::span<const Region> all_rois, FrameShape shape,
-                     RingParams params);
-Region neuropil_ring(const Region& roi, const RoiOccupancy& occupancy, FrameShape shape,
-                     RingParams params);
+Region neuropil_ring(const Region& roi, std::span<const Region> all_rois, FrameShape shape, RingParams params);
+Region neuropil_ring(const Region& roi, const RoiOccupancy& occupancy, FrameShape shape, RingParams params);
 
 }  // namespace calmon

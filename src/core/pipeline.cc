@@ -27,8 +27,7 @@ void validate_rois(const std::vector<RoiSettings>& rois, FrameShape shape) {
     roi.region.validate(shape, roi_label(roi));
     const NeuropilSettings& neuropil = roi.neuropil;
     if (!std::isfinite(neuropil.r) || neuropil.r < 0.0) {
-      throw Error(roi_label(roi) + ": neuropil factor r = " + format_number(neuropil.r) +
-                  " must be finite and >= 0");
+      throw Error(roi_label(roi) + ": neuropil factor r = " + format_number(neuropil.r) + " must be finite and >= 0");
     }
     if (neuropil.source == NeuropilSettings::Source::kRegion) {
       if (!neuropil.region) throw Error(roi_label(roi) + ": neuropil region is missing");
@@ -43,8 +42,7 @@ void validate_rois(const std::vector<RoiSettings>& rois, FrameShape shape) {
 }
 
 bool is_global(NeuropilSettings::Source source) {
-  return source == NeuropilSettings::Source::kGlobalMean ||
-         source == NeuropilSettings::Source::kGlobalMedian ||
+  return source == NeuropilSettings::Source::kGlobalMean || source == NeuropilSettings::Source::kGlobalMedian ||
          source == NeuropilSettings::Source::kGlobalMin;
 }
 
@@ -63,8 +61,7 @@ std::string NeuropilSettings::describe() const {
   return "unknown";
 }
 
-Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type,
-                   std::uint32_t roi_set_version)
+Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type, std::uint32_t roi_set_version)
     : settings_(std::move(settings)),
       shape_(shape),
       pixel_type_(pixel_type),
@@ -75,8 +72,7 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
   resize_result();
 }
 
-Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape,
-                                         PixelType pixel_type) {
+Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape, PixelType pixel_type) {
   validate_rois(rois, shape);
   std::vector<Region> all_regions;
   for (const RoiSettings& roi : rois) all_regions.push_back(roi.region);
@@ -105,8 +101,7 @@ Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, F
   // so that the regions no longer move.
   const bool sums_supported = RegionSums::supports(pixel_type, shape);
   std::vector<const Region*> summed;
-  const auto compile = [&](const Region& region, std::optional<std::size_t>& slot,
-                           std::optional<RegionMean>& mean) {
+  const auto compile = [&](const Region& region, std::optional<std::size_t>& slot, std::optional<RegionMean>& mean) {
     if (sums_supported && region.unit_weights()) {
       slot = summed.size();
       summed.push_back(&region);
@@ -133,8 +128,7 @@ void Pipeline::resize_result() {
   for (const RoiSettings& roi : settings_.rois) needs_global_ = needs_global_ || is_global(roi.neuropil.source);
 }
 
-Pipeline::PreparedRois::PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type,
-                                     RoiSet set)
+Pipeline::PreparedRois::PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set)
     : rois_(std::move(rois)), shape_(shape), pixel_type_(pixel_type), set_(std::move(set)) {}
 Pipeline::PreparedRois::PreparedRois(PreparedRois&&) noexcept = default;
 Pipeline::PreparedRois& Pipeline::PreparedRois::operator=(PreparedRois&&) noexcept = default;

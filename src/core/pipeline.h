@@ -73,8 +73,7 @@ class Pipeline {
   // calmon::Error naming the first problem.
   // `roi_set_version` numbers the initial ROI set; replace_rois counts up from it (a
   // daemon keeps numbering across sessions so that a version names one set).
-  Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type,
-           std::uint32_t roi_set_version = 0);
+  Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_type, std::uint32_t roi_set_version = 0);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -116,9 +115,7 @@ class Pipeline {
   // The local-correlation image's accumulator; null when the settings turn it off.
   const LocalCorrelation* local_correlation() const { return correlation_ ? &*correlation_ : nullptr; }
   // The pixels each ROI's neuropil averages (rings resolved); nullopt without a region.
-  const std::optional<Region>& neuropil_region(std::size_t roi) const {
-    return current_.rois[roi].neuropil_region;
-  }
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return current_.rois[roi].neuropil_region; }
   // The most bytes the baselines of an ROI set hold in a pipeline: each one's
   // BaselineSettings::max_state_bytes, and the settled values queued for ROIs that
   // settle sooner than the slowest until it settles the same frame (16 bytes per frame
@@ -149,8 +146,8 @@ class Pipeline {
     std::uint32_t version = 0;
     std::vector<RoiState> rois;
     std::optional<RegionSums> sums;  // integer pixels: every unit-weight region at once
-    std::int64_t next_settled = 0;  // the frame of its next settled row
-    std::int64_t end = -1;          // one past its last frame once replaced, else -1
+    std::int64_t next_settled = 0;   // the frame of its next settled row
+    std::int64_t end = -1;           // one past its last frame once replaced, else -1
   };
 
   static RoiSet build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape, PixelType pixel_type);

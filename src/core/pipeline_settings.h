@@ -45,9 +45,9 @@ inline void note_roi_name(std::set<std::string>& seen, const std::string& name) 
 struct PipelineSettings {
   std::vector<RoiSettings> rois;
   std::vector<ProjectionSpec> projections;
-  std::vector<std::int64_t> keep_frames;    // frame indices kept as images
-  bool global_traces = true;                // per-frame global mean, median, min
-  bool correlation_image = false;           // the local-correlation image (local_correlation.h)
+  std::vector<std::int64_t> keep_frames;  // frame indices kept as images
+  bool global_traces = true;              // per-frame global mean, median, min
+  bool correlation_image = false;         // the local-correlation image (local_correlation.h)
 };
 
 }  // namespace calmon

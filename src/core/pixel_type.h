@@ -45,8 +45,8 @@ constexpr std::string_view pixel_type_name(PixelType type) {
 
 // The inverse of pixel_type_name; nullopt for a name calmon does not support.
 constexpr std::optional<PixelType> pixel_type_from_name(std::string_view name) {
-  for (PixelType t : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32,
-                      PixelType::kF32, PixelType::kF64}) {
+  for (PixelType t :
+       {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32, PixelType::kF64}) {
     if (pixel_type_name(t) == name) return t;
   }
   return std::nullopt;

@@ -41,7 +41,7 @@ class QuantileSpec {
   // interpolate(s[lower], s[lower + 1]) (s[lower + 1] is read only when lower + 1 < n).
   struct Position {
     std::int64_t lower = 0;
-    double gamma = 0.0;     // interpolation weight of s[lower + 1] (percentile)
+    double gamma = 0.0;  // interpolation weight of s[lower + 1] (percentile)
     bool needs_upper = false;
   };
 

@@ -20,16 +20,14 @@ struct Rect {
   int height() const { return ymax - ymin; }
   bool empty() const { return xmax <= xmin || ymax <= ymin; }
   bool contains(int x, int y) const { return x >= xmin && x < xmax && y >= ymin && y < ymax; }
-  bool inside(FrameShape shape) const {
-    return xmin >= 0 && ymin >= 0 && xmax <= shape.width && ymax <= shape.height;
-  }
+  bool inside(FrameShape shape) const { return xmin >= 0 && ymin >= 0 && xmax <= shape.width && ymax <= shape.height; }
   static Rect whole(FrameShape shape) { return {0, shape.width, 0, shape.height}; }
   bool operator==(const Rect&) const = default;
 
   // "x 15:35, y 20:35" — numpy slice notation, for messages.
   std::string to_string() const {
-    return "x " + std::to_string(xmin) + ":" + std::to_string(xmax) + ", y " +
-           std::to_string(ymin) + ":" + std::to_string(ymax);
+    return "x " + std::to_string(xmin) + ":" + std::to_string(xmax) + ", y " + std::to_string(ymin) + ":" +
+           std::to_string(ymax);
   }
 };
 

@@ -27,8 +27,8 @@ std::string shape_to_string(FrameShape shape) {
 
 Rect bounding_box_of(const std::vector<WeightedPixel>& pixels) {
   if (pixels.empty()) return Rect{};
-  Rect box{std::numeric_limits<int>::max(), std::numeric_limits<int>::min(),
-           std::numeric_limits<int>::max(), std::numeric_limits<int>::min()};
+  Rect box{std::numeric_limits<int>::max(), std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
+           std::numeric_limits<int>::min()};
   for (const WeightedPixel& p : pixels) {
     box.xmin = std::min(box.xmin, p.x);
     box.xmax = std::max(box.xmax, p.x);
@@ -50,9 +50,7 @@ std::string pixel_to_string(int x, int y) {
   return text;
 }
 
-bool inside(FrameShape shape, int x, int y) {
-  return x >= 0 && y >= 0 && x < shape.width && y < shape.height;
-}
+bool inside(FrameShape shape, int x, int y) { return x >= 0 && y >= 0 && x < shape.width && y < shape.height; }
 
 }  // namespace
 
@@ -78,8 +76,7 @@ Region Region::mask(std::vector<WeightedPixel> pixels) {
   return region;
 }
 
-Region Region::mask(std::span<const int> xs, std::span<const int> ys,
-                    std::span<const double> weights) {
+Region Region::mask(std::span<const int> xs, std::span<const int> ys, std::span<const double> weights) {
   const std::size_t n = std::min(xs.size(), ys.size());
   const bool weights_match = weights.empty() || weights.size() == n;
   std::vector<WeightedPixel> pixels(n);
@@ -88,9 +85,8 @@ Region Region::mask(std::span<const int> xs, std::span<const int> ys,
   }
   Region region = mask(std::move(pixels));
   if (xs.size() != ys.size() || !weights_match) {
-    region.array_length_problem_ = "mask has " + std::to_string(xs.size()) + " x, " +
-                                   std::to_string(ys.size()) + " y and " +
-                                   std::to_string(weights.size()) +
+    region.array_length_problem_ = "mask has " + std::to_string(xs.size()) + " x, " + std::to_string(ys.size()) +
+                                   " y and " + std::to_string(weights.size()) +
                                    " weight values; x and y must have one value per pixel "
                                    "and weight one per pixel or none";
   }
@@ -128,8 +124,7 @@ std::size_t Region::pixel_count() const {
 }
 
 bool Region::unit_weights() const {
-  return std::all_of(mask_.begin(), mask_.end(),
-                     [](const WeightedPixel& p) { return p.weight == 1.0; });
+  return std::all_of(mask_.begin(), mask_.end(), [](const WeightedPixel& p) { return p.weight == 1.0; });
 }
 
 void Region::validate(FrameShape shape, std::string_view what) const {
@@ -159,8 +154,7 @@ void Region::validate(FrameShape shape, std::string_view what) const {
     const std::string where = "mask pixel " + std::to_string(i) + " at " + pixel_to_string(p.x, p.y);
     if (!inside(shape, p.x, p.y)) throw Error(prefix + where + " is outside" + frame);
     if (!std::isfinite(p.weight)) {
-      throw Error(prefix + where + " has weight " + weight_to_string(p.weight) +
-                  "; weights must be finite");
+      throw Error(prefix + where + " has weight " + weight_to_string(p.weight) + "; weights must be finite");
     }
     if (p.weight < 0) {
       throw Error(prefix + where + " has negative weight " + weight_to_string(p.weight));
@@ -185,9 +179,8 @@ void Region::validate(FrameShape shape, std::string_view what) const {
     const WeightedPixel& a = mask_[order[k - 1]];
     const WeightedPixel& b = mask_[order[k]];
     if (a.x == b.x && a.y == b.y) {
-      throw Error(prefix + "mask pixel " + std::to_string(order[k]) + " at " +
-                  pixel_to_string(b.x, b.y) + " repeats mask pixel " +
-                  std::to_string(order[k - 1]));
+      throw Error(prefix + "mask pixel " + std::to_string(order[k]) + " at " + pixel_to_string(b.x, b.y) +
+                  " repeats mask pixel " + std::to_string(order[k - 1]));
     }
   }
 }
@@ -196,8 +189,7 @@ std::string Region::describe() const {
   switch (kind_) {
     case Kind::kPixel: return "pixel " + pixel_to_string(bounding_box_.xmin, bounding_box_.ymin);
     case Kind::kRect: return "rectangle " + bounding_box_.to_string();
-    case Kind::kMask:
-      return "mask of " + std::to_string(mask_.size()) + (mask_.size() == 1 ? " pixel" : " pixels");
+    case Kind::kMask: return "mask of " + std::to_string(mask_.size()) + (mask_.size() == 1 ? " pixel" : " pixels");
   }
   return "region";
 }

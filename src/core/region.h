@@ -39,8 +39,7 @@ class Region {
   // A mask from parallel arrays, like the config's Mask and Suite2p's xpix, ypix, lam.
   // `weights` empty means every pixel weighs 1. Arrays of different lengths are kept as a
   // problem that `validate` reports (the region then holds the pixels the arrays share).
-  static Region mask(std::span<const int> xs, std::span<const int> ys,
-                     std::span<const double> weights);
+  static Region mask(std::span<const int> xs, std::span<const int> ys, std::span<const double> weights);
 
   Kind kind() const { return kind_; }
   // Bounding box for every kind; a pixel's is {x, x + 1, y, y + 1}, an empty mask's is empty.

@@ -87,8 +87,7 @@ template <class T> double RegionMean::unit_weight_mean(FrameView<T> frame) const
     }
     // numpy divides the float32 sum by the count and rounds to float32; dividing in
     // double and rounding once gives that correctly rounded quotient.
-    return static_cast<double>(
-        static_cast<T>(static_cast<double>(sum) / static_cast<double>(pixel_count_)));
+    return static_cast<double>(static_cast<T>(static_cast<double>(sum) / static_cast<double>(pixel_count_)));
   }
 }
 

@@ -18,18 +18,17 @@ namespace {
 // spans that miss the cache (100,000 scattered pixels, 1000 40x40 rectangles, 3000
 // rings), where prefix sums win anyway, and picks the faster strategy in all but the
 // closest case (1000 ROIs with rings). Other integer types are taken to cost the same.
-constexpr double kSpanNs = 2.6;     // spans: per span (short spans cost their loop set-up)
-constexpr double kPixelNs = 0.11;   // spans: per pixel
-constexpr double kScanNs = 0.42;    // prefix sums: per scanned pixel
-constexpr double kLookupNs = 1.4;   // prefix sums: per span
+constexpr double kSpanNs = 2.6;    // spans: per span (short spans cost their loop set-up)
+constexpr double kPixelNs = 0.11;  // spans: per pixel
+constexpr double kScanNs = 0.42;   // prefix sums: per scanned pixel
+constexpr double kLookupNs = 1.4;  // prefix sums: per span
 
 // Rows wider than this could overflow a 32-bit running sum of 16-bit pixels.
 constexpr int kMaxPrefixWidth = 65536;
 
 // Span offsets are 32-bit: into the frame, or into running sums one wider per row.
 bool offsets_fit(FrameShape shape) {
-  const std::size_t running_size =
-      (static_cast<std::size_t>(shape.width) + 1) * static_cast<std::size_t>(shape.height);
+  const std::size_t running_size = (static_cast<std::size_t>(shape.width) + 1) * static_cast<std::size_t>(shape.height);
   return running_size <= std::numeric_limits<std::uint32_t>::max();
 }
 
@@ -60,13 +59,12 @@ void append_runs(const Region& region, std::vector<RowRun>& runs) {
 }  // namespace
 
 bool RegionSums::supports(PixelType type, FrameShape shape) {
-  const bool integer = type == PixelType::kU8 || type == PixelType::kU16 || type == PixelType::kI16 ||
-                       type == PixelType::kU32;
+  const bool integer =
+      type == PixelType::kU8 || type == PixelType::kU16 || type == PixelType::kI16 || type == PixelType::kU32;
   return integer && offsets_fit(shape);
 }
 
-RegionSums::RegionSums(std::span<const Region* const> regions, FrameShape shape, Strategy strategy)
-    : shape_(shape) {
+RegionSums::RegionSums(std::span<const Region* const> regions, FrameShape shape, Strategy strategy) : shape_(shape) {
   if (!offsets_fit(shape)) {
     throw Error("region sums: a " + std::to_string(shape.width) + "x" + std::to_string(shape.height) +
                 " frame is too large for 32-bit offsets");

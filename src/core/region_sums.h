@@ -50,8 +50,7 @@ class RegionSums {
   // `regions` must be validated for `shape` and have unit weights; their means come out
   // in this order. Throws calmon::Error for a weighted region, or for kRowPrefixSums on
   // rows wider than 65536 pixels (kAuto then uses spans).
-  RegionSums(std::span<const Region* const> regions, FrameShape shape,
-             Strategy strategy = Strategy::kAuto);
+  RegionSums(std::span<const Region* const> regions, FrameShape shape, Strategy strategy = Strategy::kAuto);
 
   // Every region's mean in this frame, in construction order; valid until the next call.
   template <class T> const std::vector<double>& means(FrameView<T> frame);

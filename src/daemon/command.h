@@ -13,9 +13,9 @@
 namespace calmon::daemon {
 
 enum class Command : std::uint8_t {
-  kStatus = 's',    // the status interval is over
-  kSnapshot = 'p',  // time for a projection snapshot
-  kShutdown = 'q',  // SIGINT or SIGTERM: end the session, exit
+  kStatus = 's',            // the status interval is over
+  kSnapshot = 'p',          // time for a projection snapshot
+  kShutdown = 'q',          // SIGINT or SIGTERM: end the session, exit
   kDashboardRequest = 'r',  // then [ticket (8 bytes)][ControlRequest JSON] from a browser
 };
 

@@ -91,8 +91,7 @@ double number_flag(const std::string& flag, const std::string& text, double min,
                    std::to_string(static_cast<long long>(min)) + ", got '" + text + "'"};
 }
 
-template <class Integer>
-Integer integer_flag(const std::string& flag, const std::string& text) {
+template <class Integer> Integer integer_flag(const std::string& flag, const std::string& text) {
   Integer value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error == std::errc() && end == text.data() + text.size() && value >= 0) return value;
@@ -145,8 +144,10 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (flags["reset-on-geometry-change"].as<bool>()) config.set_reset_on_geometry_change(true);
   if (auto value = text_flag(flags, "channel")) config.set_channel(integer_flag<std::uint32_t>("channel", *value));
   if (auto value = text_flag(flags, "plane")) config.set_plane(integer_flag<std::uint32_t>("plane", *value));
-  if (auto value = text_flag(flags, "publish-hwm")) config.set_publish_hwm(integer_flag<std::int32_t>("publish-hwm", *value));
-  if (auto value = text_flag(flags, "ingest-hwm")) config.set_ingest_hwm(integer_flag<std::int32_t>("ingest-hwm", *value));
+  if (auto value = text_flag(flags, "publish-hwm"))
+    config.set_publish_hwm(integer_flag<std::int32_t>("publish-hwm", *value));
+  if (auto value = text_flag(flags, "ingest-hwm"))
+    config.set_ingest_hwm(integer_flag<std::int32_t>("ingest-hwm", *value));
   if (auto value = text_flag(flags, "linger")) config.set_linger_s(number_flag("linger", *value, 0, true));
   if (flags["no-http"].as<bool>()) {
     if (flags.count("http")) throw UsageError{"--http and --no-http contradict each other"};
@@ -242,8 +243,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   po::variables_map flags;
   try {
     const po::positional_options_description no_positionals;
-    po::store(po::command_line_parser(argc, argv).options(flag_descriptions()).positional(no_positionals).run(),
-              flags);
+    po::store(po::command_line_parser(argc, argv).options(flag_descriptions()).positional(no_positionals).run(), flags);
     po::notify(flags);
   } catch (const po::too_many_positional_options_error&) {
     result.action = CommandLine::Action::kUsageError;

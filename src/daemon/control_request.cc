@@ -70,8 +70,9 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
       target.fill_stream_report(request.stream().stream_id(), *reply.mutable_stream());
       break;
     case pb::ControlRequest::COMMAND_NOT_SET:
-      throw Error("malformed control request: no command (give one of status, projections, rois, set_rois, "
-                  "reset, shutdown, stream)");
+      throw Error(
+          "malformed control request: no command (give one of status, projections, rois, set_rois, "
+          "reset, shutdown, stream)");
   }
   reply.set_ok(true);
 }

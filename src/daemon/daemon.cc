@@ -1,9 +1,9 @@
 // daemon.cc — starting and stopping calmond's threads; see the header.
 #include "daemon/daemon.h"
 
+#include <pthread.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,19 +18,19 @@
 
 #include "core/error.h"
 #include "daemon/command_sender.h"
+#include "daemon/daemon_sockets.h"
 #include "daemon/dashboard_feed.h"
 #include "daemon/dashboard_server.h"
 #include "daemon/http_endpoint.h"
 #include "daemon/http_refusals.h"
-#include "daemon/random_token.h"
-#include "daemon/daemon_sockets.h"
 #include "daemon/log_line.h"
 #include "daemon/pipeline_loop.h"
 #include "daemon/protected_mode.h"
 #include "daemon/publish_budget.h"
 #include "daemon/publisher.h"
-#include "daemon/socket_publisher.h"
+#include "daemon/random_token.h"
 #include "daemon/signals_and_timers.h"
+#include "daemon/socket_publisher.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/tee_publisher.h"
 #include "daemon/zap_handler.h"
@@ -73,8 +73,9 @@ void log_settings(const DaemonSettings& settings) {
              settings.curve_authorized_keys + "); server key " + settings.curve_keys->public_key);
   }
   log_line("analysing channel " + std::to_string(settings.channel) + ", plane " + std::to_string(settings.plane) +
-           " with " + (settings.analysis_source.empty() ? "no analysis config (projections only)"
-                                                        : "the analysis config of " + settings.analysis_source) +
+           " with " +
+           (settings.analysis_source.empty() ? "no analysis config (projections only)"
+                                             : "the analysis config of " + settings.analysis_source) +
            "; " + std::to_string(settings.analysis.rois_size()) + " ROIs configured");
 }
 
@@ -172,7 +173,7 @@ int run_daemon(const DaemonSettings& settings) {
 
   std::printf("%s\n", ready_line(sockets, dashboard ? dashboard->url() : std::string(),
                                  dashboard ? dashboard->token() : std::string())
-                           .c_str());
+                          .c_str());
   std::fflush(stdout);
   log_settings(settings);
   if (dashboard) log_dashboard(*dashboard, settings);

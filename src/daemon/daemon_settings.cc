@@ -57,22 +57,26 @@ void resolve_curve(const pb::DaemonConfig& config, const std::filesystem::path& 
   const bool authorized = !config.curve_authorized_keys().empty();
   const bool sub = settings.ingest_mode == DaemonSettings::IngestMode::kSub;
   if (secret != authorized) {
-    throw Error(source + ": curve_secret_key_file and curve_authorized_keys (--curve-secret-key, "
-                         "--curve-authorized-keys) go together: calmond's key pair and the folder of the client "
-                         "public keys it accepts");
+    throw Error(source +
+                ": curve_secret_key_file and curve_authorized_keys (--curve-secret-key, "
+                "--curve-authorized-keys) go together: calmond's key pair and the folder of the client "
+                "public keys it accepts");
   }
   if (!config.ingest_server_key_file().empty() && !secret) {
-    throw Error(source + ": ingest_server_key_file (--ingest-server-key) needs CURVE on: --curve-secret-key and "
-                         "--curve-authorized-keys");
+    throw Error(source +
+                ": ingest_server_key_file (--ingest-server-key) needs CURVE on: --curve-secret-key and "
+                "--curve-authorized-keys");
   }
   if (!secret) return;
   if (sub && config.ingest_server_key_file().empty()) {
-    throw Error(source + ": with CURVE, --ingest-mode sub needs the publisher's public key: --ingest-server-key FILE "
-                         "(ingest_server_key_file)");
+    throw Error(source +
+                ": with CURVE, --ingest-mode sub needs the publisher's public key: --ingest-server-key FILE "
+                "(ingest_server_key_file)");
   }
   if (!sub && !config.ingest_server_key_file().empty()) {
-    throw Error(source + ": ingest_server_key_file (--ingest-server-key) is for --ingest-mode sub; a bound ingest "
-                         "socket is a CURVE server");
+    throw Error(source +
+                ": ingest_server_key_file (--ingest-server-key) is for --ingest-mode sub; a bound ingest "
+                "socket is a CURVE server");
   }
   try {
     net::require_curve_support();
@@ -189,7 +193,8 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     default: throw Error(source + ": ingest_mode must be PULL or SUB");
   }
 
-  if (config.has_snapshot_hz()) settings.snapshot_hz = checked_number(config.snapshot_hz(), 0.0, true, "snapshot_hz", source);
+  if (config.has_snapshot_hz())
+    settings.snapshot_hz = checked_number(config.snapshot_hz(), 0.0, true, "snapshot_hz", source);
   if (config.has_status_interval_s()) {
     settings.status_interval_s = checked_number(config.status_interval_s(), 0.0, false, "status_interval_s", source);
   }

@@ -22,8 +22,8 @@ std::string bound_endpoint(zmq::socket_t& socket, const std::string& endpoint, c
       socket.bind(endpoint);
     }
   } catch (const zmq::error_t& e) {
-    throw Error("cannot " + std::string(connect ? "connect" : "bind") + " the " + what + " socket to " +
-                endpoint + ": " + e.what());
+    throw Error("cannot " + std::string(connect ? "connect" : "bind") + " the " + what + " socket to " + endpoint +
+                ": " + e.what());
   }
   return socket.get(zmq::sockopt::last_endpoint);
 }
@@ -46,17 +46,20 @@ void make_curve_server(zmq::socket_t& socket, const net::CurveKeyPair& keys, con
 
 DaemonSockets open_daemon_sockets(zmq::context_t& context, const DaemonSettings& settings) {
   const bool sub = settings.ingest_mode == DaemonSettings::IngestMode::kSub;
-  DaemonSockets sockets{
-      zmq::socket_t(context, sub ? zmq::socket_type::sub : zmq::socket_type::pull),
-      zmq::socket_t(context, zmq::socket_type::xpub),
-      zmq::socket_t(context, zmq::socket_type::rep),
-      zmq::socket_t(context, zmq::socket_type::pair),
-      {}, {}, {}, {}};
+  DaemonSockets sockets{zmq::socket_t(context, sub ? zmq::socket_type::sub : zmq::socket_type::pull),
+                        zmq::socket_t(context, zmq::socket_type::xpub),
+                        zmq::socket_t(context, zmq::socket_type::rep),
+                        zmq::socket_t(context, zmq::socket_type::pair),
+                        {},
+                        {},
+                        {},
+                        {}};
   for (zmq::socket_t* socket : {&sockets.ingest, &sockets.control, &sockets.commands}) {
     socket->set(zmq::sockopt::linger, 0);
   }
   sockets.ingest.set(zmq::sockopt::rcvhwm, settings.ingest_hwm);
-  sockets.ingest.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(settings.max_frame_bytes + kIngestPartAllowance));
+  sockets.ingest.set(zmq::sockopt::maxmsgsize,
+                     static_cast<std::int64_t>(settings.max_frame_bytes + kIngestPartAllowance));
   if (sub) sockets.ingest.set(zmq::sockopt::subscribe, "");
   sockets.publish.set(zmq::sockopt::xpub_verboser, 1);
   sockets.publish.set(zmq::sockopt::sndhwm, settings.publish_hwm);

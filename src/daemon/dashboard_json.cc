@@ -13,9 +13,7 @@
 
 namespace calmon::daemon {
 
-std::string proto_json(const google::protobuf::Message& message) {
-  return config::print_json_message(message);
-}
+std::string proto_json(const google::protobuf::Message& message) { return config::print_json_message(message); }
 
 std::string encode_trace_batch(const std::vector<std::string>& updates, std::uint64_t dropped) {
   pb::DashboardTraces batch;

@@ -33,8 +33,8 @@ tcp::acceptor open_acceptor(boost::asio::io_context& io, const HttpEndpoint& end
   const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
   beast::error_code error;
   tcp::resolver resolver(io);
-  const auto found = resolver.resolve(endpoint.host, std::to_string(endpoint.port),
-                                      tcp::resolver::numeric_service, error);
+  const auto found =
+      resolver.resolve(endpoint.host, std::to_string(endpoint.port), tcp::resolver::numeric_service, error);
   if (error || found.empty()) throw Error("dashboard: cannot resolve " + where + ": " + error.message());
   const tcp::endpoint address = found.begin()->endpoint();
   tcp::acceptor acceptor(io);
@@ -246,9 +246,10 @@ void DashboardServer::accept() {
 
 void DashboardServer::pause_accepting(const boost::system::error_code& error) {
   if (accept_pause_ == std::chrono::milliseconds{0}) {
-    log_.write("dashboard accept", "dashboard: cannot accept a connection (" + error.message() +
-                                       "); trying again in " + std::to_string(kFirstAcceptPause.count()) +
-                                       " ms to " + std::to_string(kLongestAcceptPause.count()) + " ms",
+    log_.write("dashboard accept",
+               "dashboard: cannot accept a connection (" + error.message() + "); trying again in " +
+                   std::to_string(kFirstAcceptPause.count()) + " ms to " + std::to_string(kLongestAcceptPause.count()) +
+                   " ms",
                RateLimitedLog::Clock::now());
     accept_pause_ = kFirstAcceptPause;
   } else {

@@ -189,9 +189,8 @@ HttpAccessVerdict HttpAccess::check(const HttpRequestFacts& request) const {
                                           "allows another name)");
   }
   if (request.websocket_upgrade && request.origin && !origin_allowed(*request.origin)) {
-    return refuse(HttpRefusal::kOrigin,
-                  "a WebSocket from a page of Origin '" + printable(*request.origin) +
-                      "': only the dashboard's own page may connect");
+    return refuse(HttpRefusal::kOrigin, "a WebSocket from a page of Origin '" + printable(*request.origin) +
+                                            "': only the dashboard's own page may connect");
   }
   if (token_.empty()) return {};
   const auto matches = [&](std::optional<std::string_view> given) { return given && same_secret(*given, token_); };

@@ -16,8 +16,7 @@ namespace calmon::daemon {
 
 namespace detail {
 
-template <class Bits, class T>
-bool any_exponent_all_ones(const T* pixels, std::size_t count, Bits exponent_mask) {
+template <class Bits, class T> bool any_exponent_all_ones(const T* pixels, std::size_t count, Bits exponent_mask) {
   Bits any = 0;
   for (std::size_t i = 0; i < count; ++i) {
     Bits bits;
@@ -35,8 +34,7 @@ inline bool has_non_finite_pixels(AnyFrameView frame) {
     if constexpr (std::is_same_v<T, float>) {
       return detail::any_exponent_all_ones<std::uint32_t>(view.data(), view.pixel_count(), 0x7f800000u);
     } else if constexpr (std::is_same_v<T, double>) {
-      return detail::any_exponent_all_ones<std::uint64_t>(view.data(), view.pixel_count(),
-                                                          0x7ff0000000000000ull);
+      return detail::any_exponent_all_ones<std::uint64_t>(view.data(), view.pixel_count(), 0x7ff0000000000000ull);
     } else {
       return false;
     }

@@ -36,10 +36,8 @@ PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, con
 
 void PipelineLoop::run() {
   zmq::pollitem_t items[] = {
-      {sockets_.ingest.handle(), 0, ZMQ_POLLIN, 0},
-      {sockets_.control.handle(), 0, ZMQ_POLLIN, 0},
-      {sockets_.commands.handle(), 0, ZMQ_POLLIN, 0},
-      {sockets_.publish.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_.ingest.handle(), 0, ZMQ_POLLIN, 0},    {sockets_.control.handle(), 0, ZMQ_POLLIN, 0},
+      {sockets_.commands.handle(), 0, ZMQ_POLLIN, 0},  {sockets_.publish.handle(), 0, ZMQ_POLLIN, 0},
       {nullptr, preparer_.notify_fd(), ZMQ_POLLIN, 0},
   };
   analyzer_.set_subscribers(0, false);  // until subscriptions arrive
@@ -87,8 +85,8 @@ void PipelineLoop::receive_control() {
   if (!receive_message(sockets_.control)) return;
   if (parts_.size() != 1) {
     const bool json = parts_[0].size() > 0 && *parts_[0].data<char>() == '{';
-    const std::string reply = control_error_reply(json, "malformed control request: " +
-                                                            std::to_string(parts_.size()) + " parts, expected 1");
+    const std::string reply =
+        control_error_reply(json, "malformed control request: " + std::to_string(parts_.size()) + " parts, expected 1");
     (void)sockets_.control.send(zmq::buffer(reply), zmq::send_flags::dontwait);
     return;
   }
@@ -191,7 +189,9 @@ bool PipelineLoop::ingest_pending() {
 void PipelineLoop::do_due_work() {
   if (!status_due_since_ && !snapshot_due_since_) return;
   const Clock::time_point now = Clock::now();
-  const auto overdue = [&](const std::optional<Clock::time_point>& since) { return since && now - *since >= kMaxDeferral; };
+  const auto overdue = [&](const std::optional<Clock::time_point>& since) {
+    return since && now - *since >= kMaxDeferral;
+  };
   if (!overdue(status_due_since_) && !overdue(snapshot_due_since_) && ingest_pending()) return;
   try {
     if (status_due_since_) analyzer_.on_status_tick();

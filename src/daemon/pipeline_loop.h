@@ -16,9 +16,9 @@
 // prepared for frames that are no longer the session's (a session started or changed
 // geometry meanwhile) is prepared again for the new ones. The periodic work — status, projection snapshots, which take
 // milliseconds on big frames — waits for a moment when no frame is queued, unless it
-// has waited kMaxDeferral already, so it rarely delays a frame. Requests from the dashboard's pages arrive as commands too and are
-// answered like control requests, the reply handed to the DashboardFeed; while a page
-// watches, projection snapshots are computed even without a ZeroMQ subscriber.
+// has waited kMaxDeferral already, so it rarely delays a frame. Requests from the dashboard's pages arrive as commands
+// too and are answered like control requests, the reply handed to the DashboardFeed; while a page watches, projection
+// snapshots are computed even without a ZeroMQ subscriber.
 #pragma once
 
 #include <zmq.hpp>
@@ -93,9 +93,9 @@ class PipelineLoop {
   SubscriptionCounter subscriptions_;
   IngestQueue ingest_queue_;
   RequestPreparer preparer_;
-  std::optional<Asker> asker_;                    // of the request in preparation
+  std::optional<Asker> asker_;                       // of the request in preparation
   std::deque<DashboardRequest> dashboard_requests_;  // waiting for the preparer
-  std::vector<zmq::message_t> parts_;  // the message being handled; keeps its capacity
+  std::vector<zmq::message_t> parts_;                // the message being handled; keeps its capacity
   std::optional<Clock::time_point> status_due_since_;
   std::optional<Clock::time_point> snapshot_due_since_;
 };

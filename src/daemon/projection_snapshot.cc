@@ -18,9 +18,8 @@ void add_image(const std::string& name, const Image& image, std::int64_t frames,
 
 }  // namespace
 
-void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation,
-                           AnyFrameView latest, const std::vector<std::int64_t>& kept_frames,
-                           pb::ProjectionSnapshot& snapshot) {
+void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation, AnyFrameView latest,
+                           const std::vector<std::int64_t>& kept_frames, pb::ProjectionSnapshot& snapshot) {
   snapshot.Clear();
   for (std::size_t i = 0; i < projections.size(); ++i) {
     const std::int64_t frames = projections.frame_count(i);
@@ -35,7 +34,8 @@ void add_projection_images(const ProjectionSet& projections, const LocalCorrelat
   if (latest.data() != nullptr) add_image("latest", image_of(latest), 1, snapshot);
   if (correlation) add_image("correlation", correlation->image(), correlation->frames(), snapshot);
   for (std::int64_t t : kept_frames) {
-    if (const std::optional<Image> frame = projections.kept_frame(t)) add_image("frame_" + std::to_string(t), *frame, 1, snapshot);
+    if (const std::optional<Image> frame = projections.kept_frame(t))
+      add_image("frame_" + std::to_string(t), *frame, 1, snapshot);
   }
 }
 

@@ -20,8 +20,7 @@ namespace calmon::daemon {
 
 // Clears `snapshot` and adds the images; frame_index, sequence and time are the caller's.
 // `correlation` may be null; `latest` is the last frame pushed (data() null: none).
-void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation,
-                           AnyFrameView latest, const std::vector<std::int64_t>& kept_frames,
-                           pb::ProjectionSnapshot& snapshot);
+void add_projection_images(const ProjectionSet& projections, const LocalCorrelation* correlation, AnyFrameView latest,
+                           const std::vector<std::int64_t>& kept_frames, pb::ProjectionSnapshot& snapshot);
 
 }  // namespace calmon::daemon

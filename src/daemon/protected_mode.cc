@@ -33,8 +33,10 @@ ProtectedMode check_protected_mode(const DaemonSettings& settings) {
   std::vector<std::string> risks;
   std::vector<std::string> fixes;
   if (const std::string sockets = exposed_sockets(settings); !sockets.empty()) {
-    risks.push_back("without CURVE, anyone who can reach this machine can send frames, read results and shut "
-                    "calmond down through the sockets bound beyond loopback (" + sockets + ")");
+    risks.push_back(
+        "without CURVE, anyone who can reach this machine can send frames, read results and shut "
+        "calmond down through the sockets bound beyond loopback (" +
+        sockets + ")");
     fixes.push_back("turn CURVE on (--curve-secret-key FILE --curve-authorized-keys DIR) or bind 127.0.0.1");
   }
   if (dashboard_on_network(settings) && settings.http_token_mode == DaemonSettings::HttpTokenMode::kNone) {

@@ -24,8 +24,7 @@ class Publisher {
 
   virtual ~Publisher() = default;
   // Publishes [topic][message]; false if it was withheld (the budget was full).
-  virtual bool publish(std::string_view topic, const google::protobuf::MessageLite& message,
-                       Importance importance) = 0;
+  virtual bool publish(std::string_view topic, const google::protobuf::MessageLite& message, Importance importance) = 0;
   // Status's publishing figures: the bytes held for subscribers, the messages withheld.
   virtual void report(pb::Status& /*status*/) const {}
   // Writes what its log suppressed (called with every Status).

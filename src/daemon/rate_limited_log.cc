@@ -5,9 +5,7 @@ namespace calmon::daemon {
 
 namespace {
 
-std::string suppressed_note(std::uint64_t count) {
-  return " (" + std::to_string(count) + " more suppressed)";
-}
+std::string suppressed_note(std::uint64_t count) { return " (" + std::to_string(count) + " more suppressed)"; }
 
 }  // namespace
 

@@ -58,8 +58,8 @@ class RequestPreparer {
 
  private:
   struct Job {
-    std::optional<zmq::message_t> bytes;   // to parse, or
-    std::optional<ParsedRequest> parsed;   // parsed already
+    std::optional<zmq::message_t> bytes;  // to parse, or
+    std::optional<ParsedRequest> parsed;  // parsed already
     std::optional<FrameGeometry> geometry;
   };
   void start(Job job);

@@ -28,7 +28,7 @@ class SendQueue {
   using Payload = std::shared_ptr<const std::string>;
 
   struct Limits {
-    std::size_t max_trace_batches = 100;          // 5 s at 20 batches/s
+    std::size_t max_trace_batches = 100;  // 5 s at 20 batches/s
     std::size_t max_bytes = std::size_t{32} << 20;
   };
 

@@ -32,8 +32,8 @@ Admission SessionGate::admit(const pb::FrameHeader& header, FrameGeometry geomet
   if (!in_session_) return start(header, geometry, Admission::Kind::kStartSession);
   if (is_other_stream(header.stream_id(), stream_id_)) {
     return start(header, geometry, Admission::Kind::kRestartSession,
-                 frame + " is of stream " + std::to_string(header.stream_id()) + ", not " +
-                     std::to_string(stream_id_) + ": a new sender");
+                 frame + " is of stream " + std::to_string(header.stream_id()) + ", not " + std::to_string(stream_id_) +
+                     ": a new sender");
   }
   if (geometry != geometry_) {
     if (settings_.reset_on_geometry_change) {
@@ -44,8 +44,7 @@ Admission SessionGate::admit(const pb::FrameHeader& header, FrameGeometry geomet
   }
   if (header.sequence() <= last_sequence_) {
     return Admission{Admission::Kind::kReject, 0, net::Rejection::kSequenceBackwards,
-                     frame + " arrived after frame " + std::to_string(last_sequence_) +
-                         "; sequence numbers must rise"};
+                     frame + " arrived after frame " + std::to_string(last_sequence_) + "; sequence numbers must rise"};
   }
   const std::uint64_t jump = header.sequence() - last_sequence_;
   if (settings_.max_sequence_jump != 0 && jump > settings_.max_sequence_jump) {

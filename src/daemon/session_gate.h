@@ -40,9 +40,9 @@ struct Admission {
     kReject,
   };
   Kind kind = Kind::kReject;
-  std::uint64_t missing_before = 0;  // kContinueSession: sequence numbers skipped just before
+  std::uint64_t missing_before = 0;                    // kContinueSession: sequence numbers skipped just before
   net::Rejection reason = net::Rejection::kBadHeader;  // kReject
-  std::string detail;  // kReject, kRestartSession: one line for the log, why
+  std::string detail;                                  // kReject, kRestartSession: one line for the log, why
 };
 
 struct GateSettings {

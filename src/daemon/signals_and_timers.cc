@@ -9,11 +9,7 @@ namespace calmon::daemon {
 SignalsAndTimers::SignalsAndTimers(boost::asio::io_context& io, CommandSender& commands,
                                    std::chrono::nanoseconds status_period, std::chrono::nanoseconds snapshot_period,
                                    RateLimitedLog::Sink log)
-    : commands_(commands),
-      signals_(io, SIGINT, SIGTERM),
-      status_timer_(io),
-      snapshot_timer_(io),
-      log_(std::move(log)) {
+    : commands_(commands), signals_(io, SIGINT, SIGTERM), status_timer_(io), snapshot_timer_(io), log_(std::move(log)) {
   wait_for_signal();
   const auto now = std::chrono::steady_clock::now();
   if (status_period.count() > 0) {

@@ -39,7 +39,8 @@ std::optional<std::filesystem::path> resolve_static_file(const std::filesystem::
   const std::filesystem::path file = std::filesystem::canonical(canonical_root / relative, error);
   if (error || !std::filesystem::is_regular_file(file, error)) return std::nullopt;
   // Still under the root once symlinks are resolved?
-  const auto [root_end, file_it] = std::mismatch(canonical_root.begin(), canonical_root.end(), file.begin(), file.end());
+  const auto [root_end, file_it] =
+      std::mismatch(canonical_root.begin(), canonical_root.end(), file.begin(), file.end());
   if (root_end != canonical_root.end()) return std::nullopt;
   return file;
 }

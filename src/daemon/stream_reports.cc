@@ -12,8 +12,8 @@ StreamReports::Report* StreamReports::report_of(std::uint64_t stream_id) {
   if (reports_.empty() || reports_.back().stream_id != stream_id) {
     // The stream that sends is the newest: the one forgotten first has been quiet longest.
     Report report{.stream_id = stream_id};
-    const auto known = std::find_if(reports_.begin(), reports_.end(),
-                                    [&](const Report& r) { return r.stream_id == stream_id; });
+    const auto known =
+        std::find_if(reports_.begin(), reports_.end(), [&](const Report& r) { return r.stream_id == stream_id; });
     if (known != reports_.end()) {
       report = *known;
       reports_.erase(known);
@@ -52,8 +52,8 @@ void StreamReports::fill(std::uint64_t stream_id, std::uint64_t daemon_id, pb::S
   report.Clear();
   report.set_stream_id(stream_id);
   report.set_daemon_id(daemon_id);
-  const auto kept = std::find_if(reports_.begin(), reports_.end(),
-                                 [&](const Report& r) { return r.stream_id == stream_id; });
+  const auto kept =
+      std::find_if(reports_.begin(), reports_.end(), [&](const Report& r) { return r.stream_id == stream_id; });
   if (kept == reports_.end()) return;  // never stream 0: it has no report
   report.set_known(true);
   report.set_frames_received(kept->frames_received);

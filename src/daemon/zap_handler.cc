@@ -28,8 +28,8 @@ ZapAnswer refuse(ZapAnswer answer, const std::string& request_id, const char* co
 }
 
 std::string refusal_line(const ZapAnswer& answer) {
-  std::string line = "refused a client on the " + (answer.socket.empty() ? std::string("(unnamed)") : answer.socket) +
-                     " socket";
+  std::string line =
+      "refused a client on the " + (answer.socket.empty() ? std::string("(unnamed)") : answer.socket) + " socket";
   if (!answer.key.empty()) line += ", CURVE key " + answer.key.substr(0, kKeyCharactersLogged) + "...";
   if (!answer.address.empty()) line += ", from " + answer.address;
   return line + ": " + answer.reason;

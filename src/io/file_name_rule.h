@@ -20,8 +20,7 @@ namespace calmon::io {
 inline constexpr std::size_t kMaxFileNameChars = 100;
 
 // The rule, for messages.
-inline constexpr std::string_view kFileNameRule =
-    "1 to 100 characters of A-Z a-z 0-9 . _ -, not starting with '.'";
+inline constexpr std::string_view kFileNameRule = "1 to 100 characters of A-Z a-z 0-9 . _ -, not starting with '.'";
 
 bool is_valid_file_name(std::string_view name);
 

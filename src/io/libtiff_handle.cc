@@ -43,14 +43,12 @@ std::string format_message(TIFF* tiff, const char* module, const char* format, v
   return text;
 }
 
-int collect_handle_error(TIFF* tiff, void* user_data, const char* module, const char* format,
-                         va_list args) {
+int collect_handle_error(TIFF* tiff, void* user_data, const char* module, const char* format, va_list args) {
   static_cast<LibtiffMessages*>(user_data)->add(format_message(tiff, module, format, args));
   return 1;  // handled: libtiff's process-wide handlers are not called
 }
 
-int collect_handle_warning(TIFF* tiff, void* user_data, const char* module, const char* format,
-                           va_list args) {
+int collect_handle_warning(TIFF* tiff, void* user_data, const char* module, const char* format, va_list args) {
   static_cast<LibtiffMessages*>(user_data)->add_warning(format_message(tiff, module, format, args));
   return 1;
 }
@@ -65,10 +63,8 @@ TIFFExtendProc previous_tag_extender = nullptr;
 
 void register_imagej_tags(TIFF* tiff) {
   static const TIFFFieldInfo kImageJTags[] = {
-      {50838, TIFF_VARIABLE2, TIFF_VARIABLE2, TIFF_LONG, FIELD_CUSTOM, 1, 1,
-       const_cast<char*>("IJMetadataByteCounts")},
-      {50839, TIFF_VARIABLE2, TIFF_VARIABLE2, TIFF_BYTE, FIELD_CUSTOM, 1, 1,
-       const_cast<char*>("IJMetadata")},
+      {50838, TIFF_VARIABLE2, TIFF_VARIABLE2, TIFF_LONG, FIELD_CUSTOM, 1, 1, const_cast<char*>("IJMetadataByteCounts")},
+      {50839, TIFF_VARIABLE2, TIFF_VARIABLE2, TIFF_BYTE, FIELD_CUSTOM, 1, 1, const_cast<char*>("IJMetadata")},
   };
   TIFFMergeFieldInfo(tiff, kImageJTags, sizeof kImageJTags / sizeof kImageJTags[0]);
   if (previous_tag_extender != nullptr) previous_tag_extender(tiff);

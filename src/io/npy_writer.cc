@@ -35,40 +35,15 @@ constexpr char kMagic[] = "\x93NUMPY";      // 6 bytes and a terminating NUL
 constexpr std::size_t kPreambleBytes = 10;  // magic, version, header length
 constexpr std::size_t kHeaderAlignment = 64;
 
-template <class T>
-constexpr const char* numpy_descr();
-template <>
-constexpr const char* numpy_descr<std::uint8_t>() {
-  return "|u1";
-}
-template <>
-constexpr const char* numpy_descr<std::uint16_t>() {
-  return "<u2";
-}
-template <>
-constexpr const char* numpy_descr<std::int16_t>() {
-  return "<i2";
-}
-template <>
-constexpr const char* numpy_descr<std::uint32_t>() {
-  return "<u4";
-}
-template <>
-constexpr const char* numpy_descr<std::int32_t>() {
-  return "<i4";
-}
-template <>
-constexpr const char* numpy_descr<std::int64_t>() {
-  return "<i8";
-}
-template <>
-constexpr const char* numpy_descr<float>() {
-  return "<f4";
-}
-template <>
-constexpr const char* numpy_descr<double>() {
-  return "<f8";
-}
+template <class T> constexpr const char* numpy_descr();
+template <> constexpr const char* numpy_descr<std::uint8_t>() { return "|u1"; }
+template <> constexpr const char* numpy_descr<std::uint16_t>() { return "<u2"; }
+template <> constexpr const char* numpy_descr<std::int16_t>() { return "<i2"; }
+template <> constexpr const char* numpy_descr<std::uint32_t>() { return "<u4"; }
+template <> constexpr const char* numpy_descr<std::int32_t>() { return "<i4"; }
+template <> constexpr const char* numpy_descr<std::int64_t>() { return "<i8"; }
+template <> constexpr const char* numpy_descr<float>() { return "<f4"; }
+template <> constexpr const char* numpy_descr<double>() { return "<f8"; }
 
 // Python's repr of a shape tuple: "()", "(5,)", "(3, 4)".
 std::string shape_tuple(const std::vector<std::size_t>& shape) {
@@ -81,13 +56,11 @@ std::string shape_tuple(const std::vector<std::size_t>& shape) {
 }
 
 std::string header_dict(const char* descr, const std::vector<std::size_t>& shape) {
-  return std::string("{'descr': '") + descr +
-         "', 'fortran_order': False, 'shape': " + shape_tuple(shape) + ", }";
+  return std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape_tuple(shape) + ", }";
 }
 
 // The whole header: preamble, `dict`, spaces and '\n', `total_bytes` long.
-std::string header_bytes(const std::string& dict, std::size_t total_bytes,
-                         const std::string& path) {
+std::string header_bytes(const std::string& dict, std::size_t total_bytes, const std::string& path) {
   if (total_bytes - kPreambleBytes > 0xffff) {
     throw Error(path + ": the shape is too long for a .npy format 1.0 header");
   }
@@ -243,11 +216,9 @@ void set_npy_rows(const std::string& path, std::size_t rows) {
 }
 
 template <class T>
-void write_npy(const std::string& path, std::span<const T> values,
-               const std::vector<std::size_t>& shape) {
+void write_npy(const std::string& path, std::span<const T> values, const std::vector<std::size_t>& shape) {
   if (product(shape) != values.size()) {
-    throw Error(path + ": shape " + shape_tuple(shape) + " does not hold " +
-                std::to_string(values.size()) + " values");
+    throw Error(path + ": shape " + shape_tuple(shape) + " does not hold " + std::to_string(values.size()) + " values");
   }
   const std::string dict = header_dict(numpy_descr<T>(), shape);
   const std::string header = header_bytes(dict, aligned_header_size(dict), path);
@@ -274,8 +245,7 @@ NpyAppender<T>::NpyAppender(const std::string& path, std::vector<std::size_t> ro
   }
 }
 
-template <class T>
-NpyAppender<T>::~NpyAppender() {
+template <class T> NpyAppender<T>::~NpyAppender() {
   try {
     flush();
   } catch (...) {
@@ -284,18 +254,16 @@ NpyAppender<T>::~NpyAppender() {
   std::fclose(file_);
 }
 
-template <class T>
-void NpyAppender<T>::append(std::span<const T> row) {
+template <class T> void NpyAppender<T>::append(std::span<const T> row) {
   if (row.size() != row_size_) {
-    throw Error(path_ + ": cannot append a row of " + std::to_string(row.size()) +
-                " values, rows have shape " + shape_tuple(row_shape_));
+    throw Error(path_ + ": cannot append a row of " + std::to_string(row.size()) + " values, rows have shape " +
+                shape_tuple(row_shape_));
   }
   write_all(file_, row.data(), row.size_bytes(), path_);
   ++rows_;
 }
 
-template <class T>
-void NpyAppender<T>::flush() {
+template <class T> void NpyAppender<T>::flush() {
   // The header is always as long as the one for the widest row count, so the data
   // never moves: the shape is rewritten in place, after the data it describes.
   std::vector<std::size_t> widest = row_shape_;
@@ -312,9 +280,8 @@ void NpyAppender<T>::flush() {
   if (std::fseek(file_, 0, SEEK_END) != 0) fail_io(path_, "cannot seek");
 }
 
-#define CALMON_INSTANTIATE_NPY(T)                                    \
-  template void write_npy<T>(const std::string&, std::span<const T>, \
-                             const std::vector<std::size_t>&);       \
+#define CALMON_INSTANTIATE_NPY(T)                                                                      \
+  template void write_npy<T>(const std::string&, std::span<const T>, const std::vector<std::size_t>&); \
   template class NpyAppender<T>;
 
 CALMON_INSTANTIATE_NPY(std::uint8_t)

@@ -17,8 +17,8 @@
 
 namespace calmon::io {
 
-template <class T> void write_npy(const std::string& path, std::span<const T> values,
-                                  const std::vector<std::size_t>& shape);
+template <class T>
+void write_npy(const std::string& path, std::span<const T> values, const std::vector<std::size_t>& shape);
 
 // 1-D convenience: shape (values.size(),).
 template <class T> void write_npy(const std::string& path, std::span<const T> values) {

@@ -34,8 +34,8 @@ std::string format_progress(const ProgressState& state) {
     const std::int64_t total = *state.total;
     const auto filled = static_cast<int>(std::min<std::int64_t>(state.sent, total) * kBarWidth / total);
     line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
-           std::string(static_cast<std::size_t>(kBarWidth - filled), '.') + "]  " + std::to_string(state.sent) +
-           "/" + std::to_string(total) + " frames  " + rate_text;
+           std::string(static_cast<std::size_t>(kBarWidth - filled), '.') + "]  " + std::to_string(state.sent) + "/" +
+           std::to_string(total) + " frames  " + rate_text;
     if (state.sent < total) {
       line += "  ETA " + (rate > 0 ? format_duration(static_cast<double>(total - state.sent) / rate) : "?");
     }

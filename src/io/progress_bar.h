@@ -21,7 +21,7 @@
 namespace calmon::io {
 
 struct ProgressState {
-  std::int64_t sent = 0;  // frames done so far
+  std::int64_t sent = 0;              // frames done so far
   std::optional<std::int64_t> total;  // nullopt: unbounded (calmon-replay --loop-forever)
   std::int64_t late = 0;
   double elapsed_s = 0;  // since the first frame

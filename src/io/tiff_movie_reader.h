@@ -39,8 +39,7 @@ class TiffMovieReader {
  public:
   // Opens `path` and checks its layout, every page's frame against `max_frame_bytes`
   // (bytes of pixels) before anything is allocated for it; throws calmon::Error on any problem.
-  explicit TiffMovieReader(const std::string& path,
-                           std::size_t max_frame_bytes = kDefaultMaxFrameBytes);
+  explicit TiffMovieReader(const std::string& path, std::size_t max_frame_bytes = kDefaultMaxFrameBytes);
   ~TiffMovieReader();
   TiffMovieReader(const TiffMovieReader&) = delete;
   TiffMovieReader& operator=(const TiffMovieReader&) = delete;

@@ -53,8 +53,7 @@ const char* tag_name(std::uint16_t tag) {
 }
 
 // The values of the entry at `entry` (its tag already matched).
-std::vector<std::uint64_t> read_values(const ReadAt& read_at, const TiffLayout& layout,
-                                       const std::byte* entry) {
+std::vector<std::uint64_t> read_values(const ReadAt& read_at, const TiffLayout& layout, const std::byte* entry) {
   const std::uint16_t tag = static_cast<std::uint16_t>(decode(entry, 2, layout));
   const std::uint16_t type = static_cast<std::uint16_t>(decode(entry + 2, 2, layout));
   const std::size_t count_bytes = layout.bigtiff ? 8 : 4;
@@ -62,8 +61,7 @@ std::vector<std::uint64_t> read_values(const ReadAt& read_at, const TiffLayout& 
   const std::byte* value_field = entry + 4 + count_bytes;
   const std::size_t width = offset_type_width(type);
   if (width == 0) {
-    throw Error(std::string(tag_name(tag)) + " has TIFF type " + std::to_string(type) +
-                ", not an integer type");
+    throw Error(std::string(tag_name(tag)) + " has TIFF type " + std::to_string(type) + ", not an integer type");
   }
   if (count > kMaxStriles) {
     throw Error(std::string(tag_name(tag)) + " has " + std::to_string(count) + " entries");
@@ -87,8 +85,7 @@ std::vector<std::uint64_t> read_values(const ReadAt& read_at, const TiffLayout& 
 
 }  // namespace
 
-StrileTable read_strile_table(const ReadAt& read_at, const TiffLayout& layout,
-                              std::uint64_t ifd_offset, bool tiled) {
+StrileTable read_strile_table(const ReadAt& read_at, const TiffLayout& layout, std::uint64_t ifd_offset, bool tiled) {
   const std::size_t count_bytes = layout.bigtiff ? 8 : 2;
   const std::size_t entry_bytes = layout.bigtiff ? 20 : 12;
   std::byte count_field[8] = {};

@@ -35,7 +35,6 @@ struct StrileTable {
 // The strip table (`tiled` false) or tile table of the IFD at `ifd_offset`. Throws
 // calmon::Error with the problem (without the file's or the page's name) if the IFD or
 // the arrays cannot be read or a tag has a type that cannot hold offsets.
-StrileTable read_strile_table(const ReadAt& read_at, const TiffLayout& layout,
-                              std::uint64_t ifd_offset, bool tiled);
+StrileTable read_strile_table(const ReadAt& read_at, const TiffLayout& layout, std::uint64_t ifd_offset, bool tiled);
 
 }  // namespace calmon::io::detail

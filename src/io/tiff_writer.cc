@@ -33,9 +33,7 @@ SampleLayout sample_layout_of(PixelType type) {
   throw Error("unsupported pixel type code " + std::to_string(static_cast<int>(type)));
 }
 
-std::string describe_size(FrameShape shape) {
-  return std::to_string(shape.width) + "x" + std::to_string(shape.height);
-}
+std::string describe_size(FrameShape shape) { return std::to_string(shape.width) + "x" + std::to_string(shape.height); }
 
 }  // namespace
 
@@ -55,8 +53,7 @@ struct TiffMovieWriter::Impl {
   void set_page_tags();
 };
 
-TiffMovieWriter::TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type,
-                                 bool bigtiff)
+TiffMovieWriter::TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.path = path;
@@ -105,8 +102,7 @@ void TiffMovieWriter::append(AnyFrameView frame) {
            std::string(pixel_type_name(m.pixel_type)) + " movie");
   }
   if (frame.shape() != m.shape) {
-    m.fail("cannot append a " + describe_size(frame.shape()) + " frame to a " +
-           describe_size(m.shape) + " movie");
+    m.fail("cannot append a " + describe_size(frame.shape()) + " frame to a " + describe_size(m.shape) + " movie");
   }
   if (frame.data() == nullptr) m.fail("cannot append a frame without pixels");
   m.set_page_tags();
@@ -136,8 +132,8 @@ void TiffMovieWriter::close() {
 
 void write_tiff_float32(const std::string& path, FrameShape shape, std::span<const double> pixels) {
   if (pixels.size() != shape.pixel_count()) {
-    throw Error(path + ": cannot write " + std::to_string(pixels.size()) + " pixels as a " +
-                describe_size(shape) + " image");
+    throw Error(path + ": cannot write " + std::to_string(pixels.size()) + " pixels as a " + describe_size(shape) +
+                " image");
   }
   const std::vector<float> narrowed(pixels.begin(), pixels.end());
   TiffMovieWriter writer(path, shape, PixelType::kF32);

@@ -15,8 +15,7 @@ namespace calmon::io {
 
 class TiffMovieWriter {
  public:
-  TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type,
-                  bool bigtiff = false);
+  TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff = false);
   ~TiffMovieWriter();  // closes the file if close() was not called
   TiffMovieWriter(const TiffMovieWriter&) = delete;
   TiffMovieWriter& operator=(const TiffMovieWriter&) = delete;

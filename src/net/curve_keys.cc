@@ -67,8 +67,8 @@ Property parse_property(std::string_view text, std::size_t line) {
   while (at < text.size() && is_blank(text[at])) ++at;
   if (at == text.size() || text[at] == '#') return property;
   if (text[at] != '=') {
-    throw Error(line_error(line, "expected '=' after '" + property.name + "', got '" +
-                                     std::string(text.substr(at)) + "'"));
+    throw Error(
+        line_error(line, "expected '=' after '" + property.name + "', got '" + std::string(text.substr(at)) + "'"));
   }
   ++at;
   while (at < text.size() && is_blank(text[at])) ++at;
@@ -197,8 +197,8 @@ CertificateKeys parse_certificate(std::string_view text) {
       throw Error(line_error(line_number, "indented with a tab; ZPL indents with four spaces"));
     }
     if (spaces % kIndent != 0) {
-      throw Error(line_error(line_number,
-                             "indented by " + std::to_string(spaces) + " spaces; ZPL indents by four per level"));
+      throw Error(
+          line_error(line_number, "indented by " + std::to_string(spaces) + " spaces; ZPL indents by four per level"));
     }
     const std::size_t level = spaces / kIndent;
     if (level > path.size()) throw Error(line_error(line_number, "indented deeper than the line it belongs to"));
@@ -230,7 +230,7 @@ CurveKeyPair load_curve_secret_key(const std::filesystem::path& file) {
   if (!keys.secret_key) {
     throw Error(file.string() + ": no secret-key in a curve section: give the secret key file (NAME.key_secret)");
   }
-  struct stat status{};
+  struct stat status {};
   if (::stat(file.c_str(), &status) != 0) throw Error(file.string() + ": cannot read it: " + std::strerror(errno));
   if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     char mode[8];

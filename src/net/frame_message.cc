@@ -38,7 +38,8 @@ DecodedFrame check_frame(ReceivedFrame frame, std::span<const zmq::message_t> pa
     return frame;
   }
   if (parts.size() < 2) {
-    return RejectedMessage{Rejection::kMissingPixels, "frame " + std::to_string(header.sequence()) + " has no pixel part"};
+    return RejectedMessage{Rejection::kMissingPixels,
+                           "frame " + std::to_string(header.sequence()) + " has no pixel part"};
   }
   if (parts.size() > 2) {
     return RejectedMessage{Rejection::kExtraParts, "frame " + std::to_string(header.sequence()) + " has " +
@@ -46,9 +47,9 @@ DecodedFrame check_frame(ReceivedFrame frame, std::span<const zmq::message_t> pa
   }
   const std::optional<PixelType> type = from_wire(header.pixel_type());
   if (!type) {
-    return RejectedMessage{Rejection::kUnsupportedPixelType,
-                           "frame " + std::to_string(header.sequence()) + " has pixel type " +
-                               std::to_string(header.pixel_type())};
+    return RejectedMessage{
+        Rejection::kUnsupportedPixelType,
+        "frame " + std::to_string(header.sequence()) + " has pixel type " + std::to_string(header.pixel_type())};
   }
   if (header.width() == 0 || header.height() == 0) {
     return RejectedMessage{Rejection::kBadDimensions, "frame " + std::to_string(header.sequence()) + " is " +
@@ -64,12 +65,11 @@ DecodedFrame check_frame(ReceivedFrame frame, std::span<const zmq::message_t> pa
   }
   const zmq::message_t& pixels = parts[1];
   if (pixels.size() != expected) {
-    return RejectedMessage{Rejection::kSizeMismatch, "frame " + std::to_string(header.sequence()) + " has " +
-                                                         std::to_string(pixels.size()) + " pixel bytes, " +
-                                                         std::to_string(header.width()) + "x" +
-                                                         std::to_string(header.height()) + " " +
-                                                         std::string(pixel_type_name(*type)) + " needs " +
-                                                         std::to_string(expected)};
+    return RejectedMessage{Rejection::kSizeMismatch,
+                           "frame " + std::to_string(header.sequence()) + " has " + std::to_string(pixels.size()) +
+                               " pixel bytes, " + std::to_string(header.width()) + "x" +
+                               std::to_string(header.height()) + " " + std::string(pixel_type_name(*type)) + " needs " +
+                               std::to_string(expected)};
   }
   const FrameShape shape{static_cast<int>(header.width()), static_cast<int>(header.height())};
   const void* data = pixels.data();
@@ -95,8 +95,7 @@ DecodedFrame decode_frame(std::span<const zmq::message_t> parts, std::size_t max
   return decoded;
 }
 
-bool send_frame(zmq::socket_ref socket, const pb::FrameHeader& header, zmq::message_t pixels,
-                zmq::send_flags flags) {
+bool send_frame(zmq::socket_ref socket, const pb::FrameHeader& header, zmq::message_t pixels, zmq::send_flags flags) {
   zmq::message_t head(header.ByteSizeLong());
   header.SerializeToArray(head.data(), static_cast<int>(head.size()));
   if (header.end_of_stream()) return socket.send(head, flags).has_value();

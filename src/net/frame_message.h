@@ -23,24 +23,24 @@ namespace calmon::net {
 
 // Why a message was rejected; the names are the keys of Status.rejected.
 enum class Rejection {
-  kBadHeader,            // "bad_header": the first part is not a FrameHeader
-  kMissingPixels,        // "missing_pixels": a frame without its pixel part
-  kExtraParts,           // "extra_parts": more parts than the protocol has
-  kSizeMismatch,         // "size_mismatch": pixel bytes != width * height * bytes per pixel
-  kBadDimensions,        // "bad_dimensions": zero width or height
-  kTooLarge,             // "too_large": more bytes than the configured limit
-  kUnsupportedPixelType, // "unsupported_pixel_type"
-  kGeometryChanged,      // "geometry_changed": the session's frames have another size or type
-  kSequenceBackwards,    // "sequence_backwards": a sequence number not above the last one
-  kSequenceJump,         // "sequence_jump": a sequence number implausibly far above the last one
-  kOtherChannel,         // "other_channel": a channel or plane this daemon does not analyse
+  kBadHeader,             // "bad_header": the first part is not a FrameHeader
+  kMissingPixels,         // "missing_pixels": a frame without its pixel part
+  kExtraParts,            // "extra_parts": more parts than the protocol has
+  kSizeMismatch,          // "size_mismatch": pixel bytes != width * height * bytes per pixel
+  kBadDimensions,         // "bad_dimensions": zero width or height
+  kTooLarge,              // "too_large": more bytes than the configured limit
+  kUnsupportedPixelType,  // "unsupported_pixel_type"
+  kGeometryChanged,       // "geometry_changed": the session's frames have another size or type
+  kSequenceBackwards,     // "sequence_backwards": a sequence number not above the last one
+  kSequenceJump,          // "sequence_jump": a sequence number implausibly far above the last one
+  kOtherChannel,          // "other_channel": a channel or plane this daemon does not analyse
 };
 
 std::string_view rejection_name(Rejection reason);
 
 struct RejectedMessage {
   Rejection reason;
-  std::string detail;  // one line for the log: what exactly was wrong
+  std::string detail;           // one line for the log: what exactly was wrong
   std::uint64_t stream_id = 0;  // the header's, when it parsed
 };
 

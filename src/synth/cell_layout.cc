@@ -15,11 +15,8 @@ const std::vector<CellShape>& notebook_tile_cells() {
       CellShape(4.5, 31.0, 3.6, 4.4, 10),    // 3: rect x 0:10 y 23:40
       CellShape(40.0, 38.5, 4.2, 3.6, 60),   // 4: pixel (39,40)
       CellShape(11.5, 9.0, 3.6, 3.6, 0),     // 5..10: elsewhere
-      CellShape(44.0, 12.5, 4.8, 3.4, 30),
-      CellShape(70.5, 8.5, 3.5, 3.5, 0),
-      CellShape(25.5, 51.0, 4.0, 3.5, -15),
-      CellShape(67.0, 50.5, 5.0, 3.4, -20),
-      CellShape(51.0, 25.0, 3.5, 3.2, 45),
+      CellShape(44.0, 12.5, 4.8, 3.4, 30),  CellShape(70.5, 8.5, 3.5, 3.5, 0),   CellShape(25.5, 51.0, 4.0, 3.5, -15),
+      CellShape(67.0, 50.5, 5.0, 3.4, -20), CellShape(51.0, 25.0, 3.5, 3.2, 45),
   };
   return cells;
 }
@@ -29,8 +26,8 @@ std::vector<CellShape> cell_layout(FrameShape frame) {
   for (int tile_y = 0; tile_y < frame.height; tile_y += kNotebookTile.height) {
     for (int tile_x = 0; tile_x < frame.width; tile_x += kNotebookTile.width) {
       for (const CellShape& cell : notebook_tile_cells()) {
-        CellShape moved(cell.center_x() + tile_x, cell.center_y() + tile_y, cell.radius_x(),
-                        cell.radius_y(), cell.angle_deg());
+        CellShape moved(cell.center_x() + tile_x, cell.center_y() + tile_y, cell.radius_x(), cell.radius_y(),
+                        cell.angle_deg());
         if (!moved.mask_bounds(frame).empty()) cells.push_back(moved);
       }
     }

@@ -15,14 +15,11 @@ constexpr double kHalfPi = 1.57079632679489661923;
 constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180.0;
 
 // Distance beyond the boundary at which the logistic weight falls to kMinWeight.
-double weight_margin_px() {
-  return CellShape::kEdgeWidthPx * portable_log(1.0 / CellShape::kMinWeight - 1.0);
-}
+double weight_margin_px() { return CellShape::kEdgeWidthPx * portable_log(1.0 / CellShape::kMinWeight - 1.0); }
 
 }  // namespace
 
-CellShape::CellShape(double center_x, double center_y, double radius_x, double radius_y,
-                     double angle_deg)
+CellShape::CellShape(double center_x, double center_y, double radius_x, double radius_y, double angle_deg)
     : center_x_(center_x),
       center_y_(center_y),
       radius_x_(radius_x),
@@ -59,18 +56,17 @@ double CellShape::weight(int x, int y) const {
   const double dy = y - center_y_;
   const double distance = std::sqrt(dx * dx + dy * dy);
   // Signed distance to the boundary along the ray from the center (negative inside).
-  const double to_boundary =
-      rho > 0 ? distance - distance / rho : -std::min(radius_x_, radius_y_);
+  const double to_boundary = rho > 0 ? distance - distance / rho : -std::min(radius_x_, radius_y_);
   const double w = 1.0 / (1.0 + portable_exp(to_boundary / kEdgeWidthPx));
   return w < kMinWeight ? 0.0 : w;
 }
 
 Rect CellShape::box_around(double margin_px, FrameShape frame) const {
   // Half extents of the rotated ellipse's axis-aligned bounding box.
-  const double extent_x = std::sqrt(radius_x_ * radius_x_ * cos_angle_ * cos_angle_ +
-                                    radius_y_ * radius_y_ * sin_angle_ * sin_angle_);
-  const double extent_y = std::sqrt(radius_x_ * radius_x_ * sin_angle_ * sin_angle_ +
-                                    radius_y_ * radius_y_ * cos_angle_ * cos_angle_);
+  const double extent_x =
+      std::sqrt(radius_x_ * radius_x_ * cos_angle_ * cos_angle_ + radius_y_ * radius_y_ * sin_angle_ * sin_angle_);
+  const double extent_y =
+      std::sqrt(radius_x_ * radius_x_ * sin_angle_ * sin_angle_ + radius_y_ * radius_y_ * cos_angle_ * cos_angle_);
   auto clamp = [](double value, int limit) {
     return static_cast<int>(std::clamp(value, 0.0, static_cast<double>(limit)));
   };
@@ -99,8 +95,6 @@ Rect CellShape::mask_bounds(FrameShape frame) const {
   return any ? bounds : Rect{};
 }
 
-Rect CellShape::weight_bounds(FrameShape frame) const {
-  return box_around(weight_margin_px(), frame);
-}
+Rect CellShape::weight_bounds(FrameShape frame) const { return box_around(weight_margin_px(), frame); }
 
 }  // namespace calmon::synth

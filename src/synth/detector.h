@@ -30,9 +30,7 @@ struct Detector {
   // One noisy reading of a pixel that expects `photons`: offset + gain·Poisson + normal.
   double measure(double expected_photons, RandomStream& random) const;
   // The noise-free mean reading.
-  double expected_counts(double expected_photons) const {
-    return offset_counts + counts_per_photon * expected_photons;
-  }
+  double expected_counts(double expected_photons) const { return offset_counts + counts_per_photon * expected_photons; }
 };
 
 // A reading stored as pixel type T: integers round to nearest and saturate at T's

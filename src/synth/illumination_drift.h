@@ -13,8 +13,8 @@ namespace calmon::synth {
 
 class IlluminationDrift {
  public:
-  static constexpr double kBleachDepth = 0.3;     // fraction lost after a long time
-  static constexpr double kBleachTimeS = 40.0;    // time constant of the loss
+  static constexpr double kBleachDepth = 0.3;   // fraction lost after a long time
+  static constexpr double kBleachTimeS = 40.0;  // time constant of the loss
   static constexpr double kWanderAmplitude = 0.05;
   static constexpr double kWanderPeriodS = 25.0;
 

@@ -29,16 +29,15 @@ void MovieParams::validate() const {
                 std::to_string(frames));
   }
   if (width < 1 || width > kMaxSide || height < 1 || height > kMaxSide) {
-    throw Error("synthetic movie: width and height must be in 1.." + std::to_string(kMaxSide) +
-                ", got " + std::to_string(width) + "x" + std::to_string(height));
+    throw Error("synthetic movie: width and height must be in 1.." + std::to_string(kMaxSide) + ", got " +
+                std::to_string(width) + "x" + std::to_string(height));
   }
   if (!(frame_rate_hz > 0) || frame_rate_hz > kMaxFrameRateHz) {
-    throw Error("synthetic movie: frame rate must be in (0, " + shortest(kMaxFrameRateHz) +
-                "] Hz, got " + shortest(frame_rate_hz));
+    throw Error("synthetic movie: frame rate must be in (0, " + shortest(kMaxFrameRateHz) + "] Hz, got " +
+                shortest(frame_rate_hz));
   }
   if (pixel_type_name(pixel_type) == "unknown") {
-    throw Error("synthetic movie: unknown pixel type code " +
-                std::to_string(static_cast<int>(pixel_type)));
+    throw Error("synthetic movie: unknown pixel type code " + std::to_string(static_cast<int>(pixel_type)));
   }
 }
 

@@ -28,9 +28,7 @@ struct MovieParams {
   FrameShape shape() const { return {width, height}; }
   double duration_s() const { return static_cast<double>(frames) / frame_rate_hz; }
   // Frame t shows the sample at the middle of its exposure, (t + 0.5) / rate.
-  double frame_time_s(std::int64_t t) const {
-    return (static_cast<double>(t) + 0.5) / frame_rate_hz;
-  }
+  double frame_time_s(std::int64_t t) const { return (static_cast<double>(t) + 0.5) / frame_rate_hz; }
   // The frame during whose exposure `time_s` falls.
   std::int64_t frame_of_time(double time_s) const;
 

@@ -39,8 +39,8 @@ std::vector<double> draw_resting_map(FrameShape frame, RandomStream& random) {
   for (Wave& wave : waves) {
     const double wavelength = random.uniform(25.0, 60.0);
     const double direction = random.uniform(0.0, kTwoPi);
-    wave = {kTwoPi / wavelength * portable_cos(direction),
-            kTwoPi / wavelength * portable_sin(direction), random.uniform(0.0, kTwoPi)};
+    wave = {kTwoPi / wavelength * portable_cos(direction), kTwoPi / wavelength * portable_sin(direction),
+            random.uniform(0.0, kTwoPi)};
   }
   const double cx = 0.5 * (frame.width - 1);
   const double cy = 0.5 * (frame.height - 1);
@@ -49,8 +49,7 @@ std::vector<double> draw_resting_map(FrameShape frame, RandomStream& random) {
   for (int y = 0; y < frame.height; ++y) {
     for (int x = 0; x < frame.width; ++x) {
       double texture = 0;
-      for (const Wave& wave : waves)
-        texture += portable_cos(wave.kx * x + wave.ky * y + wave.phase);
+      for (const Wave& wave : waves) texture += portable_cos(wave.kx * x + wave.ky * y + wave.phase);
       texture /= kTextureWaves;
       const double r_squared = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / corner_squared;
       map[static_cast<std::size_t>(y) * frame.width + x] =
@@ -83,8 +82,7 @@ Neuropil::Neuropil(FrameShape frame, double duration_s, RandomStream& random)
 
 double Neuropil::activity(double time_s) const {
   const double oscillation =
-      oscillation_amplitude_ *
-      (1.0 + portable_sin(kTwoPi * time_s / oscillation_period_s_ + oscillation_phase_));
+      oscillation_amplitude_ * (1.0 + portable_sin(kTwoPi * time_s / oscillation_period_s_ + oscillation_phase_));
   return events_.value_at(time_s) + oscillation;
 }
 

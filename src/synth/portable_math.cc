@@ -107,8 +107,7 @@ double portable_log_factorial(double k) {
   // Stirling's series; the first dropped term is < 1e-14 absolute for k >= 18.
   const double inv = 1.0 / k;
   const double inv2 = inv * inv;
-  const double correction =
-      inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 / 1680)));
+  const double correction = inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 / 1680)));
   return (k + 0.5) * portable_log(k) - k + kHalfLogTwoPi + correction;
 }
 

@@ -32,8 +32,7 @@ RandomStream::RandomStream(std::uint64_t seed) {
   }
 }
 
-RandomStream RandomStream::for_stream(std::uint64_t seed, std::uint64_t purpose,
-                                      std::uint64_t index) {
+RandomStream RandomStream::for_stream(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
   std::uint64_t key = splitmix64_mix(seed + kGoldenGamma);
   key = splitmix64_mix(key ^ (purpose * kGoldenGamma + 1));
   key = splitmix64_mix(key ^ (index + 0x632BE59BD9B4E019ULL));
@@ -83,8 +82,7 @@ std::int64_t RandomStream::poisson(double mean) {
     throw Error("poisson: mean must be finite and >= 0, got " + std::to_string(mean));
   }
   if (mean == 0) return 0;
-  return mean < kPoissonRejectionThreshold ? poisson_by_inversion(mean)
-                                           : poisson_by_rejection(mean);
+  return mean < kPoissonRejectionThreshold ? poisson_by_inversion(mean) : poisson_by_rejection(mean);
 }
 
 // Walks the cumulative distribution from 0 until it passes a uniform draw.

@@ -26,11 +26,11 @@ class RandomStream {
   static RandomStream for_stream(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index);
 
   std::uint64_t next_u64();
-  double uniform();                        // [0, 1), 53 random bits
+  double uniform();                         // [0, 1), 53 random bits
   double uniform(double low, double high);  // [low, high)
-  double normal();                         // mean 0, standard deviation 1
+  double normal();                          // mean 0, standard deviation 1
   double exponential(double mean);
-  std::int64_t poisson(double mean);       // mean >= 0
+  std::int64_t poisson(double mean);  // mean >= 0
 
  private:
   std::int64_t poisson_by_inversion(double mean);

@@ -21,7 +21,6 @@ struct BurstStatistics {
 };
 
 // Sorted spike times in [0, duration_s).
-std::vector<double> draw_spike_times(const BurstStatistics& statistics, double duration_s,
-                                     RandomStream& random);
+std::vector<double> draw_spike_times(const BurstStatistics& statistics, double duration_s, RandomStream& random);
 
 }  // namespace calmon::synth

@@ -42,8 +42,7 @@ const MovieParams& validated(const MovieParams& params) {
 }
 
 SimulatedCell draw_cell(int id, const CellShape& shape, const MovieParams& params) {
-  RandomStream random =
-      RandomStream::for_stream(params.seed, kCellStream, static_cast<std::uint64_t>(id));
+  RandomStream random = RandomStream::for_stream(params.seed, kCellStream, static_cast<std::uint64_t>(id));
   const double resting_photons = random.uniform(kCellPhotonsMin, kCellPhotonsMax);
   const CalciumKernel kernel(kRiseS, random.uniform(kDecayMinS, kDecayMaxS));
   const double spike_amplitude = random.uniform(kSpikeAmplitudeMin, kSpikeAmplitudeMax);
@@ -78,8 +77,7 @@ SimulatedCell draw_cell(int id, const CellShape& shape, const MovieParams& param
 std::vector<SimulatedCell> draw_cells(const MovieParams& params) {
   std::vector<SimulatedCell> cells;
   int id = 0;
-  for (const CellShape& shape : cell_layout(params.shape()))
-    cells.push_back(draw_cell(++id, shape, params));
+  for (const CellShape& shape : cell_layout(params.shape())) cells.push_back(draw_cell(++id, shape, params));
   return cells;
 }
 
@@ -100,8 +98,7 @@ template <class F> void for_each_weight(const SimulatedCell& cell, int frame_wid
   for (int y = box.ymin; y < box.ymax; ++y) {
     const std::size_t row = static_cast<std::size_t>(y) * static_cast<std::size_t>(frame_width);
     for (int x = box.xmin; x < box.xmax; ++x, ++k) {
-      if (cell.footprint_weights[k] > 0)
-        f(row + static_cast<std::size_t>(x), cell.footprint_weights[k]);
+      if (cell.footprint_weights[k] > 0) f(row + static_cast<std::size_t>(x), cell.footprint_weights[k]);
     }
   }
 }
@@ -114,8 +111,7 @@ SyntheticMovie::SyntheticMovie(const MovieParams& params)
       cells_(draw_cells(params)),
       neuropil_(draw_neuropil(params)),
       drift_(draw_drift(params)) {
-  if (cells_.size() > 65535)
-    throw Error("synthetic movie: too many cells for a uint16 label image");
+  if (cells_.size() > 65535) throw Error("synthetic movie: too many cells for a uint16 label image");
   // A cell body displaces neuropil: at full weight only kNeuropilContamination of the
   // local neuropil light remains.
   std::vector<double> cell_weight(shape().pixel_count(), 0.0);
@@ -131,19 +127,15 @@ SyntheticMovie::SyntheticMovie(const MovieParams& params)
 
 double SyntheticMovie::true_dff(std::size_t cell_index, std::int64_t t) const {
   if (cell_index >= cells_.size()) {
-    throw Error("synthetic movie: no cell index " + std::to_string(cell_index) + " (" +
-                std::to_string(cells_.size()) + " cells)");
+    throw Error("synthetic movie: no cell index " + std::to_string(cell_index) + " (" + std::to_string(cells_.size()) +
+                " cells)");
   }
   return cells_[cell_index].calcium.value_at(params_.frame_time_s(t));
 }
 
-double SyntheticMovie::neuropil_activity(std::int64_t t) const {
-  return neuropil_.activity(params_.frame_time_s(t));
-}
+double SyntheticMovie::neuropil_activity(std::int64_t t) const { return neuropil_.activity(params_.frame_time_s(t)); }
 
-double SyntheticMovie::drift_factor(std::int64_t t) const {
-  return drift_.factor(params_.frame_time_s(t));
-}
+double SyntheticMovie::drift_factor(std::int64_t t) const { return drift_.factor(params_.frame_time_s(t)); }
 
 std::vector<std::uint16_t> SyntheticMovie::label_image() const {
   std::vector<std::uint16_t> labels(shape().pixel_count(), 0);
@@ -152,8 +144,7 @@ std::vector<std::uint16_t> SyntheticMovie::label_image() const {
     for (int y = box.ymin; y < box.ymax; ++y) {
       for (int x = box.xmin; x < box.xmax; ++x) {
         if (cell.shape.contains(x, y)) {
-          labels[static_cast<std::size_t>(y) * params_.width + x] =
-              static_cast<std::uint16_t>(cell.id);
+          labels[static_cast<std::size_t>(y) * params_.width + x] = static_cast<std::uint16_t>(cell.id);
         }
       }
     }
@@ -163,19 +154,17 @@ std::vector<std::uint16_t> SyntheticMovie::label_image() const {
 
 std::vector<double> SyntheticMovie::weight_image(std::size_t cell_index) const {
   if (cell_index >= cells_.size()) {
-    throw Error("synthetic movie: no cell index " + std::to_string(cell_index) + " (" +
-                std::to_string(cells_.size()) + " cells)");
+    throw Error("synthetic movie: no cell index " + std::to_string(cell_index) + " (" + std::to_string(cells_.size()) +
+                " cells)");
   }
   std::vector<double> image(shape().pixel_count(), 0.0);
-  for_each_weight(cells_[cell_index], params_.width,
-                  [&](std::size_t p, double w) { image[p] = w; });
+  for_each_weight(cells_[cell_index], params_.width, [&](std::size_t p, double w) { image[p] = w; });
   return image;
 }
 
 void SyntheticMovie::check_frame_request(std::int64_t t, std::size_t size) const {
   if (t < 0 || t >= params_.frames) {
-    throw Error("synthetic movie: frame " + std::to_string(t) + " is outside 0.." +
-                std::to_string(params_.frames - 1));
+    throw Error("synthetic movie: frame " + std::to_string(t) + " is outside 0.." + std::to_string(params_.frames - 1));
   }
   if (size != shape().pixel_count()) {
     throw Error("synthetic movie: frame buffer holds " + std::to_string(size) + " pixels, need " +
@@ -187,12 +176,10 @@ void SyntheticMovie::expected_photons(std::int64_t t, std::span<double> photons)
   check_frame_request(t, photons.size());
   const double time = params_.frame_time_s(t);
   const double neuropil_level = 1.0 + neuropil_.activity(time);
-  for (std::size_t p = 0; p < photons.size(); ++p)
-    photons[p] = neuropil_in_pixel_[p] * neuropil_level;
+  for (std::size_t p = 0; p < photons.size(); ++p) photons[p] = neuropil_in_pixel_[p] * neuropil_level;
   for (const SimulatedCell& cell : cells_) {
     const double brightness = cell.resting_photons * (1.0 + cell.calcium.value_at(time));
-    for_each_weight(cell, params_.width,
-                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
+    for_each_weight(cell, params_.width, [&](std::size_t p, double w) { photons[p] += w * brightness; });
   }
   const double drift = drift_.factor(time);
   for (double& value : photons) value *= drift;
@@ -200,22 +187,19 @@ void SyntheticMovie::expected_photons(std::int64_t t, std::span<double> photons)
 
 void SyntheticMovie::noisy_counts(std::int64_t t, std::span<double> counts) const {
   expected_photons(t, counts);
-  RandomStream random =
-      RandomStream::for_stream(params_.seed, kFrameNoiseStream, static_cast<std::uint64_t>(t));
+  RandomStream random = RandomStream::for_stream(params_.seed, kFrameNoiseStream, static_cast<std::uint64_t>(t));
   for (double& value : counts) value = detector_.measure(value, random);
 }
 
 template <class T> void SyntheticMovie::render(std::int64_t t, std::span<T> pixels) const {
   if (pixel_type_of<T> != params_.pixel_type) {
-    throw Error(std::string("synthetic movie: asked for ") +
-                std::string(pixel_type_name(pixel_type_of<T>)) + " pixels of a " +
-                std::string(pixel_type_name(params_.pixel_type)) + " movie");
+    throw Error(std::string("synthetic movie: asked for ") + std::string(pixel_type_name(pixel_type_of<T>)) +
+                " pixels of a " + std::string(pixel_type_name(params_.pixel_type)) + " movie");
   }
   check_frame_request(t, pixels.size());
   std::vector<double> counts(pixels.size());
   noisy_counts(t, counts);
-  std::transform(counts.begin(), counts.end(), pixels.begin(),
-                 [](double c) { return to_pixel<T>(c); });
+  std::transform(counts.begin(), counts.end(), pixels.begin(), [](double c) { return to_pixel<T>(c); });
 }
 
 template void SyntheticMovie::render(std::int64_t, std::span<std::uint8_t>) const;

@@ -36,7 +36,7 @@ namespace calmon::synth {
 
 // One cell and its ground truth.
 struct SimulatedCell {
-  int id = 0;                              // 1-based; its value in label_image()
+  int id = 0;  // 1-based; its value in label_image()
   CellShape shape;
   Rect mask_bounds;                        // half-open box of its label-mask pixels
   double resting_photons = 0;              // light at full weight, at rest, before drift

@@ -29,8 +29,8 @@ using namespace calmon;
 
 void check_reply(const std::string& reply, bool json) {
   pb::ControlReply message;
-  const bool decoded = json ? google::protobuf::util::JsonStringToMessage(reply, &message).ok()
-                            : message.ParseFromString(reply);
+  const bool decoded =
+      json ? google::protobuf::util::JsonStringToMessage(reply, &message).ok() : message.ParseFromString(reply);
   if (!decoded || message.ok() == !message.error().empty()) __builtin_trap();
 }
 

@@ -46,12 +46,12 @@ RecordingMetadata a_recording() {
 
 TEST(RecordingMetadata, WhileRecordingTheEndIsNullAndEveryKeyIsThere) {
   const std::string text = describe_recording(a_recording());
-  for (const char* line : {"\"tool\": \"calmon-record\"", "\"frame_limit\": null", "\"end_time\": null",
-                           "\"end_time_ns\": null", "\"end_reason\": \"recording\"", "\"frames_recorded\": 12",
-                           "\"start_time\": \"2025-05-01T09:30:00.123Z\"",
-                           "\"start_time_ns\": \"1746091800123456789\"", "\"stream_id\": \"11400714819323198485\"",
-                           "\"first_frame_index\": 100", "\"first_sequence\": 100", "\"last_sequence\": null",
-                           "\"next_session\": null", "\"folder\": \"session_2/roi_set_3\""}) {
+  for (const char* line :
+       {"\"tool\": \"calmon-record\"", "\"frame_limit\": null", "\"end_time\": null", "\"end_time_ns\": null",
+        "\"end_reason\": \"recording\"", "\"frames_recorded\": 12", "\"start_time\": \"2025-05-01T09:30:00.123Z\"",
+        "\"start_time_ns\": \"1746091800123456789\"", "\"stream_id\": \"11400714819323198485\"",
+        "\"first_frame_index\": 100", "\"first_sequence\": 100", "\"last_sequence\": null", "\"next_session\": null",
+        "\"folder\": \"session_2/roi_set_3\""}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
   }
   EXPECT_TRUE(text.ends_with("}\n"));

@@ -36,9 +36,9 @@ TEST(RecordOptions, OutDirAloneTakesTheDefaults) {
 }
 
 TEST(RecordOptions, EveryOptionIsRead) {
-  const RecordOptions options = parse({"--from", "tcp://10.0.0.2:7000", "rec", "--until", "signal", "--frames", "12",
-                                       "--flush-interval", "0.25", "--quiet", "--server-key", "d.key",
-                                       "--client-key", "me.key_secret"});
+  const RecordOptions options =
+      parse({"--from", "tcp://10.0.0.2:7000", "rec", "--until", "signal", "--frames", "12", "--flush-interval", "0.25",
+             "--quiet", "--server-key", "d.key", "--client-key", "me.key_secret"});
   EXPECT_EQ(options.recording.source, "tcp://10.0.0.2:7000");
   EXPECT_TRUE(options.recording.until_signal);
   EXPECT_EQ(options.recording.frame_limit, 12);

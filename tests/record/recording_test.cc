@@ -22,8 +22,8 @@ TEST_F(RecordingTest, ADroppedUpdateIsANotReceivedRowAndIsCounted) {
   Recording& recording = start();
   status(test::status(false));  // listening before the stream started
   frames(0, 2);
-  frames(3, 4);  // frame 2's update was dropped
-  traces(end_of_stream(5));  // and so was frame 4's
+  frames(3, 4);                    // frame 2's update was dropped
+  traces(end_of_stream(5));        // and so was frame 4's
   EXPECT_FALSE(recording.done());  // waiting for the final snapshot
   projections(test::snapshot(5));
   EXPECT_TRUE(recording.done());

@@ -19,8 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::RecordingTest;
 
-const std::vector<std::string> kLiveFiles = {"F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy",
-                                             "flags_live.npy"};
+const std::vector<std::string> kLiveFiles = {"F.npy",       "Fneu.npy",     "Fcorr.npy",
+                                             "F0_live.npy", "dff_live.npy", "flags_live.npy"};
 
 // Appends `rows` rows of zero bytes to a .npy, past what its header counts.
 void append_rows(const std::string& path, double rows) {
@@ -72,7 +72,7 @@ TEST_F(RepairTest, KeepsTheWholeRowsAndSetsTheCounts) {
   }
   const std::string metadata_path = recording + "/metadata.json";
   const auto file = config::parse_json_as<pb::RecordingMetadataFile>(config::read_text_file(metadata_path),
-                                                                       metadata_path, "metadata.json");
+                                                                     metadata_path, "metadata.json");
   EXPECT_EQ(file.end_reason(), "crashed");
   EXPECT_EQ(file.frames_recorded(), 6);
   EXPECT_EQ(file.source(), "tcp://127.0.0.1:5571");  // the rest as it was

@@ -21,9 +21,9 @@ using test::frame_update;
 using test::npy_row;
 using test::settled_row;
 
-const std::vector<std::string> kFiles = {"F.npy",      "Fneu.npy",      "Fcorr.npy",        "F0_live.npy",
-                                         "dff_live.npy", "flags_live.npy", "F0_settled.npy", "dff_settled.npy",
-                                         "flags_settled.npy"};
+const std::vector<std::string> kFiles = {"F.npy",          "Fneu.npy",        "Fcorr.npy",
+                                         "F0_live.npy",    "dff_live.npy",    "flags_live.npy",
+                                         "F0_settled.npy", "dff_settled.npy", "flags_settled.npy"};
 
 std::string make_folder() { return calmon::test::temp_dir("record_trace_segment").string(); }
 
@@ -80,10 +80,11 @@ TEST(TraceSegment, EveryFlushLeavesWholeFilesWhoseHeadersCountEveryRow) {
     EXPECT_EQ(io::count_npy_rows(folder + "/global_mean.npy").in_header, static_cast<std::size_t>(frame + 1));
   }
   if (calmon::test::python_has("numpy")) {
-    const std::string script = "import numpy as np, sys\nd = sys.argv[1]\n"
-                               "assert np.load(d + '/F.npy').shape == (5, 3)\n"
-                               "assert np.load(d + '/flags_settled.npy').shape == (3, 3)\n"
-                               "assert np.isnan(np.load(d + '/global_mean.npy')).all()\n";
+    const std::string script =
+        "import numpy as np, sys\nd = sys.argv[1]\n"
+        "assert np.load(d + '/F.npy').shape == (5, 3)\n"
+        "assert np.load(d + '/flags_settled.npy').shape == (3, 3)\n"
+        "assert np.isnan(np.load(d + '/global_mean.npy')).all()\n";
     EXPECT_EQ(calmon::test::run_python(folder + "/check.py", script, folder), 0);
   }
 }

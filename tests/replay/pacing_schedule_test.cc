@@ -83,8 +83,8 @@ TEST(PacingSchedule, AStallMakesFramesLateUntilTheScheduleHasCaughtUp) {
 }
 
 TEST(PacingSchedule, ARateThatIsNotPositiveAndFiniteIsRejected) {
-  for (const double rate : {0.0, -30.0, std::numeric_limits<double>::infinity(),
-                            std::numeric_limits<double>::quiet_NaN()}) {
+  for (const double rate :
+       {0.0, -30.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     EXPECT_THROW(PacingSchedule(0, rate), Error) << rate;
   }
 }

@@ -394,8 +394,7 @@ TEST(ReplayCli, APacedLoopOfTheLastFramesCountsFromTheEnd) {
   const fs::path dir = work_dir();
   const TestMovie movie = write_movie(dir);
   IngestStandIn ingest;
-  const auto messages =
-      replay_to(ingest, {movie.path.string(), "--rate", "200", "--first", "-3", "--loop", "2"}, dir);
+  const auto messages = replay_to(ingest, {movie.path.string(), "--rate", "200", "--first", "-3", "--loop", "2"}, dir);
   expect_stream(messages, {{9, 10, 11, 9, 10, 11}}, movie);
 }
 
@@ -409,8 +408,9 @@ data = (np.arange(5 * 3 * 2 * 6 * 7, dtype=np.uint32) * 2654435761 % 65521).asty
 tifffile.imwrite(movie, data, imagej=True, metadata={'axes': 'TZCYX'})
 data[:, 2, 1].tofile(expected)
 )";
-  ASSERT_EQ(test::run_python(dir / "write.py", script, (dir / "stack.tif").string() + " " + (dir / "expected.raw").string()),
-            0);
+  ASSERT_EQ(
+      test::run_python(dir / "write.py", script, (dir / "stack.tif").string() + " " + (dir / "expected.raw").string()),
+      0);
   const std::vector<std::byte> expected = test::read_file_bytes(dir / "expected.raw");
   const FrameShape shape{7, 6};
   const std::size_t frame_bytes = shape.pixel_count() * 2;
@@ -440,8 +440,8 @@ TEST(ReplayCli, NoEosLeavesTheStreamOpen) {
   expect_stream(messages, {frame_range(0, 11), 0, 0, 0, false}, movie);
   EXPECT_EQ(open_ended.out().find("end of stream"), std::string::npos) << open_ended.out();
   // Had the first run sent an end of stream, it would arrive before the second run's frame.
-  const auto next = replay_to(ingest, {movie.path.string(), "--fast", "--first", "5", "--last", "5",
-                                       "--start-sequence", "12"}, dir);
+  const auto next =
+      replay_to(ingest, {movie.path.string(), "--fast", "--first", "5", "--last", "5", "--start-sequence", "12"}, dir);
   expect_stream(next, {{5}, 12}, movie);
 }
 
@@ -449,8 +449,8 @@ TEST(ReplayCli, CtrlCStopsTheReplaySendsTheEndOfStreamAndExits130) {
   const fs::path dir = work_dir();
   const TestMovie movie = write_movie(dir);
   IngestStandIn ingest;
-  ReplayProcess replay(
-      {movie.path.string(), "--rate", "100", "--loop-forever", "--to", ingest.endpoint(), "--no-ack"}, dir);
+  ReplayProcess replay({movie.path.string(), "--rate", "100", "--loop-forever", "--to", ingest.endpoint(), "--no-ack"},
+                       dir);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ingest.receive(deadline())) << "frame " << i << " did not arrive";
   replay.send_signal(SIGINT);
   const std::vector<Received> rest = ingest.receive_stream();
@@ -459,10 +459,9 @@ TEST(ReplayCli, CtrlCStopsTheReplaySendsTheEndOfStreamAndExits130) {
   const std::uint64_t frames_sent = rest.back().header.sequence();
   EXPECT_EQ(frames_sent, 3 + rest.size() - 1) << "no frame is lost or sent after the end of stream";
   EXPECT_EQ(replay.wait_for_exit(deadline()), 130) << replay.err();
-  EXPECT_EQ(replay.out().rfind("calmon-replay: interrupted, " + std::to_string(frames_sent) +
-                                   " frames + end of stream",
-                               0),
-            0u)
+  EXPECT_EQ(
+      replay.out().rfind("calmon-replay: interrupted, " + std::to_string(frames_sent) + " frames + end of stream", 0),
+      0u)
       << replay.out();
 }
 
@@ -519,11 +518,11 @@ TEST(ReplayCli, FramesCalmondDidNotGetOrRejectedAreReportedAndExit1) {
   ASSERT_EQ(ingest.receive_stream().size(), 13u);
   ASSERT_TRUE(control.answer(stream_report(9, 8, true), deadline()));  // 3 lost, 1 rejected
   EXPECT_EQ(replay.wait_for_exit(deadline()), 1);
-  EXPECT_NE(replay.out().find("; calmond processed 8 of 12 frames (1 rejected, 3 never arrived)\n"),
-            std::string::npos)
+  EXPECT_NE(replay.out().find("; calmond processed 8 of 12 frames (1 rejected, 3 never arrived)\n"), std::string::npos)
       << replay.out();
-  EXPECT_EQ(replay.err(), "calmon-replay: calmond processed 8 of the 12 frames sent; it rejected 1 (its log and "
-                          "Status.rejected say why); 3 never reached it\n");
+  EXPECT_EQ(replay.err(),
+            "calmon-replay: calmond processed 8 of the 12 frames sent; it rejected 1 (its log and "
+            "Status.rejected say why); 3 never reached it\n");
 }
 
 TEST(ReplayCli, AnEndOfStreamNeverAcknowledgedIsOneLineAndExit1) {
@@ -537,9 +536,12 @@ TEST(ReplayCli, AnEndOfStreamNeverAcknowledgedIsOneLineAndExit1) {
   EXPECT_EQ(replay.wait_for_exit(deadline()), 1);
   EXPECT_NE(replay.out().find("12 frames + end of stream"), std::string::npos) << replay.out();
   EXPECT_NE(replay.out().find("; not acknowledged by calmond\n"), std::string::npos) << replay.out();
-  EXPECT_EQ(replay.err(), "calmon-replay: calmond never acknowledged the end of stream: no reply from its control "
-                          "socket " + nobody + " (it stopped or died mid-stream, or listens elsewhere: --control "
-                          "names it, --no-ack skips the check)\n");
+  EXPECT_EQ(replay.err(),
+            "calmon-replay: calmond never acknowledged the end of stream: no reply from its control "
+            "socket " +
+                nobody +
+                " (it stopped or died mid-stream, or listens elsewhere: --control "
+                "names it, --no-ack skips the check)\n");
 }
 
 TEST(ReplayCli, AReportThatNeverSaysEndOfStreamIsNoAcknowledgement) {
@@ -547,9 +549,9 @@ TEST(ReplayCli, AReportThatNeverSaysEndOfStreamIsNoAcknowledgement) {
   const TestMovie movie = write_movie(dir);
   IngestStandIn ingest;
   ControlStandIn control;
-  ReplayProcess replay({movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", control.endpoint(),
-                        "--timeout", "1"},
-                       dir);
+  ReplayProcess replay(
+      {movie.path.string(), "--fast", "--to", ingest.endpoint(), "--control", control.endpoint(), "--timeout", "1"},
+      dir);
   ASSERT_EQ(ingest.receive_stream().size(), 13u);
   // A calmond restarted after the frames reached the old one: it knows nothing of the stream.
   pb::StreamReport unknown;

@@ -100,25 +100,25 @@ TEST(ReplayOptions, ATimeoutIsRoundedUpToWholeMilliseconds) {
 
 TEST(ReplayOptions, ACommandLineThatCannotBeParsedIsAUsageError) {
   const std::vector<std::vector<std::string>> mistakes = {
-      {},                                         // no movie
-      {"a.tif", "b.tif"},                         // two movies
-      {"m.tif", "--speed", "3"},                  // unknown option
-      {"m.tif", "--rate"},                        // missing value
-      {"m.tif", "--rate", "fast"},                // not a number
+      {},                           // no movie
+      {"a.tif", "b.tif"},           // two movies
+      {"m.tif", "--speed", "3"},    // unknown option
+      {"m.tif", "--rate"},          // missing value
+      {"m.tif", "--rate", "fast"},  // not a number
       {"m.tif", "--rate", "30Hz"},
-      {"m.tif", "--rate", "30", "--fast"},        // exclusive
+      {"m.tif", "--rate", "30", "--fast"},         // exclusive
       {"m.tif", "--loop", "2", "--loop-forever"},  // exclusive
       {"m.tif", "--loop", "two"},
       {"m.tif", "--first", "1.5"},
       {"m.tif", "--start-sequence", "-1"},
       {"m.tif", "--start-sequence", "18446744073709551616"},
       {"m.tif", "--progress", "sometimes"},
-      {"m.tif", "--loop-fo"},                     // no guessing of abbreviations
+      {"m.tif", "--loop-fo"},  // no guessing of abbreviations
       {"m.tif", "--control", "tcp://x:1", "--no-ack"},
       {"m.tif", "--stream-id", "-1"},
-      {"m.tif", "--max-frame-mib", "0"},          // as calmond: every bad value is a usage error
+      {"m.tif", "--max-frame-mib", "0"},  // as calmond: every bad value is a usage error
       {"m.tif", "--max-frame-mib", "big"},
-      {"m.tif", "--max-frame-mib", "2e6"},        // more than 1 TiB
+      {"m.tif", "--max-frame-mib", "2e6"},  // more than 1 TiB
   };
   for (const auto& arguments : mistakes) {
     EXPECT_THROW(parse(arguments), UsageError) << ::testing::PrintToString(arguments);
@@ -132,10 +132,10 @@ TEST(ReplayOptions, ACommandLineThatCannotBeParsedIsAUsageError) {
 
 TEST(ReplayOptions, AValueThatMakesNoSenseIsAnError) {
   const std::vector<std::vector<std::string>> mistakes = {
-      {"m.tif", "--rate", "0"},      {"m.tif", "--rate", "-30"},   {"m.tif", "--rate", "nan"},
-      {"m.tif", "--rate", "inf"},    {"m.tif", "--loop", "0"},     {"m.tif", "--loop", "-1"},
-      {"m.tif", "--timeout", "0"},   {"m.tif", "--timeout", "-1"}, {"m.tif", "--channel", "-1"},
-      {"m.tif", "--slice", "-2"},    {"m.tif", "--rate", "1e-300"},
+      {"m.tif", "--rate", "0"},    {"m.tif", "--rate", "-30"},    {"m.tif", "--rate", "nan"},
+      {"m.tif", "--rate", "inf"},  {"m.tif", "--loop", "0"},      {"m.tif", "--loop", "-1"},
+      {"m.tif", "--timeout", "0"}, {"m.tif", "--timeout", "-1"},  {"m.tif", "--channel", "-1"},
+      {"m.tif", "--slice", "-2"},  {"m.tif", "--rate", "1e-300"},
   };
   for (const auto& arguments : mistakes) {
     EXPECT_THROW(parse(arguments), Error) << ::testing::PrintToString(arguments);

@@ -61,8 +61,8 @@ TEST(LiveTable, WaitsForCalmondUntilAStatusArrives) {
   RoiColumns columns({});
   LiveTable table(columns, false, 10.0, "tcp://h:1", out.file());
   table.finish();
-  EXPECT_EQ(out.text(), std::string(kHideCursor) + kClearBelow + "calmon-sub ← tcp://h:1 · waiting for calmond…\n" +
-                            kShowCursor);
+  EXPECT_EQ(out.text(),
+            std::string(kHideCursor) + kClearBelow + "calmon-sub ← tcp://h:1 · waiting for calmond…\n" + kShowCursor);
 }
 
 TEST(LiveTable, RedrawsInPlaceAtMostRateTimesASecondAndOnlyWhenSomethingChanged) {

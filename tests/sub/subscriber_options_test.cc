@@ -50,8 +50,7 @@ TEST(SubscriberOptions, OneKeyFileWithoutTheOtherIsAUsageError) {
 }
 
 TEST(CommandLine, WhatBoostCannotReadIsAUsageErrorNamingTheProgram) {
-  EXPECT_EXIT(parse({"--frm", "x"}), ::testing::ExitedWithCode(2),
-              "^calmon-test: unrecognised option '--frm'\nusage:");
+  EXPECT_EXIT(parse({"--frm", "x"}), ::testing::ExitedWithCode(2), "^calmon-test: unrecognised option '--frm'\nusage:");
   EXPECT_EXIT(parse({"--from"}), ::testing::ExitedWithCode(2), "^calmon-test: .*--from.*\nusage:");
 }
 

@@ -83,7 +83,8 @@ TEST(AnalyzeCli, WritesEveryTraceProjectionAndKeptFrameAndPrintsASummary) {
   const fs::path dir = work_dir();
   const fs::path movie = write_movie(dir);
   write_text(dir / "config.json", kGoodConfig);
-  const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
+  const Outcome outcome =
+      analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_TRUE(outcome.err.empty()) << outcome.err;
   // A list of 20 or more items, which clang-format would put one per line.
@@ -113,7 +114,8 @@ TEST(AnalyzeCli, TheSummaryTablesColumnsLineUp) {
     {"name": "a_cell_whose_name_is_longer_than_its_column", "region": {"rect": {"xmin": 4, "xmax": 8, "ymin": 4, "ymax": 8}},
      "baseline": {"moving": {"window": 3, "percentile": 1}}},
     {"name": "dot", "region": {"pixel": {"x": 15, "y": 3}}, "baseline": {"cumulative": {"percentile": 10}}}]})");
-  const Outcome outcome = analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
+  const Outcome outcome =
+      analyze(movie.string() + " --config " + (dir / "config.json").string() + " --out " + (dir / "out").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const std::size_t header = outcome.out.find("ROI ");
   ASSERT_NE(header, std::string::npos) << outcome.out;
@@ -142,8 +144,8 @@ TEST(AnalyzeCli, RoisJsonEscapesQuotesAndBackslashesInNames) {
   const fs::path movie = write_movie(dir, 5);
   write_text(dir / "config.json",
              R"({"rois": [{"name": "a \"quoted\" \\ name", "region": {"pixel": {"x": 1, "y": 2}}}]})");
-  const Outcome outcome = analyze(movie.string() + " --quiet --config " + (dir / "config.json").string() +
-                                  " --out " + (dir / "out").string());
+  const Outcome outcome = analyze(movie.string() + " --quiet --config " + (dir / "config.json").string() + " --out " +
+                                  (dir / "out").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const std::string script =
       "import json, sys\n"
@@ -151,7 +153,8 @@ TEST(AnalyzeCli, RoisJsonEscapesQuotesAndBackslashesInNames) {
       "open(sys.argv[2], 'w').write(json.dumps([rois['rois'][0]['name'], rois['rois'][0]['index'],\n"
       "                                        rois['frames'], rois['width'], rois['height'], rois['pixel_type']]))\n";
   const fs::path answer = dir / "answer.json";
-  ASSERT_EQ(test::run_python(dir / "read_rois.py", script, (dir / "out" / "rois.json").string() + " " + answer.string()), 0)
+  ASSERT_EQ(
+      test::run_python(dir / "read_rois.py", script, (dir / "out" / "rois.json").string() + " " + answer.string()), 0)
       << test::read_file(dir / "out" / "rois.json");
   EXPECT_EQ(test::read_file(answer), R"(["a \"quoted\" \\ name", 0, 5, 20, 16, "uint16"])");
 }

@@ -152,8 +152,8 @@ Held measure(const BaselineSettings& settings, const std::vector<double>& trace)
 
 TEST(BaselineMemory, WhatABaselineHoldsStaysWithinMaxStateBytes) {
   for (const BaselineSettings& settings :
-       {moving(1), moving(2), moving(3), moving(501), moving(1000, 8.0), moving(4096), maximin(1, 0.0),
-        maximin(2, 0.0), maximin(300, 0.0), maximin(301, 5.0), maximin(4, 40.0), maximin(2000, 2.0)}) {
+       {moving(1), moving(2), moving(3), moving(501), moving(1000, 8.0), moving(4096), maximin(1, 0.0), maximin(2, 0.0),
+        maximin(300, 0.0), maximin(301, 5.0), maximin(4, 40.0), maximin(2000, 2.0)}) {
     const auto bound = static_cast<std::int64_t>(settings.max_state_bytes());
     for (const std::vector<double>& trace : traces(static_cast<std::size_t>(3 * settings.window + 700))) {
       const Held held = measure(settings, trace);
@@ -214,8 +214,8 @@ std::int64_t pipeline_growth(const std::vector<BaselineSettings>& baselines, std
   PipelineSettings settings;
   settings.global_traces = false;
   for (std::size_t i = 0; i < baselines.size(); ++i) {
-    settings.rois.push_back({"r" + std::to_string(i), Region::pixel(static_cast<int>(i % 8), static_cast<int>(i / 8)),
-                             {}, baselines[i]});
+    settings.rois.push_back(
+        {"r" + std::to_string(i), Region::pixel(static_cast<int>(i % 8), static_cast<int>(i / 8)), {}, baselines[i]});
   }
   const FrameShape shape{8, 16};
   std::vector<std::uint16_t> pixels(shape.pixel_count());
@@ -248,7 +248,8 @@ TEST(BaselineMemory, APipelineHoldsTheSettledValuesOfFastROIsWithinTheSetsBound)
   EXPECT_GT(bound, 100 * 2000 * 16.0);
   // Alike, they queue nothing but the frame at hand.
   std::vector<BaselineSettings> alike(100, maximin(301, 3.0));
-  EXPECT_LE(static_cast<double>(pipeline_growth(alike, 1000)), static_cast<double>(Pipeline::max_baseline_state_bytes(alike)));
+  EXPECT_LE(static_cast<double>(pipeline_growth(alike, 1000)),
+            static_cast<double>(Pipeline::max_baseline_state_bytes(alike)));
 }
 
 TEST(BaselineMemory, MaximinTakesItsMemoryAsFramesArriveNotForItsWholeWindow) {

@@ -43,7 +43,8 @@ BaselineRun run(const BaselineSettings& settings, const std::vector<double>& x) 
   for (double f : x) {
     const std::size_t before = r.settled.size();
     r.live.push_back(baseline->push(f, r.settled));
-    for (std::size_t i = before; i < r.settled.size(); ++i) r.settled_at.push_back(static_cast<std::int64_t>(r.live.size()));
+    for (std::size_t i = before; i < r.settled.size(); ++i)
+      r.settled_at.push_back(static_cast<std::int64_t>(r.live.size()));
   }
   baseline->finish(r.settled);
   return r;
@@ -76,11 +77,13 @@ TEST(MovingBaseline, SettledEqualsScipyPercentileFilter) {
   for (double p : {0.0, 8.0, 10.0, 33.3, 50.0, 90.0, 100.0}) {
     for (std::int64_t w : {1, 6, 7, 50, 301}) {
       for (std::size_t n : {3u, 40u, 900u}) {
-        const std::vector<double> x = noisy_trace(static_cast<std::uint64_t>(p * 10 + static_cast<double>(w + static_cast<std::int64_t>(n))), n);
+        const std::vector<double> x =
+            noisy_trace(static_cast<std::uint64_t>(p * 10 + static_cast<double>(w + static_cast<std::int64_t>(n))), n);
         const BaselineRun r = run(moving(w, p), x);
         const std::vector<double> expected = reference::scipy_rank_filter(x, w, reference::scipy_rank(w, false, p));
         ASSERT_EQ(r.settled.size(), x.size());
-        for (std::size_t t = 0; t < x.size(); ++t) ASSERT_EQ(r.settled[t].f0, expected[t]) << "p=" << p << " w=" << w << " t=" << t;
+        for (std::size_t t = 0; t < x.size(); ++t)
+          ASSERT_EQ(r.settled[t].f0, expected[t]) << "p=" << p << " w=" << w << " t=" << t;
       }
     }
   }
@@ -152,7 +155,8 @@ std::vector<double> naive_maximin(const std::vector<double>& x, std::int64_t w, 
     double sum = x[static_cast<std::size_t>(t)] * weight[0];
     for (std::int64_t k = radius; k >= 1; --k) {
       sum += (x[static_cast<std::size_t>(reference::reflect(t - k, n))] +
-              x[static_cast<std::size_t>(reference::reflect(t + k, n))]) * weight[static_cast<std::size_t>(k)];
+              x[static_cast<std::size_t>(reference::reflect(t + k, n))]) *
+             weight[static_cast<std::size_t>(k)];
     }
     smooth[static_cast<std::size_t>(t)] = sum;
   }
@@ -229,8 +233,8 @@ TEST(BaselineSettings, RejectsAWindowBelowOneAndASigmaOutsideZeroToAMillion) {
 TEST(GaussianWindow, RefusesASigmaWhoseRadiusWouldOverflowInsteadOfNotSmoothing) {
   // 4 * 1e19 + 0.5 does not fit in 64 bits: the radius came out negative, the kernel one
   // sample long, and the "smoothing" was the identity.
-  for (double sigma : {1e19, 1e300, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
-                       -0.5}) {
+  for (double sigma :
+       {1e19, 1e300, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(), -0.5}) {
     EXPECT_THROW(GaussianWindow::radius_for(sigma), Error) << sigma;
     EXPECT_THROW(GaussianWindow window(sigma), Error) << sigma;
   }
@@ -280,7 +284,8 @@ TEST(Baseline, PrefetchingBeforeEveryPushChangesNoResultOfAnyKind) {
       hinted->finish(b);
       ASSERT_EQ(a.size(), b.size());
       for (std::size_t t = 0; t < a.size(); ++t) {
-        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f0), std::bit_cast<std::uint64_t>(b[t].f0)) << settings.describe() << " t=" << t;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f0), std::bit_cast<std::uint64_t>(b[t].f0))
+            << settings.describe() << " t=" << t;
         ASSERT_EQ(std::bit_cast<std::uint64_t>(a[t].f), std::bit_cast<std::uint64_t>(b[t].f));
       }
       plain->clear();
@@ -338,7 +343,8 @@ TEST(CenteredFilter, ItsOwnRingServesASecondTraceAfterClear) {
         if (const auto value = ringed.push(f)) out.push_back(*value);
       }
       ringed.finish(out);
-      ASSERT_EQ(out, reference::scipy_rank_filter(x, w, reference::scipy_rank(w, false, 50))) << "w=" << w << " n=" << n;
+      ASSERT_EQ(out, reference::scipy_rank_filter(x, w, reference::scipy_rank(w, false, 50)))
+          << "w=" << w << " n=" << n;
     }
   }
 }

@@ -130,35 +130,45 @@ TEST(ConfigFile, AnUnknownFieldIsAnErrorNotASilentDefault) {
 }
 
 TEST(ConfigFile, ValuesThatMakeNoSenseAreOneLineErrorsNamingTheRoi) {
-  EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 0}}}]})"),
-            "ROI 'c': baseline window 0 is below 1");
-  EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 5, "percentile": 120}}}]})"),
-            "ROI 'c': percentile 120 is outside [0, 100]");
-  EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"cumulative": {"percentile": -1}}}]})"),
-            "ROI 'c': percentile -1 is outside [0, 100]");
-  EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"cumulative": {"mean": true, "percentile": 5}}}]})"),
-            "ROI 'c': a cumulative baseline is either the mean or a percentile");
+  EXPECT_EQ(
+      error_of(
+          R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 0}}}]})"),
+      "ROI 'c': baseline window 0 is below 1");
+  EXPECT_EQ(
+      error_of(
+          R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"moving": {"window": 5, "percentile": 120}}}]})"),
+      "ROI 'c': percentile 120 is outside [0, 100]");
+  EXPECT_EQ(
+      error_of(
+          R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"cumulative": {"percentile": -1}}}]})"),
+      "ROI 'c': percentile -1 is outside [0, 100]");
+  EXPECT_EQ(
+      error_of(
+          R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"cumulative": {"mean": true, "percentile": 5}}}]})"),
+      "ROI 'c': a cumulative baseline is either the mean or a percentile");
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {}}]})"),
             "ROI 'c': baseline has no kind (give cumulative, moving or maximin)");
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c"}]})"), "ROI 'c': no region (give a pixel, rect or mask)");
   EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {}}]})"), "ROI 'c': no region (give a pixel, rect or mask)");
-  EXPECT_EQ(error_of(R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 9, "sigma": -2}}}]})"),
-            "ROI 'c': maximin sigma -2 must be between 0 (no smoothing) and 1e+06 frames");
+  EXPECT_EQ(
+      error_of(
+          R"({"rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}, "baseline": {"maximin": {"window": 9, "sigma": -2}}}]})"),
+      "ROI 'c': maximin sigma -2 must be between 0 (no smoothing) and 1e+06 frames");
 }
 
 TEST(ConfigFile, AMaximinSigmaTooLargeToSmoothIsAnErrorNotNoSmoothing) {
   // 1e19 frames made the gaussian's radius overflow, which silently meant no smoothing.
   for (const char* sigma : {"1e19", "1000000.5"}) {
     SCOPED_TRACE(sigma);
-    const std::string message =
-        error_of(std::string(R"({"baseline": {"maximin": {"window": 9, "sigma": )") + sigma +
-                 R"(}}, "rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+    const std::string message = error_of(std::string(R"({"baseline": {"maximin": {"window": 9, "sigma": )") + sigma +
+                                         R"(}}, "rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}}]})");
     EXPECT_EQ(message.rfind("ROI 'c': maximin sigma ", 0), 0u) << message;
     EXPECT_NE(message.find("must be between 0 (no smoothing) and 1e+06 frames"), std::string::npos) << message;
   }
   EXPECT_EQ(settings_of(R"({"baseline": {"maximin": {"window": 9, "sigma": 1e6}},
                             "rois": [{"name": "c", "region": {"pixel": {"x": 1, "y": 1}}}]})")
-                .rois[0].baseline.sigma,
+                .rois[0]
+                .baseline.sigma,
             1e6);
 }
 
@@ -193,7 +203,8 @@ TEST(ConfigFile, LoadsFromAFileAndReportsAMissingOne) {
 }
 
 TEST(ConfigFile, AnRoiSetFileHoldsJustRois) {
-  const pb::RoiSet set = parse_roi_set(R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}}]})", "rois.json");
+  const pb::RoiSet set =
+      parse_roi_set(R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}}]})", "rois.json");
   ASSERT_EQ(set.rois_size(), 1);
   EXPECT_THROW(parse_roi_set(R"({"rois": [], "keep_frames": [1]})", "rois.json"), Error);
 }

@@ -29,9 +29,7 @@ std::string certificate(const std::string& curve_section) {
   return "#   a comment\n\nmetadata\n    owner = \"test\"   # a comment after a value\ncurve\n" + curve_section;
 }
 
-std::string public_section(const std::string& key = kPair.public_key) {
-  return "    public-key = \"" + key + "\"\n";
-}
+std::string public_section(const std::string& key = kPair.public_key) { return "    public-key = \"" + key + "\"\n"; }
 
 std::string secret_section(const CurveKeyPair& pair = kPair) {
   return "    public-key = \"" + pair.public_key + "\"\n    secret-key = \"" + pair.secret_key + "\"\n";
@@ -67,10 +65,15 @@ TEST(CurveCertificate, ReadsTheKeysOfTheCurveSection) {
 TEST(CurveCertificate, AcceptsWhatZplAllows) {
   // Single quotes, no quotes, CRLF line ends, a trailing comment, blank lines, no metadata,
   // sections and properties the reader does not use.
-  const std::string text = "other\n    public-key = \"not read: not in curve\"\ncurve\r\n"
-                           "    public-key = '" + kPair.public_key + "'   # ours\r\n\n"
-                           "    secret-key = \"" + kPair.secret_key + "\"\n"
-                           "    extra\n        deeper = 1\n";
+  const std::string text =
+      "other\n    public-key = \"not read: not in curve\"\ncurve\r\n"
+      "    public-key = '" +
+      kPair.public_key +
+      "'   # ours\r\n\n"
+      "    secret-key = \"" +
+      kPair.secret_key +
+      "\"\n"
+      "    extra\n        deeper = 1\n";
   const CertificateKeys keys = parse_certificate(text);
   EXPECT_EQ(keys.public_key, kPair.public_key);
   EXPECT_EQ(keys.secret_key, kPair.secret_key);
@@ -134,9 +137,9 @@ TEST(CurveKeyFiles, ASecretKeyOthersMayReadIsRefused) {
   const fs::path dir = test::temp_dir(kFolder);
   const fs::path file = write(dir / "a.key_secret", certificate(secret_section()),
                               kPrivate | fs::perms::group_read | fs::perms::others_read);
-  test::expect_error([&] { load_curve_secret_key(file); }, file.string(),
-                     "a secret key must be private, but group or others may access it (mode 0644); chmod 600 " +
-                         file.string());
+  test::expect_error(
+      [&] { load_curve_secret_key(file); }, file.string(),
+      "a secret key must be private, but group or others may access it (mode 0644); chmod 600 " + file.string());
   fs::permissions(file, fs::perms::owner_read | fs::perms::group_write);
   test::expect_error([&] { load_curve_secret_key(file); }, file.string(), "(mode 0420)");
 }

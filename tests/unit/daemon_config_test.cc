@@ -34,8 +34,8 @@ std::string write(const std::filesystem::path& path, const std::string& text) {
 void expect_one_line(const CommandLine& result, CommandLine::Action action, const std::string& expected) {
   EXPECT_EQ(result.action, action) << result.message;
   EXPECT_EQ(result.message.find('\n'), std::string::npos) << result.message;
-  EXPECT_NE(result.message.find(expected), std::string::npos) << "message: " << result.message
-                                                              << "\nexpected: " << expected;
+  EXPECT_NE(result.message.find(expected), std::string::npos)
+      << "message: " << result.message << "\nexpected: " << expected;
 }
 
 TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
@@ -187,8 +187,8 @@ TEST(DaemonConfig, HttpLimitsAndAllowedHostsComeFromFlags) {
 
 TEST(DaemonConfig, TheAnalysisMayBeInline) {
   const auto dir = test::temp_dir(kFolder);
-  const std::string config = write(
-      dir / "daemon.json", R"({"analysis": {"baseline": {"moving": {"window": 9}}, "global_traces": false}})");
+  const std::string config =
+      write(dir / "daemon.json", R"({"analysis": {"baseline": {"moving": {"window": 9}}, "global_traces": false}})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   EXPECT_EQ(result.settings.analysis.baseline().moving().window(), 9);
@@ -251,7 +251,8 @@ TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheRoiLimits) {
                   "limits.json: 2 ROIs; the limit is 1 per set (--max-rois)");
   expect_one_line(parse({"--analysis", analysis, "--max-roi-pixels", "99"}), CommandLine::Action::kConfigError,
                   "limits.json: ROI 'big': region of 100 pixels; the limit is 99 per region (--max-roi-pixels)");
-  const std::string neuropil = write(dir / "neuropil.json", R"({"neuropil": {"region": {"mask": {"x": [1, 2], "y": [1, 1]}}}})");
+  const std::string neuropil =
+      write(dir / "neuropil.json", R"({"neuropil": {"region": {"mask": {"x": [1, 2], "y": [1, 1]}}}})");
   expect_one_line(parse({"--analysis", neuropil, "--max-roi-pixels", "1"}), CommandLine::Action::kConfigError,
                   "neuropil.json: default neuropil: neuropil region of 2 pixels; the limit is 1");
 }
@@ -446,17 +447,15 @@ TEST(DaemonConfig, KeyFilesThatCannotBeUsedAreOneLineErrorsNamingThem) {
   expect_one_line(
       parse({"--curve-secret-key", keys.path("calmond.key_secret"), "--curve-authorized-keys", keys.path("clients")}),
       CommandLine::Action::kConfigError, keys.path("calmond.key_secret") + ": a secret key must be private");
-  expect_one_line(parse({"--curve-secret-key", keys.path("publisher.key_secret"), "--curve-authorized-keys",
-                         keys.path("nowhere")}),
-                  CommandLine::Action::kConfigError, keys.path("nowhere") + ": not a folder");
-  expect_one_line(parse({"--curve-secret-key", keys.path("publisher.key"), "--curve-authorized-keys",
-                         keys.path("clients")}),
-                  CommandLine::Action::kConfigError, keys.path("publisher.key") + ": no secret-key");
+  expect_one_line(
+      parse({"--curve-secret-key", keys.path("publisher.key_secret"), "--curve-authorized-keys", keys.path("nowhere")}),
+      CommandLine::Action::kConfigError, keys.path("nowhere") + ": not a folder");
+  expect_one_line(
+      parse({"--curve-secret-key", keys.path("publisher.key"), "--curve-authorized-keys", keys.path("clients")}),
+      CommandLine::Action::kConfigError, keys.path("publisher.key") + ": no secret-key");
 }
 
-TEST(DaemonConfig, AllowUnprotectedIsAFlag) {
-  EXPECT_TRUE(parse({"--allow-unprotected"}).settings.allow_unprotected);
-}
+TEST(DaemonConfig, AllowUnprotectedIsAFlag) { EXPECT_TRUE(parse({"--allow-unprotected"}).settings.allow_unprotected); }
 
 }  // namespace
 }  // namespace calmon::daemon

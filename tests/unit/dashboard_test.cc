@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "calmon/wire.pb.h"
+#include "core/error.h"
 #include "daemon/connection_slots.h"
 #include "daemon/dashboard_feed.h"
 #include "daemon/dashboard_json.h"
@@ -15,7 +16,6 @@
 #include "daemon/http_refusals.h"
 #include "daemon/send_queue.h"
 #include "daemon/static_files.h"
-#include "core/error.h"
 #include "net/topics.h"
 #include "test_support.h"
 
@@ -90,8 +90,9 @@ TEST_F(StaticFiles, MapsPlainPathsUnderTheRoot) {
 }
 
 TEST_F(StaticFiles, RefusesEverythingThatCouldEscapeOrIsNotAFile) {
-  for (const char* target : {"/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt", "/..\\secret.txt",
-                             "//etc/passwd", "/sub/", "/sub", "relative", "", "/link.txt", "/missing.js", "/./index.html"}) {
+  for (const char* target :
+       {"/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt", "/..\\secret.txt", "//etc/passwd", "/sub/",
+        "/sub", "relative", "", "/link.txt", "/missing.js", "/./index.html"}) {
     EXPECT_FALSE(resolve_static_file(root_, target)) << target;
   }
 }

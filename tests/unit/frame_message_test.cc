@@ -120,7 +120,8 @@ TEST(FrameMessage, SendFrameProducesWhatDecodeFrameAccepts) {
   EXPECT_EQ(frame.header.sequence(), 42u);
   frame.pixels.visit([&](auto view) {
     for (int y = 0; y < 5; ++y)
-      for (int x = 0; x < 6; ++x) EXPECT_EQ(static_cast<double>(view.at(x, y)), pixels[static_cast<std::size_t>(y * 6 + x)]);
+      for (int x = 0; x < 6; ++x)
+        EXPECT_EQ(static_cast<double>(view.at(x, y)), pixels[static_cast<std::size_t>(y * 6 + x)]);
   });
 }
 

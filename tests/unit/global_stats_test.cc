@@ -137,12 +137,13 @@ TEST(GlobalStats, FrameWithoutPixelsIsRejected) {
 TEST(GlobalStats, EqualsNumpyBitForBitForEveryPixelType) {
   if (!test::python_has("numpy")) GTEST_SKIP() << "no numpy";
   const std::filesystem::path dir = test::temp_dir("global_stats_test");
-  const std::string script = "import numpy as np, sys\n"
-                             "d, dtype, t, h, w = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])\n"
-                             "data = np.fromfile(d + '/movie.raw', dtype).reshape(t, h, w)\n"
-                             "out = np.stack([np.mean(data, axis=(1, 2)), np.median(data, axis=(1, 2)),\n"
-                             "                np.min(data, axis=(1, 2))]).astype(np.float64)\n"
-                             "out.T.copy().tofile(d + '/stats.f64')\n";
+  const std::string script =
+      "import numpy as np, sys\n"
+      "d, dtype, t, h, w = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])\n"
+      "data = np.fromfile(d + '/movie.raw', dtype).reshape(t, h, w)\n"
+      "out = np.stack([np.mean(data, axis=(1, 2)), np.median(data, axis=(1, 2)),\n"
+      "                np.min(data, axis=(1, 2))]).astype(np.float64)\n"
+      "out.T.copy().tofile(d + '/stats.f64')\n";
   auto check = [&](auto tag) {
     using T = typename decltype(tag)::type;
     for (FrameShape shape : {FrameShape{80, 60}, FrameShape{101, 99}, FrameShape{512, 512}}) {
@@ -162,17 +163,16 @@ TEST(GlobalStats, EqualsNumpyBitForBitForEveryPixelType) {
       GlobalFrameStats stats;
       for (int t = 0; t < frames; ++t) {
         const GlobalStats got = stats(AnyFrameView(FrameView<T>(movie.data() + t * n, shape)));
-        const std::string where = std::string(pixel_type_name(pixel_type_of<T>)) + " " +
-                                  std::to_string(shape.width) + "x" + std::to_string(shape.height) +
-                                  " frame " + std::to_string(t);
+        const std::string where = std::string(pixel_type_name(pixel_type_of<T>)) + " " + std::to_string(shape.width) +
+                                  "x" + std::to_string(shape.height) + " frame " + std::to_string(t);
         EXPECT_EQ(got.mean, expected[3 * t]) << where;
         EXPECT_EQ(got.median, expected[3 * t + 1]) << where;
         EXPECT_EQ(got.min, expected[3 * t + 2]) << where;
       }
     }
   };
-  for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
-                         PixelType::kF64}) {
+  for (PixelType type :
+       {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32, PixelType::kF64}) {
     dispatch_pixel_type(type, check);
   }
 }

@@ -12,8 +12,8 @@ namespace calmon::daemon {
 namespace {
 
 TEST(LoopbackHost, OnlyLocalhostAnd127Slash8AndColonColon1) {
-  for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1",
-                           "::ffff:127.0.0.1"}) {
+  for (const char* host :
+       {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
     EXPECT_TRUE(net::is_loopback_host(host)) << host;
   }
   for (const char* host : {"0.0.0.0", "::", "[::]", "10.0.0.5", "128.0.0.1", "localhost.example", "vm", "",
@@ -74,12 +74,12 @@ class Access : public ::testing::Test {
   }
   static HttpRequestFacts upgrade(std::string_view host, std::optional<std::string_view> origin,
                                   std::string_view target = "/ws") {
-    return {.host = host, .origin = origin, .authorization = {}, .cookie = {}, .target = target,
-            .websocket_upgrade = true};
+    return {
+        .host = host, .origin = origin, .authorization = {}, .cookie = {}, .target = target, .websocket_upgrade = true};
   }
   const HttpAccess open_{dashboard_host_names("127.0.0.1", "127.0.0.1", {}, {}), 8080, ""};
-  const HttpAccess locked_{dashboard_host_names("0.0.0.0", "0.0.0.0", std::vector<std::string>{"10.0.0.5"}, {}),
-                           8080, "0123abcd"};
+  const HttpAccess locked_{dashboard_host_names("0.0.0.0", "0.0.0.0", std::vector<std::string>{"10.0.0.5"}, {}), 8080,
+                           "0123abcd"};
 };
 
 TEST_F(Access, HostMustNameTheDashboardAndItsPort) {

@@ -16,7 +16,8 @@ TEST(ImageOf, HoldsEveryPixelExactlyRowMajor) {
   const Image image = image_of(FrameView<std::uint32_t>(wide.data(), shape));
   ASSERT_EQ(image.shape, shape);
   for (int y = 0; y < shape.height; ++y) {
-    for (int x = 0; x < shape.width; ++x) EXPECT_EQ(image.at(x, y), static_cast<double>(wide[static_cast<std::size_t>(y * 3 + x)]));
+    for (int x = 0; x < shape.width; ++x)
+      EXPECT_EQ(image.at(x, y), static_cast<double>(wide[static_cast<std::size_t>(y * 3 + x)]));
   }
   const std::vector<float> float_pixels{0.1f, -2.5f, 1e30f, 0.0f, -0.0f, 3.0f};
   const Image floats = image_of(AnyFrameView(FrameView<float>(float_pixels.data(), shape)));

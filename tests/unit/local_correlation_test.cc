@@ -54,14 +54,15 @@ TEST(LocalCorrelation, EachPixelIsTheMeanPearsonCorrelationWithItsNeighbours) {
       int count = 0;
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
-          if ((dx == 0 && dy == 0) || x + dx < 0 || y + dy < 0 || x + dx >= kShape.width || y + dy >= kShape.height) continue;
+          if ((dx == 0 && dy == 0) || x + dx < 0 || y + dy < 0 || x + dx >= kShape.width || y + dy >= kShape.height)
+            continue;
           sum += pearson(trace(x, y), trace(x + dx, y + dy));
           ++count;
         }
       EXPECT_NEAR(image.at(x, y), sum / count, 1e-9) << x << "," << y;
     }
   }
-  EXPECT_GT(image.at(1, 1), 0.6);          // inside the cell
+  EXPECT_GT(image.at(1, 1), 0.6);             // inside the cell
   EXPECT_LT(std::fabs(image.at(7, 5)), 0.4);  // background
 }
 

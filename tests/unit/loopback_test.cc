@@ -39,17 +39,17 @@ TEST(Loopback, TcpEndpointsAreJudgedByTheirHost) {
                                "tcp://localhost:5572", "tcp://lo:5570"}) {
     EXPECT_TRUE(is_loopback_endpoint(endpoint)) << endpoint;
   }
-  for (const char* endpoint : {"tcp://*:5570", "tcp://0.0.0.0:5570", "tcp://[::]:5570", "tcp://192.168.1.10:5570",
-                               "tcp://eth0:5570", "tcp://rig-pc:5570", "tcp://127.0.0.1", "tcp://",
-                               "tcp://10.0.0.1;127.0.0.1:5570"}) {
+  for (const char* endpoint :
+       {"tcp://*:5570", "tcp://0.0.0.0:5570", "tcp://[::]:5570", "tcp://192.168.1.10:5570", "tcp://eth0:5570",
+        "tcp://rig-pc:5570", "tcp://127.0.0.1", "tcp://", "tcp://10.0.0.1;127.0.0.1:5570"}) {
     EXPECT_FALSE(is_loopback_endpoint(endpoint)) << endpoint;
   }
 }
 
 TEST(Loopback, OtherTransportsAndMalformedEndpointsAreTheNetwork) {
-  for (const char* endpoint : {"pgm://eth0;239.192.1.1:5555", "epgm://127.0.0.1;239.192.1.1:5555",
-                               "udp://127.0.0.1:5570", "ws://127.0.0.1:5570", "127.0.0.1:5570", "TCP://127.0.0.1:1",
-                               ""}) {
+  for (const char* endpoint :
+       {"pgm://eth0;239.192.1.1:5555", "epgm://127.0.0.1;239.192.1.1:5555", "udp://127.0.0.1:5570",
+        "ws://127.0.0.1:5570", "127.0.0.1:5570", "TCP://127.0.0.1:1", ""}) {
     EXPECT_FALSE(is_loopback_endpoint(endpoint)) << endpoint;
   }
 }

@@ -66,8 +66,8 @@ void expect_matches_naive(const Case& c, const std::vector<double>& x) {
 TEST(MovingQuantile, LiveQuantileAndScipyRankMatchANaiveSortOfTheWindow) {
   std::mt19937_64 rng(20261124);
   const std::vector<std::int64_t> windows = {1, 2, 3, 4, 5, 6, 7, 10, 11, 64, 101, 200, 201, 501};
-  const std::vector<std::pair<bool, double>> quantiles = {
-      {true, 50}, {false, 0}, {false, 10}, {false, 25}, {false, 50}, {false, 73.3}, {false, 90}, {false, 100}};
+  const std::vector<std::pair<bool, double>> quantiles = {{true, 50},  {false, 0},    {false, 10}, {false, 25},
+                                                          {false, 50}, {false, 73.3}, {false, 90}, {false, 100}};
   for (std::int64_t w : windows) {
     for (const auto& [median, p] : quantiles) {
       for (int kind = 0; kind < 3; ++kind) {
@@ -130,7 +130,8 @@ double total_order_quantile(const std::vector<double>& values, const QuantileSpe
   std::sort(keys.begin(), keys.end());
   const QuantileSpec::Position position = spec.position(static_cast<std::int64_t>(keys.size()));
   const double lower = from_ordered_key(keys[static_cast<std::size_t>(position.lower)]);
-  const double upper = position.needs_upper ? from_ordered_key(keys[static_cast<std::size_t>(position.lower + 1)]) : 0.0;
+  const double upper =
+      position.needs_upper ? from_ordered_key(keys[static_cast<std::size_t>(position.lower + 1)]) : 0.0;
   return spec.interpolate(lower, upper, position);
 }
 
@@ -140,12 +141,12 @@ std::vector<double> adversarial_trace(int kind, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) {
     const auto d = static_cast<double>(i);
     switch (kind) {
-      case 0: x[i] = (i % 2 == 0 ? 1.0 : -1.0) * (1000.0 + d); break;       // alternating extremes
-      case 1: x[i] = d; break;                                                // rising ramp
-      case 2: x[i] = -d; break;                                               // falling ramp
-      case 3: x[i] = static_cast<double>((i * 37) % 101); break;              // sawtooth-ish
-      case 4: x[i] = 7.0; break;                                              // all equal
-      default: x[i] = (i / 50) % 2 == 0 ? d : -d;                             // blocks that flip
+      case 0: x[i] = (i % 2 == 0 ? 1.0 : -1.0) * (1000.0 + d); break;  // alternating extremes
+      case 1: x[i] = d; break;                                         // rising ramp
+      case 2: x[i] = -d; break;                                        // falling ramp
+      case 3: x[i] = static_cast<double>((i * 37) % 101); break;       // sawtooth-ish
+      case 4: x[i] = 7.0; break;                                       // all equal
+      default: x[i] = (i / 50) % 2 == 0 ? d : -d;                      // blocks that flip
     }
   }
   return x;
@@ -154,8 +155,10 @@ std::vector<double> adversarial_trace(int kind, std::size_t length) {
 TEST(MovingQuantile, SamplesCrossingTheQuantileAtEveryPushMatchNaive) {
   // Windows whose heaps (about w/2 each for a median, nearly all of w in one heap near
   // p = 0 or 100) fill whole levels of a binary or 4-ary heap, or just miss.
-  for (std::int64_t w : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 20, 21, 22, 42, 43, 84, 85, 86, 170, 171, 172, 255, 256, 341, 342, 510, 511, 512}) {
-    for (const auto& [median, p] : std::vector<std::pair<bool, double>>{{true, 50}, {false, 0}, {false, 3}, {false, 97}, {false, 100}}) {
+  for (std::int64_t w : {1,  2,  3,  4,  5,  6,  7,   8,   9,   10,  11,  14,  15,  16,  20,  21,
+                         22, 42, 43, 84, 85, 86, 170, 171, 172, 255, 256, 341, 342, 510, 511, 512}) {
+    for (const auto& [median, p] :
+         std::vector<std::pair<bool, double>>{{true, 50}, {false, 0}, {false, 3}, {false, 97}, {false, 100}}) {
       for (int kind = 0; kind < 6; ++kind) {
         expect_matches_naive({w, median, p}, adversarial_trace(kind, static_cast<std::size_t>(w) * 3 + 11));
       }
@@ -220,7 +223,8 @@ TEST(MovingQuantile, PrefetchingChangesNoResultAtAnyStage) {
         const std::vector<double> x = random_trace(rng, static_cast<std::size_t>(w) * 3 + 5, trace + 1);
         hinted.prefetch();
         for (std::size_t t = 0; t < x.size(); ++t) {
-          for (std::int64_t age : {std::int64_t{0}, (w - 1) / 2, w - 1, w, 3 * w}) hinted.prefetch_recent_after_push(age);
+          for (std::int64_t age : {std::int64_t{0}, (w - 1) / 2, w - 1, w, 3 * w})
+            hinted.prefetch_recent_after_push(age);
           plain.push(x[t]);
           hinted.push(x[t]);
           hinted.prefetch();
@@ -254,7 +258,8 @@ TEST(MovingQuantile, ACopyContinuesExactlyLikeTheOriginal) {
         ASSERT_TRUE(same_bits(copy.quantile(), original.quantile())) << "w=" << w << " cut=" << cut << " t=" << t;
         ASSERT_TRUE(same_bits(assigned.quantile(), original.quantile()));
         ASSERT_EQ(copy.size(), original.size());
-        for (std::int64_t age = 0; age < original.size(); age += 7) ASSERT_TRUE(same_bits(copy.recent(age), original.recent(age)));
+        for (std::int64_t age = 0; age < original.size(); age += 7)
+          ASSERT_TRUE(same_bits(copy.recent(age), original.recent(age)));
       }
     }
   }
@@ -304,7 +309,8 @@ TEST(QuantileSpec, RejectsAPercentileOutsideZeroToHundred) {
 TEST(CumulativeQuantile, EqualsNumpyOverEverySampleSoFar) {
   std::mt19937_64 rng(3);
   for (int kind = 0; kind < 3; ++kind) {
-    for (const auto& [median, p] : std::vector<std::pair<bool, double>>{{true, 50}, {false, 10}, {false, 0}, {false, 100}, {false, 37.5}}) {
+    for (const auto& [median, p] :
+         std::vector<std::pair<bool, double>>{{true, 50}, {false, 10}, {false, 0}, {false, 100}, {false, 37.5}}) {
       const std::vector<double> x = random_trace(rng, 700, kind);
       CumulativeQuantile q(median ? QuantileSpec::median() : QuantileSpec::percentile(p));
       for (std::size_t t = 0; t < x.size(); ++t) {

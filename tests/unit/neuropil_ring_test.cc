@@ -17,8 +17,8 @@ namespace {
 // The definition, by brute force over the whole frame: d = Chebyshev distance to the
 // nearest ROI pixel; the ring of width k is gap < d <= gap + k minus every ROI pixel; the
 // smallest k with >= min_pixels pixels, else every such pixel in the frame.
-std::vector<WeightedPixel> brute_force_ring(const Region& roi, const std::vector<Region>& all,
-                                            FrameShape shape, RingParams params) {
+std::vector<WeightedPixel> brute_force_ring(const Region& roi, const std::vector<Region>& all, FrameShape shape,
+                                            RingParams params) {
   const std::vector<WeightedPixel> roi_pixels = roi.pixels();
   std::vector<char> occupied(shape.pixel_count(), 0);
   for (const Region& r : all) {
@@ -75,7 +75,8 @@ TEST(NeuropilRing, RingAroundLoneRectangleIsTheSmallestSquareAnnulusWithEnoughPi
 TEST(NeuropilRing, PixelsAreRowMajor) {
   const FrameShape shape{60, 50};
   const Region roi = Region::pixel(30, 20);
-  const std::vector<WeightedPixel> ring = neuropil_ring(roi, std::vector<Region>{roi}, shape, RingParams{1, 50}).pixels();
+  const std::vector<WeightedPixel> ring =
+      neuropil_ring(roi, std::vector<Region>{roi}, shape, RingParams{1, 50}).pixels();
   EXPECT_TRUE(std::is_sorted(ring.begin(), ring.end(), [](const WeightedPixel& a, const WeightedPixel& b) {
     return a.y != b.y ? a.y < b.y : a.x < b.x;
   }));
@@ -141,8 +142,8 @@ TEST(NeuropilRing, MatchesTheBruteForceDefinitionOnRandomLayouts) {
       continue;
     }
     const Region ring = neuropil_ring(roi, all, shape, params);
-    ASSERT_EQ(ring.pixels(), expected) << "trial " << trial << ": " << roi.describe() << " gap "
-                                       << params.inner_gap << " min " << params.min_pixels;
+    ASSERT_EQ(ring.pixels(), expected) << "trial " << trial << ": " << roi.describe() << " gap " << params.inner_gap
+                                       << " min " << params.min_pixels;
     EXPECT_EQ(neuropil_ring(roi, RoiOccupancy(all, shape), shape, params).pixels(), expected);
   }
 }

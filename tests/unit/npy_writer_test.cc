@@ -25,12 +25,9 @@ using test::write_raw;
 // A fresh path for this test: <tmp>/npy_writer_test/<Suite.Test>_<name>.
 std::string temp_path(const std::string& name) { return test::temp_path("npy_writer_test", name); }
 
-int run_python(const std::string& script) {
-  return test::run_python(temp_path("script.py"), script);
-}
+int run_python(const std::string& script) { return test::run_python(temp_path("script.py"), script); }
 
-template <class T>
-std::vector<T> pattern(std::size_t count) {
+template <class T> std::vector<T> pattern(std::size_t count) {
   std::vector<T> values(count);
   for (std::size_t i = 0; i < count; ++i) {
     if constexpr (std::is_floating_point_v<T>) {
@@ -57,8 +54,7 @@ NpyHeader parse_header(const std::string& bytes) {
   EXPECT_EQ(bytes.substr(0, 6), std::string("\x93NUMPY", 6));
   EXPECT_EQ(bytes[6], '\x01');
   EXPECT_EQ(bytes[7], '\x00');
-  const std::size_t header_len =
-      static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+  const std::size_t header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
   header.total_bytes = 10 + header_len;
   EXPECT_EQ(header.total_bytes % 64, 0U);
   EXPECT_LE(header.total_bytes, bytes.size());
@@ -69,45 +65,19 @@ NpyHeader parse_header(const std::string& bytes) {
 
 // --- every element type ---------------------------------------------------------------
 
-template <class T>
-struct NumpyName;
-template <>
-struct NumpyName<std::uint8_t> {
-  static constexpr const char* dtype = "|u1";
-};
-template <>
-struct NumpyName<std::uint16_t> {
-  static constexpr const char* dtype = "<u2";
-};
-template <>
-struct NumpyName<std::int16_t> {
-  static constexpr const char* dtype = "<i2";
-};
-template <>
-struct NumpyName<std::uint32_t> {
-  static constexpr const char* dtype = "<u4";
-};
-template <>
-struct NumpyName<std::int32_t> {
-  static constexpr const char* dtype = "<i4";
-};
-template <>
-struct NumpyName<std::int64_t> {
-  static constexpr const char* dtype = "<i8";
-};
-template <>
-struct NumpyName<float> {
-  static constexpr const char* dtype = "<f4";
-};
-template <>
-struct NumpyName<double> {
-  static constexpr const char* dtype = "<f8";
-};
+template <class T> struct NumpyName;
+template <> struct NumpyName<std::uint8_t> { static constexpr const char* dtype = "|u1"; };
+template <> struct NumpyName<std::uint16_t> { static constexpr const char* dtype = "<u2"; };
+template <> struct NumpyName<std::int16_t> { static constexpr const char* dtype = "<i2"; };
+template <> struct NumpyName<std::uint32_t> { static constexpr const char* dtype = "<u4"; };
+template <> struct NumpyName<std::int32_t> { static constexpr const char* dtype = "<i4"; };
+template <> struct NumpyName<std::int64_t> { static constexpr const char* dtype = "<i8"; };
+template <> struct NumpyName<float> { static constexpr const char* dtype = "<f4"; };
+template <> struct NumpyName<double> { static constexpr const char* dtype = "<f8"; };
 
-template <class T>
-class NpyEveryType : public ::testing::Test {};
-using ElementTypes = ::testing::Types<std::uint8_t, std::uint16_t, std::int16_t, std::uint32_t,
-                                      std::int32_t, std::int64_t, float, double>;
+template <class T> class NpyEveryType : public ::testing::Test {};
+using ElementTypes = ::testing::Types<std::uint8_t, std::uint16_t, std::int16_t, std::uint32_t, std::int32_t,
+                                      std::int64_t, float, double>;
 TYPED_TEST_SUITE(NpyEveryType, ElementTypes);
 
 TYPED_TEST(NpyEveryType, WriteNpyLoadsInNumpyWithTheSameDtypeShapeAndBytes) {
@@ -190,13 +160,12 @@ TEST(WriteNpy, WritesOneDimensionalAndScalarShapesAsNumpyDoes) {
 TEST(WriteNpy, WritesAnEmptyArray) {
   const std::string path = temp_path("empty.npy");
   write_npy<float>(path, std::span<const float>(), {0, 7});
-  EXPECT_EQ(
-      run_python("import numpy\n"
-                 "a = numpy.load('" +
-                 path +
-                 "')\n"
-                 "assert a.shape == (0, 7) and a.dtype == numpy.float32, (a.shape, a.dtype)\n"),
-      0);
+  EXPECT_EQ(run_python("import numpy\n"
+                       "a = numpy.load('" +
+                       path +
+                       "')\n"
+                       "assert a.shape == (0, 7) and a.dtype == numpy.float32, (a.shape, a.dtype)\n"),
+            0);
 }
 
 TEST(WriteNpy, HeaderMatchesNumpysOwnByteForByte) {
@@ -214,20 +183,14 @@ TEST(WriteNpy, HeaderMatchesNumpysOwnByteForByte) {
 TEST(WriteNpy, RejectsAShapeThatDoesNotHoldTheValues) {
   const std::string path = temp_path("bad_shape.npy");
   const std::vector<double> values(5);
-  expect_error(
-      [&] {
-        write_npy<double>(path, values, {2, 3});
-      },
-      path, "shape (2, 3) does not hold 5 values");
+  expect_error([&] { write_npy<double>(path, values, {2, 3}); }, path, "shape (2, 3) does not hold 5 values");
 }
 
 TEST(WriteNpy, RejectsAPathThatCannotBeCreated) {
   const std::string path = temp_path("no_such_dir") + "/array.npy";
   const std::vector<double> values(3);
-  expect_error([&] { write_npy<double>(path, values); }, path,
-               "cannot create: No such file or directory");
-  expect_error([&] { NpyAppender<double> appender(path); }, path,
-               "cannot create: No such file or directory");
+  expect_error([&] { write_npy<double>(path, values); }, path, "cannot create: No such file or directory");
+  expect_error([&] { NpyAppender<double> appender(path); }, path, "cannot create: No such file or directory");
 }
 
 // --- NpyAppender ----------------------------------------------------------------------
@@ -253,14 +216,13 @@ TEST(NpyAppender, DestructorFlushesTheRowsNotYetFlushed) {
       appender.append(values);
     }
   }
-  EXPECT_EQ(
-      run_python("import numpy\n"
-                 "a = numpy.load('" +
-                 path +
-                 "')\n"
-                 "assert a.shape == (4, 2, 3) and a.dtype == numpy.int64, (a.shape, a.dtype)\n"
-                 "assert (a.ravel() == numpy.arange(-10, 14)).all(), a\n"),
-      0);
+  EXPECT_EQ(run_python("import numpy\n"
+                       "a = numpy.load('" +
+                       path +
+                       "')\n"
+                       "assert a.shape == (4, 2, 3) and a.dtype == numpy.int64, (a.shape, a.dtype)\n"
+                       "assert (a.ravel() == numpy.arange(-10, 14)).all(), a\n"),
+            0);
 }
 
 TEST(NpyAppender, KeepsTheDataInPlaceAndHasRoomForATwentyDigitRowCount) {
@@ -275,11 +237,9 @@ TEST(NpyAppender, KeepsTheDataInPlaceAndHasRoomForATwentyDigitRowCount) {
     const NpyHeader header = parse_header(bytes);
     EXPECT_EQ(header.total_bytes, data_start);
     EXPECT_EQ(bytes.size(), data_start + (i + 1) * sizeof row[0] * 3);
-    EXPECT_NE(header.dict.find("'shape': (" + std::to_string(i + 1) + ", 3)"), std::string::npos)
-        << header.dict;
+    EXPECT_NE(header.dict.find("'shape': (" + std::to_string(i + 1) + ", 3)"), std::string::npos) << header.dict;
   }
-  const std::string widest =
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551615, 3), }\n";
+  const std::string widest = "{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551615, 3), }\n";
   EXPECT_GE(data_start, 10 + widest.size());
 }
 
@@ -287,8 +247,7 @@ TEST(NpyAppender, RejectsARowOfTheWrongSize) {
   const std::string path = temp_path("trace.npy");
   NpyAppender<double> appender(path, {2, 3});
   const std::vector<double> row(5);
-  expect_error([&] { appender.append(row); }, path,
-               "cannot append a row of 5 values, rows have shape (2, 3)");
+  expect_error([&] { appender.append(row); }, path, "cannot append a row of 5 values, rows have shape (2, 3)");
   EXPECT_EQ(appender.rows(), 0U);
 }
 
@@ -327,7 +286,9 @@ TEST(NpyRows, KeepingThemRewritesTheHeaderInPlaceAndCutsThePartialRow) {
   EXPECT_EQ(parse_header(read_file(path)).total_bytes, header_bytes);
   EXPECT_EQ(read_file(path).size(), header_bytes + 8 * 3 * sizeof(double));
   EXPECT_EQ(run_python("import numpy\n"
-                       "a = numpy.load('" + path + "')\n"
+                       "a = numpy.load('" +
+                       path +
+                       "')\n"
                        "e = numpy.arange(8)[:, None] + numpy.array([0.25, 0.5, 0.75])\n"
                        "assert a.shape == (8, 3) and (a == e).all(), a\n"),
             0);

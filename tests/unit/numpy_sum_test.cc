@@ -49,22 +49,25 @@ TEST(NumpySum, ChunkedSumOfRunsEqualsSumOfContiguousValues) {
 TEST(NumpySum, EqualsNumpyAddReduceBitForBit) {
   if (!test::python_has("numpy")) GTEST_SKIP() << "/usr/bin/python3 has no numpy";
   const std::filesystem::path dir = test::temp_dir("numpy_sum_test");
-  const std::vector<std::size_t> lengths = {1, 7, 8, 9, 127, 128, 129, 200, 1000, 8191, 8192,
-                                            8193, 16385, 30000, 262144};
+  const std::vector<std::size_t> lengths = {1,    7,    8,    9,    127,   128,   129,   200,
+                                            1000, 8191, 8192, 8193, 16385, 30000, 262144};
   const std::vector<float> f32 = random_values<float>(262144, 1);
   const std::vector<double> f64 = random_values<double>(262144, 2);
   test::write_raw(dir / "f32.raw", f32);
   test::write_raw(dir / "f64.raw", f64);
   std::string lengths_text;
   for (std::size_t n : lengths) lengths_text += std::to_string(n) + ",";
-  const std::string script = "import numpy as np, sys\n"
-                             "d = sys.argv[1]\n"
-                             "a = np.fromfile(d + '/f32.raw', np.float32)\n"
-                             "b = np.fromfile(d + '/f64.raw', np.float64)\n"
-                             "out = []\n"
-                             "for n in [" + lengths_text + "]:\n"
-                             "    out += [float(a[:n].sum()), float(b[:n].sum())]\n"
-                             "np.array(out, np.float64).tofile(d + '/sums.f64')\n";
+  const std::string script =
+      "import numpy as np, sys\n"
+      "d = sys.argv[1]\n"
+      "a = np.fromfile(d + '/f32.raw', np.float32)\n"
+      "b = np.fromfile(d + '/f64.raw', np.float64)\n"
+      "out = []\n"
+      "for n in [" +
+      lengths_text +
+      "]:\n"
+      "    out += [float(a[:n].sum()), float(b[:n].sum())]\n"
+      "np.array(out, np.float64).tofile(d + '/sums.f64')\n";
   ASSERT_EQ(test::run_python(dir / "sum.py", script, dir.string()), 0);
   const std::vector<double> sums = test::read_raw<double>(dir / "sums.f64", 2 * lengths.size());
   for (std::size_t k = 0; k < lengths.size(); ++k) {

@@ -32,8 +32,7 @@ std::vector<std::vector<std::uint16_t>> random_movie(int frames, std::uint64_t s
   return movie;
 }
 
-RoiSettings roi(std::string name, Region region, NeuropilSettings neuropil = {},
-                BaselineSettings baseline = {}) {
+RoiSettings roi(std::string name, Region region, NeuropilSettings neuropil = {}, BaselineSettings baseline = {}) {
   return RoiSettings{std::move(name), std::move(region), std::move(neuropil), baseline};
 }
 
@@ -208,8 +207,8 @@ TEST(Pipeline, ExtractsEveryRegionKindLikeRegionMeanForEveryPixelType) {
       const std::vector<RoiSettings>& rois = t < 3 ? first : second;
       ASSERT_EQ(r.f.size(), rois.size());
       for (std::size_t i = 0; i < rois.size(); ++i) {
-        const std::string what = std::string(pixel_type_name(pixel_type_of<T>)) + " frame " + std::to_string(t) +
-                                 " " + rois[i].name;
+        const std::string what =
+            std::string(pixel_type_name(pixel_type_of<T>)) + " frame " + std::to_string(t) + " " + rois[i].name;
         EXPECT_EQ(r.f[i], RegionMean(rois[i].region, kShape)(frame)) << what;
         if (const auto& neuropil = pipeline.neuropil_region(i)) {
           EXPECT_EQ(r.fneu[i], RegionMean(*neuropil, kShape)(frame)) << what;
@@ -217,8 +216,8 @@ TEST(Pipeline, ExtractsEveryRegionKindLikeRegionMeanForEveryPixelType) {
       }
     }
   };
-  for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
-                         PixelType::kF64}) {
+  for (PixelType type :
+       {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32, PixelType::kF64}) {
     dispatch_pixel_type(type, check);
   }
 }

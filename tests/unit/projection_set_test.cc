@@ -89,13 +89,16 @@ std::vector<std::int64_t> selected_frames(const ProjectionSpec& spec, std::int64
 std::vector<ProjectionSpec> varied_specs() {
   std::vector<ProjectionSpec> specs;
   specs.push_back({.name = "all"});
-  specs.push_back({.name = "range", .stats = {ProjectionStat::kMax, ProjectionStat::kMean},
-                   .frames = Frames::kRange, .begin = 10, .end = 40});
-  specs.push_back({.name = "open", .stats = {ProjectionStat::kStd, ProjectionStat::kMin},
-                   .frames = Frames::kRange, .begin = 25});
+  specs.push_back({.name = "range",
+                   .stats = {ProjectionStat::kMax, ProjectionStat::kMean},
+                   .frames = Frames::kRange,
+                   .begin = 10,
+                   .end = 40});
+  specs.push_back(
+      {.name = "open", .stats = {ProjectionStat::kStd, ProjectionStat::kMin}, .frames = Frames::kRange, .begin = 25});
   specs.push_back({.name = "last7", .frames = Frames::kLast, .last = 7, .crop = Rect{3, 20, 2, 15}});
-  specs.push_back({.name = "column", .stats = {ProjectionStat::kStd, ProjectionStat::kMean},
-                   .crop = Rect{5, 6, 0, 17}});
+  specs.push_back(
+      {.name = "column", .stats = {ProjectionStat::kStd, ProjectionStat::kMean}, .crop = Rect{5, 6, 0, 17}});
   specs.push_back({.name = "last100", .frames = Frames::kLast, .last = 100});
   specs.push_back({.name = "std_only", .stats = {ProjectionStat::kStd}});
   specs.push_back({.name = "one_frame", .frames = Frames::kLast, .last = 1, .crop = Rect{0, 23, 16, 17}});
@@ -177,7 +180,8 @@ TYPED_TEST(ProjectionSetTyped, ConstantPixelsHaveZeroStdExactly) {
 
 TEST(ProjectionSet, Uint32StdIsExactWhereSquaresOverflow64Bits) {
   const FrameShape shape{2, 1};
-  ProjectionSet set(shape, PixelType::kU32, {{.name = "p", .stats = {ProjectionStat::kStd, ProjectionStat::kMean}}}, {});
+  ProjectionSet set(shape, PixelType::kU32, {{.name = "p", .stats = {ProjectionStat::kStd, ProjectionStat::kMean}}},
+                    {});
   const std::uint32_t top = std::numeric_limits<std::uint32_t>::max();
   for (int t = 0; t < 1000; ++t) {
     const std::uint32_t frame[2] = {t % 2 ? top : top - 2, top};
@@ -220,8 +224,11 @@ std::vector<ProjectionSpec> integer_kernel_specs() {
       {.name = "open_range", .stats = {ProjectionStat::kStd}, .frames = Frames::kRange, .begin = 2},
       {.name = "mean_only", .stats = {ProjectionStat::kMean}, .crop = Rect{1, 40, 0, 5}},
       {.name = "max_min", .stats = {ProjectionStat::kMax, ProjectionStat::kMin}, .crop = Rect{0, 67, 2, 3}},
-      {.name = "max_mean", .stats = {ProjectionStat::kMean, ProjectionStat::kMax}, .frames = Frames::kRange,
-       .begin = 0, .end = 7},
+      {.name = "max_mean",
+       .stats = {ProjectionStat::kMean, ProjectionStat::kMax},
+       .frames = Frames::kRange,
+       .begin = 0,
+       .end = 7},
       {.name = "min_std", .stats = {ProjectionStat::kMin, ProjectionStat::kStd}, .crop = Rect{66, 67, 0, 5}},
   };
 }
@@ -278,16 +285,16 @@ TYPED_TEST(IntegerKernelsTyped, EveryKernelAndFoldIntervalGivesTheSameBits) {
         const std::vector<double> expected = reference(movie, frames, crop, stat);
         ASSERT_EQ(image.pixels.size(), expected.size());
         for (std::size_t k = 0; k < expected.size(); ++k) {
-          const std::string where = kernel.label + ": " + spec.name + " " +
-                                    std::string(projection_stat_name(stat)) + " pixel " + std::to_string(k);
+          const std::string where = kernel.label + ": " + spec.name + " " + std::string(projection_stat_name(stat)) +
+                                    " pixel " + std::to_string(k);
           if (stat == ProjectionStat::kStd) {
             ASSERT_NEAR(image.pixels[k], expected[k], 1e-12 * (expected[k] + 1e-6)) << where;
           } else {
             ASSERT_EQ(image.pixels[k], expected[k]) << where;
           }
           if (!first.empty()) {
-            const auto s = static_cast<std::size_t>(std::find(spec.stats.begin(), spec.stats.end(), stat) -
-                                                    spec.stats.begin());
+            const auto s =
+                static_cast<std::size_t>(std::find(spec.stats.begin(), spec.stats.end(), stat) - spec.stats.begin());
             ASSERT_EQ(image.pixels[k], first[i][s].pixels[k]) << where << " vs " << kernel_cases()[0].label;
           }
         }
@@ -380,10 +387,9 @@ TEST(ProjectionSet, NanPropagatesIntoMaxMinMeanAndStd) {
 }
 
 TEST(ProjectionSet, EmptyStatsMeanAllFourAndRepeatsAreDropped) {
-  ProjectionSet set(FrameShape{4, 4}, PixelType::kU16,
-                    {{.name = "a"},
-                     {.name = "b", .stats = {ProjectionStat::kMax, ProjectionStat::kMean, ProjectionStat::kMax}}},
-                    {});
+  ProjectionSet set(
+      FrameShape{4, 4}, PixelType::kU16,
+      {{.name = "a"}, {.name = "b", .stats = {ProjectionStat::kMax, ProjectionStat::kMean, ProjectionStat::kMax}}}, {});
   EXPECT_EQ(set.spec(0).stats, (std::vector<ProjectionStat>{ProjectionStat::kMean, ProjectionStat::kMax,
                                                             ProjectionStat::kMin, ProjectionStat::kStd}));
   EXPECT_EQ(set.spec(1).stats, (std::vector<ProjectionStat>{ProjectionStat::kMax, ProjectionStat::kMean}));
@@ -399,7 +405,8 @@ TEST(ProjectionSet, StatNamesAreNumpys) {
 TEST(ProjectionSet, RangeIgnoresFramesOutsideIt) {
   const FrameShape shape{1, 1};
   ProjectionSet set(shape, PixelType::kU8,
-                    {{.name = "r", .stats = {ProjectionStat::kMax}, .frames = Frames::kRange, .begin = 2, .end = 4}}, {});
+                    {{.name = "r", .stats = {ProjectionStat::kMax}, .frames = Frames::kRange, .begin = 2, .end = 4}},
+                    {});
   const std::uint8_t values[] = {200, 201, 5, 9, 250, 255};
   for (int t = 0; t < 2; ++t) set.push(FrameView<std::uint8_t>(&values[t], shape));
   EXPECT_EQ(set.frame_count(0), 0);
@@ -411,8 +418,8 @@ TEST(ProjectionSet, RangeIgnoresFramesOutsideIt) {
 
 TEST(ProjectionSet, ResetForgetsEveryFrame) {
   const FrameShape shape{1, 1};
-  ProjectionSet set(shape, PixelType::kU8,
-                    {{.name = "all"}, {.name = "last", .frames = Frames::kLast, .last = 2}}, {0});
+  ProjectionSet set(shape, PixelType::kU8, {{.name = "all"}, {.name = "last", .frames = Frames::kLast, .last = 2}},
+                    {0});
   const std::uint8_t first = 7;
   set.push(FrameView<std::uint8_t>(&first, shape));
   set.reset();
@@ -516,8 +523,7 @@ TEST(ProjectionSet, FrameOfAnotherShapeOrTypeIsRejected) {
 }
 
 TEST(ProjectionSet, ImageBeforeAnyFrameOfItsRangeIsAnError) {
-  ProjectionSet set(FrameShape{1, 1}, PixelType::kU16,
-                    {{.name = "late", .frames = Frames::kRange, .begin = 100}}, {});
+  ProjectionSet set(FrameShape{1, 1}, PixelType::kU16, {{.name = "late", .frames = Frames::kRange, .begin = 100}}, {});
   const std::uint16_t v = 1;
   set.push(FrameView<std::uint16_t>(&v, FrameShape{1, 1}));
   try {
@@ -563,11 +569,14 @@ TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
   const FrameShape shape{80, 60};
   const int frames = 120;
   std::vector<ProjectionSpec> specs;
-  specs.push_back({.name = "all"});                                                    // data.<stat>(0)
+  specs.push_back({.name = "all"});                                                             // data.<stat>(0)
   specs.push_back({.name = "range", .frames = Frames::kRange, .begin = 100 - 90, .end = 100});  // data[10:100]
-  specs.push_back({.name = "cell1", .crop = Rect{15, 35, 20, 35}});                    // data[:, 20:35, 15:35]
-  specs.push_back({.name = "cell3_first", .frames = Frames::kRange, .begin = 0, .end = 100,
-                   .crop = Rect{0, 10, 23, 40}});                                     // data[0:100, 23:40, 0:10]
+  specs.push_back({.name = "cell1", .crop = Rect{15, 35, 20, 35}});                             // data[:, 20:35, 15:35]
+  specs.push_back({.name = "cell3_first",
+                   .frames = Frames::kRange,
+                   .begin = 0,
+                   .end = 100,
+                   .crop = Rect{0, 10, 23, 40}});  // data[0:100, 23:40, 0:10]
   specs.push_back({.name = "last", .frames = Frames::kLast, .last = 37, .crop = Rect{55, 75, 23, 40}});
   const std::string script =
       "import numpy as np, sys\n"
@@ -581,8 +590,9 @@ TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
     const bool float32 = std::is_same_v<T, float>;
     const std::vector<T> movie = random_movie<T>(frames * shape.pixel_count(), 9, !std::is_same_v<T, std::uint16_t>);
     test::write_raw(dir / "movie.raw", movie);
-    ASSERT_EQ(test::run_python(dir / "proj.py", script, dir.string() + " " + std::string(pixel_type_name(pixel_type_of<T>))),
-              0);
+    ASSERT_EQ(
+        test::run_python(dir / "proj.py", script, dir.string() + " " + std::string(pixel_type_name(pixel_type_of<T>))),
+        0);
     ProjectionSet set(shape, pixel_type_of<T>, specs, {});
     for (int t = 0; t < frames; ++t) set.push(FrameView<T>(movie.data() + t * shape.pixel_count(), shape));
     std::size_t values = 0;
@@ -611,8 +621,8 @@ TEST(ProjectionSet, EqualsNumpyForEveryPixelType) {
     }
     std::cout << pixel_type_name(pixel_type_of<T>) << ": worst running std vs numpy " << worst_std << "\n";
   };
-  for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
-                         PixelType::kF64}) {
+  for (PixelType type :
+       {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32, PixelType::kF64}) {
     dispatch_pixel_type(type, check);
   }
 }

@@ -91,10 +91,10 @@ TEST(PublishBudget, MessagesQueuedForSubscribersAreHeldOnceUntilTheyLeave) {
   snapshot.add_images()->mutable_pixels()->Resize(1 << 17, 1.5);  // 1 MiB
   const std::size_t size = snapshot.ByteSizeLong();
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(publisher.publish("projections", snapshot, Importance::kEssential));
-  EXPECT_GE(budget.held_bytes(), 4 * size);      // queued for three subscribers...
+  EXPECT_GE(budget.held_bytes(), 4 * size);             // queued for three subscribers...
   EXPECT_LT(budget.held_bytes(), 4 * size + 4 * 8192);  // ...counted once
-  sockets.subscribers.clear();  // they leave: ZeroMQ drops their queues, once the
-  EXPECT_TRUE(eventually([&] {   // publish socket is used (calmond polls it all the time)
+  sockets.subscribers.clear();                          // they leave: ZeroMQ drops their queues, once the
+  EXPECT_TRUE(eventually([&] {                          // publish socket is used (calmond polls it all the time)
     (void)sockets.publish.get(zmq::sockopt::events);
     return budget.held_bytes() == 0;
   })) << budget.held_bytes();
@@ -110,7 +110,7 @@ TEST(PublishBudget, WhatWouldExceedTheBudgetIsWithheldAndCountedByTopic) {
   EXPECT_TRUE(publisher.publish("projections", snapshot, Importance::kOptional));
   EXPECT_FALSE(publisher.publish("projections", snapshot, Importance::kOptional));  // over half the budget
   EXPECT_TRUE(publisher.publish("traces", snapshot, Importance::kEssential));
-  EXPECT_FALSE(publisher.publish("traces", snapshot, Importance::kEssential));      // over the budget
+  EXPECT_FALSE(publisher.publish("traces", snapshot, Importance::kEssential));  // over the budget
   EXPECT_FALSE(publisher.publish("traces", snapshot, Importance::kEssential));
   pb::Status status;
   publisher.report(status);

@@ -38,8 +38,7 @@ inline std::int64_t reflect(std::int64_t i, std::int64_t n) {
 }
 
 // The centered window of sample t for a filter of size w, with mirrored ends.
-inline std::vector<double> centered_window(const std::vector<double>& x, std::int64_t t,
-                                           std::int64_t w) {
+inline std::vector<double> centered_window(const std::vector<double>& x, std::int64_t t, std::int64_t w) {
   const auto n = static_cast<std::int64_t>(x.size());
   std::vector<double> window;
   for (std::int64_t j = t - w / 2; j < t - w / 2 + w; ++j) window.push_back(x[reflect(j, n)]);
@@ -54,8 +53,7 @@ inline std::int64_t scipy_rank(std::int64_t w, bool median, double p) {
 }
 
 // scipy.ndimage.rank_filter(x, rank, size=w, mode='reflect').
-inline std::vector<double> scipy_rank_filter(const std::vector<double>& x, std::int64_t w,
-                                             std::int64_t rank) {
+inline std::vector<double> scipy_rank_filter(const std::vector<double>& x, std::int64_t w, std::int64_t rank) {
   std::vector<double> out;
   for (std::int64_t t = 0; t < static_cast<std::int64_t>(x.size()); ++t) {
     std::vector<double> window = centered_window(x, t, w);
@@ -66,8 +64,7 @@ inline std::vector<double> scipy_rank_filter(const std::vector<double>& x, std::
 }
 
 // The last min(t + 1, w) samples up to t.
-inline std::vector<double> trailing_window(const std::vector<double>& x, std::size_t t,
-                                           std::size_t w) {
+inline std::vector<double> trailing_window(const std::vector<double>& x, std::size_t t, std::size_t w) {
   const std::size_t first = t + 1 >= w ? t + 1 - w : 0;
   return std::vector<double>(x.begin() + static_cast<std::ptrdiff_t>(first),
                              x.begin() + static_cast<std::ptrdiff_t>(t + 1));

@@ -167,20 +167,21 @@ TEST(RegionMean, EqualsNumpyBitForBitForEveryPixelType) {
   }
   std::string rect_list;
   for (const Rect& r : rects) {
-    rect_list += "(" + std::to_string(r.xmin) + "," + std::to_string(r.xmax) + "," + std::to_string(r.ymin) +
-                 "," + std::to_string(r.ymax) + "),";
+    rect_list += "(" + std::to_string(r.xmin) + "," + std::to_string(r.xmax) + "," + std::to_string(r.ymin) + "," +
+                 std::to_string(r.ymax) + "),";
   }
-  const std::string script = "import numpy as np, sys\n"
-                             "d, dtype, w, h = sys.argv[1], sys.argv[2], 300, 200\n"
-                             "data = np.fromfile(d + '/frame.raw', dtype).reshape(1, h, w)\n"
-                             "yy, xx = np.mgrid[40:160, 60:200]\n"
-                             "keep = ~((xx >= 80) & (xx < 180) & (yy >= 60) & (yy < 140))\n"
-                             "ypix, xpix = yy[keep], xx[keep]\n"
-                             "out = [float(data[0, y0:y1, x0:x1].mean()) for (x0, x1, y0, y1) in [" +
-                             rect_list +
-                             "]]\n"
-                             "out.append(float(data[0, ypix, xpix].mean()))\n"
-                             "np.array(out, np.float64).tofile(d + '/means.f64')\n";
+  const std::string script =
+      "import numpy as np, sys\n"
+      "d, dtype, w, h = sys.argv[1], sys.argv[2], 300, 200\n"
+      "data = np.fromfile(d + '/frame.raw', dtype).reshape(1, h, w)\n"
+      "yy, xx = np.mgrid[40:160, 60:200]\n"
+      "keep = ~((xx >= 80) & (xx < 180) & (yy >= 60) & (yy < 140))\n"
+      "ypix, xpix = yy[keep], xx[keep]\n"
+      "out = [float(data[0, y0:y1, x0:x1].mean()) for (x0, x1, y0, y1) in [" +
+      rect_list +
+      "]]\n"
+      "out.append(float(data[0, ypix, xpix].mean()))\n"
+      "np.array(out, np.float64).tofile(d + '/means.f64')\n";
   auto check = [&](auto tag) {
     using T = typename decltype(tag)::type;
     const std::vector<T> pixels = random_frame<T>(shape, 11);
@@ -197,8 +198,8 @@ TEST(RegionMean, EqualsNumpyBitForBitForEveryPixelType) {
     EXPECT_EQ(RegionMean(Region::mask(ring), shape)(frame), expected.back())
         << pixel_type_name(pixel_type_of<T>) << " ring mask";
   };
-  for (PixelType type : {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32,
-                         PixelType::kF64}) {
+  for (PixelType type :
+       {PixelType::kU8, PixelType::kU16, PixelType::kI16, PixelType::kU32, PixelType::kF32, PixelType::kF64}) {
     dispatch_pixel_type(type, check);
   }
 }

@@ -65,8 +65,11 @@ std::vector<Region> random_regions(FrameShape shape, unsigned seed) {
   const auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   const int w = shape.width;
   const int h = shape.height;
-  std::vector<Region> regions = {Region::pixel(0, 0), Region::pixel(w - 1, h - 1), Region::pixel(w - 1, 0),
-                                 Region::rect(Rect::whole(shape)), Region::rect({0, w, h - 1, h}),
+  std::vector<Region> regions = {Region::pixel(0, 0),
+                                 Region::pixel(w - 1, h - 1),
+                                 Region::pixel(w - 1, 0),
+                                 Region::rect(Rect::whole(shape)),
+                                 Region::rect({0, w, h - 1, h}),
                                  Region::rect({w - 1, w, 0, h}),
                                  Region::rect({0, std::min(3, w), std::max(0, h - 2), h})};
   for (int i = 0; i < 30; ++i) {
@@ -108,9 +111,9 @@ TYPED_TEST(RegionSumsTyped, RandomRegionsEqualRegionMeanBitForBit) {
     for (unsigned seed = 0; seed < 4; ++seed) {
       const std::vector<Region> regions = random_regions(shape, seed);
       const std::vector<T> pixels = test::random_pixels_full_range<T>(shape.pixel_count(), seed + 100, 0, 0);
-      expect_region_means(regions, shape, pixels,
-                          std::to_string(shape.width) + "x" + std::to_string(shape.height) + " seed " +
-                              std::to_string(seed));
+      expect_region_means(
+          regions, shape, pixels,
+          std::to_string(shape.width) + "x" + std::to_string(shape.height) + " seed " + std::to_string(seed));
     }
   }
 }
@@ -134,8 +137,8 @@ TYPED_TEST(RegionSumsTyped, ExtremePixelValuesSumExactly) {
 TYPED_TEST(RegionSumsTyped, RowsOf65536ExtremePixelsSumExactly) {
   using T = TypeParam;
   const FrameShape shape{65536, 2};
-  const std::vector<Region> regions = {Region::rect(Rect::whole(shape)), Region::rect({0, 65536, 1, 2}),
-                                       Region::rect({1, 65536, 0, 1}), Region::rect({0, 65535, 0, 2}),
+  const std::vector<Region> regions = {Region::rect(Rect::whole(shape)),   Region::rect({0, 65536, 1, 2}),
+                                       Region::rect({1, 65536, 0, 1}),     Region::rect({0, 65535, 0, 2}),
                                        Region::rect({30000, 40000, 0, 2}), Region::pixel(65535, 1)};
   for (T value : {std::numeric_limits<T>::max(), std::numeric_limits<T>::lowest()}) {
     const std::vector<T> pixels(shape.pixel_count(), value);

@@ -16,8 +16,7 @@ namespace {
 constexpr FrameShape kFrame{80, 60};
 
 // The message validate() throws, or "" when it accepts the region.
-std::string rejection(const Region& region, FrameShape shape = kFrame,
-                      std::string_view what = "ROI 'cell1'") {
+std::string rejection(const Region& region, FrameShape shape = kFrame, std::string_view what = "ROI 'cell1'") {
   try {
     region.validate(shape, what);
   } catch (const Error& e) {
@@ -40,8 +39,8 @@ TEST(Region, RectanglePixelsAreRowMajorOverTheHalfOpenSlice) {
   const Region r = Region::rect(Rect{15, 18, 20, 22});  // data[:, 20:22, 15:18]
   EXPECT_EQ(r.kind(), Region::Kind::kRect);
   EXPECT_EQ(r.rect(), (Rect{15, 18, 20, 22}));
-  EXPECT_EQ(r.pixels(), (std::vector<WeightedPixel>{
-                            {15, 20, 1}, {16, 20, 1}, {17, 20, 1}, {15, 21, 1}, {16, 21, 1}, {17, 21, 1}}));
+  EXPECT_EQ(r.pixels(),
+            (std::vector<WeightedPixel>{{15, 20, 1}, {16, 20, 1}, {17, 20, 1}, {15, 21, 1}, {16, 21, 1}, {17, 21, 1}}));
   EXPECT_EQ(r.pixel_count(), 6u);
   EXPECT_TRUE(r.unit_weights());
 }

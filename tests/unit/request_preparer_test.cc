@@ -38,7 +38,7 @@ TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
   EXPECT_EQ(prepared.geometry, kGeometry);
   ASSERT_TRUE(prepared.compiled);
   ASSERT_EQ(prepared.rois.size(), 3u);
-  EXPECT_EQ(prepared.rois[1].baseline.window, 7);                   // the analysis config's default
+  EXPECT_EQ(prepared.rois[1].baseline.window, 7);  // the analysis config's default
   ASSERT_EQ(prepared.info.rois_size(), 3);
   EXPECT_GE(prepared.info.rois(0).neuropil().mask().x_size(), 20);  // its ring, resolved
   EXPECT_EQ(prepared.info.settled_lag(), 3);
@@ -53,10 +53,11 @@ TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
 TEST(RequestPreparer, WhatCannotBePreparedIsAnsweredNotThrown) {
   EXPECT_EQ(prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry).prepare_error,
             "11 ROIs; the limit is 10 per set (--max-rois)");
-  EXPECT_EQ(prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry).prepare_error,
-            "ROI 'c0': neuropil ring of up to 20 pixels in 40x30 frames; the limit is 19 per region (--max-roi-pixels)");
-  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry).prepare_error.find(
-                "outside the 40x30 frame"),
+  EXPECT_EQ(
+      prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry).prepare_error,
+      "ROI 'c0': neuropil ring of up to 20 pixels in 40x30 frames; the limit is 19 per region (--max-roi-pixels)");
+  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry)
+                .prepare_error.find("outside the 40x30 frame"),
             std::string::npos);
   const ParsedRequest status = prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry);
   EXPECT_EQ(status.error, "");

@@ -8,8 +8,8 @@
 
 #include "config/config_file.h"
 #include "config/roi_limits.h"
-#include "core/pipeline.h"
 #include "core/error.h"
+#include "core/pipeline.h"
 
 namespace calmon::config {
 namespace {
@@ -41,7 +41,7 @@ TEST(RoiLimits, ASetMayHaveAtMostMaxRois) {
   const RoiLimits limits{3, 100, {}};
   check_roi_limits(rois_of(3).rois(), pb::Config(), limits);
   expect_error([&] { check_roi_limits(rois_of(4).rois(), pb::Config(), limits); },
-                     "4 ROIs; the limit is 3 per set (--max-rois)");
+               "4 ROIs; the limit is 3 per set (--max-rois)");
 }
 
 TEST(RoiLimits, EveryRegionIsCountedInPixels) {
@@ -54,7 +54,7 @@ TEST(RoiLimits, EveryRegionIsCountedInPixels) {
   check_roi_limits(set.rois(), pb::Config(), limits);  // 100 pixels
   rect.set_ymax(11);
   expect_error([&] { check_roi_limits(set.rois(), pb::Config(), limits); },
-                     "ROI 'r0': region of 110 pixels; the limit is 100 per region (--max-roi-pixels)");
+               "ROI 'r0': region of 110 pixels; the limit is 100 per region (--max-roi-pixels)");
   rect.set_ymin(20);  // nonsense is left to validation, not counted
   check_roi_limits(set.rois(), pb::Config(), limits);
 
@@ -76,7 +76,11 @@ TEST(RoiLimits, TheConfigsDefaultNeuropilCountsToo) {
   config.mutable_neuropil()->mutable_region()->mutable_rect()->set_xmax(20);
   config.mutable_neuropil()->mutable_region()->mutable_rect()->set_ymax(20);
   check_roi_limits(config, RoiLimits{10, 400, {}});
-  expect_error([&] { check_roi_limits(config, RoiLimits{10, 399, {}}); }, "default neuropil: neuropil region of 400 pixels");
+  expect_error(
+      [&] {
+        check_roi_limits(config, RoiLimits{10, 399, {}});
+      },
+      "default neuropil: neuropil region of 400 pixels");
 }
 
 TEST(RoiLimits, ARingIsCheckedForTheFrameSize) {
@@ -86,8 +90,11 @@ TEST(RoiLimits, ARingIsCheckedForTheFrameSize) {
   roi.neuropil.ring.min_pixels = 100000;  // as far as the frame goes
   const std::vector<RoiSettings> rois{roi};
   check_ring_limits(rois, FrameShape{10, 10}, RoiLimits{10, 100, {}});
-  expect_error([&] { check_ring_limits(rois, FrameShape{11, 10}, RoiLimits{10, 100, {}}); },
-               "ROI 'r': neuropil ring of up to 110 pixels in 11x10 frames; the limit is 100 per region");
+  expect_error(
+      [&] {
+        check_ring_limits(rois, FrameShape{11, 10}, RoiLimits{10, 100, {}});
+      },
+      "ROI 'r': neuropil ring of up to 110 pixels in 11x10 frames; the limit is 100 per region");
   std::vector<RoiSettings> small = rois;
   small[0].neuropil.ring.min_pixels = 100;
   check_ring_limits(small, FrameShape{512, 512}, RoiLimits{10, 100, {}});
@@ -152,7 +159,8 @@ TEST(RoiLimits, TheConfigsDefaultBaselineIsHeldToMaxWindowOnce) {
 TEST(RoiLimits, AnInvalidBaselineIsTheConversionsOwnError) {
   pb::RoiSet set = rois_of(1);
   *set.mutable_rois(0)->mutable_baseline() = moving_baseline(0);
-  expect_error([&] { check_roi_limits(set.rois(), pb::Config(), RoiLimits{}); }, "ROI 'r0': baseline window 0 is below 1");
+  expect_error([&] { check_roi_limits(set.rois(), pb::Config(), RoiLimits{}); },
+               "ROI 'r0': baseline window 0 is below 1");
   *set.mutable_rois(0)->mutable_baseline() = maximin_baseline(5, 1e19);
   expect_error([&] { check_roi_limits(set.rois(), pb::Config(), RoiLimits{}); },
                "ROI 'r0': maximin sigma 1e+19 must be between 0 (no smoothing) and 1e+06 frames");
@@ -181,12 +189,14 @@ TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
   check_roi_limits(set.rois(), defaults, limits);
   limits.baselines.max_bytes = total - 1;
   expect_error([&] { check_roi_limits(set.rois(), defaults, limits); },
-               "ROI set needs " + mib_text(total) + " MiB of baseline state (20000 ROIs × windows of up to 5000 "
-               "frames); the limit is");
+               "ROI set needs " + mib_text(total) +
+                   " MiB of baseline state (20000 ROIs × windows of up to 5000 "
+                   "frames); the limit is");
   limits.baselines.max_bytes = std::uint64_t{4096} << 20;  // the default
   expect_error([&] { check_roi_limits(set.rois(), defaults, limits); },
-               "ROI set needs " + mib_text(total) + " MiB of baseline state (20000 ROIs × windows of up to 5000 "
-               "frames); the limit is 4096 MiB (--max-baseline-mib)");
+               "ROI set needs " + mib_text(total) +
+                   " MiB of baseline state (20000 ROIs × windows of up to 5000 "
+                   "frames); the limit is 4096 MiB (--max-baseline-mib)");
 
   // A set without baselines of its own takes the schema's default, a moving median of 501.
   check_roi_limits(set.rois(), pb::Config(), RoiLimits{});

@@ -114,7 +114,8 @@ const char* const kThreeRois = R"({
 struct Harness {
   explicit Harness(const std::string& json = kThreeRois, DaemonSettings base = {}) : settings(std::move(base)) {
     settings.analysis = analysis(json);
-    analyzer = std::make_unique<StreamAnalyzer>(settings, publisher, [this](const std::string& line) { log.push_back(line); });
+    analyzer =
+        std::make_unique<StreamAnalyzer>(settings, publisher, [this](const std::string& line) { log.push_back(line); });
   }
   void send(std::vector<zmq::message_t> parts) { analyzer->on_ingest_message(parts, 1'000'000); }
   pb::Status status() {
@@ -182,7 +183,8 @@ TEST(StreamAnalyzer, LiveAndSettledValuesEqualThePipelineDrivenLikeCalmonAnalyze
   h.send(end_of_stream());
 
   std::vector<pb::SettledValues> settled;
-  for (const auto& update : h.publisher.traces) settled.insert(settled.end(), update.settled().begin(), update.settled().end());
+  for (const auto& update : h.publisher.traces)
+    settled.insert(settled.end(), update.settled().begin(), update.settled().end());
   ASSERT_EQ(settled.size(), expected.size());
   ASSERT_EQ(settled.size(), static_cast<std::size_t>(frames));
   for (std::size_t k = 0; k < settled.size(); ++k) {
@@ -399,8 +401,13 @@ TEST(StreamAnalyzer, ASenderLearnsWhatBecameOfItsStream) {
   for (std::uint64_t sequence : {20, 21, 23}) h.send(stream_frame(7, sequence, movie_frame(0)));
   h.send(stream_frame(7, 22, movie_frame(0)));  // backwards: rejected
   const std::vector<std::uint16_t> wrong(5);
-  h.send(message([] { pb::FrameHeader header = frame_header(24); header.set_stream_id(7); return header; }(),
-                 wrong.data(), wrong.size() * 2));  // size_mismatch: rejected before the gate
+  h.send(message(
+      [] {
+        pb::FrameHeader header = frame_header(24);
+        header.set_stream_id(7);
+        return header;
+      }(),
+      wrong.data(), wrong.size() * 2));  // size_mismatch: rejected before the gate
   EXPECT_FALSE(ask(7).end_of_stream_received());
   h.send(end_of_stream(7));
   const pb::StreamReport report = ask(7);
@@ -525,7 +532,7 @@ TEST(StreamAnalyzer, SetRoisReplacesTheSetLiveAndKeepsItForTheNextSession) {
   EXPECT_EQ(info.version(), 1u);
   ASSERT_EQ(info.rois_size(), 1);
   EXPECT_EQ(info.rois(0).baseline(), "moving median, window 5");  // the analysis config's default
-  EXPECT_EQ(info.rois(0).neuropil_source(), "ring, r = 0.7");  // the config default
+  EXPECT_EQ(info.rois(0).neuropil_source(), "ring, r = 0.7");     // the config default
   EXPECT_EQ(h.publisher.rois.back().version(), 1u);
 
   h.send(frame_message(4, movie_frame(4)));

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 TEST(SynthCli, AFolderGivenWithATrailingSlashIsNamedWithoutADoubleOne) {
   const fs::path dir = test::temp_dir("synth_cli_test");
   const std::string out = (dir / "stdout.txt").string();
-  const std::string command = std::string(CALMON_SYNTH) + " " + (dir / "demo").string() +
-                              "/ --frames 3 --width 8 --height 6 >" + out + " 2>&1";
+  const std::string command =
+      std::string(CALMON_SYNTH) + " " + (dir / "demo").string() + "/ --frames 3 --width 8 --height 6 >" + out + " 2>&1";
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << test::read_file(out);
   const std::string printed = test::read_file(out);

@@ -35,8 +35,7 @@ namespace {
 
 // ---------- helpers ----------
 
-std::uint64_t fnv1a(const void* data, std::size_t bytes,
-                    std::uint64_t hash = 0xCBF29CE484222325ULL) {
+std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t hash = 0xCBF29CE484222325ULL) {
   const auto* p = static_cast<const unsigned char*>(data);
   for (std::size_t i = 0; i < bytes; ++i) hash = (hash ^ p[i]) * 0x100000001B3ULL;
   return hash;
@@ -73,8 +72,7 @@ std::vector<double> reflect_median_filter(const std::vector<double>& values, int
 }
 
 std::size_t cell_index_at(const SyntheticMovie& movie, int x, int y) {
-  const std::uint16_t label =
-      movie.label_image()[static_cast<std::size_t>(y) * movie.shape().width + x];
+  const std::uint16_t label = movie.label_image()[static_cast<std::size_t>(y) * movie.shape().width + x];
   EXPECT_NE(label, 0) << "pixel (" << x << ", " << y << ") is in no cell";
   return label == 0 ? 0 : static_cast<std::size_t>(label - 1);
 }
@@ -87,8 +85,7 @@ class DefaultMovie : public ::testing::Test {
     const std::size_t pixels = movie_->shape().pixel_count();
     frames_ = new std::vector<std::uint16_t>(pixels * static_cast<std::size_t>(movie_->frames()));
     for (std::int64_t t = 0; t < movie_->frames(); ++t) {
-      movie_->render<std::uint16_t>(
-          t, std::span(frames_->data() + static_cast<std::size_t>(t) * pixels, pixels));
+      movie_->render<std::uint16_t>(t, std::span(frames_->data() + static_cast<std::size_t>(t) * pixels, pixels));
     }
   }
   static void TearDownTestSuite() {
@@ -99,20 +96,18 @@ class DefaultMovie : public ::testing::Test {
   static const SyntheticMovie& movie() { return *movie_; }
   static std::uint16_t pixel(std::int64_t t, int x, int y) {
     const FrameShape shape = movie_->shape();
-    return (*frames_)[static_cast<std::size_t>(t) * shape.pixel_count() +
-                      static_cast<std::size_t>(y) * shape.width + x];
+    return (
+        *frames_)[static_cast<std::size_t>(t) * shape.pixel_count() + static_cast<std::size_t>(y) * shape.width + x];
   }
   // numpy's data[:, y, x].
   static std::vector<double> trace(int x, int y) {
     std::vector<double> values(static_cast<std::size_t>(movie_->frames()));
-    for (std::int64_t t = 0; t < movie_->frames(); ++t)
-      values[static_cast<std::size_t>(t)] = pixel(t, x, y);
+    for (std::int64_t t = 0; t < movie_->frames(); ++t) values[static_cast<std::size_t>(t)] = pixel(t, x, y);
     return values;
   }
   static std::vector<double> true_dff(std::size_t cell) {
     std::vector<double> values(static_cast<std::size_t>(movie_->frames()));
-    for (std::int64_t t = 0; t < movie_->frames(); ++t)
-      values[static_cast<std::size_t>(t)] = movie_->true_dff(cell, t);
+    for (std::int64_t t = 0; t < movie_->frames(); ++t) values[static_cast<std::size_t>(t)] = movie_->true_dff(cell, t);
     return values;
   }
   static const std::vector<std::uint16_t>& all_frames() { return *frames_; }
@@ -137,11 +132,9 @@ TEST(PortableMath, AgreesWithLibmToAFewUlps) {
   for (double x = 1e-300; x < 1e300; x *= 3.7) {
     EXPECT_NEAR(portable_log(x), std::log(x), 4e-16 * std::fabs(std::log(x)) + 1e-300) << x;
   }
-  for (double x = -2000; x < 2000; x += 0.123)
-    EXPECT_NEAR(portable_sin(x), std::sin(x), 1e-15) << x;
+  for (double x = -2000; x < 2000; x += 0.123) EXPECT_NEAR(portable_sin(x), std::sin(x), 1e-15) << x;
   for (int k = 0; k < 500; ++k) {
-    EXPECT_NEAR(portable_log_factorial(k), std::lgamma(k + 1.0), 1e-15 * (1 + std::lgamma(k + 1.0)))
-        << k;
+    EXPECT_NEAR(portable_log_factorial(k), std::lgamma(k + 1.0), 1e-15 * (1 + std::lgamma(k + 1.0))) << k;
   }
 }
 
@@ -162,10 +155,8 @@ TEST(RandomStream, SameSeedSameNumbersDifferentStreamsDiffer) {
     EXPECT_EQ(x, b.next_u64());
     EXPECT_NE(x, c.next_u64());
   }
-  EXPECT_NE(RandomStream::for_stream(1, 4, 0).next_u64(),
-            RandomStream::for_stream(1, 4, 1).next_u64());
-  EXPECT_NE(RandomStream::for_stream(1, 4, 0).next_u64(),
-            RandomStream::for_stream(1, 3, 0).next_u64());
+  EXPECT_NE(RandomStream::for_stream(1, 4, 0).next_u64(), RandomStream::for_stream(1, 4, 1).next_u64());
+  EXPECT_NE(RandomStream::for_stream(1, 4, 0).next_u64(), RandomStream::for_stream(1, 3, 0).next_u64());
 }
 
 TEST(RandomStream, SamplersHaveTheirMoments) {
@@ -211,8 +202,7 @@ TEST(CalciumTrace, RisesFastAndDecaysWithItsTimeConstant) {
   const CalciumTrace trace(kernel, {{5.0, 0.5}, {1.0, 0.3}});
   EXPECT_EQ(trace.value_at(0.99), 0.0);
   EXPECT_NEAR(trace.value_at(1.0 + kernel.peak_time_s()), 0.3, 1e-12);
-  EXPECT_NEAR(trace.value_at(5.0 + kernel.peak_time_s()),
-              0.5 + 0.3 * kernel.value(4.0 + kernel.peak_time_s()), 1e-12);
+  EXPECT_NEAR(trace.value_at(5.0 + kernel.peak_time_s()), 0.5 + 0.3 * kernel.value(4.0 + kernel.peak_time_s()), 1e-12);
   EXPECT_THROW(CalciumKernel(0.8, 0.05), Error);
 }
 
@@ -321,8 +311,7 @@ TEST_F(DefaultMovie, HasTenNonOverlappingCells) {
       for (int x = 0; x < 80; ++x) {
         if (!cell.shape.contains(x, y)) continue;
         ++in_mask;
-        EXPECT_EQ(labels[static_cast<std::size_t>(y) * 80 + x], cell.id)
-            << "overlap at " << x << "," << y;
+        EXPECT_EQ(labels[static_cast<std::size_t>(y) * 80 + x], cell.id) << "overlap at " << x << "," << y;
       }
     }
     EXPECT_GE(in_mask, 30) << "cell " << cell.id;  // radius ~3–5 px
@@ -339,9 +328,7 @@ TEST_F(DefaultMovie, NotebookCellPixelsAreInDistinctCells) {
   EXPECT_NE(b, c);
   // Well inside, not on a soft edge.
   for (auto [x, y] : {std::pair{21, 25}, std::pair{60, 30}, std::pair{39, 40}}) {
-    EXPECT_GT(
-        movie().weight_image(cell_index_at(movie(), x, y))[static_cast<std::size_t>(y) * 80 + x],
-        0.75);
+    EXPECT_GT(movie().weight_image(cell_index_at(movie(), x, y))[static_cast<std::size_t>(y) * 80 + x], 0.75);
   }
 }
 
@@ -352,10 +339,9 @@ TEST_F(DefaultMovie, NotebookRectanglesEachHoldAWholeCell) {
     Rect rect;
     int id;
   };
-  const TableRow cell_table[] = {
-      {{15, 35, 20, 35}, static_cast<int>(cell_index_at(movie(), 21, 25)) + 1},
-      {{55, 75, 23, 40}, static_cast<int>(cell_index_at(movie(), 60, 30)) + 1},
-      {{0, 10, 23, 40}, 3}};
+  const TableRow cell_table[] = {{{15, 35, 20, 35}, static_cast<int>(cell_index_at(movie(), 21, 25)) + 1},
+                                 {{55, 75, 23, 40}, static_cast<int>(cell_index_at(movie(), 60, 30)) + 1},
+                                 {{0, 10, 23, 40}, 3}};
   for (const TableRow& row : cell_table) {
     std::vector<int> whole_cells;
     for (const SimulatedCell& cell : movie().cells()) {
@@ -376,8 +362,7 @@ TEST_F(DefaultMovie, NotebookNeuropilPixelsAreOutsideEveryCell) {
     EXPECT_EQ(labels[p], 0) << "(" << pair.neuropil_x << ", " << pair.neuropil_y << ")";
     for (std::size_t i = 0; i < movie().cells().size(); ++i) {
       EXPECT_LT(movie().weight_image(i)[p], 0.05)
-          << "cell " << i + 1 << " leaks into (" << pair.neuropil_x << ", " << pair.neuropil_y
-          << ")";
+          << "cell " << i + 1 << " leaks into (" << pair.neuropil_x << ", " << pair.neuropil_y << ")";
     }
   }
 }
@@ -406,8 +391,8 @@ TEST(SyntheticMovie, LargerFramesRepeatTheNotebookTile) {
 
 TEST_F(DefaultMovie, ValuesAreRealisticAndNeverClipped) {
   const auto [low, high] = std::minmax_element(all_frames().begin(), all_frames().end());
-  EXPECT_GT(*low, 100);     // above the offset: nothing clipped at 0
-  EXPECT_LT(*high, 4000);   // far below 65535
+  EXPECT_GT(*low, 100);    // above the offset: nothing clipped at 0
+  EXPECT_LT(*high, 4000);  // far below 65535
   // Background a few hundred counts, cells brighter.
   EXPECT_GT(pixel(0, 39, 45), 250);
   EXPECT_LT(pixel(0, 39, 45), 600);
@@ -433,8 +418,7 @@ TEST_F(DefaultMovie, TrueDffIsSparseTransientsUpToAboutTwo) {
     EXPECT_GT(*std::max_element(dff.begin(), dff.end()), 0.5) << "cell " << cell.id;
     EXPECT_LT(*std::max_element(dff.begin(), dff.end()), 3.0) << "cell " << cell.id;
     const auto quiet = std::count_if(dff.begin(), dff.end(), [](double v) { return v < 0.05; });
-    EXPECT_GT(quiet, static_cast<long>(dff.size() / 3))
-        << "cell " << cell.id << " is never at rest";
+    EXPECT_GT(quiet, static_cast<long>(dff.size() / 3)) << "cell " << cell.id << " is never at rest";
   }
 }
 
@@ -476,8 +460,7 @@ TEST_F(DefaultMovie, CellsBrightenRightAfterTheirSpikes) {
 TEST_F(DefaultMovie, NeuropilPixelsFollowTheNeuropilSignal) {
   std::vector<double> neuropil_light(static_cast<std::size_t>(movie().frames()));
   for (std::int64_t t = 0; t < movie().frames(); ++t) {
-    neuropil_light[static_cast<std::size_t>(t)] =
-        movie().drift_factor(t) * (1.0 + movie().neuropil_activity(t));
+    neuropil_light[static_cast<std::size_t>(t)] = movie().drift_factor(t) * (1.0 + movie().neuropil_activity(t));
   }
   for (const NotebookPair& pair : kNotebookPairs) {
     EXPECT_GT(correlation(trace(pair.neuropil_x, pair.neuropil_y), neuropil_light), 0.8)
@@ -533,8 +516,7 @@ TEST_F(DefaultMovie, MovingMedianBaselineBeatsAConstantOne) {
     for (std::size_t t = 0; t < cell.size(); ++t) corrected[t] = cell[t] - 0.7 * neuropil[t];
     const std::vector<double> baseline = reflect_median_filter(corrected, 501);
     std::vector<double> moving_dff(cell.size());
-    for (std::size_t t = 0; t < cell.size(); ++t)
-      moving_dff[t] = (corrected[t] - baseline[t]) / baseline[t];
+    for (std::size_t t = 0; t < cell.size(); ++t) moving_dff[t] = (corrected[t] - baseline[t]) / baseline[t];
     const std::vector<double> truth = true_dff(cell_index_at(movie(), pair.cell_x, pair.cell_y));
     // Any constant F0 gives ΔF/F0 an affine function of F: its correlation is F's.
     EXPECT_GT(correlation(moving_dff, truth), correlation(corrected, truth) + 0.02)
@@ -550,8 +532,8 @@ TEST_F(DefaultMovie, WrittenTiffReadsBackFrameForFrame) {
   {
     io::TiffMovieWriter writer(path, shape, PixelType::kU16);
     for (std::int64_t t = 0; t < movie().frames(); ++t) {
-      writer.append(FrameView<std::uint16_t>(
-          all_frames().data() + static_cast<std::size_t>(t) * shape.pixel_count(), shape));
+      writer.append(
+          FrameView<std::uint16_t>(all_frames().data() + static_cast<std::size_t>(t) * shape.pixel_count(), shape));
     }
     writer.close();
   }
@@ -562,9 +544,8 @@ TEST_F(DefaultMovie, WrittenTiffReadsBackFrameForFrame) {
   for (std::int64_t t : {0, 115, 1999}) {
     const AnyFrameView frame = reader.read(t);
     const auto* pixels = static_cast<const std::uint16_t*>(frame.data());
-    EXPECT_TRUE(
-        std::equal(pixels, pixels + shape.pixel_count(),
-                   all_frames().begin() + static_cast<std::ptrdiff_t>(t * shape.pixel_count())))
+    EXPECT_TRUE(std::equal(pixels, pixels + shape.pixel_count(),
+                           all_frames().begin() + static_cast<std::ptrdiff_t>(t * shape.pixel_count())))
         << "frame " << t;
   }
 

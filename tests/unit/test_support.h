@@ -57,8 +57,7 @@ inline std::string temp_path(const std::string& folder, const std::string& name)
 
 // A fresh, empty directory for the running test: <CALMON_TEST_TMPDIR>/<folder>/<Suite.Test>.
 inline std::filesystem::path temp_dir(const std::string& folder) {
-  const std::filesystem::path dir =
-      std::filesystem::path(CALMON_TEST_TMPDIR) / folder / current_test_name();
+  const std::filesystem::path dir = std::filesystem::path(CALMON_TEST_TMPDIR) / folder / current_test_name();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -80,21 +79,17 @@ inline std::vector<std::byte> read_file_bytes(const std::filesystem::path& path)
 }
 
 // `values` as raw host-order bytes, as numpy.fromfile reads them.
-template <class T>
-void write_raw(const std::filesystem::path& path, const std::vector<T>& values) {
+template <class T> void write_raw(const std::filesystem::path& path, const std::vector<T>& values) {
   std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(values.data()),
-             static_cast<std::streamsize>(values.size() * sizeof(T)));
+      .write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
 }
 
 // `count` raw host-order values from the start of the file, as ndarray.tofile writes
 // them; those the file is too short for stay 0.
-template <class T>
-std::vector<T> read_raw(const std::filesystem::path& path, std::size_t count) {
+template <class T> std::vector<T> read_raw(const std::filesystem::path& path, std::size_t count) {
   std::vector<T> values(count);
   std::ifstream(path, std::ios::binary)
-      .read(reinterpret_cast<char*>(values.data()),
-            static_cast<std::streamsize>(values.size() * sizeof(T)));
+      .read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
   return values;
 }
 
@@ -134,8 +129,7 @@ inline std::filesystem::path write_movie_libtiff_warns_about(const std::filesyst
 
 // Pixel values that reach every bit: wrapping integers, and floats with NaN, -inf,
 // a denormal and -0.0 among ordinary values.
-template <class T>
-T pattern_value(std::size_t i, int t) {
+template <class T> T pattern_value(std::size_t i, int t) {
   if constexpr (std::is_floating_point_v<T>) {
     switch ((i + static_cast<std::size_t>(t)) % 23) {
       case 0: return std::numeric_limits<T>::quiet_NaN();
@@ -164,14 +158,12 @@ inline std::vector<std::byte> pattern_frame(PixelType type, FrameShape shape, in
 
 // `n` values drawn uniformly from [lo, hi] by std::mt19937_64(seed): whole numbers for
 // integer T, reals for floating-point T.
-template <class T>
-std::vector<T> random_pixels(std::size_t n, unsigned seed, double lo, double hi) {
+template <class T> std::vector<T> random_pixels(std::size_t n, unsigned seed, double lo, double hi) {
   std::mt19937_64 rng(seed);
   std::vector<T> pixels(n);
   for (T& p : pixels) {
     if constexpr (std::is_integral_v<T>) {
-      std::uniform_int_distribution<long long> value(static_cast<long long>(lo),
-                                                     static_cast<long long>(hi));
+      std::uniform_int_distribution<long long> value(static_cast<long long>(lo), static_cast<long long>(hi));
       p = static_cast<T>(value(rng));
     } else {
       std::uniform_real_distribution<double> value(lo, hi);
@@ -184,8 +176,7 @@ std::vector<T> random_pixels(std::size_t n, unsigned seed, double lo, double hi)
 // random_pixels over an integer type's whole range, or over [float_lo, float_hi] for a
 // floating-point type.
 template <class T>
-std::vector<T> random_pixels_full_range(std::size_t n, unsigned seed, double float_lo,
-                                        double float_hi) {
+std::vector<T> random_pixels_full_range(std::size_t n, unsigned seed, double float_lo, double float_hi) {
   if constexpr (std::is_integral_v<T>) {
     return random_pixels<T>(n, seed, static_cast<double>(std::numeric_limits<T>::lowest()),
                             static_cast<double>(std::numeric_limits<T>::max()));
@@ -198,20 +189,17 @@ std::vector<T> random_pixels_full_range(std::size_t n, unsigned seed, double flo
 
 // Expects `action` to throw a calmon::Error whose message is one line, starts with
 // "<path>: " and contains `expected`.
-inline void expect_error(const std::function<void()>& action, const std::string& path,
-                         const std::string& expected) {
+inline void expect_error(const std::function<void()>& action, const std::string& path, const std::string& expected) {
   std::string message;
   try {
     action();
   } catch (const Error& error) {
     message = error.what();
   }
-  ASSERT_FALSE(message.empty()) << "no calmon::Error thrown; expected one containing '" << expected
-                                << "'";
+  ASSERT_FALSE(message.empty()) << "no calmon::Error thrown; expected one containing '" << expected << "'";
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   EXPECT_EQ(message.rfind(path + ": ", 0), 0U) << message;
-  EXPECT_NE(message.find(expected), std::string::npos)
-      << "message: " << message << "\nexpected: " << expected;
+  EXPECT_NE(message.find(expected), std::string::npos) << "message: " << message << "\nexpected: " << expected;
 }
 
 }  // namespace calmon::test

@@ -43,24 +43,17 @@ using test::pattern_value;
 using test::read_file_bytes;
 
 // A fresh path for this test: <tmp>/tiff_movie_reader_test/<Suite.Test>_<name>.
-std::string temp_path(const std::string& name) {
-  return test::temp_path("tiff_movie_reader_test", name);
-}
+std::string temp_path(const std::string& name) { return test::temp_path("tiff_movie_reader_test", name); }
 
-int run_python(const std::string& script) {
-  return test::run_python(temp_path("script.py"), script);
-}
+int run_python(const std::string& script) { return test::run_python(temp_path("script.py"), script); }
 
-void write_file_bytes(const std::string& path, const std::vector<std::byte>& bytes) {
-  test::write_raw(path, bytes);
-}
+void write_file_bytes(const std::string& path, const std::vector<std::byte>& bytes) { test::write_raw(path, bytes); }
 
 ::testing::AssertionResult frame_equals(AnyFrameView frame, PixelType type, FrameShape shape,
                                         const std::vector<std::byte>& expected) {
   if (frame.type() != type) return ::testing::AssertionFailure() << "pixel type differs";
   if (!(frame.shape() == shape)) return ::testing::AssertionFailure() << "shape differs";
-  if (frame.byte_size() != expected.size() ||
-      std::memcmp(frame.data(), expected.data(), expected.size()) != 0) {
+  if (frame.byte_size() != expected.size() || std::memcmp(frame.data(), expected.data(), expected.size()) != 0) {
     return ::testing::AssertionFailure() << "pixels differ";
   }
   return ::testing::AssertionSuccess();
@@ -96,8 +89,7 @@ struct TiffCloser {
 };
 
 // Writes `pages` with libtiff in `mode` ("w", "wb" for big-endian, "w8" for BigTIFF).
-void write_with_libtiff(const std::string& path, const char* mode,
-                        const std::vector<LibtiffPage>& pages) {
+void write_with_libtiff(const std::string& path, const char* mode, const std::vector<LibtiffPage>& pages) {
   std::unique_ptr<TIFF, TiffCloser> tiff(TIFFOpen(path.c_str(), mode));
   ASSERT_TRUE(tiff) << path;
   TIFF* t = tiff.get();
@@ -109,16 +101,14 @@ void write_with_libtiff(const std::string& path, const char* mode,
     TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, page.bits_per_sample);
     TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, page.sample_format);
     TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, page.samples_per_pixel);
-    TIFFSetField(t, TIFFTAG_PHOTOMETRIC,
-                 page.samples_per_pixel == 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
+    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, page.samples_per_pixel == 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
     TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(t, TIFFTAG_COMPRESSION, page.compression);
     if (page.predictor != PREDICTOR_NONE) TIFFSetField(t, TIFFTAG_PREDICTOR, page.predictor);
     if (!page.description.empty()) {
       TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, page.description.c_str());
     }
-    const std::size_t row_bytes =
-        (std::size_t{width} * page.bits_per_sample * page.samples_per_pixel + 7) / 8;
+    const std::size_t row_bytes = (std::size_t{width} * page.bits_per_sample * page.samples_per_pixel + 7) / 8;
     ASSERT_EQ(page.pixels.size(), row_bytes * height);
     if (page.tile_size > 0) {
       TIFFSetField(t, TIFFTAG_TILEWIDTH, page.tile_size);
@@ -131,8 +121,7 @@ void write_with_libtiff(const std::string& path, const char* mode,
           for (std::uint32_t y = y0; y < std::min(height, y0 + page.tile_size); ++y) {
             const std::size_t columns = std::min(width - x0, page.tile_size);
             std::memcpy(tile.data() + (y - y0) * page.tile_size * pixel_bytes,
-                        page.pixels.data() + y * row_bytes + x0 * pixel_bytes,
-                        columns * pixel_bytes);
+                        page.pixels.data() + y * row_bytes + x0 * pixel_bytes, columns * pixel_bytes);
           }
           ASSERT_EQ(TIFFWriteEncodedTile(t, TIFFComputeTile(t, x0, y0, 0, 0), tile.data(),
                                          static_cast<tmsize_t>(tile.size())),
@@ -145,11 +134,9 @@ void write_with_libtiff(const std::string& path, const char* mode,
       for (std::uint32_t y0 = 0, strip = 0; y0 < height; y0 += rows_per_strip, ++strip) {
         const std::size_t rows = std::min(rows_per_strip, height - y0);
         // A copy: libtiff byte-swaps and predicts in place.
-        std::vector<std::byte> data(
-            page.pixels.begin() + static_cast<std::ptrdiff_t>(y0 * row_bytes),
-            page.pixels.begin() + static_cast<std::ptrdiff_t>((y0 + rows) * row_bytes));
-        ASSERT_NE(TIFFWriteEncodedStrip(t, strip, data.data(), static_cast<tmsize_t>(data.size())),
-                  -1);
+        std::vector<std::byte> data(page.pixels.begin() + static_cast<std::ptrdiff_t>(y0 * row_bytes),
+                                    page.pixels.begin() + static_cast<std::ptrdiff_t>((y0 + rows) * row_bytes));
+        ASSERT_NE(TIFFWriteEncodedStrip(t, strip, data.data(), static_cast<tmsize_t>(data.size())), -1);
       }
     }
     ASSERT_TRUE(TIFFWriteDirectory(t));
@@ -177,10 +164,9 @@ std::vector<std::byte> hand_made_single_ifd_tiff(bool big_endian, PixelType type
   const std::size_t ifd_offset = 8;
   const std::size_t description_offset = ifd_offset + 2 + entry_count * 12 + 4;
   const std::size_t data_offset = (description_offset + description.size() + 1 + 7) / 8 * 8;
-  const std::uint16_t sample_format = type == PixelType::kF32 || type == PixelType::kF64
-                                          ? SAMPLEFORMAT_IEEEFP
-                                      : type == PixelType::kI16 ? SAMPLEFORMAT_INT
-                                                                : SAMPLEFORMAT_UINT;
+  const std::uint16_t sample_format = type == PixelType::kF32 || type == PixelType::kF64 ? SAMPLEFORMAT_IEEEFP
+                                      : type == PixelType::kI16                          ? SAMPLEFORMAT_INT
+                                                                                         : SAMPLEFORMAT_UINT;
   struct Entry {
     std::uint16_t tag, type;
     std::uint32_t count;
@@ -192,8 +178,7 @@ std::vector<std::byte> hand_made_single_ifd_tiff(bool big_endian, PixelType type
       {TIFFTAG_BITSPERSAMPLE, kShort, 1, 8 * bytes_per_pixel(type)},
       {TIFFTAG_COMPRESSION, kShort, 1, COMPRESSION_NONE},
       {TIFFTAG_PHOTOMETRIC, kShort, 1, PHOTOMETRIC_MINISBLACK},
-      {TIFFTAG_IMAGEDESCRIPTION, kAscii, static_cast<std::uint32_t>(description.size() + 1),
-       description_offset},
+      {TIFFTAG_IMAGEDESCRIPTION, kAscii, static_cast<std::uint32_t>(description.size() + 1), description_offset},
       {TIFFTAG_STRIPOFFSETS, kLong, 1, data_offset},
       {TIFFTAG_SAMPLESPERPIXEL, kShort, 1, 1},
       {TIFFTAG_ROWSPERSTRIP, kLong, 1, static_cast<std::uint64_t>(shape.height)},
@@ -228,8 +213,7 @@ std::vector<std::byte> hand_made_single_ifd_tiff(bool big_endian, PixelType type
 }
 
 // test::expect_error, and libtiff must print nothing meanwhile.
-void expect_error(const std::function<void()>& action, const std::string& path,
-                  const std::string& expected) {
+void expect_error(const std::function<void()>& action, const std::string& path, const std::string& expected) {
   ::testing::internal::CaptureStderr();
   test::expect_error(action, path, expected);
   const std::string printed = ::testing::internal::GetCapturedStderr();
@@ -244,8 +228,7 @@ void expect_open_error(const std::string& path, const std::string& expected) {
 
 void check_round_trip(PixelType type, bool bigtiff) {
   SCOPED_TRACE(std::string(pixel_type_name(type)) + (bigtiff ? " BigTIFF" : " classic"));
-  const std::string path =
-      temp_path(std::string(pixel_type_name(type)) + (bigtiff ? "_big.tif" : ".tif"));
+  const std::string path = temp_path(std::string(pixel_type_name(type)) + (bigtiff ? "_big.tif" : ".tif"));
   const FrameShape shape{7, 5};
   const int frames = 4;
   {
@@ -266,12 +249,10 @@ void check_round_trip(PixelType type, bool bigtiff) {
   EXPECT_EQ(info.bigtiff, bigtiff);
   EXPECT_FALSE(info.imagej);
   for (int t = 0; t < frames; ++t) {
-    EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t)))
-        << "t=" << t;
+    EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t))) << "t=" << t;
   }
   for (int t = frames - 1; t >= 0; t -= 2) {  // random access, backwards
-    EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t)))
-        << "t=" << t;
+    EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t))) << "t=" << t;
   }
 }
 
@@ -294,12 +275,9 @@ TEST(TiffMovieReader, ReadsTheSameFrameTwiceAndAViewOfTheLatestRead) {
     }
   }  // the destructor closes
   TiffMovieReader reader(path);
-  EXPECT_TRUE(frame_equals(reader.read(2), PixelType::kU16, shape,
-                           pattern_frame(PixelType::kU16, shape, 2)));
-  EXPECT_TRUE(frame_equals(reader.read(2), PixelType::kU16, shape,
-                           pattern_frame(PixelType::kU16, shape, 2)));
-  const std::uint16_t first =
-      reader.read(0).visit([](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
+  EXPECT_TRUE(frame_equals(reader.read(2), PixelType::kU16, shape, pattern_frame(PixelType::kU16, shape, 2)));
+  EXPECT_TRUE(frame_equals(reader.read(2), PixelType::kU16, shape, pattern_frame(PixelType::kU16, shape, 2)));
+  const std::uint16_t first = reader.read(0).visit([](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
   EXPECT_EQ(first, pattern_value<std::uint16_t>(0, 0));
 }
 
@@ -319,8 +297,7 @@ TEST(TiffMovieReader, ReadsTiledPagesWhoseSizeIsNotAMultipleOfTheTile) {
     TiffMovieReader reader(path);
     EXPECT_EQ(reader.info().frames, 3);
     for (int t : {0, 2, 1}) {
-      EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t)))
-          << "t=" << t;
+      EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t))) << "t=" << t;
     }
   }
 }
@@ -340,8 +317,7 @@ TEST(TiffMovieReader, ReadsCompressedPagesInManyStrips) {
       {PixelType::kF64, COMPRESSION_LZW, PREDICTOR_NONE},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(std::string(pixel_type_name(c.type)) + " compression " +
-                 std::to_string(c.compression));
+    SCOPED_TRACE(std::string(pixel_type_name(c.type)) + " compression " + std::to_string(c.compression));
     const std::string path = temp_path(std::string(pixel_type_name(c.type)) + ".tif");
     const FrameShape shape{33, 17};
     std::vector<LibtiffPage> pages;
@@ -354,8 +330,7 @@ TEST(TiffMovieReader, ReadsCompressedPagesInManyStrips) {
     write_with_libtiff(path, "w", pages);
     TiffMovieReader reader(path);
     for (int t : {1, 0, 2}) {
-      EXPECT_TRUE(frame_equals(reader.read(t), c.type, shape, pattern_frame(c.type, shape, t)))
-          << "t=" << t;
+      EXPECT_TRUE(frame_equals(reader.read(t), c.type, shape, pattern_frame(c.type, shape, t))) << "t=" << t;
     }
   }
 }
@@ -376,8 +351,7 @@ TEST(TiffMovieReader, ReadsBigEndianFilesInHostOrder) {
       TiffMovieReader reader(path);
       EXPECT_EQ(reader.info().bigtiff, std::string(mode) == "wb8");
       for (int t = 0; t < 2; ++t) {
-        EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t)))
-            << "t=" << t;
+        EXPECT_TRUE(frame_equals(reader.read(t), type, shape, pattern_frame(type, shape, t))) << "t=" << t;
       }
     }
   }
@@ -420,71 +394,61 @@ TEST(TiffMovieReader, ReadsAnImageJHyperstackInCztOrder) {
     for (int z = 0; z < 3; ++z) {
       for (int c = 0; c < 2; ++c) {
         const AnyFrameView frame = reader.read(t, c, z);
-        std::vector<std::byte> expected =
-            pattern_frame(PixelType::kU16, shape, (t * 3 + z) * 2 + c);
+        std::vector<std::byte> expected = pattern_frame(PixelType::kU16, shape, (t * 3 + z) * 2 + c);
         const auto code = static_cast<std::uint16_t>(1000 * t + 100 * z + 10 * c);
         std::memcpy(expected.data(), &code, sizeof code);
-        EXPECT_TRUE(frame_equals(frame, PixelType::kU16, shape, expected))
-            << t << " " << z << " " << c;
+        EXPECT_TRUE(frame_equals(frame, PixelType::kU16, shape, expected)) << t << " " << z << " " << c;
       }
     }
   }
   expect_error([&] { reader.read(4); }, path, "t=4 is out of range, the movie has 4 time points");
   expect_error([&] { reader.read(-1); }, path, "t=-1 is out of range");
-  expect_error([&] { reader.read(0, 2, 0); }, path,
-               "channel 2 is out of range, the movie has 2 channels");
-  expect_error([&] { reader.read(0, 0, 3); }, path,
-               "slice 3 is out of range, the movie has 3 slices");
+  expect_error([&] { reader.read(0, 2, 0); }, path, "channel 2 is out of range, the movie has 2 channels");
+  expect_error([&] { reader.read(0, 0, 3); }, path, "slice 3 is out of range, the movie has 3 slices");
   expect_error([&] { reader.read(0, -1, 0); }, path, "channel -1 is out of range");
 }
 
 TEST(TiffMovieReader, DerivesImageJFramesFromImagesWhenFramesIsAbsent) {
   const std::string path = temp_path("no_frames_key.tif");
-  write_with_libtiff(path, "w",
-                     hyperstack_pages({4, 3}, "ImageJ=1.53t\nimages=24\nchannels=2\nslices=3\n"));
+  write_with_libtiff(path, "w", hyperstack_pages({4, 3}, "ImageJ=1.53t\nimages=24\nchannels=2\nslices=3\n"));
   TiffMovieReader reader(path);
   EXPECT_EQ(reader.info().frames, 4);
   EXPECT_EQ(reader.info().channels, 2);
   EXPECT_EQ(reader.info().slices, 3);
-  const std::uint16_t code = reader.read(2, 1, 1).visit(
-      [](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
+  const std::uint16_t code =
+      reader.read(2, 1, 1).visit([](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
   EXPECT_EQ(code, 2110);
 }
 
 TEST(TiffMovieReader, ReadsAPlainImageJStackAsFrames) {
   const std::string path = temp_path("stack.tif");
-  write_with_libtiff(path, "w",
-                     hyperstack_pages({4, 3}, "ImageJ=1.53t\nimages=24\nslices=24\nloop=false\n"));
+  write_with_libtiff(path, "w", hyperstack_pages({4, 3}, "ImageJ=1.53t\nimages=24\nslices=24\nloop=false\n"));
   TiffMovieReader reader(path);
   EXPECT_TRUE(reader.info().imagej);
   EXPECT_EQ(reader.info().frames, 1);
   EXPECT_EQ(reader.info().slices, 24);
-  const std::uint16_t code = reader.read(0, 0, 5).visit(
-      [](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
+  const std::uint16_t code =
+      reader.read(0, 0, 5).visit([](auto view) { return static_cast<std::uint16_t>(view.at(0, 0)); });
   EXPECT_EQ(code, 210);  // page 5: t=0, z=2, c=1 in the 2x3x4 numbering of hyperstack_pages
 }
 
 TEST(TiffMovieReader, RejectsImageJDescriptionsThatDisagreeWithTheFile) {
   const FrameShape shape{4, 3};
   const std::string wrong_count = temp_path("wrong_count.tif");
-  write_with_libtiff(wrong_count, "w",
-                     hyperstack_pages(shape, "ImageJ=1.53t\nimages=30\nchannels=2\nslices=3\n"));
+  write_with_libtiff(wrong_count, "w", hyperstack_pages(shape, "ImageJ=1.53t\nimages=30\nchannels=2\nslices=3\n"));
   expect_open_error(wrong_count, "ImageJ description says images=30 but the file has 24 pages");
 
   const std::string not_a_multiple = temp_path("not_a_multiple.tif");
-  write_with_libtiff(not_a_multiple, "w",
-                     hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=5\n"));
+  write_with_libtiff(not_a_multiple, "w", hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=5\n"));
   expect_open_error(not_a_multiple, "images=24, not a multiple of channels=5 x slices=1");
 
   const std::string inconsistent = temp_path("inconsistent.tif");
-  write_with_libtiff(
-      inconsistent, "w",
-      hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=2\nslices=3\nframes=3\n"));
+  write_with_libtiff(inconsistent, "w",
+                     hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=2\nslices=3\nframes=3\n"));
   expect_open_error(inconsistent, "images=24 but channels=2 x slices=3 x frames=3");
 
   const std::string garbage = temp_path("garbage.tif");
-  write_with_libtiff(garbage, "w",
-                     hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=two\n"));
+  write_with_libtiff(garbage, "w", hyperstack_pages(shape, "ImageJ=1.53t\nimages=24\nchannels=two\n"));
   expect_open_error(garbage, "ImageJ description has channels=two, not a positive whole number");
 }
 
@@ -493,21 +457,17 @@ TEST(TiffMovieReader, ReadsImageJsSingleIfdContiguousLayoutInBothByteOrders) {
   const FrameShape shape{6, 4};
   for (bool big_endian : {false, true}) {
     for (PixelType type : {PixelType::kU16, PixelType::kF32, PixelType::kF64, PixelType::kU8}) {
-      SCOPED_TRACE(std::string(pixel_type_name(type)) +
-                   (big_endian ? " big-endian" : " little-endian"));
+      SCOPED_TRACE(std::string(pixel_type_name(type)) + (big_endian ? " big-endian" : " little-endian"));
       std::vector<std::vector<std::byte>> frames;
       for (int t = 0; t < 5; ++t) frames.push_back(pattern_frame(type, shape, t));
-      const std::string path =
-          temp_path(std::string(pixel_type_name(type)) + (big_endian ? "_be.tif" : "_le.tif"));
-      write_file_bytes(path,
-                       hand_made_single_ifd_tiff(big_endian, type, shape, frames,
-                                                 "ImageJ=1.52a\nimages=5\nframes=5\nloop=false\n"));
+      const std::string path = temp_path(std::string(pixel_type_name(type)) + (big_endian ? "_be.tif" : "_le.tif"));
+      write_file_bytes(path, hand_made_single_ifd_tiff(big_endian, type, shape, frames,
+                                                       "ImageJ=1.52a\nimages=5\nframes=5\nloop=false\n"));
       TiffMovieReader reader(path);
       EXPECT_TRUE(reader.info().imagej);
       EXPECT_EQ(reader.info().frames, 5);
       for (int t : {4, 0, 3, 1, 2}) {
-        EXPECT_TRUE(frame_equals(reader.read(t), type, shape, frames[static_cast<std::size_t>(t)]))
-            << "t=" << t;
+        EXPECT_TRUE(frame_equals(reader.read(t), type, shape, frames[static_cast<std::size_t>(t)])) << "t=" << t;
       }
     }
   }
@@ -520,13 +480,11 @@ TEST(TiffMovieReader, ReadsImageJsContiguousLayoutAsAHyperstack) {
     pages.push_back(pattern_frame(PixelType::kU16, shape, page));
   }
   const std::string path = temp_path("contiguous_hyperstack.tif");
-  write_file_bytes(
-      path, hand_made_single_ifd_tiff(false, PixelType::kU16, shape, pages,
-                                      "ImageJ=1.52a\nimages=12\nchannels=2\nslices=3\nframes=2\n"));
+  write_file_bytes(path, hand_made_single_ifd_tiff(false, PixelType::kU16, shape, pages,
+                                                   "ImageJ=1.52a\nimages=12\nchannels=2\nslices=3\nframes=2\n"));
   TiffMovieReader reader(path);
   EXPECT_EQ(reader.info().frames, 2);
-  EXPECT_TRUE(
-      frame_equals(reader.read(1, 1, 2), PixelType::kU16, shape, pages[(1 * 3 + 2) * 2 + 1]));
+  EXPECT_TRUE(frame_equals(reader.read(1, 1, 2), PixelType::kU16, shape, pages[(1 * 3 + 2) * 2 + 1]));
 }
 
 TEST(TiffMovieReader, TifffileAgreesWithOurHandMadeContiguousImageJFile) {
@@ -539,8 +497,8 @@ TEST(TiffMovieReader, TifffileAgreesWithOurHandMadeContiguousImageJFile) {
   }
   const std::string path = temp_path("contiguous.tif");
   const std::string expected_path = temp_path("contiguous.bin");
-  write_file_bytes(path, hand_made_single_ifd_tiff(true, PixelType::kU16, shape, frames,
-                                                   "ImageJ=1.52a\nimages=5\nframes=5\n"));
+  write_file_bytes(
+      path, hand_made_single_ifd_tiff(true, PixelType::kU16, shape, frames, "ImageJ=1.52a\nimages=5\nframes=5\n"));
   write_file_bytes(expected_path, all);
   EXPECT_EQ(run_python("import numpy, tifffile, sys\n"
                        "a = tifffile.imread('" +
@@ -570,27 +528,25 @@ TEST(TiffMovieReader, RejectsATruncatedContiguousImageJFileAtOpen) {
 TEST(TiffMovieReader, ReadsWhatTifffileWrites) {
   const std::string dir = temp_path("tifffile");
   fs::create_directories(dir);
-  ASSERT_EQ(
-      run_python(
-          "import numpy as np, tifffile\n"
-          "d = '" +
-          dir +
-          "/'\n"
-          "rng = np.random.default_rng(7)\n"
-          "plain = rng.integers(0, 65536, size=(5, 6, 7), dtype=np.uint16)\n"
-          "tifffile.imwrite(d + 'plain.tif', plain, photometric='minisblack')\n"
-          "plain.tofile(d + 'plain.bin')\n"
-          "hyper = rng.integers(0, 256, size=(4, 3, 2, 6, 7), dtype=np.uint8)\n"
-          "tifffile.imwrite(d + 'imagej.tif', hyper, imagej=True, metadata={'axes': 'TZCYX'})\n"
-          "hyper.tofile(d + 'imagej.bin')\n"
-          "big = rng.standard_normal((5, 6, 7)).astype(np.float32)\n"
-          "tifffile.imwrite(d + 'big.tif', big, bigtiff=True, photometric='minisblack')\n"
-          "big.tofile(d + 'big.bin')\n"
-          "tiled = rng.integers(-30000, 30000, size=(3, 40, 35), dtype=np.int16)\n"
-          "tifffile.imwrite(d + 'tiled.tif', tiled, tile=(16, 16), compression='zlib', "
-          "photometric='minisblack')\n"
-          "tiled.tofile(d + 'tiled.bin')\n"),
-      0);
+  ASSERT_EQ(run_python("import numpy as np, tifffile\n"
+                       "d = '" +
+                       dir +
+                       "/'\n"
+                       "rng = np.random.default_rng(7)\n"
+                       "plain = rng.integers(0, 65536, size=(5, 6, 7), dtype=np.uint16)\n"
+                       "tifffile.imwrite(d + 'plain.tif', plain, photometric='minisblack')\n"
+                       "plain.tofile(d + 'plain.bin')\n"
+                       "hyper = rng.integers(0, 256, size=(4, 3, 2, 6, 7), dtype=np.uint8)\n"
+                       "tifffile.imwrite(d + 'imagej.tif', hyper, imagej=True, metadata={'axes': 'TZCYX'})\n"
+                       "hyper.tofile(d + 'imagej.bin')\n"
+                       "big = rng.standard_normal((5, 6, 7)).astype(np.float32)\n"
+                       "tifffile.imwrite(d + 'big.tif', big, bigtiff=True, photometric='minisblack')\n"
+                       "big.tofile(d + 'big.bin')\n"
+                       "tiled = rng.integers(-30000, 30000, size=(3, 40, 35), dtype=np.int16)\n"
+                       "tifffile.imwrite(d + 'tiled.tif', tiled, tile=(16, 16), compression='zlib', "
+                       "photometric='minisblack')\n"
+                       "tiled.tofile(d + 'tiled.bin')\n"),
+            0);
   const FrameShape shape{7, 6};
   {
     TiffMovieReader reader(dir + "/plain.tif");
@@ -600,9 +556,7 @@ TEST(TiffMovieReader, ReadsWhatTifffileWrites) {
     for (int t = 0; t < 5; ++t) {
       const AnyFrameView frame = reader.read(t);
       EXPECT_EQ(frame.type(), PixelType::kU16);
-      EXPECT_EQ(
-          std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0)
-          << t;
+      EXPECT_EQ(std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0) << t;
     }
   }
   {
@@ -619,10 +573,8 @@ TEST(TiffMovieReader, ReadsWhatTifffileWrites) {
         for (int c = 0; c < 2; ++c) {
           const AnyFrameView frame = reader.read(t, c, z);
           EXPECT_EQ(frame.type(), PixelType::kU8);
-          const std::size_t offset =
-              static_cast<std::size_t>((t * 3 + z) * 2 + c) * frame.byte_size();
-          EXPECT_EQ(std::memcmp(frame.data(), expected.data() + offset, frame.byte_size()), 0)
-              << t << z << c;
+          const std::size_t offset = static_cast<std::size_t>((t * 3 + z) * 2 + c) * frame.byte_size();
+          EXPECT_EQ(std::memcmp(frame.data(), expected.data() + offset, frame.byte_size()), 0) << t << z << c;
         }
       }
     }
@@ -635,9 +587,7 @@ TEST(TiffMovieReader, ReadsWhatTifffileWrites) {
     for (int t = 0; t < 5; ++t) {
       const AnyFrameView frame = reader.read(t);
       EXPECT_EQ(frame.type(), PixelType::kF32);
-      EXPECT_EQ(
-          std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0)
-          << t;
+      EXPECT_EQ(std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0) << t;
     }
   }
   {
@@ -648,9 +598,7 @@ TEST(TiffMovieReader, ReadsWhatTifffileWrites) {
     for (int t = 0; t < 3; ++t) {
       const AnyFrameView frame = reader.read(t);
       EXPECT_EQ(frame.type(), PixelType::kI16);
-      EXPECT_EQ(
-          std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0)
-          << t;
+      EXPECT_EQ(std::memcmp(frame.data(), expected.data() + t * frame.byte_size(), frame.byte_size()), 0) << t;
     }
   }
 }
@@ -682,8 +630,8 @@ TEST(TiffMovieReader, RejectsATextFile) {
 
 TEST(TiffMovieReader, RejectsATiffHeaderWithNothingBehindIt) {
   const std::string path = temp_path("header_only.tif");
-  write_file_bytes(path, {std::byte{'I'}, std::byte{'I'}, std::byte{42}, std::byte{0},
-                          std::byte{200}, std::byte{0}, std::byte{0}, std::byte{0}});
+  write_file_bytes(path, {std::byte{'I'}, std::byte{'I'}, std::byte{42}, std::byte{0}, std::byte{200}, std::byte{0},
+                          std::byte{0}, std::byte{0}});
   expect_open_error(path, "cannot be read as a TIFF file");
 }
 
@@ -746,8 +694,7 @@ TEST(TiffMovieReader, RejectsAFileCutAnywhereCleanly) {
     const std::vector<std::byte> bytes = read_file_bytes(whole);
     ASSERT_EQ(error_reading_everything(whole), "");
     for (std::size_t size = 1; size < bytes.size(); ++size) {
-      write_file_bytes(path, std::vector<std::byte>(
-                                 bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size)));
+      write_file_bytes(path, std::vector<std::byte>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size)));
       ::testing::internal::CaptureStderr();
       const std::string message = error_reading_everything(path);
       EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
@@ -760,8 +707,7 @@ TEST(TiffMovieReader, RejectsAFileCutAnywhereCleanly) {
 TEST(TiffMovieReader, RejectsPixelDataCutShortWhenTheFrameIsRead) {
   const FrameShape shape{32, 20};
   const std::vector<std::byte> frame = pattern_frame(PixelType::kU16, shape, 0);
-  std::vector<std::byte> bytes =
-      hand_made_single_ifd_tiff(false, PixelType::kU16, shape, {frame}, "one page");
+  std::vector<std::byte> bytes = hand_made_single_ifd_tiff(false, PixelType::kU16, shape, {frame}, "one page");
   bytes.resize(bytes.size() - frame.size() / 2);  // the IFD is whole, the pixels are not
   const std::string path = temp_path("short_pixels.tif");
   write_file_bytes(path, bytes);
@@ -781,8 +727,7 @@ TEST(TiffMovieReader, RejectsAnRgbFile) {
   page.samples_per_pixel = 3;
   page.pixels.resize(4 * 3 * 3);
   write_with_libtiff(path, "w", {page});
-  expect_open_error(
-      path, "page 0 (the 1st of 1) has 3 samples per pixel (RGB?); calmon reads single-channel pages");
+  expect_open_error(path, "page 0 (the 1st of 1) has 3 samples per pixel (RGB?); calmon reads single-channel pages");
 }
 
 TEST(TiffMovieReader, RejectsUnsupportedPixelTypes) {
@@ -802,8 +747,7 @@ TEST(TiffMovieReader, RejectsUnsupportedPixelTypes) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.expected);
-    const std::string path =
-        temp_path("type_" + std::to_string(c.bits) + "_" + std::to_string(c.format) + ".tif");
+    const std::string path = temp_path("type_" + std::to_string(c.bits) + "_" + std::to_string(c.format) + ".tif");
     LibtiffPage page;
     page.shape = {8, 2};
     page.bits_per_sample = c.bits;
@@ -817,17 +761,15 @@ TEST(TiffMovieReader, RejectsUnsupportedPixelTypes) {
 
 TEST(TiffMovieReader, RejectsPagesOfDifferingSize) {
   const std::string path = temp_path("sizes.tif");
-  write_with_libtiff(
-      path, "w",
-      {typed_page(PixelType::kU16, {80, 60}, 0), typed_page(PixelType::kU16, {80, 60}, 1),
-       typed_page(PixelType::kU16, {64, 64}, 2)});
+  write_with_libtiff(path, "w",
+                     {typed_page(PixelType::kU16, {80, 60}, 0), typed_page(PixelType::kU16, {80, 60}, 1),
+                      typed_page(PixelType::kU16, {64, 64}, 2)});
   expect_open_error(path, "page 2 (the 3rd of 3) is 64x64, the first page is 80x60");
 }
 
 TEST(TiffMovieReader, RejectsPagesOfDifferingPixelType) {
   const std::string path = temp_path("types.tif");
-  write_with_libtiff(
-      path, "w", {typed_page(PixelType::kU16, {8, 6}, 0), typed_page(PixelType::kF32, {8, 6}, 1)});
+  write_with_libtiff(path, "w", {typed_page(PixelType::kU16, {8, 6}, 0), typed_page(PixelType::kF32, {8, 6}, 1)});
   expect_open_error(path, "page 1 (the 2nd of 2) is float32, the first page is uint16");
 }
 
@@ -845,39 +787,53 @@ struct Corruption {
 
 std::vector<Corruption> strip_corruptions() {
   return {
-      {"RowsPerStrip raised", PixelType::kU16, 4,
+      {"RowsPerStrip raised",
+       PixelType::kU16,
+       4,
        [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(1, TIFFTAG_ROWSPERSTRIP, 8); },
        {"page 1 (the 2nd of 3) has 6 entries in StripOffsets; ImageLength 24 with RowsPerStrip 8 "
         "needs 3 strips"}},
-      {"ImageLength raised on every page", PixelType::kU16, 0,
+      {"ImageLength raised on every page",
+       PixelType::kU16,
+       0,
        [](test::TiffPatcher& tiff, std::size_t) {
          for (int page = 0; page < 3; ++page) tiff.set_value(page, TIFFTAG_IMAGELENGTH, 40);
        },
        {"page 0 (the 1st of 3) has 1 entry in StripOffsets; ImageLength 40 with RowsPerStrip 24 "
         "needs 2 strips",
         "(libtiff: ", "Incorrect count"}},
-      {"a StripOffsets count of 0", PixelType::kU16, 0,
+      {"a StripOffsets count of 0",
+       PixelType::kU16,
+       0,
        [](test::TiffPatcher& tiff, std::size_t) { tiff.set_count(2, TIFFTAG_STRIPOFFSETS, 0); },
        {"page 2 (the 3rd of 3) has 0 entries in StripOffsets; ImageLength 24 with RowsPerStrip 24 "
         "needs 1 strip"}},
-      {"BitsPerSample 64 on 32-bit data", PixelType::kF32, 0,
+      {"BitsPerSample 64 on 32-bit data",
+       PixelType::kF32,
+       0,
        [](test::TiffPatcher& tiff, std::size_t) {
          for (int page = 0; page < 3; ++page) tiff.set_value(page, TIFFTAG_BITSPERSAMPLE, 64);
        },
        {"page 0 (the 1st of 3): strip 0 holds 3072 bytes; its 24 rows of 32 float64 pixels need "
         "6144"}},
-      {"a StripByteCounts entry too small", PixelType::kU16, 4,
+      {"a StripByteCounts entry too small",
+       PixelType::kU16,
+       4,
        [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(1, TIFFTAG_STRIPBYTECOUNTS, 100, 2); },
        {"page 1 (the 2nd of 3): strip 2 holds 100 bytes; its 4 rows of 32 uint16 pixels need 256"}},
-      {"a strip past the end of the file", PixelType::kU16, 0,
-       [](test::TiffPatcher& tiff, std::size_t file_size) {
-         tiff.set_value(2, TIFFTAG_STRIPOFFSETS, file_size - 10);
-       },
+      {"a strip past the end of the file",
+       PixelType::kU16,
+       0,
+       [](test::TiffPatcher& tiff, std::size_t file_size) { tiff.set_value(2, TIFFTAG_STRIPOFFSETS, file_size - 10); },
        {"page 2 (the 3rd of 3): strip 0 runs to byte", "past the end of the file at byte"}},
-      {"a strip at offset 0", PixelType::kU16, 0,
+      {"a strip at offset 0",
+       PixelType::kU16,
+       0,
        [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(0, TIFFTAG_STRIPOFFSETS, 0); },
        {"page 0 (the 1st of 3): strip 0 starts at byte 0, inside the file's header"}},
-      {"an empty strip", PixelType::kU16, 4,
+      {"an empty strip",
+       PixelType::kU16,
+       4,
        [](test::TiffPatcher& tiff, std::size_t) { tiff.set_value(2, TIFFTAG_STRIPBYTECOUNTS, 0, 5); },
        {"page 2 (the 3rd of 3): strip 5 is empty (StripByteCounts 0)"}},
   };
@@ -918,15 +874,17 @@ TEST(TiffMovieReader, RejectsTiledPagesWhoseTilesDoNotCoverThem) {
     std::vector<std::byte> bytes = read_file_bytes(whole);
     test::TiffPatcher(bytes).set_count(1, TIFFTAG_TILEOFFSETS, 8);
     write_file_bytes(path, bytes);
-    expect_open_error(path, "page 1 (the 2nd of 2) has 8 entries in TileOffsets; 40x35 pixels in "
-                            "16x16 tiles need 9 tiles");
+    expect_open_error(path,
+                      "page 1 (the 2nd of 2) has 8 entries in TileOffsets; 40x35 pixels in "
+                      "16x16 tiles need 9 tiles");
   }
   {
     std::vector<std::byte> bytes = read_file_bytes(whole);
     test::TiffPatcher(bytes).set_value(0, TIFFTAG_TILEBYTECOUNTS, 10, 4);
     write_file_bytes(path, bytes);
-    expect_open_error(path, "page 0 (the 1st of 2): tile 4 holds 10 bytes; its 16 rows of 16 uint16 "
-                            "pixels need 512");
+    expect_open_error(path,
+                      "page 0 (the 1st of 2): tile 4 holds 10 bytes; its 16 rows of 16 uint16 "
+                      "pixels need 512");
   }
 }
 
@@ -936,8 +894,7 @@ constexpr std::size_t kMib = std::size_t{1} << 20;
 
 // The whole message of the calmon::Error opening `path` throws ("" if none); libtiff must
 // print nothing meanwhile.
-std::string open_error(const std::string& path,
-                       std::size_t max_frame_bytes = kDefaultMaxFrameBytes) {
+std::string open_error(const std::string& path, std::size_t max_frame_bytes = kDefaultMaxFrameBytes) {
   ::testing::internal::CaptureStderr();
   std::string message;
   try {
@@ -950,8 +907,7 @@ std::string open_error(const std::string& path,
 }
 
 // `pages` pages of `shape` zeros, uint8, each in one strip compressed with `compression`.
-void write_zeros(const std::string& path, FrameShape shape, std::uint16_t compression,
-                 int pages = 1) {
+void write_zeros(const std::string& path, FrameShape shape, std::uint16_t compression, int pages = 1) {
   LibtiffPage page = typed_page(PixelType::kU8, shape, 0);
   page.compression = compression;
   std::fill(page.pixels.begin(), page.pixels.end(), std::byte{0});
@@ -961,13 +917,15 @@ void write_zeros(const std::string& path, FrameShape shape, std::uint16_t compre
 TEST(TiffMovieReader, RefusesTheFuzzersHugeFrameWhenOpeningItFromItsTagsAlone) {
   const std::string path = temp_path("huge_frame.tif");
   write_file_bytes(path, test::tiff_claiming_a_huge_frame());
-  EXPECT_EQ(open_error(path), path + ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of "
-                                     "pixels; the limit is 64 MiB (--max-frame-mib)");
+  EXPECT_EQ(open_error(path), path +
+                                  ": page 0 (the 1st of 1) is 50000x50000 uint8, 2385 MiB of "
+                                  "pixels; the limit is 64 MiB (--max-frame-mib)");
   // With the limit raised, its 12 bytes of deflate data still cannot be 2.5 GB of pixels.
   EXPECT_EQ(open_error(path, 2385 * kMib),
-            path + ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 (AdobeDeflate), "
-                   "which decode to 12384 bytes at most; its 50000 rows of 50000 uint8 pixels need "
-                   "2500000000 (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
+            path +
+                ": page 0 (the 1st of 1): strip 0 holds 12 bytes, compression 8 (AdobeDeflate), "
+                "which decode to 12384 bytes at most; its 50000 rows of 50000 uint8 pixels need "
+                "2500000000 (ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
 }
 
 TEST(TiffMovieReader, ReadsAFrameAsLargeAsTheLimitAndALargerOneOnlyWithTheLimitRaised) {
@@ -986,8 +944,9 @@ TEST(TiffMovieReader, ReadsAFrameAsLargeAsTheLimitAndALargerOneOnlyWithTheLimitR
   }
   const std::string one_row_more = temp_path("64mib_and_a_row.tif");
   write_zeros(one_row_more, {8192, 8193}, COMPRESSION_ADOBE_DEFLATE);
-  const std::string too_large = one_row_more + ": page 0 (the 1st of 1) is 8192x8193 uint8, 65 MiB "
-                                               "of pixels; the limit is ";
+  const std::string too_large = one_row_more +
+                                ": page 0 (the 1st of 1) is 8192x8193 uint8, 65 MiB "
+                                "of pixels; the limit is ";
   EXPECT_EQ(open_error(one_row_more), too_large + "64 MiB (--max-frame-mib)");
   EXPECT_EQ(open_error(one_row_more, 64 * kMib + 8191),  // one byte short
             too_large + "64.00781154632568 MiB (--max-frame-mib)");
@@ -1009,8 +968,9 @@ TEST(TiffMovieReader, RefusesTilesLargerThanTheLimit) {
   patcher.set_value(0, TIFFTAG_TILEWIDTH, 65520);
   patcher.set_value(0, TIFFTAG_TILELENGTH, 65520);
   write_file_bytes(path, bytes);
-  expect_open_error(path, "page 0 (the 1st of 2) has tiles of 65520x65520 uint16, 8189 MiB each; "
-                          "the limit is 64 MiB (--max-frame-mib)");
+  expect_open_error(path,
+                    "page 0 (the 1st of 2) has tiles of 65520x65520 uint16, 8189 MiB each; "
+                    "the limit is 64 MiB (--max-frame-mib)");
 }
 
 // The codecs whose expansion the reader bounds (io/tiff_codec_expansion.h).
@@ -1052,9 +1012,8 @@ TEST(TiffMovieReader, RefusesCompressedStripsThatCannotDecodeToTheirRows) {
     patcher.set_value(0, TIFFTAG_IMAGEWIDTH, 60000);  // 3.7 MiB, within the limit
     const std::uint64_t strip_bytes = patcher.value(0, TIFFTAG_STRIPBYTECOUNTS);
     write_file_bytes(path, bytes);
-    expect_open_error(path, "page 0 (the 1st of 3): strip 0 holds " + std::to_string(strip_bytes) +
-                                " bytes, " + codec.name + ", which decode to " +
-                                std::to_string(strip_bytes * codec.bytes_per_byte) +
+    expect_open_error(path, "page 0 (the 1st of 3): strip 0 holds " + std::to_string(strip_bytes) + " bytes, " +
+                                codec.name + ", which decode to " + std::to_string(strip_bytes * codec.bytes_per_byte) +
                                 " bytes at most; its 64 rows of 60000 uint8 pixels need 3840000 "
                                 "(ImageWidth, ImageLength, BitsPerSample or RowsPerStrip wrong?)");
   }
@@ -1067,9 +1026,12 @@ TEST(TiffMovieReader, RefusesCompressedStripsThatCannotDecodeToTheirRows) {
 std::string movie_with_private_tags(const std::string& name, int first_tag, int tags) {
   const std::string path = temp_path(name);
   EXPECT_EQ(run_python("import numpy as np, tifffile\n"
-                       "tags = [(" + std::to_string(first_tag) + " + i, 'I', 1, i, True) for i in range(" +
-                       std::to_string(tags) + ")]\n"
-                       "tifffile.imwrite('" + path + "', np.zeros((3, 4, 5), np.uint16), "
+                       "tags = [(" +
+                       std::to_string(first_tag) + " + i, 'I', 1, i, True) for i in range(" + std::to_string(tags) +
+                       ")]\n"
+                       "tifffile.imwrite('" +
+                       path +
+                       "', np.zeros((3, 4, 5), np.uint16), "
                        "photometric='minisblack', extratags=tags)\n"),
             0);
   return path;
@@ -1101,9 +1063,12 @@ TEST(TiffMovieReader, ImageJsOwnTagsAreNotWarnedAbout) {
   if (!test::python_has("numpy, tifffile")) GTEST_SKIP() << "needs /usr/bin/python3 with numpy and tifffile";
   const std::string path = temp_path("imagej_ranges.tif");
   ASSERT_EQ(run_python("import numpy as np, tifffile\n"
-                       "tifffile.imwrite('" + path + "', np.arange(60, dtype=np.uint16).reshape(3, 4, 5), "
+                       "tifffile.imwrite('" +
+                       path +
+                       "', np.arange(60, dtype=np.uint16).reshape(3, 4, 5), "
                        "imagej=True, metadata={'axes': 'TYX', 'Ranges': (0.0, 59.0)})\n"
-                       "assert 50838 in tifffile.TiffFile('" + path + "').pages[0].tags\n"),
+                       "assert 50838 in tifffile.TiffFile('" +
+                       path + "').pages[0].tags\n"),
             0);
   TiffMovieReader reader(path);
   EXPECT_EQ(reader.take_warnings(), std::vector<std::string>{});
@@ -1112,17 +1077,13 @@ TEST(TiffMovieReader, ImageJsOwnTagsAreNotWarnedAbout) {
 
 TEST(TiffMovieReader, RejectsATimePointOutOfRange) {
   const std::string path = temp_path("movie.tif");
-  write_with_libtiff(
-      path, "w", {typed_page(PixelType::kU8, {8, 6}, 0), typed_page(PixelType::kU8, {8, 6}, 1)});
+  write_with_libtiff(path, "w", {typed_page(PixelType::kU8, {8, 6}, 0), typed_page(PixelType::kU8, {8, 6}, 1)});
   TiffMovieReader reader(path);
   expect_error([&] { reader.read(2); }, path, "t=2 is out of range, the movie has 2 time points");
   expect_error([&] { reader.read(-5); }, path, "t=-5 is out of range");
-  expect_error([&] { reader.read(0, 1); }, path,
-               "channel 1 is out of range, the movie has 1 channel");
-  expect_error([&] { reader.read(0, 0, 1); }, path,
-               "slice 1 is out of range, the movie has 1 slice");
-  EXPECT_TRUE(frame_equals(reader.read(1), PixelType::kU8, {8, 6},
-                           pattern_frame(PixelType::kU8, {8, 6}, 1)));
+  expect_error([&] { reader.read(0, 1); }, path, "channel 1 is out of range, the movie has 1 channel");
+  expect_error([&] { reader.read(0, 0, 1); }, path, "slice 1 is out of range, the movie has 1 slice");
+  EXPECT_TRUE(frame_equals(reader.read(1), PixelType::kU8, {8, 6}, pattern_frame(PixelType::kU8, {8, 6}, 1)));
 }
 
 }  // namespace

@@ -29,8 +29,7 @@ class TiffPatcher {
     const std::size_t field = entry + (bigtiff_ ? 12 : 8);
     const std::size_t field_bytes = bigtiff_ ? 8 : 4;
     const std::uint64_t count = get(entry + 4, field_bytes);
-    const std::size_t values =
-        count * width <= field_bytes ? field : static_cast<std::size_t>(get(field, field_bytes));
+    const std::size_t values = count * width <= field_bytes ? field : static_cast<std::size_t>(get(field, field_bytes));
     put(values + index * width, value, width);
   }
 

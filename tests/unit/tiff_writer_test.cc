@@ -26,9 +26,7 @@ using test::pattern_frame;
 // A fresh path for this test: <tmp>/tiff_writer_test/<Suite.Test>_<name>.
 std::string temp_path(const std::string& name) { return test::temp_path("tiff_writer_test", name); }
 
-int run_python(const std::string& script) {
-  return test::run_python(temp_path("script.py"), script);
-}
+int run_python(const std::string& script) { return test::run_python(temp_path("script.py"), script); }
 
 // Writes a 4-frame movie of `type` and the same pixels raw to `<path>.bin`.
 void write_pattern_movie(const std::string& path, PixelType type, FrameShape shape, bool bigtiff) {
@@ -37,8 +35,7 @@ void write_pattern_movie(const std::string& path, PixelType type, FrameShape sha
   for (int t = 0; t < 4; ++t) {
     const std::vector<std::byte> pixels = pattern_frame(type, shape, t);
     writer.append(AnyFrameView(type, pixels.data(), shape));
-    raw.write(reinterpret_cast<const char*>(pixels.data()),
-              static_cast<std::streamsize>(pixels.size()));
+    raw.write(reinterpret_cast<const char*>(pixels.data()), static_cast<std::streamsize>(pixels.size()));
   }
   writer.close();
 }
@@ -48,8 +45,7 @@ TEST(TiffMovieWriter, TifffileReadsEveryPixelTypeBitExactWithThePromisedTags) {
   for (bool bigtiff : {false, true}) {
     for (PixelType type : kAllPixelTypes) {
       SCOPED_TRACE(std::string(pixel_type_name(type)) + (bigtiff ? " BigTIFF" : " classic"));
-      const std::string path =
-          temp_path(std::string(pixel_type_name(type)) + (bigtiff ? "_big.tif" : ".tif"));
+      const std::string path = temp_path(std::string(pixel_type_name(type)) + (bigtiff ? "_big.tif" : ".tif"));
       write_pattern_movie(path, type, shape, bigtiff);
       const std::string dtype(pixel_type_name(type));
       EXPECT_EQ(run_python("import numpy, tifffile, sys\n"
@@ -100,8 +96,7 @@ TEST(TiffMovieWriter, OurReaderReadsWhatTheDestructorClosed) {
 TEST(TiffMovieWriter, WritesAFloat32ImageThatTifffileAndOurReaderOpen) {
   const std::string path = temp_path("projection.tif");
   const FrameShape shape{4, 3};
-  const std::vector<double> pixels = {0.0, 1.5, -2.25, 1e30, 1.0 / 3.0, -0.0,
-                                      7.0, 8.0, 9.0,   10.0, 11.0,      0.1};
+  const std::vector<double> pixels = {0.0, 1.5, -2.25, 1e30, 1.0 / 3.0, -0.0, 7.0, 8.0, 9.0, 10.0, 11.0, 0.1};
   write_tiff_float32(path, shape, pixels);
   TiffMovieReader reader(path);
   EXPECT_EQ(reader.info().frames, 1);
@@ -110,8 +105,7 @@ TEST(TiffMovieWriter, WritesAFloat32ImageThatTifffileAndOurReaderOpen) {
   reader.read(0).visit([&](auto view) {
     for (int y = 0; y < 3; ++y) {
       for (int x = 0; x < 4; ++x) {
-        EXPECT_EQ(static_cast<float>(view.at(x, y)),
-                  static_cast<float>(pixels[static_cast<std::size_t>(y * 4 + x)]));
+        EXPECT_EQ(static_cast<float>(view.at(x, y)), static_cast<float>(pixels[static_cast<std::size_t>(y * 4 + x)]));
       }
     }
   });
@@ -157,20 +151,12 @@ TEST(TiffMovieWriter, RejectsAPathThatCannotBeCreated) {
         TiffMovieWriter writer(path, {4, 3}, PixelType::kU8);
       },
       path, "cannot create the file: No such file or directory");
-  expect_error(
-      [&] {
-        write_tiff_float32(path, {1, 1}, std::vector<double>{1.0});
-      },
-      path, "cannot create the file");
+  expect_error([&] { write_tiff_float32(path, {1, 1}, std::vector<double>{1.0}); }, path, "cannot create the file");
 }
 
 TEST(TiffMovieWriter, RejectsAnEmptyFrameShape) {
   const std::string path = temp_path("empty.tif");
-  expect_error(
-      [&] {
-        TiffMovieWriter writer(path, {0, 3}, PixelType::kU8);
-      },
-      path, "cannot write frames of size 0x3");
+  expect_error([&] { TiffMovieWriter writer(path, {0, 3}, PixelType::kU8); }, path, "cannot write frames of size 0x3");
 }
 
 TEST(TiffMovieWriter, RejectsAnImageWhosePixelCountDoesNotMatchItsShape) {

@@ -107,8 +107,7 @@ po::parsed_options parse_syntax(int argc, char** argv) {
 }
 
 bool takes_value(std::string_view arg) {
-  return arg.starts_with("--") &&
-         std::find(kValueFlags.begin(), kValueFlags.end(), arg.substr(2)) != kValueFlags.end();
+  return arg.starts_with("--") && std::find(kValueFlags.begin(), kValueFlags.end(), arg.substr(2)) != kValueFlags.end();
 }
 
 // Where Boost.Program_options would read the command line otherwise than this program

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze_options.h"
 #include "calmon/output.pb.h"
 #include "config/config_file.h"
 #include "config/json_message.h"
@@ -29,7 +30,6 @@
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
 #include "io/trace_files.h"
-#include "analyze_options.h"
 #include "roi_summary.h"
 
 namespace {
@@ -141,8 +141,8 @@ int run(const Options& options) {
   // A long movie takes a while: on a terminal, a progress line on stderr counts the frames.
   calmon::io::ProgressBar progress(stderr, !options.quiet && isatty(STDERR_FILENO) == 1);
   const auto progress_state = [&](std::int64_t analysed) {
-    return calmon::io::ProgressState{
-        analysed, info.frames, 0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+    return calmon::io::ProgressState{analysed, info.frames, 0,
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   };
   for (std::int64_t t = 0; t < info.frames; ++t) {
     const calmon::FrameResult& result = pipeline.push(movie.read(t, options.channel, options.slice));
@@ -151,8 +151,8 @@ int run(const Options& options) {
     drain_settled();
     print_movie_warnings(movie, options.movie, &progress);
     progress.update(progress_state(t + 1), std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                 std::chrono::steady_clock::now().time_since_epoch())
-                                                 .count());
+                                               std::chrono::steady_clock::now().time_since_epoch())
+                                               .count());
   }
   progress.finish(progress_state(info.frames));
   pipeline.finish();

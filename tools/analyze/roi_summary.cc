@@ -78,14 +78,12 @@ void RoiSummary::print(std::ostream& out, const PipelineSettings& settings) cons
   for (std::size_t i = 0; i < rois_.size(); ++i) {
     const PerRoi& roi = rois_[i];
     const RoiSettings& s = settings.rois[i];
-    const std::string peak = roi.peak_frame >= 0
-                                 ? number("%.3f @", roi.peak_dff) + std::to_string(roi.peak_frame)
-                                 : std::string("undefined");
+    const std::string peak = roi.peak_frame >= 0 ? number("%.3f @", roi.peak_dff) + std::to_string(roi.peak_frame)
+                                                 : std::string("undefined");
     rows.push_back({s.name, s.region.describe(), s.neuropil.describe(), s.baseline.describe(),
                     number("%.2f", mean(roi.f_sum, roi.live)), number("%.2f", mean(roi.fcorr_sum, roi.live)),
                     number("%.2f", mean(roi.f0_sum, roi.settled)), peak});
-    notes.push_back(roi.undefined > 0 ? "  (" + std::to_string(roi.undefined) +
-                                            " frames with F0 <= 0: dF/F0 undefined)"
+    notes.push_back(roi.undefined > 0 ? "  (" + std::to_string(roi.undefined) + " frames with F0 <= 0: dF/F0 undefined)"
                                       : std::string());
   }
   print_aligned(out, rows, notes);

@@ -8,22 +8,22 @@
 namespace calmon::bench {
 
 struct BenchOptions {
-  std::string calmond_path;   // default: calmond next to calmon-bench
+  std::string calmond_path;  // default: calmond next to calmon-bench
   int width = 512;
   int height = 512;
   int rois = 100;
-  int window = 501;           // moving median window, frames
-  int frames = 5000;          // measured frames, after the warm-up
-  double rate_hz = 0.0;       // 0: as fast as possible
-  int warmup = 600;           // frames sent first, not measured
+  int window = 501;            // moving median window, frames
+  int frames = 5000;           // measured frames, after the warm-up
+  double rate_hz = 0.0;        // 0: as fast as possible
+  int warmup = 600;            // frames sent first, not measured
   bool global_traces = false;  // per-frame global mean/median/min (not in issue #5's analysis)
   bool run_numpy_peer = false;
   double peer_seconds = 5.0;  // time box of the numpy peer
   unsigned seed = 1;
-  bool curve = false;         // CURVE on calmond and every peer (fresh keys for the run)
-  double snapshot_hz = 0.0;     // calmond's projection snapshots per second
+  bool curve = false;              // CURVE on calmond and every peer (fresh keys for the run)
+  double snapshot_hz = 0.0;        // calmond's projection snapshots per second
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
-  int publish_budget_mib = 0;   // calmond's --publish-budget-mib; 0: its default
+  int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
 };
 
 // calmon-bench's name and usage: its mistakes and failures are said through it.

@@ -30,8 +30,7 @@ pb::ControlReply exchange(const std::string& endpoint, const pb::ControlRequest&
 
 }  // namespace
 
-pb::Status request_status(const std::string& control_endpoint, std::chrono::milliseconds deadline,
-                          const Curve& curve) {
+pb::Status request_status(const std::string& control_endpoint, std::chrono::milliseconds deadline, const Curve& curve) {
   pb::ControlRequest request;
   request.mutable_status();
   return exchange(control_endpoint, request, deadline, curve).status();
@@ -43,8 +42,8 @@ void request_shutdown(const std::string& control_endpoint, std::chrono::millisec
   exchange(control_endpoint, request, deadline, curve);
 }
 
-void wait_for_subscribers(const std::string& control_endpoint, unsigned subscribers,
-                          std::chrono::milliseconds deadline, const Curve& curve) {
+void wait_for_subscribers(const std::string& control_endpoint, unsigned subscribers, std::chrono::milliseconds deadline,
+                          const Curve& curve) {
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     if (request_status(control_endpoint, deadline, curve).subscribers() >= subscribers) return;

@@ -16,12 +16,11 @@ namespace calmon::bench {
 
 using Curve = std::optional<net::CurveClientKeys>;
 
-pb::Status request_status(const std::string& control_endpoint, std::chrono::milliseconds deadline,
-                          const Curve& curve);
+pb::Status request_status(const std::string& control_endpoint, std::chrono::milliseconds deadline, const Curve& curve);
 void request_shutdown(const std::string& control_endpoint, std::chrono::milliseconds deadline, const Curve& curve);
 
 // Polls status until `subscribers` subscriptions are live; throws at the deadline.
-void wait_for_subscribers(const std::string& control_endpoint, unsigned subscribers,
-                          std::chrono::milliseconds deadline, const Curve& curve);
+void wait_for_subscribers(const std::string& control_endpoint, unsigned subscribers, std::chrono::milliseconds deadline,
+                          const Curve& curve);
 
 }  // namespace calmon::bench

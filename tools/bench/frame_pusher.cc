@@ -22,7 +22,6 @@ zmq::socket_t connect_pusher(zmq::context_t& context, const std::string& endpoin
 
 SendTimes push_frames(zmq::socket_t& push, const FrameSet& frames, int warmup, int measured, double rate_hz,
                       bool end_of_stream) {
-
   pb::FrameHeader header;
   header.set_stream_id(net::random_id());  // each run its own stream: a new session in calmond
   header.set_width(static_cast<std::uint32_t>(frames.width()));

@@ -11,13 +11,13 @@
 // must stay within its publish budget and the measuring subscriber must still get every
 // update. Output: one "name value" line per figure on stdout (docs/benchmarks.md
 // explains each).
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include <zmq.hpp>
@@ -97,10 +97,9 @@ int run(const BenchOptions& options) {
   stuck.reset();
   const int daemon_exit = daemon.stop(10s);
 
-  const double raw_fps =
-      raw_zmq_frames_per_second(context, frames, options.warmup, options.frames,
-                                curve_setup ? std::optional(RawCurve{curve_setup->server_keys(), *curve})
-                                            : std::nullopt);
+  const double raw_fps = raw_zmq_frames_per_second(
+      context, frames, options.warmup, options.frames,
+      curve_setup ? std::optional(RawCurve{curve_setup->server_keys(), *curve}) : std::nullopt);
 
   const auto received = traces.latencies_us.size();
   const double wall_s = static_cast<double>(traces.last_receipt_ns - sent.first_measured_ns) / 1e9;
@@ -108,7 +107,8 @@ int run(const BenchOptions& options) {
   print_figure("frames_sent", static_cast<double>(measured));
   print_figure("frames_received", static_cast<double>(received));
   print_figure("lost", static_cast<double>(measured - received));
-  print_figure("send_rate_fps", static_cast<double>(measured) / (static_cast<double>(sent.last_ns - sent.first_measured_ns) / 1e9));
+  print_figure("send_rate_fps",
+               static_cast<double>(measured) / (static_cast<double>(sent.last_ns - sent.first_measured_ns) / 1e9));
   print_figure("throughput_fps", fps);
   print_figure("throughput_gbps", fps * static_cast<double>(frames.frame_bytes()) / 1e9);
   print_figure("raw_zmq_fps", raw_fps);
@@ -123,16 +123,15 @@ int run(const BenchOptions& options) {
   print_figure("latency_delivery_p50_us", percentile(traces.delivery_us, 50));
   print_figure("daemon_peak_rss_mib", peak_rss_mib);
   // Growth over the measured part: from the first sample after the warm-up to the last.
-  const auto after_warmup = std::find_if(rss_samples.begin(), rss_samples.end(), [&](const auto& sample) {
-    return sample.time_ns >= sent.first_measured_ns;
-  });
+  const auto after_warmup = std::find_if(rss_samples.begin(), rss_samples.end(),
+                                         [&](const auto& sample) { return sample.time_ns >= sent.first_measured_ns; });
   if (after_warmup != rss_samples.end()) {
     print_figure("daemon_rss_after_warmup_mib", after_warmup->mib);
     print_figure("daemon_rss_last_mib", rss_samples.back().mib);
     print_figure("daemon_rss_growth_mib", rss_samples.back().mib - after_warmup->mib);
     print_figure("daemon_rss_samples", static_cast<double>(rss_samples.end() - after_warmup));
-    const auto largest = std::max_element(after_warmup, rss_samples.end(),
-                                          [](const auto& a, const auto& b) { return a.mib < b.mib; });
+    const auto largest =
+        std::max_element(after_warmup, rss_samples.end(), [](const auto& a, const auto& b) { return a.mib < b.mib; });
     print_figure("daemon_rss_max_mib", largest->mib);
   }
   // The publish budget: what calmond held for subscribers at the end, what it withheld,
@@ -141,8 +140,8 @@ int run(const BenchOptions& options) {
   print_figure("publish_bytes_held_mib", static_cast<double>(last_status.publish_bytes_held()) / (1 << 20));
   for (const char* topic : {"traces", "projections", "status", "rois"}) {
     const auto withheld = last_status.withheld().find(topic);
-    print_figure(std::string("withheld_") + topic, withheld == last_status.withheld().end() ? 0.0
-                                                                                            : static_cast<double>(withheld->second));
+    print_figure(std::string("withheld_") + topic,
+                 withheld == last_status.withheld().end() ? 0.0 : static_cast<double>(withheld->second));
   }
   print_figure("end_of_stream_seen", traces.saw_end_of_stream ? 1 : 0);
   print_figure("daemon_exit_status", daemon_exit);
@@ -156,9 +155,8 @@ int run(const BenchOptions& options) {
     frames.write_raw(frames_file);
     double numpy_fps = 0;
     try {
-      numpy_fps = run_numpy_peer({frames_file, config.path(), options.width, options.height,
-                                  FrameSet::kDistinctFrames, options.window, options.global_traces,
-                                  options.peer_seconds});
+      numpy_fps = run_numpy_peer({frames_file, config.path(), options.width, options.height, FrameSet::kDistinctFrames,
+                                  options.window, options.global_traces, options.peer_seconds});
     } catch (...) {
       std::remove(frames_file);
       throw;

@@ -248,7 +248,8 @@ void GlobalStats(benchmark::State& state) {
   calmon::GlobalFrameStats stats;
   int t = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(stats(calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % 4), shape)));
+    benchmark::DoNotOptimize(
+        stats(calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % 4), shape)));
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
 }
@@ -310,8 +311,8 @@ void PipelineFrame(benchmark::State& state) {
   for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
     calmon::RoiSettings roi;
     roi.name = "roi" + std::to_string(settings.rois.size());
-    roi.region = calmon::Region::rect({rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin,
-                                       rect.ymin + calmon::bench::kRoiSide});
+    roi.region = calmon::Region::rect(
+        {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide});
     roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
     roi.neuropil.r = 0.7;
     settings.rois.push_back(std::move(roi));
@@ -339,8 +340,8 @@ const std::vector<calmon::Region>& rois_and_rings(int rois) {
   if (!regions.empty()) return regions;
   const calmon::FrameShape shape{512, 512};
   for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
-    regions.push_back(calmon::Region::rect({rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin,
-                                            rect.ymin + calmon::bench::kRoiSide}));
+    regions.push_back(calmon::Region::rect(
+        {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide}));
   }
   const calmon::RoiOccupancy occupancy(regions, shape);
   for (int i = 0; i < rois; ++i) regions.push_back(calmon::neuropil_ring(regions[i], occupancy, shape, {}));

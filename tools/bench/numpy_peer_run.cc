@@ -23,11 +23,10 @@ std::string numpy_peer_script() {
 
 double run_numpy_peer(const NumpyPeerRequest& request) {
   std::ostringstream command;
-  command << kPython << " '" << numpy_peer_script() << "' --frames-file '" << request.frames_file
-          << "' --config '" << request.config_file << "' --width " << request.width << " --height "
-          << request.height << " --distinct-frames " << request.distinct_frames << " --window "
-          << request.window << " --global-traces " << (request.global_traces ? "on" : "off")
-          << " --seconds " << request.seconds;
+  command << kPython << " '" << numpy_peer_script() << "' --frames-file '" << request.frames_file << "' --config '"
+          << request.config_file << "' --width " << request.width << " --height " << request.height
+          << " --distinct-frames " << request.distinct_frames << " --window " << request.window << " --global-traces "
+          << (request.global_traces ? "on" : "off") << " --seconds " << request.seconds;
   FILE* output = popen(command.str().c_str(), "r");
   if (!output) throw std::runtime_error("cannot run " + command.str());
   double fps = -1.0;

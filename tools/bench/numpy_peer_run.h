@@ -12,8 +12,8 @@
 namespace calmon::bench {
 
 struct NumpyPeerRequest {
-  std::string frames_file;   // FrameSet::write_raw
-  std::string config_file;   // AnalysisConfigFile
+  std::string frames_file;  // FrameSet::write_raw
+  std::string config_file;  // AnalysisConfigFile
   int width = 0, height = 0, distinct_frames = 0, window = 0;
   bool global_traces = true;
   double seconds = 5.0;

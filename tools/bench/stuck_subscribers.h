@@ -4,8 +4,8 @@
 // One subscriber per topic (traces, projections, status, rois), each a plain TCP
 // connection to calmond's publish endpoint speaking just enough ZMTP 3.0 to subscribe
 // (greeting, READY as a SUB socket, calmond's greeting and READY read, one
-// subscription), with a 64 KiB receive buffer, and never read again: once that buffer is full, whatever calmond publishes for it waits in
-// calmond, within its publish budget, until calmond disconnects it
+// subscription), with a 64 KiB receive buffer, and never read again: once that buffer is full, whatever calmond
+// publishes for it waits in calmond, within its publish budget, until calmond disconnects it
 // (--subscriber-timeout). TCP keepalive makes each notice that (calmond's kernel drops
 // the connection silently); a thread watches the connections (poll for a hang-up or an
 // error, never for data) and connects and subscribes again at once, so each topic has a stuck

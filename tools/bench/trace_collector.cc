@@ -19,9 +19,8 @@ constexpr auto kPollWait = std::chrono::milliseconds(50);
 
 }  // namespace
 
-TraceCollector::TraceCollector(zmq::context_t& context, const std::string& publish_endpoint,
-                               std::uint64_t warmup, std::size_t expected,
-                               const std::optional<net::CurveClientKeys>& curve)
+TraceCollector::TraceCollector(zmq::context_t& context, const std::string& publish_endpoint, std::uint64_t warmup,
+                               std::size_t expected, const std::optional<net::CurveClientKeys>& curve)
     : socket_(context, zmq::socket_type::sub), warmup_(warmup) {
   net::apply_curve_client(socket_, curve);
   socket_.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);

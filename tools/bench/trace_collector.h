@@ -22,7 +22,7 @@
 namespace calmon::bench {
 
 struct CollectedTraces {
-  std::vector<double> latencies_us;   // one per measured frame received: send → receipt
+  std::vector<double> latencies_us;  // one per measured frame received: send → receipt
   // The same latency in three legs, from the daemon's receive_time_ns and publish_time_ns
   // (one clock: daemon and benchmark run on the same machine).
   std::vector<double> ingest_us;      // send → calmond received the frame

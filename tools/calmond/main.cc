@@ -12,15 +12,11 @@ int main(int argc, char** argv) {
   using calmon::daemon::CommandLine;
   const CommandLine command_line = calmon::daemon::parse_command_line(argc, argv);
   switch (command_line.action) {
-    case CommandLine::Action::kHelp:
-      std::cout << calmon::daemon::daemon_usage();
-      return 0;
+    case CommandLine::Action::kHelp: std::cout << calmon::daemon::daemon_usage(); return 0;
     case CommandLine::Action::kUsageError:
       std::cerr << "calmond: " << command_line.message << "\n" << calmon::daemon::daemon_usage();
       return 2;
-    case CommandLine::Action::kConfigError:
-      std::cerr << "calmond: " << command_line.message << "\n";
-      return 2;
+    case CommandLine::Action::kConfigError: std::cerr << "calmond: " << command_line.message << "\n"; return 2;
     case CommandLine::Action::kRun: break;
   }
   return calmon::daemon::run_daemon(command_line.settings);

@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     const calmon::net::CurveKeyPair keys = calmon::net::generate_curve_key_pair();
     const auto files = calmon::net::write_curve_key_pair(
         base, keys, "CURVE key pair '" + base.filename().string() + "' made by calmon-keygen");
-    std::cout << "calmon-keygen: wrote " << files.public_file.string() << " (public key " << keys.public_key
-              << ") and " << files.secret_file.string() << " (secret, mode 0600)" << std::endl;
+    std::cout << "calmon-keygen: wrote " << files.public_file.string() << " (public key " << keys.public_key << ") and "
+              << files.secret_file.string() << " (secret, mode 0600)" << std::endl;
     return 0;
   } catch (const calmon::Error& e) {
     std::cerr << "calmon-keygen: " << e.what() << "\n";

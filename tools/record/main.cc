@@ -25,8 +25,8 @@
 namespace {
 
 using calmon::record_tool::kRecordCommandLine;
-using calmon::record_tool::RecordOptions;
 using calmon::record_tool::Recording;
+using calmon::record_tool::RecordOptions;
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
@@ -91,8 +91,8 @@ int run(const RecordOptions& options) {
   if (!options.quiet) {
     std::printf("calmon-record: %lld frames (%lld not received), %zu folder%s, %s -> %s\n",
                 static_cast<long long>(metadata.frames_recorded), static_cast<long long>(metadata.dropped_updates),
-                metadata.segments.size(), metadata.segments.size() == 1 ? "" : "s",
-                describe_end(metadata.end_reason), options.recording.out_dir.c_str());
+                metadata.segments.size(), metadata.segments.size() == 1 ? "" : "s", describe_end(metadata.end_reason),
+                options.recording.out_dir.c_str());
   }
   return 0;
 }

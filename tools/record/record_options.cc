@@ -69,7 +69,7 @@ RecordOptions parse_record_options(int argc, char** argv) {
   const double flush_seconds = values["flush-interval"].as<double>();
   if (!(flush_seconds >= 0.01 && flush_seconds <= 3600)) {
     kRecordCommandLine.usage_error("--flush-interval expects seconds from 0.01 to 3600, got " +
-                             std::to_string(flush_seconds));
+                                   std::to_string(flush_seconds));
   }
   options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
   options.quiet = values.count("quiet") > 0;

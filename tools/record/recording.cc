@@ -8,9 +8,9 @@
 #include "config/json_message.h"
 #include "core/error.h"
 #include "core/pixel_type.h"
+#include "durable_files.h"
 #include "net/clock.h"
 #include "net/topics.h"
-#include "durable_files.h"
 #include "net/wire_pixel_type.h"
 #include "snapshot_files.h"
 
@@ -176,8 +176,8 @@ void Recording::notice_daemon(std::uint64_t daemon_id) {
   restart.daemon_id_after = daemon_id;
   restart.stream_id = session_->stream_id;
   restart.last_sequence = session_->last_sequence;
-  warn("calmond restarted (daemon id " + std::to_string(before) + " -> " + std::to_string(daemon_id) +
-       "): session " + std::to_string(session_->number) + " ends without its end of stream" +
+  warn("calmond restarted (daemon id " + std::to_string(before) + " -> " + std::to_string(daemon_id) + "): session " +
+       std::to_string(session_->number) + " ends without its end of stream" +
        (session_->last_sequence ? " after frame " + std::to_string(*session_->last_sequence) : std::string()) +
        "; what calmond had not published is lost");
   metadata_.discontinuities.push_back(restart);

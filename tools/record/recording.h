@@ -89,9 +89,9 @@ class Recording {
  private:
   struct Session {
     int number = 1;
-    std::string folder;           // relative to OUT_DIR
-    std::int64_t next_frame = 0;  // the frame after the last live one seen
-    std::uint64_t stream_id = 0;  // from its first update (0: not said)
+    std::string folder;                          // relative to OUT_DIR
+    std::int64_t next_frame = 0;                 // the frame after the last live one seen
+    std::uint64_t stream_id = 0;                 // from its first update (0: not said)
     std::optional<std::uint64_t> last_sequence;  // of the last live update seen
   };
   enum class SessionEnd { kEndOfStream, kEndOfStreamLost, kDaemonRestarted };
@@ -142,13 +142,13 @@ class Recording {
   RecordingMetadata metadata_;
   std::ofstream status_lines_;
 
-  std::optional<Session> session_;        // the current session, until it ends
-  std::optional<OpenSegment> current_;    // the current ROI set's folder
-  std::optional<OpenSegment> previous_;   // the replaced ROI set's, until its tail arrived
+  std::optional<Session> session_;       // the current session, until it ends
+  std::optional<OpenSegment> current_;   // the current ROI set's folder
+  std::optional<OpenSegment> previous_;  // the replaced ROI set's, until its tail arrived
   int sessions_started_ = 0;
-  bool saw_idle_daemon_ = false;          // a Status said "not streaming" before a session
+  bool saw_idle_daemon_ = false;                                    // a Status said "not streaming" before a session
   std::optional<std::pair<int, std::int64_t>> last_ended_session_;  // number, frames
-  std::uint64_t daemon_id_ = 0;           // of the calmond publishing, once known
+  std::uint64_t daemon_id_ = 0;                                     // of the calmond publishing, once known
   // The restart that cut the last session short, until the next session tells whether
   // its stream went on: an index into metadata_.discontinuities.
   std::optional<std::size_t> awaiting_continuation_;

@@ -23,20 +23,20 @@ namespace calmon::record_tool {
 
 // One folder of trace files.
 struct SegmentRecord {
-  std::string folder;              // relative to the recording's folder; "." for itself
-  int session = 1;                 // streams counted from 1 in this recording
+  std::string folder;  // relative to the recording's folder; "." for itself
+  int session = 1;     // streams counted from 1 in this recording
   std::uint32_t roi_set_version = 0;
   std::size_t rois = 0;
-  std::int64_t first_frame = 0;    // row 0 of every trace file is this frame index
-  std::int64_t frames = 0;         // live rows (received and not received)
+  std::int64_t first_frame = 0;  // row 0 of every trace file is this frame index
+  std::int64_t frames = 0;       // live rows (received and not received)
   std::int64_t frames_received = 0;
   std::int64_t frames_not_received = 0;  // NaN rows with flag 8 in flags_live
   std::int64_t settled_frames = 0;       // settled rows (received and not received)
   std::int64_t settled_not_received = 0;
-  bool end_of_stream = false;      // the stream ended inside this folder
+  bool end_of_stream = false;  // the stream ended inside this folder
   bool end_of_stream_received = false;
-  bool rois_json = false;          // rois.json written (the ROI set's RoiSetInfo arrived)
-  std::uint64_t stream_id = 0;     // the session's stream and calmond (0: not said)
+  bool rois_json = false;       // rois.json written (the ROI set's RoiSetInfo arrived)
+  std::uint64_t stream_id = 0;  // the session's stream and calmond (0: not said)
   std::uint64_t daemon_id = 0;
   std::optional<std::uint64_t> first_sequence;  // of the live rows received
   std::optional<std::uint64_t> last_sequence;
@@ -49,7 +49,7 @@ struct SegmentRecord {
 // folder) and `frames_lost` counts the sequence numbers in between, in no folder.
 struct Discontinuity {
   std::string kind = "daemon_restarted";
-  int session = 0;                        // the session that was cut short
+  int session = 0;  // the session that was cut short
   std::uint64_t daemon_id_before = 0;
   std::uint64_t daemon_id_after = 0;
   std::uint64_t stream_id = 0;
@@ -69,7 +69,7 @@ struct SnapshotRecord {
 
 struct RecordingMetadata {
   std::string source;
-  std::string until;               // "eos" or "signal"
+  std::string until;  // "eos" or "signal"
   std::optional<std::int64_t> frame_limit;
   std::int64_t start_time_ns = 0;
   std::optional<std::int64_t> end_time_ns;
@@ -77,9 +77,9 @@ struct RecordingMetadata {
   // stream never arrived), "daemon_restarted" (calmond restarted and another stream
   // followed), "signal" or "frames".
   std::string end_reason = "recording";
-  std::int64_t frames_recorded = 0;      // TraceUpdates with live values received
-  std::int64_t dropped_updates = 0;      // frames whose update never arrived
-  std::int64_t end_of_stream_lost = 0;   // sessions that ended without their end of stream
+  std::int64_t frames_recorded = 0;     // TraceUpdates with live values received
+  std::int64_t dropped_updates = 0;     // frames whose update never arrived
+  std::int64_t end_of_stream_lost = 0;  // sessions that ended without their end of stream
   std::int64_t status_messages = 0;
   std::int64_t projection_snapshots = 0;
   std::int64_t malformed_messages = 0;

@@ -152,11 +152,11 @@ RepairReport repair_recording(const std::string& directory) {
     live.insert(live.end(), globals.begin(), globals.end());
     const GroupRepair live_rows = repair_group(live);
     const GroupRepair settled_rows = repair_group(existing(path, kSettledFiles, true));
-    report.folders.push_back(
-        {folder, live_rows.rows, live_rows.recovered, settled_rows.rows, settled_rows.recovered});
+    report.folders.push_back({folder, live_rows.rows, live_rows.recovered, settled_rows.rows, settled_rows.recovered});
     pb::RecordingSegment* segment = metadata.segment(folder);
     if (segment == nullptr) {
-      report.warnings.push_back(folder + ": trace files not listed in metadata.json (the recorder died before "
+      report.warnings.push_back(folder +
+                                ": trace files not listed in metadata.json (the recorder died before "
                                 "listing them); repaired, not listed");
       continue;
     }

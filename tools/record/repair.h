@@ -36,7 +36,7 @@ struct FolderRepair {
 
 struct RepairReport {
   std::vector<FolderRepair> folders;
-  std::string end_reason;          // metadata.json's, after the repair: "crashed", ...
+  std::string end_reason;  // metadata.json's, after the repair: "crashed", ...
   std::int64_t frames_recorded = 0;
   std::vector<std::string> warnings;  // folders not in metadata.json, and the like
 };

@@ -14,9 +14,7 @@ namespace {
 constexpr int kTracesHighWaterMark = 1'000'000;  // messages; TraceUpdates are small
 constexpr int kProjectionsHighWaterMark = 4;
 
-void subscribe(zmq::socket_t& socket, std::string_view topic) {
-  socket.set(zmq::sockopt::subscribe, topic);
-}
+void subscribe(zmq::socket_t& socket, std::string_view topic) { socket.set(zmq::sockopt::subscribe, topic); }
 
 }  // namespace
 

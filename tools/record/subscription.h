@@ -43,8 +43,8 @@ class Subscription {
  private:
   std::optional<PublishedMessage> receive_now(zmq::socket_t& socket);
 
-  zmq::socket_t traces_;       // "traces", "status", "rois"
-  zmq::socket_t projections_;  // "projections" (and "status", to know it is live)
+  zmq::socket_t traces_;               // "traces", "status", "rois"
+  zmq::socket_t projections_;          // "projections" (and "status", to know it is live)
   std::vector<zmq::message_t> parts_;  // the message being received; keeps its capacity
   bool traces_live_ = false;
   bool projections_live_ = false;

@@ -50,7 +50,7 @@ class TraceSegment {
   std::size_t roi_count_;
   bool global_traces_;
   io::TraceFiles files_;
-  FrameResult live_;     // reused row buffers
+  FrameResult live_;  // reused row buffers
   SettledRow settled_;
 };
 

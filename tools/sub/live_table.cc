@@ -36,8 +36,7 @@ std::string pad_left(const std::string& text, std::size_t width) {
 
 }  // namespace
 
-LiveTable::LiveTable(const RoiColumns& columns, bool show_settled, double rate_hz, std::string endpoint,
-                     std::FILE* out)
+LiveTable::LiveTable(const RoiColumns& columns, bool show_settled, double rate_hz, std::string endpoint, std::FILE* out)
     : columns_(columns),
       show_settled_(show_settled),
       interval_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate_hz))),
@@ -73,7 +72,8 @@ void LiveTable::on_update(const pb::TraceUpdate& update) {
     ended_ = false;
   }
   for (const pb::SettledValues& settled : update.settled()) {
-    for (const Column& column : columns_.columns(settled.roi_set_version(), static_cast<std::size_t>(settled.dff_size()))) {
+    for (const Column& column :
+         columns_.columns(settled.roi_set_version(), static_cast<std::size_t>(settled.dff_size()))) {
       rows_[column.label].settled = settled.dff(static_cast<int>(column.index));
     }
     settled_frame_ = settled.frame_index();

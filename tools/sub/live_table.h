@@ -55,8 +55,8 @@ class LiveTable final : public Display {
   std::optional<pb::TraceUpdate> latest_;  // the newest frame's own update (live values)
   std::optional<std::int64_t> settled_frame_;
   bool ended_ = false;
-  std::vector<Column> shown_;               // the newest frame's columns, in order
-  std::map<std::string, Row> rows_;         // by label
+  std::vector<Column> shown_;        // the newest frame's columns, in order
+  std::map<std::string, Row> rows_;  // by label
   bool dirty_ = true;
   Clock::time_point last_draw_{};
   int drawn_lines_ = 0;

@@ -68,8 +68,8 @@ int run(const SubOptions& options) {
   RoiColumns columns(options.rois);
   std::unique_ptr<Display> display;
   if (!options.plain && isatty(STDOUT_FILENO)) {
-    display = std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.subscriber.endpoint,
-                                          stdout);
+    display =
+        std::make_unique<LiveTable>(columns, options.settled, options.rate_hz, options.subscriber.endpoint, stdout);
   } else {
     display = std::make_unique<PlainLines>(columns, options.settled, stdout);
   }

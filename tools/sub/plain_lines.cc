@@ -8,7 +8,8 @@ namespace {
 
 template <class Values> std::string values_text(const std::vector<Column>& columns, const Values& values) {
   std::string text;
-  for (const Column& column : columns) text += " " + column.label + "=" + format_number(values[static_cast<int>(column.index)]);
+  for (const Column& column : columns)
+    text += " " + column.label + "=" + format_number(values[static_cast<int>(column.index)]);
   return text;
 }
 
@@ -26,13 +27,15 @@ void PlainLines::on_roi_set(const pb::RoiSetInfo& info) {
 
 void PlainLines::on_update(const pb::TraceUpdate& update) {
   if (carries_live_values(update)) {
-    const std::vector<Column> columns = columns_.columns(update.roi_set_version(), static_cast<std::size_t>(update.dff_size()));
+    const std::vector<Column> columns =
+        columns_.columns(update.roi_set_version(), static_cast<std::size_t>(update.dff_size()));
     std::fprintf(out_, "frame=%lld seq=%llu%s\n", static_cast<long long>(update.frame_index()),
                  static_cast<unsigned long long>(update.sequence()), values_text(columns, update.dff()).c_str());
   }
   if (show_settled_) {
     for (const pb::SettledValues& row : update.settled()) {
-      const std::vector<Column> columns = columns_.columns(row.roi_set_version(), static_cast<std::size_t>(row.dff_size()));
+      const std::vector<Column> columns =
+          columns_.columns(row.roi_set_version(), static_cast<std::size_t>(row.dff_size()));
       std::fprintf(out_, "settled frame=%lld seq=%llu%s\n", static_cast<long long>(row.frame_index()),
                    static_cast<unsigned long long>(row.sequence()), values_text(columns, row.dff()).c_str());
     }

@@ -54,8 +54,7 @@ void fill_cell(pb::SyntheticCell& to, const SimulatedCell& cell, const std::vect
   to.set_spike_count(static_cast<double>(cell.spike_frames.size()));
 }
 
-void fill_movie(pb::SyntheticMovieFacts& to, const SyntheticMovie& movie, const std::string& movie_file,
-                bool bigtiff) {
+void fill_movie(pb::SyntheticMovieFacts& to, const SyntheticMovie& movie, const std::string& movie_file, bool bigtiff) {
   const synth::MovieParams& params = movie.params();
   const synth::Detector& detector = movie.detector();
   to.set_file(movie_file);
@@ -90,8 +89,8 @@ void write_text(const std::string& path, const std::string& text) {
 
 void write_weights(const SyntheticMovie& movie, const std::string& path) {
   const FrameShape shape = movie.shape();
-  io::NpyAppender<double> weights(path, {static_cast<std::size_t>(shape.height),
-                                         static_cast<std::size_t>(shape.width)});
+  io::NpyAppender<double> weights(path,
+                                  {static_cast<std::size_t>(shape.height), static_cast<std::size_t>(shape.width)});
   for (std::size_t i = 0; i < movie.cells().size(); ++i) {
     const std::vector<double> image = movie.weight_image(i);
     weights.append(image);
@@ -106,8 +105,7 @@ void write_time_series(const SyntheticMovie& movie, const std::string& truth_dir
   io::NpyAppender<double> dff(truth_dir + "/dff.npy", {static_cast<std::size_t>(frames)});
   std::vector<double> row(static_cast<std::size_t>(frames));
   for (std::size_t i = 0; i < cells; ++i) {
-    for (std::int64_t t = 0; t < frames; ++t)
-      row[static_cast<std::size_t>(t)] = movie.true_dff(i, t);
+    for (std::int64_t t = 0; t < frames; ++t) row[static_cast<std::size_t>(t)] = movie.true_dff(i, t);
     dff.append(row);
   }
   dff.flush();
@@ -149,9 +147,8 @@ GroundTruthSummary write_ground_truth(const SyntheticMovie& movie, const std::st
   const FrameShape shape = movie.shape();
   const std::vector<std::uint16_t> labels = movie.label_image();
   write_text(truth_dir + "/cells.json", cells_json(movie, movie_file, bigtiff, labels));
-  io::write_npy<std::uint16_t>(
-      truth_dir + "/masks.npy", labels,
-      {static_cast<std::size_t>(shape.height), static_cast<std::size_t>(shape.width)});
+  io::write_npy<std::uint16_t>(truth_dir + "/masks.npy", labels,
+                               {static_cast<std::size_t>(shape.height), static_cast<std::size_t>(shape.width)});
 
   GroundTruthSummary summary;
   const std::size_t weights_bytes = movie.cells().size() * shape.pixel_count() * sizeof(double);

@@ -26,8 +26,7 @@ struct GroundTruthSummary {
 
 // Writes the files above into `truth_dir` (which must exist); `movie_file` is the movie's
 // name as cells.json should mention it. Throws calmon::Error on a write failure.
-GroundTruthSummary write_ground_truth(const synth::SyntheticMovie& movie,
-                                      const std::string& truth_dir, const std::string& movie_file,
-                                      bool bigtiff);
+GroundTruthSummary write_ground_truth(const synth::SyntheticMovie& movie, const std::string& truth_dir,
+                                      const std::string& movie_file, bool bigtiff);
 
 }  // namespace calmon::synth_tool

@@ -22,10 +22,10 @@
 #include "core/error.h"
 #include "core/frame_view.h"
 #include "ground_truth_files.h"
-#include "synth_options.h"
 #include "io/progress_bar.h"
 #include "io/tiff_writer.h"
 #include "synth/synthetic_movie.h"
+#include "synth_options.h"
 
 namespace {
 
@@ -78,16 +78,15 @@ int run(const Options& options) {
   const std::string truth_dir = (out_dir / "truth").string();
   make_directory(truth_dir);
   const std::string movie_path = (out_dir / "movie.tif").string();
-  const auto truth =
-      calmon::synth_tool::write_ground_truth(movie, truth_dir, "movie.tif", options.bigtiff);
+  const auto truth = calmon::synth_tool::write_ground_truth(movie, truth_dir, "movie.tif", options.bigtiff);
   write_movie(movie, movie_path, options.bigtiff, !options.quiet && isatty(STDERR_FILENO) == 1);
 
   const MovieParams& p = movie.params();
-  std::cout << "calmon-synth: wrote " << movie_path << " (" << p.frames << " frames of " << p.width
-            << "x" << p.height << " " << calmon::pixel_type_name(p.pixel_type) << " at "
-            << p.frame_rate_hz << " Hz, seed " << p.seed << (options.bigtiff ? ", BigTIFF" : "")
-            << ") and the ground truth of " << movie.cells().size() << " cells in " << truth_dir
-            << "/" << (truth.weights_written ? "" : " (weights.npy skipped: too large)") << "\n";
+  std::cout << "calmon-synth: wrote " << movie_path << " (" << p.frames << " frames of " << p.width << "x" << p.height
+            << " " << calmon::pixel_type_name(p.pixel_type) << " at " << p.frame_rate_hz << " Hz, seed " << p.seed
+            << (options.bigtiff ? ", BigTIFF" : "") << ") and the ground truth of " << movie.cells().size()
+            << " cells in " << truth_dir << "/" << (truth.weights_written ? "" : " (weights.npy skipped: too large)")
+            << "\n";
   return 0;
 }
 
