@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <tiffio.h>
+#include <cctype>
 
 #include <cstdio>
 #include <filesystem>
@@ -129,6 +130,9 @@ TEST(AnalyzeCli, TheSummaryTablesColumnsLineUp) {
     return n;
   };
   for (const std::string& line : lines) EXPECT_EQ(width(line), width(lines[0])) << outcome.out;
+  // The peak and its frame are columns of their own, each right-aligned under its header.
+  ASSERT_TRUE(lines[0].ends_with("peak dF/F0  at frame")) << outcome.out;
+  for (std::size_t r = 1; r < lines.size(); ++r) EXPECT_TRUE(std::isdigit(lines[r].back())) << outcome.out;
   for (const char* label : {"region", "neuropil", "baseline"}) {
     const std::size_t column = lines[0].find(label);
     EXPECT_EQ(lines[1][column - 1], ' ') << label << " does not start a column:\n" << outcome.out;

@@ -72,17 +72,18 @@ void print_aligned(std::ostream& out, const std::vector<std::vector<std::string>
 
 void RoiSummary::print(std::ostream& out, const PipelineSettings& settings) const {
   std::vector<std::vector<std::string>> rows{
-      {"ROI", "region", "neuropil", "baseline", "mean F", "mean Fc", "mean F0", "peak dF/F0"}};
+      {"ROI", "region", "neuropil", "baseline", "mean F", "mean Fc", "mean F0", "peak dF/F0", "at frame"}};
   std::vector<std::string> notes{""};
   const auto mean = [](double sum, std::int64_t n) { return n > 0 ? sum / static_cast<double>(n) : std::nan(""); };
   for (std::size_t i = 0; i < rois_.size(); ++i) {
     const PerRoi& roi = rois_[i];
     const RoiSettings& s = settings.rois[i];
-    const std::string peak = roi.peak_frame >= 0 ? number("%.3f @", roi.peak_dff) + std::to_string(roi.peak_frame)
-                                                 : std::string("undefined");
+    const bool has_peak = roi.peak_frame >= 0;
     rows.push_back({s.name, s.region.describe(), s.neuropil.describe(), s.baseline.describe(),
                     number("%.2f", mean(roi.f_sum, roi.live)), number("%.2f", mean(roi.fcorr_sum, roi.live)),
-                    number("%.2f", mean(roi.f0_sum, roi.settled)), peak});
+                    number("%.2f", mean(roi.f0_sum, roi.settled)),
+                    has_peak ? number("%.3f", roi.peak_dff) : std::string("undefined"),
+                    has_peak ? std::to_string(roi.peak_frame) : std::string("-")});
     notes.push_back(roi.undefined > 0 ? "  (" + std::to_string(roi.undefined) + " frames with F0 <= 0: dF/F0 undefined)"
                                       : std::string());
   }
