@@ -99,7 +99,7 @@ class RigidRegistration {
   RealFft2d fft_;
   std::vector<float> taper_;  // per pixel
   std::vector<std::complex<float>> reference_spectrum_;
-  std::vector<float> smoothing_;            // per half-spectrum value; empty if off
+  std::vector<float> spectrum_weight_;      // per half-spectrum value: the smoothing, or 1
   float correlation_norm_ = 1.0f;           // the correlation of a perfect shift
   std::vector<float> cross_re_, cross_im_;  // whitened cross-power, half spectrum
   // Refinement: R = ceil(1.5·upsample_factor) points a side.
@@ -108,7 +108,8 @@ class RigidRegistration {
   std::vector<std::complex<double>> x_grid_phase_;  // R x spectrum width
   std::vector<float> y_kernel_re_, y_kernel_im_;    // the same times the integer peak's phase
   std::vector<float> x_kernel_re_, x_kernel_im_;
-  std::vector<float> partial_re_, partial_im_;  // R x spectrum width
+  std::vector<std::complex<double>> nyquist_share_;  // R: the Nyquist row's share of the mirror
+  std::vector<float> partial_re_, partial_im_;       // R x spectrum width
 };
 
 }  // namespace calmon

@@ -12,6 +12,10 @@
 //                         of n 12x12 ROIs on 512x512, through one RoiOccupancy, per ring
 //   LocalCorrelation/side GB/s of uint16 frame data into the local-correlation sums
 //   GlobalStats/side      GB/s of uint16 frame data through the frame's mean, median, min
+//   RigidRegistration/f   time per 512x512 uint16 frame registered onto a reference
+//                         (RigidRegistration, default options, upsample factor f: 1 =
+//                         integer shifts only) and shifted by the result (shift_frame);
+//                         9 repetitions, the median is the figure
 //   MovingBaselines/n     ns per sample (items), n moving-median baselines (w = 501) each
 //                         fed one sample per iteration in turn, prefetching two ahead, as
 //                         Pipeline::extract does per frame: the per-ROI state is far from
@@ -44,6 +48,8 @@
 #include "core/projection_set.h"
 #include "core/region_mean.h"
 #include "core/region_sums.h"
+#include "core/rigid_registration.h"
+#include "core/shift_frame.h"
 #include "roi_layout.h"
 
 namespace {
@@ -254,6 +260,40 @@ void GlobalStats(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.pixel_count() * 2));
 }
 BENCHMARK(GlobalStats)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+// The frames are the reference rolled by a few pixels (a subpixel grid search runs all the
+// same): the cost does not depend on the content.
+void RigidRegistration(benchmark::State& state) {
+  const calmon::FrameShape shape{512, 512};
+  const std::vector<std::uint16_t> reference = noisy_frames(shape.width, 1);
+  constexpr int kFrames = 4;
+  std::vector<std::uint16_t> movie(shape.pixel_count() * kFrames);
+  for (int t = 0; t < kFrames; ++t) {
+    for (int y = 0; y < shape.height; ++y) {
+      for (int x = 0; x < shape.width; ++x) {
+        const int from = ((y + 3 * t) % shape.height) * shape.width + (x + 512 - 2 * t) % shape.width;
+        movie[shape.pixel_count() * t + static_cast<std::size_t>(y) * shape.width + x] = reference[from];
+      }
+    }
+  }
+  calmon::RigidRegistrationOptions options;
+  options.upsample_factor = static_cast<int>(state.range(0));
+  calmon::RigidRegistration registration(shape, options, calmon::FrameView<std::uint16_t>(reference.data(), shape));
+  std::vector<float> registered(shape.pixel_count());
+  int t = 0;
+  for (auto _ : state) {
+    const calmon::FrameView<std::uint16_t> frame(movie.data() + shape.pixel_count() * (t++ % kFrames), shape);
+    const calmon::RegistrationResult result = registration.register_frame(frame);
+    calmon::shift_frame(frame, result.dy, result.dx, registered);
+    benchmark::DoNotOptimize(registered.data());
+  }
+}
+BENCHMARK(RigidRegistration)
+    ->Arg(1)
+    ->Arg(10)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(9)
+    ->ReportAggregatesOnly(true);
 
 void RoiExtraction(benchmark::State& state) {
   const int rois = static_cast<int>(state.range(0));
