@@ -203,9 +203,14 @@ RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrame
     if (!summary.finite) return TaperOutcome::kNonFinite;
     if (summary.flat) return TaperOutcome::kFlat;
     const auto* pixels = view.data();
-    const float mean = static_cast<float>(summary.mean);
     float* image = fft_.image();
-    for (std::size_t i = 0; i < view.pixel_count(); ++i) image[i] = (static_cast<float>(pixels[i]) - mean) * taper_[i];
+    // In float (exact for pixels of up to 24 bits); float64 pixels in double, so a large
+    // offset does not swallow their variation before the mean is taken away.
+    using Arithmetic = std::conditional_t<std::is_same_v<typename decltype(view)::Pixel, double>, double, float>;
+    const auto mean = static_cast<Arithmetic>(summary.mean);
+    for (std::size_t i = 0; i < view.pixel_count(); ++i) {
+      image[i] = static_cast<float>((static_cast<Arithmetic>(pixels[i]) - mean) * taper_[i]);
+    }
     return TaperOutcome::kTapered;
   });
 }

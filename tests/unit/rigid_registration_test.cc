@@ -174,6 +174,25 @@ TEST(RigidRegistration, SmoothingKeepsTheShiftOfANoisyFrame) {
   }
 }
 
+TEST(RigidRegistration, Float64PixelsOnALargeOffsetKeepTheirVariation) {
+  // 1e9 + the texture: in float the texture would be lost to rounding before the mean is
+  // taken away; float64 pixels are tapered in double.
+  const Texture texture(14);
+  const FrameShape shape{48, 48};
+  std::vector<double> reference(shape.pixel_count()), frame(shape.pixel_count());
+  const std::vector<float> still = texture.image(shape);
+  const std::vector<float> rolled_texture = rolled(still, shape, 2, -3);
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    reference[i] = 1e9 + still[i];
+    frame[i] = 1e9 + rolled_texture[i];
+  }
+  RigidRegistration registration(shape, {.taper_width = 0}, FrameView<double>(reference.data(), shape));
+  const RegistrationResult result = registration.register_frame(FrameView<double>(frame.data(), shape));
+  EXPECT_EQ(result.dy, -2.0);
+  EXPECT_EQ(result.dx, 3.0);
+  EXPECT_EQ(result.failed, RegistrationFailure::kNone);
+}
+
 TEST(RigidRegistration, ReportsFlatAndNonFiniteFramesAsFailed) {
   const Texture texture(8);
   const FrameShape shape{40, 30};
