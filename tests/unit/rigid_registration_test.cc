@@ -11,6 +11,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -241,6 +242,32 @@ TEST(RigidRegistration, ReferenceCanBeReplaced) {
   const RegistrationResult result = registration.register_frame(view(first, shape));
   EXPECT_NEAR(result.dy, 4.0, 0.1 + 1e-9);
   EXPECT_NEAR(result.dx, 4.0, 0.1 + 1e-9);
+}
+
+TEST(RigidRegistration, RegistrationsMadeOnSeveralThreadsAtOnceAgree) {
+  // FFTW's planner is not thread-safe: RealFft2d plans under one mutex. Registrations made
+  // and destroyed on four threads at once must all work and give the same shift.
+  const Texture texture(15);
+  const FrameShape shape{40, 36};
+  const std::vector<float> reference = texture.image(shape);
+  const std::vector<float> frame = texture.image(shape, 1.7, -2.4);
+  std::vector<RegistrationResult> results(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        RigidRegistration registration(shape, {.max_shift = 10}, view(reference, shape));
+        results[t] = registration.register_frame(view(frame, shape));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const RegistrationResult& result : results) {
+    EXPECT_EQ(result.dy, results[0].dy);
+    EXPECT_EQ(result.dx, results[0].dx);
+    EXPECT_NEAR(result.dy, -1.7, 0.15);
+    EXPECT_NEAR(result.dx, 2.4, 0.15);
+  }
 }
 
 TEST(RigidRegistration, RejectsBadGeometryAndOptions) {
