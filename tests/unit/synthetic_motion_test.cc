@@ -23,7 +23,10 @@ namespace {
 MovieParams moving(double drift_px, double walk_px, double jitter_px, std::int64_t frames = 3000) {
   MovieParams params;
   params.frames = frames;
-  params.motion = {.on = true, .drift_px = drift_px, .walk_px = walk_px, .jitter_px = jitter_px};
+  params.motion.on = true;
+  params.motion.drift_px = drift_px;
+  params.motion.walk_px = walk_px;
+  params.motion.jitter_px = jitter_px;
   return params;
 }
 
