@@ -35,6 +35,13 @@ CellShape::CellShape(double center_x, double center_y, double radius_x, double r
 
 double CellShape::mean_radius() const { return std::sqrt(radius_x_ * radius_y_); }
 
+CellShape CellShape::translated(double dx, double dy) const {
+  CellShape moved = *this;  // the angle's sine and cosine carry over unchanged
+  moved.center_x_ += dx;
+  moved.center_y_ += dy;
+  return moved;
+}
+
 void CellShape::to_unit_axes(double x, double y, double& u, double& v) const {
   const double dx = x - center_x_;
   const double dy = y - center_y_;

@@ -31,6 +31,8 @@ class CellShape {
   double angle_deg() const { return angle_deg_; }
   // sqrt(radius_x · radius_y): the radius of the circle of the same area.
   double mean_radius() const;
+  // The same cell with its center moved by (dx, dy): where a moving frame sees it.
+  CellShape translated(double dx, double dy) const;
 
   bool contains(int x, int y) const;  // the label mask
   double weight(int x, int y) const;  // in [0, 1]; 0 below kMinWeight

@@ -39,6 +39,7 @@ void MovieParams::validate() const {
   if (pixel_type_name(pixel_type) == "unknown") {
     throw Error("synthetic movie: unknown pixel type code " + std::to_string(static_cast<int>(pixel_type)));
   }
+  motion.validate(shape());
 }
 
 }  // namespace calmon::synth

@@ -9,6 +9,7 @@
 
 #include "core/frame_view.h"
 #include "core/pixel_type.h"
+#include "synth/motion_params.h"
 
 namespace calmon::synth {
 
@@ -19,6 +20,8 @@ struct MovieParams {
   double frame_rate_hz = 30.0;  // sets the kinetics: transients decay in 0.5–1 s
   std::uint64_t seed = 1;
   PixelType pixel_type = PixelType::kU16;
+  MotionParams motion;      // off by default: the field of view stays put
+  bool noise_free = false;  // frames are the detector's mean reading, without shot or read noise
 
   // Limits that keep the ground truth small and the label image within uint16.
   static constexpr std::int64_t kMaxFrames = 10'000'000;
@@ -32,7 +35,7 @@ struct MovieParams {
   // The frame during whose exposure `time_s` falls.
   std::int64_t frame_of_time(double time_s) const;
 
-  // Throws calmon::Error naming the first bad field.
+  // Throws calmon::Error naming the first bad field (the motion's included).
   void validate() const;
 };
 

@@ -41,6 +41,16 @@ const MovieParams& validated(const MovieParams& params) {
   return params;
 }
 
+// Row-major weights of `shape` over the pixels of `box`.
+std::vector<double> weights_in(const CellShape& shape, const Rect& box) {
+  std::vector<double> weights;
+  weights.reserve(static_cast<std::size_t>(box.width()) * box.height());
+  for (int y = box.ymin; y < box.ymax; ++y) {
+    for (int x = box.xmin; x < box.xmax; ++x) weights.push_back(shape.weight(x, y));
+  }
+  return weights;
+}
+
 SimulatedCell draw_cell(int id, const CellShape& shape, const MovieParams& params) {
   RandomStream random = RandomStream::for_stream(params.seed, kCellStream, static_cast<std::uint64_t>(id));
   const double resting_photons = random.uniform(kCellPhotonsMin, kCellPhotonsMax);
@@ -58,11 +68,7 @@ SimulatedCell draw_cell(int id, const CellShape& shape, const MovieParams& param
   }
   const FrameShape frame = params.shape();
   const Rect footprint = shape.weight_bounds(frame);
-  std::vector<double> weights;
-  weights.reserve(static_cast<std::size_t>(footprint.width()) * footprint.height());
-  for (int y = footprint.ymin; y < footprint.ymax; ++y) {
-    for (int x = footprint.xmin; x < footprint.xmax; ++x) weights.push_back(shape.weight(x, y));
-  }
+  std::vector<double> weights = weights_in(shape, footprint);
   return SimulatedCell{.id = id,
                        .shape = shape,
                        .mask_bounds = shape.mask_bounds(frame),
@@ -91,17 +97,27 @@ IlluminationDrift draw_drift(const MovieParams& params) {
   return IlluminationDrift(random);
 }
 
-// Calls f(pixel index, weight) for every nonzero weight of `cell`.
-template <class F> void for_each_weight(const SimulatedCell& cell, int frame_width, F&& f) {
-  const Rect& box = cell.footprint;
+// Calls f(pixel index, weight) for every nonzero weight of a footprint: `weights`
+// row-major within `box`.
+template <class F> void for_each_weight(const Rect& box, const std::vector<double>& weights, int frame_width, F&& f) {
   std::size_t k = 0;
   for (int y = box.ymin; y < box.ymax; ++y) {
     const std::size_t row = static_cast<std::size_t>(y) * static_cast<std::size_t>(frame_width);
     for (int x = box.xmin; x < box.xmax; ++x, ++k) {
-      if (cell.footprint_weights[k] > 0) f(row + static_cast<std::size_t>(x), cell.footprint_weights[k]);
+      if (weights[k] > 0) f(row + static_cast<std::size_t>(x), weights[k]);
     }
   }
 }
+
+template <class F> void for_each_weight(const SimulatedCell& cell, int frame_width, F&& f) {
+  for_each_weight(cell.footprint, cell.footprint_weights, frame_width, std::forward<F>(f));
+}
+
+// A cell's footprint in one moved frame.
+struct MovedFootprint {
+  Rect box;
+  std::vector<double> weights;
+};
 
 }  // namespace
 
@@ -110,7 +126,8 @@ SyntheticMovie::SyntheticMovie(const MovieParams& params)
       detector_(Detector::for_pixel_type(params.pixel_type)),
       cells_(draw_cells(params)),
       neuropil_(draw_neuropil(params)),
-      drift_(draw_drift(params)) {
+      drift_(draw_drift(params)),
+      motion_(params) {
   if (cells_.size() > 65535) throw Error("synthetic movie: too many cells for a uint16 label image");
   // A cell body displaces neuropil: at full weight only kNeuropilContamination of the
   // local neuropil light remains.
@@ -172,8 +189,17 @@ void SyntheticMovie::check_frame_request(std::int64_t t, std::size_t size) const
   }
 }
 
+PixelShift SyntheticMovie::true_shift(std::int64_t t) const {
+  check_frame_request(t, shape().pixel_count());
+  return motion_.at(t);
+}
+
 void SyntheticMovie::expected_photons(std::int64_t t, std::span<double> photons) const {
   check_frame_request(t, photons.size());
+  if (motion_.moves()) {
+    moved_expected_photons(t, photons);
+    return;
+  }
   const double time = params_.frame_time_s(t);
   const double neuropil_level = 1.0 + neuropil_.activity(time);
   for (std::size_t p = 0; p < photons.size(); ++p) photons[p] = neuropil_in_pixel_[p] * neuropil_level;
@@ -185,8 +211,45 @@ void SyntheticMovie::expected_photons(std::int64_t t, std::span<double> photons)
   for (double& value : photons) value *= drift;
 }
 
+// The unmoved path above, with every part of the scene evaluated at (x + dx, y + dy) in
+// the same order of operations, so that a zero shift gives exactly the unmoved frame.
+void SyntheticMovie::moved_expected_photons(std::int64_t t, std::span<double> photons) const {
+  const PixelShift shift = motion_.at(t);
+  const FrameShape frame = shape();
+  std::vector<MovedFootprint> footprints;
+  footprints.reserve(cells_.size());
+  std::vector<double> cell_weight(photons.size(), 0.0);
+  for (const SimulatedCell& cell : cells_) {
+    const CellShape seen = cell.shape.translated(-shift.dx, -shift.dy);
+    const Rect box = seen.weight_bounds(frame);
+    footprints.push_back({box, weights_in(seen, box)});
+    for_each_weight(box, footprints.back().weights, frame.width, [&](std::size_t p, double w) { cell_weight[p] += w; });
+  }
+  const double time = params_.frame_time_s(t);
+  const double neuropil_level = 1.0 + neuropil_.activity(time);
+  for (int y = 0; y < frame.height; ++y) {
+    for (int x = 0; x < frame.width; ++x) {
+      const std::size_t p = static_cast<std::size_t>(y) * frame.width + x;
+      const double covered = std::min(cell_weight[p], 1.0);
+      const double resting = neuropil_.resting_photons_at(x + shift.dx, y + shift.dy);
+      photons[p] = resting * (1.0 - (1.0 - kNeuropilContamination) * covered) * neuropil_level;
+    }
+  }
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    const double brightness = cells_[i].resting_photons * (1.0 + cells_[i].calcium.value_at(time));
+    for_each_weight(footprints[i].box, footprints[i].weights, frame.width,
+                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
+  }
+  const double drift = drift_.factor(time);
+  for (double& value : photons) value *= drift;
+}
+
 void SyntheticMovie::noisy_counts(std::int64_t t, std::span<double> counts) const {
   expected_photons(t, counts);
+  if (params_.noise_free) {
+    for (double& value : counts) value = detector_.expected_counts(value);
+    return;
+  }
   RandomStream random = RandomStream::for_stream(params_.seed, kFrameNoiseStream, static_cast<std::uint64_t>(t));
   for (double& value : counts) value = detector_.measure(value, random);
 }

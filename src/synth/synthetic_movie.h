@@ -12,7 +12,13 @@
 //   drift       photobleaching and a slow wander multiplying all that light
 //               (illumination_drift.h);
 //   detector    shot noise, gain, offset, read noise, rounding and saturation
-//               (detector.h).
+//               (detector.h);
+//   motion      optionally, the field of view moves (rigid_motion.h): frame t shows the
+//               scene — cells, neuropil, drift — at (x + dx, y + dy), evaluated there
+//               exactly (every part of the scene is a function of position, so there is
+//               no resampling and no edge: beyond the unmoved frame the neuropil goes on
+//               and the movie's own cells show whatever of them lies there). The
+//               detector noise does not move.
 // All of it is fixed by MovieParams; frame t is computed on demand from its own random
 // stream, so frames can be produced in any order, one at a time, and the movie never
 // sits in memory. The same parameters give the same bytes on any machine
@@ -31,6 +37,7 @@
 #include "synth/illumination_drift.h"
 #include "synth/movie_params.h"
 #include "synth/neuropil.h"
+#include "synth/rigid_motion.h"
 
 namespace calmon::synth {
 
@@ -68,7 +75,11 @@ class SyntheticMovie {
   double neuropil_activity(std::int64_t t) const;
   // The factor bleaching and wander put on all emitted light in frame t.
   double drift_factor(std::int64_t t) const;
-  // Row-major label image: 0 outside cells, the cell's id inside.
+  // The shift that registers frame t back onto the unmoved scene (rigid_motion.h);
+  // (0, 0) for every frame of a movie without motion.
+  PixelShift true_shift(std::int64_t t) const;
+  const RigidMotion& motion() const { return motion_; }
+  // Row-major label image of the unmoved scene: 0 outside cells, the cell's id inside.
   std::vector<std::uint16_t> label_image() const;
   // Row-major weights of one cell over the whole frame.
   std::vector<double> weight_image(std::size_t cell_index) const;
@@ -83,6 +94,7 @@ class SyntheticMovie {
 
  private:
   void check_frame_request(std::int64_t t, std::size_t size) const;
+  void moved_expected_photons(std::int64_t t, std::span<double> photons) const;
 
   MovieParams params_;
   Detector detector_;
@@ -90,6 +102,7 @@ class SyntheticMovie {
   Neuropil neuropil_;
   IlluminationDrift drift_;
   std::vector<double> neuropil_in_pixel_;  // resting neuropil photons after the cells' shading
+  RigidMotion motion_;
 };
 
 }  // namespace calmon::synth

@@ -67,6 +67,13 @@ TEST(SynthCli, ABadCommandLineNamesItsFirstMistakeOnOneLine) {
       {dir + " --quiet=1", "calmon-synth: unknown option '--quiet' (see --help)\n"},
       {dir + " -- --frames x", "calmon-synth: unknown option '--' (see --help)\n"},
       {dir + " --width 0", "calmon-synth: synthetic movie: width and height must be in 1..4096, got 0x60\n"},
+      {dir + " --motion-drift x", "calmon-synth: --motion-drift: not a valid number: 'x'\n"},
+      {dir + " --motion=1", "calmon-synth: unknown option '--motion' (see --help)\n"},
+      {dir + " --motion-jitter -1",
+       "calmon-synth: synthetic movie: motion jitter must be a finite number of pixels >= 0, got -1\n"},
+      {dir + " --width 16 --height 12 --motion",
+       "calmon-synth: synthetic movie: motion of up to 4 px (drift 2 + walk 1 + jitter 1) is more than a quarter "
+       "of the frame's smaller side (3 px)\n"},
   };
   for (const auto& [arguments, message] : cases) {
     const Outcome outcome = synth(arguments);
@@ -82,6 +89,33 @@ TEST(SynthCli, ValuesComeAfterTheFlagOrAfterAnEqualsSignAndTheLastOneCounts) {
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(outcome.err, "");  // stderr is a file: no progress line
   EXPECT_NE(outcome.out.find("(2 frames of 8x6 uint16 at 10 Hz, seed 7)"), std::string::npos) << outcome.out;
+}
+
+TEST(SynthCli, MotionWritesTheTrueShiftsAndDescribesThemInCellsJson) {
+  const fs::path dir = test::temp_dir("synth_cli_test");
+  const Outcome outcome = synth((dir / "moving").string() + " --frames 40 --motion-walk 0.5 --motion-seed 3");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("seed 1, moving)"), std::string::npos) << outcome.out;
+  const std::string npy = test::read_file((dir / "moving" / "truth" / "motion.npy").string());
+  EXPECT_NE(npy.find("'descr': '<f8', 'fortran_order': False, 'shape': (40, 2)"), std::string::npos)
+      << npy.substr(0, 80);
+  const std::string cells_path = (dir / "moving" / "truth" / "cells.json").string();
+  const auto cells =
+      config::parse_json_as<pb::GroundTruthCells>(config::read_text_file(cells_path), cells_path, "cells.json");
+  ASSERT_TRUE(cells.movie().has_motion());
+  const pb::SyntheticMotion& motion = cells.movie().motion();
+  EXPECT_EQ(motion.file(), "truth/motion.npy");
+  EXPECT_EQ((std::vector<double>{motion.drift_px(), motion.walk_px(), motion.jitter_px()}),
+            (std::vector<double>{2, 0.5, 1}));  // the flags not given keep --motion's defaults
+  EXPECT_EQ(motion.seed(), 3u);
+  EXPECT_FALSE(cells.movie().has_noise_free());
+
+  // The same folder made still again: no motion in cells.json and no stale motion.npy.
+  ASSERT_EQ(synth((dir / "moving").string() + " --frames 40").exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir / "moving" / "truth" / "motion.npy"));
+  const std::string still = config::read_text_file(cells_path);
+  EXPECT_EQ(still.find("motion"), std::string::npos) << still;
+  EXPECT_EQ(still.find("noise_free"), std::string::npos) << still;
 }
 
 }  // namespace

@@ -54,6 +54,23 @@ void fill_cell(pb::SyntheticCell& to, const SimulatedCell& cell, const std::vect
   to.set_spike_count(static_cast<double>(cell.spike_frames.size()));
 }
 
+void fill_motion(pb::SyntheticMotion& to, const SyntheticMovie& movie) {
+  const synth::MotionParams& motion = movie.params().motion;
+  to.set_file("truth/motion.npy");
+  to.set_convention(
+      "frame t at pixel (x, y) shows the unmoved scene at (x + dx, y + dy); "
+      "scipy.ndimage.shift(frame, (dy, dx)) registers it back, as skimage's phase_cross_correlation(scene, frame)");
+  to.set_drift_px(motion.drift_px);
+  to.set_walk_px(motion.walk_px);
+  to.set_jitter_px(motion.jitter_px);
+  to.set_seed(motion.seed);
+  to.set_drift_settle_s(synth::RigidMotion::kDriftSettleS);
+  to.set_walk_correlation_s(synth::RigidMotion::kWalkCorrelationS);
+  to.set_walk_knot_s(synth::RigidMotion::kWalkStepS);
+  to.set_breathing_hz(movie.motion().breathing_hz());
+  to.set_breathing_share(synth::RigidMotion::kBreathingShare);
+}
+
 void fill_movie(pb::SyntheticMovieFacts& to, const SyntheticMovie& movie, const std::string& movie_file, bool bigtiff) {
   const synth::MovieParams& params = movie.params();
   const synth::Detector& detector = movie.detector();
@@ -70,6 +87,8 @@ void fill_movie(pb::SyntheticMovieFacts& to, const SyntheticMovie& movie, const 
   to.mutable_detector()->set_counts_per_photon(detector.counts_per_photon);
   to.mutable_detector()->set_read_noise_counts(detector.read_noise_counts);
   to.set_neuropil_contamination(SyntheticMovie::kNeuropilContamination);
+  if (params.noise_free) to.set_noise_free(true);
+  if (movie.motion().moves()) fill_motion(*to.mutable_motion(), movie);
 }
 
 std::string cells_json(const SyntheticMovie& movie, const std::string& movie_file, bool bigtiff,
@@ -140,6 +159,17 @@ void write_time_series(const SyntheticMovie& movie, const std::string& truth_dir
   spikes.flush();
 }
 
+// (frames, 2) float64, one (dy, dx) row per frame.
+void write_motion(const SyntheticMovie& movie, const std::string& path) {
+  io::NpyAppender<double> motion(path, {2});
+  for (std::int64_t t = 0; t < movie.frames(); ++t) {
+    const synth::PixelShift shift = movie.true_shift(t);
+    const double row[2] = {shift.dy, shift.dx};
+    motion.append(row);
+  }
+  motion.flush();
+}
+
 }  // namespace
 
 GroundTruthSummary write_ground_truth(const SyntheticMovie& movie, const std::string& truth_dir,
@@ -160,6 +190,12 @@ GroundTruthSummary write_ground_truth(const SyntheticMovie& movie, const std::st
     std::filesystem::remove(truth_dir + "/weights.npy", ignored);
   }
   write_time_series(movie, truth_dir);
+  std::error_code ignored;  // a still movie has no motion.npy, not a stale one
+  if (movie.motion().moves()) {
+    write_motion(movie, truth_dir + "/motion.npy");
+  } else {
+    std::filesystem::remove(truth_dir + "/motion.npy", ignored);
+  }
   return summary;
 }
 

@@ -11,6 +11,7 @@
 //   dff.npy         (n_cells, T) float64 true ΔF/F
 //   neuropil.npy    (T,) float64 true neuropil activity (relative change)
 //   drift.npy       (T,) float64 factor of bleaching and wander on all emitted light
+//   motion.npy      (T, 2) float64 true shift (dy, dx) of each frame; only with --motion
 // Time series are streamed row by row, so memory stays at one row.
 #pragma once
 

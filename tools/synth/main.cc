@@ -1,7 +1,9 @@
 // calmon-synth — writes the deterministic synthetic calcium movie and its ground truth.
 //
 //   calmon-synth OUT_DIR [--frames N] [--width W] [--height H] [--seed S] [--rate HZ]
-//                        [--pixel-type TYPE] [--bigtiff] [--quiet]
+//                        [--pixel-type TYPE] [--bigtiff] [--motion] [--motion-drift PX]
+//                        [--motion-walk PX] [--motion-jitter PX] [--motion-seed S]
+//                        [--noise-free] [--quiet]
 //
 // OUT_DIR/movie.tif is a multi-page TIFF, written one frame at a time as the generator
 // produces it; OUT_DIR/truth/ holds what the movie was made of (ground_truth_files.h).
@@ -84,7 +86,8 @@ int run(const Options& options) {
   const MovieParams& p = movie.params();
   std::cout << "calmon-synth: wrote " << movie_path << " (" << p.frames << " frames of " << p.width << "x" << p.height
             << " " << calmon::pixel_type_name(p.pixel_type) << " at " << p.frame_rate_hz << " Hz, seed " << p.seed
-            << (options.bigtiff ? ", BigTIFF" : "") << ") and the ground truth of " << movie.cells().size()
+            << (options.bigtiff ? ", BigTIFF" : "") << (p.motion.on ? ", moving" : "")
+            << (p.noise_free ? ", noise-free" : "") << ") and the ground truth of " << movie.cells().size()
             << " cells in " << truth_dir << "/" << (truth.weights_written ? "" : " (weights.npy skipped: too large)")
             << "\n";
   return 0;
