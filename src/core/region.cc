@@ -2,22 +2,15 @@
 #include "core/region.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 
 #include "core/error.h"
+#include "core/format_number.h"
 
 namespace calmon {
 
 namespace {
-
-// Shortest text that reads back as the same double: "-0.5", "nan", "inf".
-std::string weight_to_string(double w) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, w);
-  return std::string(text, result.ptr);
-}
 
 int one_past(int v) { return v == std::numeric_limits<int>::max() ? v : v + 1; }
 
@@ -154,16 +147,15 @@ void Region::validate(FrameShape shape, std::string_view what) const {
     const std::string where = "mask pixel " + std::to_string(i) + " at " + pixel_to_string(p.x, p.y);
     if (!inside(shape, p.x, p.y)) throw Error(prefix + where + " is outside" + frame);
     if (!std::isfinite(p.weight)) {
-      throw Error(prefix + where + " has weight " + weight_to_string(p.weight) + "; weights must be finite");
+      throw Error(prefix + where + " has weight " + format_number(p.weight) + "; weights must be finite");
     }
     if (p.weight < 0) {
-      throw Error(prefix + where + " has negative weight " + weight_to_string(p.weight));
+      throw Error(prefix + where + " has negative weight " + format_number(p.weight));
     }
     weight_sum += p.weight;
   }
   if (!(weight_sum > 0) || !std::isfinite(weight_sum)) {
-    throw Error(prefix + "mask weights sum to " + weight_to_string(weight_sum) +
-                "; they must sum to a finite value > 0");
+    throw Error(prefix + "mask weights sum to " + format_number(weight_sum) + "; they must sum to a finite value > 0");
   }
 
   // Duplicates: sort pixel indices row-major and compare neighbours. O(n log n).

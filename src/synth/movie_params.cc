@@ -1,24 +1,13 @@
 // movie_params.cc — validation of MovieParams (see movie_params.h).
 #include "synth/movie_params.h"
 
-#include <charconv>
 #include <cmath>
 #include <string>
 
 #include "core/error.h"
+#include "core/format_number.h"
 
 namespace calmon::synth {
-namespace {
-
-// Shortest form that reads back as the same double ("30", "0.5", "nan").
-std::string shortest(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
-}  // namespace
-
 std::int64_t MovieParams::frame_of_time(double time_s) const {
   return static_cast<std::int64_t>(std::floor(time_s * frame_rate_hz));
 }
@@ -33,8 +22,8 @@ void MovieParams::validate() const {
                 std::to_string(width) + "x" + std::to_string(height));
   }
   if (!(frame_rate_hz > 0) || frame_rate_hz > kMaxFrameRateHz) {
-    throw Error("synthetic movie: frame rate must be in (0, " + shortest(kMaxFrameRateHz) + "] Hz, got " +
-                shortest(frame_rate_hz));
+    throw Error("synthetic movie: frame rate must be in (0, " + format_number(kMaxFrameRateHz) + "] Hz, got " +
+                format_number(frame_rate_hz));
   }
   if (pixel_type_name(pixel_type) == "unknown") {
     throw Error("synthetic movie: unknown pixel type code " + std::to_string(static_cast<int>(pixel_type)));
