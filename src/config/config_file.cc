@@ -2,6 +2,7 @@
 #include "config/config_file.h"
 
 #include "config/json_message.h"
+#include "config/motion_message.h"
 #include "config/region_message.h"
 #include "core/error.h"
 #include "io/file_name_rule.h"
@@ -167,6 +168,7 @@ PipelineSettings to_pipeline_settings(const pb::Config& config) {
   settings.keep_frames.assign(config.keep_frames().begin(), config.keep_frames().end());
   settings.global_traces = !config.has_global_traces() || config.global_traces();
   settings.correlation_image = config.correlation_image();
+  if (config.has_motion()) settings.motion = to_motion_settings(config.motion());
   return settings;
 }
 

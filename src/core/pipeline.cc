@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -66,6 +67,10 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
       shape_(shape),
       pixel_type_(pixel_type),
       projections_(shape, pixel_type, settings_.projections, settings_.keep_frames) {
+  if (settings_.motion && pixel_type != PixelType::kF32) {
+    throw Error("with motion correction the pipeline takes registered float32 frames, not " +
+                std::string(pixel_type_name(pixel_type)));
+  }
   if (settings_.correlation_image) correlation_.emplace(shape);
   current_ = build_roi_set(settings_.rois, shape_, pixel_type_);
   current_.version = roi_set_version;
@@ -191,13 +196,21 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
   for (std::size_t i = 0; i < current_.rois.size(); ++i) {
     RoiState& roi = current_.rois[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
-    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : (*roi.mean)(frame);
+    // Registered frames: a NaN mean means pixels from outside the frame, left out.
+    bool outside = false;
+    const auto mean_of = [&](const RegionMean& mean) {
+      const double value = mean(frame);
+      if (!settings_.motion || !std::isnan(value)) return value;
+      outside = true;
+      return mean.valid_mean(frame);
+    };
+    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : mean_of(*roi.mean);
     double fneu = 0.0;
     double fcorr = f;
     if (roi.neuropil_sums_slot) {
       fneu = (*region_means)[*roi.neuropil_sums_slot];
     } else if (roi.neuropil_mean) {
-      fneu = (*roi.neuropil_mean)(frame);
+      fneu = mean_of(*roi.neuropil_mean);
     } else if (is_global(neuropil.source)) {
       fneu = global_neuropil(neuropil.source);
     }
@@ -211,6 +224,7 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     std::uint8_t flags = 0;
     if (!std::isfinite(f) || !std::isfinite(fneu)) flags |= kFlagNonFinitePixels;
     if (!baseline_usable(f0)) flags |= kFlagBaselineNotPositive;
+    if (outside) flags |= kFlagOutsideFrame;
     result_.f[i] = f;
     result_.fneu[i] = fneu;
     result_.fcorr[i] = fcorr;
@@ -218,6 +232,23 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     result_.dff[i] = delta_f_over_f(fcorr, f0);
     result_.flags[i] = flags;
   }
+}
+
+GlobalStats Pipeline::global_stats_of_valid(AnyFrameView frame) {
+  // Only registered frames, float32, have pixels from outside the frame.
+  if (frame.type() != PixelType::kF32) return global_stats_(frame);
+  const FrameView<float> view(static_cast<const float*>(frame.data()), frame.shape());
+  valid_pixels_.clear();
+  for (std::size_t p = 0; p < view.pixel_count(); ++p) {
+    if (!std::isnan(view.data()[p])) valid_pixels_.push_back(view.data()[p]);
+  }
+  if (valid_pixels_.size() == view.pixel_count()) return global_stats_(view);
+  if (valid_pixels_.empty()) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return GlobalStats{nan, nan, nan};
+  }
+  // numpy's nanmean, nanmedian and nanmin: the statistics of the valid pixels alone.
+  return global_stats_(FrameView<float>(valid_pixels_.data(), FrameShape{static_cast<int>(valid_pixels_.size()), 1}));
 }
 
 void Pipeline::check_frame(AnyFrameView frame, std::int64_t index) const {
@@ -247,7 +278,7 @@ const FrameResult& Pipeline::push_traces(AnyFrameView frame) {
   result_.frame = frames_;
   result_.roi_set_version = current_.version;
   if (needs_global_) {
-    result_.global = global_stats_(frame);
+    result_.global = settings_.motion ? global_stats_of_valid(frame) : global_stats_(frame);
   } else {
     result_.global.reset();
   }

@@ -159,6 +159,8 @@ class Pipeline {
   void check_frame(AnyFrameView frame, std::int64_t index) const;
   template <class T> void extract(FrameView<T> frame);
   double global_neuropil(NeuropilSettings::Source source) const;
+  // The frame's global statistics over its valid pixels (motion correction).
+  GlobalStats global_stats_of_valid(AnyFrameView frame);
 
   PipelineSettings settings_;
   FrameShape shape_;
@@ -169,6 +171,7 @@ class Pipeline {
   std::deque<RoiSet> replaced_;  // older sets whose rows are still being handed out
   bool needs_global_ = false;
   GlobalFrameStats global_stats_;
+  std::vector<float> valid_pixels_;  // global_stats_of_valid's scratch
   FrameResult result_;
   std::vector<SettledSample> scratch_;
   std::int64_t frames_ = 0;

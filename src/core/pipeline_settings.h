@@ -13,6 +13,7 @@
 
 #include "core/baseline.h"
 #include "core/error.h"
+#include "core/motion_settings.h"
 #include "core/neuropil_ring.h"
 #include "core/projection_set.h"
 #include "core/region.h"
@@ -48,6 +49,10 @@ struct PipelineSettings {
   std::vector<std::int64_t> keep_frames;  // frame indices kept as images
   bool global_traces = true;              // per-frame global mean, median, min
   bool correlation_image = false;         // the local-correlation image (local_correlation.h)
+  // Motion correction: frames reach the Pipeline registered (float32, NaN where a pixel
+  // came from outside the frame; motion_correction.h). Those pixels are then left out of
+  // ROI, neuropil and global means (kFlagOutsideFrame); projections keep them as NaN.
+  std::optional<MotionSettings> motion;
 };
 
 }  // namespace calmon

@@ -14,8 +14,10 @@
 // consecutive pixels in a row, one weight per pixel for weighted masks.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -33,6 +35,11 @@ class RegionMean {
 
   template <class T> double operator()(FrameView<T> frame) const;
   double operator()(AnyFrameView frame) const;
+  // The mean over the pixels that are not NaN — in registered frames, those that came
+  // from inside the frame (motion_correction.h) — as sum(w·p) / sum(w) over them in
+  // double, rounded to the pixel type for floats (numpy's nanmean, within float32's last
+  // bit); NaN when none is. Slower than operator(): for the few frames an ROI needs it.
+  template <class T> double valid_mean(FrameView<T> frame) const;
 
   std::size_t pixel_count() const { return pixel_count_; }
   FrameShape shape() const { return shape_; }
@@ -60,6 +67,29 @@ class RegionMean {
 template <class T> double RegionMean::operator()(FrameView<T> frame) const {
   check_shape(frame.shape());
   return weights_.empty() ? unit_weight_mean(frame) : weighted_mean(frame);
+}
+
+template <class T> double RegionMean::valid_mean(FrameView<T> frame) const {
+  check_shape(frame.shape());
+  double sum = 0.0;
+  double weight_sum = 0.0;
+  for (const RowSpan& span : spans_) {
+    const T* row = frame.row(span.y) + span.x0;
+    const int n = span.x1 - span.x0;
+    for (int i = 0; i < n; ++i) {
+      const auto value = static_cast<double>(row[i]);
+      if (std::isnan(value)) continue;
+      const double weight = weights_.empty() ? 1.0 : weights_[span.first_weight + static_cast<std::size_t>(i)];
+      sum += weight * value;
+      weight_sum += weight;
+    }
+  }
+  if (weight_sum == 0.0) return std::numeric_limits<double>::quiet_NaN();
+  const double mean = sum / weight_sum;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (weights_.empty()) return static_cast<double>(static_cast<T>(mean));
+  }
+  return mean;
 }
 
 template <class T> double RegionMean::unit_weight_mean(FrameView<T> frame) const {

@@ -113,6 +113,10 @@ template <class T> PixelSummary summarize(const T* pixels, std::size_t count) {
 
 }  // namespace
 
+void check_registration_options(FrameShape shape, const RigidRegistrationOptions& options) {
+  check_options(shape, options);
+}
+
 std::string_view registration_failure_name(RegistrationFailure failure) {
   switch (failure) {
     case RegistrationFailure::kNone: return "none";
@@ -120,6 +124,7 @@ std::string_view registration_failure_name(RegistrationFailure failure) {
     case RegistrationFailure::kFlatFrame: return "flat frame";
     case RegistrationFailure::kLowPeak: return "low peak";
     case RegistrationFailure::kAtMaxShift: return "at max shift";
+    case RegistrationFailure::kNoReference: return "no reference";
   }
   return "unknown";
 }

@@ -46,9 +46,14 @@ struct RigidRegistrationOptions {
   double min_peak = 0.05;     // a lower normalized peak marks the frame failed
 };
 
-enum class RegistrationFailure { kNone, kNonFiniteFrame, kFlatFrame, kLowPeak, kAtMaxShift };
+// kNoReference: motion correction had no reference to register onto (motion_correction.h).
+enum class RegistrationFailure { kNone, kNonFiniteFrame, kFlatFrame, kLowPeak, kAtMaxShift, kNoReference };
 
-// "none", "non-finite frame", "flat frame", "low peak", "at max shift".
+// Error (one line) for options that make no sense for frames of `shape`: what the
+// constructor checks before it looks at the reference.
+void check_registration_options(FrameShape shape, const RigidRegistrationOptions& options);
+
+// "none", "non-finite frame", "flat frame", "low peak", "at max shift", "no reference".
 std::string_view registration_failure_name(RegistrationFailure failure);
 
 struct RegistrationResult {

@@ -12,6 +12,9 @@ enum TraceFlag : std::uint8_t {
   kFlagBaselineNotPositive = 1 << 0,  // F0 <= 0 or NaN: ΔF/F₀ is NaN
   kFlagNonFinitePixels = 1 << 1,      // the ROI or its neuropil averaged a NaN/inf pixel
   kFlagAfterGap = 1 << 2,             // frames were missing just before this one (streaming)
+  // (1 << 3 is calmon-record's "not received")
+  kFlagOutsideFrame = 1 << 4,  // motion correction: some of the ROI's or its neuropil's pixels came from
+                               // outside the frame; its mean is over the others (NaN if none)
 };
 
 }  // namespace calmon

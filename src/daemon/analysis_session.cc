@@ -22,6 +22,7 @@ std::unique_ptr<Pipeline> build_session_pipeline(const PipelineSettings& setting
                                                  const std::string& session,
                                                  const std::function<void(const std::string&)>& log) {
   const FrameShape shape{static_cast<int>(geometry.width), static_cast<int>(geometry.height)};
+  geometry.pixel_type = analysed_pixel_type(settings.motion, geometry.pixel_type);
   std::string problem;
   try {
     config::check_ring_limits(settings.rois, shape, limits);
@@ -50,6 +51,14 @@ std::optional<FrameGeometry> AnalysisSession::geometry() const {
 }
 
 void AnalysisSession::start(std::unique_ptr<Pipeline> pipeline, const pb::FrameHeader& first) {
+  motion_.reset();
+  reference_tried_ = false;
+  waiting_.clear();
+  if (const std::optional<MotionSettings>& motion = pipeline->settings().motion) {
+    motion_.emplace(*motion, pipeline->shape());
+    reference_tried_ = motion_->has_reference();
+    for (std::vector<float>& buffer : registered_) buffer.assign(pipeline->shape().pixel_count(), 0.0f);
+  }
   pipeline_ = std::move(pipeline);
   streaming_ = true;
   stream_id_ = first.stream_id();
@@ -68,9 +77,44 @@ const net::ReceivedFrame& AnalysisSession::hold(net::ReceivedFrame& frame, std::
   return held.frame;
 }
 
+bool AnalysisSession::wait_for_reference(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
+                                         std::uint64_t missing_before, std::int64_t receive_time_ns) {
+  WaitingFrame& waiting = waiting_.emplace_back();
+  waiting.parts.swap(parts);  // the messages stay where they are: the view stays valid
+  waiting.frame = std::move(frame);
+  waiting.missing_before = missing_before;
+  waiting.receive_time_ns = receive_time_ns;
+  return waiting_.size() >= motion_->reference_frames_wanted();
+}
+
+std::string AnalysisSession::build_reference() {
+  reference_tried_ = true;
+  if (waiting_.empty()) return "no frames arrived to build the reference from";
+  std::vector<AnyFrameView> views;
+  for (const WaitingFrame& waiting : waiting_) views.push_back(waiting.frame.pixels);
+  try {
+    motion_->build_reference(views);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+std::deque<AnalysisSession::WaitingFrame> AnalysisSession::take_waiting() {
+  std::deque<WaitingFrame> frames;
+  frames.swap(waiting_);
+  return frames;
+}
+
 const FrameResult& AnalysisSession::push_traces() {
-  const net::ReceivedFrame& frame = held_[newest_].frame;
-  const FrameResult& result = pipeline_->push_traces(frame.pixels);  // beside the previous frame's images
+  const std::size_t slot = newest_;
+  const net::ReceivedFrame& frame = held_[slot].frame;
+  analysed_[slot] = frame.pixels;
+  if (motion_) {
+    last_motion_ = motion_->correct(frame.pixels, registered_[slot]);
+    analysed_[slot] = FrameView<float>(registered_[slot].data(), pipeline_->shape());
+  }
+  const FrameResult& result = pipeline_->push_traces(analysed_[slot]);  // beside the previous frame's images
   last_sequence_ = frame.header.sequence();
   ledger_.record(result.frame, last_sequence_);
   return result;
@@ -80,7 +124,7 @@ void AnalysisSession::start_projections() {
   // The images start once the traces are out, so they never delay them; they run
   // beside the next frame's receipt and traces.
   projection_worker_.wait();
-  projection_worker_.start(*pipeline_, held_[newest_].frame.pixels);
+  projection_worker_.start(*pipeline_, analysed_[newest_]);
 }
 
 bool AnalysisSession::finish() {
@@ -95,13 +139,20 @@ void AnalysisSession::stop() {
   projection_worker_.wait();
   pipeline_.reset();
   held_ = {};
+  analysed_ = {};
+  motion_.reset();
+  registered_ = {};
+  waiting_.clear();
 }
 
 void AnalysisSession::fill_projections(pb::ProjectionSnapshot& snapshot) {
   projection_worker_.wait();
   if (pipeline_) {
-    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), held_[newest_].frame.pixels,
+    add_projection_images(pipeline_->projections(), pipeline_->local_correlation(), analysed_[newest_],
                           pipeline_->settings().keep_frames, snapshot);
+    if (motion_ && motion_->has_reference()) {
+      add_reference_image(motion_->reference(), static_cast<std::int64_t>(motion_->reference_frames_used()), snapshot);
+    }
     snapshot.set_frame_index(pipeline_->frames());
     snapshot.set_sequence(last_sequence_);
   } else {

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 
 #include "calmon/wire.pb.h"
 #include "config/roi_limits.h"
+#include "core/motion_correction.h"
 #include "core/pipeline.h"
 #include "daemon/projection_worker.h"
 #include "daemon/sequence_ledger.h"
@@ -61,8 +63,32 @@ class AnalysisSession {
   // The frames a new ROI set must be prepared for: the Pipeline's; none without one.
   std::optional<FrameGeometry> geometry() const;
 
-  // Starts streaming with `pipeline`, whose first frame is `first`.
+  // Starts streaming with `pipeline`, whose first frame is `first`; with motion
+  // correction when the pipeline's settings ask for it (an error if they make no sense
+  // for the frames, as a reference of another size).
   void start(std::unique_ptr<Pipeline> pipeline, const pb::FrameHeader& first);
+
+  // Motion correction: null when off.
+  const MotionCorrection* motion() const { return motion_ ? &*motion_ : nullptr; }
+  // What motion correction did to the newest frame pushed (when on).
+  const FrameMotion& last_motion() const { return last_motion_; }
+  // The first frames wait, as received, until the reference is built from them.
+  bool awaits_reference() const { return motion_ && !reference_tried_; }
+  struct WaitingFrame {
+    std::vector<zmq::message_t> parts;
+    net::ReceivedFrame frame;
+    std::uint64_t missing_before = 0;
+    std::int64_t receive_time_ns = 0;
+  };
+  // Keeps a frame (taking its parts) until the reference is built; true once there
+  // are as many as it is built from.
+  bool wait_for_reference(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
+                          std::int64_t receive_time_ns);
+  // Builds the reference from the waiting frames; returns why it could not be (empty
+  // when it was built), the frames are then analysed unregistered.
+  std::string build_reference();
+  // The frames that waited, in arrival order, to be analysed now.
+  std::deque<WaitingFrame> take_waiting();
   // Keeps a frame and its message parts (`parts` then holds those of the frame before
   // the previous one, or nothing) and returns it; it stays valid while it is held.
   const net::ReceivedFrame& hold(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts);
@@ -86,6 +112,14 @@ class AnalysisSession {
 
   std::unique_ptr<Pipeline> pipeline_;
   std::array<HeldFrame, 2> held_;
+  // What the pipeline sees of each held frame: its pixels, or (motion correction) the
+  // registered copy in registered_ of the same slot.
+  std::array<AnyFrameView, 2> analysed_;
+  std::optional<MotionCorrection> motion_;
+  std::array<std::vector<float>, 2> registered_;
+  FrameMotion last_motion_;
+  std::deque<WaitingFrame> waiting_;
+  bool reference_tried_ = false;
   std::size_t newest_ = 0;
   ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
   bool streaming_ = false;

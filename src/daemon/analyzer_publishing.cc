@@ -9,11 +9,12 @@
 namespace calmon::daemon {
 
 std::int64_t AnalyzerPublishing::publish_frame(const FrameStamp& stamp, const FrameResult& result,
-                                               std::uint64_t missing_before, Pipeline& pipeline,
-                                               SequenceLedger& ledger) {
+                                               const FrameMotion* motion, std::uint64_t missing_before,
+                                               Pipeline& pipeline, SequenceLedger& ledger) {
   stamp_ = stamp;
   start_update(stamp_, update_);
   add_live_values(result, missing_before, update_);
+  if (motion) add_motion(*motion, update_);
   return publish_updates(pipeline, ledger, false);
 }
 

@@ -35,10 +35,11 @@ class AnalyzerPublishing {
   // Whether any subscription receives projections (if not, snapshots are not computed).
   void set_projections_wanted(bool wanted) { projections_wanted_ = wanted; }
 
-  // A frame's update with its live values (`missing_before`: the gap before it), then
-  // the rows it settled. Returns when the first of them was published (net::now_ns()).
-  std::int64_t publish_frame(const FrameStamp& stamp, const FrameResult& result, std::uint64_t missing_before,
-                             Pipeline& pipeline, SequenceLedger& ledger);
+  // A frame's update with its live values (`missing_before`: the gap before it) and
+  // its motion correction (null when off), then the rows it settled. Returns when the
+  // first of them was published (net::now_ns()).
+  std::int64_t publish_frame(const FrameStamp& stamp, const FrameResult& result, const FrameMotion* motion,
+                             std::uint64_t missing_before, Pipeline& pipeline, SequenceLedger& ledger);
   // A finished session's settled tail, its last update saying end_of_stream.
   void publish_tail(const FrameStamp& stamp, Pipeline& pipeline, SequenceLedger& ledger);
 

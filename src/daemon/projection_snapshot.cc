@@ -39,4 +39,8 @@ void add_projection_images(const ProjectionSet& projections, const LocalCorrelat
   }
 }
 
+void add_reference_image(const Image& reference, std::int64_t frames, pb::ProjectionSnapshot& snapshot) {
+  add_image("reference", reference, frames, snapshot);
+}
+
 }  // namespace calmon::daemon

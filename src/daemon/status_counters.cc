@@ -21,6 +21,7 @@ void StatusCounters::gap(std::uint64_t missing_frames) {
 
 std::uint64_t StatusCounters::session_started() {
   saturating_increase(sessions_);
+  motion_.start_session();
   return sessions_;
 }
 
@@ -34,7 +35,10 @@ void StatusCounters::frame_published(std::int64_t latency_ns, std::optional<std:
   interval_.add_frame(latency_ns, lag_ns);
 }
 
-void StatusCounters::complete_interval(std::chrono::steady_clock::time_point now) { interval_.complete(now); }
+void StatusCounters::complete_interval(std::chrono::steady_clock::time_point now) {
+  interval_.complete(now);
+  motion_.complete_interval();
+}
 
 void StatusCounters::fill(pb::Status& status, const AnalysisSession& session, std::uint32_t roi_set_version,
                           std::uint64_t daemon_id) const {
@@ -70,6 +74,9 @@ void StatusCounters::fill(pb::Status& status, const AnalysisSession& session, st
   }
   status.set_lag_p50_ms(interval.lag_p50_ms);
   status.set_lag_p99_ms(interval.lag_p99_ms);
+  if (const MotionCorrection* motion = session.motion()) {
+    motion_.fill(*motion, session.awaits_reference(), *status.mutable_motion());
+  }
 }
 
 }  // namespace calmon::daemon

@@ -21,6 +21,7 @@
 #include "daemon/analysis_session.h"
 #include "daemon/ingest_queue.h"
 #include "daemon/interval_stats.h"
+#include "daemon/motion_tally.h"
 
 namespace calmon::daemon {
 
@@ -32,6 +33,8 @@ class StatusCounters {
   void frame_processed();
   void non_finite_frame();
   void gap(std::uint64_t missing_frames);
+  // Motion correction did `motion` to a frame of the session.
+  void frame_moved(const FrameMotion& motion) { motion_.add(motion); }
   // Counts a new session and returns its number (1 for the first).
   std::uint64_t session_started();
   std::uint64_t sessions() const { return sessions_; }
@@ -62,6 +65,7 @@ class StatusCounters {
   const IngestQueue* ingest_queue_ = nullptr;
   std::vector<std::function<void(pb::Status&)>> fillers_;
   IntervalStats interval_;
+  MotionTally motion_;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -95,6 +95,29 @@ void StreamAnalyzer::on_end_of_stream(const pb::FrameHeader& header, std::int64_
 
 void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
                                    std::uint64_t missing_before, std::int64_t receive_time_ns) {
+  if (session_.awaits_reference()) {
+    if (session_.wait_for_reference(frame, parts, missing_before, receive_time_ns)) analyse_waiting_frames();
+    return;
+  }
+  analyse_frame(frame, parts, missing_before, receive_time_ns);
+}
+
+void StreamAnalyzer::analyse_waiting_frames() {
+  const std::string problem = session_.build_reference();
+  const std::string session = "session " + std::to_string(counters_.sessions());
+  if (problem.empty()) {
+    log_(session + ": motion reference built from the first " +
+         plural(session_.motion()->reference_frames_used(), "frame"));
+  } else {
+    log_(session + ": " + problem + "; frames are analysed unregistered");
+  }
+  for (AnalysisSession::WaitingFrame& waiting : session_.take_waiting()) {
+    analyse_frame(waiting.frame, waiting.parts, waiting.missing_before, waiting.receive_time_ns);
+  }
+}
+
+void StreamAnalyzer::analyse_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts,
+                                   std::uint64_t missing_before, std::int64_t receive_time_ns) {
   const net::ReceivedFrame& held = session_.hold(frame, parts);
   if (has_non_finite_pixels(held.pixels)) counters_.non_finite_frame();
   const FrameResult& result = session_.push_traces();
@@ -102,8 +125,13 @@ void StreamAnalyzer::process_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   const std::int64_t acquired = held.header.acquisition_time_ns();
   const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,  receive_time_ns,
                          result.roi_set_version,   session_.stream_id(), daemon_id_};
+  const FrameMotion* motion = nullptr;
+  if (session_.motion()) {
+    motion = &session_.last_motion();
+    counters_.frame_moved(*motion);
+  }
   const std::int64_t published =
-      publishing_.publish_frame(stamp, result, missing_before, *session_.pipeline(), session_.ledger());
+      publishing_.publish_frame(stamp, result, motion, missing_before, *session_.pipeline(), session_.ledger());
   counters_.frame_published(published - receive_time_ns,
                             acquired != 0 ? std::optional<std::int64_t>(published - acquired) : std::nullopt);
   session_.start_projections();
@@ -115,16 +143,16 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader
   const std::uint64_t number = counters_.session_started();
   const std::string session = "session " + std::to_string(number);
   session_.stop();  // the last session's memory goes before the next one's is taken
-  std::unique_ptr<Pipeline> pipeline;
   try {
-    pipeline = build_session_pipeline(roi_set_.session_settings(), roi_set_.version(), geometry, roi_set_.limits(),
-                                      session, log_);
+    session_.start(build_session_pipeline(roi_set_.session_settings(), roi_set_.version(), geometry, roi_set_.limits(),
+                                          session, log_),
+                   first);
   } catch (const std::exception& e) {
+    session_.stop();
     gate_.end_session();
     reject(kSessionFailed, session + " (" + geometry.describe() + ") could not start: " + e.what());
     return false;
   }
-  session_.start(std::move(pipeline), first);
   publishing_.forget_last_snapshot();
   roi_set_.describe_session(*session_.pipeline());
   publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kEssential);
@@ -140,6 +168,7 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader
 
 void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_time_ns,
                                  std::int64_t acquisition_time_ns) {
+  if (session_.streaming() && session_.awaits_reference()) analyse_waiting_frames();  // a stream shorter than that
   if (!session_.finish()) return;
   Pipeline& pipeline = *session_.pipeline();
   const FrameStamp stamp{session_.last_sequence(),   pipeline.frames(),    acquisition_time_ns, receive_time_ns,

@@ -131,8 +131,13 @@ class StreamAnalyzer final : public ControlTarget {
   void on_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::int64_t receive_time_ns);
   void on_end_of_stream(const pb::FrameHeader& header, std::int64_t receive_time_ns);
   bool start_session(FrameGeometry geometry, const pb::FrameHeader& first);
+  // A frame of the running session: analysed now, or kept until the motion reference exists.
   void process_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
                      std::int64_t receive_time_ns);
+  void analyse_frame(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts, std::uint64_t missing_before,
+                     std::int64_t receive_time_ns);
+  // Builds the motion reference from the frames that waited for it, then analyses them.
+  void analyse_waiting_frames();
   void end_session(const std::string& why, std::int64_t receive_time_ns, std::int64_t acquisition_time_ns);
   void reject(std::string_view reason, const std::string& detail);
 

@@ -35,6 +35,14 @@ void add_live_values(const FrameResult& result, std::uint64_t missing_before, pb
   }
 }
 
+void add_motion(const FrameMotion& motion, pb::TraceUpdate& update) {
+  pb::FrameMotion& wire = *update.mutable_motion();
+  wire.set_dy(motion.dy);
+  wire.set_dx(motion.dx);
+  wire.set_peak(motion.peak);
+  wire.set_failed(failure_code(motion.failed));
+}
+
 void add_settled_values(const SettledRow& row, std::uint64_t sequence, pb::TraceUpdate& update) {
   pb::SettledValues* settled = update.add_settled();
   settled->set_sequence(sequence);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "calmon/wire.pb.h"
+#include "core/motion_correction.h"
 #include "core/pipeline.h"
 
 namespace calmon::daemon {
@@ -30,6 +31,9 @@ void start_update(const FrameStamp& stamp, pb::TraceUpdate& update);
 // (kFlagAfterGap added to every ROI when frames were missing before it), the global
 // traces if computed, and missing_before.
 void add_live_values(const FrameResult& result, std::uint64_t missing_before, pb::TraceUpdate& update);
+
+// What motion correction did to the frame.
+void add_motion(const FrameMotion& motion, pb::TraceUpdate& update);
 
 // Appends the settled numbers of one earlier frame, which carried `sequence`.
 void add_settled_values(const SettledRow& row, std::uint64_t sequence, pb::TraceUpdate& update);

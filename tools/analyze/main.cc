@@ -8,6 +8,7 @@
 // is opened, so an absurd window is one line, not gigabytes of memory.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,8 +25,11 @@
 #include "config/json_message.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
+#include "core/frame_copies.h"
 #include "core/frame_size_limit.h"
+#include "core/motion_correction.h"
 #include "core/pipeline.h"
+#include "io/motion_files.h"
 #include "io/progress_bar.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
@@ -105,6 +109,20 @@ std::string describe_rois(const calmon::Pipeline& pipeline) {
   return calmon::config::print_json_message(file, {.indented = true});
 }
 
+// The motion reference from the movie's first frames (read once more, in order, after).
+void build_motion_reference(calmon::MotionCorrection& motion, calmon::io::TiffMovieReader& movie,
+                            const Options& options) {
+  const std::int64_t count =
+      std::min<std::int64_t>(movie.info().frames, static_cast<std::int64_t>(motion.reference_frames_wanted()));
+  calmon::FrameCopies first;
+  for (std::int64_t t = 0; t < count; ++t) first.add(movie.read(t, options.channel, options.slice));
+  try {
+    motion.build_reference(first.views());
+  } catch (const calmon::Error& e) {  // as calmond: the movie is still analysed, unregistered
+    std::cerr << "calmon-analyze: warning: " << e.what() << "; frames are analysed unregistered\n";
+  }
+}
+
 int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   calmon::pb::Config config;
@@ -126,10 +144,23 @@ int run(const Options& options) {
   settings.keep_frames = resolve_kept_frames(settings.keep_frames, info.frames);
   check_projection_ranges(settings.projections, info.frames);
   const std::vector<std::int64_t> kept_frames = settings.keep_frames;
-  calmon::Pipeline pipeline(std::move(settings), info.shape, info.pixel_type);
+  std::optional<calmon::MotionCorrection> motion;
+  if (settings.motion) motion.emplace(*settings.motion, info.shape);
+  const calmon::PixelType analysed_type = calmon::analysed_pixel_type(settings.motion, info.pixel_type);
+  calmon::Pipeline pipeline(std::move(settings), info.shape, analysed_type);
+  if (motion && !motion->has_reference()) build_motion_reference(*motion, movie, options);
 
   std::filesystem::create_directories(options.out);
   calmon::io::TraceFiles traces(options.out, pipeline.roi_count(), pipeline.settings().global_traces);
+  std::optional<calmon::io::MotionFiles> motion_files;
+  if (motion) motion_files.emplace(options.out);
+  std::vector<float> registered(motion ? info.shape.pixel_count() : 0);
+  // The frame the pipeline sees: as read, or registered onto the motion reference.
+  const auto analysed_frame = [&](calmon::AnyFrameView frame) -> calmon::AnyFrameView {
+    if (!motion) return frame;
+    motion_files->append(motion->correct(frame, registered));
+    return calmon::FrameView<float>(registered.data(), info.shape);
+  };
   calmon::analyze::RoiSummary summary(pipeline.roi_count());
   calmon::SettledRow settled;
   const auto drain_settled = [&] {
@@ -145,7 +176,7 @@ int run(const Options& options) {
                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   };
   for (std::int64_t t = 0; t < info.frames; ++t) {
-    const calmon::FrameResult& result = pipeline.push(movie.read(t, options.channel, options.slice));
+    const calmon::FrameResult& result = pipeline.push(analysed_frame(movie.read(t, options.channel, options.slice)));
     traces.append_live(result);
     summary.add_live(result);
     drain_settled();
@@ -158,6 +189,10 @@ int run(const Options& options) {
   pipeline.finish();
   drain_settled();
   traces.flush();
+  if (motion) {
+    motion_files->flush();
+    if (motion->has_reference()) calmon::io::write_image(options.out + "/reference", motion->reference());
+  }
   calmon::io::write_projections(options.out, pipeline.projections(), kept_frames);
   if (const calmon::LocalCorrelation* correlation = pipeline.local_correlation()) {
     calmon::io::write_image(options.out + "/correlation", correlation->image());
