@@ -138,7 +138,8 @@ Image MotionCorrection::seed_reference(std::span<const AnyFrameView> frames) con
   Image reference{shape_, std::vector<double>(shape_.pixel_count(), 0.0)};
   for (std::size_t g = 0; g <= k; ++g) {
     frames[group[g]].visit([&](auto view) {
-      for (std::size_t p = 0; p < reference.pixels.size(); ++p) reference.pixels[p] += static_cast<double>(view.data()[p]);
+      for (std::size_t p = 0; p < reference.pixels.size(); ++p)
+        reference.pixels[p] += static_cast<double>(view.data()[p]);
     });
   }
   for (double& v : reference.pixels) v /= static_cast<double>(k + 1);

@@ -60,6 +60,7 @@ void AnalysisSession::start(std::unique_ptr<Pipeline> pipeline, const pb::FrameH
     for (std::vector<float>& buffer : registered_) buffer.assign(pipeline->shape().pixel_count(), 0.0f);
   }
   pipeline_ = std::move(pipeline);
+  frame_pixel_type_ = first.pixel_type();
   streaming_ = true;
   stream_id_ = first.stream_id();
   first_sequence_ = first.sequence();

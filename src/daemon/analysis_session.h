@@ -54,6 +54,9 @@ class AnalysisSession {
   // first session and after stop().
   Pipeline* pipeline() { return pipeline_.get(); }
   const Pipeline* pipeline() const { return pipeline_.get(); }
+  // The pixel type of the session's frames as they arrive (the Pipeline's is float32
+  // with motion correction).
+  pb::PixelType frame_pixel_type() const { return frame_pixel_type_; }
   // The running (or last) session's stream, and its first and last frame's sequence.
   std::uint64_t stream_id() const { return stream_id_; }
   std::uint64_t first_sequence() const { return first_sequence_; }
@@ -123,6 +126,7 @@ class AnalysisSession {
   std::size_t newest_ = 0;
   ProjectionWorker projection_worker_;  // after pipeline_: stops before it goes
   bool streaming_ = false;
+  pb::PixelType frame_pixel_type_ = pb::PixelType();
   std::uint64_t stream_id_ = 0;
   std::uint64_t first_sequence_ = 0;
   std::uint64_t last_sequence_ = 0;

@@ -39,8 +39,8 @@ class MotionTally {
 
   void fill(const MotionCorrection& motion, bool awaits_reference, pb::MotionStatus& status) const {
     status.set_reference_ready(motion.has_reference());
-    status.set_reference_frames(static_cast<std::uint32_t>(
-        awaits_reference ? motion.reference_frames_wanted() : motion.reference_frames_used()));
+    status.set_reference_frames(static_cast<std::uint32_t>(awaits_reference ? motion.reference_frames_wanted()
+                                                                            : motion.reference_frames_used()));
     status.set_frames_registered(registered_);
     status.set_frames_failed(failed_);
     if (last_.frames) {

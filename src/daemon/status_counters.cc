@@ -3,7 +3,6 @@
 
 #include "core/saturating_add.h"
 #include "net/clock.h"
-#include "net/wire_pixel_type.h"
 
 namespace calmon::daemon {
 
@@ -57,7 +56,7 @@ void StatusCounters::fill(pb::Status& status, const AnalysisSession& session, st
   if (const Pipeline* pipeline = session.pipeline()) {
     status.set_width(static_cast<std::uint32_t>(pipeline->shape().width));
     status.set_height(static_cast<std::uint32_t>(pipeline->shape().height));
-    status.set_pixel_type(net::to_wire(pipeline->pixel_type()));
+    status.set_pixel_type(session.frame_pixel_type());
   }
   status.set_roi_set_version(roi_set_version);
   status.set_non_finite_frames(non_finite_frames_);

@@ -48,17 +48,20 @@ HEIGHT, WIDTH = 60, 80
 MOVIES = {  # name -> (TIFF, frames); made by the e2e.synth.<name> fixtures
     "movie": (os.path.join(E2E_DIR, "movie", "movie.tif"), 2000),
     "long_movie": (os.path.join(E2E_DIR, "long_movie", "movie.tif"), 10000),
+    "moving_movie": (os.path.join(E2E_DIR, "moving_movie", "movie.tif"), 2000),
 }
 CONFIGS = {  # name -> analysis config
     "notebook": os.path.join(SOURCE_DIR, "docs", "examples", "notebook.json"),
     "filters": os.path.join(SOURCE_DIR, "tests", "golden", "filters.json"),
+    "motion": os.path.join(SOURCE_DIR, "docs", "examples", "three-cells-motion.json"),
 }
 
 TRACE_FILES = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
                "F0_settled.npy", "dff_settled.npy", "flags_settled.npy"]
 GLOBAL_FILES = ["global_mean.npy", "global_median.npy", "global_min.npy"]
+MOTION_FILES = ["motion.npy", "motion_peak.npy", "motion_failed.npy"]  # with motion correction
 # calmon-analyze's .npy files that are not projection images.
-NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES)
+NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES) | set(MOTION_FILES)
 
 SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
 # "asan" or "tsan" under tools/sanitize: then a program's resident memory says more about
@@ -252,9 +255,12 @@ def compare_with_analyze(test_case, recording, analyzed, config, movie, frames):
     test_case.assertEqual(names, [roi["name"] for roi in load_json(analyzed, "rois.json")["rois"]])
 
     # Traces: every file calmon-analyze wrote, same dtype, same shape (no frame lost), same bits.
-    expected_traces = [name for name in TRACE_FILES + GLOBAL_FILES if os.path.exists(os.path.join(analyzed, name))]
+    per_frame = TRACE_FILES + GLOBAL_FILES + MOTION_FILES
+    expected_traces = [name for name in per_frame if os.path.exists(os.path.join(analyzed, name))]
     test_case.assertEqual(expected_traces[:len(TRACE_FILES)], TRACE_FILES)
-    for name in TRACE_FILES + GLOBAL_FILES:
+    motion = "motion" in load_json(os.path.dirname(config), os.path.basename(config))
+    test_case.assertEqual(all(name in expected_traces for name in MOTION_FILES), motion, "motion files")
+    for name in per_frame:
         test_case.assertEqual(os.path.exists(os.path.join(recording, name)), name in expected_traces,
                               f"{name}: written by one program only")
     for name in expected_traces:
@@ -275,9 +281,12 @@ def compare_with_analyze(test_case, recording, analyzed, config, movie, frames):
             actual = read(os.path.join(recording, name + extension))
             expected = read(os.path.join(analyzed, name + extension))
             assert_same_array(test_case, actual, expected, name + extension)
-    # `latest` is the movie's last frame: calmon-analyze's frame_<frames - 1> when it kept it.
+    # `latest` is the movie's last frame (registered, with motion correction): calmon-analyze's
+    # frame_<frames - 1> when it kept it.
     latest = np.load(os.path.join(recording, "latest.npy"))
-    assert_same_array(test_case, latest, tifffile.imread(movie, key=frames - 1).astype(np.float64), "latest.npy")
+    if not motion:
+        assert_same_array(test_case, latest, tifffile.imread(movie, key=frames - 1).astype(np.float64),
+                          "latest.npy")
     if os.path.exists(os.path.join(analyzed, f"frame_{frames - 1}.npy")):
         assert_same_array(test_case, latest, np.load(os.path.join(analyzed, f"frame_{frames - 1}.npy")),
                           "latest.npy")

@@ -11,7 +11,10 @@
 #
 # Two configs (docs/examples/notebook.json; tests/golden/filters.json — 78 ROIs, windows
 # odd, even and longer than the movie, percentiles, maximin, cumulative baselines,
-# masks, rings, global neuropil), each replayed --fast and paced at 400 frames/s: one
+# masks, rings, global neuropil), and motion correction on a moving movie (calmon-synth
+# --motion, docs/examples/three-cells-motion.json: the reference from the first 100
+# frames, which wait for it; the motion files compared too), each replayed --fast and
+# paced at 400 frames/s: one
 # test class each, `python3 -m unittest test_live_equals_offline.FiltersPaced`. And once
 # with CURVE on (keys from calmon-keygen; calmond, calmon-replay, calmon-record and the
 # Python Control all use them): encryption changes nothing in the numbers.
@@ -25,6 +28,7 @@ PACED_RATE_HZ = 400  # 2000 frames in 5 s
 class LiveEqualsOffline:
     """Mixed into a TestCase per (config, replay mode)."""
 
+    movie_name = "movie"
     config_name = None
     replay_flags = ()
     curve = False
@@ -34,7 +38,7 @@ class LiveEqualsOffline:
         if missing:
             self.skipTest("not available: " + ", ".join(missing))
         self.config = e2e.CONFIGS[self.config_name]
-        self.movie, self.frames, self.analyzed = e2e.require_fixture(self, "movie", self.config_name)
+        self.movie, self.frames, self.analyzed = e2e.require_fixture(self, self.movie_name, self.config_name)
 
     def test_the_recording_is_calmon_analyze_output_bit_for_bit(self):
         work = e2e.WorkDir(self, f"{self.config_name}-{self.replay_flags[0].lstrip('-')}")
@@ -88,6 +92,18 @@ class FiltersFast(LiveEqualsOffline, unittest.TestCase):
 
 class FiltersPaced(LiveEqualsOffline, unittest.TestCase):
     config_name = "filters"
+    replay_flags = ("--rate", str(PACED_RATE_HZ))
+
+
+class MotionFast(LiveEqualsOffline, unittest.TestCase):
+    movie_name = "moving_movie"
+    config_name = "motion"
+    replay_flags = ("--fast",)
+
+
+class MotionPaced(LiveEqualsOffline, unittest.TestCase):
+    movie_name = "moving_movie"
+    config_name = "motion"
     replay_flags = ("--rate", str(PACED_RATE_HZ))
 
 

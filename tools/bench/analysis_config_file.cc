@@ -15,8 +15,9 @@ namespace calmon::bench {
 namespace {
 
 // The config as calmond reads it (config.proto's Config), printed through the JSON mapping.
-std::string config_json(const std::vector<RoiRect>& rois, int window, bool global_traces) {
+std::string config_json(const std::vector<RoiRect>& rois, int window, bool global_traces, bool motion) {
   pb::Config analysis;
+  if (motion) analysis.mutable_motion()->set_reference_frames(100);
   analysis.mutable_neuropil()->mutable_ring();
   analysis.mutable_neuropil()->set_r(0.7);
   analysis.mutable_baseline()->mutable_moving()->set_window(window);
@@ -33,11 +34,11 @@ std::string config_json(const std::vector<RoiRect>& rois, int window, bool globa
 
 }  // namespace
 
-AnalysisConfigFile::AnalysisConfigFile(const std::vector<RoiRect>& rois, int window, bool global_traces) {
+AnalysisConfigFile::AnalysisConfigFile(const std::vector<RoiRect>& rois, int window, bool global_traces, bool motion) {
   char name[] = "/tmp/calmon-bench-XXXXXX.json";
   const int fd = mkstemps(name, 5);
   if (fd < 0) throw std::runtime_error("cannot create a temp file for the analysis config");
-  const std::string text = config_json(rois, window, global_traces);
+  const std::string text = config_json(rois, window, global_traces, motion);
   const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   path_ = name;

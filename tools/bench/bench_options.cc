@@ -16,12 +16,14 @@ constexpr const char* kUsage =
     "usage: calmon-bench [--calmond PATH] [--width W] [--height H] [--rois N] [--window W]\n"
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
     "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
-    "                    [--stuck-subscribers] [--publish-budget-mib MIB]\n"
+    "                    [--stuck-subscribers] [--publish-budget-mib MIB] [--motion]\n"
     "\n"
     "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
     "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
     "of the same frames and (with --peer) the rate of the numpy script doing the same.\n"
-    "--stuck-subscribers adds one subscriber per topic that never reads.\n";
+    "--stuck-subscribers adds one subscriber per topic that never reads. --motion turns\n"
+    "rigid motion correction on (default options; the warm-up's first 100 frames make the\n"
+    "reference).\n";
 
 std::string default_calmond_path(const char* argv0) {
   std::error_code error;
@@ -58,7 +60,8 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("curve", "CURVE on calmond and every peer, with keys made for the run")
       ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
       ("stuck-subscribers", "one subscriber per topic that never reads")
-      ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)");
+      ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)")
+      ("motion", "rigid motion correction on");
   // clang-format on
   const po::variables_map values = command_line.parse(argc, argv, named);
   const auto usage_error = [&](const std::string& message) { command_line.usage_error(message); };
@@ -77,6 +80,9 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   options.run_numpy_peer = values.count("peer") > 0;
   options.curve = values.count("curve") > 0;
   options.stuck_subscribers = values.count("stuck-subscribers") > 0;
+  options.motion = values.count("motion") > 0;
+  if (options.motion && options.warmup < 100)
+    usage_error("--motion needs --warmup of at least 100 (the reference's frames)");
   // The stuck subscribers are plain TCP peers without keys: CURVE would refuse them.
   if (options.curve && options.stuck_subscribers) usage_error("--stuck-subscribers cannot be used with --curve");
   return options;

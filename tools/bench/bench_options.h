@@ -24,6 +24,7 @@ struct BenchOptions {
   double snapshot_hz = 0.0;        // calmond's projection snapshots per second
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
+  bool motion = false;             // rigid motion correction on (docs/motion.md)
 };
 
 // calmon-bench's name and usage: its mistakes and failures are said through it.

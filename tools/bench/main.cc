@@ -66,7 +66,7 @@ std::vector<std::string> daemon_arguments(const std::string& config_path, const 
 int run(const BenchOptions& options) {
   const FrameSet frames(options.width, options.height, options.seed);
   const std::vector<RoiRect> rois = random_roi_layout(options.rois, options.width, options.height, options.seed);
-  const AnalysisConfigFile config(rois, options.window, options.global_traces);
+  const AnalysisConfigFile config(rois, options.window, options.global_traces, options.motion);
   zmq::context_t context;
   std::optional<CurveSetup> curve_setup;
   if (options.curve) curve_setup.emplace();
