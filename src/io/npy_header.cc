@@ -20,6 +20,9 @@ namespace calmon::io::detail {
 namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";  // 6 bytes and a terminating NUL
+// A plain array's header is about 128 bytes; a 4-byte length could ask for 4 GiB, which is
+// not allocated. (numpy's own np.load stops at 10000 bytes unless told otherwise.)
+constexpr std::uint64_t kMaxHeaderBytes = 1 << 20;
 
 // One token at a time from the dict's text.
 class Cursor {
@@ -126,6 +129,10 @@ NpyHeader read_npy_header(int fd, const std::string& path, const std::string& no
     if (!read_at(fd, 10, reinterpret_cast<std::byte*>(preamble) + 10, 2)) throw not_npy("the header is cut short");
     header_len |= (std::uint64_t{preamble[10]} << 16) | (std::uint64_t{preamble[11]} << 24);
     preamble_bytes = 12;
+  }
+  if (header_len > kMaxHeaderBytes) {
+    throw not_npy("a header of " + std::to_string(header_len) + " bytes; at most " + std::to_string(kMaxHeaderBytes) +
+                  " are read");
   }
   header.data_offset = preamble_bytes + header_len;
   if (header.data_offset > header.file_bytes) throw not_npy("the header is cut short");

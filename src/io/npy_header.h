@@ -8,7 +8,8 @@
 // padded with spaces and ended by '\n'; the data follows. The dict is read as numpy's
 // literal_eval reads it, as far as a plain array needs: quoted keys and strings (either
 // quote), True/False, a tuple of whole numbers, any spacing. A structured dtype (a list
-// as descr) is refused. One reader for every caller (count_npy_rows, reference images).
+// as descr) is refused, and so is a header over 1 MiB (never allocated). One reader for
+// every caller: count_npy_rows (npy_writer.h) and reference images (reference_image.h).
 //
 // Internal to src/io.
 #pragma once

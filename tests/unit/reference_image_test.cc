@@ -245,6 +245,10 @@ TEST(ReferenceImage, RefusesATruncatedDataSection) {
   const std::string header_only = temp_path("header_cut.npy");
   std::ofstream(header_only, std::ios::binary) << std::string("\x93NUMPY\x01\x00\x76\x00{'descr'", 18);
   expect_error([&] { read_reference_image(header_only); }, header_only, "not a .npy array (the header is cut short)");
+  const std::string huge_header = temp_path("huge_header.npy");  // version 2.0: a uint32 length of 2^31
+  std::ofstream(huge_header, std::ios::binary) << std::string("\x93NUMPY\x02\x00\x00\x00\x00\x80{'descr'", 20);
+  expect_error([&] { read_reference_image(huge_header); }, huge_header,
+               "not a .npy array (a header of 2147483648 bytes; at most 1048576 are read)");
 }
 
 TEST(ReferenceImage, RefusesAnEmptyImage) {
