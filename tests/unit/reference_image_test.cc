@@ -85,16 +85,6 @@ TEST(ReferenceImage, TakesTheExtensionInAnyCase) {
 
 // --- every dtype, by hand ---------------------------------------------------------------
 
-template <class T> struct Descr;
-template <> struct Descr<std::uint8_t> { static constexpr const char* value = "|u1"; };
-template <> struct Descr<std::uint16_t> { static constexpr const char* value = "<u2"; };
-template <> struct Descr<std::uint32_t> { static constexpr const char* value = "<u4"; };
-template <> struct Descr<std::int8_t> { static constexpr const char* value = "|i1"; };
-template <> struct Descr<std::int16_t> { static constexpr const char* value = "<i2"; };
-template <> struct Descr<std::int32_t> { static constexpr const char* value = "<i4"; };
-template <> struct Descr<float> { static constexpr const char* value = "<f4"; };
-template <> struct Descr<double> { static constexpr const char* value = "<f8"; };
-
 // 4x2 values reaching the type's ends: lowest, max, 0, and values between.
 template <class T> std::vector<T> extreme_values() {
   using limits = std::numeric_limits<T>;
@@ -114,11 +104,11 @@ TYPED_TEST(ReferenceImageDtype, ReadsEveryValueExactlyInCAndFortranOrder) {
   using T = TypeParam;
   const std::vector<T> values = extreme_values<T>();  // the 2x4 array [[v0 v1 v2 v3], [v4 v5 v6 v7]]
   const std::string c_path = temp_path("c.npy");
-  write_npy_by_hand(c_path, dict_for(Descr<T>::value, "(2, 4)"), raw_bytes(values));
+  write_npy_by_hand(c_path, dict_for(test::numpy_descr<T>(), "(2, 4)"), raw_bytes(values));
   const std::vector<T> column_major = {values[0], values[4], values[1], values[5],
                                        values[2], values[6], values[3], values[7]};
   const std::string f_path = temp_path("fortran.npy");
-  write_npy_by_hand(f_path, dict_for(Descr<T>::value, "(2, 4)", true), raw_bytes(column_major));
+  write_npy_by_hand(f_path, dict_for(test::numpy_descr<T>(), "(2, 4)", true), raw_bytes(column_major));
   for (const std::string& path : {c_path, f_path}) {
     const Image image = read_reference_image(path);
     ASSERT_EQ(image.shape, (FrameShape{4, 2})) << path;
