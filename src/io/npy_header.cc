@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -40,13 +41,18 @@ class Cursor {
     skip_spaces();
     return !text_.empty() && text_.front() == c;
   }
-  // A string in single or double quotes (numpy writes no escapes in a plain dtype).
+  // A string in single or double quotes (numpy writes no escapes in a plain dtype). A
+  // control character, which Python does not allow there, ends it: nothing but one line
+  // of text goes from a file into a message.
   std::optional<std::string_view> quoted() {
     skip_spaces();
     if (text_.empty() || (text_.front() != '\'' && text_.front() != '"')) return std::nullopt;
     const std::size_t end = text_.find(text_.front(), 1);
     if (end == std::string_view::npos) return std::nullopt;
     const std::string_view value = text_.substr(1, end - 1);
+    if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      return std::nullopt;
+    }
     text_.remove_prefix(end + 1);
     return value;
   }
@@ -144,19 +150,19 @@ NpyHeader read_npy_header(int fd, const std::string& path, const std::string& no
 
   Cursor cursor(dict);
   bool has_descr = false, has_order = false, has_shape = false;
-  if (!cursor.take('{')) throw not_npy("the header is not a dict");
+  if (!cursor.take('{')) throw not_npy("the header is not a Python dict");
   while (!cursor.take('}')) {
     const std::optional<std::string_view> key = cursor.quoted();
-    if (!key || !cursor.take(':')) throw not_npy("the header is not a dict");
+    if (!key || !cursor.take(':')) throw not_npy("the header is not a Python dict");
     if (*key == "descr") {
       if (cursor.next_is('[')) throw not_npy("a structured dtype");
       const std::optional<std::string_view> descr = cursor.quoted();
-      if (!descr) throw not_npy("descr");
+      if (!descr) throw not_npy("its descr is not a dtype string");
       header.descr = std::string(*descr);
       has_descr = true;
     } else if (*key == "fortran_order") {
       const std::optional<bool> order = cursor.boolean();
-      if (!order) throw not_npy("fortran_order");
+      if (!order) throw not_npy("its fortran_order is not True or False");
       header.fortran_order = *order;
       has_order = true;
     } else if (*key == "shape") {
@@ -165,12 +171,12 @@ NpyHeader read_npy_header(int fd, const std::string& path, const std::string& no
         if (size) header.shape.push_back(*size);
         return size.has_value();
       });
-      if (!read) throw not_npy("shape");
+      if (!read) throw not_npy("its shape is not a tuple of sizes");
       has_shape = true;
     } else {
-      throw not_npy("the header has a key '" + std::string(*key) + "'");
+      throw not_npy("the header has an unknown key '" + std::string(*key) + "'");
     }
-    if (!cursor.take(',') && !cursor.next_is('}')) throw not_npy("the header is not a dict");
+    if (!cursor.take(',') && !cursor.next_is('}')) throw not_npy("the header is not a Python dict");
   }
   if (!has_descr || !has_order || !has_shape) {
     throw not_npy(std::string("the header has no '") +

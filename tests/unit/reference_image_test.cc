@@ -221,6 +221,36 @@ TEST(ReferenceImage, RefusesAnUnsupportedDtypeNamingIt) {
   expect_error([&] { read_reference_image(structured); }, structured, "not a .npy array (a structured dtype)");
 }
 
+TEST(ReferenceImage, RefusesHeadersNumpyWouldNotRead) {
+  const struct {
+    std::string dict;
+    std::string expected;
+  } cases[] = {
+      {"['descr', '<f8']", "(the header is not a Python dict)"},
+      {"{'descr': '<f8', 'fortran_order': False}", "(the header has no 'shape')"},
+      {"{'descr': '<f8', 'fortran_order': 0, 'shape': (2, 2)}", "(its fortran_order is not True or False)"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, -2)}", "(its shape is not a tuple of sizes)"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': [2, 2]}", "(its shape is not a tuple of sizes)"},
+      {"{'descr': <f8, 'fortran_order': False, 'shape': (2, 2)}", "(its descr is not a dtype string)"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}",
+       "(the header has an unknown key 'extra')"},
+      {"{'descr': '<f8' 'fortran_order': False, 'shape': (2, 2)}", "(the header is not a Python dict)"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = temp_path("header.npy");
+    write_npy_by_hand(path, c.dict, std::string(32, '\0'));
+    expect_error([&] { read_reference_image(path); }, path, "not a .npy array " + c.expected);
+  }
+}
+
+TEST(ReferenceImage, KeepsTheMessageOneLineWhateverTheHeaderHolds) {
+  const std::string path = temp_path("newline.npy");
+  write_npy_by_hand(path, "{'descr': '<f\n8', 'fortran_order': False, 'shape': (2, 2), }", std::string(32, '\0'));
+  expect_error([&] { read_reference_image(path); }, path, "not a .npy array (its descr is not a dtype string)");
+  write_npy_by_hand(path, "{'descr': '<f8', 'fortran_order': False, 'sha\rpe': (2, 2), }", std::string(32, '\0'));
+  expect_error([&] { read_reference_image(path); }, path, "not a .npy array (the header is not a Python dict)");
+}
+
 TEST(ReferenceImage, RefusesBigEndianData) {
   const std::string path = temp_path("big.npy");
   write_npy_by_hand(path, dict_for(">f8", "(2, 2)"), std::string(32, '\0'));
