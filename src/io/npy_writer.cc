@@ -6,13 +6,13 @@
 // padded with spaces and ended by '\n' so that the data starts at a multiple of 64
 // bytes, then the raw C-order data. NpyAppender sizes its header for a 20-digit row
 // count, so a flush rewrites the shape in place without ever moving the data, and so can
-// set_npy_rows() after a crash.
+// set_npy_rows() after a crash. Existing files' headers are read by npy_header.h.
 #include "io/npy_writer.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <charconv>
@@ -21,9 +21,9 @@
 #include <limits>
 #include <memory>
 #include <numeric>
-#include <string_view>
 
 #include "core/error.h"
+#include "io/npy_header.h"
 
 namespace calmon::io {
 namespace {
@@ -45,18 +45,9 @@ template <> constexpr const char* numpy_descr<std::int64_t>() { return "<i8"; }
 template <> constexpr const char* numpy_descr<float>() { return "<f4"; }
 template <> constexpr const char* numpy_descr<double>() { return "<f8"; }
 
-// Python's repr of a shape tuple: "()", "(5,)", "(3, 4)".
-std::string shape_tuple(const std::vector<std::size_t>& shape) {
-  std::string text = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += std::to_string(shape[i]);
-  }
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 std::string header_dict(const char* descr, const std::vector<std::size_t>& shape) {
-  return std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape_tuple(shape) + ", }";
+  return std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + detail::npy_shape_text(shape) +
+         ", }";
 }
 
 // The whole header: preamble, `dict`, spaces and '\n', `total_bytes` long.
@@ -99,7 +90,7 @@ std::size_t product(const std::vector<std::size_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
 }
 
-// What the header of an existing array says.
+// What the header of an array calmon wrote says.
 struct ExistingHeader {
   std::size_t bytes = 0;  // the data starts here
   std::string descr;
@@ -116,59 +107,22 @@ struct OpenFile {
   }
 };
 
-// The text after `key` in `dict` up to (not including) `end`; "" if absent.
-std::string_view dict_value(std::string_view dict, std::string_view key, char end) {
-  const std::size_t at = dict.find(key);
-  if (at == std::string_view::npos) return {};
-  const std::size_t from = at + key.size();
-  const std::size_t to = dict.find(end, from);
-  return to == std::string_view::npos ? std::string_view() : dict.substr(from, to - from);
-}
-
-bool parse_size(std::string_view text, std::size_t& value) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  const auto [rest, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc() && rest == text.data() + text.size() && !text.empty();
-}
-
+// The header npy_header.h reads, held to what this file writes and set_npy_rows() can
+// rewrite in place: format 1.0, C order, at least one axis, a dtype with its size ("<f8").
 ExistingHeader read_existing_header(int fd, const std::string& path) {
-  const auto not_ours = [&](const std::string& why) -> Error {
-    return Error(path + ": not a .npy array calmon writes (" + why + ")");
-  };
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) fail_io(path, "cannot stat");
-  ExistingHeader header;
-  header.file_bytes = static_cast<std::uint64_t>(status.st_size);
-  unsigned char preamble[kPreambleBytes] = {};
-  if (::pread(fd, preamble, kPreambleBytes, 0) != static_cast<ssize_t>(kPreambleBytes) ||
-      std::memcmp(preamble, kMagic, 6) != 0) {
-    throw not_ours("no .npy magic");
+  const std::string not_ours = "not a .npy array calmon writes";
+  const detail::NpyHeader npy = detail::read_npy_header(fd, path, not_ours);
+  const auto refuse = [&](const std::string& why) { return Error(path + ": " + not_ours + " (" + why + ")"); };
+  if (npy.major_version != 1) throw refuse("format version is not 1.0");
+  ExistingHeader header{static_cast<std::size_t>(npy.data_offset), npy.descr, 0, npy.shape, npy.file_bytes};
+  const char* const digits = header.descr.data() + std::min<std::size_t>(header.descr.size(), 2);
+  const char* const end = header.descr.data() + header.descr.size();
+  const auto [rest, error] = std::from_chars(digits, end, header.item_bytes);
+  if (header.descr.size() < 3 || error != std::errc() || rest != end || header.item_bytes == 0) {
+    throw refuse("descr '" + header.descr + "'");
   }
-  if (preamble[6] != 1 || preamble[7] != 0) throw not_ours("format version is not 1.0");
-  header.bytes = kPreambleBytes + (preamble[8] | (std::size_t{preamble[9]} << 8));
-  std::string dict(header.bytes - kPreambleBytes, '\0');
-  if (header.bytes > header.file_bytes ||
-      ::pread(fd, dict.data(), dict.size(), kPreambleBytes) != static_cast<ssize_t>(dict.size())) {
-    throw not_ours("the header is cut short");
-  }
-  header.descr = std::string(dict_value(dict, "'descr': '", '\''));
-  if (header.descr.size() < 3 || !parse_size(std::string_view(header.descr).substr(2), header.item_bytes) ||
-      header.item_bytes == 0) {
-    throw not_ours("descr '" + header.descr + "'");
-  }
-  if (dict_value(dict, "'fortran_order': ", ',') != "False") throw not_ours("not C order");
-  std::string_view shape = dict_value(dict, "'shape': (", ')');
-  while (!shape.empty()) {
-    const std::size_t comma = shape.find(',');
-    const std::string_view item = shape.substr(0, comma);
-    shape = comma == std::string_view::npos ? std::string_view() : shape.substr(comma + 1);
-    if (item.find_first_not_of(' ') == std::string_view::npos) continue;  // after a trailing comma
-    std::size_t size = 0;
-    if (!parse_size(item, size)) throw not_ours("shape");
-    header.shape.push_back(size);
-  }
-  if (header.shape.empty()) throw not_ours("no rows: a 0-d array");
+  if (npy.fortran_order) throw refuse("not C order");
+  if (header.shape.empty()) throw refuse("no rows: a 0-d array");
   return header;
 }
 
@@ -218,7 +172,8 @@ void set_npy_rows(const std::string& path, std::size_t rows) {
 template <class T>
 void write_npy(const std::string& path, std::span<const T> values, const std::vector<std::size_t>& shape) {
   if (product(shape) != values.size()) {
-    throw Error(path + ": shape " + shape_tuple(shape) + " does not hold " + std::to_string(values.size()) + " values");
+    throw Error(path + ": shape " + detail::npy_shape_text(shape) + " does not hold " + std::to_string(values.size()) +
+                " values");
   }
   const std::string dict = header_dict(numpy_descr<T>(), shape);
   const std::string header = header_bytes(dict, aligned_header_size(dict), path);
@@ -257,7 +212,7 @@ template <class T> NpyAppender<T>::~NpyAppender() {
 template <class T> void NpyAppender<T>::append(std::span<const T> row) {
   if (row.size() != row_size_) {
     throw Error(path_ + ": cannot append a row of " + std::to_string(row.size()) + " values, rows have shape " +
-                shape_tuple(row_shape_));
+                detail::npy_shape_text(row_shape_));
   }
   write_all(file_, row.data(), row.size_bytes(), path_);
   ++rows_;

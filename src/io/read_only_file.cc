@@ -15,10 +15,10 @@ ReadOnlyFile::~ReadOnlyFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out, std::size_t size) const {
+bool read_at(int fd, std::uint64_t offset, std::byte* out, std::size_t size) {
   errno = 0;
   while (size > 0) {
-    const ssize_t got = ::pread(fd_, out, size, static_cast<off_t>(offset));
+    const ssize_t got = ::pread(fd, out, size, static_cast<off_t>(offset));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return false;
     out += got;

@@ -4,7 +4,8 @@
 // itself, and reads ImageJ's raw frames, without going through libtiff: pread() at an
 // offset, so nothing depends on a file position shared with anyone.
 //
-// Internal to src/io.
+// Internal to src/io. read_at() also serves descriptors opened otherwise (npy_header.h is
+// read from a file npy_writer.cc opened for writing).
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,10 @@
 #include <string>
 
 namespace calmon::io::detail {
+
+// Reads exactly `size` bytes of `fd` at `offset`; false if the file ends first or on error
+// (errno then says which: 0 for the end of the file). Retries when interrupted.
+bool read_at(int fd, std::uint64_t offset, std::byte* out, std::size_t size);
 
 // A read-only POSIX file descriptor, closed on destruction.
 class ReadOnlyFile {
@@ -27,7 +32,9 @@ class ReadOnlyFile {
 
   // Reads exactly `size` bytes at `offset`; false if the file ends first or on error
   // (errno then says which: 0 for the end of the file).
-  bool read_at(std::uint64_t offset, std::byte* out, std::size_t size) const;
+  bool read_at(std::uint64_t offset, std::byte* out, std::size_t size) const {
+    return detail::read_at(fd_, offset, out, size);
+  }
 
  private:
   int fd_;

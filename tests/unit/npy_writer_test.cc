@@ -65,16 +65,6 @@ NpyHeader parse_header(const std::string& bytes) {
 
 // --- every element type ---------------------------------------------------------------
 
-template <class T> struct NumpyName;
-template <> struct NumpyName<std::uint8_t> { static constexpr const char* dtype = "|u1"; };
-template <> struct NumpyName<std::uint16_t> { static constexpr const char* dtype = "<u2"; };
-template <> struct NumpyName<std::int16_t> { static constexpr const char* dtype = "<i2"; };
-template <> struct NumpyName<std::uint32_t> { static constexpr const char* dtype = "<u4"; };
-template <> struct NumpyName<std::int32_t> { static constexpr const char* dtype = "<i4"; };
-template <> struct NumpyName<std::int64_t> { static constexpr const char* dtype = "<i8"; };
-template <> struct NumpyName<float> { static constexpr const char* dtype = "<f4"; };
-template <> struct NumpyName<double> { static constexpr const char* dtype = "<f8"; };
-
 template <class T> class NpyEveryType : public ::testing::Test {};
 using ElementTypes = ::testing::Types<std::uint8_t, std::uint16_t, std::int16_t, std::uint32_t, std::int32_t,
                                       std::int64_t, float, double>;
@@ -93,10 +83,10 @@ TYPED_TEST(NpyEveryType, WriteNpyLoadsInNumpyWithTheSameDtypeShapeAndBytes) {
                        path +
                        "')\n"
                        "e = numpy.fromfile('" +
-                       path + ".bin', dtype='" + NumpyName<T>::dtype +
+                       path + ".bin', dtype='" + test::numpy_descr<T>() +
                        "').reshape(3, 4, 5)\n"
                        "assert a.dtype.str == '" +
-                       NumpyName<T>::dtype +
+                       test::numpy_descr<T>() +
                        "', a.dtype.str\n"
                        "assert a.shape == (3, 4, 5), a.shape\n"
                        "assert not numpy.isfortran(a)\n"
@@ -119,10 +109,10 @@ TYPED_TEST(NpyEveryType, AppenderLoadsInNumpyAfterEveryFlushWhileStillOpen) {
                          path +
                          "')\n"
                          "e = numpy.fromfile('" +
-                         path + ".bin', dtype='" + NumpyName<T>::dtype +
+                         path + ".bin', dtype='" + test::numpy_descr<T>() +
                          "').reshape(5, 2)\n"
                          "assert a.dtype.str == '" +
-                         NumpyName<T>::dtype +
+                         test::numpy_descr<T>() +
                          "', a.dtype.str\n"
                          "assert a.shape == (" +
                          count +

@@ -1,8 +1,8 @@
 // test_support.h — the helpers the unit tests share, one version of each: fresh
 // per-test paths under CALMON_TEST_TMPDIR, running /usr/bin/python3 (numpy, tifffile)
-// to cross-check results, whole-file and raw-array I/O, the pixel pattern that reaches
-// every bit, uniform random pixels, and the check that an action fails with a one-line
-// calmon::Error naming a path.
+// to cross-check results, whole-file and raw-array I/O, numpy's name of a dtype, the
+// pixel pattern that reaches every bit, uniform random pixels, and the check that an
+// action fails with a one-line calmon::Error naming a path.
 //
 // Temporary files: every helper takes the test executable's own folder (by convention
 // its name, e.g. "npy_writer_test") and names the file after the running test, so no
@@ -91,6 +91,13 @@ template <class T> std::vector<T> read_raw(const std::filesystem::path& path, st
   std::ifstream(path, std::ios::binary)
       .read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
   return values;
+}
+
+// numpy's dtype.str for T, as a .npy header names it on a little-endian host: "|u1",
+// "<i2", "<f8", ...
+template <class T> std::string numpy_descr() {
+  const char kind = std::is_floating_point_v<T> ? 'f' : std::is_signed_v<T> ? 'i' : 'u';
+  return std::string(sizeof(T) == 1 ? "|" : "<") + kind + std::to_string(sizeof(T));
 }
 
 // --- Python -----------------------------------------------------------------------------
