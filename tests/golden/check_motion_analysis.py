@@ -16,7 +16,7 @@ defaults). From the same movie, numpy/scipy/scikit-image recompute:
      offset (0.1 px);
   3. the reference: motion_correction.h's rule rebuilt in numpy — seed by the binned
      frames' pairwise correlations, then reference_iterations refinements averaging the
-     better half of the frames shifted back — against reference.npy (1e-5 of its max);
+     better half of the frames shifted back — against reference.npy (1e-6 of its max);
   4. the registered frames: scipy.ndimage.shift(frame, (dy, dx), order=1, mode="constant",
      cval=nan) with calmon's own shifts, as float32; the kept frames, NaN pattern exact;
   5. from that stack: every ROI's F and Fneu (np.nanmean; weighted masks nansum(w*x) /
@@ -48,7 +48,7 @@ PEAK_TOLERANCE = 1e-5  # absolute, on a normalized peak of ~0.3: float32 spectra
 TRUTH_RMS = 0.1  # px, per axis
 TRUTH_MAX = 0.5  # px, per axis
 OFFSET_TOLERANCE = 0.1  # px
-REFERENCE_TOLERANCE = 1e-5  # of the reference's max: float32 shifted frames summed in double
+REFERENCE_TOLERANCE = 1e-6  # of the reference's max: float32 shifted frames summed in double
 PIXEL_TOLERANCE = 1e-6  # relative: float32 bilinear interpolation, a few ulp (eps 1.2e-7)
 FLAG_OUTSIDE = 16
 FLAG_NON_FINITE = 2
