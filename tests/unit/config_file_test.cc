@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "io/projection_files.h"
 
 namespace calmon::config {
 namespace {
@@ -199,6 +200,42 @@ TEST(ConfigFile, LoadsFromAFileAndReportsAMissingOne) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path + ".missing: cannot open the file");
+  }
+}
+
+TEST(ConfigFile, MotionTakesItsDefaultsAndReadsTheReferenceFile) {
+  EXPECT_FALSE(to_pipeline_settings(parse_config("{}", "test")).motion.has_value());
+  const PipelineSettings defaults = to_pipeline_settings(parse_config(R"({"motion": {}})", "test"));
+  ASSERT_TRUE(defaults.motion.has_value());
+  EXPECT_EQ(defaults.motion->reference_frames, 100);
+  EXPECT_EQ(defaults.motion->reference_iterations, 3);
+  EXPECT_EQ(defaults.motion->template_update, 0.0);
+  EXPECT_EQ(defaults.motion->rigid.max_shift, 20);
+  EXPECT_EQ(defaults.motion->rigid.upsample_factor, 10);
+  EXPECT_FALSE(defaults.motion->reference.has_value());
+
+  const std::filesystem::path dir = CALMON_TEST_TMPDIR;
+  std::filesystem::create_directories(dir);
+  const Image yesterday{FrameShape{3, 2}, {1.0, 2.5, 3.0, 4.0, 5.0, 6.25}};
+  io::write_image((dir / "yesterday_mean").string(), yesterday);
+  const std::string path = (dir / "yesterday_mean.npy").string();
+  const PipelineSettings given = to_pipeline_settings(
+      parse_config(R"({"motion": {"reference_file": ")" + path + R"(", "max_shift": 4}})", "test"));
+  ASSERT_TRUE(given.motion->reference.has_value());
+  EXPECT_EQ(given.motion->reference->shape, yesterday.shape);
+  EXPECT_EQ(given.motion->reference->pixels, yesterday.pixels);
+  EXPECT_EQ(given.motion->rigid.max_shift, 4);
+  try {
+    to_pipeline_settings(parse_config(R"({"motion": {"reference_file": ")" + path + R"(.missing"}})", "test"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("motion: reference_file: " + path + ".missing: ", 0), 0u) << e.what();
+  }
+  try {
+    to_pipeline_settings(parse_config(R"({"motion": {"template_update": -0.5}})", "test"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "motion: template_update -0.5 must be at least 0 and below 1");
   }
 }
 

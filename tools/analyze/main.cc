@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -109,6 +110,33 @@ std::string describe_rois(const calmon::Pipeline& pipeline) {
   return calmon::config::print_json_message(file, {.indented = true});
 }
 
+// What motion correction did over the movie, for the summary.
+struct MotionSummary {
+  std::int64_t frames = 0;
+  std::int64_t unshifted = 0;
+  double max_abs_dy = 0.0;
+  double max_abs_dx = 0.0;
+
+  void add(const calmon::FrameMotion& motion) {
+    ++frames;
+    if (motion.failed != calmon::RegistrationFailure::kNone) ++unshifted;
+    max_abs_dy = std::max(max_abs_dy, std::abs(motion.dy));
+    max_abs_dx = std::max(max_abs_dx, std::abs(motion.dx));
+  }
+  void print(const calmon::MotionCorrection& motion) const {
+    const std::string reference =
+        !motion.has_reference() ? "no reference"
+        : motion.reference_frames_used()
+            ? "reference from the first " + std::to_string(motion.reference_frames_used()) + " frames"
+            : "reference from the config's file";
+    std::printf(
+        "motion: %lld of %lld frames registered (%lld used unshifted), largest shift |dy| %.2f px, |dx| %.2f px; "
+        "%s\n",
+        static_cast<long long>(frames - unshifted), static_cast<long long>(frames), static_cast<long long>(unshifted),
+        max_abs_dy, max_abs_dx, reference.c_str());
+  }
+};
+
 // The motion reference from the movie's first frames (read once more, in order, after).
 void build_motion_reference(calmon::MotionCorrection& motion, calmon::io::TiffMovieReader& movie,
                             const Options& options) {
@@ -155,10 +183,13 @@ int run(const Options& options) {
   std::optional<calmon::io::MotionFiles> motion_files;
   if (motion) motion_files.emplace(options.out);
   std::vector<float> registered(motion ? info.shape.pixel_count() : 0);
+  MotionSummary motion_summary;
   // The frame the pipeline sees: as read, or registered onto the motion reference.
   const auto analysed_frame = [&](calmon::AnyFrameView frame) -> calmon::AnyFrameView {
     if (!motion) return frame;
-    motion_files->append(motion->correct(frame, registered));
+    const calmon::FrameMotion moved = motion->correct(frame, registered);
+    motion_files->append(moved);
+    motion_summary.add(moved);
     return calmon::FrameView<float>(registered.data(), info.shape);
   };
   calmon::analyze::RoiSummary summary(pipeline.roi_count());
@@ -206,6 +237,7 @@ int run(const Options& options) {
                 options.movie.c_str(), static_cast<long long>(info.frames), info.shape.width, info.shape.height,
                 std::string(calmon::pixel_type_name(info.pixel_type)).c_str(), pipeline.roi_count(), seconds,
                 static_cast<double>(info.frames) / seconds, options.out.c_str());
+    if (motion) motion_summary.print(*motion);
     if (pipeline.roi_count() > 0) summary.print(std::cout, pipeline.settings());
   }
   return 0;
