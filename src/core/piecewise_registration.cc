@@ -148,7 +148,16 @@ PiecewiseRegistration::PiecewiseRegistration(FrameShape shape, const RigidRegist
   strong_.assign(count, false);
   shifts_.assign(count, BlockShift{});
   row_blend_ = blends<Blend>(shape.height, origin_y_, block);
-  col_blend_ = blends<Blend>(shape.width, origin_x_, block);
+  const std::vector<Blend> columns = blends<Blend>(shape.width, origin_x_, block);
+  column_weight_.resize(columns.size());
+  for (int x = 0; x < shape.width; ++x) {
+    const Blend& blend = columns[static_cast<std::size_t>(x)];
+    // Beyond the outermost centres the weight is 0 or 1: one block column alone.
+    const int a = blend.w == 1.0f ? blend.b : blend.a, b = blend.w == 0.0f ? blend.a : blend.b;
+    column_weight_[static_cast<std::size_t>(x)] = a == b ? 0.0f : blend.w;
+    if (segments_.empty() || segments_.back().a != a || segments_.back().b != b) segments_.push_back({x, x, a, b});
+    segments_.back().end = x + 1;
+  }
   row_dy_.assign(origin_x_.size(), 0.0f);
   row_dx_.assign(origin_x_.size(), 0.0f);
   set_reference(reference);
@@ -285,11 +294,17 @@ void PiecewiseRegistration::displacement(std::span<float> dy, std::span<float> d
     }
     float* out_dy = dy.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(shape_.width);
     float* out_dx = dx.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(shape_.width);
-    for (int x = 0; x < shape_.width; ++x) {
-      const Blend& bx = col_blend_[static_cast<std::size_t>(x)];
-      const float w = bx.w, v = 1.0f - bx.w;
-      out_dy[x] = v * row_dy_[static_cast<std::size_t>(bx.a)] + w * row_dy_[static_cast<std::size_t>(bx.b)];
-      out_dx[x] = v * row_dx_[static_cast<std::size_t>(bx.a)] + w * row_dx_[static_cast<std::size_t>(bx.b)];
+    // Within a segment the field is linear in the column weight: a + w·(b − a).
+    for (const Segment& segment : segments_) {
+      const float from_dy = row_dy_[static_cast<std::size_t>(segment.a)];
+      const float from_dx = row_dx_[static_cast<std::size_t>(segment.a)];
+      const float rise_dy = row_dy_[static_cast<std::size_t>(segment.b)] - from_dy;
+      const float rise_dx = row_dx_[static_cast<std::size_t>(segment.b)] - from_dx;
+      for (int x = segment.begin; x < segment.end; ++x) {
+        const float w = column_weight_[static_cast<std::size_t>(x)];
+        out_dy[x] = from_dy + w * rise_dy;
+        out_dx[x] = from_dx + w * rise_dx;
+      }
     }
   }
 }

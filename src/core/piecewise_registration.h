@@ -109,8 +109,14 @@ class PiecewiseRegistration {
   std::vector<double> block_pixels_;                        // one block of any pixel type (8 bytes each)
   std::vector<BlockShift> shifts_;
   std::vector<bool> strong_;
+  // A run of pixel columns between the same two block columns (a == b beyond the outermost).
+  struct Segment {
+    int begin = 0, end = 0;  // pixel columns [begin, end)
+    int a = 0, b = 0;
+  };
   std::vector<Blend> row_blend_;                // per pixel row: between block rows
-  std::vector<Blend> col_blend_;                // per pixel column: between block columns
+  std::vector<Segment> segments_;               // the pixel columns, left to right
+  std::vector<float> column_weight_;            // per pixel column: the weight w of block column b
   mutable std::vector<float> row_dy_, row_dx_;  // one pixel row's values at each block column
 };
 
