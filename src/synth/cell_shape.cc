@@ -55,7 +55,9 @@ bool CellShape::contains(int x, int y) const {
   return u * u + v * v <= 1.0;
 }
 
-double CellShape::weight(int x, int y) const {
+double CellShape::weight(int x, int y) const { return weight_at(x, y); }
+
+double CellShape::weight_at(double x, double y) const {
   double u = 0, v = 0;
   to_unit_axes(x, y, u, v);
   const double rho = std::sqrt(u * u + v * v);  // 1 on the boundary

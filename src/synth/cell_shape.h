@@ -36,6 +36,8 @@ class CellShape {
 
   bool contains(int x, int y) const;  // the label mask
   double weight(int x, int y) const;  // in [0, 1]; 0 below kMinWeight
+  // The same at any point (a warped frame samples the cell between pixels).
+  double weight_at(double x, double y) const;
 
   // Half-open box of the pixels the cell contains, clipped to the frame (may be empty).
   Rect mask_bounds(FrameShape frame) const;

@@ -25,7 +25,14 @@ void MotionParams::validate(FrameShape frame) const {
   check_amplitude("drift", drift_px);
   check_amplitude("walk", walk_px);
   check_amplitude("jitter", jitter_px);
+  check_amplitude("warp", warp_px);
   const double limit = 0.25 * std::min(frame.width, frame.height);
+  if (warp_px > 0 && max_shift_px() + warp_px > limit) {
+    throw Error("synthetic movie: motion of up to " + format_number(max_shift_px() + warp_px) + " px (drift " +
+                format_number(drift_px) + " + walk " + format_number(walk_px) + " + jitter " +
+                format_number(jitter_px) + " + warp " + format_number(warp_px) +
+                ") is more than a quarter of the frame's smaller side (" + format_number(limit) + " px)");
+  }
   if (max_shift_px() > limit) {
     throw Error("synthetic movie: motion of up to " + format_number(max_shift_px()) + " px (drift " +
                 format_number(drift_px) + " + walk " + format_number(walk_px) + " + jitter " +

@@ -7,6 +7,7 @@
 #include "synth/synthetic_movie.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -127,7 +128,8 @@ SyntheticMovie::SyntheticMovie(const MovieParams& params)
       cells_(draw_cells(params)),
       neuropil_(draw_neuropil(params)),
       drift_(draw_drift(params)),
-      motion_(params) {
+      motion_(params),
+      warp_(params) {
   if (cells_.size() > 65535) throw Error("synthetic movie: too many cells for a uint16 label image");
   // A cell body displaces neuropil: at full weight only kNeuropilContamination of the
   // local neuropil light remains.
@@ -196,6 +198,10 @@ PixelShift SyntheticMovie::true_shift(std::int64_t t) const {
 
 void SyntheticMovie::expected_photons(std::int64_t t, std::span<double> photons) const {
   check_frame_request(t, photons.size());
+  if (warp_.warps()) {
+    warped_expected_photons(t, photons);
+    return;
+  }
   if (motion_.moves()) {
     moved_expected_photons(t, photons);
     return;
@@ -234,6 +240,68 @@ void SyntheticMovie::moved_expected_photons(std::int64_t t, std::span<double> ph
       const double resting = neuropil_.resting_photons_at(x + shift.dx, y + shift.dy);
       photons[p] = resting * (1.0 - (1.0 - kNeuropilContamination) * covered) * neuropil_level;
     }
+  }
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    const double brightness = cells_[i].resting_photons * (1.0 + cells_[i].calcium.value_at(time));
+    for_each_weight(footprints[i].box, footprints[i].weights, frame.width,
+                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
+  }
+  const double drift = drift_.factor(time);
+  for (double& value : photons) value *= drift;
+}
+
+void SyntheticMovie::true_displacement(std::int64_t t, std::span<double> dy, std::span<double> dx) const {
+  check_frame_request(t, dy.size());
+  check_frame_request(t, dx.size());
+  const NonrigidWarp::Frame warp = warp_.frame(t, motion_.at(t));
+  for (int y = 0; y < params_.height; ++y) {
+    for (int x = 0; x < params_.width; ++x) {
+      const std::size_t p = static_cast<std::size_t>(y) * params_.width + x;
+      const PixelShift field = warp.field(y, x);
+      dy[p] = field.dy;
+      dx[p] = field.dx;
+    }
+  }
+}
+
+// The moved path again, but each pixel sees the scene at a point of its own
+// (NonrigidWarp::Frame::scene_point) instead of at one shift for the whole frame.
+void SyntheticMovie::warped_expected_photons(std::int64_t t, std::span<double> photons) const {
+  const PixelShift shift = motion_.at(t);
+  const NonrigidWarp::Frame warp = warp_.frame(t, shift);
+  const FrameShape frame = shape();
+  std::vector<NonrigidWarp::ScenePoint> seen(photons.size());
+  for (int y = 0; y < frame.height; ++y) {
+    for (int x = 0; x < frame.width; ++x) seen[static_cast<std::size_t>(y) * frame.width + x] = warp.scene_point(y, x);
+  }
+  // A cell shows within its rigidly moved box widened by the warp's bound (the box is
+  // clipped to the frame first, so widening it again covers a cell just outside).
+  const int margin = static_cast<int>(std::ceil(params_.motion.warp_px)) + 1;
+  std::vector<MovedFootprint> footprints;
+  footprints.reserve(cells_.size());
+  std::vector<double> cell_weight(photons.size(), 0.0);
+  for (const SimulatedCell& cell : cells_) {
+    Rect box = cell.shape.translated(-shift.dx, -shift.dy).weight_bounds(frame);
+    box = {std::max(0, box.xmin - margin), std::min(frame.width, box.xmax + margin), std::max(0, box.ymin - margin),
+           std::min(frame.height, box.ymax + margin)};
+    std::vector<double> weights;
+    weights.reserve(static_cast<std::size_t>(box.width()) * box.height());
+    for (int y = box.ymin; y < box.ymax; ++y) {
+      for (int x = box.xmin; x < box.xmax; ++x) {
+        const NonrigidWarp::ScenePoint& point = seen[static_cast<std::size_t>(y) * frame.width + x];
+        const double w = cell.shape.weight_at(point.x, point.y);
+        weights.push_back(w);
+        cell_weight[static_cast<std::size_t>(y) * frame.width + x] += w;
+      }
+    }
+    footprints.push_back({box, std::move(weights)});
+  }
+  const double time = params_.frame_time_s(t);
+  const double neuropil_level = 1.0 + neuropil_.activity(time);
+  for (std::size_t p = 0; p < photons.size(); ++p) {
+    const double covered = std::min(cell_weight[p], 1.0);
+    const double resting = neuropil_.resting_photons_at(seen[p].x, seen[p].y);
+    photons[p] = resting * (1.0 - (1.0 - kNeuropilContamination) * covered) * neuropil_level;
   }
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     const double brightness = cells_[i].resting_photons * (1.0 + cells_[i].calcium.value_at(time));

@@ -18,7 +18,9 @@
 //               exactly (every part of the scene is a function of position, so there is
 //               no resampling and no edge: beyond the unmoved frame the neuropil goes on
 //               and the movie's own cells show whatever of them lies there). The
-//               detector noise does not move.
+//               detector noise does not move. With a warp (nonrigid_warp.h) each pixel
+//               has a displacement of its own on top of the rigid shift, and sees the
+//               scene at the point that displacement leads to, evaluated there exactly.
 // All of it is fixed by MovieParams; frame t is computed on demand from its own random
 // stream, so frames can be produced in any order, one at a time, and the movie never
 // sits in memory. The same parameters give the same bytes on any machine
@@ -37,6 +39,7 @@
 #include "synth/illumination_drift.h"
 #include "synth/movie_params.h"
 #include "synth/neuropil.h"
+#include "synth/nonrigid_warp.h"
 #include "synth/rigid_motion.h"
 
 namespace calmon::synth {
@@ -79,6 +82,11 @@ class SyntheticMovie {
   // (0, 0) for every frame of a movie without motion.
   PixelShift true_shift(std::int64_t t) const;
   const RigidMotion& motion() const { return motion_; }
+  // The true registering field of frame t at every pixel p, row-major: out(p) =
+  // frame(p − (dy, dx)) shows the unmoved scene. The rigid shift everywhere unless the
+  // movie warps (params().motion.warp_px > 0), the rigid shift plus the warp if it does.
+  void true_displacement(std::int64_t t, std::span<double> dy, std::span<double> dx) const;
+  const NonrigidWarp& warp() const { return warp_; }
   // Row-major label image of the unmoved scene: 0 outside cells, the cell's id inside.
   std::vector<std::uint16_t> label_image() const;
   // Row-major weights of one cell over the whole frame.
@@ -95,6 +103,7 @@ class SyntheticMovie {
  private:
   void check_frame_request(std::int64_t t, std::size_t size) const;
   void moved_expected_photons(std::int64_t t, std::span<double> photons) const;
+  void warped_expected_photons(std::int64_t t, std::span<double> photons) const;
 
   MovieParams params_;
   Detector detector_;
@@ -103,6 +112,7 @@ class SyntheticMovie {
   IlluminationDrift drift_;
   std::vector<double> neuropil_in_pixel_;  // resting neuropil photons after the cells' shading
   RigidMotion motion_;
+  NonrigidWarp warp_;
 };
 
 }  // namespace calmon::synth

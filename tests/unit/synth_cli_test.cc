@@ -74,6 +74,11 @@ TEST(SynthCli, ABadCommandLineNamesItsFirstMistakeOnOneLine) {
       {dir + " --width 16 --height 12 --motion",
        "calmon-synth: synthetic movie: motion of up to 4 px (drift 2 + walk 1 + jitter 1) is more than a quarter "
        "of the frame's smaller side (3 px)\n"},
+      {dir + " --motion-warp -2",
+       "calmon-synth: synthetic movie: motion warp must be a finite number of pixels >= 0, got -2\n"},
+      {dir + " --width 24 --height 20 --motion-warp 2",
+       "calmon-synth: synthetic movie: motion of up to 6 px (drift 2 + walk 1 + jitter 1 + warp 2) is more than a "
+       "quarter of the frame's smaller side (5 px)\n"},
   };
   for (const auto& [arguments, message] : cases) {
     const Outcome outcome = synth(arguments);
@@ -116,6 +121,22 @@ TEST(SynthCli, MotionWritesTheTrueShiftsAndDescribesThemInCellsJson) {
   const std::string still = config::read_text_file(cells_path);
   EXPECT_EQ(still.find("motion"), std::string::npos) << still;
   EXPECT_EQ(still.find("noise_free"), std::string::npos) << still;
+}
+
+TEST(SynthCli, MotionWarpImpliesMotionAndWritesTheTrueFieldOfEveryPixel) {
+  const fs::path dir = test::temp_dir("synth_cli_test");
+  const Outcome outcome = synth((dir / "bent").string() + " --frames 12 --width 32 --height 24 --motion-warp 1.5");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("seed 1, moving, warped)"), std::string::npos) << outcome.out;
+  EXPECT_TRUE(fs::exists(dir / "bent" / "truth" / "motion.npy"));
+  const std::string npy = test::read_file((dir / "bent" / "truth" / "displacement.npy").string());
+  EXPECT_NE(npy.find("'descr': '<f4', 'fortran_order': False, 'shape': (12, 2, 24, 32)"), std::string::npos)
+      << npy.substr(0, 80);
+
+  // Rigid motion only, in the same folder: no stale displacement.npy.
+  ASSERT_EQ(synth((dir / "bent").string() + " --frames 12 --width 32 --height 24 --motion").exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir / "bent" / "truth" / "motion.npy"));
+  EXPECT_FALSE(fs::exists(dir / "bent" / "truth" / "displacement.npy"));
 }
 
 }  // namespace

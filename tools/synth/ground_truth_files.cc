@@ -170,6 +170,23 @@ void write_motion(const SyntheticMovie& movie, const std::string& path) {
   motion.flush();
 }
 
+// (frames, 2, height, width) float32: the true registering field (dy, dx) of every pixel.
+void write_displacement(const SyntheticMovie& movie, const std::string& path) {
+  const FrameShape shape = movie.shape();
+  io::NpyAppender<float> displacement(
+      path, {2, static_cast<std::size_t>(shape.height), static_cast<std::size_t>(shape.width)});
+  std::vector<double> dy(shape.pixel_count()), dx(shape.pixel_count());
+  std::vector<float> row(2 * shape.pixel_count());
+  for (std::int64_t t = 0; t < movie.frames(); ++t) {
+    movie.true_displacement(t, dy, dx);
+    std::transform(dy.begin(), dy.end(), row.begin(), [](double v) { return static_cast<float>(v); });
+    std::transform(dx.begin(), dx.end(), row.begin() + static_cast<std::ptrdiff_t>(dy.size()),
+                   [](double v) { return static_cast<float>(v); });
+    displacement.append(row);
+  }
+  displacement.flush();
+}
+
 }  // namespace
 
 GroundTruthSummary write_ground_truth(const SyntheticMovie& movie, const std::string& truth_dir,
@@ -195,6 +212,11 @@ GroundTruthSummary write_ground_truth(const SyntheticMovie& movie, const std::st
     write_motion(movie, truth_dir + "/motion.npy");
   } else {
     std::filesystem::remove(truth_dir + "/motion.npy", ignored);
+  }
+  if (movie.warp().warps()) {
+    write_displacement(movie, truth_dir + "/displacement.npy");
+  } else {
+    std::filesystem::remove(truth_dir + "/displacement.npy", ignored);
   }
   return summary;
 }

@@ -12,6 +12,8 @@
 //   neuropil.npy    (T,) float64 true neuropil activity (relative change)
 //   drift.npy       (T,) float64 factor of bleaching and wander on all emitted light
 //   motion.npy      (T, 2) float64 true shift (dy, dx) of each frame; only with --motion
+//   displacement.npy (T, 2, H, W) float32 true registering field (dy, dx) of every pixel,
+//                   the rigid shift plus the warp; only with --motion-warp
 // Time series are streamed row by row, so memory stays at one row.
 #pragma once
 

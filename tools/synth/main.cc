@@ -3,7 +3,7 @@
 //   calmon-synth OUT_DIR [--frames N] [--width W] [--height H] [--seed S] [--rate HZ]
 //                        [--pixel-type TYPE] [--bigtiff] [--motion] [--motion-drift PX]
 //                        [--motion-walk PX] [--motion-jitter PX] [--motion-seed S]
-//                        [--noise-free] [--quiet]
+//                        [--motion-warp PX] [--noise-free] [--quiet]
 //
 // OUT_DIR/movie.tif is a multi-page TIFF, written one frame at a time as the generator
 // produces it; OUT_DIR/truth/ holds what the movie was made of (ground_truth_files.h).
@@ -87,9 +87,9 @@ int run(const Options& options) {
   std::cout << "calmon-synth: wrote " << movie_path << " (" << p.frames << " frames of " << p.width << "x" << p.height
             << " " << calmon::pixel_type_name(p.pixel_type) << " at " << p.frame_rate_hz << " Hz, seed " << p.seed
             << (options.bigtiff ? ", BigTIFF" : "") << (p.motion.on ? ", moving" : "")
-            << (p.noise_free ? ", noise-free" : "") << ") and the ground truth of " << movie.cells().size()
-            << " cells in " << truth_dir << "/" << (truth.weights_written ? "" : " (weights.npy skipped: too large)")
-            << "\n";
+            << (p.motion.warp_px > 0 ? ", warped" : "") << (p.noise_free ? ", noise-free" : "")
+            << ") and the ground truth of " << movie.cells().size() << " cells in " << truth_dir << "/"
+            << (truth.weights_written ? "" : " (weights.npy skipped: too large)") << "\n";
   return 0;
 }
 

@@ -27,13 +27,15 @@ const char* const kSynthUsage =
     "usage: calmon-synth OUT_DIR [--frames N] [--width W] [--height H] [--seed S] [--rate HZ]\n"
     "                    [--pixel-type uint8|uint16|int16|uint32|float32|float64] [--bigtiff]\n"
     "                    [--motion] [--motion-drift PX] [--motion-walk PX] [--motion-jitter PX]\n"
-    "                    [--motion-seed S] [--noise-free] [--quiet]\n"
+    "                    [--motion-warp PX] [--motion-seed S] [--noise-free] [--quiet]\n"
     "Writes OUT_DIR/movie.tif, a deterministic synthetic calcium-imaging movie, and its\n"
     "ground truth in OUT_DIR/truth/ (cells.json, masks.npy, weights.npy, spikes.npy,\n"
     "dff.npy, neuropil.npy, drift.npy). Defaults: 2000 frames, 80x60, seed 1, 30 Hz, uint16.\n"
     "--motion moves the field of view (drift 2 px, walk 1 px, jitter 1 px unless a\n"
     "--motion-* flag, which implies --motion, says otherwise) and writes the true shift of\n"
-    "each frame to truth/motion.npy. --noise-free leaves out shot and read noise.\n"
+    "each frame to truth/motion.npy. --motion-warp PX (implies --motion) bends the image\n"
+    "too, by up to PX px, smoothly across the frame, and writes the true displacement of\n"
+    "every pixel to truth/displacement.npy. --noise-free leaves out shot and read noise.\n"
     "On a terminal a progress line on stderr shows the frames written; --quiet hides it.\n";
 
 namespace {
@@ -60,9 +62,9 @@ double parse_double(std::string_view flag, std::string_view text) {
 
 // The flags that take a value: described to Boost from this list, and the pre-scan
 // below knows them from it too.
-constexpr std::array<std::string_view, 10> kValueFlags = {"frames",        "width",      "height",       "seed",
-                                                          "rate",          "pixel-type", "motion-drift", "motion-walk",
-                                                          "motion-jitter", "motion-seed"};
+constexpr std::array<std::string_view, 11> kValueFlags = {"frames",        "width",       "height",       "seed",
+                                                          "rate",          "pixel-type",  "motion-drift", "motion-walk",
+                                                          "motion-jitter", "motion-seed", "motion-warp"};
 
 po::options_description describe_options() {
   const auto text = [] { return po::value<std::string>(); };
@@ -171,6 +173,9 @@ Options parse_options(int argc, const char* const argv[]) {
     } else if (name == "motion-jitter") {
       p.motion.on = true;
       p.motion.jitter_px = parse_double(flag, value);
+    } else if (name == "motion-warp") {
+      p.motion.on = true;
+      p.motion.warp_px = parse_double(flag, value);
     } else if (name == "motion-seed") {
       p.motion.on = true;
       p.motion.seed = parse_integer<std::uint64_t>(flag, value);
