@@ -8,7 +8,8 @@
 //   # end of stream after 2000 frames
 // Values are live ΔF/F₀ (settled ΔF/F₀ on settled lines) in the shortest text that reads
 // back to the same double ("nan" where ΔF/F₀ is undefined), so a script gets the exact
-// numbers; so are dy and dx, the frame's shift (TraceUpdate.motion, motion_text.h). Each update's lines are flushed at once.
+// numbers; so are dy and dx, the frame's shift (TraceUpdate.motion, motion_text.h).
+// Each update's lines are flushed at once.
 #pragma once
 
 #include <cstdio>
