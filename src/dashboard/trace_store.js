@@ -4,7 +4,8 @@
 // ΔF/F₀) and the settled F0 by frame index as it arrives (w//2 frames late). A new
 // roi_set_version means a new set of ROIs: the history starts again. With motion
 // correction on calmond, each frame's shift (TraceUpdate.motion: dy, dx, px) and failure
-// code (0 registered) are kept beside `frames` too; `hasMotion` says whether any came.
+// code (0 registered) are kept beside `frames` too; `hasMotion` says whether any came
+// since the history last started.
 
 const num = (v) => (v === undefined ? NaN : Number(v));  // protobuf JSON: "NaN", int64 as text
 
@@ -14,13 +15,13 @@ export class TraceStore {
     this.version = -1;
     this.rois = 0;
     this.updates = 0;
-    this.hasMotion = false;
     this.clear();
   }
 
   clear() {
     this.frames = [];
     this.motion = { dy: [], dx: [], failed: [] };
+    this.hasMotion = false;  // until an update of this history carries motion
     this.series = [];  // per ROI: { f, fneu, fcorr, f0, dff, settled: Map(frame -> f0) }
   }
 
