@@ -15,7 +15,7 @@ import { TraceStore } from './trace_store.js';
 const $ = (id) => document.getElementById(id);
 const store = new TraceStore();
 const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null,
-                recentStatuses: [] };
+                recentStatuses: [], motionPlots: 0 };
 let rois = [];
 let selected = new Set([0, 1, 2]);
 let lastStatusTime = 0;
@@ -170,9 +170,19 @@ function setStatus(status, browsers) {
     ...(Number(status.ingest_queue_frames ?? 0) > 0 ? [`queued ${status.ingest_queue_frames} frames`] : []),
     `subscribers ${status.subscribers}${browsers !== null ? `, browsers ${browsers}` : ''}`,
   ];
+  if (status.motion) parts.push(motionText(status.motion));
   if (stats.dropped) parts.push(`dropped batches ${stats.dropped}`);
   $('status').textContent = parts.join(' · ');
   updateBanner();
+}
+
+// Status.motion (MotionStatus), with motion correction on: the reference, then the last
+// interval's largest shifts and the session's failed frames.
+function motionText(motion) {
+  if (!motion.reference_ready) return `motion: building the reference from ${motion.reference_frames ?? 0} frames`;
+  const px = (v) => Number(v ?? 0).toFixed(1);
+  return `motion |dy| ≤ ${px(motion.max_abs_dy)}, |dx| ≤ ${px(motion.max_abs_dx)} px, ` +
+         `${motion.frames_failed ?? 0} failed`;
 }
 
 let bannerUntil = 0;
@@ -224,6 +234,13 @@ function render() {
     drawLines($('plot-f0'), f0);
     drawLines($('plot-dff'), dff);
     drawRaster($('raster'), store.series.map((s) => s.dff.slice(-600)));
+    // Only with motion correction on calmond: the shifts on the traces' time axis.
+    $('motion-panel').hidden = !store.hasMotion;
+    if (store.hasMotion) {
+      drawLines($('plot-motion'), [{ x, y: store.motion.dy, color: colorOf(0) },
+                                   { x, y: store.motion.dx, color: colorOf(1), dash: [4, 3] }], store.failedFrames());
+      stats.motionPlots += 1;
+    }
   }
   requestAnimationFrame(render);
 }

@@ -1,7 +1,8 @@
 // plots.js — line plots and the ΔF/F₀ raster, drawn on canvases with no library.
 //
 // A plot takes series {x, y, color, dash} and scales both axes to what it is given
-// (non-finite values leave a gap); the raster draws one row per ROI, one column per
+// (non-finite values leave a gap), and marks x positions given apart (failed frames of
+// motion correction) as red ticks along the bottom; the raster draws one row per ROI, one column per
 // frame, ΔF/F₀ mapped through a dark-to-bright color scale, newest frames at the right.
 
 export const COLORS = ['#4fc3f7', '#ffb74d', '#81c784', '#e57373', '#ba68c8', '#fff176', '#4db6ac', '#f06292'];
@@ -24,13 +25,13 @@ function extent(values) {
   return [low, high];
 }
 
-export function drawLines(canvas, series) {
+export function drawLines(canvas, series, marks = []) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   const pad = { left: 48, right: 6, top: 6, bottom: 16 };
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, width, height);
-  const xs = extent(series.flatMap((s) => s.x));
+  const xs = extent([...series.flatMap((s) => s.x), ...marks]);
   const ys = extent(series.flatMap((s) => s.y));
   const px = (x) => pad.left + ((x - xs[0]) / (xs[1] - xs[0])) * (width - pad.left - pad.right);
   const py = (y) => height - pad.bottom - ((y - ys[0]) / (ys[1] - ys[0])) * (height - pad.top - pad.bottom);
@@ -59,6 +60,8 @@ export function drawLines(canvas, series) {
     ctx.stroke();
   }
   ctx.setLineDash([]);
+  ctx.fillStyle = '#ff5252';
+  for (const x of marks) ctx.fillRect(Math.round(px(x)) - 1, height - pad.bottom - 6, 2, 6);
 }
 
 // rows: arrays of ΔF/F₀ values (all the same length).

@@ -2,7 +2,10 @@
 //
 // Keeps the last `capacity` frames per ROI in plain arrays (F, Fneu, Fcorr, live F0,
 // ΔF/F₀) and the settled F0 by frame index as it arrives (w//2 frames late). A new
-// roi_set_version means a new set of ROIs: the history starts again.
+// roi_set_version means a new set of ROIs: the history starts again. With motion
+// correction on calmond, each frame's shift (TraceUpdate.motion: dy, dx, px) and failure
+// code (0 registered) are kept beside `frames` too; `hasMotion` says whether any came
+// since the history last started.
 
 const num = (v) => (v === undefined ? NaN : Number(v));  // protobuf JSON: "NaN", int64 as text
 
@@ -17,6 +20,8 @@ export class TraceStore {
 
   clear() {
     this.frames = [];
+    this.motion = { dy: [], dx: [], failed: [] };
+    this.hasMotion = false;  // until an update of this history carries motion
     this.series = [];  // per ROI: { f, fneu, fcorr, f0, dff, settled: Map(frame -> f0) }
   }
 
@@ -39,6 +44,12 @@ export class TraceStore {
       this.series.push({ f: [], fneu: [], fcorr: [], f0: [], dff: [], settled: new Map() });
     }
     this.frames.push(num(update.frame_index));
+    // protobuf JSON leaves out zeros: a motion of {} is a registered frame not moved.
+    const motion = update.motion;
+    if (motion) this.hasMotion = true;
+    this.motion.dy.push(motion ? num(motion.dy ?? 0) : NaN);
+    this.motion.dx.push(motion ? num(motion.dx ?? 0) : NaN);
+    this.motion.failed.push(motion ? num(motion.failed ?? 0) : 0);
     for (let i = 0; i < n; i += 1) {
       const s = this.series[i];
       s.f.push(num(update.f[i]));
@@ -53,10 +64,16 @@ export class TraceStore {
   trim(count) {
     const first = this.frames[count];
     this.frames.splice(0, count);
+    for (const values of Object.values(this.motion)) values.splice(0, count);
     for (const s of this.series) {
       for (const key of ['f', 'fneu', 'fcorr', 'f0', 'dff']) s[key].splice(0, count);
       for (const frame of s.settled.keys()) if (frame < first) s.settled.delete(frame);
     }
+  }
+
+  // The frames whose registration failed (motion.failed non-zero).
+  failedFrames() {
+    return this.frames.filter((frame, k) => this.motion.failed[k] !== 0);
   }
 
   // Settled F0 aligned with `frames` (NaN where not settled yet).

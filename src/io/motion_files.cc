@@ -11,11 +11,13 @@ MotionFiles::MotionFiles(const std::string& directory)
       failed_(directory + "/motion_failed.npy") {}
 
 void MotionFiles::append(const FrameMotion& motion) {
-  const std::array<double, 2> shift{motion.dy, motion.dx};
+  append(motion.dy, motion.dx, motion.peak, failure_code(motion.failed));
+}
+
+void MotionFiles::append(double dy, double dx, double peak, std::uint8_t failed) {
+  const std::array<double, 2> shift{dy, dx};
   shift_.append(shift);
-  const double peak = motion.peak;
   peak_.append(std::span<const double>(&peak, 1));
-  const std::uint8_t failed = failure_code(motion.failed);
   failed_.append(std::span<const std::uint8_t>(&failed, 1));
 }
 

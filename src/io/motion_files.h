@@ -7,7 +7,8 @@
 //                                           2 flat frame, 3 low peak, 4 at max shift,
 //                                           5 no reference (it could not be built):
 //                                           failure_code (motion_correction.h)
-// Like the trace files, each is a valid array after every flush.
+// Like the trace files, each is a valid array after every flush. calmon-record writes the
+// same files from the wire (FrameMotion), a frame it never received as NaN, NaN and 255.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,8 @@ class MotionFiles {
   explicit MotionFiles(const std::string& directory);
 
   void append(const FrameMotion& motion);
+  // One row as numbers: `failed` is the code written to motion_failed.npy.
+  void append(double dy, double dx, double peak, std::uint8_t failed);
   void flush();
   std::size_t rows() const { return peak_.rows(); }
 

@@ -7,8 +7,13 @@
 // them; a click on the image adds an ROI (set_rois through the page's WebSocket) whose
 // trace must then appear. A status saying frames wait seconds to be published must
 // raise the "falling behind" banner and show the lag. Saves a screenshot to
-// $SCREENSHOT (default: dashboard.png in the test's temporary folder).
+// $SCREENSHOT (default: dashboard.png in the test's temporary folder), and the second
+// run's beside it as dashboard-motion.png. Without motion
+// correction the motion plot stays hidden; a second run with a "motion" section and a
+// moving synthetic movie must show it, with the shifts of every frame on the traces'
+// time axis, failed frames marked, and the "reference" image selectable.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -21,6 +26,27 @@ after(async () => {
   await stopAll();
 });
 
+async function openPage(url) {
+  context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1240, height: 820 },
+    timeout: 30000,
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url, { timeout: 15000 });
+  return { page, errors };
+}
+
+async function closePage() {
+  if (context) await context.close();
+  context = null;
+  await stopAll();
+}
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                        '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -32,17 +58,7 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   // Looped, so the stream outlasts a slow browser start on a loaded machine; stopped by stopAll().
   startReplay(movie, ready, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
 
-  context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1240, height: 820 },
-    timeout: 30000,
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(ready.http, { timeout: 15000 });
+  const { page, errors } = await openPage(ready.http);
 
   const state = () => page.evaluate(() => ({
     images: window.calmon.stats.images,
@@ -52,10 +68,12 @@ test('the page shows the live image and traces, and a click adds an ROI with its
     lastFrame: window.calmon.store.frames.at(-1) ?? -1,
     rois: window.calmon.rois().length,
     scale: window.calmon.view.scale,
+    motionShown: !document.getElementById('motion-panel').hidden,
   }));
   await waitFor(async () => { const s = await state(); return s.drawn > 0 && s.frames > 20 && s.rois === 6; },
                 60000, 'the first image, traces and the six ROIs');
   const first = await state();
+  assert.equal(first.motionShown, false, 'the motion plot is hidden without motion correction');
   await waitFor(async () => { const s = await state(); return s.images > first.images && s.lastFrame > first.lastFrame + 20; },
                 30000, 'new images and frames');
 
@@ -102,4 +120,58 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   assert.doesNotMatch(overload.queue.status, /lag/, 'no lag shown when frames carry no acquisition time');
   assert.match(overload.queue.status, /queued 30 frames/);
   assert.deepEqual(errors, []);
+  await closePage();
+});
+
+test('with motion correction the page plots each frame\'s shift, marks failed frames, offers the reference', async () => {
+  const movie = synthMovie(600, ['--motion']);
+  const analysis = JSON.parse(readFileSync(process.env.CALMON_ANALYSIS, 'utf8'));
+  analysis.motion = { reference_frames: 50 };
+  const config = path.join(tempDir('calmon-dash-motion-'), 'analysis.json');
+  writeFileSync(config, JSON.stringify(analysis));
+  const { ready } = await startDaemon(['--analysis', config, '--http', '127.0.0.1:0']);
+  startReplay(movie, ready, Number(process.env.REPLAY_RATE || 60), ['--loop-forever']);
+  const { page, errors } = await openPage(ready.http);
+
+  const state = () => page.evaluate(() => {
+    const { store } = window.calmon;
+    return {
+      shown: !document.getElementById('motion-panel').hidden,
+      plots: window.calmon.stats.motionPlots,
+      frames: store.frames.length,
+      lengths: [store.motion.dy.length, store.motion.dx.length, store.motion.failed.length],
+      moved: store.motion.dy.filter((v) => Number.isFinite(v) && v !== 0).length,
+      options: [...document.getElementById('image-name').options].map((o) => o.value),
+      status: document.getElementById('status').textContent,
+    };
+  });
+  await waitFor(async () => { const s = await state(); return s.shown && s.moved > 20 && s.options.includes('reference'); },
+                90000, 'the motion plot with moved frames, and the reference image');
+  const s = await state();
+  assert.deepEqual(s.lengths, [s.frames, s.frames, s.frames], 'a shift per frame on the traces\' time axis');
+  assert.ok(s.plots > 0);
+  await waitFor(async () => /motion \|dy\| ≤ [0-9.]+, \|dx\| ≤ [0-9.]+ px, [0-9]+ failed/.test((await state()).status),
+                20000, 'the motion summary in the status line');
+
+  // A frame whose registration failed (as calmond publishes it: zeros left out) is marked.
+  const marked = await page.evaluate(() => {
+    const { store } = window.calmon;
+    const next = store.frames.at(-1) + 1;
+    const f = Array(store.rois).fill(1);
+    window.calmon.receive({ type: 'traces', dropped: 0, updates: [{
+      frame_index: String(next), roi_set_version: store.version, f, fneu: f, fcorr: f, f0: f, dff: f,
+      motion: { peak: 0.01, failed: 3 } }] });
+    return { failed: store.failedFrames(), next, dy: store.motion.dy.at(-1) };
+  });
+  assert.ok(marked.failed.includes(marked.next), `frame ${marked.next} among the failed: ${marked.failed}`);
+  assert.equal(marked.dy, 0);
+
+  await page.selectOption('#image-name', 'reference');
+  assert.equal(await page.evaluate(() => window.calmon.view.name), 'reference');
+  const screenshot = (process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png'))
+    .replace(/\.png$/, '-motion.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(`screenshot: ${screenshot}`);
+  assert.deepEqual(errors, []);
+  await closePage();
 });

@@ -36,10 +36,11 @@ export async function waitFor(condition, ms, what) {
   }
 }
 
-// A synthetic movie (calmon-synth) in a fresh folder; its path.
-export function synthMovie(frames = 2000) {
+// A synthetic movie (calmon-synth, with `extra` flags such as ['--motion']) in a fresh
+// folder; its path.
+export function synthMovie(frames = 2000, extra = []) {
   const dir = tempDir('calmon-dash-movie-');
-  const result = spawnSync(process.env.CALMON_SYNTH, [dir, '--frames', String(frames)], { timeout: 60000 });
+  const result = spawnSync(process.env.CALMON_SYNTH, [dir, '--frames', String(frames), ...extra], { timeout: 60000 });
   if (result.status !== 0) throw new Error(`calmon-synth failed: ${result.stderr}`);
   return path.join(dir, 'movie.tif');
 }

@@ -1,7 +1,8 @@
 // trace_segment_test.cc — one folder of trace files: row r is frame first_frame + r, a
 // frame whose update never came gets a NaN row with flag 8, every header counts every
 // row once flushed (and each file is a whole .npy after every flush), and an update that
-// does not fit the folder is refused with one line naming the frame.
+// does not fit the folder is refused with one line naming the frame. With motion, the
+// motion files get a row per live row (NaN, NaN, 255 for a frame not received).
 #include "record/trace_segment.h"
 
 #include <gtest/gtest.h>
@@ -43,6 +44,53 @@ TEST(TraceSegment, RowsStayAlignedToFrameIndicesWithNotReceivedRowsInGaps) {
               (std::vector<std::uint8_t>{kFlagNotReceived, kFlagNotReceived}));
   }
   EXPECT_EQ(npy_row<std::uint8_t>(folder + "/flags_live.npy", 3), (std::vector<std::uint8_t>{0, 0}));
+}
+
+TEST(TraceSegment, WithMotionEveryLiveRowHasAMotionRowAndFramesNotReceivedAreNaNAnd255) {
+  const std::string folder = make_folder();
+  TraceSegment segment(folder, 0, 2, false, true);
+  EXPECT_TRUE(segment.has_motion());
+  pb::TraceUpdate first = frame_update(0);
+  first.mutable_motion()->set_dy(-1.5);
+  first.mutable_motion()->set_dx(0.25);
+  first.mutable_motion()->set_peak(0.4);
+  segment.append_live(first);
+  pb::TraceUpdate failed = frame_update(2);  // frame 1 never arrived
+  failed.mutable_motion()->set_peak(0.01);
+  failed.mutable_motion()->set_failed(3);
+  segment.append_live(failed);
+  pb::TraceUpdate odd = frame_update(3);  // a code beyond a byte, kept as "not received"
+  odd.mutable_motion()->set_failed(1000);
+  segment.append_live(odd);
+  segment.append_live(frame_update(4));  // no motion in a folder that has it
+  EXPECT_EQ(segment.pad_live_to(6), 1);
+  segment.flush();
+  for (const char* name : {"motion.npy", "motion_peak.npy", "motion_failed.npy"}) {
+    EXPECT_EQ(io::count_npy_rows(folder + "/" + name).in_header, 6u) << name;
+  }
+  EXPECT_EQ(npy_row<double>(folder + "/motion.npy", 0), (std::vector<double>{-1.5, 0.25}));
+  EXPECT_EQ(npy_row<double>(folder + "/motion.npy", 2), (std::vector<double>{0.0, 0.0}));
+  EXPECT_EQ(npy_row<double>(folder + "/motion_peak.npy", 2), (std::vector<double>{0.01}));
+  for (const std::size_t missing : {1u, 4u, 5u}) {
+    for (const double value : npy_row<double>(folder + "/motion.npy", missing)) EXPECT_TRUE(std::isnan(value));
+    EXPECT_TRUE(std::isnan(npy_row<double>(folder + "/motion_peak.npy", missing)[0]));
+  }
+  std::vector<std::uint8_t> codes;
+  for (std::size_t row = 0; row < 6; ++row)
+    codes.push_back(npy_row<std::uint8_t>(folder + "/motion_failed.npy", row)[0]);
+  EXPECT_EQ(codes, (std::vector<std::uint8_t>{0, kMotionNotReceived, 3, kMotionNotReceived, kMotionNotReceived,
+                                              kMotionNotReceived}));
+}
+
+TEST(TraceSegment, WithoutMotionNoMotionFiles) {
+  const std::string folder = make_folder();
+  TraceSegment segment(folder, 0, 2, false);
+  pb::TraceUpdate update = frame_update(0);
+  update.mutable_motion()->set_dy(1.0);  // not this folder's business: its first update had none
+  segment.append_live(update);
+  segment.flush();
+  EXPECT_FALSE(segment.has_motion());
+  EXPECT_FALSE(std::filesystem::exists(folder + "/motion.npy"));
 }
 
 TEST(TraceSegment, SettledRowsOfOtherFoldersOrAlreadyWrittenAreLeftOut) {

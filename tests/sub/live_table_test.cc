@@ -16,6 +16,7 @@ namespace calmon::sub_tool {
 namespace {
 
 using namespace std::chrono_literals;
+using test::add_motion;
 using test::add_settled;
 using test::end_of_stream;
 using test::frame_update;
@@ -54,6 +55,26 @@ TEST(LiveTable, DrawsTheStatusTheFrameAndOneRowPerRoi) {
                               "np         -0.0500             nan  ▄\n");
   }
   EXPECT_TRUE(out.text().ends_with(kShowCursor));  // shown again, even without finish()
+}
+
+TEST(LiveTable, TheFrameLineShowsTheShiftAndMarksAFailedRegistration) {
+  test::CapturedOutput out;
+  RoiColumns columns({});
+  columns.on_roi_set(roi_set(1, {"cell1"}));
+  LiveTable table(columns, false, 10.0, "tcp://127.0.0.1:5571", out.file());
+  pb::TraceUpdate registered = frame_update(7, 1, {0.5});
+  add_motion(registered, -1.234, 0.4);
+  table.on_update(registered);
+  table.refresh(Display::Clock::time_point{} + 1s);
+  EXPECT_NE(out.text().find("frame 7 · sequence 107 · ROI set 1 · shift dy -1.23 dx +0.40 px\n"), std::string::npos)
+      << out.text();
+  pb::TraceUpdate failed = frame_update(8, 1, {0.5});
+  add_motion(failed, 0, 0, 4);
+  table.on_update(failed);
+  table.refresh(Display::Clock::time_point{} + 2s);
+  EXPECT_NE(out.text().find("frame 8 · sequence 108 · ROI set 1 · shift dy +0.00 dx +0.00 px ✗ at max shift\n"),
+            std::string::npos)
+      << out.text();
 }
 
 TEST(LiveTable, WaitsForCalmondUntilAStatusArrives) {

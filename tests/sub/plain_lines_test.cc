@@ -1,5 +1,6 @@
 // plain_lines_test.cc — calmon-sub's piped output: a names line when a set arrives or
-// changes, one key=value line per frame with the exact ΔF/F₀, settled lines only with
+// changes, one key=value line per frame with the exact ΔF/F₀ (and the frame's shift, with
+// motion correction), settled lines only with
 // --settled, the end of stream said; each update's lines flushed at once.
 #include "sub/plain_lines.h"
 
@@ -13,6 +14,7 @@
 namespace calmon::sub_tool {
 namespace {
 
+using test::add_motion;
 using test::add_settled;
 using test::end_of_stream;
 using test::frame_update;
@@ -37,6 +39,28 @@ TEST(PlainLines, OneLinePerFrameWithTheExactValuesFlushedAtOnce) {
   lines.on_update(frame_update(12, 1, {0.1 + 0.2, NAN}));
   // The shortest text that reads back to the same double: 0.30000000000000004.
   EXPECT_EQ(out.text(), "frame=12 seq=112 a=0.30000000000000004 b=nan\n");
+}
+
+TEST(PlainLines, TheFramesShiftExactlyBeforeTheValuesAndAFailureNamed) {
+  test::CapturedOutput out;
+  RoiColumns columns({});
+  columns.on_roi_set(roi_set(1, {"a"}));
+  PlainLines lines(columns, false, out.file());
+  pb::TraceUpdate registered = frame_update(12, 1, {0.5});
+  add_motion(registered, -1.2, 0.1 + 0.2);
+  lines.on_update(registered);
+  pb::TraceUpdate failed = frame_update(13, 1, {0.25});
+  add_motion(failed, 0, 0, 3);
+  lines.on_update(failed);
+  pb::TraceUpdate unknown = frame_update(14, 1, {0.25});
+  add_motion(unknown, 0, 0, 9);
+  lines.on_update(unknown);
+  lines.on_update(frame_update(15, 1, {1}));  // no motion correction: no keys
+  EXPECT_EQ(out.text(),
+            "frame=12 seq=112 dy=-1.2 dx=0.30000000000000004 a=0.5\n"
+            "frame=13 seq=113 dy=0 dx=0 motion_failed=low_peak a=0.25\n"
+            "frame=14 seq=114 dy=0 dx=0 motion_failed=failure_9 a=0.25\n"
+            "frame=15 seq=115 a=1\n");
 }
 
 TEST(PlainLines, UnknownNamesAreIndicesAndChosenNamesWaitForTheSet) {

@@ -1,5 +1,5 @@
 // sub_messages.h — the messages calmon-sub's tests feed its pieces: an ROI set with
-// given names, a frame's update with given ΔF/F₀, settled rows, the end of stream.
+// given names, a frame's update with given ΔF/F₀, settled rows, a frame's motion, the end of stream.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,15 @@ inline void add_settled(pb::TraceUpdate& update, std::int64_t frame, std::uint32
   row.set_sequence(static_cast<std::uint64_t>(frame) + 100);
   row.set_roi_set_version(version);
   for (const double value : dff) row.add_dff(value);
+}
+
+// What motion correction did to the update's frame (FrameMotion.failed: 0 registered).
+inline void add_motion(pb::TraceUpdate& update, double dy, double dx, std::uint32_t failed = 0) {
+  pb::FrameMotion& motion = *update.mutable_motion();
+  motion.set_dy(dy);
+  motion.set_dx(dx);
+  motion.set_peak(0.3);
+  motion.set_failed(failed);
 }
 
 inline pb::TraceUpdate end_of_stream(std::int64_t frames) {

@@ -65,6 +65,26 @@ class SubscriberTest(unittest.TestCase):
         self.assertEqual(projections.frame_index, 4)
         self.assertTrue(np.array_equal(projections.images["all_mean"], image))
 
+    def test_the_motion_of_a_frame_comes_as_published_and_none_without_it(self):
+        rows = LiveRows(3, 3, seed=23)
+        with FakeDaemon(roi_set_info(1, NAMES)) as daemon:
+            stream = calmon_client.traces(daemon.publish_endpoint, timeout=5)
+            for t, (dy, dx, peak, failed) in enumerate([(-1.25, 0.5, 0.4, 0), (0.0, 0.0, 0.01, 3)]):
+                update = rows.live_update(t, 1)
+                update.motion.dy, update.motion.dx, update.motion.peak, update.motion.failed = dy, dx, peak, failed
+                daemon.publish("traces", update)
+            daemon.publish("traces", rows.live_update(2, 1))  # calmond without motion correction
+            daemon.publish("traces", settled_only(3, 1, 102, end_of_stream=True))
+            registered, failed, plain, end = list(stream)
+        self.assertEqual(registered.motion, calmon_client.FrameMotion(dy=-1.25, dx=0.5, peak=0.4, failed=0))
+        self.assertTrue(registered.motion.ok)
+        self.assertIsNone(registered.motion.failure)
+        self.assertTrue(np.array_equal(registered.motion.shift, np.array([-1.25, 0.5])))
+        self.assertEqual(registered.motion.shift.dtype, np.float64)
+        self.assertEqual((failed.motion.ok, failed.motion.failed, failed.motion.failure), (False, 3, "low peak"))
+        self.assertIsNone(plain.motion)
+        self.assertIsNone(end.motion)
+
     def test_traces_yields_every_update_to_the_end_of_the_stream(self):
         rows = LiveRows(3, 3, seed=22)
         with FakeDaemon(roi_set_info(1, NAMES)) as daemon:

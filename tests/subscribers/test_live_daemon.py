@@ -44,6 +44,7 @@ TRACE_FILES = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", 
                "F0_settled.npy", "dff_settled.npy", "flags_settled.npy",
                "global_mean.npy", "global_median.npy", "global_min.npy"]
 IMAGE_FILES = ["all_mean.npy", "all_max.npy", "all_min.npy", "all_std.npy", "cell1_crop_mean.npy"]
+MOTION_FILES = ["motion.npy", "motion_peak.npy", "motion_failed.npy", "reference.npy", "reference.tif"]
 
 
 def synthetic_movie(frames, seed=31):
@@ -69,14 +70,17 @@ def roi_names(folder):
     return [roi["name"] for roi in load_json(folder, "rois.json")["rois"]]
 
 
-@unittest.skipUnless(DAEMON and os.path.exists(DAEMON), "calmond is not built (CALMON_DAEMON)")
-class LiveDaemonTest(unittest.TestCase):
+class DaemonCase(unittest.TestCase):
+    """A calmond on ephemeral ports with the analysis config `analysis`; no tests of its own."""
+
+    analysis = ANALYSIS
+
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory(prefix="calmon-live-test-")
         self.tmp = self._tmp.name
         self.config = os.path.join(self.tmp, "analysis.json")
         with open(self.config, "w") as f:
-            json.dump(ANALYSIS, f)
+            json.dump(self.analysis, f)
         self.daemon = Program([DAEMON, "--analysis", self.config, "--ingest", "tcp://127.0.0.1:*",
                                "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
                                "--status-interval", "0.2", "--http", "127.0.0.1:0"])
@@ -101,6 +105,9 @@ class LiveDaemonTest(unittest.TestCase):
         self.assertFalse(status.streaming)
         self.assertEqual(self.daemon.wait(20), 0, self.daemon.stderr_lines[-5:])
 
+
+@unittest.skipUnless(DAEMON and os.path.exists(DAEMON), "calmond is not built (CALMON_DAEMON)")
+class LiveDaemonTest(DaemonCase):
     def test_the_python_subscriber_receives_live_dff_from_a_running_daemon(self):
         movie = synthetic_movie(FRAMES)
         recording = os.path.join(self.tmp, "recording")
@@ -208,6 +215,71 @@ class LiveDaemonTest(unittest.TestCase):
         metadata = load_json(recording, "metadata.json")
         self.assertEqual([s["folder"] for s in metadata["segments"]], [".", f"roi_set_{replaced.version}"])
         self.assertEqual(metadata["dropped_updates"], 0)
+        self.shut_down_daemon()
+
+
+def moving_movie(frames, seed=33):
+    """uint16 frames of a fixed texture (and noise) moved by known whole-pixel shifts."""
+    rng = np.random.default_rng(seed)
+    texture = np.kron(rng.normal(0, 150, (HEIGHT // 3, WIDTH // 4)), np.ones((3, 4)))
+    moves = rng.integers(-3, 4, (frames, 2))
+    moves[:5] = 0  # the reference's seed sits where most frames are
+    movie = np.empty((frames, HEIGHT, WIDTH))
+    for t, (down, right) in enumerate(moves):
+        movie[t] = np.roll(1000 + texture, (down, right), axis=(0, 1)) + rng.normal(0, 10, (HEIGHT, WIDTH))
+    return np.clip(movie, 0, 65535).astype(np.uint16), moves
+
+
+@unittest.skipUnless(DAEMON and os.path.exists(DAEMON), "calmond is not built (CALMON_DAEMON)")
+class MotionCorrectedDaemonTest(DaemonCase):
+    analysis = {**ANALYSIS, "motion": {"reference_frames": 20, "max_shift": 6}}
+
+    def test_every_subscriber_gets_the_shifts_and_the_recording_is_calmon_analyzes_output(self):
+        movie, moves = moving_movie(FRAMES)
+        recording = os.path.join(self.tmp, "recording")
+        recorder = self.start_recorder(recording)
+        sub = Program([SUB, "--from", self.publish, "--roi", "cell1"])
+        self.addCleanup(sub.kill)
+        sub.wait_for_line(lambda line: line.startswith("# ROI set"))
+        subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
+        self.addCleanup(subscriber.close)
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
+            for frame in movie:
+                sender.send(frame)
+            sender.end_of_stream()
+        updates = []
+        while not (updates and updates[-1].end_of_stream):
+            updates.append(subscriber.recv(timeout=10))
+        self.assertEqual(recorder.wait(20), 0, recorder.stderr_lines)
+        self.assertEqual(sub.wait(20), 0, sub.stderr_lines)
+
+        # The shifts found undo the moves: content moved down by k is shifted by dy = -k.
+        shift = load(recording, "motion.npy")
+        self.assertEqual(shift.shape, (FRAMES, 2))
+        self.assertTrue((load(recording, "motion_failed.npy") == 0).all(), load(recording, "motion_failed.npy"))
+        np.testing.assert_allclose(shift, -moves, atol=0.2)
+        # The Python client's motion is the recorded one, frame by frame.
+        live = [u for u in updates if u.has_live]
+        self.assertEqual([u.frame_index for u in live], list(range(FRAMES)))
+        self.assertTrue(np.array_equal(np.array([u.motion.shift for u in live]), shift))
+        self.assertEqual([u.motion.peak for u in live], load(recording, "motion_peak.npy").tolist())
+        self.assertTrue(all(u.motion is None for u in updates if not u.has_live))
+        # calmon-sub printed the exact shifts.
+        live_lines = [line for line in sub.lines if line.startswith("frame=")]
+        self.assertEqual([float(line.split(" dy=")[1].split()[0]) for line in live_lines], shift[:, 0].tolist())
+        self.assertEqual([float(line.split(" dx=")[1].split()[0]) for line in live_lines], shift[:, 1].tolist())
+
+        if ANALYZE:
+            movie_path = os.path.join(self.tmp, "movie.tif")
+            tifffile.imwrite(movie_path, movie)
+            analyzed = os.path.join(self.tmp, "analyzed")
+            analyze = Program([ANALYZE, movie_path, "--config", self.config, "--out", analyzed, "--quiet"])
+            self.assertEqual(analyze.wait(60), 0, analyze.stderr_lines)
+            for name in TRACE_FILES + IMAGE_FILES + MOTION_FILES:
+                with open(os.path.join(analyzed, name), "rb") as f:
+                    expected = f.read()
+                with open(os.path.join(recording, name), "rb") as f:
+                    self.assertEqual(f.read(), expected, f"{name}: the recording differs from calmon-analyze's")
         self.shut_down_daemon()
 
 

@@ -171,6 +171,83 @@ class RecorderTest(unittest.TestCase):
                             image.astype(np.float32), "all_mean.tif")
         self.assertIn("frames 5..5 not received", stderr)
 
+    def test_the_motion_of_each_frame_is_recorded_beside_its_traces_and_the_reference_image_saved(self):
+        rows = LiveRows(8, 2, seed=17)
+        # dy, dx, peak, failed per frame; frame 3's update is lost, frame 5 failed (low peak).
+        motion = np.array([[-1.25, 0.5, 0.41, 0], [-1.3, 0.6, 0.38, 0], [0.0, 0.1, 0.35, 0], [2.0, -2.0, 0.4, 0],
+                           [0.75, -0.25, 0.33, 0], [0.0, 0.0, 0.02, 3], [1.5, 0.0, 0.3, 0], [-0.1, 0.2, 0.39, 0]])
+        reference = np.arange(48, dtype=np.float64).reshape(6, 8) / 3.0
+        with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon) as recorder:
+            daemon.set_streaming(True)
+            for t in range(8):
+                update = rows.live_update(t, 0)
+                update.motion.dy, update.motion.dx, update.motion.peak = motion[t, :3]
+                update.motion.failed = int(motion[t, 3])
+                if t != 3:
+                    daemon.publish("traces", update)
+            end = settled_only(8, 0, 107, end_of_stream=True)
+            for t in range(8):
+                rows.add_settled(end, t, 0)
+            daemon.publish("traces", end)
+            daemon.set_streaming(False)
+            daemon.publish("projections", snapshot(8, {"all_mean": reference * 2, "reference": reference}))
+            self.assertEqual(recorder.wait(), 0, recorder.stderr_lines)
+
+        # calmon-analyze's layout (src/io/motion_files.h); the frame not received is NaN, 255.
+        expected_shift = motion[:, :2].copy()
+        expected_peak = motion[:, 2].copy()
+        expected_failed = motion[:, 3].astype(np.uint8)
+        expected_shift[3], expected_peak[3], expected_failed[3] = NAN, NAN, 255
+        shift, peak, failed = load(self.out, "motion.npy"), load(self.out, "motion_peak.npy"), \
+            load(self.out, "motion_failed.npy")
+        self.assertEqual((shift.dtype, peak.dtype, failed.dtype), (np.float64, np.float64, np.uint8))
+        assert_equal_arrays(self, shift, expected_shift, "motion.npy")
+        assert_equal_arrays(self, peak, expected_peak, "motion_peak.npy")
+        assert_equal_arrays(self, failed, expected_failed, "motion_failed.npy")
+        self.assertEqual(load(self.out, "F.npy").shape[0], len(shift), "a motion row per trace row")
+        # The snapshot's "reference" image is a projection file like any other.
+        assert_equal_arrays(self, load(self.out, "reference.npy"), reference, "reference.npy")
+        assert_equal_arrays(self, tifffile.imread(os.path.join(self.out, "reference.tif")),
+                            reference.astype(np.float32), "reference.tif")
+        self.assertIn("reference", load_json(self.out, "metadata.json")["projections"][0]["images"])
+
+    def test_a_motion_row_past_the_last_flush_is_kept_by_repair_only_where_every_live_file_has_it(self):
+        rows = LiveRows(6, 1, seed=18)
+        with FakeDaemon(roi_set_info(0, ["x"])) as daemon, \
+                self.start_recorder(daemon, "--flush-interval", "0.05") as recorder:
+            daemon.set_streaming(True)
+            for t in range(4):
+                update = rows.live_update(t, 0)
+                update.motion.dy, update.motion.dx, update.motion.peak = t, -t, 0.5
+                daemon.publish("traces", update)
+            daemon.drain()
+            wait_until(lambda: load(self.out, "motion_failed.npy").shape == (4,)
+                       and load_json(self.out, "metadata.json")["segments"][0]["frames"] == 4,
+                       what="4 frames flushed")
+            recorder.kill()
+        # Frames 4 and 5 reached every trace file past the headers; the motion files hold
+        # frame 4 whole, and frame 5 only in motion.npy and half of it in motion_peak.npy.
+        for name, attr in [("F.npy", "f"), ("Fneu.npy", "fneu"), ("Fcorr.npy", "fcorr"), ("F0_live.npy", "f0"),
+                           ("dff_live.npy", "dff")]:
+            self.append_rows(name, getattr(rows, attr)[4:6])
+        self.append_rows("flags_live.npy", rows.flags[4:6])
+        for name in ["mean", "median", "min"]:
+            self.append_rows(f"global_{name}.npy", getattr(rows, "global_" + name)[4:6])
+        self.append_rows("motion.npy", np.array([[4.0, -4.0], [5.0, -5.0]]))
+        self.append_rows("motion_peak.npy", np.array([0.5]))
+        with open(os.path.join(self.out, "motion_peak.npy"), "ab") as f:
+            f.write(b"\0\0\0")
+        self.append_rows("motion_failed.npy", np.array([0], np.uint8))
+        with Program([RECORD, "--repair", self.out]) as repair:
+            self.assertEqual(repair.wait(), 0, repair.stderr_lines)
+        self.assertEqual(repair.lines[0], "calmon-record: .: 5 live rows (+1 past the last flush), "
+                                          "0 settled rows")
+        assert_equal_arrays(self, load(self.out, "motion.npy"), np.array([[t, -t] for t in range(5)], np.float64),
+                            "motion.npy")
+        assert_equal_arrays(self, load(self.out, "motion_peak.npy"), np.full(5, 0.5), "motion_peak.npy")
+        assert_equal_arrays(self, load(self.out, "motion_failed.npy"), np.zeros(5, np.uint8), "motion_failed.npy")
+        assert_equal_arrays(self, load(self.out, "F.npy"), rows.f[:5], "F.npy")
+
     def test_stops_after_the_frames_asked_for(self):
         rows = LiveRows(8, 2, seed=3)
         with FakeDaemon(roi_set_info(0, ["x", "y"])) as daemon, self.start_recorder(daemon, "--frames", "3") as recorder:
@@ -181,6 +258,7 @@ class RecorderTest(unittest.TestCase):
         assert_equal_arrays(self, load(self.out, "dff_live.npy"), rows.dff[:3], "dff_live")
         metadata = load_json(self.out, "metadata.json")
         self.assertEqual((metadata["end_reason"], metadata["frames_recorded"]), ("frames", 3))
+        self.assertFalse(os.path.exists(os.path.join(self.out, "motion.npy")), "motion files without motion")
 
     def test_an_end_of_stream_lost_is_inferred_from_status_and_its_rows_flagged(self):
         rows = LiveRows(4, 2, seed=4)

@@ -46,6 +46,15 @@ FLAG_BASELINE_NOT_POSITIVE = 1  # F0 <= 0: ΔF/F₀ is NaN
 FLAG_NON_FINITE_PIXELS = 2      # the ROI or its neuropil averaged a NaN/inf pixel
 FLAG_AFTER_GAP = 4              # frames were missing just before this one
 
+# FrameMotion.failed (wire.proto): why motion correction used a frame unshifted.
+MOTION_FAILURES = {
+    1: "non-finite frame",
+    2: "flat frame",
+    3: "low peak",
+    4: "at max shift",
+    5: "no reference",
+}
+
 # numpy dtype (without byte order) -> wire PixelType.
 _PIXEL_TYPES = {
     "u1": wire_pb2.UINT8,
@@ -174,6 +183,32 @@ class Settled:
         return len(self.frame_index)
 
 
+@dataclasses.dataclass(frozen=True)
+class FrameMotion:
+    """What motion correction did to a frame (TraceUpdate.motion, docs/motion.md)."""
+
+    dy: float      # px, the shift applied: out(y, x) = frame(y - dy, x - dx); 0 when failed
+    dx: float
+    peak: float    # the registration's normalized peak correlation
+    failed: int    # 0 registered; else a key of MOTION_FAILURES
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def failure(self) -> Optional[str]:
+        """None when registered, else why not: "low peak", ..."""
+        if self.failed == 0:
+            return None
+        return MOTION_FAILURES.get(self.failed, f"failure {self.failed}")
+
+    @property
+    def shift(self) -> np.ndarray:
+        """(dy, dx) as a float64 array: a row of calmon-analyze's motion.npy."""
+        return np.array([self.dy, self.dx], dtype=np.float64)
+
+
 @dataclasses.dataclass
 class TraceUpdate:
     """One "traces" message. Per-ROI arrays are empty in a settled-only update."""
@@ -198,6 +233,9 @@ class TraceUpdate:
     settled: Settled
     end_of_stream: bool
     settled_only: bool
+    # With a "motion" section in calmond's config, what was done to this frame; None
+    # without motion correction and in updates without live values.
+    motion: Optional[FrameMotion] = None
 
     @property
     def has_live(self) -> bool:
@@ -230,6 +268,7 @@ class TraceUpdate:
             flags=settled_matrix("flags", np.uint32),
         )
         has_global = update.HasField("global")
+        m = update.motion
         glob = getattr(update, "global")
         return cls(
             sequence=update.sequence, frame_index=update.frame_index,
@@ -244,7 +283,8 @@ class TraceUpdate:
             global_median=glob.median if has_global else None,
             global_min=glob.min if has_global else None,
             settled=settled, end_of_stream=update.end_of_stream,
-            settled_only=update.settled_only)
+            settled_only=update.settled_only,
+            motion=FrameMotion(m.dy, m.dx, m.peak, m.failed) if update.HasField("motion") else None)
 
 
 @dataclasses.dataclass

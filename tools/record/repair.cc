@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kLiveFiles = {"F.npy",       "Fneu.npy",     "Fcorr.npy",
                                              "F0_live.npy", "dff_live.npy", "flags_live.npy"};
 const std::vector<std::string> kGlobalFiles = {"global_mean.npy", "global_median.npy", "global_min.npy"};
+// Motion correction's rows (trace_segment.h) are live rows too, when the folder has them.
+const std::vector<std::string> kMotionFiles = {"motion.npy", "motion_peak.npy", "motion_failed.npy"};
 const std::vector<std::string> kSettledFiles = {"F0_settled.npy", "dff_settled.npy", "flags_settled.npy"};
 
 // One group of files whose rows are the same frames, cut to the rows all of them hold.
@@ -148,8 +150,10 @@ RepairReport repair_recording(const std::string& directory) {
   for (const std::string& folder : trace_folders(directory)) {
     const fs::path path = fs::path(directory) / folder;
     std::vector<std::string> live = existing(path, kLiveFiles, true);
-    const std::vector<std::string> globals = existing(path, kGlobalFiles, false);
-    live.insert(live.end(), globals.begin(), globals.end());
+    for (const std::vector<std::string>* optional : {&kGlobalFiles, &kMotionFiles}) {
+      const std::vector<std::string> paths = existing(path, *optional, false);
+      live.insert(live.end(), paths.begin(), paths.end());
+    }
     const GroupRepair live_rows = repair_group(live);
     const GroupRepair settled_rows = repair_group(existing(path, kSettledFiles, true));
     report.folders.push_back({folder, live_rows.rows, live_rows.recovered, settled_rows.rows, settled_rows.recovered});

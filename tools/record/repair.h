@@ -7,8 +7,9 @@
 // past their header's count. repair_recording():
 //   - in every folder of trace files, counts the whole rows each .npy holds and keeps
 //     the smallest count among the live files (F, Fneu, Fcorr, F0_live, dff_live,
-//     flags_live, global_*) and among the settled ones (F0_settled, dff_settled,
-//     flags_settled), since a frame is whole only when every file of its group has it;
+//     flags_live, global_*, and motion*.npy when motion was recorded) and among the
+//     settled ones (F0_settled, dff_settled, flags_settled), since a frame is whole only
+//     when every file of its group has it;
 //     cuts every file to that count and rewrites its header;
 //   - sets each folder's counts in metadata.json (frames; received or not from bit 3 of
 //     the flags), frames_recorded, and end_reason "crashed" if the recording had not

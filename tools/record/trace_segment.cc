@@ -1,6 +1,7 @@
 // trace_segment.cc — wire rows into io::TraceFiles, aligned to frame indices.
 #include "trace_segment.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/error.h"
@@ -30,11 +31,18 @@ void check_size(int size, std::size_t roi_count, const char* field, std::int64_t
 }  // namespace
 
 TraceSegment::TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count,
-                           bool global_traces)
+                           bool global_traces, bool motion)
     : first_frame_(first_frame),
       roi_count_(roi_count),
       global_traces_(global_traces),
-      files_(directory, roi_count, global_traces) {}
+      files_(directory, roi_count, global_traces) {
+  if (motion) motion_.emplace(directory);
+}
+
+void TraceSegment::flush() {
+  files_.flush();
+  if (motion_) motion_->flush();
+}
 
 std::int64_t TraceSegment::append_live(const pb::TraceUpdate& update) {
   const std::int64_t frame = update.frame_index();
@@ -62,6 +70,16 @@ std::int64_t TraceSegment::append_live(const pb::TraceUpdate& update) {
     live_.global = global_traces_ ? std::optional(GlobalStats{kNaN, kNaN, kNaN}) : std::nullopt;
   }
   files_.append_live(live_);
+  if (motion_) {
+    if (update.has_motion()) {
+      const pb::FrameMotion& motion = update.motion();
+      // The wire's code is uint32; calmond's fit a byte, anything larger is "not received".
+      const std::uint32_t failed = std::min<std::uint32_t>(motion.failed(), kMotionNotReceived);
+      motion_->append(motion.dy(), motion.dx(), motion.peak(), static_cast<std::uint8_t>(failed));
+    } else {
+      motion_->append(kNaN, kNaN, kNaN, kMotionNotReceived);
+    }
+  }
   return skipped;
 }
 
@@ -100,6 +118,7 @@ void TraceSegment::append_missing_live(std::int64_t frame) {
   live_.flags.assign(roi_count_, kFlagNotReceived);
   live_.global = GlobalStats{kNaN, kNaN, kNaN};
   files_.append_live(live_);
+  if (motion_) motion_->append(kNaN, kNaN, kNaN, kMotionNotReceived);
 }
 
 void TraceSegment::append_missing_settled(std::int64_t frame) {

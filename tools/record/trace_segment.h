@@ -5,24 +5,34 @@
 // bytes calmon-analyze writes. Row r of every file is frame `first_frame + r`, live and
 // settled alike: a frame whose update the publish socket dropped still gets its row —
 // NaN values, flag kFlagNotReceived — so rows never slide against frame indices.
+// When the folder's first update carries a FrameMotion (motion correction on), the live
+// rows also go to motion.npy, motion_peak.npy and motion_failed.npy (io::MotionFiles):
+// a frame not received is NaN, NaN and kMotionNotReceived, as is a live update that
+// lacks the motion its folder's first one had.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "calmon/wire.pb.h"
 #include "core/pipeline.h"
+#include "io/motion_files.h"
 #include "io/trace_files.h"
 
 namespace calmon::record_tool {
 
 // flags_live / flags_settled bit 3: the recorder never received this frame's numbers.
 inline constexpr std::uint8_t kFlagNotReceived = 1 << 3;
+// motion_failed.npy: the recorder never received this frame's motion (calmond's codes
+// end at 5, FrameMotion.failed).
+inline constexpr std::uint8_t kMotionNotReceived = 255;
 
 class TraceSegment {
  public:
   // Creates the trace files in `directory` (which must exist).
-  TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count, bool global_traces);
+  TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count, bool global_traces,
+               bool motion = false);
 
   // Appends the update's live row, after NaN rows for any frames skipped since the last
   // one; returns how many were skipped. Throws calmon::Error if the update's arrays do
@@ -35,12 +45,13 @@ class TraceSegment {
   std::int64_t pad_live_to(std::int64_t end);
   std::int64_t pad_settled_to(std::int64_t end);
 
-  void flush() { files_.flush(); }
+  void flush();
 
   std::int64_t first_frame() const { return first_frame_; }
   std::int64_t live_end() const { return first_frame_ + static_cast<std::int64_t>(files_.live_rows()); }
   std::int64_t settled_end() const { return first_frame_ + static_cast<std::int64_t>(files_.settled_rows()); }
   std::size_t roi_count() const { return roi_count_; }
+  bool has_motion() const { return motion_.has_value(); }
 
  private:
   void append_missing_live(std::int64_t frame);
@@ -50,6 +61,7 @@ class TraceSegment {
   std::size_t roi_count_;
   bool global_traces_;
   io::TraceFiles files_;
+  std::optional<io::MotionFiles> motion_;
   FrameResult live_;  // reused row buffers
   SettledRow settled_;
 };

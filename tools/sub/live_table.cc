@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "motion_text.h"
+
 namespace calmon::sub_tool {
 namespace {
 
@@ -115,6 +117,7 @@ void LiveTable::draw() {
     std::string frame = "frame " + std::to_string(latest_->frame_index()) + " \u00b7 sequence " +
                         std::to_string(latest_->sequence()) + " \u00b7 ROI set " +
                         std::to_string(latest_->roi_set_version());
+    if (latest_->has_motion()) frame += " \u00b7 " + motion_table_text(latest_->motion());
     if (show_settled_ && settled_frame_) frame += " \u00b7 settled up to frame " + std::to_string(*settled_frame_);
     if (ended_) frame += " \u00b7 end of stream";
     lines.push_back(frame);

@@ -2,6 +2,8 @@
 //
 //   calmon-sub ← tcp://127.0.0.1:5571 · streaming · 30.0 frames/s · latency p50 0.12 ms, max 0.90 ms
 //   frame 1234 · sequence 1334 · ROI set 1 · settled up to frame 1232
+//   (with motion correction: ... · ROI set 1 · shift dy -1.20 dx +0.40 px · settled ...,
+//   and "✗ low peak" after the shift when the frame's registration failed)
 //   ROI          ΔF/F₀ live   ΔF/F₀ settled  recent ΔF/F₀
 //   cell1           +0.1234         +0.0456  ▁▂▃▅▇█▇▅▃▂▁▁▂
 // The status line comes from the daemon's Status (every second), the rest from the

@@ -2,6 +2,7 @@
 #include "plain_lines.h"
 
 #include "core/format_number.h"
+#include "motion_text.h"
 
 namespace calmon::sub_tool {
 namespace {
@@ -29,8 +30,10 @@ void PlainLines::on_update(const pb::TraceUpdate& update) {
   if (carries_live_values(update)) {
     const std::vector<Column> columns =
         columns_.columns(update.roi_set_version(), static_cast<std::size_t>(update.dff_size()));
-    std::fprintf(out_, "frame=%lld seq=%llu%s\n", static_cast<long long>(update.frame_index()),
-                 static_cast<unsigned long long>(update.sequence()), values_text(columns, update.dff()).c_str());
+    const std::string motion = update.has_motion() ? " " + motion_plain_text(update.motion()) : std::string();
+    std::fprintf(out_, "frame=%lld seq=%llu%s%s\n", static_cast<long long>(update.frame_index()),
+                 static_cast<unsigned long long>(update.sequence()), motion.c_str(),
+                 values_text(columns, update.dff()).c_str());
   }
   if (show_settled_) {
     for (const pb::SettledValues& row : update.settled()) {

@@ -2,11 +2,14 @@
 //
 //   # ROI set 1: cell1, cell2, np          when a set of names arrives or changes
 //   frame=12 seq=112 cell1=0.1234 cell2=-0.05
+//   frame=12 seq=112 dy=-1.2 dx=0.4 cell1=0.1234 cell2=-0.05      (motion correction on)
+//   frame=13 seq=113 dy=0 dx=0 motion_failed=low_peak cell1=...   (its registration failed)
 //   settled frame=10 seq=110 cell1=0.1 cell2=-0.02      (with --settled)
 //   # end of stream after 2000 frames
 // Values are live ΔF/F₀ (settled ΔF/F₀ on settled lines) in the shortest text that reads
 // back to the same double ("nan" where ΔF/F₀ is undefined), so a script gets the exact
-// numbers. Each update's lines are flushed at once.
+// numbers; so are dy and dx, the frame's shift (TraceUpdate.motion, motion_text.h).
+// Each update's lines are flushed at once.
 #pragma once
 
 #include <cstdio>
