@@ -17,6 +17,14 @@ MotionSettings to_motion_settings(const pb::Motion& motion) {
   if (motion.has_reference_frames()) settings.reference_frames = motion.reference_frames();
   if (motion.has_reference_iterations()) settings.reference_iterations = motion.reference_iterations();
   if (motion.has_template_update()) settings.template_update = motion.template_update();
+  if (motion.has_piecewise()) {
+    const pb::Piecewise& blocks = motion.piecewise();
+    PiecewiseOptions& piecewise = settings.piecewise.emplace();
+    if (blocks.has_block_size()) piecewise.block_size = blocks.block_size();
+    if (blocks.has_block_overlap()) piecewise.block_overlap = blocks.block_overlap();
+    if (blocks.has_max_deviation()) piecewise.max_deviation = blocks.max_deviation();
+    if (blocks.has_min_block_peak()) piecewise.min_block_peak = blocks.min_block_peak();
+  }
   settings.validate();
   if (!motion.reference_file().empty()) {
     try {

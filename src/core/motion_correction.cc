@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/shift_frame.h"
+#include "core/warp_frame.h"
 
 namespace calmon {
 
@@ -60,6 +61,12 @@ MotionCorrection::MotionCorrection(const MotionSettings& settings, FrameShape sh
     : settings_(settings), shape_(shape) {
   settings_.validate();
   check_registration_options(shape, settings_.rigid);
+  if (settings_.piecewise) {
+    check_piecewise_options(shape, settings_.rigid, *settings_.piecewise);
+    const FrameShape grid = piecewise_block_grid(shape, *settings_.piecewise);
+    block_rows_ = grid.height;
+    block_cols_ = grid.width;
+  }
   if (settings_.reference) {
     if (settings_.reference->shape != shape) {
       throw Error("motion: the reference image is " + shape_text(settings_.reference->shape) + ", the frames are " +
@@ -67,8 +74,24 @@ MotionCorrection::MotionCorrection(const MotionSettings& settings, FrameShape sh
     }
     reference_ = *settings_.reference;
     settings_.reference.reset();  // held once, in reference_
+    set_registrations();
+  }
+}
+
+void MotionCorrection::set_registrations() {
+  if (registration_) {
+    registration_->set_reference(view_of(reference_));
+  } else {
     registration_.emplace(shape_, settings_.rigid, view_of(reference_));
   }
+  if (!settings_.piecewise) return;
+  if (piecewise_) {
+    piecewise_->set_reference(view_of(reference_));
+    return;
+  }
+  piecewise_.emplace(shape_, settings_.rigid, *settings_.piecewise, view_of(reference_));
+  field_dy_.assign(shape_.pixel_count(), 0.0f);
+  field_dx_.assign(shape_.pixel_count(), 0.0f);
 }
 
 MotionCorrection::~MotionCorrection() = default;
@@ -90,9 +113,11 @@ void MotionCorrection::build_reference(std::span<const AnyFrameView> frames) {
     reference_ = seed_reference(frames);
     registration_.emplace(shape_, settings_.rigid, view_of(reference_));
     refine_reference(frames);
+    set_registrations();
     reference_frames_used_ = frames.size();
   } catch (const Error& e) {
     registration_.reset();
+    piecewise_.reset();
     reference_ = Image{};
     throw Error(what + ": " + e.what());
   }
@@ -183,18 +208,33 @@ void MotionCorrection::refine_reference(std::span<const AnyFrameView> frames) {
   }
 }
 
+FrameMotion MotionCorrection::unmoved(RegistrationFailure failed, double peak) const {
+  FrameMotion motion;
+  motion.peak = peak;
+  motion.failed = failed;
+  motion.block_rows = block_rows_;
+  motion.block_cols = block_cols_;
+  return motion;
+}
+
 FrameMotion MotionCorrection::correct(AnyFrameView frame, std::span<float> out) {
   if (!registration_) {  // the reference could not be built: the frame as it is
     shift_frame(frame, 0.0, 0.0, out);
-    return FrameMotion{.failed = RegistrationFailure::kNoReference};
+    return unmoved(RegistrationFailure::kNoReference, 0.0);
   }
   const RegistrationResult result = registration_->register_frame(frame);
-  FrameMotion motion{.peak = result.peak, .failed = result.failed};
+  FrameMotion motion = unmoved(result.failed, result.peak);
   if (result.failed == RegistrationFailure::kNone) {
     motion.dy = result.dy;
     motion.dx = result.dx;
   }
-  shift_frame(frame, motion.dy, motion.dx, out);
+  if (piecewise_ && result.failed == RegistrationFailure::kNone) {
+    motion.blocks = piecewise_->register_frame(frame, motion.dy, motion.dx);
+    piecewise_->displacement(field_dy_, field_dx_);
+    warp_frame(frame, field_dy_, field_dx_, out);
+  } else {
+    shift_frame(frame, motion.dy, motion.dx, out);
+  }
   if (settings_.template_update > 0.0 && result.failed == RegistrationFailure::kNone) follow_template(out);
   return motion;
 }
@@ -205,7 +245,7 @@ void MotionCorrection::follow_template(std::span<const float> registered) {
     if (std::isnan(registered[p])) continue;
     reference_.pixels[p] = (1.0 - a) * reference_.pixels[p] + a * static_cast<double>(registered[p]);
   }
-  registration_->set_reference(view_of(reference_));
+  set_registrations();
 }
 
 }  // namespace calmon

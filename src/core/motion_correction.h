@@ -16,8 +16,10 @@
 //      pixel valid in none keeps its previous value).
 // Then each frame, in order: its rigid shift (RigidRegistration), applied by shift_frame
 // — exact pixel values for integer shifts, bilinear otherwise, NaN where the pixel came
-// from outside the frame. A frame whose registration fails (non-finite or flat frame,
-// low peak, peak at the maximum shift, no reference because none could be built) is used
+// from outside the frame. With piecewise options, the blocks are then registered around
+// that shift (PiecewiseRegistration) and the frame is warped by their interpolated
+// per-pixel field instead (warp_frame: the same arithmetic, one interpolation). A frame whose registration fails
+// (non-finite or flat frame, low peak, peak at the maximum shift, no reference because none could be built) is used
 // unshifted and reported with the reason.
 // With template_update a > 0 the reference then follows the registered frames slowly:
 // reference ← (1 − a)·reference + a·frame over the frame's valid pixels (successful
@@ -43,6 +45,12 @@ struct FrameMotion {
   double dx = 0.0;
   double peak = 0.0;  // the registration's normalized peak correlation
   RegistrationFailure failed = RegistrationFailure::kNone;
+  // Piecewise-rigid: the blocks' total shifts, row-major (block_rows x block_cols), valid
+  // until the next correct(); empty when rigid only or when the frame failed (then it
+  // was used unshifted).
+  std::span<const BlockShift> blocks;
+  int block_rows = 0;  // piecewise-rigid: the block grid (also when the frame failed)
+  int block_cols = 0;
 };
 
 class MotionCorrection {
@@ -75,17 +83,27 @@ class MotionCorrection {
   const Image& reference() const { return reference_; }
   // The frames build_reference used; 0 when the reference was given.
   std::size_t reference_frames_used() const { return reference_frames_used_; }
+  // Piecewise-rigid: the blocks per column and per row (0 when rigid only), as
+  // FrameMotion::blocks holds them.
+  int block_rows() const { return block_rows_; }
+  int block_cols() const { return block_cols_; }
 
  private:
   Image seed_reference(std::span<const AnyFrameView> frames) const;
   void refine_reference(std::span<const AnyFrameView> frames);
   void follow_template(std::span<const float> registered);
+  void set_registrations();  // onto reference_
+  FrameMotion unmoved(RegistrationFailure failed, double peak) const;  // no shift, this grid
 
   MotionSettings settings_;
   FrameShape shape_;
   Image reference_;
   std::size_t reference_frames_used_ = 0;
   std::optional<RigidRegistration> registration_;
+  std::optional<PiecewiseRegistration> piecewise_;
+  int block_rows_ = 0;
+  int block_cols_ = 0;
+  std::vector<float> field_dy_, field_dx_;  // piecewise: the per-pixel displacement
 };
 
 // The number files and messages carry for a failure: 0 none, 1 non-finite frame, 2 flat

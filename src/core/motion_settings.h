@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/image.h"
+#include "core/piecewise_registration.h"
 #include "core/rigid_registration.h"
 
 namespace calmon {
@@ -21,6 +22,9 @@ struct MotionSettings {
   int reference_iterations = 3;
   // ...unless it is given: used as it is, from the first frame.
   std::optional<Image> reference;
+  // Piecewise-rigid: after the rigid shift, blocks registered around it and the frame
+  // warped by the interpolated per-pixel field; absent = rigid only.
+  std::optional<PiecewiseOptions> piecewise;
   // Each registered frame's share of a running template (reference ← (1 − a)·reference
   // + a·frame, over the frame's valid pixels); 0 keeps the reference fixed.
   double template_update = 0.0;

@@ -124,6 +124,16 @@ template <class T> bool block_is_flat(const T* pixels, std::size_t count) {
 
 }  // namespace
 
+FrameShape piecewise_block_grid(FrameShape shape, const PiecewiseOptions& options) {
+  return FrameShape{static_cast<int>(block_origins(shape.width, options.block_size, options.block_overlap).size()),
+                    static_cast<int>(block_origins(shape.height, options.block_size, options.block_overlap).size())};
+}
+
+void check_piecewise_options(FrameShape shape, const RigidRegistrationOptions& rigid, const PiecewiseOptions& options) {
+  check_options(shape, options);
+  check_registration_options(FrameShape{options.block_size, options.block_size}, options_for_blocks(rigid, options));
+}
+
 PiecewiseRegistration::PiecewiseRegistration(FrameShape shape, const RigidRegistrationOptions& rigid,
                                              const PiecewiseOptions& options, AnyFrameView reference)
     : shape_(shape),

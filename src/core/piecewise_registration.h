@@ -54,6 +54,14 @@ struct BlockShift {
   RegistrationFailure failed = RegistrationFailure::kNone;  // its own registration's verdict
 };
 
+// Error (one line) for options that make no sense for frames of `shape`: what the
+// constructor checks before it looks at the reference.
+void check_piecewise_options(FrameShape shape, const RigidRegistrationOptions& rigid, const PiecewiseOptions& options);
+
+// How many blocks frames of `shape` are cut into: width = blocks per row (block_cols()),
+// height = blocks per column (block_rows()). Options as check_piecewise_options accepts.
+FrameShape piecewise_block_grid(FrameShape shape, const PiecewiseOptions& options);
+
 class PiecewiseRegistration {
  public:
   // Error (one line) for a block larger than the frame, an overlap < 0 or >= the block,

@@ -41,6 +41,12 @@ void add_motion(const FrameMotion& motion, pb::TraceUpdate& update) {
   wire.set_dx(motion.dx);
   wire.set_peak(motion.peak);
   wire.set_failed(failure_code(motion.failed));
+  wire.set_block_rows(static_cast<std::uint32_t>(motion.block_rows));
+  wire.set_block_cols(static_cast<std::uint32_t>(motion.block_cols));
+  for (const BlockShift& block : motion.blocks) {
+    wire.add_block_dy(block.dy);
+    wire.add_block_dx(block.dx);
+  }
 }
 
 void add_settled_values(const SettledRow& row, std::uint64_t sequence, pb::TraceUpdate& update) {

@@ -48,7 +48,8 @@ TEST(TraceSegment, RowsStayAlignedToFrameIndicesWithNotReceivedRowsInGaps) {
 
 TEST(TraceSegment, WithMotionEveryLiveRowHasAMotionRowAndFramesNotReceivedAreNaNAnd255) {
   const std::string folder = make_folder();
-  TraceSegment segment(folder, 0, 2, false, true);
+  const pb::FrameMotion rigid_only;
+  TraceSegment segment(folder, 0, 2, false, &rigid_only);
   EXPECT_TRUE(segment.has_motion());
   pb::TraceUpdate first = frame_update(0);
   first.mutable_motion()->set_dy(-1.5);
@@ -80,6 +81,27 @@ TEST(TraceSegment, WithMotionEveryLiveRowHasAMotionRowAndFramesNotReceivedAreNaN
     codes.push_back(npy_row<std::uint8_t>(folder + "/motion_failed.npy", row)[0]);
   EXPECT_EQ(codes, (std::vector<std::uint8_t>{0, kMotionNotReceived, 3, kMotionNotReceived, kMotionNotReceived,
                                               kMotionNotReceived}));
+}
+
+TEST(TraceSegment, PiecewiseBlocksGoToMotionBlocksAndAFailedFrameIsNaN) {
+  const std::string folder = make_folder();
+  pb::FrameMotion grid;
+  grid.set_block_rows(1);
+  grid.set_block_cols(2);
+  TraceSegment segment(folder, 0, 2, false, &grid);
+  pb::TraceUpdate first = frame_update(0);
+  *first.mutable_motion() = grid;
+  for (const double dy : {-1.0, -1.5}) first.mutable_motion()->add_block_dy(dy);
+  for (const double dx : {0.5, 0.75}) first.mutable_motion()->add_block_dx(dx);
+  segment.append_live(first);
+  pb::TraceUpdate failed = frame_update(1);  // used unshifted: no block shifts
+  *failed.mutable_motion() = grid;
+  failed.mutable_motion()->set_failed(3);
+  segment.append_live(failed);
+  segment.flush();
+  EXPECT_EQ(io::count_npy_rows(folder + "/motion_blocks.npy").in_header, 2u);
+  EXPECT_EQ(npy_row<double>(folder + "/motion_blocks.npy", 0), (std::vector<double>{-1.0, 0.5, -1.5, 0.75}));
+  for (const double value : npy_row<double>(folder + "/motion_blocks.npy", 1)) EXPECT_TRUE(std::isnan(value));
 }
 
 TEST(TraceSegment, WithoutMotionNoMotionFiles) {

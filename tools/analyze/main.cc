@@ -181,7 +181,7 @@ int run(const Options& options) {
   std::filesystem::create_directories(options.out);
   calmon::io::TraceFiles traces(options.out, pipeline.roi_count(), pipeline.settings().global_traces);
   std::optional<calmon::io::MotionFiles> motion_files;
-  if (motion) motion_files.emplace(options.out);
+  if (motion) motion_files.emplace(options.out, motion->block_rows(), motion->block_cols());
   std::vector<float> registered(motion ? info.shape.pixel_count() : 0);
   MotionSummary motion_summary;
   // The frame the pipeline sees: as read, or registered onto the motion reference.

@@ -24,7 +24,8 @@ const std::vector<std::string> kLiveFiles = {"F.npy",       "Fneu.npy",     "Fco
                                              "F0_live.npy", "dff_live.npy", "flags_live.npy"};
 const std::vector<std::string> kGlobalFiles = {"global_mean.npy", "global_median.npy", "global_min.npy"};
 // Motion correction's rows (trace_segment.h) are live rows too, when the folder has them.
-const std::vector<std::string> kMotionFiles = {"motion.npy", "motion_peak.npy", "motion_failed.npy"};
+const std::vector<std::string> kMotionFiles = {"motion.npy", "motion_peak.npy", "motion_failed.npy",
+                                               "motion_blocks.npy"};
 const std::vector<std::string> kSettledFiles = {"F0_settled.npy", "dff_settled.npy", "flags_settled.npy"};
 
 // One group of files whose rows are the same frames, cut to the rows all of them hold.

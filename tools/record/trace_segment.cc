@@ -31,12 +31,14 @@ void check_size(int size, std::size_t roi_count, const char* field, std::int64_t
 }  // namespace
 
 TraceSegment::TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count,
-                           bool global_traces, bool motion)
+                           bool global_traces, const pb::FrameMotion* motion)
     : first_frame_(first_frame),
       roi_count_(roi_count),
       global_traces_(global_traces),
       files_(directory, roi_count, global_traces) {
-  if (motion) motion_.emplace(directory);
+  if (motion) {
+    motion_.emplace(directory, static_cast<int>(motion->block_rows()), static_cast<int>(motion->block_cols()));
+  }
 }
 
 void TraceSegment::flush() {
@@ -75,7 +77,9 @@ std::int64_t TraceSegment::append_live(const pb::TraceUpdate& update) {
       const pb::FrameMotion& motion = update.motion();
       // The wire's code is uint32; calmond's fit a byte, anything larger is "not received".
       const std::uint32_t failed = std::min<std::uint32_t>(motion.failed(), kMotionNotReceived);
-      motion_->append(motion.dy(), motion.dx(), motion.peak(), static_cast<std::uint8_t>(failed));
+      motion_->append(motion.dy(), motion.dx(), motion.peak(), static_cast<std::uint8_t>(failed),
+                      std::span<const double>(motion.block_dy().data(), motion.block_dy().size()),
+                      std::span<const double>(motion.block_dx().data(), motion.block_dx().size()));
     } else {
       motion_->append(kNaN, kNaN, kNaN, kMotionNotReceived);
     }

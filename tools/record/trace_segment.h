@@ -6,7 +6,8 @@
 // settled alike: a frame whose update the publish socket dropped still gets its row —
 // NaN values, flag kFlagNotReceived — so rows never slide against frame indices.
 // When the folder's first update carries a FrameMotion (motion correction on), the live
-// rows also go to motion.npy, motion_peak.npy and motion_failed.npy (io::MotionFiles):
+// rows also go to motion.npy, motion_peak.npy, motion_failed.npy and, piecewise-rigid,
+// motion_blocks.npy (io::MotionFiles):
 // a frame not received is NaN, NaN and kMotionNotReceived, as is a live update that
 // lacks the motion its folder's first one had.
 #pragma once
@@ -31,8 +32,10 @@ inline constexpr std::uint8_t kMotionNotReceived = 255;
 class TraceSegment {
  public:
   // Creates the trace files in `directory` (which must exist).
+  // With `motion` (the folder's first update's; null without motion correction) the
+  // motion files too, motion_blocks.npy with its block grid when piecewise-rigid.
   TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count, bool global_traces,
-               bool motion = false);
+               const pb::FrameMotion* motion = nullptr);
 
   // Appends the update's live row, after NaN rows for any frames skipped since the last
   // one; returns how many were skipped. Throws calmon::Error if the update's arrays do
