@@ -20,6 +20,14 @@ def load(folder, name):
     return np.load(os.path.join(folder, name))
 
 
+def rows_so_far(folder, name):
+    """The shape of a file the recorder is writing; None while it is being created (no header yet)."""
+    try:
+        return load(folder, name).shape
+    except (FileNotFoundError, ValueError):
+        return None
+
+
 def read_bytes(folder, name):
     with open(os.path.join(folder, name), "rb") as f:
         return f.read()
@@ -71,8 +79,7 @@ class RecorderTest(unittest.TestCase):
                 if t == 4:
                     daemon.drain()
                     # Flushed while recording: numpy opens the files before the end.
-                    wait_until(lambda: os.path.exists(os.path.join(self.out, "F.npy"))
-                               and load(self.out, "F.npy").shape == (5, 3), what="5 rows in F.npy while recording")
+                    wait_until(lambda: rows_so_far(self.out, "F.npy") == (5, 3), what="5 rows in F.npy while recording")
             # A live ROI change: the new set's first frame carries the old set's tail,
             # and a continuation with the same frame_index carries the rest.
             daemon.set_roi_info(roi_set_info(2, ["a", "b"]))
@@ -221,7 +228,7 @@ class RecorderTest(unittest.TestCase):
                 update.motion.dy, update.motion.dx, update.motion.peak = t, -t, 0.5
                 daemon.publish("traces", update)
             daemon.drain()
-            wait_until(lambda: load(self.out, "motion_failed.npy").shape == (4,)
+            wait_until(lambda: rows_so_far(self.out, "motion_failed.npy") == (4,)
                        and load_json(self.out, "metadata.json")["segments"][0]["frames"] == 4,
                        what="4 frames flushed")
             recorder.kill()
