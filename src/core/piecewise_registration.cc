@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "core/error.h"
+#include "core/format_number.h"
 
 namespace calmon {
 namespace {
@@ -18,13 +19,6 @@ namespace {
 constexpr int kMinBlockSize = 8;
 
 std::string size_text(FrameShape shape) { return std::to_string(shape.width) + "x" + std::to_string(shape.height); }
-
-std::string number_text(double value) {
-  std::string text = std::to_string(value);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text;
-}
 
 void check_options(FrameShape shape, const PiecewiseOptions& options) {
   const int side = std::min(shape.width, shape.height);
@@ -39,11 +33,11 @@ void check_options(FrameShape shape, const PiecewiseOptions& options) {
                 " px must be from 0 to less than block_size (" + std::to_string(block) + " px)");
   }
   if (!(options.max_deviation >= 0.0 && 2.0 * options.max_deviation < block)) {
-    throw Error("piecewise registration: max_deviation " + number_text(options.max_deviation) +
+    throw Error("piecewise registration: max_deviation " + format_number(options.max_deviation) +
                 " px must be from 0 to less than half of block_size (" + std::to_string(block) + " px)");
   }
   if (!(options.min_block_peak >= 0.0 && options.min_block_peak <= 1.0)) {
-    throw Error("piecewise registration: min_block_peak " + number_text(options.min_block_peak) +
+    throw Error("piecewise registration: min_block_peak " + format_number(options.min_block_peak) +
                 " must be from 0 to 1");
   }
 }
@@ -229,7 +223,7 @@ const std::vector<BlockShift>& PiecewiseRegistration::register_frame(AnyFrameVie
                 size_text(shape_));
   }
   if (!std::isfinite(rigid_dy) || !std::isfinite(rigid_dx)) {
-    throw Error("piecewise registration: the rigid shift (" + number_text(rigid_dy) + ", " + number_text(rigid_dx) +
+    throw Error("piecewise registration: the rigid shift (" + format_number(rigid_dy) + ", " + format_number(rigid_dx) +
                 ") is not finite");
   }
   // Frame pixel q shows the reference near q + shift, so a block's frame pixels are read
