@@ -92,7 +92,7 @@ class MotionCorrection {
   Image seed_reference(std::span<const AnyFrameView> frames) const;
   void refine_reference(std::span<const AnyFrameView> frames);
   void follow_template(std::span<const float> registered);
-  void set_registrations();  // onto reference_
+  void set_registrations();                                            // onto reference_
   FrameMotion unmoved(RegistrationFailure failed, double peak) const;  // no shift, this grid
 
   MotionSettings settings_;

@@ -54,14 +54,16 @@ CONFIGS = {  # name -> analysis config
     "notebook": os.path.join(SOURCE_DIR, "docs", "examples", "notebook.json"),
     "filters": os.path.join(SOURCE_DIR, "tests", "golden", "filters.json"),
     "motion": os.path.join(SOURCE_DIR, "docs", "examples", "three-cells-motion.json"),
+    "piecewise": os.path.join(SOURCE_DIR, "docs", "examples", "three-cells-piecewise.json"),
 }
 
 TRACE_FILES = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy",
                "F0_settled.npy", "dff_settled.npy", "flags_settled.npy"]
 GLOBAL_FILES = ["global_mean.npy", "global_median.npy", "global_min.npy"]
 MOTION_FILES = ["motion.npy", "motion_peak.npy", "motion_failed.npy"]  # with motion correction
+BLOCK_FILES = ["motion_blocks.npy"]  # piecewise-rigid
 # calmon-analyze's .npy files that are not projection images.
-NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES) | set(MOTION_FILES)
+NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES) | set(MOTION_FILES) | set(BLOCK_FILES)
 
 SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
 # "asan" or "tsan" under tools/sanitize: then a program's resident memory says more about
@@ -255,11 +257,13 @@ def compare_with_analyze(test_case, recording, analyzed, config, movie, frames):
     test_case.assertEqual(names, [roi["name"] for roi in load_json(analyzed, "rois.json")["rois"]])
 
     # Traces: every file calmon-analyze wrote, same dtype, same shape (no frame lost), same bits.
-    per_frame = TRACE_FILES + GLOBAL_FILES + MOTION_FILES
+    per_frame = TRACE_FILES + GLOBAL_FILES + MOTION_FILES + BLOCK_FILES
     expected_traces = [name for name in per_frame if os.path.exists(os.path.join(analyzed, name))]
     test_case.assertEqual(expected_traces[:len(TRACE_FILES)], TRACE_FILES)
-    motion = "motion" in load_json(os.path.dirname(config), os.path.basename(config))
-    test_case.assertEqual(all(name in expected_traces for name in MOTION_FILES), motion, "motion files")
+    motion = load_json(os.path.dirname(config), os.path.basename(config)).get("motion")
+    test_case.assertEqual(all(name in expected_traces for name in MOTION_FILES), motion is not None, "motion files")
+    test_case.assertEqual(BLOCK_FILES[0] in expected_traces, motion is not None and "piecewise" in motion,
+                          "motion_blocks.npy")
     for name in per_frame:
         test_case.assertEqual(os.path.exists(os.path.join(recording, name)), name in expected_traces,
                               f"{name}: written by one program only")

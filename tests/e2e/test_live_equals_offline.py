@@ -13,7 +13,8 @@
 # odd, even and longer than the movie, percentiles, maximin, cumulative baselines,
 # masks, rings, global neuropil), and motion correction on a moving movie (calmon-synth
 # --motion, docs/examples/three-cells-motion.json: the reference from the first 100
-# frames, which wait for it; the motion files compared too), each replayed --fast and
+# frames, which wait for it; the motion files compared too; and piecewise-rigid,
+# docs/examples/three-cells-piecewise.json, --fast only), each replayed --fast and
 # paced at 400 frames/s: one
 # test class each, `python3 -m unittest test_live_equals_offline.FiltersPaced`. And once
 # with CURVE on (keys from calmon-keygen; calmond, calmon-replay, calmon-record and the
@@ -105,6 +106,12 @@ class MotionPaced(LiveEqualsOffline, unittest.TestCase):
     movie_name = "moving_movie"
     config_name = "motion"
     replay_flags = ("--rate", str(PACED_RATE_HZ))
+
+
+class PiecewiseFast(LiveEqualsOffline, unittest.TestCase):
+    movie_name = "moving_movie"
+    config_name = "piecewise"
+    replay_flags = ("--fast",)
 
 
 if __name__ == "__main__":

@@ -213,6 +213,13 @@ TEST(ConfigFile, MotionTakesItsDefaultsAndReadsTheReferenceFile) {
   EXPECT_EQ(defaults.motion->rigid.max_shift, 20);
   EXPECT_EQ(defaults.motion->rigid.upsample_factor, 10);
   EXPECT_FALSE(defaults.motion->reference.has_value());
+  EXPECT_FALSE(defaults.motion->piecewise.has_value());
+  const PipelineSettings blocks =
+      to_pipeline_settings(parse_config(R"({"motion": {"piecewise": {"block_size": 64}}})", "test"));
+  ASSERT_TRUE(blocks.motion->piecewise.has_value());
+  EXPECT_EQ(blocks.motion->piecewise->block_size, 64);
+  EXPECT_EQ(blocks.motion->piecewise->block_overlap, 32);
+  EXPECT_EQ(blocks.motion->piecewise->max_deviation, 5.0);
 
   const std::filesystem::path dir = CALMON_TEST_TMPDIR;
   std::filesystem::create_directories(dir);

@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/pipeline.h"
+#include "core/shift_frame.h"
 #include "core/trace_flags.h"
 #include "test_texture.h"
 
@@ -211,6 +212,43 @@ TEST(MotionCorrection, BadSettingsAreOneLineErrors) {
   pixels[6] = 2.0;
   settings.reference = Image{kShape, pixels};
   EXPECT_EQ(error_of(settings, kShape), "rigid registration: the reference image has a non-finite pixel");
+}
+
+TEST(MotionCorrection, PiecewiseGivesEveryBlockTheUniformShiftAndWarpsAsShiftFrameWould) {
+  const Texture texture(7);
+  MotionSettings settings = whole_pixel_settings();
+  settings.reference = image_from(texture.image(kShape), kShape);
+  settings.piecewise = PiecewiseOptions{.block_size = 32, .block_overlap = 8, .max_deviation = 3.0};
+  MotionCorrection motion(settings, kShape);
+  EXPECT_EQ(motion.block_rows(), 3);  // 64 px: blocks at 0, 16, 32
+  EXPECT_EQ(motion.block_cols(), 3);  // 72 px: blocks at 0, 20, 40
+  const std::vector<float> moved = texture.image(kShape, 2, -3);
+  std::vector<float> out(kShape.pixel_count());
+  const FrameMotion result = motion.correct(FrameView<float>(moved.data(), kShape), out);
+  ASSERT_EQ(result.failed, RegistrationFailure::kNone);
+  EXPECT_EQ(result.block_rows, 3);
+  ASSERT_EQ(result.blocks.size(), 9u);
+  for (const BlockShift& block : result.blocks) {
+    EXPECT_EQ(block.dy, -2.0);
+    EXPECT_EQ(block.dx, 3.0);
+  }
+  // A uniform field of whole pixels: the frame moved exactly, as shift_frame moves it.
+  std::vector<float> shifted(kShape.pixel_count());
+  shift_frame(FrameView<float>(moved.data(), kShape), -2.0, 3.0, shifted);
+  EXPECT_EQ(std::memcmp(out.data(), shifted.data(), out.size() * sizeof(float)), 0);
+
+  const std::vector<float> flat(kShape.pixel_count(), 1.0f);
+  const FrameMotion failed = motion.correct(FrameView<float>(flat.data(), kShape), out);
+  EXPECT_EQ(failed.failed, RegistrationFailure::kFlatFrame);
+  EXPECT_TRUE(failed.blocks.empty());
+  EXPECT_EQ(failed.block_cols, 3);
+}
+
+TEST(MotionCorrection, PiecewiseOptionsAreCheckedBeforeAnyFrame) {
+  MotionSettings settings = whole_pixel_settings();
+  settings.piecewise = PiecewiseOptions{.block_size = 128};
+  EXPECT_EQ(error_of(settings, kShape),
+            "piecewise registration: block_size 128 px must be from 8 to the 72x64 frame's smaller side (64 px)");
 }
 
 // --- the Pipeline on registered frames ---------------------------------------------------
