@@ -10,6 +10,12 @@
 // every machine with the same FFTW picks the same algorithm and rounds the same way
 // (FFTW_MEASURE times candidates, may pick differently from run to run, and costs
 // ~0.1-1 s per size). Nothing here allocates after construction.
+//
+// A registration needs only the correlation near zero shift: with `origin_reach` r ≥ 0
+// the constructor also plans inverse_near_origin(), which computes only the image rows
+// within r of row 0 (cyclically). A 2-D inverse is the 1-D inverse along y of every
+// spectrum column, then along x of every row; here the second stage runs on 2r + 1 rows
+// instead of all of them (for r = 20 of a 512x512 image, 35% less than inverse()).
 #pragma once
 
 #include <complex>
@@ -23,7 +29,8 @@ namespace calmon {
 
 class RealFft2d {
  public:
-  explicit RealFft2d(FrameShape shape);  // Error for a size FFTW cannot plan
+  // Error for a size FFTW cannot plan, or an origin_reach of half the height or more.
+  explicit RealFft2d(FrameShape shape, int origin_reach = -1);
   ~RealFft2d();
   RealFft2d(const RealFft2d&) = delete;
   RealFft2d& operator=(const RealFft2d&) = delete;
@@ -41,6 +48,11 @@ class RealFft2d {
   void forward();  // image → spectrum (unnormalized, numpy's rfft2)
   void inverse();  // spectrum → image, scaled by width*height (numpy's irfft2 times that);
                    // overwrites the spectrum
+  // inverse() for image rows 0..r and height − r..height − 1 only (r = origin_reach); the
+  // other rows are left as they were. Overwrites the spectrum. Planned only when the
+  // constructor got origin_reach ≥ 0.
+  void inverse_near_origin();
+  int origin_reach() const { return origin_reach_; }
 
  private:
   FrameShape shape_;
@@ -48,6 +60,10 @@ class RealFft2d {
   std::complex<float>* spectrum_ = nullptr;
   fftwf_plan_s* forward_plan_ = nullptr;
   fftwf_plan_s* inverse_plan_ = nullptr;
+  int origin_reach_ = -1;
+  fftwf_plan_s* column_inverse_plan_ = nullptr;  // along y, every spectrum column, in place
+  fftwf_plan_s* top_rows_plan_ = nullptr;        // along x, rows 0..r
+  fftwf_plan_s* bottom_rows_plan_ = nullptr;     // along x, rows height − r..height − 1 (r > 0)
 };
 
 }  // namespace calmon

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -67,15 +68,119 @@ void check_options(FrameShape shape, const RigidRegistrationOptions& options) {
   }
 }
 
-// out += k·in over n complex values held as separate real and imaginary rows: the inner
-// loop of the refinement, built for AVX2 and for baseline x86-64 and chosen at load time
-// (no fused multiply-add: the same rounding either way).
-[[gnu::target_clones("avx2", "default")]] void add_scaled_row(float kr, float ki, const float* in_re,
-                                                              const float* in_im, float* out_re, float* out_im, int n) {
+// The per-frame loops below are written so that the compiler vectorizes them (float
+// arrays held as separate real and imaginary parts, no std::complex in inner loops) and
+// compute exactly what the plain loops would: element by element, no fused
+// multiply-add, every sum in the same order. The ones marked target_clones are built for
+// AVX and for baseline x86-64 and chosen at load time; both round the same way.
+
+// Four floats: whitening needs a vector square root, which the compiler does not make
+// from std::sqrt (it may set errno), so its loop is written with these.
+using Floats4 = float __attribute__((vector_size(16)));
+
+Floats4 load4(const float* p) {
+  Floats4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void store4(float* p, Floats4 v) { std::memcpy(p, &v, sizeof v); }
+
+// cross = R·conj(F) / max(|R·conj(F)|, ε) · weight, into split arrays and back into the
+// interleaved spectrum F (which the inverse FFT then overwrites).
+void whiten(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, float* cross_re,
+            float* cross_im, std::size_t count, float epsilon) {
+  std::size_t i = 0;
+  const Floats4 epsilons = {epsilon, epsilon, epsilon, epsilon};
+  for (; i + 4 <= count; i += 4) {
+    const Floats4 a = load4(spectrum + 2 * i), b = load4(spectrum + 2 * i + 4);
+    const Floats4 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+    const Floats4 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+    const Floats4 rr = load4(ref_re + i), ri = load4(ref_im + i);
+    const Floats4 re = rr * fr + ri * fi;
+    const Floats4 im = ri * fr - rr * fi;
+    // maxps(ε, m) is ε only where ε > m: a NaN magnitude stays NaN, as with std::max(m, ε).
+    const Floats4 magnitude = __builtin_ia32_maxps(epsilons, __builtin_ia32_sqrtps(re * re + im * im));
+    const Floats4 scale = load4(weight + i) / magnitude;
+    const Floats4 out_re = re * scale, out_im = im * scale;
+    store4(cross_re + i, out_re);
+    store4(cross_im + i, out_im);
+    store4(spectrum + 2 * i, __builtin_shufflevector(out_re, out_im, 0, 4, 1, 5));
+    store4(spectrum + 2 * i + 4, __builtin_shufflevector(out_re, out_im, 2, 6, 3, 7));
+  }
+  for (; i < count; ++i) {
+    const float rr = ref_re[i], ri = ref_im[i];
+    const float fr = spectrum[2 * i], fi = spectrum[2 * i + 1];
+    const float re = rr * fr + ri * fi;
+    const float im = ri * fr - rr * fi;
+    const float scale = weight[i] / std::max(std::sqrt(re * re + im * im), epsilon);
+    cross_re[i] = spectrum[2 * i] = re * scale;
+    cross_im[i] = spectrum[2 * i + 1] = im * scale;
+  }
+}
+
+// out += Σ_m k_m·in_m over n complex values, for four input rows m at once, added in the
+// order m = 0..3 (as four calls of out += k·in would): the refinement's inner loop. Each
+// output value is loaded and stored once for four products.
+[[gnu::target_clones("avx", "default")]] void add_scaled_rows4(const float* kr, const float* ki,
+                                                               const float* const* in_re, const float* const* in_im,
+                                                               float* __restrict out_re, float* __restrict out_im,
+                                                               int n) {
+  const float* __restrict r0 = in_re[0];
+  const float* __restrict r1 = in_re[1];
+  const float* __restrict r2 = in_re[2];
+  const float* __restrict r3 = in_re[3];
+  const float* __restrict i0 = in_im[0];
+  const float* __restrict i1 = in_im[1];
+  const float* __restrict i2 = in_im[2];
+  const float* __restrict i3 = in_im[3];
+  for (int k = 0; k < n; ++k) {
+    float re = out_re[k], im = out_im[k];
+    re += kr[0] * r0[k] - ki[0] * i0[k];
+    im += kr[0] * i0[k] + ki[0] * r0[k];
+    re += kr[1] * r1[k] - ki[1] * i1[k];
+    im += kr[1] * i1[k] + ki[1] * r1[k];
+    re += kr[2] * r2[k] - ki[2] * i2[k];
+    im += kr[2] * i2[k] + ki[2] * r2[k];
+    re += kr[3] * r3[k] - ki[3] * i3[k];
+    im += kr[3] * i3[k] + ki[3] * r3[k];
+    out_re[k] = re;
+    out_im[k] = im;
+  }
+}
+
+// out += k·in over n complex values: the rows left over after the blocks of four.
+void add_scaled_row(float kr, float ki, const float* __restrict in_re, const float* __restrict in_im,
+                    float* __restrict out_re, float* __restrict out_im, int n) {
   for (int k = 0; k < n; ++k) {
     out_re[k] += kr * in_re[k] - ki * in_im[k];
     out_im[k] += kr * in_im[k] + ki * in_re[k];
   }
+}
+
+// re[i] + i·im[i] += Σ_{k in [from, to)} u(k)·x(k, i) for every lane i, in double: each
+// lane's sum runs over k in order, as a plain dot product would. x is k-major (lanes
+// values a k).
+[[gnu::target_clones("avx", "default")]] void accumulate_dots(const float* u_re, const float* u_im,
+                                                              const double* __restrict x_re,
+                                                              const double* __restrict x_im, int from, int to,
+                                                              int lanes, double* __restrict re, double* __restrict im) {
+  for (int k = from; k < to; ++k) {
+    const double ur = u_re[k], ui = u_im[k];
+    const double* xr = x_re + static_cast<std::size_t>(k) * lanes;
+    const double* xi = x_im + static_cast<std::size_t>(k) * lanes;
+    for (int i = 0; i < lanes; ++i) {
+      re[i] += ur * xr[i] - ui * xi[i];
+      im[i] += ur * xi[i] + ui * xr[i];
+    }
+  }
+}
+
+// out = (pixel − mean)·weight over a row, in Arithmetic (float, or double for float64).
+template <class Arithmetic, class T>
+void taper_row_into(const T* __restrict pixels, const float* __restrict weight, Arithmetic mean, float* __restrict out,
+                    int n) {
+  for (int x = 0; x < n; ++x) out[x] = static_cast<float>((static_cast<Arithmetic>(pixels[x]) - mean) * weight[x]);
 }
 
 // The frame's mean, and whether it is finite and has two different values.
@@ -125,15 +230,19 @@ std::string_view registration_failure_name(RegistrationFailure failure) {
 }
 
 RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOptions& options, AnyFrameView reference)
-    : shape_(shape), options_((check_options(shape, options), options)), fft_(shape) {
+    : shape_(shape), options_((check_options(shape, options), options)), fft_(shape, options.max_shift) {
   const int height = shape.height;
   const int width = shape.width;
   const int spectrum_width = fft_.spectrum_width();
-  taper_.resize(shape.pixel_count());
-  for (int y = 0; y < height; ++y) {
+  const int taper = options.taper_width;
+  column_taper_.resize(width);
+  for (int x = 0; x < width; ++x) column_taper_[x] = static_cast<float>(1.0 * taper_weight(x, width, taper));
+  border_taper_.resize(static_cast<std::size_t>(2 * taper) * width);
+  for (int b = 0; b < 2 * taper; ++b) {
+    const int y = b < taper ? b : height - 2 * taper + b;
     for (int x = 0; x < width; ++x) {
-      taper_[static_cast<std::size_t>(y) * width + x] = static_cast<float>(
-          taper_weight(y, height, options.taper_width) * taper_weight(x, width, options.taper_width));
+      border_taper_[static_cast<std::size_t>(b) * width + x] =
+          static_cast<float>(taper_weight(y, height, taper) * taper_weight(x, width, taper));
     }
   }
   correlation_norm_ = static_cast<float>(shape.pixel_count());
@@ -149,7 +258,8 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
     correlation_norm_ = static_cast<float>(gaussian_spectrum_sum(height, options.smooth_sigma) *
                                            gaussian_spectrum_sum(width, options.smooth_sigma));
   }
-  reference_spectrum_.resize(fft_.spectrum_size());
+  reference_re_.resize(fft_.spectrum_size());
+  reference_im_.resize(fft_.spectrum_size());
   cross_re_.resize(fft_.spectrum_size());
   cross_im_.resize(fft_.spectrum_size());
 
@@ -157,28 +267,43 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   // peak + (j − c)/upsample_factor px, c = floor(R/2).
   const int factor = options.upsample_factor;
   grid_ = factor == 1 ? 1 : static_cast<int>(std::ceil(1.5 * factor));
+  lanes_ = (grid_ + 3) / 4 * 4;
   const int centre = grid_ / 2;
   const double two_pi = 2.0 * std::numbers::pi;
-  y_grid_phase_.resize(static_cast<std::size_t>(grid_) * height);
+  y_grid_re_.resize(static_cast<std::size_t>(grid_) * height);
+  y_grid_im_.resize(y_grid_re_.size());
   x_grid_phase_.resize(static_cast<std::size_t>(grid_) * spectrum_width);
   for (int j = 0; j < grid_; ++j) {
     const double offset = static_cast<double>(j - centre) / factor;
     for (int ky = 0; ky < height; ++ky) {
-      y_grid_phase_[static_cast<std::size_t>(j) * height + ky] =
-          std::polar(1.0, two_pi * signed_frequency(ky, height) * offset / height);
+      const std::complex<double> phase = std::polar(1.0, two_pi * signed_frequency(ky, height) * offset / height);
+      y_grid_re_[static_cast<std::size_t>(j) * height + ky] = phase.real();
+      y_grid_im_[static_cast<std::size_t>(j) * height + ky] = phase.imag();
     }
     for (int kx = 0; kx < spectrum_width; ++kx) {
       x_grid_phase_[static_cast<std::size_t>(j) * spectrum_width + kx] =
           std::polar(1.0, two_pi * signed_frequency(kx, width) * offset / width);
     }
   }
-  y_kernel_re_.resize(y_grid_phase_.size());
-  y_kernel_im_.resize(y_grid_phase_.size());
-  x_kernel_re_.resize(x_grid_phase_.size());
-  x_kernel_im_.resize(x_grid_phase_.size());
-  partial_re_.resize(x_grid_phase_.size());
-  partial_im_.resize(x_grid_phase_.size());
+  // f·peak mod n lies in (−n, n): the peak's phases are looked up, not computed per frame.
+  y_turn_phase_.resize(2 * static_cast<std::size_t>(height) - 1);
+  for (int t = 1 - height; t < height; ++t) {
+    y_turn_phase_[t + height - 1] = std::polar(1.0, two_pi * static_cast<double>(t) / height);
+  }
+  x_turn_phase_.resize(2 * static_cast<std::size_t>(width) - 1);
+  for (int t = 1 - width; t < width; ++t) {
+    x_turn_phase_[t + width - 1] = std::polar(1.0, two_pi * static_cast<double>(t) / width);
+  }
+  y_peak_re_.resize(height);
+  y_peak_im_.resize(height);
+  y_kernel_re_.resize(y_grid_re_.size());
+  y_kernel_im_.resize(y_grid_re_.size());
+  x_kernel_re_.assign(static_cast<std::size_t>(spectrum_width) * lanes_, 0.0);
+  x_kernel_im_.assign(x_kernel_re_.size(), 0.0);
+  partial_re_.resize(static_cast<std::size_t>(grid_) * spectrum_width);
+  partial_im_.resize(partial_re_.size());
   nyquist_share_.resize(grid_);
+  dots_.resize(8 * static_cast<std::size_t>(lanes_));
 
   set_reference(reference);
 }
@@ -194,7 +319,19 @@ void RigidRegistration::set_reference(AnyFrameView reference) {
     case TaperOutcome::kTapered: break;
   }
   fft_.forward();
-  std::copy(fft_.spectrum(), fft_.spectrum() + fft_.spectrum_size(), reference_spectrum_.begin());
+  const std::complex<float>* spectrum = fft_.spectrum();
+  for (std::size_t i = 0; i < fft_.spectrum_size(); ++i) {
+    reference_re_[i] = spectrum[i].real();
+    reference_im_[i] = spectrum[i].imag();
+  }
+}
+
+// The taper weights of row y's pixels.
+const float* RigidRegistration::taper_row(int y) const {
+  const int taper = options_.taper_width, height = shape_.height, width = shape_.width;
+  if (y < taper) return border_taper_.data() + static_cast<std::size_t>(y) * width;
+  if (y >= height - taper) return border_taper_.data() + static_cast<std::size_t>(y - height + 2 * taper) * width;
+  return column_taper_.data();
 }
 
 RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrameView frame) {
@@ -202,14 +339,14 @@ RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrame
     const PixelSummary summary = summarize(view.data(), view.pixel_count());
     if (!summary.finite) return TaperOutcome::kNonFinite;
     if (summary.flat) return TaperOutcome::kFlat;
-    const auto* pixels = view.data();
     float* image = fft_.image();
     // In float (exact for pixels of up to 24 bits); float64 pixels in double, so a large
     // offset does not swallow their variation before the mean is taken away.
     using Arithmetic = std::conditional_t<std::is_same_v<typename decltype(view)::Pixel, double>, double, float>;
     const auto mean = static_cast<Arithmetic>(summary.mean);
-    for (std::size_t i = 0; i < view.pixel_count(); ++i) {
-      image[i] = static_cast<float>((static_cast<Arithmetic>(pixels[i]) - mean) * taper_[i]);
+    const int width = shape_.width;
+    for (int y = 0; y < shape_.height; ++y) {
+      taper_row_into(view.row(y), taper_row(y), mean, image + static_cast<std::size_t>(y) * width, width);
     }
     return TaperOutcome::kTapered;
   });
@@ -244,23 +381,14 @@ RegistrationResult RigidRegistration::register_frame(AnyFrameView frame) {
 // cross = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing; copied to the FFT's
 // spectrum for the inverse (which overwrites its input).
 void RigidRegistration::whiten_cross_power() {
-  const std::size_t count = fft_.spectrum_size();
-  std::complex<float>* spectrum = fft_.spectrum();
-  for (std::size_t i = 0; i < count; ++i) {
-    const float rr = reference_spectrum_[i].real(), ri = reference_spectrum_[i].imag();
-    const float fr = spectrum[i].real(), fi = spectrum[i].imag();
-    const float re = rr * fr + ri * fi;
-    const float im = ri * fr - rr * fi;
-    const float scale = spectrum_weight_[i] / std::max(std::sqrt(re * re + im * im), kWhiteningEpsilon);
-    cross_re_[i] = re * scale;
-    cross_im_[i] = im * scale;
-    spectrum[i] = {cross_re_[i], cross_im_[i]};
-  }
+  whiten(reference_re_.data(), reference_im_.data(), spectrum_weight_.data(), reinterpret_cast<float*>(fft_.spectrum()),
+         cross_re_.data(), cross_im_.data(), fft_.spectrum_size(), kWhiteningEpsilon);
 }
 
-// The correlation image's maximum over shifts within ±max_shift (first one on ties).
+// The correlation image's maximum over shifts within ±max_shift (first one on ties): only
+// those rows of it are computed.
 RigidRegistration::Peak RigidRegistration::integer_peak() {
-  fft_.inverse();
+  fft_.inverse_near_origin();
   const float* correlation = fft_.image();
   const int height = shape_.height, width = shape_.width, limit = options_.max_shift;
   Peak best{0, 0, -std::numeric_limits<float>::infinity()};
@@ -274,29 +402,36 @@ RigidRegistration::Peak RigidRegistration::integer_peak() {
   return best;
 }
 
-// The grid's kernels for this peak: the precomputed phases times e^{2πi f·peak/n}.
+// The grid's kernels for this peak: the precomputed phases times e^{2πi f·peak/n}, in
+// double (as std::complex multiplies finite values: re = ac − bd, im = ad + bc), rounded
+// to float for y and kept in double, transposed, for x.
 void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
   const int height = shape_.height, width = shape_.width, spectrum_width = fft_.spectrum_width();
-  const double two_pi = 2.0 * std::numbers::pi;
   for (int ky = 0; ky < height; ++ky) {
     // f·dy mod n keeps the angle small, so the phase is exact to double rounding.
     const long turn = (static_cast<long>(signed_frequency(ky, height)) * peak.dy) % height;
-    const std::complex<double> phase = std::polar(1.0, two_pi * static_cast<double>(turn) / height);
-    for (int j = 0; j < grid_; ++j) {
-      const std::size_t i = static_cast<std::size_t>(j) * height + ky;
-      const std::complex<double> k = y_grid_phase_[i] * phase;
-      y_kernel_re_[i] = static_cast<float>(k.real());
-      y_kernel_im_[i] = static_cast<float>(k.imag());
+    const std::complex<double> phase = y_turn_phase_[static_cast<std::size_t>(turn + height - 1)];
+    y_peak_re_[ky] = phase.real();
+    y_peak_im_[ky] = phase.imag();
+  }
+  for (int j = 0; j < grid_; ++j) {
+    const std::size_t row = static_cast<std::size_t>(j) * height;
+    const double* gr = y_grid_re_.data() + row;
+    const double* gi = y_grid_im_.data() + row;
+    float* kr = y_kernel_re_.data() + row;
+    float* ki = y_kernel_im_.data() + row;
+    for (int ky = 0; ky < height; ++ky) {
+      kr[ky] = static_cast<float>(gr[ky] * y_peak_re_[ky] - gi[ky] * y_peak_im_[ky]);
+      ki[ky] = static_cast<float>(gr[ky] * y_peak_im_[ky] + gi[ky] * y_peak_re_[ky]);
     }
   }
   for (int kx = 0; kx < spectrum_width; ++kx) {
     const long turn = (static_cast<long>(signed_frequency(kx, width)) * peak.dx) % width;
-    const std::complex<double> phase = std::polar(1.0, two_pi * static_cast<double>(turn) / width);
+    const std::complex<double> phase = x_turn_phase_[static_cast<std::size_t>(turn + width - 1)];
     for (int j = 0; j < grid_; ++j) {
-      const std::size_t i = static_cast<std::size_t>(j) * spectrum_width + kx;
-      const std::complex<double> k = x_grid_phase_[i] * phase;
-      x_kernel_re_[i] = static_cast<float>(k.real());
-      x_kernel_im_[i] = static_cast<float>(k.imag());
+      const std::complex<double> k = x_grid_phase_[static_cast<std::size_t>(j) * spectrum_width + kx] * phase;
+      x_kernel_re_[static_cast<std::size_t>(kx) * lanes_ + j] = static_cast<float>(k.real());
+      x_kernel_im_[static_cast<std::size_t>(kx) * lanes_ + j] = static_cast<float>(k.imag());
     }
   }
 }
@@ -311,22 +446,38 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   sum_columns_along_y();
   const int width = shape_.width, spectrum_width = fft_.spectrum_width();
   const int last_mirrored = (width - 1) / 2;  // columns 1..last_mirrored have a mirror
-  for (int i = 0; i < grid_; ++i) {
-    nyquist_share_[i] = nyquist_dot(static_cast<std::size_t>(i) * spectrum_width, last_mirrored + 1);
+  const std::size_t lanes = static_cast<std::size_t>(lanes_);
+  // dots_: [0, 2) the Nyquist row's share, [2, 4) column 0, [4, 6) the mirrored columns,
+  // [6, 8) the rest (real and imaginary parts, lanes values each).
+  double* d = dots_.data();
+  const auto sums = [&](const float* u_re, const float* u_im, int from, int to, double* out) {
+    std::fill(out, out + 2 * lanes, 0.0);
+    accumulate_dots(u_re, u_im, x_kernel_re_.data(), x_kernel_im_.data(), from, to, lanes_, out, out + lanes);
+  };
+  if (shape_.height % 2 == 0) {
+    const std::size_t nyquist = static_cast<std::size_t>(shape_.height / 2) * spectrum_width;
+    sums(cross_re_.data() + nyquist, cross_im_.data() + nyquist, 1, last_mirrored + 1, d);
+  } else {
+    std::fill(d, d + 2 * lanes, 0.0);
   }
+  for (int i = 0; i < grid_; ++i) nyquist_share_[i] = {d[i], d[lanes + i]};
   double best = -1.0;
   int best_j = grid_ / 2, best_i = grid_ / 2;
   for (int j = 0; j < grid_; ++j) {
     const std::size_t row = static_cast<std::size_t>(j) * spectrum_width;
+    const float* u_re = partial_re_.data() + row;
+    const float* u_im = partial_im_.data() + row;
+    sums(u_re, u_im, 0, 1, d + 2 * lanes);
+    sums(u_re, u_im, 1, last_mirrored + 1, d + 4 * lanes);
+    sums(u_re, u_im, last_mirrored + 1, spectrum_width, d + 6 * lanes);
     // U' − U = P[height/2, k]·(e^{iπy} − e^{−iπy}) = P[height/2, k]·2i·sin(πy).
     const double y = peak.dy + static_cast<double>(j - grid_ / 2) / options_.upsample_factor;
     const std::complex<double> nyquist_change =
         shape_.height % 2 == 0 ? std::complex<double>(0.0, 2.0 * std::sin(std::numbers::pi * y)) : 0.0;
     for (int i = 0; i < grid_; ++i) {
-      const std::size_t kernel = static_cast<std::size_t>(i) * spectrum_width;
-      const std::complex<double> mirrored = dot(row, kernel, 1, last_mirrored + 1);
-      std::complex<double> direct = mirrored + dot(row, kernel, 0, 1);
-      if (last_mirrored + 1 < spectrum_width) direct += dot(row, kernel, last_mirrored + 1, spectrum_width);
+      const std::complex<double> mirrored{d[4 * lanes + i], d[5 * lanes + i]};
+      std::complex<double> direct = mirrored + std::complex<double>{d[2 * lanes + i], d[3 * lanes + i]};
+      if (last_mirrored + 1 < spectrum_width) direct += std::complex<double>{d[6 * lanes + i], d[7 * lanes + i]};
       const std::complex<double> change = nyquist_change * nyquist_share_[i];
       const double magnitude = std::abs(direct + std::conj(mirrored + change));
       if (magnitude > best) {
@@ -342,50 +493,38 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   result.peak = best / correlation_norm_;
 }
 
-// U(j, k) = Σ_ky Ky(j, ky)·cross(ky, k), and the Nyquist row alone for the mirror's change.
+// U(j, k) = Σ_ky Ky(j, ky)·cross(ky, k), summed over ky in order.
 void RigidRegistration::sum_columns_along_y() {
   const int height = shape_.height, spectrum_width = fft_.spectrum_width();
   std::fill(partial_re_.begin(), partial_re_.end(), 0.0f);
   std::fill(partial_im_.begin(), partial_im_.end(), 0.0f);
-  // Row by row of the spectrum, so each row is read once and the R partial rows it adds
+  // Four spectrum rows at a time, so each is read once and the R partial rows they add
   // to stay in the cache.
-  for (int ky = 0; ky < height; ++ky) {
+  int ky = 0;
+  for (; ky + 4 <= height; ky += 4) {
+    const float* in_re[4];
+    const float* in_im[4];
+    for (int m = 0; m < 4; ++m) {
+      in_re[m] = cross_re_.data() + static_cast<std::size_t>(ky + m) * spectrum_width;
+      in_im[m] = cross_im_.data() + static_cast<std::size_t>(ky + m) * spectrum_width;
+    }
+    for (int j = 0; j < grid_; ++j) {
+      const std::size_t kernel = static_cast<std::size_t>(j) * height + ky;
+      add_scaled_rows4(y_kernel_re_.data() + kernel, y_kernel_im_.data() + kernel, in_re, in_im,
+                       partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width,
+                       partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width, spectrum_width);
+    }
+  }
+  for (; ky < height; ++ky) {
     const float* in_re = cross_re_.data() + static_cast<std::size_t>(ky) * spectrum_width;
     const float* in_im = cross_im_.data() + static_cast<std::size_t>(ky) * spectrum_width;
     for (int j = 0; j < grid_; ++j) {
-      const float kr = y_kernel_re_[static_cast<std::size_t>(j) * height + ky];
-      const float ki = y_kernel_im_[static_cast<std::size_t>(j) * height + ky];
-      float* out_re = partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width;
-      float* out_im = partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width;
-      add_scaled_row(kr, ki, in_re, in_im, out_re, out_im, spectrum_width);
+      const std::size_t kernel = static_cast<std::size_t>(j) * height + ky;
+      add_scaled_row(y_kernel_re_[kernel], y_kernel_im_[kernel], in_re, in_im,
+                     partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width,
+                     partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width, spectrum_width);
     }
   }
-}
-
-// Σ_{k in [from, to)} U(row)·Kx(kernel).
-std::complex<double> RigidRegistration::dot(std::size_t row, std::size_t kernel, int from, int to) const {
-  double re = 0.0, im = 0.0;
-  for (int k = from; k < to; ++k) {
-    const double ur = partial_re_[row + k], ui = partial_im_[row + k];
-    const double xr = x_kernel_re_[kernel + k], xi = x_kernel_im_[kernel + k];
-    re += ur * xr - ui * xi;
-    im += ur * xi + ui * xr;
-  }
-  return {re, im};
-}
-
-// Σ_{0<k<to} cross(height/2, k)·Kx(kernel, k): the Nyquist row's share of the mirror.
-std::complex<double> RigidRegistration::nyquist_dot(std::size_t kernel, int to) const {
-  if (shape_.height % 2 != 0) return 0.0;
-  const std::size_t row = static_cast<std::size_t>(shape_.height / 2) * fft_.spectrum_width();
-  double re = 0.0, im = 0.0;
-  for (int k = 1; k < to; ++k) {
-    const double pr = cross_re_[row + k], pi = cross_im_[row + k];
-    const double xr = x_kernel_re_[kernel + k], xi = x_kernel_im_[kernel + k];
-    re += pr * xr - pi * xi;
-    im += pr * xi + pi * xr;
-  }
-  return {re, im};
 }
 
 }  // namespace calmon
