@@ -4,6 +4,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 
@@ -40,20 +41,26 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
   spectrum_ = reinterpret_cast<std::complex<float>*>(spectrum);  // same layout (C++ [complex.numbers])
   bool planned = false;
   if (image_ != nullptr && spectrum != nullptr) {
-    forward_plan_ = fftwf_plan_dft_r2c_2d(shape.height, shape.width, image_, spectrum, FFTW_ESTIMATE);
-    inverse_plan_ = fftwf_plan_dft_c2r_2d(shape.height, shape.width, spectrum, image_, FFTW_ESTIMATE);
+    std::fill(spectrum_, spectrum_ + spectrum_size(), std::complex<float>());
+    const int height = shape.height, width = shape.width, columns = spectrum_width(), stride = spectrum_stride();
+    const int size[] = {height, width};
+    const int spectrum_rows[] = {height, stride};  // FFTW's "nembed": the padded layout
+    forward_plan_ =
+        fftwf_plan_many_dft_r2c(2, size, 1, image_, nullptr, 1, 0, spectrum, spectrum_rows, 1, 0, FFTW_ESTIMATE);
+    inverse_plan_ =
+        fftwf_plan_many_dft_c2r(2, size, 1, spectrum, spectrum_rows, 1, 0, image_, nullptr, 1, 0, FFTW_ESTIMATE);
     planned = forward_plan_ != nullptr && inverse_plan_ != nullptr;
     if (planned && origin_reach >= 0) {
-      const int columns = spectrum_width(), height = shape.height, width = shape.width, r = origin_reach;
-      // Along y: `columns` transforms of `height` values a column apart, in place.
-      column_inverse_plan_ = fftwf_plan_many_dft(1, &height, columns, spectrum, nullptr, columns, 1, spectrum, nullptr,
-                                                 columns, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+      const int r = origin_reach;
+      // Along y: `columns` transforms of `height` values a row apart, in place.
+      column_inverse_plan_ = fftwf_plan_many_dft(1, &height, columns, spectrum, nullptr, stride, 1, spectrum, nullptr,
+                                                 stride, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
       // Along x: each block of rows, half-spectrum row to image row.
-      top_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r + 1, spectrum, nullptr, 1, columns, image_, nullptr, 1,
+      top_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r + 1, spectrum, nullptr, 1, stride, image_, nullptr, 1,
                                                width, FFTW_ESTIMATE);
       if (r > 0) {
         const std::size_t first = static_cast<std::size_t>(height - r);
-        bottom_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r, spectrum + first * columns, nullptr, 1, columns,
+        bottom_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r, spectrum + first * stride, nullptr, 1, stride,
                                                     image_ + first * width, nullptr, 1, width, FFTW_ESTIMATE);
       }
       planned = column_inverse_plan_ != nullptr && top_rows_plan_ != nullptr && (r == 0 || bottom_rows_plan_);

@@ -119,37 +119,70 @@ void whiten(const float* ref_re, const float* ref_im, const float* weight, float
   }
 }
 
-// out += Σ_m k_m·in_m over n complex values, for four input rows m at once, added in the
-// order m = 0..3 (as four calls of out += k·in would): the refinement's inner loop. Each
-// output value is loaded and stored once for four products.
-[[gnu::target_clones("avx", "default")]] void add_scaled_rows4(const float* kr, const float* ki,
-                                                               const float* const* in_re, const float* const* in_im,
-                                                               float* __restrict out_re, float* __restrict out_im,
-                                                               int n) {
-  const float* __restrict r0 = in_re[0];
-  const float* __restrict r1 = in_re[1];
-  const float* __restrict r2 = in_re[2];
-  const float* __restrict r3 = in_re[3];
-  const float* __restrict i0 = in_im[0];
-  const float* __restrict i1 = in_im[1];
-  const float* __restrict i2 = in_im[2];
-  const float* __restrict i3 = in_im[3];
+// out += Σ_m kr_m·P_m + i·ki_m·M_m over n complex values for four row pairs m, added in
+// the order m = 0..3: the refinement's inner loop. P and M are the sum and with P and M the sum and
+// difference of the rows of frequencies q and −q, whose kernels are k and conj(k):
+// k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b). Each output value is loaded and stored
+// once for four pairs.
+[[gnu::target_clones("avx", "default")]] void add_scaled_pairs4(const float* kr, const float* ki,
+                                                                const float* const* sum_re, const float* const* sum_im,
+                                                                const float* const* diff_re,
+                                                                const float* const* diff_im, float* __restrict out_re,
+                                                                float* __restrict out_im, int n) {
+  const float* __restrict p0 = sum_re[0];
+  const float* __restrict p1 = sum_re[1];
+  const float* __restrict p2 = sum_re[2];
+  const float* __restrict p3 = sum_re[3];
+  const float* __restrict q0 = sum_im[0];
+  const float* __restrict q1 = sum_im[1];
+  const float* __restrict q2 = sum_im[2];
+  const float* __restrict q3 = sum_im[3];
+  const float* __restrict m0 = diff_re[0];
+  const float* __restrict m1 = diff_re[1];
+  const float* __restrict m2 = diff_re[2];
+  const float* __restrict m3 = diff_re[3];
+  const float* __restrict n0 = diff_im[0];
+  const float* __restrict n1 = diff_im[1];
+  const float* __restrict n2 = diff_im[2];
+  const float* __restrict n3 = diff_im[3];
   for (int k = 0; k < n; ++k) {
     float re = out_re[k], im = out_im[k];
-    re += kr[0] * r0[k] - ki[0] * i0[k];
-    im += kr[0] * i0[k] + ki[0] * r0[k];
-    re += kr[1] * r1[k] - ki[1] * i1[k];
-    im += kr[1] * i1[k] + ki[1] * r1[k];
-    re += kr[2] * r2[k] - ki[2] * i2[k];
-    im += kr[2] * i2[k] + ki[2] * r2[k];
-    re += kr[3] * r3[k] - ki[3] * i3[k];
-    im += kr[3] * i3[k] + ki[3] * r3[k];
+    re += kr[0] * p0[k] - ki[0] * n0[k];
+    im += kr[0] * q0[k] + ki[0] * m0[k];
+    re += kr[1] * p1[k] - ki[1] * n1[k];
+    im += kr[1] * q1[k] + ki[1] * m1[k];
+    re += kr[2] * p2[k] - ki[2] * n2[k];
+    im += kr[2] * q2[k] + ki[2] * m2[k];
+    re += kr[3] * p3[k] - ki[3] * n3[k];
+    im += kr[3] * q3[k] + ki[3] * m3[k];
     out_re[k] = re;
     out_im[k] = im;
   }
 }
 
-// out += k·in over n complex values: the rows left over after the blocks of four.
+// One row pair: out += kr·P + i·ki·M.
+void add_scaled_pair(float kr, float ki, const float* __restrict sum_re, const float* __restrict sum_im,
+                     const float* __restrict diff_re, const float* __restrict diff_im, float* __restrict out_re,
+                     float* __restrict out_im, int n) {
+  for (int k = 0; k < n; ++k) {
+    out_re[k] += kr * sum_re[k] - ki * diff_im[k];
+    out_im[k] += kr * sum_im[k] + ki * diff_re[k];
+  }
+}
+
+// sum = a + b, diff = a − b over n complex values.
+void sum_and_difference(const float* __restrict a_re, const float* __restrict a_im, const float* __restrict b_re,
+                        const float* __restrict b_im, float* __restrict sum_re, float* __restrict sum_im,
+                        float* __restrict diff_re, float* __restrict diff_im, int n) {
+  for (int k = 0; k < n; ++k) {
+    sum_re[k] = a_re[k] + b_re[k];
+    sum_im[k] = a_im[k] + b_im[k];
+    diff_re[k] = a_re[k] - b_re[k];
+    diff_im[k] = a_im[k] - b_im[k];
+  }
+}
+
+// out += k·in over n complex values: the rows without a pair (frequency 0, Nyquist).
 void add_scaled_row(float kr, float ki, const float* __restrict in_re, const float* __restrict in_im,
                     float* __restrict out_re, float* __restrict out_im, int n) {
   for (int k = 0; k < n; ++k) {
@@ -233,7 +266,7 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
     : shape_(shape), options_((check_options(shape, options), options)), fft_(shape, options.max_shift) {
   const int height = shape.height;
   const int width = shape.width;
-  const int spectrum_width = fft_.spectrum_width();
+  const int spectrum_width = fft_.spectrum_width(), stride = fft_.spectrum_stride();
   const int taper = options.taper_width;
   column_taper_.resize(width);
   for (int x = 0; x < width; ++x) column_taper_[x] = static_cast<float>(1.0 * taper_weight(x, width, taper));
@@ -251,7 +284,7 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
     for (int ky = 0; ky < height; ++ky) {
       const double gy = gaussian_spectrum(signed_frequency(ky, height), height, options.smooth_sigma);
       for (int kx = 0; kx < spectrum_width; ++kx) {
-        spectrum_weight_[static_cast<std::size_t>(ky) * spectrum_width + kx] =
+        spectrum_weight_[static_cast<std::size_t>(ky) * stride + kx] =
             static_cast<float>(gy * gaussian_spectrum(kx, width, options.smooth_sigma));
       }
     }
@@ -260,8 +293,12 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   }
   reference_re_.resize(fft_.spectrum_size());
   reference_im_.resize(fft_.spectrum_size());
-  cross_re_.resize(fft_.spectrum_size());
-  cross_im_.resize(fft_.spectrum_size());
+  kernel_rows_ = height / 2 + 1;
+  for (std::vector<float>* rows : {&pair_re_, &pair_im_, &diff_re_, &diff_im_}) {
+    rows->assign(static_cast<std::size_t>(kernel_rows_) * stride, 0.0f);
+  }
+  row_re_.assign(2 * static_cast<std::size_t>(stride), 0.0f);
+  row_im_.assign(row_re_.size(), 0.0f);
 
   // The refinement grid's phases, relative to the integer peak: point j of R is at
   // peak + (j − c)/upsample_factor px, c = floor(R/2).
@@ -270,15 +307,15 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   lanes_ = (grid_ + 3) / 4 * 4;
   const int centre = grid_ / 2;
   const double two_pi = 2.0 * std::numbers::pi;
-  y_grid_re_.resize(static_cast<std::size_t>(grid_) * height);
+  y_grid_re_.resize(static_cast<std::size_t>(grid_) * kernel_rows_);
   y_grid_im_.resize(y_grid_re_.size());
   x_grid_phase_.resize(static_cast<std::size_t>(grid_) * spectrum_width);
   for (int j = 0; j < grid_; ++j) {
     const double offset = static_cast<double>(j - centre) / factor;
-    for (int ky = 0; ky < height; ++ky) {
+    for (int ky = 0; ky < kernel_rows_; ++ky) {
       const std::complex<double> phase = std::polar(1.0, two_pi * signed_frequency(ky, height) * offset / height);
-      y_grid_re_[static_cast<std::size_t>(j) * height + ky] = phase.real();
-      y_grid_im_[static_cast<std::size_t>(j) * height + ky] = phase.imag();
+      y_grid_re_[static_cast<std::size_t>(j) * kernel_rows_ + ky] = phase.real();
+      y_grid_im_[static_cast<std::size_t>(j) * kernel_rows_ + ky] = phase.imag();
     }
     for (int kx = 0; kx < spectrum_width; ++kx) {
       x_grid_phase_[static_cast<std::size_t>(j) * spectrum_width + kx] =
@@ -294,13 +331,13 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   for (int t = 1 - width; t < width; ++t) {
     x_turn_phase_[t + width - 1] = std::polar(1.0, two_pi * static_cast<double>(t) / width);
   }
-  y_peak_re_.resize(height);
-  y_peak_im_.resize(height);
+  y_peak_re_.resize(kernel_rows_);
+  y_peak_im_.resize(kernel_rows_);
   y_kernel_re_.resize(y_grid_re_.size());
   y_kernel_im_.resize(y_grid_re_.size());
   x_kernel_re_.assign(static_cast<std::size_t>(spectrum_width) * lanes_, 0.0);
   x_kernel_im_.assign(x_kernel_re_.size(), 0.0);
-  partial_re_.resize(static_cast<std::size_t>(grid_) * spectrum_width);
+  partial_re_.resize(static_cast<std::size_t>(grid_) * stride);
   partial_im_.resize(partial_re_.size());
   nyquist_share_.resize(grid_);
   dots_.resize(8 * static_cast<std::size_t>(lanes_));
@@ -378,11 +415,29 @@ RegistrationResult RigidRegistration::register_frame(AnyFrameView frame) {
   return result;
 }
 
-// cross = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing; copied to the FFT's
-// spectrum for the inverse (which overwrites its input).
+// C = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing, back into the FFT's spectrum
+// for the inverse (which overwrites it) and, rows paired, for the refinement.
 void RigidRegistration::whiten_cross_power() {
-  whiten(reference_re_.data(), reference_im_.data(), spectrum_weight_.data(), reinterpret_cast<float*>(fft_.spectrum()),
-         cross_re_.data(), cross_im_.data(), fft_.spectrum_size(), kWhiteningEpsilon);
+  const int height = shape_.height, stride = fft_.spectrum_stride();
+  float* spectrum = reinterpret_cast<float*>(fft_.spectrum());
+  const auto whiten_row = [&](int ky, float* out_re, float* out_im) {
+    const std::size_t row = static_cast<std::size_t>(ky) * stride;
+    whiten(reference_re_.data() + row, reference_im_.data() + row, spectrum_weight_.data() + row, spectrum + 2 * row,
+           out_re, out_im, stride, kWhiteningEpsilon);
+  };
+  whiten_row(0, pair_re_.data(), pair_im_.data());
+  for (int q = 1; 2 * q < height; ++q) {
+    whiten_row(q, row_re_.data(), row_im_.data());
+    whiten_row(height - q, row_re_.data() + stride, row_im_.data() + stride);
+    const std::size_t row = static_cast<std::size_t>(q) * stride;
+    sum_and_difference(row_re_.data(), row_im_.data(), row_re_.data() + stride, row_im_.data() + stride,
+                       pair_re_.data() + row, pair_im_.data() + row, diff_re_.data() + row, diff_im_.data() + row,
+                       stride);
+  }
+  if (height % 2 == 0) {
+    const std::size_t row = static_cast<std::size_t>(height / 2) * stride;
+    whiten_row(height / 2, pair_re_.data() + row, pair_im_.data() + row);
+  }
 }
 
 // The correlation image's maximum over shifts within ±max_shift (first one on ties): only
@@ -407,7 +462,7 @@ RigidRegistration::Peak RigidRegistration::integer_peak() {
 // to float for y and kept in double, transposed, for x.
 void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
   const int height = shape_.height, width = shape_.width, spectrum_width = fft_.spectrum_width();
-  for (int ky = 0; ky < height; ++ky) {
+  for (int ky = 0; ky < kernel_rows_; ++ky) {
     // f·dy mod n keeps the angle small, so the phase is exact to double rounding.
     const long turn = (static_cast<long>(signed_frequency(ky, height)) * peak.dy) % height;
     const std::complex<double> phase = y_turn_phase_[static_cast<std::size_t>(turn + height - 1)];
@@ -415,12 +470,12 @@ void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
     y_peak_im_[ky] = phase.imag();
   }
   for (int j = 0; j < grid_; ++j) {
-    const std::size_t row = static_cast<std::size_t>(j) * height;
+    const std::size_t row = static_cast<std::size_t>(j) * kernel_rows_;
     const double* gr = y_grid_re_.data() + row;
     const double* gi = y_grid_im_.data() + row;
     float* kr = y_kernel_re_.data() + row;
     float* ki = y_kernel_im_.data() + row;
-    for (int ky = 0; ky < height; ++ky) {
+    for (int ky = 0; ky < kernel_rows_; ++ky) {
       kr[ky] = static_cast<float>(gr[ky] * y_peak_re_[ky] - gi[ky] * y_peak_im_[ky]);
       ki[ky] = static_cast<float>(gr[ky] * y_peak_im_[ky] + gi[ky] * y_peak_re_[ky]);
     }
@@ -444,7 +499,7 @@ void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
 void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   fill_refinement_kernels(peak);
   sum_columns_along_y();
-  const int width = shape_.width, spectrum_width = fft_.spectrum_width();
+  const int width = shape_.width, spectrum_width = fft_.spectrum_width(), stride = fft_.spectrum_stride();
   const int last_mirrored = (width - 1) / 2;  // columns 1..last_mirrored have a mirror
   const std::size_t lanes = static_cast<std::size_t>(lanes_);
   // dots_: [0, 2) the Nyquist row's share, [2, 4) column 0, [4, 6) the mirrored columns,
@@ -455,8 +510,8 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
     accumulate_dots(u_re, u_im, x_kernel_re_.data(), x_kernel_im_.data(), from, to, lanes_, out, out + lanes);
   };
   if (shape_.height % 2 == 0) {
-    const std::size_t nyquist = static_cast<std::size_t>(shape_.height / 2) * spectrum_width;
-    sums(cross_re_.data() + nyquist, cross_im_.data() + nyquist, 1, last_mirrored + 1, d);
+    const std::size_t nyquist = static_cast<std::size_t>(shape_.height / 2) * stride;
+    sums(pair_re_.data() + nyquist, pair_im_.data() + nyquist, 1, last_mirrored + 1, d);
   } else {
     std::fill(d, d + 2 * lanes, 0.0);
   }
@@ -464,7 +519,7 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   double best = -1.0;
   int best_j = grid_ / 2, best_i = grid_ / 2;
   for (int j = 0; j < grid_; ++j) {
-    const std::size_t row = static_cast<std::size_t>(j) * spectrum_width;
+    const std::size_t row = static_cast<std::size_t>(j) * stride;
     const float* u_re = partial_re_.data() + row;
     const float* u_im = partial_im_.data() + row;
     sums(u_re, u_im, 0, 1, d + 2 * lanes);
@@ -493,38 +548,49 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   result.peak = best / correlation_norm_;
 }
 
-// U(j, k) = Σ_ky Ky(j, ky)·cross(ky, k), summed over ky in order.
+// U(j, k) = Σ_ky Ky(j, ky)·C(ky, k): frequency 0, the pairs q, −q in order, then the
+// Nyquist row of even heights.
 void RigidRegistration::sum_columns_along_y() {
-  const int height = shape_.height, spectrum_width = fft_.spectrum_width();
+  const int height = shape_.height, stride = fft_.spectrum_stride(), columns = fft_.spectrum_width();
   std::fill(partial_re_.begin(), partial_re_.end(), 0.0f);
   std::fill(partial_im_.begin(), partial_im_.end(), 0.0f);
-  // Four spectrum rows at a time, so each is read once and the R partial rows they add
-  // to stay in the cache.
-  int ky = 0;
-  for (; ky + 4 <= height; ky += 4) {
-    const float* in_re[4];
-    const float* in_im[4];
+  const auto out_re = [&](int j) { return partial_re_.data() + static_cast<std::size_t>(j) * stride; };
+  const auto out_im = [&](int j) { return partial_im_.data() + static_cast<std::size_t>(j) * stride; };
+  const auto kernel = [&](int j, int q) { return static_cast<std::size_t>(j) * kernel_rows_ + q; };
+  const auto single_row = [&](int q) {
+    const std::size_t row = static_cast<std::size_t>(q) * stride;
+    for (int j = 0; j < grid_; ++j) {
+      add_scaled_row(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], pair_re_.data() + row,
+                     pair_im_.data() + row, out_re(j), out_im(j), columns);
+    }
+  };
+  single_row(0);
+  const int pairs_end = (height + 1) / 2;  // pairs q = 1..pairs_end − 1
+  int q = 1;
+  // Four pairs at a time, so each is read once and the R partial rows stay in the cache.
+  for (; q + 4 <= pairs_end; q += 4) {
+    const float *sum_re[4], *sum_im[4], *diff_re[4], *diff_im[4];
     for (int m = 0; m < 4; ++m) {
-      in_re[m] = cross_re_.data() + static_cast<std::size_t>(ky + m) * spectrum_width;
-      in_im[m] = cross_im_.data() + static_cast<std::size_t>(ky + m) * spectrum_width;
+      const std::size_t row = static_cast<std::size_t>(q + m) * stride;
+      sum_re[m] = pair_re_.data() + row;
+      sum_im[m] = pair_im_.data() + row;
+      diff_re[m] = diff_re_.data() + row;
+      diff_im[m] = diff_im_.data() + row;
     }
     for (int j = 0; j < grid_; ++j) {
-      const std::size_t kernel = static_cast<std::size_t>(j) * height + ky;
-      add_scaled_rows4(y_kernel_re_.data() + kernel, y_kernel_im_.data() + kernel, in_re, in_im,
-                       partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width,
-                       partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width, spectrum_width);
+      add_scaled_pairs4(y_kernel_re_.data() + kernel(j, q), y_kernel_im_.data() + kernel(j, q), sum_re, sum_im, diff_re,
+                        diff_im, out_re(j), out_im(j), columns);
     }
   }
-  for (; ky < height; ++ky) {
-    const float* in_re = cross_re_.data() + static_cast<std::size_t>(ky) * spectrum_width;
-    const float* in_im = cross_im_.data() + static_cast<std::size_t>(ky) * spectrum_width;
+  for (; q < pairs_end; ++q) {
+    const std::size_t row = static_cast<std::size_t>(q) * stride;
     for (int j = 0; j < grid_; ++j) {
-      const std::size_t kernel = static_cast<std::size_t>(j) * height + ky;
-      add_scaled_row(y_kernel_re_[kernel], y_kernel_im_[kernel], in_re, in_im,
-                     partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width,
-                     partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width, spectrum_width);
+      add_scaled_pair(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], pair_re_.data() + row,
+                      pair_im_.data() + row, diff_re_.data() + row, diff_im_.data() + row, out_re(j), out_im(j),
+                      columns);
     }
   }
+  if (height % 2 == 0) single_row(height / 2);
 }
 
 }  // namespace calmon

@@ -100,23 +100,30 @@ class RigidRegistration {
   // the column weights; the taper_width rows at the top and bottom have their own.
   std::vector<float> column_taper_;                 // per column
   std::vector<float> border_taper_;                 // the top rows, then the bottom rows, per pixel
-  std::vector<float> reference_re_, reference_im_;  // the reference's half spectrum
+  std::vector<float> reference_re_, reference_im_;  // the reference's half spectrum (fft_'s layout)
   std::vector<float> spectrum_weight_;              // per half-spectrum value: the smoothing, or 1
   float correlation_norm_ = 1.0f;                   // the correlation of a perfect shift
-  std::vector<float> cross_re_, cross_im_;          // whitened cross-power, half spectrum
+  // The whitened cross-power spectrum C for the refinement, its rows paired: row 0, then
+  // for 0 < q < height/2 the sum C(q) + C(−q) and difference C(q) − C(−q) (the y-kernels
+  // of frequencies q and −q are conjugate, so each pair costs one product, not two), then
+  // for even heights the Nyquist row C(height/2). spectrum_stride() values a row.
+  std::vector<float> pair_re_, pair_im_;  // height/2 + 1 rows: C(0), the sums, C(height/2)
+  std::vector<float> diff_re_, diff_im_;  // height/2 + 1 rows: the differences (rows 1..)
+  std::vector<float> row_re_, row_im_;    // 2 rows: whitened C(q) and C(−q)
   // Refinement: R = ceil(1.5·upsample_factor) points a side, computed in lanes of
   // lanes_ ≥ R (the extra ones have zero kernels).
   int grid_ = 1;
   int lanes_ = 2;
-  std::vector<double> y_grid_re_, y_grid_im_;        // R x height: e^{2πi f (j − c)/(uf·H)}
+  int kernel_rows_ = 1;                              // height/2 + 1: frequencies 0..height/2
+  std::vector<double> y_grid_re_, y_grid_im_;        // R x kernel_rows_: e^{2πi f (j − c)/(uf·H)}
   std::vector<std::complex<double>> x_grid_phase_;   // R x spectrum width
   std::vector<std::complex<double>> y_turn_phase_;   // e^{2πi t/height} at t + height − 1, |t| < height
   std::vector<std::complex<double>> x_turn_phase_;   // e^{2πi t/width} at t + width − 1, |t| < width
-  std::vector<double> y_peak_re_, y_peak_im_;        // height: e^{2πi f·dy/H} for this frame's peak
-  std::vector<float> y_kernel_re_, y_kernel_im_;     // R x height: the grid phases times the peak's
+  std::vector<double> y_peak_re_, y_peak_im_;        // kernel_rows_: e^{2πi f·dy/H} for this frame's peak
+  std::vector<float> y_kernel_re_, y_kernel_im_;     // R x kernel_rows_: the grid phases times the peak's
   std::vector<double> x_kernel_re_, x_kernel_im_;    // spectrum width x lanes (transposed), the same
   std::vector<std::complex<double>> nyquist_share_;  // R: the Nyquist row's share of the mirror
-  std::vector<float> partial_re_, partial_im_;       // R x spectrum width
+  std::vector<float> partial_re_, partial_im_;       // R x spectrum stride
   std::vector<double> dots_;                         // 8 x lanes: the sums refine() combines
 };
 
