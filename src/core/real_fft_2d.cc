@@ -52,16 +52,20 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
     planned = forward_plan_ != nullptr && inverse_plan_ != nullptr;
     if (planned && origin_reach >= 0) {
       const int r = origin_reach;
-      // Along y: `columns` transforms of `height` values a row apart, in place.
-      column_inverse_plan_ = fftwf_plan_many_dft(1, &height, columns, spectrum, nullptr, stride, 1, spectrum, nullptr,
-                                                 stride, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
-      // Along x: each block of rows, half-spectrum row to image row.
-      top_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r + 1, spectrum, nullptr, 1, stride, image_, nullptr, 1,
-                                               width, FFTW_ESTIMATE);
-      if (r > 0) {
-        const std::size_t first = static_cast<std::size_t>(height - r);
-        bottom_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r, spectrum + first * stride, nullptr, 1, stride,
-                                                    image_ + first * width, nullptr, 1, width, FFTW_ESTIMATE);
+      auto* scratch = fftwf_alloc_complex(spectrum_size());
+      scratch_ = reinterpret_cast<std::complex<float>*>(scratch);
+      if (scratch != nullptr) {
+        // Along y: `columns` transforms of `height` values a row apart, spectrum to scratch.
+        column_inverse_plan_ = fftwf_plan_many_dft(1, &height, columns, spectrum, nullptr, stride, 1, scratch, nullptr,
+                                                   stride, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+        // Along x: each block of rows, half-spectrum row to image row.
+        top_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r + 1, scratch, nullptr, 1, stride, image_, nullptr, 1,
+                                                 width, FFTW_ESTIMATE);
+        if (r > 0) {
+          const std::size_t first = static_cast<std::size_t>(height - r);
+          bottom_rows_plan_ = fftwf_plan_many_dft_c2r(1, &width, r, scratch + first * stride, nullptr, 1, stride,
+                                                      image_ + first * width, nullptr, 1, width, FFTW_ESTIMATE);
+        }
       }
       planned = column_inverse_plan_ != nullptr && top_rows_plan_ != nullptr && (r == 0 || bottom_rows_plan_);
     }
@@ -74,6 +78,7 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
     destroy(bottom_rows_plan_);
     fftwf_free(image_);
     fftwf_free(spectrum);
+    fftwf_free(scratch_);
     throw Error("FFTW could not plan a " + size_text(shape) + " real FFT");
   }
 }
@@ -87,6 +92,7 @@ RealFft2d::~RealFft2d() {
   destroy(bottom_rows_plan_);
   fftwf_free(image_);
   fftwf_free(spectrum_);
+  fftwf_free(scratch_);
 }
 
 void RealFft2d::forward() { fftwf_execute(forward_plan_); }

@@ -18,7 +18,8 @@
 // the constructor also plans inverse_near_origin(), which computes only the image rows
 // within r of row 0 (cyclically). A 2-D inverse is the 1-D inverse along y of every
 // spectrum column, then along x of every row; here the second stage runs on 2r + 1 rows
-// instead of all of them (for r = 20 of a 512x512 image, 35% less than inverse()).
+// instead of all of them (for r = 20 of a 512x512 image, 35% less than inverse()), and
+// the first stage writes to a buffer of its own, so the spectrum is kept.
 #pragma once
 
 #include <complex>
@@ -53,8 +54,8 @@ class RealFft2d {
   void inverse();  // spectrum → image, scaled by width*height (numpy's irfft2 times that);
                    // overwrites the spectrum
   // inverse() for image rows 0..r and height − r..height − 1 only (r = origin_reach); the
-  // other rows are left as they were. Overwrites the spectrum. Planned only when the
-  // constructor got origin_reach ≥ 0.
+  // other rows are left as they were. Keeps the spectrum (unlike inverse()). Planned only
+  // when the constructor got origin_reach ≥ 0.
   void inverse_near_origin();
   int origin_reach() const { return origin_reach_; }
 
@@ -65,6 +66,7 @@ class RealFft2d {
   fftwf_plan_s* forward_plan_ = nullptr;
   fftwf_plan_s* inverse_plan_ = nullptr;
   int origin_reach_ = -1;
+  std::complex<float>* scratch_ = nullptr;       // the spectrum's size: the first stage's output
   fftwf_plan_s* column_inverse_plan_ = nullptr;  // along y, every spectrum column, in place
   fftwf_plan_s* top_rows_plan_ = nullptr;        // along x, rows 0..r
   fftwf_plan_s* bottom_rows_plan_ = nullptr;     // along x, rows height − r..height − 1 (r > 0)

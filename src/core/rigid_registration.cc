@@ -74,9 +74,10 @@ void check_options(FrameShape shape, const RigidRegistrationOptions& options) {
 // multiply-add, every sum in the same order. The ones marked target_clones are built for
 // AVX and for baseline x86-64 and chosen at load time; both round the same way.
 
-// Four floats: whitening needs a vector square root, which the compiler does not make
-// from std::sqrt (it may set errno), so its loop is written with these.
+// Four and eight floats: whitening needs a vector square root, which the compiler does
+// not make from std::sqrt (it may set errno), so its loop is written with these.
 using Floats4 = float __attribute__((vector_size(16)));
+using Floats8 = float __attribute__((vector_size(32)));
 
 Floats4 load4(const float* p) {
   Floats4 v;
@@ -86,36 +87,113 @@ Floats4 load4(const float* p) {
 
 void store4(float* p, Floats4 v) { std::memcpy(p, &v, sizeof v); }
 
-// cross = R·conj(F) / max(|R·conj(F)|, ε) · weight, into split arrays and back into the
-// interleaved spectrum F (which the inverse FFT then overwrites).
-void whiten(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, float* cross_re,
-            float* cross_im, std::size_t count, float epsilon) {
-  std::size_t i = 0;
-  const Floats4 epsilons = {epsilon, epsilon, epsilon, epsilon};
-  for (; i + 4 <= count; i += 4) {
-    const Floats4 a = load4(spectrum + 2 * i), b = load4(spectrum + 2 * i + 4);
-    const Floats4 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6);
-    const Floats4 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7);
-    const Floats4 rr = load4(ref_re + i), ri = load4(ref_im + i);
-    const Floats4 re = rr * fr + ri * fi;
-    const Floats4 im = ri * fr - rr * fi;
-    // maxps(ε, m) is ε only where ε > m: a NaN magnitude stays NaN, as with std::max(m, ε).
-    const Floats4 magnitude = __builtin_ia32_maxps(epsilons, __builtin_ia32_sqrtps(re * re + im * im));
-    const Floats4 scale = load4(weight + i) / magnitude;
-    const Floats4 out_re = re * scale, out_im = im * scale;
-    store4(cross_re + i, out_re);
-    store4(cross_im + i, out_im);
-    store4(spectrum + 2 * i, __builtin_shufflevector(out_re, out_im, 0, 4, 1, 5));
-    store4(spectrum + 2 * i + 4, __builtin_shufflevector(out_re, out_im, 2, 6, 3, 7));
-  }
+// C = R·conj(F) / max(|R·conj(F)|, ε) · weight (no weight: 1), in place of F, over
+// spectrum values [i, count) (interleaved); the reference R split in two arrays.
+template <bool kWeighted>
+void whiten_tail(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t i,
+                 std::size_t count, float epsilon) {
   for (; i < count; ++i) {
     const float rr = ref_re[i], ri = ref_im[i];
     const float fr = spectrum[2 * i], fi = spectrum[2 * i + 1];
     const float re = rr * fr + ri * fi;
     const float im = ri * fr - rr * fi;
-    const float scale = weight[i] / std::max(std::sqrt(re * re + im * im), epsilon);
-    cross_re[i] = spectrum[2 * i] = re * scale;
-    cross_im[i] = spectrum[2 * i + 1] = im * scale;
+    const float scale = (kWeighted ? weight[i] : 1.0f) / std::max(std::sqrt(re * re + im * im), epsilon);
+    spectrum[2 * i] = re * scale;
+    spectrum[2 * i + 1] = im * scale;
+  }
+}
+
+// The same four values at a time (SSE, baseline x86-64).
+template <bool kWeighted>
+void whiten4(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t count,
+             float epsilon) {
+  std::size_t i = 0;
+  const Floats4 epsilons = {epsilon, epsilon, epsilon, epsilon};
+  for (; i + 4 <= count; i += 4) {
+    const auto a = load4(spectrum + 2 * i), b = load4(spectrum + 2 * i + 4);
+    const Floats4 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+    const Floats4 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+    const auto rr = load4(ref_re + i), ri = load4(ref_im + i);
+    const Floats4 re = rr * fr + ri * fi;
+    const Floats4 im = ri * fr - rr * fi;
+    // maxps(ε, m) is ε only where ε > m: a NaN magnitude stays NaN, as with std::max(m, ε).
+    const Floats4 magnitude = __builtin_ia32_maxps(epsilons, __builtin_ia32_sqrtps(re * re + im * im));
+    const Floats4 scale = (kWeighted ? load4(weight + i) : Floats4{1.0f, 1.0f, 1.0f, 1.0f}) / magnitude;
+    const Floats4 out_re = re * scale, out_im = im * scale;
+    store4(spectrum + 2 * i, __builtin_shufflevector(out_re, out_im, 0, 4, 1, 5));
+    store4(spectrum + 2 * i + 4, __builtin_shufflevector(out_re, out_im, 2, 6, 3, 7));
+  }
+  whiten_tail<kWeighted>(ref_re, ref_im, weight, spectrum, i, count, epsilon);
+}
+
+// The same eight values at a time (AVX).
+template <bool kWeighted>
+[[gnu::target("avx")]] void whiten8(const float* ref_re, const float* ref_im, const float* weight, float* spectrum,
+                                    std::size_t count, float epsilon) {
+  std::size_t i = 0;
+  const Floats8 epsilons = {epsilon, epsilon, epsilon, epsilon, epsilon, epsilon, epsilon, epsilon};
+  const Floats8 ones = {1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+  for (; i + 8 <= count; i += 8) {
+    // (Loads and stores by memcpy in this function: a helper taking or returning a 32-byte
+    // vector would have another calling convention without AVX.)
+    Floats8 a, b, rr, ri, w = ones;
+    std::memcpy(&a, spectrum + 2 * i, sizeof a);
+    std::memcpy(&b, spectrum + 2 * i + 8, sizeof b);
+    std::memcpy(&rr, ref_re + i, sizeof rr);
+    std::memcpy(&ri, ref_im + i, sizeof ri);
+    if (kWeighted) std::memcpy(&w, weight + i, sizeof w);
+    const Floats8 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+    const Floats8 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+    const Floats8 re = rr * fr + ri * fi;
+    const Floats8 im = ri * fr - rr * fi;
+    const Floats8 magnitude = __builtin_ia32_maxps256(epsilons, __builtin_ia32_sqrtps256(re * re + im * im));
+    const Floats8 scale = w / magnitude;
+    const Floats8 out_re = re * scale, out_im = im * scale;
+    const Floats8 low = __builtin_shufflevector(out_re, out_im, 0, 8, 1, 9, 2, 10, 3, 11);
+    const Floats8 high = __builtin_shufflevector(out_re, out_im, 4, 12, 5, 13, 6, 14, 7, 15);
+    std::memcpy(spectrum + 2 * i, &low, sizeof low);
+    std::memcpy(spectrum + 2 * i + 8, &high, sizeof high);
+  }
+  whiten_tail<kWeighted>(ref_re, ref_im, weight, spectrum, i, count, epsilon);
+}
+
+bool have_avx() {
+  static const bool have = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx") != 0;
+  }();
+  return have;
+}
+
+// Whitening, eight values at a time where the processor has AVX: the same arithmetic
+// either way, value by value.
+void whiten(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t count,
+            float epsilon) {
+  if (have_avx()) {
+    if (weight != nullptr) return whiten8<true>(ref_re, ref_im, weight, spectrum, count, epsilon);
+    return whiten8<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
+  }
+  if (weight != nullptr) return whiten4<true>(ref_re, ref_im, weight, spectrum, count, epsilon);
+  whiten4<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
+}
+
+// From two interleaved spectrum rows a (frequency q) and b (−q): their sum and difference,
+// split into real and imaginary parts.
+void sum_and_difference(const float* __restrict a, const float* __restrict b, float* __restrict sum_re,
+                        float* __restrict sum_im, float* __restrict diff_re, float* __restrict diff_im, int n) {
+  for (int k = 0; k < n; ++k) {
+    sum_re[k] = a[2 * k] + b[2 * k];
+    sum_im[k] = a[2 * k + 1] + b[2 * k + 1];
+    diff_re[k] = a[2 * k] - b[2 * k];
+    diff_im[k] = a[2 * k + 1] - b[2 * k + 1];
+  }
+}
+
+// One interleaved row split into real and imaginary parts.
+void split_row(const float* __restrict a, float* __restrict re, float* __restrict im, int n) {
+  for (int k = 0; k < n; ++k) {
+    re[k] = a[2 * k];
+    im[k] = a[2 * k + 1];
   }
 }
 
@@ -167,18 +245,6 @@ void add_scaled_pair(float kr, float ki, const float* __restrict sum_re, const f
   for (int k = 0; k < n; ++k) {
     out_re[k] += kr * sum_re[k] - ki * diff_im[k];
     out_im[k] += kr * sum_im[k] + ki * diff_re[k];
-  }
-}
-
-// sum = a + b, diff = a − b over n complex values.
-void sum_and_difference(const float* __restrict a_re, const float* __restrict a_im, const float* __restrict b_re,
-                        const float* __restrict b_im, float* __restrict sum_re, float* __restrict sum_im,
-                        float* __restrict diff_re, float* __restrict diff_im, int n) {
-  for (int k = 0; k < n; ++k) {
-    sum_re[k] = a_re[k] + b_re[k];
-    sum_im[k] = a_im[k] + b_im[k];
-    diff_re[k] = a_re[k] - b_re[k];
-    diff_im[k] = a_im[k] - b_im[k];
   }
 }
 
@@ -279,8 +345,8 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
     }
   }
   correlation_norm_ = static_cast<float>(shape.pixel_count());
-  spectrum_weight_.assign(fft_.spectrum_size(), 1.0f);
   if (options.smooth_sigma > 0.0) {
+    spectrum_weight_.assign(fft_.spectrum_size(), 1.0f);
     for (int ky = 0; ky < height; ++ky) {
       const double gy = gaussian_spectrum(signed_frequency(ky, height), height, options.smooth_sigma);
       for (int kx = 0; kx < spectrum_width; ++kx) {
@@ -294,11 +360,9 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   reference_re_.resize(fft_.spectrum_size());
   reference_im_.resize(fft_.spectrum_size());
   kernel_rows_ = height / 2 + 1;
-  for (std::vector<float>* rows : {&pair_re_, &pair_im_, &diff_re_, &diff_im_}) {
-    rows->assign(static_cast<std::size_t>(kernel_rows_) * stride, 0.0f);
-  }
-  row_re_.assign(2 * static_cast<std::size_t>(stride), 0.0f);
-  row_im_.assign(row_re_.size(), 0.0f);
+  pair_rows_.assign(16 * static_cast<std::size_t>(stride), 0.0f);
+  nyquist_re_.assign(stride, 0.0f);
+  nyquist_im_.assign(stride, 0.0f);
 
   // The refinement grid's phases, relative to the integer peak: point j of R is at
   // peak + (j − c)/upsample_factor px, c = floor(R/2).
@@ -415,29 +479,11 @@ RegistrationResult RigidRegistration::register_frame(AnyFrameView frame) {
   return result;
 }
 
-// C = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing, back into the FFT's spectrum
-// for the inverse (which overwrites it) and, rows paired, for the refinement.
+// C = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing, in place of the frame's
+// spectrum: the inverse FFT near the origin keeps it for the refinement.
 void RigidRegistration::whiten_cross_power() {
-  const int height = shape_.height, stride = fft_.spectrum_stride();
-  float* spectrum = reinterpret_cast<float*>(fft_.spectrum());
-  const auto whiten_row = [&](int ky, float* out_re, float* out_im) {
-    const std::size_t row = static_cast<std::size_t>(ky) * stride;
-    whiten(reference_re_.data() + row, reference_im_.data() + row, spectrum_weight_.data() + row, spectrum + 2 * row,
-           out_re, out_im, stride, kWhiteningEpsilon);
-  };
-  whiten_row(0, pair_re_.data(), pair_im_.data());
-  for (int q = 1; 2 * q < height; ++q) {
-    whiten_row(q, row_re_.data(), row_im_.data());
-    whiten_row(height - q, row_re_.data() + stride, row_im_.data() + stride);
-    const std::size_t row = static_cast<std::size_t>(q) * stride;
-    sum_and_difference(row_re_.data(), row_im_.data(), row_re_.data() + stride, row_im_.data() + stride,
-                       pair_re_.data() + row, pair_im_.data() + row, diff_re_.data() + row, diff_im_.data() + row,
-                       stride);
-  }
-  if (height % 2 == 0) {
-    const std::size_t row = static_cast<std::size_t>(height / 2) * stride;
-    whiten_row(height / 2, pair_re_.data() + row, pair_im_.data() + row);
-  }
+  whiten(reference_re_.data(), reference_im_.data(), spectrum_weight_.empty() ? nullptr : spectrum_weight_.data(),
+         reinterpret_cast<float*>(fft_.spectrum()), fft_.spectrum_size(), kWhiteningEpsilon);
 }
 
 // The correlation image's maximum over shifts within ±max_shift (first one on ties): only
@@ -510,8 +556,7 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
     accumulate_dots(u_re, u_im, x_kernel_re_.data(), x_kernel_im_.data(), from, to, lanes_, out, out + lanes);
   };
   if (shape_.height % 2 == 0) {
-    const std::size_t nyquist = static_cast<std::size_t>(shape_.height / 2) * stride;
-    sums(pair_re_.data() + nyquist, pair_im_.data() + nyquist, 1, last_mirrored + 1, d);
+    sums(nyquist_re_.data(), nyquist_im_.data(), 1, last_mirrored + 1, d);
   } else {
     std::fill(d, d + 2 * lanes, 0.0);
   }
@@ -549,33 +594,39 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
 }
 
 // U(j, k) = Σ_ky Ky(j, ky)·C(ky, k): frequency 0, the pairs q, −q in order, then the
-// Nyquist row of even heights.
+// Nyquist row of even heights (kept split for refine()). The kernels of q and −q are
+// conjugate, k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b), so each pair costs one product.
 void RigidRegistration::sum_columns_along_y() {
   const int height = shape_.height, stride = fft_.spectrum_stride(), columns = fft_.spectrum_width();
+  const float* spectrum = reinterpret_cast<const float*>(fft_.spectrum());
+  const auto spectrum_row = [&](int ky) { return spectrum + 2 * static_cast<std::size_t>(ky) * stride; };
+  const auto scratch_row = [&](int r) { return pair_rows_.data() + static_cast<std::size_t>(r) * stride; };
   std::fill(partial_re_.begin(), partial_re_.end(), 0.0f);
   std::fill(partial_im_.begin(), partial_im_.end(), 0.0f);
   const auto out_re = [&](int j) { return partial_re_.data() + static_cast<std::size_t>(j) * stride; };
   const auto out_im = [&](int j) { return partial_im_.data() + static_cast<std::size_t>(j) * stride; };
   const auto kernel = [&](int j, int q) { return static_cast<std::size_t>(j) * kernel_rows_ + q; };
-  const auto single_row = [&](int q) {
-    const std::size_t row = static_cast<std::size_t>(q) * stride;
+  const auto single_row = [&](int q, float* re, float* im) {
+    split_row(spectrum_row(q), re, im, columns);
     for (int j = 0; j < grid_; ++j) {
-      add_scaled_row(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], pair_re_.data() + row,
-                     pair_im_.data() + row, out_re(j), out_im(j), columns);
+      add_scaled_row(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], re, im, out_re(j), out_im(j), columns);
     }
   };
-  single_row(0);
+  single_row(0, scratch_row(0), scratch_row(1));
   const int pairs_end = (height + 1) / 2;  // pairs q = 1..pairs_end − 1
   int q = 1;
-  // Four pairs at a time, so each is read once and the R partial rows stay in the cache.
+  // Four pairs at a time, split into 16 rows that stay in the cache, read once for the R
+  // partial rows.
   for (; q + 4 <= pairs_end; q += 4) {
     const float *sum_re[4], *sum_im[4], *diff_re[4], *diff_im[4];
     for (int m = 0; m < 4; ++m) {
-      const std::size_t row = static_cast<std::size_t>(q + m) * stride;
-      sum_re[m] = pair_re_.data() + row;
-      sum_im[m] = pair_im_.data() + row;
-      diff_re[m] = diff_re_.data() + row;
-      diff_im[m] = diff_im_.data() + row;
+      float* rows[4] = {scratch_row(4 * m), scratch_row(4 * m + 1), scratch_row(4 * m + 2), scratch_row(4 * m + 3)};
+      sum_and_difference(spectrum_row(q + m), spectrum_row(height - q - m), rows[0], rows[1], rows[2], rows[3],
+                         columns);
+      sum_re[m] = rows[0];
+      sum_im[m] = rows[1];
+      diff_re[m] = rows[2];
+      diff_im[m] = rows[3];
     }
     for (int j = 0; j < grid_; ++j) {
       add_scaled_pairs4(y_kernel_re_.data() + kernel(j, q), y_kernel_im_.data() + kernel(j, q), sum_re, sum_im, diff_re,
@@ -583,14 +634,14 @@ void RigidRegistration::sum_columns_along_y() {
     }
   }
   for (; q < pairs_end; ++q) {
-    const std::size_t row = static_cast<std::size_t>(q) * stride;
+    sum_and_difference(spectrum_row(q), spectrum_row(height - q), scratch_row(0), scratch_row(1), scratch_row(2),
+                       scratch_row(3), columns);
     for (int j = 0; j < grid_; ++j) {
-      add_scaled_pair(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], pair_re_.data() + row,
-                      pair_im_.data() + row, diff_re_.data() + row, diff_im_.data() + row, out_re(j), out_im(j),
-                      columns);
+      add_scaled_pair(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], scratch_row(0), scratch_row(1),
+                      scratch_row(2), scratch_row(3), out_re(j), out_im(j), columns);
     }
   }
-  if (height % 2 == 0) single_row(height / 2);
+  if (height % 2 == 0) single_row(height / 2, nyquist_re_.data(), nyquist_im_.data());
 }
 
 }  // namespace calmon

@@ -101,15 +101,12 @@ class RigidRegistration {
   std::vector<float> column_taper_;                 // per column
   std::vector<float> border_taper_;                 // the top rows, then the bottom rows, per pixel
   std::vector<float> reference_re_, reference_im_;  // the reference's half spectrum (fft_'s layout)
-  std::vector<float> spectrum_weight_;              // per half-spectrum value: the smoothing, or 1
+  std::vector<float> spectrum_weight_;              // per half-spectrum value: the smoothing (empty: none)
   float correlation_norm_ = 1.0f;                   // the correlation of a perfect shift
-  // The whitened cross-power spectrum C for the refinement, its rows paired: row 0, then
-  // for 0 < q < height/2 the sum C(q) + C(−q) and difference C(q) − C(−q) (the y-kernels
-  // of frequencies q and −q are conjugate, so each pair costs one product, not two), then
-  // for even heights the Nyquist row C(height/2). spectrum_stride() values a row.
-  std::vector<float> pair_re_, pair_im_;  // height/2 + 1 rows: C(0), the sums, C(height/2)
-  std::vector<float> diff_re_, diff_im_;  // height/2 + 1 rows: the differences (rows 1..)
-  std::vector<float> row_re_, row_im_;    // 2 rows: whitened C(q) and C(−q)
+  // The refinement's working rows: four pairs of spectrum rows, each as sum and difference
+  // split into real and imaginary parts (16 rows), and the Nyquist row of even heights.
+  std::vector<float> pair_rows_;
+  std::vector<float> nyquist_re_, nyquist_im_;
   // Refinement: R = ceil(1.5·upsample_factor) points a side, computed in lanes of
   // lanes_ ≥ R (the extra ones have zero kernels).
   int grid_ = 1;
