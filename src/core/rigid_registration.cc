@@ -292,7 +292,24 @@ struct PixelSummary {
 template <class T> PixelSummary summarize(const T* pixels, std::size_t count) {
   PixelSummary summary;
   T low = pixels[0], high = pixels[0];
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+    // Exact in 32 bits over chunks of 2^15 pixels (|sum| < 2^15 · 2^16), which the
+    // compiler vectorizes with half the additions of 64-bit sums.
+    using Partial = std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>;
+    constexpr std::size_t kChunk = std::size_t{1} << 15;
+    std::int64_t sum = 0;
+    for (std::size_t begin = 0; begin < count; begin += kChunk) {
+      const std::size_t end = std::min(count, begin + kChunk);
+      Partial partial = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        partial += pixels[i];
+        low = std::min(low, pixels[i]);
+        high = std::max(high, pixels[i]);
+      }
+      sum += partial;
+    }
+    summary.mean = static_cast<double>(sum) / static_cast<double>(count);
+  } else if constexpr (std::is_integral_v<T>) {
     std::int64_t sum = 0;  // exact: at most 2^32 pixels of 32 bits
     for (std::size_t i = 0; i < count; ++i) {
       sum += pixels[i];
