@@ -177,83 +177,116 @@ void whiten(const float* ref_re, const float* ref_im, const float* weight, float
   whiten4<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
 }
 
-// From two interleaved spectrum rows a (frequency q) and b (−q): their sum and difference,
-// split into real and imaginary parts.
-void sum_and_difference(const float* __restrict a, const float* __restrict b, float* __restrict sum_re,
-                        float* __restrict sum_im, float* __restrict diff_re, float* __restrict diff_im, int n) {
-  for (int k = 0; k < n; ++k) {
-    sum_re[k] = a[2 * k] + b[2 * k];
-    sum_im[k] = a[2 * k + 1] + b[2 * k + 1];
-    diff_re[k] = a[2 * k] - b[2 * k];
-    diff_im[k] = a[2 * k + 1] - b[2 * k + 1];
+// From one frequency column c of the spectrum (interleaved, `height` values): for
+// q = 1..n, the sum and difference of the values of frequencies q and −q, split into
+// real and imaginary parts, at q − 1. Four q at a time: c(q..q+3) and, reversed,
+// c(height−q−3..height−q).
+void sum_and_difference(const float* __restrict column, int height, float* __restrict sum_re, float* __restrict sum_im,
+                        float* __restrict diff_re, float* __restrict diff_im, int n) {
+  int q = 1;
+  for (; q + 3 <= n; q += 4) {
+    const Floats4 a0 = load4(column + 2 * q), a1 = load4(column + 2 * q + 4);
+    const float* mirror = column + 2 * (height - q - 3);  // c(height−q−3), ..., c(height−q)
+    const Floats4 b0 = load4(mirror), b1 = load4(mirror + 4);
+    const Floats4 ar = __builtin_shufflevector(a0, a1, 0, 2, 4, 6), ai = __builtin_shufflevector(a0, a1, 1, 3, 5, 7);
+    const Floats4 br = __builtin_shufflevector(b1, b0, 2, 0, 6, 4), bi = __builtin_shufflevector(b1, b0, 3, 1, 7, 5);
+    store4(sum_re + q - 1, ar + br);
+    store4(sum_im + q - 1, ai + bi);
+    store4(diff_re + q - 1, ar - br);
+    store4(diff_im + q - 1, ai - bi);
+  }
+  for (; q <= n; ++q) {
+    const float ar = column[2 * q], ai = column[2 * q + 1];
+    const float br = column[2 * (height - q)], bi = column[2 * (height - q) + 1];
+    sum_re[q - 1] = ar + br;
+    sum_im[q - 1] = ai + bi;
+    diff_re[q - 1] = ar - br;
+    diff_im[q - 1] = ai - bi;
   }
 }
 
-// One interleaved row split into real and imaginary parts.
-void split_row(const float* __restrict a, float* __restrict re, float* __restrict im, int n) {
-  for (int k = 0; k < n; ++k) {
-    re[k] = a[2 * k];
-    im[k] = a[2 * k + 1];
+// For each grid row j: Σ_q kr(j, q)·P(q) + i·ki(j, q)·M(q) over q < n (a multiple of 8),
+// in 8 lanes (lane q mod 8) summed in a fixed order: the refinement's inner loop. P and
+// M are the sum and difference of the values of frequencies q and −q, whose kernels are
+// k and conj(k): k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b). Kernel row j starts at
+// j·kernel_stride. pair_dots8 (AVX) and pair_dots4 (SSE, two vectors for the 8 lanes) do
+// the same arithmetic in every lane, so they round alike.
+void reduce_lanes(const float* re, const float* im, float& out_re, float& out_im) {
+  out_re = ((re[0] + re[1]) + (re[2] + re[3])) + ((re[4] + re[5]) + (re[6] + re[7]));
+  out_im = ((im[0] + im[1]) + (im[2] + im[3])) + ((im[4] + im[5]) + (im[6] + im[7]));
+}
+
+// Three grid rows at a time share the loads of P and M; kJ is 3, or 1 for the rest.
+template <int kJ>
+[[gnu::target("avx")]] void pair_dots8_rows(const float* kr, const float* ki, std::size_t kernel_stride,
+                                            const float* sum_re, const float* sum_im, const float* diff_re,
+                                            const float* diff_im, int n, float* out_re, float* out_im) {
+  Floats8 re[kJ] = {}, im[kJ] = {};
+  for (int q = 0; q < n; q += 8) {
+    Floats8 pr, pi, mr, mi;  // loaded by memcpy (see whiten8)
+    std::memcpy(&pr, sum_re + q, sizeof pr);
+    std::memcpy(&pi, sum_im + q, sizeof pi);
+    std::memcpy(&mr, diff_re + q, sizeof mr);
+    std::memcpy(&mi, diff_im + q, sizeof mi);
+    for (int j = 0; j < kJ; ++j) {
+      Floats8 a, b;
+      std::memcpy(&a, kr + j * kernel_stride + q, sizeof a);
+      std::memcpy(&b, ki + j * kernel_stride + q, sizeof b);
+      re[j] += a * pr - b * mi;
+      im[j] += a * pi + b * mr;
+    }
+  }
+  for (int j = 0; j < kJ; ++j) {
+    float r[8], i[8];
+    std::memcpy(r, &re[j], sizeof r);
+    std::memcpy(i, &im[j], sizeof i);
+    reduce_lanes(r, i, out_re[j], out_im[j]);
   }
 }
 
-// out += Σ_m kr_m·P_m + i·ki_m·M_m over n complex values for four row pairs m, added in
-// the order m = 0..3: the refinement's inner loop. P and M are the sum and with P and M the sum and
-// difference of the rows of frequencies q and −q, whose kernels are k and conj(k):
-// k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b). Each output value is loaded and stored
-// once for four pairs.
-[[gnu::target_clones("avx", "default")]] void add_scaled_pairs4(const float* kr, const float* ki,
-                                                                const float* const* sum_re, const float* const* sum_im,
-                                                                const float* const* diff_re,
-                                                                const float* const* diff_im, float* __restrict out_re,
-                                                                float* __restrict out_im, int n) {
-  const float* __restrict p0 = sum_re[0];
-  const float* __restrict p1 = sum_re[1];
-  const float* __restrict p2 = sum_re[2];
-  const float* __restrict p3 = sum_re[3];
-  const float* __restrict q0 = sum_im[0];
-  const float* __restrict q1 = sum_im[1];
-  const float* __restrict q2 = sum_im[2];
-  const float* __restrict q3 = sum_im[3];
-  const float* __restrict m0 = diff_re[0];
-  const float* __restrict m1 = diff_re[1];
-  const float* __restrict m2 = diff_re[2];
-  const float* __restrict m3 = diff_re[3];
-  const float* __restrict n0 = diff_im[0];
-  const float* __restrict n1 = diff_im[1];
-  const float* __restrict n2 = diff_im[2];
-  const float* __restrict n3 = diff_im[3];
-  for (int k = 0; k < n; ++k) {
-    float re = out_re[k], im = out_im[k];
-    re += kr[0] * p0[k] - ki[0] * n0[k];
-    im += kr[0] * q0[k] + ki[0] * m0[k];
-    re += kr[1] * p1[k] - ki[1] * n1[k];
-    im += kr[1] * q1[k] + ki[1] * m1[k];
-    re += kr[2] * p2[k] - ki[2] * n2[k];
-    im += kr[2] * q2[k] + ki[2] * m2[k];
-    re += kr[3] * p3[k] - ki[3] * n3[k];
-    im += kr[3] * q3[k] + ki[3] * m3[k];
-    out_re[k] = re;
-    out_im[k] = im;
+template <int kJ>
+void pair_dots4_rows(const float* kr, const float* ki, std::size_t kernel_stride, const float* sum_re,
+                     const float* sum_im, const float* diff_re, const float* diff_im, int n, float* out_re,
+                     float* out_im) {
+  Floats4 re[2 * kJ] = {}, im[2 * kJ] = {};  // lanes 0-3 and 4-7 of each row
+  for (int q = 0; q < n; q += 4) {
+    const int half = (q / 4) % 2;
+    const Floats4 pr = load4(sum_re + q), pi = load4(sum_im + q), mr = load4(diff_re + q), mi = load4(diff_im + q);
+    for (int j = 0; j < kJ; ++j) {
+      const Floats4 a = load4(kr + j * kernel_stride + q), b = load4(ki + j * kernel_stride + q);
+      re[2 * j + half] += a * pr - b * mi;
+      im[2 * j + half] += a * pi + b * mr;
+    }
+  }
+  for (int j = 0; j < kJ; ++j) {
+    float r[8], i[8];
+    store4(r, re[2 * j]);
+    store4(r + 4, re[2 * j + 1]);
+    store4(i, im[2 * j]);
+    store4(i + 4, im[2 * j + 1]);
+    reduce_lanes(r, i, out_re[j], out_im[j]);
   }
 }
 
-// One row pair: out += kr·P + i·ki·M.
-void add_scaled_pair(float kr, float ki, const float* __restrict sum_re, const float* __restrict sum_im,
-                     const float* __restrict diff_re, const float* __restrict diff_im, float* __restrict out_re,
-                     float* __restrict out_im, int n) {
-  for (int k = 0; k < n; ++k) {
-    out_re[k] += kr * sum_re[k] - ki * diff_im[k];
-    out_im[k] += kr * sum_im[k] + ki * diff_re[k];
+void pair_dots(const float* kr, const float* ki, std::size_t kernel_stride, int grid, const float* sum_re,
+               const float* sum_im, const float* diff_re, const float* diff_im, int n, float* out_re, float* out_im) {
+  const bool avx = have_avx();
+  int j = 0;
+  for (; j + 3 <= grid; j += 3) {
+    const std::size_t at = j * kernel_stride;
+    if (avx) {
+      pair_dots8_rows<3>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    } else {
+      pair_dots4_rows<3>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    }
   }
-}
-
-// out += k·in over n complex values: the rows without a pair (frequency 0, Nyquist).
-void add_scaled_row(float kr, float ki, const float* __restrict in_re, const float* __restrict in_im,
-                    float* __restrict out_re, float* __restrict out_im, int n) {
-  for (int k = 0; k < n; ++k) {
-    out_re[k] += kr * in_re[k] - ki * in_im[k];
-    out_im[k] += kr * in_im[k] + ki * in_re[k];
+  for (; j < grid; ++j) {
+    const std::size_t at = j * kernel_stride;
+    if (avx) {
+      pair_dots8_rows<1>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    } else {
+      pair_dots4_rows<1>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    }
   }
 }
 
@@ -367,7 +400,7 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
     for (int ky = 0; ky < height; ++ky) {
       const double gy = gaussian_spectrum(signed_frequency(ky, height), height, options.smooth_sigma);
       for (int kx = 0; kx < spectrum_width; ++kx) {
-        spectrum_weight_[static_cast<std::size_t>(ky) * stride + kx] =
+        spectrum_weight_[static_cast<std::size_t>(kx) * stride + ky] =
             static_cast<float>(gy * gaussian_spectrum(kx, width, options.smooth_sigma));
       }
     }
@@ -376,10 +409,13 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   }
   reference_re_.resize(fft_.spectrum_size());
   reference_im_.resize(fft_.spectrum_size());
-  kernel_rows_ = height / 2 + 1;
-  pair_rows_.assign(16 * static_cast<std::size_t>(stride), 0.0f);
-  nyquist_re_.assign(stride, 0.0f);
-  nyquist_im_.assign(stride, 0.0f);
+  // Frequencies 0..height/2, and beyond them to a multiple of 8 past the last pair: the
+  // pairs are summed 8 at a time, the missing ones zero.
+  kernel_rows_ = (height / 2 + 1 + 8 + 7) / 8 * 8;
+  partial_stride_ = (spectrum_width + 3) / 4 * 4;
+  pair_rows_.assign(4 * static_cast<std::size_t>(kernel_rows_), 0.0f);
+  nyquist_re_.assign(partial_stride_, 0.0f);
+  nyquist_im_.assign(partial_stride_, 0.0f);
 
   // The refinement grid's phases, relative to the integer peak: point j of R is at
   // peak + (j − c)/upsample_factor px, c = floor(R/2).
@@ -418,10 +454,11 @@ RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOp
   y_kernel_im_.resize(y_grid_re_.size());
   x_kernel_re_.assign(static_cast<std::size_t>(spectrum_width) * lanes_, 0.0);
   x_kernel_im_.assign(x_kernel_re_.size(), 0.0);
-  partial_re_.resize(static_cast<std::size_t>(grid_) * stride);
+  partial_re_.assign(static_cast<std::size_t>(grid_) * partial_stride_, 0.0f);
   partial_im_.resize(partial_re_.size());
   nyquist_share_.resize(grid_);
   dots_.resize(8 * static_cast<std::size_t>(lanes_));
+  column_sums_.resize(2 * static_cast<std::size_t>(grid_));
 
   set_reference(reference);
 }
@@ -562,7 +599,7 @@ void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
 void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   fill_refinement_kernels(peak);
   sum_columns_along_y();
-  const int width = shape_.width, spectrum_width = fft_.spectrum_width(), stride = fft_.spectrum_stride();
+  const int width = shape_.width, spectrum_width = fft_.spectrum_width(), stride = partial_stride_;
   const int last_mirrored = (width - 1) / 2;  // columns 1..last_mirrored have a mirror
   const std::size_t lanes = static_cast<std::size_t>(lanes_);
   // dots_: [0, 2) the Nyquist row's share, [2, 4) column 0, [4, 6) the mirrored columns,
@@ -610,55 +647,44 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   result.peak = best / correlation_norm_;
 }
 
-// U(j, k) = Σ_ky Ky(j, ky)·C(ky, k): frequency 0, the pairs q, −q in order, then the
-// Nyquist row of even heights (kept split for refine()). The kernels of q and −q are
-// conjugate, k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b), so each pair costs one product.
+// U(j, kx) = Σ_ky Ky(j, ky)·C(ky, kx), one frequency column kx at a time (contiguous in
+// the transposed spectrum): the pairs q, −q, then frequency 0 and the Nyquist value of
+// even heights (kept for refine()).
 void RigidRegistration::sum_columns_along_y() {
-  const int height = shape_.height, stride = fft_.spectrum_stride(), columns = fft_.spectrum_width();
+  const int height = shape_.height, columns = fft_.spectrum_width();
+  const std::size_t stride = static_cast<std::size_t>(fft_.spectrum_stride());
   const float* spectrum = reinterpret_cast<const float*>(fft_.spectrum());
-  const auto spectrum_row = [&](int ky) { return spectrum + 2 * static_cast<std::size_t>(ky) * stride; };
-  const auto scratch_row = [&](int r) { return pair_rows_.data() + static_cast<std::size_t>(r) * stride; };
-  std::fill(partial_re_.begin(), partial_re_.end(), 0.0f);
-  std::fill(partial_im_.begin(), partial_im_.end(), 0.0f);
-  const auto out_re = [&](int j) { return partial_re_.data() + static_cast<std::size_t>(j) * stride; };
-  const auto out_im = [&](int j) { return partial_im_.data() + static_cast<std::size_t>(j) * stride; };
-  const auto kernel = [&](int j, int q) { return static_cast<std::size_t>(j) * kernel_rows_ + q; };
-  const auto single_row = [&](int q, float* re, float* im) {
-    split_row(spectrum_row(q), re, im, columns);
+  const int pairs = (height + 1) / 2 - 1;  // q = 1..pairs
+  float* sum_re = pair_rows_.data();
+  float* sum_im = sum_re + kernel_rows_;
+  float* diff_re = sum_im + kernel_rows_;
+  float* diff_im = diff_re + kernel_rows_;
+  for (int kx = 0; kx < columns; ++kx) {
+    const float* column = spectrum + 2 * kx * stride;
+    sum_and_difference(column, height, sum_re, sum_im, diff_re, diff_im, pairs);
+    const float zero_re = column[0], zero_im = column[1];
+    const float nyquist_re = height % 2 == 0 ? column[height] : 0.0f;
+    const float nyquist_im = height % 2 == 0 ? column[height + 1] : 0.0f;
+    nyquist_re_[kx] = nyquist_re;
+    nyquist_im_[kx] = nyquist_im;
+    float* re = column_sums_.data();
+    float* im = re + grid_;
+    pair_dots(y_kernel_re_.data() + 1, y_kernel_im_.data() + 1, kernel_rows_, grid_, sum_re, sum_im, diff_re, diff_im,
+              (pairs + 7) / 8 * 8, re, im);
     for (int j = 0; j < grid_; ++j) {
-      add_scaled_row(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], re, im, out_re(j), out_im(j), columns);
-    }
-  };
-  single_row(0, scratch_row(0), scratch_row(1));
-  const int pairs_end = (height + 1) / 2;  // pairs q = 1..pairs_end − 1
-  int q = 1;
-  // Four pairs at a time, split into 16 rows that stay in the cache, read once for the R
-  // partial rows.
-  for (; q + 4 <= pairs_end; q += 4) {
-    const float *sum_re[4], *sum_im[4], *diff_re[4], *diff_im[4];
-    for (int m = 0; m < 4; ++m) {
-      float* rows[4] = {scratch_row(4 * m), scratch_row(4 * m + 1), scratch_row(4 * m + 2), scratch_row(4 * m + 3)};
-      sum_and_difference(spectrum_row(q + m), spectrum_row(height - q - m), rows[0], rows[1], rows[2], rows[3],
-                         columns);
-      sum_re[m] = rows[0];
-      sum_im[m] = rows[1];
-      diff_re[m] = rows[2];
-      diff_im[m] = rows[3];
-    }
-    for (int j = 0; j < grid_; ++j) {
-      add_scaled_pairs4(y_kernel_re_.data() + kernel(j, q), y_kernel_im_.data() + kernel(j, q), sum_re, sum_im, diff_re,
-                        diff_im, out_re(j), out_im(j), columns);
+      const float* kr = y_kernel_re_.data() + static_cast<std::size_t>(j) * kernel_rows_;
+      const float* ki = y_kernel_im_.data() + static_cast<std::size_t>(j) * kernel_rows_;
+      re[j] += kr[0] * zero_re - ki[0] * zero_im;
+      im[j] += kr[0] * zero_im + ki[0] * zero_re;
+      if (height % 2 == 0) {
+        const int n = height / 2;
+        re[j] += kr[n] * nyquist_re - ki[n] * nyquist_im;
+        im[j] += kr[n] * nyquist_im + ki[n] * nyquist_re;
+      }
+      partial_re_[static_cast<std::size_t>(j) * partial_stride_ + kx] = re[j];
+      partial_im_[static_cast<std::size_t>(j) * partial_stride_ + kx] = im[j];
     }
   }
-  for (; q < pairs_end; ++q) {
-    sum_and_difference(spectrum_row(q), spectrum_row(height - q), scratch_row(0), scratch_row(1), scratch_row(2),
-                       scratch_row(3), columns);
-    for (int j = 0; j < grid_; ++j) {
-      add_scaled_pair(y_kernel_re_[kernel(j, q)], y_kernel_im_[kernel(j, q)], scratch_row(0), scratch_row(1),
-                      scratch_row(2), scratch_row(3), out_re(j), out_im(j), columns);
-    }
-  }
-  if (height % 2 == 0) single_row(height / 2, nyquist_re_.data(), nyquist_im_.data());
 }
 
 }  // namespace calmon

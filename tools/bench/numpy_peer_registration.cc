@@ -23,9 +23,9 @@
 namespace calmon::bench {
 namespace {
 
-constexpr int kFrames = 16;            // moving frames, registered in turn
+constexpr int kFrames = 16;             // moving frames, registered in turn
 constexpr int kCalmonRepetitions = 50;  // each frame this many times
-constexpr double kLargestShift = 8.0;  // px, in y and in x
+constexpr double kLargestShift = 8.0;   // px, in y and in x
 constexpr const char* kPython = "/usr/bin/python3";
 
 struct Shift {
@@ -36,8 +36,8 @@ struct Shift {
 std::vector<std::uint16_t> moved(const std::uint16_t* image, int width, int height, Shift shift) {
   std::vector<std::uint16_t> out(static_cast<std::size_t>(width) * height);
   const auto at = [&](int y, int x) {
-    return static_cast<double>(image[static_cast<std::size_t>((y % height + height) % height) * width +
-                                     (x % width + width) % width]);
+    return static_cast<double>(
+        image[static_cast<std::size_t>((y % height + height) % height) * width + (x % width + width) % width]);
   };
   const double fy = std::floor(shift.dy), fx = std::floor(shift.dx);
   const double ty = shift.dy - fy, tx = shift.dx - fx;
@@ -47,7 +47,8 @@ std::vector<std::uint16_t> moved(const std::uint16_t* image, int width, int heig
       const int y0 = y - static_cast<int>(fy) - 1, x0 = x - static_cast<int>(fx) - 1;
       const double top = (1.0 - tx) * at(y0 + 1, x0 + 1) + tx * at(y0 + 1, x0);
       const double bottom = (1.0 - tx) * at(y0, x0 + 1) + tx * at(y0, x0);
-      out[static_cast<std::size_t>(y) * width + x] = static_cast<std::uint16_t>(std::lround((1.0 - ty) * top + ty * bottom));
+      out[static_cast<std::size_t>(y) * width + x] =
+          static_cast<std::uint16_t>(std::lround((1.0 - ty) * top + ty * bottom));
     }
   }
   return out;
@@ -104,10 +105,10 @@ void run_registration_peer(const RegistrationPeerRequest& request) {
     }
   }
   std::ostringstream command;
-  command << kPython << " '" << numpy_peer_script() << "' --registration --frames-file '" << frames_file
-          << "' --width " << width << " --height " << height << " --distinct-frames " << kFrames + 1
-          << " --max-shift " << options.max_shift << " --upsample-factor " << options.upsample_factor
-          << " --taper-width " << options.taper_width << " --seconds " << request.peer_seconds;
+  command << kPython << " '" << numpy_peer_script() << "' --registration --frames-file '" << frames_file << "' --width "
+          << width << " --height " << height << " --distinct-frames " << kFrames + 1 << " --max-shift "
+          << options.max_shift << " --upsample-factor " << options.upsample_factor << " --taper-width "
+          << options.taper_width << " --seconds " << request.peer_seconds;
   FILE* output = popen(command.str().c_str(), "r");
   if (!output) {
     std::remove(frames_file);
