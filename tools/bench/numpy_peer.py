@@ -19,7 +19,8 @@
 # within +-max_shift, then the correlation on a grid of step 1/upsample_factor around it
 # (ceil(1.5 f) points a side) as the upsampled DFT of Guizar-Sicairos et al. computes it,
 # two matrix products with complex exponentials; then scipy.ndimage.shift(order=1, NaN
-# outside). Every frame is timed alone, for --seconds, and the median printed, with the
+# outside). Every frame is timed alone (wall and thread CPU time), for --seconds, and the
+# medians printed, with the
 # shifts found (numpy_registration_shift dy dx, one line per frame). If scikit-image is
 # there, the same for phase_cross_correlation(reference, frame, upsample_factor,
 # normalization="phase") with the same shift (skimage_registration_median_us).
@@ -123,21 +124,23 @@ def registration_peer(args):
         return ys[j], xs[i]
 
     def timed(method):
-        times, shifts, t = [], [], 0
+        times, cpu_times, shifts, t = [], [], [], 0
         start = time.perf_counter()
         while time.perf_counter() - start < args.seconds or t < len(frames):
             frame = frames[t % len(frames)]
-            before = time.perf_counter()
+            before, cpu_before = time.perf_counter(), time.thread_time()
             dy, dx = method(frame)
             scipy.ndimage.shift(frame.astype(np.float32), (dy, dx), order=1, mode="constant", cval=np.nan)
+            cpu_times.append(time.thread_time() - cpu_before)
             times.append(time.perf_counter() - before)
             if t < len(frames):
                 shifts.append((dy, dx))
             t += 1
-        return np.median(times) * 1e6, shifts
+        return np.median(times) * 1e6, np.median(cpu_times) * 1e6, shifts
 
-    numpy_median, shifts = timed(register)
+    numpy_median, numpy_cpu_median, shifts = timed(register)
     print(f"numpy_registration_median_us {numpy_median:.6g}", flush=True)
+    print(f"numpy_registration_cpu_median_us {numpy_cpu_median:.6g}", flush=True)
     for dy, dx in shifts:
         print(f"numpy_registration_shift {dy:.9g} {dx:.9g}", flush=True)
     try:
@@ -149,8 +152,9 @@ def registration_peer(args):
         shift, _, _ = phase_cross_correlation(reference, frame, upsample_factor=factor, normalization="phase")
         return shift
 
-    skimage_median, _ = timed(skimage_register)
+    skimage_median, skimage_cpu_median, _ = timed(skimage_register)
     print(f"skimage_registration_median_us {skimage_median:.6g}", flush=True)
+    print(f"skimage_registration_cpu_median_us {skimage_cpu_median:.6g}", flush=True)
 
 
 def main():

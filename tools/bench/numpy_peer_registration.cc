@@ -1,6 +1,7 @@
 // numpy_peer_registration.cc — the frames, calmon's timing, the peer's, and the figures.
 #include "numpy_peer_registration.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,6 +57,13 @@ std::vector<std::uint16_t> moved(const std::uint16_t* image, int width, int heig
 
 void print_figure(const char* name, double value) { std::printf("%s %.6g\n", name, value); }
 
+// This thread's CPU time, µs: what a frame cost even when the machine is shared.
+double thread_cpu_us() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
 }  // namespace
 
 void run_registration_peer(const RegistrationPeerRequest& request) {
@@ -74,21 +82,25 @@ void run_registration_peer(const RegistrationPeerRequest& request) {
   RigidRegistration registration(shape, options, FrameView<std::uint16_t>(reference, shape));
   std::vector<float> shifted(shape.pixel_count());
   std::vector<Shift> calmon_shifts(kFrames);
-  std::vector<double> calmon_us;
+  std::vector<double> calmon_us, calmon_cpu_us;
   for (int repetition = 0; repetition < kCalmonRepetitions; ++repetition) {
     for (int i = 0; i < kFrames; ++i) {
       const FrameView<std::uint16_t> frame(frames[i].data(), shape);
       const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = thread_cpu_us();
       const RegistrationResult result = registration.register_frame(frame);
       shift_frame(frame, result.dy, result.dx, shifted);
+      const double cpu_end = thread_cpu_us();
       const auto end = std::chrono::steady_clock::now();
       calmon_us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+      calmon_cpu_us.push_back(cpu_end - cpu_start);
       calmon_shifts[i] = {result.dy, result.dx};
     }
   }
-  const double calmon_median = percentile(calmon_us, 50);
+  const double calmon_median = percentile(calmon_us, 50), calmon_cpu_median = percentile(calmon_cpu_us, 50);
   print_figure("registration_frames", kFrames);
   print_figure("registration_calmon_median_us", calmon_median);
+  print_figure("registration_calmon_cpu_median_us", calmon_cpu_median);
   std::fflush(stdout);
 
   // The peer, on the same frames: the reference first, then the moving ones.
@@ -105,22 +117,26 @@ void run_registration_peer(const RegistrationPeerRequest& request) {
     }
   }
   std::ostringstream command;
-  command << kPython << " '" << numpy_peer_script() << "' --registration --frames-file '" << frames_file << "' --width "
-          << width << " --height " << height << " --distinct-frames " << kFrames + 1 << " --max-shift "
-          << options.max_shift << " --upsample-factor " << options.upsample_factor << " --taper-width "
-          << options.taper_width << " --seconds " << request.peer_seconds;
+  // One thread each, as calmon: numpy's matrix products would otherwise use every core.
+  command << "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 " << kPython << " '" << numpy_peer_script()
+          << "' --registration --frames-file '" << frames_file << "' --width " << width << " --height " << height
+          << " --distinct-frames " << kFrames + 1 << " --max-shift " << options.max_shift << " --upsample-factor "
+          << options.upsample_factor << " --taper-width " << options.taper_width << " --seconds "
+          << request.peer_seconds;
   FILE* output = popen(command.str().c_str(), "r");
   if (!output) {
     std::remove(frames_file);
     throw std::runtime_error("cannot run " + command.str());
   }
-  double numpy_median = -1.0, skimage_median = -1.0;
+  double numpy_median = -1.0, skimage_median = -1.0, numpy_cpu_median = -1.0, skimage_cpu_median = -1.0;
   std::vector<Shift> numpy_shifts;
   char line[512];
   while (std::fgets(line, sizeof line, output)) {
     Shift shift;
     std::sscanf(line, "numpy_registration_median_us %lf", &numpy_median);
     std::sscanf(line, "skimage_registration_median_us %lf", &skimage_median);
+    std::sscanf(line, "numpy_registration_cpu_median_us %lf", &numpy_cpu_median);
+    std::sscanf(line, "skimage_registration_cpu_median_us %lf", &skimage_cpu_median);
     if (std::sscanf(line, "numpy_registration_shift %lf %lf", &shift.dy, &shift.dx) == 2) numpy_shifts.push_back(shift);
   }
   const int status = pclose(output);
@@ -134,11 +150,15 @@ void run_registration_peer(const RegistrationPeerRequest& request) {
                            std::abs(numpy_shifts[i].dx - calmon_shifts[i].dx)});
   }
   print_figure("registration_numpy_median_us", numpy_median);
+  print_figure("registration_numpy_cpu_median_us", numpy_cpu_median);
   print_figure("registration_ratio_numpy_to_calmon", numpy_median / calmon_median);
+  print_figure("registration_cpu_ratio_numpy_to_calmon", numpy_cpu_median / calmon_cpu_median);
   print_figure("registration_numpy_largest_shift_difference_px", difference);
   if (skimage_median > 0.0) {
     print_figure("registration_skimage_median_us", skimage_median);
+    print_figure("registration_skimage_cpu_median_us", skimage_cpu_median);
     print_figure("registration_ratio_skimage_to_calmon", skimage_median / calmon_median);
+    print_figure("registration_cpu_ratio_skimage_to_calmon", skimage_cpu_median / calmon_cpu_median);
   }
 }
 

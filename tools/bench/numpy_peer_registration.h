@@ -9,8 +9,10 @@
 // ifft2, the peak within ±max_shift, the upsampled DFT by two matrix products) and
 // scipy.ndimage.shift(order=1); and, if scikit-image is installed, its
 // phase_cross_correlation(upsample_factor=10, normalization="phase") with the same shift.
-// Prints one "name value" line per figure: each side's median per frame, the ratios, and
-// the largest difference between numpy's shifts and calmon's (they compute the same).
+// Prints one "name value" line per figure: each side's median per frame in wall time and
+// in CPU time (the thread's; robust when the machine is shared), the ratios, and the
+// largest difference between numpy's shifts and calmon's (they compute the same). Every
+// side runs on one thread (the peer with OPENBLAS_NUM_THREADS=1 and the like).
 #pragma once
 
 #include <string>
