@@ -19,11 +19,12 @@
 # within +-max_shift, then the correlation on a grid of step 1/upsample_factor around it
 # (ceil(1.5 f) points a side) as the upsampled DFT of Guizar-Sicairos et al. computes it,
 # two matrix products with complex exponentials; then scipy.ndimage.shift(order=1, NaN
-# outside). Every frame is timed alone (wall and thread CPU time), for --seconds, and the
-# medians printed, with the
-# shifts found (numpy_registration_shift dy dx, one line per frame). If scikit-image is
-# there, the same for phase_cross_correlation(reference, frame, upsample_factor,
-# normalization="phase") with the same shift (skimage_registration_median_us).
+# outside). Every frame is timed alone (wall and thread CPU time) for --seconds, and the
+# medians printed (numpy_registration_median_us, numpy_registration_cpu_median_us) with
+# the shifts found (numpy_registration_shift dy dx, one line per frame). If scikit-image
+# is there, the same for phase_cross_correlation(reference, frame, upsample_factor,
+# normalization="phase") with the same shift (skimage_registration_*median_us): no taper,
+# and the integer peak searched over the whole image.
 import argparse
 import json
 import math
