@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -67,15 +68,251 @@ void check_options(FrameShape shape, const RigidRegistrationOptions& options) {
   }
 }
 
-// out += k·in over n complex values held as separate real and imaginary rows: the inner
-// loop of the refinement, built for AVX2 and for baseline x86-64 and chosen at load time
-// (no fused multiply-add: the same rounding either way).
-[[gnu::target_clones("avx2", "default")]] void add_scaled_row(float kr, float ki, const float* in_re,
-                                                              const float* in_im, float* out_re, float* out_im, int n) {
-  for (int k = 0; k < n; ++k) {
-    out_re[k] += kr * in_re[k] - ki * in_im[k];
-    out_im[k] += kr * in_im[k] + ki * in_re[k];
+// The per-frame loops below are written so that the compiler vectorizes them (float
+// arrays held as separate real and imaginary parts, no std::complex in inner loops) and
+// compute exactly what the plain loops would: element by element, no fused
+// multiply-add, every sum in the same order. The ones marked target_clones are built for
+// AVX and for baseline x86-64 and chosen at load time; both round the same way.
+
+// Four and eight floats: whitening needs a vector square root, which the compiler does
+// not make from std::sqrt (it may set errno), so its loop is written with these.
+using Floats4 = float __attribute__((vector_size(16)));
+using Floats8 = float __attribute__((vector_size(32)));
+
+Floats4 load4(const float* p) {
+  Floats4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void store4(float* p, Floats4 v) { std::memcpy(p, &v, sizeof v); }
+
+// C = R·conj(F) / max(|R·conj(F)|, ε) · weight (no weight: 1), in place of F, over
+// spectrum values [i, count) (interleaved); the reference R split in two arrays.
+template <bool kWeighted>
+void whiten_tail(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t i,
+                 std::size_t count, float epsilon) {
+  for (; i < count; ++i) {
+    const float rr = ref_re[i], ri = ref_im[i];
+    const float fr = spectrum[2 * i], fi = spectrum[2 * i + 1];
+    const float re = rr * fr + ri * fi;
+    const float im = ri * fr - rr * fi;
+    const float scale = (kWeighted ? weight[i] : 1.0f) / std::max(std::sqrt(re * re + im * im), epsilon);
+    spectrum[2 * i] = re * scale;
+    spectrum[2 * i + 1] = im * scale;
   }
+}
+
+// The same four values at a time (SSE, baseline x86-64).
+template <bool kWeighted>
+void whiten4(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t count,
+             float epsilon) {
+  std::size_t i = 0;
+  const Floats4 epsilons = {epsilon, epsilon, epsilon, epsilon};
+  for (; i + 4 <= count; i += 4) {
+    const auto a = load4(spectrum + 2 * i), b = load4(spectrum + 2 * i + 4);
+    const Floats4 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+    const Floats4 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+    const auto rr = load4(ref_re + i), ri = load4(ref_im + i);
+    const Floats4 re = rr * fr + ri * fi;
+    const Floats4 im = ri * fr - rr * fi;
+    // maxps(ε, m) is ε only where ε > m: a NaN magnitude stays NaN, as with std::max(m, ε).
+    const Floats4 magnitude = __builtin_ia32_maxps(epsilons, __builtin_ia32_sqrtps(re * re + im * im));
+    const Floats4 scale = (kWeighted ? load4(weight + i) : Floats4{1.0f, 1.0f, 1.0f, 1.0f}) / magnitude;
+    const Floats4 out_re = re * scale, out_im = im * scale;
+    store4(spectrum + 2 * i, __builtin_shufflevector(out_re, out_im, 0, 4, 1, 5));
+    store4(spectrum + 2 * i + 4, __builtin_shufflevector(out_re, out_im, 2, 6, 3, 7));
+  }
+  whiten_tail<kWeighted>(ref_re, ref_im, weight, spectrum, i, count, epsilon);
+}
+
+// The same eight values at a time (AVX).
+template <bool kWeighted>
+[[gnu::target("avx")]] void whiten8(const float* ref_re, const float* ref_im, const float* weight, float* spectrum,
+                                    std::size_t count, float epsilon) {
+  std::size_t i = 0;
+  const Floats8 epsilons = {epsilon, epsilon, epsilon, epsilon, epsilon, epsilon, epsilon, epsilon};
+  const Floats8 ones = {1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+  for (; i + 8 <= count; i += 8) {
+    // (Loads and stores by memcpy in this function: a helper taking or returning a 32-byte
+    // vector would have another calling convention without AVX.)
+    Floats8 a, b, rr, ri, w = ones;
+    std::memcpy(&a, spectrum + 2 * i, sizeof a);
+    std::memcpy(&b, spectrum + 2 * i + 8, sizeof b);
+    std::memcpy(&rr, ref_re + i, sizeof rr);
+    std::memcpy(&ri, ref_im + i, sizeof ri);
+    if (kWeighted) std::memcpy(&w, weight + i, sizeof w);
+    const Floats8 fr = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+    const Floats8 fi = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+    const Floats8 re = rr * fr + ri * fi;
+    const Floats8 im = ri * fr - rr * fi;
+    const Floats8 magnitude = __builtin_ia32_maxps256(epsilons, __builtin_ia32_sqrtps256(re * re + im * im));
+    const Floats8 scale = w / magnitude;
+    const Floats8 out_re = re * scale, out_im = im * scale;
+    const Floats8 low = __builtin_shufflevector(out_re, out_im, 0, 8, 1, 9, 2, 10, 3, 11);
+    const Floats8 high = __builtin_shufflevector(out_re, out_im, 4, 12, 5, 13, 6, 14, 7, 15);
+    std::memcpy(spectrum + 2 * i, &low, sizeof low);
+    std::memcpy(spectrum + 2 * i + 8, &high, sizeof high);
+  }
+  whiten_tail<kWeighted>(ref_re, ref_im, weight, spectrum, i, count, epsilon);
+}
+
+bool have_avx() {
+  static const bool have = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx") != 0;
+  }();
+  return have;
+}
+
+// Whitening, eight values at a time where the processor has AVX: the same arithmetic
+// either way, value by value.
+void whiten(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t count,
+            float epsilon) {
+  if (have_avx()) {
+    if (weight != nullptr) return whiten8<true>(ref_re, ref_im, weight, spectrum, count, epsilon);
+    return whiten8<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
+  }
+  if (weight != nullptr) return whiten4<true>(ref_re, ref_im, weight, spectrum, count, epsilon);
+  whiten4<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
+}
+
+// From one frequency column c of the spectrum (interleaved, `height` values): for
+// q = 1..n, the sum and difference of the values of frequencies q and −q, split into
+// real and imaginary parts, at q − 1. Four q at a time: c(q..q+3) and, reversed,
+// c(height−q−3..height−q).
+void sum_and_difference(const float* __restrict column, int height, float* __restrict sum_re, float* __restrict sum_im,
+                        float* __restrict diff_re, float* __restrict diff_im, int n) {
+  int q = 1;
+  for (; q + 3 <= n; q += 4) {
+    const Floats4 a0 = load4(column + 2 * q), a1 = load4(column + 2 * q + 4);
+    const float* mirror = column + 2 * (height - q - 3);  // c(height−q−3), ..., c(height−q)
+    const Floats4 b0 = load4(mirror), b1 = load4(mirror + 4);
+    const Floats4 ar = __builtin_shufflevector(a0, a1, 0, 2, 4, 6), ai = __builtin_shufflevector(a0, a1, 1, 3, 5, 7);
+    const Floats4 br = __builtin_shufflevector(b1, b0, 2, 0, 6, 4), bi = __builtin_shufflevector(b1, b0, 3, 1, 7, 5);
+    store4(sum_re + q - 1, ar + br);
+    store4(sum_im + q - 1, ai + bi);
+    store4(diff_re + q - 1, ar - br);
+    store4(diff_im + q - 1, ai - bi);
+  }
+  for (; q <= n; ++q) {
+    const float ar = column[2 * q], ai = column[2 * q + 1];
+    const float br = column[2 * (height - q)], bi = column[2 * (height - q) + 1];
+    sum_re[q - 1] = ar + br;
+    sum_im[q - 1] = ai + bi;
+    diff_re[q - 1] = ar - br;
+    diff_im[q - 1] = ai - bi;
+  }
+}
+
+// For each grid row j: Σ_q kr(j, q)·P(q) + i·ki(j, q)·M(q) over q < n (a multiple of 8),
+// in 8 lanes (lane q mod 8) summed in a fixed order: the refinement's inner loop. P and
+// M are the sum and difference of the values of frequencies q and −q, whose kernels are
+// k and conj(k): k·a + conj(k)·b = kr·(a + b) + i·ki·(a − b). Kernel row j starts at
+// j·kernel_stride. pair_dots8 (AVX) and pair_dots4 (SSE, two vectors for the 8 lanes) do
+// the same arithmetic in every lane, so they round alike.
+void reduce_lanes(const float* re, const float* im, float& out_re, float& out_im) {
+  out_re = ((re[0] + re[1]) + (re[2] + re[3])) + ((re[4] + re[5]) + (re[6] + re[7]));
+  out_im = ((im[0] + im[1]) + (im[2] + im[3])) + ((im[4] + im[5]) + (im[6] + im[7]));
+}
+
+// Three grid rows at a time share the loads of P and M; kJ is 3, or 1 for the rest.
+template <int kJ>
+[[gnu::target("avx")]] void pair_dots8_rows(const float* kr, const float* ki, std::size_t kernel_stride,
+                                            const float* sum_re, const float* sum_im, const float* diff_re,
+                                            const float* diff_im, int n, float* out_re, float* out_im) {
+  Floats8 re[kJ] = {}, im[kJ] = {};
+  for (int q = 0; q < n; q += 8) {
+    Floats8 pr, pi, mr, mi;  // loaded by memcpy (see whiten8)
+    std::memcpy(&pr, sum_re + q, sizeof pr);
+    std::memcpy(&pi, sum_im + q, sizeof pi);
+    std::memcpy(&mr, diff_re + q, sizeof mr);
+    std::memcpy(&mi, diff_im + q, sizeof mi);
+    for (int j = 0; j < kJ; ++j) {
+      Floats8 a, b;
+      std::memcpy(&a, kr + j * kernel_stride + q, sizeof a);
+      std::memcpy(&b, ki + j * kernel_stride + q, sizeof b);
+      re[j] += a * pr - b * mi;
+      im[j] += a * pi + b * mr;
+    }
+  }
+  for (int j = 0; j < kJ; ++j) {
+    float r[8], i[8];
+    std::memcpy(r, &re[j], sizeof r);
+    std::memcpy(i, &im[j], sizeof i);
+    reduce_lanes(r, i, out_re[j], out_im[j]);
+  }
+}
+
+template <int kJ>
+void pair_dots4_rows(const float* kr, const float* ki, std::size_t kernel_stride, const float* sum_re,
+                     const float* sum_im, const float* diff_re, const float* diff_im, int n, float* out_re,
+                     float* out_im) {
+  Floats4 re[2 * kJ] = {}, im[2 * kJ] = {};  // lanes 0-3 and 4-7 of each row
+  for (int q = 0; q < n; q += 4) {
+    const int half = (q / 4) % 2;
+    const Floats4 pr = load4(sum_re + q), pi = load4(sum_im + q), mr = load4(diff_re + q), mi = load4(diff_im + q);
+    for (int j = 0; j < kJ; ++j) {
+      const Floats4 a = load4(kr + j * kernel_stride + q), b = load4(ki + j * kernel_stride + q);
+      re[2 * j + half] += a * pr - b * mi;
+      im[2 * j + half] += a * pi + b * mr;
+    }
+  }
+  for (int j = 0; j < kJ; ++j) {
+    float r[8], i[8];
+    store4(r, re[2 * j]);
+    store4(r + 4, re[2 * j + 1]);
+    store4(i, im[2 * j]);
+    store4(i + 4, im[2 * j + 1]);
+    reduce_lanes(r, i, out_re[j], out_im[j]);
+  }
+}
+
+void pair_dots(const float* kr, const float* ki, std::size_t kernel_stride, int grid, const float* sum_re,
+               const float* sum_im, const float* diff_re, const float* diff_im, int n, float* out_re, float* out_im) {
+  const bool avx = have_avx();
+  int j = 0;
+  for (; j + 3 <= grid; j += 3) {
+    const std::size_t at = j * kernel_stride;
+    if (avx) {
+      pair_dots8_rows<3>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    } else {
+      pair_dots4_rows<3>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    }
+  }
+  for (; j < grid; ++j) {
+    const std::size_t at = j * kernel_stride;
+    if (avx) {
+      pair_dots8_rows<1>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    } else {
+      pair_dots4_rows<1>(kr + at, ki + at, kernel_stride, sum_re, sum_im, diff_re, diff_im, n, out_re + j, out_im + j);
+    }
+  }
+}
+
+// re[i] + i·im[i] += Σ_{k in [from, to)} u(k)·x(k, i) for every lane i, in double: each
+// lane's sum runs over k in order, as a plain dot product would. x is k-major (lanes
+// values a k).
+[[gnu::target_clones("avx", "default")]] void accumulate_dots(const float* u_re, const float* u_im,
+                                                              const double* __restrict x_re,
+                                                              const double* __restrict x_im, int from, int to,
+                                                              int lanes, double* __restrict re, double* __restrict im) {
+  for (int k = from; k < to; ++k) {
+    const double ur = u_re[k], ui = u_im[k];
+    const double* xr = x_re + static_cast<std::size_t>(k) * lanes;
+    const double* xi = x_im + static_cast<std::size_t>(k) * lanes;
+    for (int i = 0; i < lanes; ++i) {
+      re[i] += ur * xr[i] - ui * xi[i];
+      im[i] += ur * xi[i] + ui * xr[i];
+    }
+  }
+}
+
+// out = (pixel − mean)·weight over a row, in Arithmetic (float, or double for float64).
+template <class Arithmetic, class T>
+void taper_row_into(const T* __restrict pixels, const float* __restrict weight, Arithmetic mean, float* __restrict out,
+                    int n) {
+  for (int x = 0; x < n; ++x) out[x] = static_cast<float>((static_cast<Arithmetic>(pixels[x]) - mean) * weight[x]);
 }
 
 // The frame's mean, and whether it is finite and has two different values.
@@ -88,7 +325,24 @@ struct PixelSummary {
 template <class T> PixelSummary summarize(const T* pixels, std::size_t count) {
   PixelSummary summary;
   T low = pixels[0], high = pixels[0];
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+    // Exact in 32 bits over chunks of 2^15 pixels (|sum| < 2^15 · 2^16), which the
+    // compiler vectorizes with half the additions of 64-bit sums.
+    using Partial = std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>;
+    constexpr std::size_t kChunk = std::size_t{1} << 15;
+    std::int64_t sum = 0;
+    for (std::size_t begin = 0; begin < count; begin += kChunk) {
+      const std::size_t end = std::min(count, begin + kChunk);
+      Partial partial = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        partial += pixels[i];
+        low = std::min(low, pixels[i]);
+        high = std::max(high, pixels[i]);
+      }
+      sum += partial;
+    }
+    summary.mean = static_cast<double>(sum) / static_cast<double>(count);
+  } else if constexpr (std::is_integral_v<T>) {
     std::int64_t sum = 0;  // exact: at most 2^32 pixels of 32 bits
     for (std::size_t i = 0; i < count; ++i) {
       sum += pixels[i];
@@ -130,60 +384,86 @@ std::string_view registration_failure_name(RegistrationFailure failure) {
 }
 
 RigidRegistration::RigidRegistration(FrameShape shape, const RigidRegistrationOptions& options, AnyFrameView reference)
-    : shape_(shape), options_((check_options(shape, options), options)), fft_(shape) {
+    : shape_(shape), options_((check_options(shape, options), options)), fft_(shape, options.max_shift) {
   const int height = shape.height;
   const int width = shape.width;
-  const int spectrum_width = fft_.spectrum_width();
-  taper_.resize(shape.pixel_count());
-  for (int y = 0; y < height; ++y) {
+  const int spectrum_width = fft_.spectrum_width(), stride = fft_.spectrum_stride();
+  const int taper = options.taper_width;
+  column_taper_.resize(width);
+  for (int x = 0; x < width; ++x) column_taper_[x] = static_cast<float>(1.0 * taper_weight(x, width, taper));
+  border_taper_.resize(static_cast<std::size_t>(2 * taper) * width);
+  for (int b = 0; b < 2 * taper; ++b) {
+    const int y = b < taper ? b : height - 2 * taper + b;
     for (int x = 0; x < width; ++x) {
-      taper_[static_cast<std::size_t>(y) * width + x] = static_cast<float>(
-          taper_weight(y, height, options.taper_width) * taper_weight(x, width, options.taper_width));
+      border_taper_[static_cast<std::size_t>(b) * width + x] =
+          static_cast<float>(taper_weight(y, height, taper) * taper_weight(x, width, taper));
     }
   }
   correlation_norm_ = static_cast<float>(shape.pixel_count());
-  spectrum_weight_.assign(fft_.spectrum_size(), 1.0f);
   if (options.smooth_sigma > 0.0) {
+    spectrum_weight_.assign(fft_.spectrum_size(), 1.0f);
     for (int ky = 0; ky < height; ++ky) {
       const double gy = gaussian_spectrum(signed_frequency(ky, height), height, options.smooth_sigma);
       for (int kx = 0; kx < spectrum_width; ++kx) {
-        spectrum_weight_[static_cast<std::size_t>(ky) * spectrum_width + kx] =
+        spectrum_weight_[static_cast<std::size_t>(kx) * stride + ky] =
             static_cast<float>(gy * gaussian_spectrum(kx, width, options.smooth_sigma));
       }
     }
     correlation_norm_ = static_cast<float>(gaussian_spectrum_sum(height, options.smooth_sigma) *
                                            gaussian_spectrum_sum(width, options.smooth_sigma));
   }
-  reference_spectrum_.resize(fft_.spectrum_size());
-  cross_re_.resize(fft_.spectrum_size());
-  cross_im_.resize(fft_.spectrum_size());
+  reference_re_.resize(fft_.spectrum_size());
+  reference_im_.resize(fft_.spectrum_size());
+  // Frequencies 0..height/2, and beyond them to a multiple of 8 past the last pair: the
+  // pairs are summed 8 at a time, the missing ones zero.
+  kernel_rows_ = (height / 2 + 1 + 8 + 7) / 8 * 8;
+  partial_stride_ = (spectrum_width + 3) / 4 * 4;
+  pair_rows_.assign(4 * static_cast<std::size_t>(kernel_rows_), 0.0f);
+  nyquist_re_.assign(partial_stride_, 0.0f);
+  nyquist_im_.assign(partial_stride_, 0.0f);
 
   // The refinement grid's phases, relative to the integer peak: point j of R is at
   // peak + (j − c)/upsample_factor px, c = floor(R/2).
   const int factor = options.upsample_factor;
   grid_ = factor == 1 ? 1 : static_cast<int>(std::ceil(1.5 * factor));
+  lanes_ = (grid_ + 3) / 4 * 4;
   const int centre = grid_ / 2;
   const double two_pi = 2.0 * std::numbers::pi;
-  y_grid_phase_.resize(static_cast<std::size_t>(grid_) * height);
+  y_grid_re_.resize(static_cast<std::size_t>(grid_) * kernel_rows_);
+  y_grid_im_.resize(y_grid_re_.size());
   x_grid_phase_.resize(static_cast<std::size_t>(grid_) * spectrum_width);
   for (int j = 0; j < grid_; ++j) {
     const double offset = static_cast<double>(j - centre) / factor;
-    for (int ky = 0; ky < height; ++ky) {
-      y_grid_phase_[static_cast<std::size_t>(j) * height + ky] =
-          std::polar(1.0, two_pi * signed_frequency(ky, height) * offset / height);
+    for (int ky = 0; ky < kernel_rows_; ++ky) {
+      const std::complex<double> phase = std::polar(1.0, two_pi * signed_frequency(ky, height) * offset / height);
+      y_grid_re_[static_cast<std::size_t>(j) * kernel_rows_ + ky] = phase.real();
+      y_grid_im_[static_cast<std::size_t>(j) * kernel_rows_ + ky] = phase.imag();
     }
     for (int kx = 0; kx < spectrum_width; ++kx) {
       x_grid_phase_[static_cast<std::size_t>(j) * spectrum_width + kx] =
           std::polar(1.0, two_pi * signed_frequency(kx, width) * offset / width);
     }
   }
-  y_kernel_re_.resize(y_grid_phase_.size());
-  y_kernel_im_.resize(y_grid_phase_.size());
-  x_kernel_re_.resize(x_grid_phase_.size());
-  x_kernel_im_.resize(x_grid_phase_.size());
-  partial_re_.resize(x_grid_phase_.size());
-  partial_im_.resize(x_grid_phase_.size());
+  // f·peak mod n lies in (−n, n): the peak's phases are looked up, not computed per frame.
+  y_turn_phase_.resize(2 * static_cast<std::size_t>(height) - 1);
+  for (int t = 1 - height; t < height; ++t) {
+    y_turn_phase_[t + height - 1] = std::polar(1.0, two_pi * static_cast<double>(t) / height);
+  }
+  x_turn_phase_.resize(2 * static_cast<std::size_t>(width) - 1);
+  for (int t = 1 - width; t < width; ++t) {
+    x_turn_phase_[t + width - 1] = std::polar(1.0, two_pi * static_cast<double>(t) / width);
+  }
+  y_peak_re_.resize(kernel_rows_);
+  y_peak_im_.resize(kernel_rows_);
+  y_kernel_re_.resize(y_grid_re_.size());
+  y_kernel_im_.resize(y_grid_re_.size());
+  x_kernel_re_.assign(static_cast<std::size_t>(spectrum_width) * lanes_, 0.0);
+  x_kernel_im_.assign(x_kernel_re_.size(), 0.0);
+  partial_re_.assign(static_cast<std::size_t>(grid_) * partial_stride_, 0.0f);
+  partial_im_.resize(partial_re_.size());
   nyquist_share_.resize(grid_);
+  dots_.resize(8 * static_cast<std::size_t>(lanes_));
+  column_sums_.resize(2 * static_cast<std::size_t>(grid_));
 
   set_reference(reference);
 }
@@ -199,7 +479,19 @@ void RigidRegistration::set_reference(AnyFrameView reference) {
     case TaperOutcome::kTapered: break;
   }
   fft_.forward();
-  std::copy(fft_.spectrum(), fft_.spectrum() + fft_.spectrum_size(), reference_spectrum_.begin());
+  const std::complex<float>* spectrum = fft_.spectrum();
+  for (std::size_t i = 0; i < fft_.spectrum_size(); ++i) {
+    reference_re_[i] = spectrum[i].real();
+    reference_im_[i] = spectrum[i].imag();
+  }
+}
+
+// The taper weights of row y's pixels.
+const float* RigidRegistration::taper_row(int y) const {
+  const int taper = options_.taper_width, height = shape_.height, width = shape_.width;
+  if (y < taper) return border_taper_.data() + static_cast<std::size_t>(y) * width;
+  if (y >= height - taper) return border_taper_.data() + static_cast<std::size_t>(y - height + 2 * taper) * width;
+  return column_taper_.data();
 }
 
 RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrameView frame) {
@@ -207,14 +499,14 @@ RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrame
     const PixelSummary summary = summarize(view.data(), view.pixel_count());
     if (!summary.finite) return TaperOutcome::kNonFinite;
     if (summary.flat) return TaperOutcome::kFlat;
-    const auto* pixels = view.data();
     float* image = fft_.image();
     // In float (exact for pixels of up to 24 bits); float64 pixels in double, so a large
     // offset does not swallow their variation before the mean is taken away.
     using Arithmetic = std::conditional_t<std::is_same_v<typename decltype(view)::Pixel, double>, double, float>;
     const auto mean = static_cast<Arithmetic>(summary.mean);
-    for (std::size_t i = 0; i < view.pixel_count(); ++i) {
-      image[i] = static_cast<float>((static_cast<Arithmetic>(pixels[i]) - mean) * taper_[i]);
+    const int width = shape_.width;
+    for (int y = 0; y < shape_.height; ++y) {
+      taper_row_into(view.row(y), taper_row(y), mean, image + static_cast<std::size_t>(y) * width, width);
     }
     return TaperOutcome::kTapered;
   });
@@ -246,26 +538,17 @@ RegistrationResult RigidRegistration::register_frame(AnyFrameView frame) {
   return result;
 }
 
-// cross = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing; copied to the FFT's
-// spectrum for the inverse (which overwrites its input).
+// C = R·conj(F) / max(|R·conj(F)|, ε), times the smoothing, in place of the frame's
+// spectrum: the inverse FFT near the origin keeps it for the refinement.
 void RigidRegistration::whiten_cross_power() {
-  const std::size_t count = fft_.spectrum_size();
-  std::complex<float>* spectrum = fft_.spectrum();
-  for (std::size_t i = 0; i < count; ++i) {
-    const float rr = reference_spectrum_[i].real(), ri = reference_spectrum_[i].imag();
-    const float fr = spectrum[i].real(), fi = spectrum[i].imag();
-    const float re = rr * fr + ri * fi;
-    const float im = ri * fr - rr * fi;
-    const float scale = spectrum_weight_[i] / std::max(std::sqrt(re * re + im * im), kWhiteningEpsilon);
-    cross_re_[i] = re * scale;
-    cross_im_[i] = im * scale;
-    spectrum[i] = {cross_re_[i], cross_im_[i]};
-  }
+  whiten(reference_re_.data(), reference_im_.data(), spectrum_weight_.empty() ? nullptr : spectrum_weight_.data(),
+         reinterpret_cast<float*>(fft_.spectrum()), fft_.spectrum_size(), kWhiteningEpsilon);
 }
 
-// The correlation image's maximum over shifts within ±max_shift (first one on ties).
+// The correlation image's maximum over shifts within ±max_shift (first one on ties): only
+// those rows of it are computed.
 RigidRegistration::Peak RigidRegistration::integer_peak() {
-  fft_.inverse();
+  fft_.inverse_near_origin();
   const float* correlation = fft_.image();
   const int height = shape_.height, width = shape_.width, limit = options_.max_shift;
   Peak best{0, 0, -std::numeric_limits<float>::infinity()};
@@ -279,29 +562,36 @@ RigidRegistration::Peak RigidRegistration::integer_peak() {
   return best;
 }
 
-// The grid's kernels for this peak: the precomputed phases times e^{2πi f·peak/n}.
+// The grid's kernels for this peak: the precomputed phases times e^{2πi f·peak/n}, in
+// double (as std::complex multiplies finite values: re = ac − bd, im = ad + bc), rounded
+// to float for y and kept in double, transposed, for x.
 void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
   const int height = shape_.height, width = shape_.width, spectrum_width = fft_.spectrum_width();
-  const double two_pi = 2.0 * std::numbers::pi;
-  for (int ky = 0; ky < height; ++ky) {
+  for (int ky = 0; ky < kernel_rows_; ++ky) {
     // f·dy mod n keeps the angle small, so the phase is exact to double rounding.
     const long turn = (static_cast<long>(signed_frequency(ky, height)) * peak.dy) % height;
-    const std::complex<double> phase = std::polar(1.0, two_pi * static_cast<double>(turn) / height);
-    for (int j = 0; j < grid_; ++j) {
-      const std::size_t i = static_cast<std::size_t>(j) * height + ky;
-      const std::complex<double> k = y_grid_phase_[i] * phase;
-      y_kernel_re_[i] = static_cast<float>(k.real());
-      y_kernel_im_[i] = static_cast<float>(k.imag());
+    const std::complex<double> phase = y_turn_phase_[static_cast<std::size_t>(turn + height - 1)];
+    y_peak_re_[ky] = phase.real();
+    y_peak_im_[ky] = phase.imag();
+  }
+  for (int j = 0; j < grid_; ++j) {
+    const std::size_t row = static_cast<std::size_t>(j) * kernel_rows_;
+    const double* gr = y_grid_re_.data() + row;
+    const double* gi = y_grid_im_.data() + row;
+    float* kr = y_kernel_re_.data() + row;
+    float* ki = y_kernel_im_.data() + row;
+    for (int ky = 0; ky < kernel_rows_; ++ky) {
+      kr[ky] = static_cast<float>(gr[ky] * y_peak_re_[ky] - gi[ky] * y_peak_im_[ky]);
+      ki[ky] = static_cast<float>(gr[ky] * y_peak_im_[ky] + gi[ky] * y_peak_re_[ky]);
     }
   }
   for (int kx = 0; kx < spectrum_width; ++kx) {
     const long turn = (static_cast<long>(signed_frequency(kx, width)) * peak.dx) % width;
-    const std::complex<double> phase = std::polar(1.0, two_pi * static_cast<double>(turn) / width);
+    const std::complex<double> phase = x_turn_phase_[static_cast<std::size_t>(turn + width - 1)];
     for (int j = 0; j < grid_; ++j) {
-      const std::size_t i = static_cast<std::size_t>(j) * spectrum_width + kx;
-      const std::complex<double> k = x_grid_phase_[i] * phase;
-      x_kernel_re_[i] = static_cast<float>(k.real());
-      x_kernel_im_[i] = static_cast<float>(k.imag());
+      const std::complex<double> k = x_grid_phase_[static_cast<std::size_t>(j) * spectrum_width + kx] * phase;
+      x_kernel_re_[static_cast<std::size_t>(kx) * lanes_ + j] = static_cast<float>(k.real());
+      x_kernel_im_[static_cast<std::size_t>(kx) * lanes_ + j] = static_cast<float>(k.imag());
     }
   }
 }
@@ -314,24 +604,39 @@ void RigidRegistration::fill_refinement_kernels(const Peak& peak) {
 void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   fill_refinement_kernels(peak);
   sum_columns_along_y();
-  const int width = shape_.width, spectrum_width = fft_.spectrum_width();
+  const int width = shape_.width, spectrum_width = fft_.spectrum_width(), stride = partial_stride_;
   const int last_mirrored = (width - 1) / 2;  // columns 1..last_mirrored have a mirror
-  for (int i = 0; i < grid_; ++i) {
-    nyquist_share_[i] = nyquist_dot(static_cast<std::size_t>(i) * spectrum_width, last_mirrored + 1);
+  const std::size_t lanes = static_cast<std::size_t>(lanes_);
+  // dots_: [0, 2) the Nyquist row's share, [2, 4) column 0, [4, 6) the mirrored columns,
+  // [6, 8) the rest (real and imaginary parts, lanes values each).
+  double* d = dots_.data();
+  const auto sums = [&](const float* u_re, const float* u_im, int from, int to, double* out) {
+    std::fill(out, out + 2 * lanes, 0.0);
+    accumulate_dots(u_re, u_im, x_kernel_re_.data(), x_kernel_im_.data(), from, to, lanes_, out, out + lanes);
+  };
+  if (shape_.height % 2 == 0) {
+    sums(nyquist_re_.data(), nyquist_im_.data(), 1, last_mirrored + 1, d);
+  } else {
+    std::fill(d, d + 2 * lanes, 0.0);
   }
+  for (int i = 0; i < grid_; ++i) nyquist_share_[i] = {d[i], d[lanes + i]};
   double best = -1.0;
   int best_j = grid_ / 2, best_i = grid_ / 2;
   for (int j = 0; j < grid_; ++j) {
-    const std::size_t row = static_cast<std::size_t>(j) * spectrum_width;
+    const std::size_t row = static_cast<std::size_t>(j) * stride;
+    const float* u_re = partial_re_.data() + row;
+    const float* u_im = partial_im_.data() + row;
+    sums(u_re, u_im, 0, 1, d + 2 * lanes);
+    sums(u_re, u_im, 1, last_mirrored + 1, d + 4 * lanes);
+    sums(u_re, u_im, last_mirrored + 1, spectrum_width, d + 6 * lanes);
     // U' − U = P[height/2, k]·(e^{iπy} − e^{−iπy}) = P[height/2, k]·2i·sin(πy).
     const double y = peak.dy + static_cast<double>(j - grid_ / 2) / options_.upsample_factor;
     const std::complex<double> nyquist_change =
         shape_.height % 2 == 0 ? std::complex<double>(0.0, 2.0 * std::sin(std::numbers::pi * y)) : 0.0;
     for (int i = 0; i < grid_; ++i) {
-      const std::size_t kernel = static_cast<std::size_t>(i) * spectrum_width;
-      const std::complex<double> mirrored = dot(row, kernel, 1, last_mirrored + 1);
-      std::complex<double> direct = mirrored + dot(row, kernel, 0, 1);
-      if (last_mirrored + 1 < spectrum_width) direct += dot(row, kernel, last_mirrored + 1, spectrum_width);
+      const std::complex<double> mirrored{d[4 * lanes + i], d[5 * lanes + i]};
+      std::complex<double> direct = mirrored + std::complex<double>{d[2 * lanes + i], d[3 * lanes + i]};
+      if (last_mirrored + 1 < spectrum_width) direct += std::complex<double>{d[6 * lanes + i], d[7 * lanes + i]};
       const std::complex<double> change = nyquist_change * nyquist_share_[i];
       const double magnitude = std::abs(direct + std::conj(mirrored + change));
       if (magnitude > best) {
@@ -347,50 +652,44 @@ void RigidRegistration::refine(const Peak& peak, RegistrationResult& result) {
   result.peak = best / correlation_norm_;
 }
 
-// U(j, k) = Σ_ky Ky(j, ky)·cross(ky, k), and the Nyquist row alone for the mirror's change.
+// U(j, kx) = Σ_ky Ky(j, ky)·C(ky, kx), one frequency column kx at a time (contiguous in
+// the transposed spectrum): the pairs q, −q, then frequency 0 and the Nyquist value of
+// even heights (kept for refine()).
 void RigidRegistration::sum_columns_along_y() {
-  const int height = shape_.height, spectrum_width = fft_.spectrum_width();
-  std::fill(partial_re_.begin(), partial_re_.end(), 0.0f);
-  std::fill(partial_im_.begin(), partial_im_.end(), 0.0f);
-  // Row by row of the spectrum, so each row is read once and the R partial rows it adds
-  // to stay in the cache.
-  for (int ky = 0; ky < height; ++ky) {
-    const float* in_re = cross_re_.data() + static_cast<std::size_t>(ky) * spectrum_width;
-    const float* in_im = cross_im_.data() + static_cast<std::size_t>(ky) * spectrum_width;
+  const int height = shape_.height, columns = fft_.spectrum_width();
+  const std::size_t stride = static_cast<std::size_t>(fft_.spectrum_stride());
+  const float* spectrum = reinterpret_cast<const float*>(fft_.spectrum());
+  const int pairs = (height + 1) / 2 - 1;  // q = 1..pairs
+  float* sum_re = pair_rows_.data();
+  float* sum_im = sum_re + kernel_rows_;
+  float* diff_re = sum_im + kernel_rows_;
+  float* diff_im = diff_re + kernel_rows_;
+  for (int kx = 0; kx < columns; ++kx) {
+    const float* column = spectrum + 2 * kx * stride;
+    sum_and_difference(column, height, sum_re, sum_im, diff_re, diff_im, pairs);
+    const float zero_re = column[0], zero_im = column[1];
+    const float nyquist_re = height % 2 == 0 ? column[height] : 0.0f;
+    const float nyquist_im = height % 2 == 0 ? column[height + 1] : 0.0f;
+    nyquist_re_[kx] = nyquist_re;
+    nyquist_im_[kx] = nyquist_im;
+    float* re = column_sums_.data();
+    float* im = re + grid_;
+    pair_dots(y_kernel_re_.data() + 1, y_kernel_im_.data() + 1, kernel_rows_, grid_, sum_re, sum_im, diff_re, diff_im,
+              (pairs + 7) / 8 * 8, re, im);
     for (int j = 0; j < grid_; ++j) {
-      const float kr = y_kernel_re_[static_cast<std::size_t>(j) * height + ky];
-      const float ki = y_kernel_im_[static_cast<std::size_t>(j) * height + ky];
-      float* out_re = partial_re_.data() + static_cast<std::size_t>(j) * spectrum_width;
-      float* out_im = partial_im_.data() + static_cast<std::size_t>(j) * spectrum_width;
-      add_scaled_row(kr, ki, in_re, in_im, out_re, out_im, spectrum_width);
+      const float* kr = y_kernel_re_.data() + static_cast<std::size_t>(j) * kernel_rows_;
+      const float* ki = y_kernel_im_.data() + static_cast<std::size_t>(j) * kernel_rows_;
+      re[j] += kr[0] * zero_re - ki[0] * zero_im;
+      im[j] += kr[0] * zero_im + ki[0] * zero_re;
+      if (height % 2 == 0) {
+        const int n = height / 2;
+        re[j] += kr[n] * nyquist_re - ki[n] * nyquist_im;
+        im[j] += kr[n] * nyquist_im + ki[n] * nyquist_re;
+      }
+      partial_re_[static_cast<std::size_t>(j) * partial_stride_ + kx] = re[j];
+      partial_im_[static_cast<std::size_t>(j) * partial_stride_ + kx] = im[j];
     }
   }
-}
-
-// Σ_{k in [from, to)} U(row)·Kx(kernel).
-std::complex<double> RigidRegistration::dot(std::size_t row, std::size_t kernel, int from, int to) const {
-  double re = 0.0, im = 0.0;
-  for (int k = from; k < to; ++k) {
-    const double ur = partial_re_[row + k], ui = partial_im_[row + k];
-    const double xr = x_kernel_re_[kernel + k], xi = x_kernel_im_[kernel + k];
-    re += ur * xr - ui * xi;
-    im += ur * xi + ui * xr;
-  }
-  return {re, im};
-}
-
-// Σ_{0<k<to} cross(height/2, k)·Kx(kernel, k): the Nyquist row's share of the mirror.
-std::complex<double> RigidRegistration::nyquist_dot(std::size_t kernel, int to) const {
-  if (shape_.height % 2 != 0) return 0.0;
-  const std::size_t row = static_cast<std::size_t>(shape_.height / 2) * fft_.spectrum_width();
-  double re = 0.0, im = 0.0;
-  for (int k = 1; k < to; ++k) {
-    const double pr = cross_re_[row + k], pi = cross_im_[row + k];
-    const double xr = x_kernel_re_[kernel + k], xi = x_kernel_im_[kernel + k];
-    re += pr * xr - pi * xi;
-    im += pr * xi + pi * xr;
-  }
-  return {re, im};
 }
 
 }  // namespace calmon

@@ -96,25 +96,40 @@ class RigidRegistration {
   void refine(const Peak& peak, RegistrationResult& result);
   void fill_refinement_kernels(const Peak& peak);
   void sum_columns_along_y();
-  std::complex<double> dot(std::size_t row, std::size_t kernel, int from, int to) const;
-  std::complex<double> nyquist_dot(std::size_t kernel, int to) const;
+  const float* taper_row(int y) const;
 
   FrameShape shape_;
   RigidRegistrationOptions options_;
-  RealFft2d fft_;
-  std::vector<float> taper_;  // per pixel
-  std::vector<std::complex<float>> reference_spectrum_;
-  std::vector<float> spectrum_weight_;      // per half-spectrum value: the smoothing, or 1
-  float correlation_norm_ = 1.0f;           // the correlation of a perfect shift
-  std::vector<float> cross_re_, cross_im_;  // whitened cross-power, half spectrum
-  // Refinement: R = ceil(1.5·upsample_factor) points a side.
+  RealFft2d fft_;  // its inverse only near the origin: the rows within ±max_shift
+  // The taper: the product of a row's and a column's weight. Inner rows (weight 1) use
+  // the column weights; the taper_width rows at the top and bottom have their own.
+  std::vector<float> column_taper_;                 // per column
+  std::vector<float> border_taper_;                 // the top rows, then the bottom rows, per pixel
+  std::vector<float> reference_re_, reference_im_;  // the reference's half spectrum (fft_'s layout)
+  std::vector<float> spectrum_weight_;              // per half-spectrum value: the smoothing (empty: none)
+  float correlation_norm_ = 1.0f;                   // the correlation of a perfect shift
+  // The refinement's working rows: one frequency column's pairs q, −q as sum and
+  // difference split into real and imaginary parts (4 x kernel_rows_), and the Nyquist
+  // row of even heights (a value per frequency column).
+  std::vector<float> pair_rows_;
+  std::vector<float> nyquist_re_, nyquist_im_;
+  // Refinement: R = ceil(1.5·upsample_factor) points a side, computed in lanes of
+  // lanes_ ≥ R (the extra ones have zero kernels).
   int grid_ = 1;
-  std::vector<std::complex<double>> y_grid_phase_;  // R x height: e^{2πi f (j − c)/(uf·H)}
-  std::vector<std::complex<double>> x_grid_phase_;  // R x spectrum width
-  std::vector<float> y_kernel_re_, y_kernel_im_;    // the same times the integer peak's phase
-  std::vector<float> x_kernel_re_, x_kernel_im_;
+  int lanes_ = 2;
+  int kernel_rows_ = 1;  // frequencies 0..height/2, and more to a multiple of 8 past the last pair
+  std::vector<double> y_grid_re_, y_grid_im_;        // R x kernel_rows_: e^{2πi f (j − c)/(uf·H)}
+  std::vector<std::complex<double>> x_grid_phase_;   // R x spectrum width
+  std::vector<std::complex<double>> y_turn_phase_;   // e^{2πi t/height} at t + height − 1, |t| < height
+  std::vector<std::complex<double>> x_turn_phase_;   // e^{2πi t/width} at t + width − 1, |t| < width
+  std::vector<double> y_peak_re_, y_peak_im_;        // kernel_rows_: e^{2πi f·dy/H} for this frame's peak
+  std::vector<float> y_kernel_re_, y_kernel_im_;     // R x kernel_rows_: the grid phases times the peak's
+  std::vector<double> x_kernel_re_, x_kernel_im_;    // spectrum width x lanes (transposed), the same
   std::vector<std::complex<double>> nyquist_share_;  // R: the Nyquist row's share of the mirror
-  std::vector<float> partial_re_, partial_im_;       // R x spectrum width
+  int partial_stride_ = 4;                           // the spectrum width rounded up to 4
+  std::vector<float> partial_re_, partial_im_;       // R x partial_stride_
+  std::vector<double> dots_;                         // 8 x lanes: the sums refine() combines
+  std::vector<float> column_sums_;                   // 2 x R: one frequency column's U, real and imaginary
 };
 
 }  // namespace calmon

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/real_fft_2d.h"
 
 namespace calmon {
 namespace {
@@ -268,6 +270,50 @@ TEST(RigidRegistration, RegistrationsMadeOnSeveralThreadsAtOnceAgree) {
     EXPECT_NEAR(result.dy, -1.7, 0.15);
     EXPECT_NEAR(result.dx, 2.4, 0.15);
   }
+}
+
+TEST(RigidRegistration, ItsFftMatchesADirectDftAndKeepsTheSpectrum) {
+  // RealFft2d transforms rows 16 at a time, keeps the spectrum transposed and computes
+  // only the rows near the origin on the way back: sizes with a partial last block, odd
+  // widths and heights, against the DFT summed directly in double.
+  std::mt19937 rng(21);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (auto [shape, reach] :
+       {std::pair{FrameShape{6, 5}, 2}, {FrameShape{9, 33}, 5}, {FrameShape{20, 16}, 0}, {FrameShape{17, 40}, 12}}) {
+    RealFft2d fft(shape, reach);
+    std::vector<float> image(shape.pixel_count());
+    for (float& v : image) v = value(rng);
+    std::copy(image.begin(), image.end(), fft.image());
+    fft.forward();
+    const int w = shape.width, h = shape.height;
+    const double two_pi = 2.0 * 3.14159265358979323846;
+    double largest_error = 0.0;
+    for (int ky = 0; ky < h; ++ky) {
+      for (int kx = 0; kx < fft.spectrum_width(); ++kx) {
+        std::complex<double> direct = 0.0;
+        for (int y = 0; y < h; ++y) {
+          for (int x = 0; x < w; ++x) {
+            direct += static_cast<double>(image[y * w + x]) *
+                      std::polar(1.0, -two_pi * (static_cast<double>(ky) * y / h + static_cast<double>(kx) * x / w));
+          }
+        }
+        const std::complex<float> stored = fft.spectrum()[kx * fft.spectrum_stride() + ky];
+        largest_error = std::max(largest_error, std::abs(std::complex<double>(stored) - direct));
+      }
+    }
+    EXPECT_LT(largest_error, 1e-4) << w << "x" << h;
+    const std::vector<std::complex<float>> spectrum(fft.spectrum(), fft.spectrum() + fft.spectrum_size());
+    fft.inverse_near_origin();
+    // Rows 0..reach and h − reach..h − 1 are the image times w·h; the spectrum is kept.
+    for (int y = 0; y < h; ++y) {
+      if (y > reach && y < h - reach) continue;
+      for (int x = 0; x < w; ++x) {
+        EXPECT_NEAR(fft.image()[y * w + x], image[y * w + x] * w * h, 1e-3) << w << "x" << h << " at " << x << "," << y;
+      }
+    }
+    EXPECT_TRUE(std::equal(spectrum.begin(), spectrum.end(), fft.spectrum())) << w << "x" << h;
+  }
+  EXPECT_THROW(RealFft2d(FrameShape{8, 8}, 4), Error);
 }
 
 TEST(RigidRegistration, RejectsBadGeometryAndOptions) {

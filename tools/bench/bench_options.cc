@@ -17,13 +17,16 @@ constexpr const char* kUsage =
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
     "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
     "                    [--stuck-subscribers] [--publish-budget-mib MIB] [--motion]\n"
+    "       calmon-bench --registration-peer [--width W] [--height H] [--seed S] [--peer-seconds S]\n"
     "\n"
     "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
     "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
     "of the same frames and (with --peer) the rate of the numpy script doing the same.\n"
     "--stuck-subscribers adds one subscriber per topic that never reads. --motion turns\n"
     "rigid motion correction on (default options; the warm-up's first 100 frames make the\n"
-    "reference).\n";
+    "reference).\n"
+    "--registration-peer runs no daemon: it times calmon's rigid registration and shift of\n"
+    "the same frames against numpy's and scikit-image's.\n";
 
 std::string default_calmond_path(const char* argv0) {
   std::error_code error;
@@ -55,6 +58,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("warmup", po::value(&options.warmup), "frames sent before measuring")
       ("global-traces", po::value(&global_traces), "on|off")
       ("peer", "also run tools/bench/numpy_peer.py")
+      ("registration-peer", "calmon's rigid registration against numpy's, no daemon")
       ("peer-seconds", po::value(&options.peer_seconds), "time box of the numpy peer")
       ("seed", po::value(&options.seed), "ROI positions and pixel values")
       ("curve", "CURVE on calmond and every peer, with keys made for the run")
@@ -78,6 +82,10 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   if (global_traces != "on" && global_traces != "off") usage_error("--global-traces is on or off");
   options.global_traces = global_traces == "on";
   options.run_numpy_peer = values.count("peer") > 0;
+  options.registration_peer = values.count("registration-peer") > 0;
+  if (options.registration_peer && (options.width < 42 || options.height < 42)) {
+    usage_error("--registration-peer needs frames of at least 42x42 (max_shift 20)");
+  }
   options.curve = values.count("curve") > 0;
   options.stuck_subscribers = values.count("stuck-subscribers") > 0;
   options.motion = values.count("motion") > 0;

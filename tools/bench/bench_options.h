@@ -18,7 +18,8 @@ struct BenchOptions {
   int warmup = 600;            // frames sent first, not measured
   bool global_traces = false;  // per-frame global mean/median/min (not in issue #5's analysis)
   bool run_numpy_peer = false;
-  double peer_seconds = 5.0;  // time box of the numpy peer
+  bool registration_peer = false;  // --registration-peer: only calmon's vs numpy's registration
+  double peer_seconds = 5.0;       // time box of the numpy peer
   unsigned seed = 1;
   bool curve = false;              // CURVE on calmond and every peer (fresh keys for the run)
   double snapshot_hz = 0.0;        // calmond's projection snapshots per second

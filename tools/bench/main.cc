@@ -9,7 +9,8 @@
 // --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. With
 // --stuck-subscribers, one subscriber per topic never reads meanwhile: calmond's memory
 // must stay within its publish budget and the measuring subscriber must still get every
-// update. Output: one "name value" line per figure on stdout (docs/benchmarks.md
+// update. --registration-peer instead times rigid registration alone, calmon against
+// numpy (numpy_peer_registration.h). Output: one "name value" line per figure on stdout (docs/benchmarks.md
 // explains each).
 #include <unistd.h>
 #include <algorithm>
@@ -29,6 +30,7 @@
 #include "daemon_process.h"
 #include "frame_pusher.h"
 #include "frame_set.h"
+#include "numpy_peer_registration.h"
 #include "numpy_peer_run.h"
 #include "percentile.h"
 #include "process_memory.h"
@@ -172,5 +174,11 @@ int run(const BenchOptions& options) {
 
 int main(int argc, char** argv) {
   const BenchOptions options = parse_bench_options(argc, argv);
+  if (options.registration_peer) {
+    return kBenchCommandLine.run([&] {
+      run_registration_peer({options.width, options.height, options.seed, options.peer_seconds});
+      return 0;
+    });
+  }
   return kBenchCommandLine.run([&] { return run(options); });
 }

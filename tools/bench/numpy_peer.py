@@ -10,8 +10,24 @@
 # is full from the first frame on (so every median costs w samples); it runs for
 # --seconds after a short warm-up and prints one line:
 # numpy_fps X
+#
+# With --registration (calmon-bench --registration-peer), rigid registration instead: the
+# frames file holds a reference and the moving frames; each frame is registered onto the
+# reference the way calmon's RigidRegistration does it (docs/motion.md), written in numpy
+# as a scientist would: the mean taken away and the cosine taper, numpy.fft.fft2, the
+# cross-power spectrum divided by its magnitude, numpy.fft.ifft2, the largest value
+# within +-max_shift, then the correlation on a grid of step 1/upsample_factor around it
+# (ceil(1.5 f) points a side) as the upsampled DFT of Guizar-Sicairos et al. computes it,
+# two matrix products with complex exponentials; then scipy.ndimage.shift(order=1, NaN
+# outside). Every frame is timed alone (wall and thread CPU time) for --seconds, and the
+# medians printed (numpy_registration_median_us, numpy_registration_cpu_median_us) with
+# the shifts found (numpy_registration_shift dy dx, one line per frame). If scikit-image
+# is there, the same for phase_cross_correlation(reference, frame, upsample_factor,
+# normalization="phase") with the same shift (skimage_registration_*median_us): no taper,
+# and the integer peak searched over the whole image.
 import argparse
 import json
+import math
 import time
 
 import numpy as np
@@ -25,7 +41,11 @@ WARMUP_FRAMES = 20
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames-file", required=True)
-    parser.add_argument("--config", required=True)
+    parser.add_argument("--config")
+    parser.add_argument("--registration", action="store_true")
+    parser.add_argument("--max-shift", type=int, default=20)
+    parser.add_argument("--upsample-factor", type=int, default=10)
+    parser.add_argument("--taper-width", type=int, default=8)
     parser.add_argument("--width", type=int, required=True)
     parser.add_argument("--height", type=int, required=True)
     parser.add_argument("--distinct-frames", type=int, required=True)
@@ -62,8 +82,89 @@ def ring_indices(slices, height, width):
     return rings
 
 
+def taper_weights(n, t):
+    distance = np.minimum(np.arange(n), n - 1 - np.arange(n))
+    if t == 0:
+        return np.ones(n)
+    return np.where(distance < t, 0.5 * (1 - np.cos(np.pi * (distance + 0.5) / t)), 1.0)
+
+
+def registration_peer(args):
+    import scipy.ndimage
+
+    h, w = args.height, args.width
+    movie = np.fromfile(args.frames_file, dtype=np.uint16).reshape(args.distinct_frames, h, w)
+    reference, frames = movie[0], movie[1:]
+    taper = np.outer(taper_weights(h, args.taper_width), taper_weights(w, args.taper_width))
+    limit, factor = args.max_shift, args.upsample_factor
+
+    def tapered(image):
+        image = image.astype(np.float64)
+        return (image - image.mean()) * taper
+
+    reference_fft = np.fft.fft2(tapered(reference))
+    rows = np.r_[0 : limit + 1, h - limit : h]  # shifts 0..limit, then -limit..-1
+    cols = np.r_[0 : limit + 1, w - limit : w]
+    region = math.ceil(1.5 * factor) if factor > 1 else 1
+    steps = (np.arange(region) - region // 2) / factor
+    fy, fx = np.fft.fftfreq(h), np.fft.fftfreq(w)
+
+    def register(frame):
+        cross = reference_fft * np.fft.fft2(tapered(frame)).conj()
+        cross /= np.maximum(np.abs(cross), 100 * np.finfo(np.float32).eps)
+        correlation = np.fft.ifft2(cross).real
+        window = correlation[np.ix_(rows, cols)]
+        iy, ix = np.unravel_index(np.argmax(window), window.shape)
+        dy = rows[iy] - h if rows[iy] > limit else rows[iy]
+        dx = cols[ix] - w if cols[ix] > limit else cols[ix]
+        if factor == 1:
+            return float(dy), float(dx)
+        ys, xs = dy + steps, dx + steps
+        grid = np.exp(2j * np.pi * np.outer(ys, fy)) @ cross @ np.exp(2j * np.pi * np.outer(fx, xs))
+        j, i = np.unravel_index(np.argmax(np.abs(grid)), grid.shape)
+        return ys[j], xs[i]
+
+    def timed(method):
+        times, cpu_times, shifts, t = [], [], [], 0
+        start = time.perf_counter()
+        while time.perf_counter() - start < args.seconds or t < len(frames):
+            frame = frames[t % len(frames)]
+            before, cpu_before = time.perf_counter(), time.thread_time()
+            dy, dx = method(frame)
+            scipy.ndimage.shift(frame.astype(np.float32), (dy, dx), order=1, mode="constant", cval=np.nan)
+            cpu_times.append(time.thread_time() - cpu_before)
+            times.append(time.perf_counter() - before)
+            if t < len(frames):
+                shifts.append((dy, dx))
+            t += 1
+        return np.median(times) * 1e6, np.median(cpu_times) * 1e6, shifts
+
+    numpy_median, numpy_cpu_median, shifts = timed(register)
+    print(f"numpy_registration_median_us {numpy_median:.6g}", flush=True)
+    print(f"numpy_registration_cpu_median_us {numpy_cpu_median:.6g}", flush=True)
+    for dy, dx in shifts:
+        print(f"numpy_registration_shift {dy:.9g} {dx:.9g}", flush=True)
+    try:
+        from skimage.registration import phase_cross_correlation
+    except ImportError:
+        return
+
+    def skimage_register(frame):
+        shift, _, _ = phase_cross_correlation(reference, frame, upsample_factor=factor, normalization="phase")
+        return shift
+
+    skimage_median, skimage_cpu_median, _ = timed(skimage_register)
+    print(f"skimage_registration_median_us {skimage_median:.6g}", flush=True)
+    print(f"skimage_registration_cpu_median_us {skimage_cpu_median:.6g}", flush=True)
+
+
 def main():
     args = parse_arguments()
+    if args.registration:
+        registration_peer(args)
+        return
+    if args.config is None:
+        raise SystemExit("numpy_peer.py: --config is needed (or --registration)")
     frames = np.fromfile(args.frames_file, dtype=np.uint16).reshape(args.distinct_frames, args.height, args.width)
     with open(args.config) as f:
         config = json.load(f)
