@@ -105,20 +105,17 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
               (r == 0 || far_rows_plan_ != nullptr);
   }
   if (!planned) {
-    for (fftwf_plan* plan :
-         {&block_plan_, &last_block_plan_, &columns_plan_, &columns_inverse_plan_, &near_rows_plan_, &far_rows_plan_}) {
-      destroy(*plan);
-    }
-    for (void* buffer : {static_cast<void*>(image_), static_cast<void*>(spectrum_), static_cast<void*>(scratch_),
-                         static_cast<void*>(block_), static_cast<void*>(near_)}) {
-      fftwf_free(buffer);
-    }
+    release();
     throw Error("FFTW could not plan a " + size_text(shape) + " real FFT");
   }
 }
 
 RealFft2d::~RealFft2d() {
   std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+  release();
+}
+
+void RealFft2d::release() {
   for (fftwf_plan* plan :
        {&block_plan_, &last_block_plan_, &columns_plan_, &columns_inverse_plan_, &near_rows_plan_, &far_rows_plan_}) {
     destroy(*plan);

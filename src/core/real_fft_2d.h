@@ -64,6 +64,9 @@ class RealFft2d {
  private:
   static constexpr int kBlockRows = 16;  // rows transformed, then transposed, at a time
   int block_stride() const { return (spectrum_width() + 3) / 4 * 4; }
+  // Destroys every plan and frees every buffer made (null ones skipped); the caller holds
+  // the planner mutex.
+  void release();
 
   FrameShape shape_;
   int origin_reach_ = 0;
