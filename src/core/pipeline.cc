@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <string>
@@ -238,11 +239,11 @@ GlobalStats Pipeline::global_stats_of_valid(AnyFrameView frame) {
   // Only registered frames, float32, have pixels from outside the frame.
   if (frame.type() != PixelType::kF32) return global_stats_(frame);
   const FrameView<float> view(static_cast<const float*>(frame.data()), frame.shape());
-  valid_pixels_.clear();
-  for (std::size_t p = 0; p < view.pixel_count(); ++p) {
-    if (!std::isnan(view.data()[p])) valid_pixels_.push_back(view.data()[p]);
-  }
-  if (valid_pixels_.size() == view.pixel_count()) return global_stats_(view);
+  const float* end = view.data() + view.pixel_count();
+  const float* first_nan = std::find_if(view.data(), end, [](float v) { return std::isnan(v); });
+  if (first_nan == end) return global_stats_(view);  // no shift this frame: nothing to leave out
+  valid_pixels_.assign(view.data(), first_nan);
+  std::copy_if(first_nan, end, std::back_inserter(valid_pixels_), [](float v) { return !std::isnan(v); });
   if (valid_pixels_.empty()) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     return GlobalStats{nan, nan, nan};
