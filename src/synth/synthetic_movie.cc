@@ -120,6 +120,18 @@ struct MovedFootprint {
   std::vector<double> weights;
 };
 
+// The moved and the warped frames' common end: each cell's light at `time` over its
+// moved footprint, then the whole frame times the illumination drift.
+void add_cells_and_drift(const std::vector<SimulatedCell>& cells, const std::vector<MovedFootprint>& footprints,
+                         double time, double drift, int frame_width, std::span<double> photons) {
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const double brightness = cells[i].resting_photons * (1.0 + cells[i].calcium.value_at(time));
+    for_each_weight(footprints[i].box, footprints[i].weights, frame_width,
+                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
+  }
+  for (double& value : photons) value *= drift;
+}
+
 }  // namespace
 
 SyntheticMovie::SyntheticMovie(const MovieParams& params)
@@ -241,13 +253,7 @@ void SyntheticMovie::moved_expected_photons(std::int64_t t, std::span<double> ph
       photons[p] = resting * (1.0 - (1.0 - kNeuropilContamination) * covered) * neuropil_level;
     }
   }
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
-    const double brightness = cells_[i].resting_photons * (1.0 + cells_[i].calcium.value_at(time));
-    for_each_weight(footprints[i].box, footprints[i].weights, frame.width,
-                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
-  }
-  const double drift = drift_.factor(time);
-  for (double& value : photons) value *= drift;
+  add_cells_and_drift(cells_, footprints, time, drift_.factor(time), frame.width, photons);
 }
 
 void SyntheticMovie::true_displacement(std::int64_t t, std::span<double> dy, std::span<double> dx) const {
@@ -303,13 +309,7 @@ void SyntheticMovie::warped_expected_photons(std::int64_t t, std::span<double> p
     const double resting = neuropil_.resting_photons_at(seen[p].x, seen[p].y);
     photons[p] = resting * (1.0 - (1.0 - kNeuropilContamination) * covered) * neuropil_level;
   }
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
-    const double brightness = cells_[i].resting_photons * (1.0 + cells_[i].calcium.value_at(time));
-    for_each_weight(footprints[i].box, footprints[i].weights, frame.width,
-                    [&](std::size_t p, double w) { photons[p] += w * brightness; });
-  }
-  const double drift = drift_.factor(time);
-  for (double& value : photons) value *= drift;
+  add_cells_and_drift(cells_, footprints, time, drift_.factor(time), frame.width, photons);
 }
 
 void SyntheticMovie::noisy_counts(std::int64_t t, std::span<double> counts) const {
