@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +28,7 @@
 #include "core/frame_copies.h"
 #include "core/frame_size_limit.h"
 #include "core/motion_correction.h"
+#include "core/motion_extent.h"
 #include "core/pipeline.h"
 #include "io/motion_files.h"
 #include "io/progress_bar.h"
@@ -110,32 +110,19 @@ std::string describe_rois(const calmon::Pipeline& pipeline) {
   return calmon::config::print_json_message(file, {.indented = true});
 }
 
-// What motion correction did over the movie, for the summary.
-struct MotionSummary {
-  std::int64_t frames = 0;
-  std::int64_t unshifted = 0;
-  double max_abs_dy = 0.0;
-  double max_abs_dx = 0.0;
-
-  void add(const calmon::FrameMotion& motion) {
-    ++frames;
-    if (motion.failed != calmon::RegistrationFailure::kNone) ++unshifted;
-    max_abs_dy = std::max(max_abs_dy, std::abs(motion.dy));
-    max_abs_dx = std::max(max_abs_dx, std::abs(motion.dx));
-  }
-  void print(const calmon::MotionCorrection& motion) const {
-    const std::string reference =
-        !motion.has_reference() ? "no reference"
-        : motion.reference_frames_used()
-            ? "reference from the first " + std::to_string(motion.reference_frames_used()) + " frames"
-            : "reference from the config's file";
-    std::printf(
-        "motion: %lld of %lld frames registered (%lld used unshifted), largest shift |dy| %.2f px, |dx| %.2f px; "
-        "%s\n",
-        static_cast<long long>(frames - unshifted), static_cast<long long>(frames), static_cast<long long>(unshifted),
-        max_abs_dy, max_abs_dx, reference.c_str());
-  }
-};
+// The summary line of what motion correction did over the movie.
+void print_motion_summary(const calmon::MotionExtent& extent, const calmon::MotionCorrection& motion) {
+  const std::string reference =
+      !motion.has_reference() ? "no reference"
+      : motion.reference_frames_used()
+          ? "reference from the first " + std::to_string(motion.reference_frames_used()) + " frames"
+          : "reference from the config's file";
+  std::printf(
+      "motion: %llu of %llu frames registered (%llu used unshifted), largest shift |dy| %.2f px, |dx| %.2f px; "
+      "%s\n",
+      static_cast<unsigned long long>(extent.registered), static_cast<unsigned long long>(extent.frames()),
+      static_cast<unsigned long long>(extent.unshifted), extent.max_abs_dy, extent.max_abs_dx, reference.c_str());
+}
 
 // The motion reference from the movie's first frames (read once more, in order, after).
 void build_motion_reference(calmon::MotionCorrection& motion, calmon::io::TiffMovieReader& movie,
@@ -183,13 +170,13 @@ int run(const Options& options) {
   std::optional<calmon::io::MotionFiles> motion_files;
   if (motion) motion_files.emplace(options.out, motion->block_rows(), motion->block_cols());
   std::vector<float> registered(motion ? info.shape.pixel_count() : 0);
-  MotionSummary motion_summary;
+  calmon::MotionExtent motion_extent;
   // The frame the pipeline sees: as read, or registered onto the motion reference.
   const auto analysed_frame = [&](calmon::AnyFrameView frame) -> calmon::AnyFrameView {
     if (!motion) return frame;
     const calmon::FrameMotion moved = motion->correct(frame, registered);
     motion_files->append(moved);
-    motion_summary.add(moved);
+    motion_extent.add(moved);
     return calmon::FrameView<float>(registered.data(), info.shape);
   };
   calmon::analyze::RoiSummary summary(pipeline.roi_count());
@@ -237,7 +224,7 @@ int run(const Options& options) {
                 options.movie.c_str(), static_cast<long long>(info.frames), info.shape.width, info.shape.height,
                 std::string(calmon::pixel_type_name(info.pixel_type)).c_str(), pipeline.roi_count(), seconds,
                 static_cast<double>(info.frames) / seconds, options.out.c_str());
-    if (motion) motion_summary.print(*motion);
+    if (motion) print_motion_summary(motion_extent, *motion);
     if (pipeline.roi_count() > 0) summary.print(std::cout, pipeline.settings());
   }
   return 0;
