@@ -50,31 +50,45 @@ template <class T> void shift_row(const T* source, const AxisShift& ax, int widt
   }
 }
 
+// row = (1 − f)·row + f·lower over the valid columns: the vertical blend.
+void blend_rows(float* __restrict row, const float* __restrict lower, const AxisShift& ax, float f) {
+  const float g = 1.0f - f;
+  for (int x = ax.first_valid; x < ax.end_valid; ++x) row[x] = g * row[x] + f * lower[x];
+}
+
 template <class T> void shift_typed(FrameView<T> frame, double dy, double dx, std::span<float> out) {
   const int width = frame.width(), height = frame.height();
   const AxisShift ax = axis_shift(dx, width);
   const AxisShift ay = axis_shift(dy, height);
   constexpr float nan = std::numeric_limits<float>::quiet_NaN();
-  for (int y = 0; y < height; ++y) {
-    float* row = out.data() + static_cast<std::size_t>(y) * width;
-    if (y < ay.first_valid || y >= ay.end_valid) {
-      std::fill(row, row + width, nan);
+  const auto out_row = [&](int y) { return out.data() + static_cast<std::size_t>(y) * width; };
+  for (int y = 0; y < ay.first_valid; ++y) std::fill(out_row(y), out_row(y) + width, nan);
+  // Each source row is shifted along x once: a fractional y shift blends output row y
+  // with the next source row, which is output row y + 1's own upper row, so it is shifted
+  // into that row and blended from there.
+  for (int y = ay.first_valid; y < ay.end_valid; ++y) {
+    if (y == ay.first_valid) shift_row(frame.row(y + ay.whole), ax, width, out_row(y));
+    if (ay.fraction == 0.0f) {
+      if (y + 1 < ay.end_valid) shift_row(frame.row(y + 1 + ay.whole), ax, width, out_row(y + 1));
       continue;
     }
-    shift_row(frame.row(y + ay.whole), ax, width, row);
-    if (ay.fraction == 0.0f) continue;
-    // The row below, blended in place: row = (1 − f)·row + f·below, computed in order so
-    // a pixel's horizontal value is taken before it is overwritten.
-    const float f = ay.fraction, g = 1.0f - ay.fraction;
     const T* below = frame.row(y + ay.whole + 1);
-    const int w = ax.whole;
+    if (y + 1 < height) {
+      shift_row(below, ax, width, out_row(y + 1));
+      blend_rows(out_row(y), out_row(y + 1), ax, ay.fraction);
+      continue;
+    }
+    // The bottom row has no row below it to use: its lower values are made one by one.
+    const float f = ay.fraction, g = 1.0f - ay.fraction;
+    float* row = out_row(y);
     for (int x = ax.first_valid; x < ax.end_valid; ++x) {
-      const float lower = ax.fraction == 0.0f ? static_cast<float>(below[x + w])
-                                              : (1.0f - ax.fraction) * static_cast<float>(below[x + w]) +
-                                                    ax.fraction * static_cast<float>(below[x + w + 1]);
+      const float lower = ax.fraction == 0.0f ? static_cast<float>(below[x + ax.whole])
+                                              : (1.0f - ax.fraction) * static_cast<float>(below[x + ax.whole]) +
+                                                    ax.fraction * static_cast<float>(below[x + ax.whole + 1]);
       row[x] = g * row[x] + f * lower;
     }
   }
+  for (int y = ay.end_valid; y < height; ++y) std::fill(out_row(y), out_row(y) + width, nan);
 }
 
 }  // namespace
