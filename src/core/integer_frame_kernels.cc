@@ -10,17 +10,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/cpu_features.h"
 #include "core/error.h"
 
 namespace calmon {
 
-bool projection_kernels_have_avx2() {
-  static const bool have = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return have;
-}
+bool projection_kernels_have_avx2() { return cpu_has_avx2(); }
 
 namespace detail {
 namespace {

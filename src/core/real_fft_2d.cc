@@ -30,31 +30,32 @@ void destroy(fftwf_plan& plan) {
 
 using Floats4 = float __attribute__((vector_size(16)));
 
-// out[kx·out_stride + y] = in[y·in_stride + kx] for y < rows, kx < columns: 2x2 blocks
-// of complex values moved as two 16-byte vectors, then the odd row and column left.
-void transpose_block(const std::complex<float>* in, std::size_t in_stride, int rows, int columns,
-                     std::complex<float>* out, std::size_t out_stride) {
-  const int even_rows = rows / 2 * 2, even_columns = columns / 2 * 2;
-  for (int kx = 0; kx < even_columns; kx += 2) {
-    std::complex<float>* first = out + kx * out_stride;
-    std::complex<float>* second = first + out_stride;
-    for (int y = 0; y < even_rows; y += 2) {
-      Floats4 a, b;  // in(y, kx..kx+1), in(y+1, kx..kx+1)
-      std::memcpy(&a, in + y * in_stride + kx, sizeof a);
-      std::memcpy(&b, in + (y + 1) * in_stride + kx, sizeof b);
-      const Floats4 low = __builtin_shufflevector(a, b, 0, 1, 4, 5), high = __builtin_shufflevector(a, b, 2, 3, 6, 7);
-      std::memcpy(static_cast<void*>(first + y), &low, sizeof low);
-      std::memcpy(static_cast<void*>(second + y), &high, sizeof high);
-    }
-    if (even_rows < rows) {
-      first[even_rows] = in[even_rows * in_stride + kx];
-      second[even_rows] = in[even_rows * in_stride + kx + 1];
-    }
-  }
-  if (even_columns < columns) {
-    std::complex<float>* last = out + even_columns * out_stride;
-    for (int y = 0; y < rows; ++y) last[y] = in[y * in_stride + even_columns];
-  }
+// From the complex spectrum z (n values) of row a + i·row b, both rows' values at
+// frequency k: A = (z(k) + conj z(−k))/2 and B = (z(k) − conj z(−k))/2i, written as
+// {A, B} (4 floats): re A = (zr(k) + zr(−k))/2, im A = (zi(k) − zi(−k))/2,
+// re B = (zi(k) + zi(−k))/2, im B = (zr(−k) − zr(k))/2.
+void separate_one(const std::complex<float>* z, int n, int k, float* out) {
+  const std::complex<float> p = z[k], m = z[(n - k) % n];
+  out[0] = 0.5f * (p.real() + m.real());
+  out[1] = 0.5f * (p.imag() - m.imag());
+  out[2] = 0.5f * (p.imag() + m.imag());
+  out[3] = 0.5f * (m.real() - p.real());
+}
+
+// The same for k and k + 1 (1 ≤ k, k + 2 ≤ n), z(−k − 1) and z(−k) loaded together:
+// {zr, zi, zi, −zr}(k) + {zr, −zi, zi, zr}(−k), halved, the scalar arithmetic in each lane.
+void separate_two(const std::complex<float>* z, int n, int k, float* out_k, float* out_next) {
+  Floats4 p, m;  // z(k), z(k + 1); z(−k − 1), z(−k)
+  std::memcpy(&p, z + k, sizeof p);
+  std::memcpy(&m, z + n - k - 1, sizeof m);
+  const Floats4 half = {0.5f, 0.5f, 0.5f, 0.5f}, own_sign = {1.0f, 1.0f, 1.0f, -1.0f},
+                other_sign = {1.0f, -1.0f, 1.0f, 1.0f};
+  const Floats4 at_k = half * (__builtin_shufflevector(p, p, 0, 1, 1, 0) * own_sign +
+                               __builtin_shufflevector(m, m, 2, 3, 3, 2) * other_sign);
+  const Floats4 at_next = half * (__builtin_shufflevector(p, p, 2, 3, 3, 2) * own_sign +
+                                  __builtin_shufflevector(m, m, 0, 1, 1, 0) * other_sign);
+  std::memcpy(out_k, &at_k, sizeof at_k);
+  std::memcpy(out_next, &at_next, sizeof at_next);
 }
 
 fftwf_complex* fftw(std::complex<float>* p) { return reinterpret_cast<fftwf_complex*>(p); }  // same layout
@@ -71,23 +72,27 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
   const int block = block_stride(), r = origin_reach, near_rows = 2 * r + 1;
   std::lock_guard<std::mutex> lock(fftw_planner_mutex());
   image_ = fftwf_alloc_real(shape.pixel_count());
+  pairs_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(static_cast<std::size_t>(row_pairs()) * width));
   spectrum_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(spectrum_size()));
   scratch_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(spectrum_size()));
-  block_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(static_cast<std::size_t>(kBlockRows) * block));
+  block_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(static_cast<std::size_t>(kBlockPairs) * width));
   near_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(static_cast<std::size_t>(near_rows) * block));
   bool planned = false;
-  if (image_ != nullptr && spectrum_ != nullptr && scratch_ != nullptr && block_ != nullptr && near_ != nullptr) {
+  if (image_ != nullptr && pairs_ != nullptr && spectrum_ != nullptr && scratch_ != nullptr && block_ != nullptr &&
+      near_ != nullptr) {
+    // Zero once: an odd height's last row has no partner, and nothing writes its slots.
+    std::fill(pairs_, pairs_ + static_cast<std::size_t>(row_pairs()) * width, std::complex<float>());
     std::fill(spectrum_, spectrum_ + spectrum_size(), std::complex<float>());
     std::fill(scratch_, scratch_ + spectrum_size(), std::complex<float>());
-    const int full_blocks = height / kBlockRows, last_rows = height % kBlockRows;
+    const int full_blocks = row_pairs() / kBlockPairs, last_pairs = row_pairs() % kBlockPairs;
     if (full_blocks > 0) {
-      block_plan_ = fftwf_plan_many_dft_r2c(1, &width, kBlockRows, image_, nullptr, 1, width, fftw(block_), nullptr, 1,
-                                            block, FFTW_ESTIMATE);
+      block_plan_ = fftwf_plan_many_dft(1, &width, kBlockPairs, fftw(pairs_), nullptr, 1, width, fftw(block_), nullptr,
+                                        1, width, FFTW_FORWARD, FFTW_ESTIMATE);
     }
-    if (last_rows > 0) {
-      float* last = image_ + static_cast<std::size_t>(full_blocks) * kBlockRows * width;
-      last_block_plan_ = fftwf_plan_many_dft_r2c(1, &width, last_rows, last, nullptr, 1, width, fftw(block_), nullptr,
-                                                 1, block, FFTW_ESTIMATE);
+    if (last_pairs > 0) {
+      std::complex<float>* last = pairs_ + static_cast<std::size_t>(full_blocks) * kBlockPairs * width;
+      last_block_plan_ = fftwf_plan_many_dft(1, &width, last_pairs, fftw(last), nullptr, 1, width, fftw(block_),
+                                             nullptr, 1, width, FFTW_FORWARD, FFTW_ESTIMATE);
     }
     columns_plan_ = fftwf_plan_many_dft(1, &height, columns, fftw(spectrum_), nullptr, 1, stride, fftw(spectrum_),
                                         nullptr, 1, stride, FFTW_FORWARD, FFTW_ESTIMATE);
@@ -100,7 +105,7 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
                                                nullptr, 1, block, image_ + static_cast<std::size_t>(height - r) * width,
                                                nullptr, 1, width, FFTW_ESTIMATE);
     }
-    planned = (full_blocks == 0 || block_plan_ != nullptr) && (last_rows == 0 || last_block_plan_ != nullptr) &&
+    planned = (full_blocks == 0 || block_plan_ != nullptr) && (last_pairs == 0 || last_block_plan_ != nullptr) &&
               columns_plan_ != nullptr && columns_inverse_plan_ != nullptr && near_rows_plan_ != nullptr &&
               (r == 0 || far_rows_plan_ != nullptr);
   }
@@ -120,28 +125,54 @@ void RealFft2d::release() {
        {&block_plan_, &last_block_plan_, &columns_plan_, &columns_inverse_plan_, &near_rows_plan_, &far_rows_plan_}) {
     destroy(*plan);
   }
-  for (void* buffer : {static_cast<void*>(image_), static_cast<void*>(spectrum_), static_cast<void*>(scratch_),
-                       static_cast<void*>(block_), static_cast<void*>(near_)}) {
+  for (void* buffer : {static_cast<void*>(image_), static_cast<void*>(pairs_), static_cast<void*>(spectrum_),
+                       static_cast<void*>(scratch_), static_cast<void*>(block_), static_cast<void*>(near_)}) {
     fftwf_free(buffer);
   }
 }
 
 void RealFft2d::forward() {
-  const int height = shape_.height, width = shape_.width, columns = spectrum_width();
-  const std::size_t stride = static_cast<std::size_t>(spectrum_stride()),
-                    block = static_cast<std::size_t>(block_stride());
-  for (int first = 0; first < height; first += kBlockRows) {
-    const int rows = std::min(kBlockRows, height - first);
-    float* in = image_ + static_cast<std::size_t>(first) * width;
-    // New-array execution: the rows of every block have the alignment of the first.
-    if (rows == kBlockRows) {
-      fftwf_execute_dft_r2c(block_plan_, in, fftw(block_));
+  const int width = shape_.width, pairs = row_pairs();
+  for (int first = 0; first < pairs; first += kBlockPairs) {
+    const int count = std::min(kBlockPairs, pairs - first);
+    // New-array execution: every block starts 8·width complex values after the previous
+    // one, so it has the first one's alignment.
+    if (count == kBlockPairs) {
+      fftwf_execute_dft(block_plan_, fftw(pairs_ + static_cast<std::size_t>(first) * width), fftw(block_));
     } else {
       fftwf_execute(last_block_plan_);
     }
-    transpose_block(block_, block, rows, columns, spectrum_ + first, stride);
+    separate_and_transpose(first, count);
   }
   fftwf_execute(columns_plan_);
+}
+
+// Rows 2j and 2j + 1 of the spectrum, j from first_pair, out of block_: frequency column
+// kx gets {A, B} of each pair, the pairs contiguous (an odd height's last pair only its A).
+// Two columns at a time, every pair of the block for each: the writes stay together.
+void RealFft2d::separate_and_transpose(int first_pair, int pairs) {
+  const int width = shape_.width, columns = spectrum_width();
+  const std::size_t stride = static_cast<std::size_t>(spectrum_stride());
+  const bool unpaired_last = first_pair + pairs == row_pairs() && shape_.height % 2 == 1;
+  const int full = unpaired_last ? pairs - 1 : pairs;
+  float* spectrum = reinterpret_cast<float*>(spectrum_);
+  const auto out = [&](int kx, int j) { return spectrum + 4 * (kx * stride / 2 + first_pair + j); };
+  const auto row = [&](int j) { return block_ + static_cast<std::size_t>(j) * width; };
+  for (int j = 0; j < full; ++j) separate_one(row(j), width, 0, out(0, j));
+  int kx = 1;
+  for (; kx + 2 <= columns && kx + 2 <= width; kx += 2) {
+    for (int j = 0; j < full; ++j) separate_two(row(j), width, kx, out(kx, j), out(kx + 1, j));
+  }
+  for (; kx < columns; ++kx) {
+    for (int j = 0; j < full; ++j) separate_one(row(j), width, kx, out(kx, j));
+  }
+  if (unpaired_last) {
+    float values[4];
+    for (kx = 0; kx < columns; ++kx) {
+      separate_one(row(full), width, kx, values);
+      std::memcpy(out(kx, full), values, 2 * sizeof(float));
+    }
+  }
 }
 
 void RealFft2d::inverse_near_origin() {

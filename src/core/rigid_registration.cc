@@ -12,6 +12,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/cpu_features.h"
 #include "core/error.h"
 
 namespace calmon {
@@ -157,19 +158,11 @@ template <bool kWeighted>
   whiten_tail<kWeighted>(ref_re, ref_im, weight, spectrum, i, count, epsilon);
 }
 
-bool have_avx() {
-  static const bool have = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx") != 0;
-  }();
-  return have;
-}
-
 // Whitening, eight values at a time where the processor has AVX: the same arithmetic
 // either way, value by value.
 void whiten(const float* ref_re, const float* ref_im, const float* weight, float* spectrum, std::size_t count,
             float epsilon) {
-  if (have_avx()) {
+  if (cpu_has_avx()) {
     if (weight != nullptr) return whiten8<true>(ref_re, ref_im, weight, spectrum, count, epsilon);
     return whiten8<false>(ref_re, ref_im, weight, spectrum, count, epsilon);
   }
@@ -270,7 +263,7 @@ void pair_dots4_rows(const float* kr, const float* ki, std::size_t kernel_stride
 
 void pair_dots(const float* kr, const float* ki, std::size_t kernel_stride, int grid, const float* sum_re,
                const float* sum_im, const float* diff_re, const float* diff_im, int n, float* out_re, float* out_im) {
-  const bool avx = have_avx();
+  const bool avx = cpu_has_avx();
   int j = 0;
   for (; j + 3 <= grid; j += 3) {
     const std::size_t at = j * kernel_stride;
@@ -308,13 +301,6 @@ void pair_dots(const float* kr, const float* ki, std::size_t kernel_stride, int 
   }
 }
 
-// out = (pixel − mean)·weight over a row, in Arithmetic (float, or double for float64).
-template <class Arithmetic, class T>
-void taper_row_into(const T* __restrict pixels, const float* __restrict weight, Arithmetic mean, float* __restrict out,
-                    int n) {
-  for (int x = 0; x < n; ++x) out[x] = static_cast<float>((static_cast<Arithmetic>(pixels[x]) - mean) * weight[x]);
-}
-
 // The frame's mean, and whether it is finite and has two different values.
 struct PixelSummary {
   bool finite = true;
@@ -322,7 +308,7 @@ struct PixelSummary {
   double mean = 0.0;
 };
 
-template <class T> PixelSummary summarize(const T* pixels, std::size_t count) {
+template <class T> [[gnu::always_inline]] inline PixelSummary summarize(const T* pixels, std::size_t count) {
   PixelSummary summary;
   T low = pixels[0], high = pixels[0];
   if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
@@ -363,6 +349,70 @@ template <class T> PixelSummary summarize(const T* pixels, std::size_t count) {
   }
   summary.flat = low == high;
   return summary;
+}
+
+// Row y's taper weights: the column weights for inner rows; the taper_width rows at the
+// top and at the bottom have rows of their own.
+struct TaperRows {
+  const float* column;
+  const float* border;  // the top rows, then the bottom rows
+  int taper;
+  int height;
+  int width;
+  const float* row(int y) const {
+    if (y < taper) return border + static_cast<std::size_t>(y) * width;
+    if (y >= height - taper) return border + static_cast<std::size_t>(y - height + 2 * taper) * width;
+    return column;
+  }
+};
+
+// In float (exact for pixels of up to 24 bits); float64 pixels in double, so a large
+// offset does not swallow their variation before the mean is taken away.
+template <class T> using TaperArithmetic = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+// (pixel − mean)·weight for rows a and b, interleaved as the FFT's input wants them.
+template <class T>
+[[gnu::always_inline]] inline void taper_pair(const T* __restrict a, const float* __restrict weight_a,
+                                              const T* __restrict b, const float* __restrict weight_b,
+                                              TaperArithmetic<T> mean, float* __restrict out, int n) {
+  using A = TaperArithmetic<T>;
+  for (int x = 0; x < n; ++x) {
+    out[2 * x] = static_cast<float>((static_cast<A>(a[x]) - mean) * weight_a[x]);
+    out[2 * x + 1] = static_cast<float>((static_cast<A>(b[x]) - mean) * weight_b[x]);
+  }
+}
+
+// The frame, its mean taken away and tapered, into the FFT's input rows; nothing is
+// written for a non-finite or flat frame.
+template <class T>
+[[gnu::always_inline]] inline PixelSummary taper_frame(FrameView<T> view, const TaperRows& rows, RealFft2d& fft) {
+  static_assert(RealFft2d::kInputStep == 2, "rows are written in interleaved pairs");
+  const PixelSummary summary = summarize(view.data(), view.pixel_count());
+  if (!summary.finite || summary.flat) return summary;
+  using A = TaperArithmetic<T>;
+  const auto mean = static_cast<A>(summary.mean);
+  const int height = view.height(), width = view.width();
+  int y = 0;
+  for (; y + 1 < height; y += 2) {
+    taper_pair(view.row(y), rows.row(y), view.row(y + 1), rows.row(y + 1), mean, fft.input_row(y), width);
+  }
+  if (y < height) {  // an odd height's last row; its partner's slots stay zero
+    const T* pixels = view.row(y);
+    const float* weight = rows.row(y);
+    float* out = fft.input_row(y);
+    for (int x = 0; x < width; ++x) out[2 * x] = static_cast<float>((static_cast<A>(pixels[x]) - mean) * weight[x]);
+  }
+  return summary;
+}
+
+// The same compiled twice; AVX2's packed 16-bit min and max and wider conversions do the
+// same arithmetic.
+template <class T> PixelSummary taper_frame_baseline(FrameView<T> view, const TaperRows& rows, RealFft2d& fft) {
+  return taper_frame(view, rows, fft);
+}
+template <class T>
+[[gnu::target("avx2")]] PixelSummary taper_frame_avx2(FrameView<T> view, const TaperRows& rows, RealFft2d& fft) {
+  return taper_frame(view, rows, fft);
 }
 
 }  // namespace
@@ -486,30 +536,14 @@ void RigidRegistration::set_reference(AnyFrameView reference) {
   }
 }
 
-// The taper weights of row y's pixels.
-const float* RigidRegistration::taper_row(int y) const {
-  const int taper = options_.taper_width, height = shape_.height, width = shape_.width;
-  if (y < taper) return border_taper_.data() + static_cast<std::size_t>(y) * width;
-  if (y >= height - taper) return border_taper_.data() + static_cast<std::size_t>(y - height + 2 * taper) * width;
-  return column_taper_.data();
-}
-
 RigidRegistration::TaperOutcome RigidRegistration::taper_into_fft_image(AnyFrameView frame) {
-  return frame.visit([&](auto view) {
-    const PixelSummary summary = summarize(view.data(), view.pixel_count());
-    if (!summary.finite) return TaperOutcome::kNonFinite;
-    if (summary.flat) return TaperOutcome::kFlat;
-    float* image = fft_.image();
-    // In float (exact for pixels of up to 24 bits); float64 pixels in double, so a large
-    // offset does not swallow their variation before the mean is taken away.
-    using Arithmetic = std::conditional_t<std::is_same_v<typename decltype(view)::Pixel, double>, double, float>;
-    const auto mean = static_cast<Arithmetic>(summary.mean);
-    const int width = shape_.width;
-    for (int y = 0; y < shape_.height; ++y) {
-      taper_row_into(view.row(y), taper_row(y), mean, image + static_cast<std::size_t>(y) * width, width);
-    }
-    return TaperOutcome::kTapered;
+  const TaperRows rows{column_taper_.data(), border_taper_.data(), options_.taper_width, shape_.height, shape_.width};
+  const PixelSummary summary = frame.visit([&](auto view) {
+    return cpu_has_avx2() ? taper_frame_avx2(view, rows, fft_) : taper_frame_baseline(view, rows, fft_);
   });
+  if (!summary.finite) return TaperOutcome::kNonFinite;
+  if (summary.flat) return TaperOutcome::kFlat;
+  return TaperOutcome::kTapered;
 }
 
 RegistrationResult RigidRegistration::register_frame(AnyFrameView frame) {

@@ -96,7 +96,6 @@ class RigidRegistration {
   void refine(const Peak& peak, RegistrationResult& result);
   void fill_refinement_kernels(const Peak& peak);
   void sum_columns_along_y();
-  const float* taper_row(int y) const;
 
   FrameShape shape_;
   RigidRegistrationOptions options_;
