@@ -94,7 +94,8 @@ RealFft2d::RealFft2d(FrameShape shape, int origin_reach) : shape_(shape), origin
       last_block_plan_ = fftwf_plan_many_dft(1, &width, last_pairs, fftw(last), nullptr, 1, width, fftw(block_),
                                              nullptr, 1, width, FFTW_FORWARD, FFTW_ESTIMATE);
     }
-    columns_plan_ = fftwf_plan_many_dft(1, &height, columns, fftw(spectrum_), nullptr, 1, stride, fftw(spectrum_),
+    // Out of place: in place, FFTW copies each batch of columns through a buffer.
+    columns_plan_ = fftwf_plan_many_dft(1, &height, columns, fftw(scratch_), nullptr, 1, stride, fftw(spectrum_),
                                         nullptr, 1, stride, FFTW_FORWARD, FFTW_ESTIMATE);
     columns_inverse_plan_ = fftwf_plan_many_dft(1, &height, columns, fftw(spectrum_), nullptr, 1, stride,
                                                 fftw(scratch_), nullptr, 1, stride, FFTW_BACKWARD, FFTW_ESTIMATE);
@@ -147,7 +148,8 @@ void RealFft2d::forward() {
   fftwf_execute(columns_plan_);
 }
 
-// Rows 2j and 2j + 1 of the spectrum, j from first_pair, out of block_: frequency column
+// Rows 2j and 2j + 1 of the rows' spectra, j from first_pair, out of block_ into scratch_
+// (transposed, the column pass's input): frequency column
 // kx gets {A, B} of each pair, the pairs contiguous (an odd height's last pair only its A).
 // Two columns at a time, every pair of the block for each: the writes stay together.
 void RealFft2d::separate_and_transpose(int first_pair, int pairs) {
@@ -155,8 +157,8 @@ void RealFft2d::separate_and_transpose(int first_pair, int pairs) {
   const std::size_t stride = static_cast<std::size_t>(spectrum_stride());
   const bool unpaired_last = first_pair + pairs == row_pairs() && shape_.height % 2 == 1;
   const int full = unpaired_last ? pairs - 1 : pairs;
-  float* spectrum = reinterpret_cast<float*>(spectrum_);
-  const auto out = [&](int kx, int j) { return spectrum + 4 * (kx * stride / 2 + first_pair + j); };
+  float* transposed = reinterpret_cast<float*>(scratch_);
+  const auto out = [&](int kx, int j) { return transposed + 4 * (kx * stride / 2 + first_pair + j); };
   const auto row = [&](int j) { return block_ + static_cast<std::size_t>(j) * width; };
   for (int j = 0; j < full; ++j) separate_one(row(j), width, 0, out(0, j));
   int kx = 1;

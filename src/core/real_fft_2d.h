@@ -22,8 +22,9 @@
 // after the other. A 2-D FFT is 1-D FFTs along x of every row, then along y of every
 // column; FFTW's 2-D plans do the second pass on columns a row apart in memory, which
 // for 512x512 costs 1.5 times the first. Here the row pairs are transformed 8 at a time
-// into a small buffer, separated and transposed into the spectrum while they are in the
-// cache, and the second pass runs on contiguous values (twice as fast here).
+// into a small buffer, separated and transposed into a scratch buffer while they are in
+// the cache, and the second pass runs on contiguous values (twice as fast here), from the
+// scratch buffer into the spectrum (in place, FFTW would copy through a buffer of its own).
 //
 // A registration needs only the correlation near zero shift: inverse_near_origin()
 // computes only the image rows within `origin_reach` r of row 0 (cyclically): the 1-D
@@ -89,11 +90,12 @@ class RealFft2d {
   std::complex<float>* pairs_ = nullptr;  // row_pairs() complex rows of width values
   std::complex<float>* spectrum_ = nullptr;
   std::complex<float>* block_ = nullptr;          // kBlockPairs complex rows' spectra, width apart
-  std::complex<float>* scratch_ = nullptr;        // the spectrum's size: the inverse along y
+  std::complex<float>* scratch_ = nullptr;        // the spectrum's size: the rows' spectra, transposed
+                                                  // (forward), or the inverse along y
   std::complex<float>* near_ = nullptr;           // 2r + 1 rows, block_stride() apart: y = 0..r, −r..−1
   fftwf_plan_s* block_plan_ = nullptr;            // along x, kBlockPairs row pairs
   fftwf_plan_s* last_block_plan_ = nullptr;       // along x, the row_pairs() % kBlockPairs last pairs
-  fftwf_plan_s* columns_plan_ = nullptr;          // along y, in place
+  fftwf_plan_s* columns_plan_ = nullptr;          // along y, scratch_ → spectrum_
   fftwf_plan_s* columns_inverse_plan_ = nullptr;  // along y, spectrum → scratch
   fftwf_plan_s* near_rows_plan_ = nullptr;        // along x, near_ → the image's rows 0..r
   fftwf_plan_s* far_rows_plan_ = nullptr;         // along x, near_ → rows height − r.. (r > 0)
