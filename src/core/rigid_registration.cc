@@ -209,31 +209,41 @@ void reduce_lanes(const float* re, const float* im, float& out_re, float& out_im
   out_im = ((im[0] + im[1]) + (im[2] + im[3])) + ((im[4] + im[5]) + (im[6] + im[7]));
 }
 
-// Three grid rows at a time share the loads of P and M; kJ is 3, or 1 for the rest.
+// Three grid rows at a time share the loads of P and M; kJ is 3, or 1 for the rest. The
+// sums are named vectors, not arrays, so they stay in registers and cost nothing to clear.
 template <int kJ>
 [[gnu::target("avx")]] void pair_dots8_rows(const float* kr, const float* ki, std::size_t kernel_stride,
                                             const float* sum_re, const float* sum_im, const float* diff_re,
                                             const float* diff_im, int n, float* out_re, float* out_im) {
-  Floats8 re[kJ] = {}, im[kJ] = {};
+  static_assert(kJ == 1 || kJ == 3);
+  Floats8 re0 = {}, im0 = {}, re1 = {}, im1 = {}, re2 = {}, im2 = {};
   for (int q = 0; q < n; q += 8) {
     Floats8 pr, pi, mr, mi;  // loaded by memcpy (see whiten8)
     std::memcpy(&pr, sum_re + q, sizeof pr);
     std::memcpy(&pi, sum_im + q, sizeof pi);
     std::memcpy(&mr, diff_re + q, sizeof mr);
     std::memcpy(&mi, diff_im + q, sizeof mi);
-    for (int j = 0; j < kJ; ++j) {
+    const auto add = [&](int j, Floats8& re, Floats8& im) {
       Floats8 a, b;
       std::memcpy(&a, kr + j * kernel_stride + q, sizeof a);
       std::memcpy(&b, ki + j * kernel_stride + q, sizeof b);
-      re[j] += a * pr - b * mi;
-      im[j] += a * pi + b * mr;
+      re += a * pr - b * mi;
+      im += a * pi + b * mr;
+    };
+    add(0, re0, im0);
+    if constexpr (kJ == 3) {
+      add(1, re1, im1);
+      add(2, re2, im2);
     }
   }
-  for (int j = 0; j < kJ; ++j) {
-    float r[8], i[8];
-    std::memcpy(r, &re[j], sizeof r);
-    std::memcpy(i, &im[j], sizeof i);
-    reduce_lanes(r, i, out_re[j], out_im[j]);
+  const auto reduce = [](Floats8 v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); };
+  out_re[0] = reduce(re0);
+  out_im[0] = reduce(im0);
+  if constexpr (kJ == 3) {
+    out_re[1] = reduce(re1);
+    out_im[1] = reduce(im1);
+    out_re[2] = reduce(re2);
+    out_im[2] = reduce(im2);
   }
 }
 
