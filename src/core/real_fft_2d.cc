@@ -3,12 +3,14 @@
 #include "core/real_fft_2d.h"
 
 #include <fftw3.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
 
+#include "core/cpu_features.h"
 #include "core/error.h"
 
 namespace calmon {
@@ -56,6 +58,38 @@ void separate_two(const std::complex<float>* z, int n, int k, float* out_k, floa
                                   __builtin_shufflevector(m, m, 0, 1, 1, 0) * other_sign);
   std::memcpy(out_k, &at_k, sizeof at_k);
   std::memcpy(out_next, &at_next, sizeof at_next);
+}
+
+using Floats8 = float __attribute__((vector_size(32)));
+
+// separate_two for two row pairs at once with AVX: rows j and j + 1 of the block (their
+// values at a frequency land side by side in the transposed spectrum) in the two 128-bit
+// halves, every lane doing separate_two's arithmetic. For each pair (kx, kx + 1) from
+// first_k in steps of 2 below end_k: rows j = 0, 2, ... below rows (even).
+[[gnu::target("avx")]] void separate_two_rows_avx(const std::complex<float>* block, int n, int rows, int first_k,
+                                                  int end_k, float* out, std::size_t out_column_floats) {
+  const Floats8 half = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+  const Floats8 own_sign = {1.0f, 1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f};
+  const Floats8 other_sign = {1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, 1.0f};
+  for (int k = first_k; k + 2 <= end_k; k += 2) {
+    float* out_k = out + k * out_column_floats;
+    float* out_next = out_k + out_column_floats;
+    for (int j = 0; j < rows; j += 2) {
+      const std::complex<float>* z0 = block + static_cast<std::size_t>(j) * n;
+      const std::complex<float>* z1 = z0 + n;
+      // z(k), z(k + 1) of row j, then of row j + 1; z(−k − 1), z(−k) likewise.
+      const Floats8 p =
+          _mm256_loadu2_m128(reinterpret_cast<const float*>(z1 + k), reinterpret_cast<const float*>(z0 + k));
+      const Floats8 m = _mm256_loadu2_m128(reinterpret_cast<const float*>(z1 + n - k - 1),
+                                           reinterpret_cast<const float*>(z0 + n - k - 1));
+      const Floats8 at_k = half * (__builtin_shufflevector(p, p, 0, 1, 1, 0, 4, 5, 5, 4) * own_sign +
+                                   __builtin_shufflevector(m, m, 2, 3, 3, 2, 6, 7, 7, 6) * other_sign);
+      const Floats8 at_next = half * (__builtin_shufflevector(p, p, 2, 3, 3, 2, 6, 7, 7, 6) * own_sign +
+                                      __builtin_shufflevector(m, m, 0, 1, 1, 0, 4, 5, 5, 4) * other_sign);
+      std::memcpy(out_k + 4 * j, &at_k, sizeof at_k);
+      std::memcpy(out_next + 4 * j, &at_next, sizeof at_next);
+    }
+  }
 }
 
 fftwf_complex* fftw(std::complex<float>* p) { return reinterpret_cast<fftwf_complex*>(p); }  // same layout
@@ -162,8 +196,17 @@ void RealFft2d::separate_and_transpose(int first_pair, int pairs) {
   const auto row = [&](int j) { return block_ + static_cast<std::size_t>(j) * width; };
   for (int j = 0; j < full; ++j) separate_one(row(j), width, 0, out(0, j));
   int kx = 1;
-  for (; kx + 2 <= columns && kx + 2 <= width; kx += 2) {
-    for (int j = 0; j < full; ++j) separate_two(row(j), width, kx, out(kx, j), out(kx + 1, j));
+  const int end_two = std::min(columns, width);  // separate_two's pairs: kx + 2 ≤ this
+  if (cpu_has_avx() && full >= 2) {
+    const int even = full / 2 * 2;
+    separate_two_rows_avx(block_, width, even, 1, end_two, out(0, 0), 2 * stride);
+    for (kx = 1; kx + 2 <= end_two; kx += 2) {
+      for (int j = even; j < full; ++j) separate_two(row(j), width, kx, out(kx, j), out(kx + 1, j));
+    }
+  } else {
+    for (; kx + 2 <= end_two; kx += 2) {
+      for (int j = 0; j < full; ++j) separate_two(row(j), width, kx, out(kx, j), out(kx + 1, j));
+    }
   }
   for (; kx < columns; ++kx) {
     for (int j = 0; j < full; ++j) separate_one(row(j), width, kx, out(kx, j));

@@ -8,11 +8,16 @@
 // g·a + f·b with g = 1 − f along x, and g·upper + f·lower along y.
 #include "core/warp_frame.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 
+#include "core/cpu_features.h"
 #include "core/error.h"
 
 namespace calmon {
@@ -63,10 +68,74 @@ template <class T> inline float along_x(const T* row, int index, float fraction)
   return g * static_cast<float>(row[index]) + f * static_cast<float>(row[index + 1]);
 }
 
+// Pixel k of a chunk whose splits are done, as shift_frame computes a pixel.
+template <class T> inline float warp_pixel(FrameView<T> frame, const AxisSplit& ys, const AxisSplit& xs, int k) {
+  if (!(ys.valid[k] & xs.valid[k])) return std::numeric_limits<float>::quiet_NaN();
+  const float upper = along_x(frame.row(ys.index[k]), xs.index[k], xs.fraction[k]);
+  if (ys.fraction[k] == 0.0f) return upper;
+  const float f = ys.fraction[k], g = 1.0f - ys.fraction[k];
+  return g * upper + f * along_x(frame.row(ys.index[k] + 1), xs.index[k], xs.fraction[k]);
+}
+
+// A chunk of a 16-bit frame, eight pixels at a time with AVX2: each pixel's two
+// neighbours along x come in one 32-bit gather (pixel i in the low half, i + 1 in the
+// high half), its upper and lower rows in two, and the blends are warp_pixel's, lane by
+// lane (a fraction of 0 selects the first value, as warp_pixel's branches do). A group
+// that would read the frame's last pixel's partner past the end goes pixel by pixel.
+// The low or high 16-bit halves of eight 32-bit words, as floats.
+template <class T> [[gnu::target("avx2"), gnu::always_inline]] inline __m256 half_to_float(__m256i halves, bool high) {
+  __m256i v = high ? _mm256_srli_epi32(halves, 16) : _mm256_and_si256(halves, _mm256_set1_epi32(0xffff));
+  if constexpr (std::is_signed_v<T>) v = _mm256_srai_epi32(_mm256_slli_epi32(v, 16), 16);
+  return _mm256_cvtepi32_ps(v);
+}
+
+// g·a + f·b with g = 1 − f, or a where f is 0 (shift_frame's blend, lane by lane).
+[[gnu::target("avx2"), gnu::always_inline]] inline __m256 blend_lanes(__m256 a, __m256 b, __m256 f) {
+  const __m256 mixed = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), f), a), _mm256_mul_ps(f, b));
+  return _mm256_blendv_ps(mixed, a, _mm256_cmp_ps(f, _mm256_setzero_ps(), _CMP_EQ_OQ));
+}
+
+template <class T>
+[[gnu::target("avx2")]] void warp_chunk_avx2(FrameView<T> frame, const AxisSplit& ys, const AxisSplit& xs, int count,
+                                             float* to) {
+  static_assert(sizeof(T) == 2);
+  const auto* base = reinterpret_cast<const int*>(frame.data());
+  const int last_pair = static_cast<int>(frame.shape().pixel_count()) - 2;  // the last index a gather may read at
+  const __m256i width = _mm256_set1_epi32(frame.width()), zero = _mm256_setzero_si256();
+  const __m256 zeros = _mm256_setzero_ps();
+  const __m256 nan = _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN());
+  int k = 0;
+  for (; k + 8 <= count; k += 8) {
+    const __m256i valid = _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(ys.valid + k)),
+                                           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs.valid + k)));
+    const __m256i in = _mm256_cmpgt_epi32(valid, zero);
+    const __m256 fy = _mm256_loadu_ps(ys.fraction + k), fx = _mm256_loadu_ps(xs.fraction + k);
+    const __m256i row = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ys.index + k));
+    const __m256i column = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs.index + k));
+    // Invalid pixels read pixel 0; a pixel with no fraction along y reads its own row twice.
+    const __m256i upper = _mm256_and_si256(in, _mm256_add_epi32(_mm256_mullo_epi32(row, width), column));
+    const __m256i has_lower = _mm256_castps_si256(_mm256_cmp_ps(fy, zeros, _CMP_NEQ_OQ));
+    const __m256i lower = _mm256_add_epi32(upper, _mm256_and_si256(_mm256_and_si256(has_lower, in), width));
+    if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(lower, _mm256_set1_epi32(last_pair))) != 0) {
+      for (int i = k; i < k + 8; ++i) to[i] = warp_pixel(frame, ys, xs, i);
+      continue;
+    }
+    // Byte offsets of 16-bit pixels: scale 2.
+    const __m256i upper_pair = _mm256_i32gather_epi32(base, upper, 2);
+    const __m256i lower_pair = _mm256_i32gather_epi32(base, lower, 2);
+    const __m256 top = blend_lanes(half_to_float<T>(upper_pair, false), half_to_float<T>(upper_pair, true), fx);
+    const __m256 bottom = blend_lanes(half_to_float<T>(lower_pair, false), half_to_float<T>(lower_pair, true), fx);
+    const __m256 value = blend_lanes(top, bottom, fy);
+    _mm256_storeu_ps(to + k, _mm256_blendv_ps(nan, value, _mm256_castsi256_ps(in)));
+  }
+  for (; k < count; ++k) to[k] = warp_pixel(frame, ys, xs, k);
+}
+
 template <class T>
 void warp_typed(FrameView<T> frame, std::span<const float> dy, std::span<const float> dx, std::span<float> out) {
   const int width = frame.width(), height = frame.height();
-  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  constexpr bool kGathered = sizeof(T) == 2;
+  const bool avx2 = kGathered && cpu_has_avx2();
   AxisSplit ys, xs;
   for (int y = 0; y < height; ++y) {
     for (int x0 = 0; x0 < width; x0 += kChunk) {
@@ -78,19 +147,13 @@ void warp_typed(FrameView<T> frame, std::span<const float> dy, std::span<const f
       split_axis(
           dx.data() + p0, count, width, [x0](int k) { return x0 + k; }, xs);
       float* to = out.data() + p0;
-      for (int k = 0; k < count; ++k) {
-        if (!(ys.valid[k] & xs.valid[k])) {
-          to[k] = nan;
+      if constexpr (kGathered) {
+        if (avx2) {
+          warp_chunk_avx2(frame, ys, xs, count, to);
           continue;
         }
-        const float upper = along_x(frame.row(ys.index[k]), xs.index[k], xs.fraction[k]);
-        if (ys.fraction[k] == 0.0f) {
-          to[k] = upper;
-          continue;
-        }
-        const float f = ys.fraction[k], g = 1.0f - ys.fraction[k];
-        to[k] = g * upper + f * along_x(frame.row(ys.index[k] + 1), xs.index[k], xs.fraction[k]);
       }
+      for (int k = 0; k < count; ++k) to[k] = warp_pixel(frame, ys, xs, k);
     }
   }
 }

@@ -251,7 +251,8 @@ TEST(RigidRegistration, ItsFftMatchesADirectDftAndKeepsTheSpectrum) {
                               {FrameShape{17, 40}, 12},
                               {FrameShape{1, 3}, 1},
                               {FrameShape{2, 1}, 0},
-                              {FrameShape{5, 34}, 16}}) {
+                              {FrameShape{5, 34}, 16},
+                              {FrameShape{12, 30}, 3}}) {
     RealFft2d fft(shape, reach);
     std::vector<float> image(shape.pixel_count());
     for (float& v : image) v = value(rng);
