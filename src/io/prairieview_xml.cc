@@ -63,19 +63,20 @@ std::string decode_entities(std::string_view raw) {
 // The tag between '<' and '>' (both excluded), e.g. `Frame index="1" /`.
 Tag parse_tag(std::string_view body) {
   Tag tag;
-  std::size_t i = 0;
-  if (!body.empty() && body[0] == '/') {
+  const std::string_view whole = body;
+  if (!body.empty() && body.front() == '/') {
     tag.closing = true;
-    i = 1;
+    body.remove_prefix(1);
   }
   if (!body.empty() && body.back() == '/') {
     tag.self_closing = true;
     body.remove_suffix(1);
   }
-  const std::size_t name_start = i;
+  std::size_t i = 0;
   while (i < body.size() && !is_space(body[i])) ++i;
-  tag.name = body.substr(name_start, i - name_start);
-  if (tag.name.empty()) fail("a tag without a name: <" + quoted_name(body) + ">");
+  tag.name = body.substr(0, i);
+  if (tag.name.empty() || (tag.closing && tag.self_closing))
+    fail("a malformed tag " + quoted_name("<" + std::string(whole) + ">"));
   while (true) {
     while (i < body.size() && is_space(body[i])) ++i;
     if (i == body.size()) break;

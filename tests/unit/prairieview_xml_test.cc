@@ -183,6 +183,8 @@ TEST(PrairieViewXml, AMalformedValueIsAOneLineErrorNamingElementAttributeAndValu
   expect_error("<?xml version=\"1.0\"?><OME></OME>", "PrairieView XML: the first element is <OME>, not <PVScan>");
   expect_error("", "PrairieView XML: no <PVScan> element: not PrairieView's XML");
   expect_error("<PVScan><Sequence></PVScan>", "PrairieView XML: </PVScan> closes <Sequence>");
+  expect_error("<PVScan></>", "PrairieView XML: a malformed tag \"</>\"");
+  expect_error("<PVScan></Frame/>", "PrairieView XML: a malformed tag \"</Frame/>\"");
 }
 
 TEST(PrairieViewXml, CountsThatContradictEachOtherAreOneLineErrors) {
