@@ -66,6 +66,9 @@ IMPURE_STANDARD_HEADERS = {
     "csignal": "signals",
 }
 
+# The compiler's vector intrinsics are pure computation too (the hot loops' AVX paths).
+INTRINSIC_HEADERS = {"immintrin.h"}
+
 # The one file of a pure layer allowed more: core's FFT holder runs FFTW (pure
 # computation) and guards FFTW's planner, which is not thread-safe, with a mutex.
 PURE_LAYER_EXCEPTIONS = {
@@ -119,6 +122,8 @@ def check_quoted(root, rel, layer, target):
 def check_angled(layer, target):
     """None if `#include <target>` is allowed in a pure layer, else why not."""
     name = target
+    if name in INTRINSIC_HEADERS:
+        return None
     if name.endswith(".h") and "/" not in name and "c" + name[:-2] in CXX_STANDARD_HEADERS:
         name = "c" + name[:-2]  # <math.h> is <cmath>
     if name not in CXX_STANDARD_HEADERS:
