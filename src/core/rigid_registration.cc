@@ -209,6 +209,23 @@ void reduce_lanes(const float* re, const float* im, float& out_re, float& out_im
   out_im = ((im[0] + im[1]) + (im[2] + im[3])) + ((im[4] + im[5]) + (im[6] + im[7]));
 }
 
+// One grid row's eight lanes: re += kr·P − ki·M', im += kr·P' + ki·M (P, M split in real
+// and imaginary parts; see pair_dots below).
+[[gnu::target("avx"), gnu::always_inline]] inline void add_pair_dots8(const float* kr, const float* ki, Floats8 pr,
+                                                                      Floats8 pi, Floats8 mr, Floats8 mi, Floats8& re,
+                                                                      Floats8& im) {
+  Floats8 a, b;  // loaded by memcpy (see whiten8)
+  std::memcpy(&a, kr, sizeof a);
+  std::memcpy(&b, ki, sizeof b);
+  re += a * pr - b * mi;
+  im += a * pi + b * mr;
+}
+
+// reduce_lanes's order over a vector's eight lanes.
+[[gnu::target("avx"), gnu::always_inline]] inline float sum_lanes8(Floats8 v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
 // Three grid rows at a time share the loads of P and M; kJ is 3, or 1 for the rest. The
 // sums are named vectors, not arrays, so they stay in registers and cost nothing to clear.
 template <int kJ>
@@ -223,27 +240,19 @@ template <int kJ>
     std::memcpy(&pi, sum_im + q, sizeof pi);
     std::memcpy(&mr, diff_re + q, sizeof mr);
     std::memcpy(&mi, diff_im + q, sizeof mi);
-    const auto add = [&](int j, Floats8& re, Floats8& im) {
-      Floats8 a, b;
-      std::memcpy(&a, kr + j * kernel_stride + q, sizeof a);
-      std::memcpy(&b, ki + j * kernel_stride + q, sizeof b);
-      re += a * pr - b * mi;
-      im += a * pi + b * mr;
-    };
-    add(0, re0, im0);
+    add_pair_dots8(kr + q, ki + q, pr, pi, mr, mi, re0, im0);
     if constexpr (kJ == 3) {
-      add(1, re1, im1);
-      add(2, re2, im2);
+      add_pair_dots8(kr + kernel_stride + q, ki + kernel_stride + q, pr, pi, mr, mi, re1, im1);
+      add_pair_dots8(kr + 2 * kernel_stride + q, ki + 2 * kernel_stride + q, pr, pi, mr, mi, re2, im2);
     }
   }
-  const auto reduce = [](Floats8 v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); };
-  out_re[0] = reduce(re0);
-  out_im[0] = reduce(im0);
+  out_re[0] = sum_lanes8(re0);
+  out_im[0] = sum_lanes8(im0);
   if constexpr (kJ == 3) {
-    out_re[1] = reduce(re1);
-    out_im[1] = reduce(im1);
-    out_re[2] = reduce(re2);
-    out_im[2] = reduce(im2);
+    out_re[1] = sum_lanes8(re1);
+    out_im[1] = sum_lanes8(im1);
+    out_re[2] = sum_lanes8(re2);
+    out_im[2] = sum_lanes8(im2);
   }
 }
 
