@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::uint32_t kScanImageMagic = 117637889;  // 0x07030301, right after the TIFF header
 constexpr std::uint32_t kScanImageVersion = 3;
+constexpr std::size_t kDescriptionBytes = 512;  // room for each page's description, its NUL included
 
 class Bytes {
  public:
@@ -130,7 +131,14 @@ void ScanImageTiffFile::append(FrameView<std::uint16_t> frame, const std::string
     pixels[2 * i] = static_cast<unsigned char>(frame.data()[i]);
     pixels[2 * i + 1] = static_cast<unsigned char>(frame.data()[i] >> 8);
   }
-  const std::uint64_t description_bytes = description.size() + 1;
+  // Every page's description takes the same room, padded with spaces, so pages lie at equal
+  // distances, as readers of ScanImage's classic TIFFs expect (tifffile computes the pages
+  // of such a file from the distance between the first ones).
+  if (description.size() + 1 > kDescriptionBytes) {
+    throw Error(path_ + ": a page description of " + std::to_string(description.size()) + " bytes is over the " +
+                std::to_string(kDescriptionBytes - 1) + " reserved");
+  }
+  const std::uint64_t description_bytes = kDescriptionBytes;
   const int entry_count = 14;
   const std::uint64_t ifd_bytes = bigtiff_ ? 8 + entry_count * 20 + 8 : 2 + entry_count * 12 + 4;
 
@@ -193,6 +201,7 @@ void ScanImageTiffFile::append(FrameView<std::uint16_t> frame, const std::string
 
   Bytes description_data;
   description_data.data.assign(description.begin(), description.end());
+  description_data.data.resize(kDescriptionBytes - 1, ' ');  // spaces: libtiff warns of NULs inside a text
   description_data.data.push_back(0);
   const auto write_pixels = [&] {
     const std::size_t half = static_cast<std::size_t>(pixel_bytes / 2);

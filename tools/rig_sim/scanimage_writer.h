@@ -5,7 +5,8 @@
 // 117637889, version 3, the byte counts of the "SI.xxx = value" text and of the ROI-group
 // JSON, then both texts), and whose pages are uint16, one strip each, with the per-frame
 // lines in ImageDescription and the static text in Software (tag 305, pointing at the
-// header's copy) and the ROI JSON in Artist (tag 315), as ScanImage does.
+// header's copy) and the ROI JSON in Artist (tag 315), as ScanImage does. Each page's
+// description has the same 512 bytes (padded with spaces), so pages are equally far apart.
 //
 // append() adds one page with plain write(2) calls, so a reader of the file sees it grow
 // page by page. The order of its writes is a choice (PageOrder): by default the page's
