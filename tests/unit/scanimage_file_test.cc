@@ -171,6 +171,45 @@ TEST(ScanImageFile, MalformedMetadataNamesThePageTheKeyAndTheValue) {
                      "page 1 (the 2nd): ScanImage metadata: frameTimestamps_sec = later: not a finite number");
 }
 
+// What a reader sees of a growing file in the middle of a page (the writer's callback runs
+// between the two halves of its pixels): data first, the pages before it, whole; IFD
+// first, the new page already linked with its pixels cut short, which the reader refuses.
+TEST(ScanImageFile, APageHalfWrittenIsUnseenOrRefusedNeverReadAsGarbage) {
+  const std::string text = header_text(1, 1, 3);
+  const std::vector<std::uint16_t> pixels(kShape.pixel_count(), 4242);
+  for (const PageOrder order : {PageOrder::kDataFirst, PageOrder::kIfdFirst}) {
+    const bool ifd_first = order == PageOrder::kIfdFirst;
+    const std::string path = test::temp_path("scanimage", ifd_first ? "growing_ifd.tif" : "growing.tif");
+    ScanImageTiffFile file(path, false, text, "{}", order);
+    for (std::int64_t page = 0; page < 3; ++page) {
+      int calls = 0;
+      file.append(FrameView<std::uint16_t>(pixels.data(), kShape), description(page + 1, 0.1 * page), [&] {
+        ++calls;
+        if (ifd_first) {
+          test::expect_error([&] { TiffMovieReader reader(path); }, path,
+                             "page " + std::to_string(page) + " (the " +
+                                 (page == 0   ? "1st"
+                                  : page == 1 ? "2nd"
+                                              : "3rd") +
+                                 " of " + std::to_string(page + 1) + "): strip 0 runs to byte");
+        } else if (page == 0) {  // the header links no page yet
+          test::expect_error([&] { TiffMovieReader reader(path); }, path, "cannot be read as a TIFF file");
+        } else {
+          TiffMovieReader reader(path);
+          EXPECT_EQ(reader.info().frames, page);
+          const AnyFrameView frame = reader.read(page - 1);
+          EXPECT_EQ(static_cast<const std::uint16_t*>(frame.data())[kShape.pixel_count() - 1], 4242);
+        }
+      });
+      EXPECT_EQ(calls, 1);
+      TiffMovieReader whole(path);  // between pages the file is whole in either order
+      EXPECT_EQ(whole.info().frames, page + 1);
+      EXPECT_DOUBLE_EQ(whole.timestamp_s(page), 0.1 * page);
+    }
+    file.close();
+  }
+}
+
 TEST(ScanImageFile, OtherFilesHaveNoScanImageMetadata) {
   const std::string path = test::temp_path("scanimage", "plain.tif");
   {

@@ -1,0 +1,85 @@
+// rig_sim_cli_test.cc — calmon-rig-sim run as a user runs it: the files of a rolled-over
+// series named as it writes them, a pause announced, a bad command line as one line and exit 2.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "test_support.h"
+
+namespace calmon {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome rig_sim(const std::string& arguments) {
+  const std::string out = test::temp_path("rig_sim_cli_test", "stdout.txt");
+  const std::string err = test::temp_path("rig_sim_cli_test", "stderr.txt");
+  const int status = std::system((std::string(CALMON_RIG_SIM) + " " + arguments + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+}
+
+TEST(RigSimCli, WritesARolledOverSeriesAndSaysWhichFileItStarts) {
+  const fs::path dir = test::temp_dir("rig_sim_cli_test") / "rig";
+  const Outcome run = rig_sim(dir.string() +
+                              " --scanimage --channels 2 --planes 3 --volumes 3 --frames-per-file 4 --rate 0"
+                              " --width 8 --height 6 --pause-mid-page 5:0");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  for (const char* name : {"rig_00001_00001.tif", "rig_00001_00002.tif", "rig_00001_00003.tif"}) {
+    EXPECT_NE(run.out.find("calmon-rig-sim: writing " + (dir / name).string() + "\n"), std::string::npos) << run.out;
+    EXPECT_TRUE(fs::exists(dir / name)) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir / "rig_00001_00004.tif"));  // 9 frames, 4 a file
+  EXPECT_NE(run.out.find("pausing 0 s in the middle of page 5\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("wrote 18 pages (2 channel(s) x 3 plane(s) x 3 volume(s)) of 8x6 uint16 at 30 volumes/s "
+                         "(written as fast as possible) into 3 file(s)"),
+            std::string::npos)
+      << run.out;
+}
+
+TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
+  const std::string dir = (test::temp_dir("rig_sim_cli_test") / "out").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--scanimage", "missing OUT_DIR (see --help)"},
+      {dir, "choose what to write: --scanimage (see --help)"},
+      {dir + " --scanimage --channels 0", "--channels: not 1 to 16: 0"},
+      {dir + " --scanimage --planes 0", "--planes: not 1 to 1000: 0"},
+      {dir + " --scanimage --volumes 0", "--volumes: not a positive number: 0"},
+      {dir + " --scanimage --rate -1", "--rate: not 0 to 10000 volumes/s"},
+      {dir + " --scanimage --frames-per-file -2", "--frames-per-file: not 0 (no rollover) or more: -2"},
+      {dir + " --scanimage --name a/b", "--name: not a file stem: 'a/b'"},
+      {dir + " --scanimage --pause-mid-page 3", "--pause-mid-page: not PAGE:SECONDS: '3'"},
+      {dir + " --scanimage --pause-mid-page 3:soon", "--pause-mid-page: not PAGE:SECONDS: '3:soon'"},
+      {dir + " --scanimage --pause-mid-page -1:2", "--pause-mid-page: not PAGE:SECONDS: '-1:2'"},
+      {dir + " --scanimage --channels two", "(see --help)"},
+      {dir + " --scanimage --bogus", "--bogus"},
+  };
+  for (const auto& [arguments, expected] : cases) {
+    const Outcome run = rig_sim(arguments);
+    EXPECT_EQ(run.exit_code, 2) << arguments;
+    EXPECT_EQ(run.err.rfind("calmon-rig-sim: ", 0), 0U) << arguments << ": " << run.err;
+    EXPECT_NE(run.err.find(expected), std::string::npos) << arguments << ": " << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << arguments << ": " << run.err;
+    EXPECT_FALSE(fs::exists(dir)) << arguments;
+  }
+}
+
+TEST(RigSimCli, HelpPrintsTheUsage) {
+  const Outcome run = rig_sim("--help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.out.rfind("usage: calmon-rig-sim OUT_DIR --scanimage", 0), 0U) << run.out;
+}
+
+}  // namespace
+}  // namespace calmon
