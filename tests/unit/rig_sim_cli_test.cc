@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/tiff_movie_reader.h"
 #include "test_support.h"
 
 namespace calmon {
@@ -48,6 +49,27 @@ TEST(RigSimCli, WritesARolledOverSeriesAndSaysWhichFileItStarts) {
       << run.out;
 }
 
+TEST(RigSimCli, DistinctFramesRepeatTheMoviesFirstFrames) {
+  const fs::path dir = test::temp_dir("rig_sim_cli_test") / "rig";
+  const Outcome run =
+      rig_sim(dir.string() + " --scanimage --volumes 5 --rate 0 --width 8 --height 6 --distinct-frames 2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  io::TiffMovieReader reader((dir / "rig_00001.tif").string());
+  ASSERT_EQ(reader.info().frames, 5);
+  const auto frame = [&](std::int64_t t) {
+    const AnyFrameView view = reader.read(t);
+    const auto* p = static_cast<const std::uint16_t*>(view.data());
+    return std::vector<std::uint16_t>(p, p + view.shape().pixel_count());
+  };
+  const std::vector<std::uint16_t> first = frame(0);
+  const std::vector<std::uint16_t> second = frame(1);
+  EXPECT_NE(first, second);  // the movie's own noise
+  EXPECT_EQ(frame(2), first);
+  EXPECT_EQ(frame(3), second);
+  EXPECT_EQ(frame(4), first);
+  EXPECT_NEAR(reader.timestamp_s(4), 4.0 / 30, 1e-9);  // the clock goes on (written with 9 decimals)
+}
+
 TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
   const std::string dir = (test::temp_dir("rig_sim_cli_test") / "out").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -62,6 +84,7 @@ TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
       {dir + " --scanimage --pause-mid-page 3", "--pause-mid-page: not PAGE:SECONDS: '3'"},
       {dir + " --scanimage --pause-mid-page 3:soon", "--pause-mid-page: not PAGE:SECONDS: '3:soon'"},
       {dir + " --scanimage --pause-mid-page -1:2", "--pause-mid-page: not PAGE:SECONDS: '-1:2'"},
+      {dir + " --scanimage --distinct-frames -1", "--distinct-frames: not 0 to 100000: -1"},
       {dir + " --scanimage --channels two", "(see --help)"},
       {dir + " --scanimage --bogus", "--bogus"},
   };

@@ -2,14 +2,17 @@
 //
 //   calmon-rig-sim OUT_DIR --scanimage [--name STEM] [--channels C] [--planes Z] [--volumes V]
 //                  [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff] [--ifd-first]
-//                  [--pause-mid-page PAGE:SECONDS] [--width W] [--height H] [--seed S] [--quiet]
+//                  [--pause-mid-page PAGE:SECONDS] [--width W] [--height H] [--seed S]
+//                  [--distinct-frames N] [--quiet]
 //
 // --scanimage writes a ScanImage-style series (scanimage_writer.h) of the synthetic movie
 // (synth/synthetic_movie.h): frame k of the acquisition is the movie's frame k, plane
 // k mod Z, and channel c adds 1000·c + 100·z to every pixel (saturating), so a page of the
 // wrong channel or plane is told apart at a glance. Timestamps are k / frame rate, the
 // rig's clock; pages reach the file when their frame's scan ends (paced by --rate, or as
-// fast as possible with --rate 0, whose files still say 30 volumes/s).
+// fast as possible with --rate 0, whose files still say 30 volumes/s). Rendering a frame
+// of the movie takes time (about 40 ms at 512x512), so --distinct-frames N renders N
+// frames before the first is written and repeats them: frame k shows movie frame k mod N.
 // Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
 #include <boost/program_options.hpp>
 
@@ -21,6 +24,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,7 +44,7 @@ const char* const kUsage =
     "usage: calmon-rig-sim OUT_DIR --scanimage [--name STEM] [--channels C] [--planes Z]\n"
     "                      [--volumes V] [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff]\n"
     "                      [--ifd-first] [--pause-mid-page PAGE:SECONDS] [--width W] [--height H]\n"
-    "                      [--seed S] [--quiet]\n"
+    "                      [--seed S] [--distinct-frames N] [--quiet]\n"
     "Writes files into OUT_DIR as an acquisition program at a rig does, page by page.\n"
     "--scanimage: a ScanImage-style TIFF series STEM_00001_00001.tif, _00002.tif, ... (STEM\n"
     "  'rig'; one file STEM_00001.tif without --frames-per-file) of the synthetic movie, in\n"
@@ -52,6 +56,8 @@ const char* const kUsage =
     "  then linked; --ifd-first links the IFD first and writes the pixels after it.\n"
     "  --pause-mid-page PAGE:SECONDS sleeps halfway through the pixels of page PAGE (0-based,\n"
     "  counted over the series). Frames are 80x60 uint16 (--width, --height), --seed 1.\n"
+    "  --distinct-frames N renders N movie frames before writing and repeats them (frame k\n"
+    "  shows movie frame k mod N), for rates the movie's generator cannot keep up with.\n"
     "Prints each file's path when it starts, and a summary at the end (--quiet: only the summary).\n";
 
 struct UsageError {
@@ -68,6 +74,7 @@ struct Options {
   std::optional<std::int64_t> pause_page;
   double pause_s = 0;
   std::uint64_t seed = 1;
+  std::int64_t distinct_frames = 0;  // 0: every frame rendered as it is written
   bool quiet = false;
 };
 
@@ -91,6 +98,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
       ("width", po::value<int>(), "")
       ("height", po::value<int>(), "")
       ("seed", po::value<std::uint64_t>(), "")
+      ("distinct-frames", po::value<std::int64_t>(), "")
       ("quiet", "");
   // clang-format on
   po::positional_options_description positional;
@@ -129,6 +137,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (vm.count("width")) a.shape.width = vm["width"].as<int>();
   if (vm.count("height")) a.shape.height = vm["height"].as<int>();
   if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("distinct-frames")) o.distinct_frames = vm["distinct-frames"].as<std::int64_t>();
+  if (o.distinct_frames < 0 || o.distinct_frames > 100'000) {
+    throw UsageError{"--distinct-frames: not 0 to 100000: " + std::to_string(o.distinct_frames)};
+  }
   o.bigtiff = vm.count("bigtiff") > 0;
   o.ifd_first = vm.count("ifd-first") > 0;
   o.quiet = vm.count("quiet") > 0;
@@ -162,7 +174,8 @@ std::string start_epoch() {
 int write_scanimage(const Options& o) {
   const ScanImageAcquisition& a = o.acquisition;
   calmon::synth::MovieParams params;
-  params.frames = a.frames();
+  const std::int64_t movie_frames = o.distinct_frames > 0 ? std::min(o.distinct_frames, a.frames()) : a.frames();
+  params.frames = movie_frames;
   params.width = a.shape.width;
   params.height = a.shape.height;
   params.seed = o.seed;
@@ -178,6 +191,13 @@ int write_scanimage(const Options& o) {
   const auto order = o.ifd_first ? calmon::rig_sim::PageOrder::kIfdFirst : calmon::rig_sim::PageOrder::kDataFirst;
 
   std::vector<std::uint16_t> base(a.shape.pixel_count());
+  std::vector<std::uint16_t> rendered;  // the distinct frames, rendered before writing starts
+  if (o.distinct_frames > 0) {
+    rendered.resize(static_cast<std::size_t>(movie_frames) * base.size());
+    for (std::int64_t k = 0; k < movie_frames; ++k) {
+      movie.render<std::uint16_t>(k, std::span<std::uint16_t>(rendered).subspan(k * base.size(), base.size()));
+    }
+  }
   std::vector<std::uint16_t> page(a.shape.pixel_count());
   std::unique_ptr<ScanImageTiffFile> file;
   int file_index = -1;
@@ -199,7 +219,12 @@ int write_scanimage(const Options& o) {
       std::this_thread::sleep_until(started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                   std::chrono::duration<double>(due_s)));
     }
-    movie.render<std::uint16_t>(k, base);
+    if (rendered.empty()) {
+      movie.render<std::uint16_t>(k, base);
+    } else {
+      const auto first = rendered.begin() + static_cast<std::ptrdiff_t>((k % movie_frames) * base.size());
+      std::copy(first, first + static_cast<std::ptrdiff_t>(base.size()), base.begin());
+    }
     const int plane = static_cast<int>(k % a.planes);
     const std::string description = calmon::rig_sim::scanimage_frame_description(a, k, timestamp_s, epoch);
     for (int c = 0; c < a.channels; ++c) {

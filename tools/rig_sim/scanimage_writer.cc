@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -126,10 +127,16 @@ void ScanImageTiffFile::pad_to_8() {
 void ScanImageTiffFile::append(FrameView<std::uint16_t> frame, const std::string& description,
                                const std::function<void()>& mid_page) {
   const std::uint64_t pixel_bytes = frame.pixel_count() * 2;
-  std::vector<unsigned char> pixels(pixel_bytes);
-  for (std::size_t i = 0; i < frame.pixel_count(); ++i) {
-    pixels[2 * i] = static_cast<unsigned char>(frame.data()[i]);
-    pixels[2 * i + 1] = static_cast<unsigned char>(frame.data()[i] >> 8);
+  // The file is little-endian: on such a machine the pixels are written as they are.
+  std::vector<unsigned char> swapped;
+  const auto* pixels = reinterpret_cast<const unsigned char*>(frame.data());
+  if constexpr (std::endian::native != std::endian::little) {
+    swapped.resize(pixel_bytes);
+    for (std::size_t i = 0; i < frame.pixel_count(); ++i) {
+      swapped[2 * i] = static_cast<unsigned char>(frame.data()[i]);
+      swapped[2 * i + 1] = static_cast<unsigned char>(frame.data()[i] >> 8);
+    }
+    pixels = swapped.data();
   }
   // Every page's description takes the same room, padded with spaces, so pages lie at equal
   // distances, as readers of ScanImage's classic TIFFs expect (tifffile computes the pages
@@ -205,9 +212,9 @@ void ScanImageTiffFile::append(FrameView<std::uint16_t> frame, const std::string
   description_data.data.push_back(0);
   const auto write_pixels = [&] {
     const std::size_t half = static_cast<std::size_t>(pixel_bytes / 2);
-    write_at(pixel_offset, pixels.data(), half);
+    write_at(pixel_offset, pixels, half);
     if (mid_page) mid_page();
-    write_at(pixel_offset + half, pixels.data() + half, pixels.size() - half);
+    write_at(pixel_offset + half, pixels + half, pixel_bytes - half);
   };
   Bytes link;
   link.put(ifd_offset, bigtiff_ ? 8 : 4);
