@@ -47,8 +47,15 @@ void TiffMovieReader::Impl::lay_out_scanimage_pages(std::int64_t ifd_count) {
   const int channels = header.channels();
   const std::int64_t first_frame = scanimage_frames.front().frame_number_acquisition;
   scanimage_first_page = (first_frame - 1) * channels;
+  const std::int64_t acquisition = scanimage_frames.front().acquisition_number;
   for (std::int64_t page = 0; page < ifd_count; ++page) {
-    const std::int64_t frame = scanimage_frames[static_cast<std::size_t>(page)].frame_number_acquisition;
+    const ScanImageFrameInfo& info = scanimage_frames[static_cast<std::size_t>(page)];
+    if (info.acquisition_number != acquisition) {
+      fail(page_name(page) + " belongs to acquisition " + std::to_string(info.acquisition_number) +
+           ", the first page to acquisition " + std::to_string(acquisition) +
+           " (acquisitionNumbers); calmon reads one acquisition per file");
+    }
+    const std::int64_t frame = info.frame_number_acquisition;
     const std::int64_t expected = first_frame + page / channels;
     if (frame != expected) {
       fail(page_name(page) + " has frameNumberAcquisition = " + std::to_string(frame) + ", not " +

@@ -143,6 +143,22 @@ TEST(ScanImageFile, PagesThatContradictTheChannelCountAreAnError) {
                      "page 2 (the 3rd of 12) has frameNumberAcquisition = 2, not 1 as 3 saved channels");
 }
 
+TEST(ScanImageFile, TwoAcquisitionsInOneFileAreAnError) {
+  const std::string path = test::temp_path("scanimage", "two_acquisitions.tif");
+  {
+    ScanImageTiffFile file(path, false, header_text(1, 1, 4), "{}");
+    const std::vector<std::uint16_t> pixels(kShape.pixel_count(), 7);
+    file.append(FrameView<std::uint16_t>(pixels.data(), kShape), description(1, 0.0));
+    file.append(FrameView<std::uint16_t>(pixels.data(), kShape), description(2, 0.1));
+    file.append(FrameView<std::uint16_t>(pixels.data(), kShape),
+                "frameNumbers = 3\nacquisitionNumbers = 2\nframeNumberAcquisition = 1\nframeTimestamps_sec = 0\n");
+    file.close();
+  }
+  test::expect_error([&] { TiffMovieReader reader(path); }, path,
+                     "page 2 (the 3rd of 3) belongs to acquisition 2, the first page to acquisition 1 "
+                     "(acquisitionNumbers); calmon reads one acquisition per file");
+}
+
 TEST(ScanImageFile, MorePagesThanTheAcquisitionHasAreAnError) {
   const std::string path = test::temp_path("scanimage", "too_many.tif");
   const std::string text = header_text(1, 2, 1, "SI.hStackManager.actualNumVolumes = 2\n");

@@ -46,10 +46,8 @@ struct Entry {
   std::uint64_t value;  // the value itself (SHORT, LONG, LONG8 with count 1) or an offset (ASCII)
 };
 
-std::string epoch_text() {
-  // The acquisition's start, as ScanImage writes it: [year month day hour minute seconds].
-  return "[2000 1 1 0 0 0]";
-}
+// The start written when the caller gives none: [year month day hour minute seconds].
+std::string epoch_text() { return "[2000 1 1 0 0 0]"; }
 
 }  // namespace
 
