@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/tiff_movie_reader.h"
+#include "io/tiff_writer.h"
 #include "test_support.h"
 
 namespace calmon {
@@ -70,6 +71,41 @@ TEST(RigSimCli, DistinctFramesRepeatTheMoviesFirstFrames) {
   EXPECT_NEAR(reader.timestamp_s(4), 4.0 / 30, 1e-9);  // the clock goes on (written with 9 decimals)
 }
 
+TEST(RigSimCli, AnInputMovieIsWrittenFrameByFrameAndRepeated) {
+  const fs::path dir = test::temp_dir("rig_sim_cli_test");
+  const FrameShape shape{5, 3};
+  {
+    io::TiffMovieWriter writer((dir / "in.tif").string(), shape, PixelType::kU16);
+    for (std::uint16_t t = 0; t < 3; ++t) {
+      const std::vector<std::uint16_t> pixels(shape.pixel_count(), static_cast<std::uint16_t>(10 + t));
+      writer.append(FrameView<std::uint16_t>(pixels.data(), shape));
+    }
+    writer.close();
+  }
+  const Outcome run = rig_sim((dir / "rig").string() + " --scanimage --channels 2 --volumes 4 --rate 0 --input " +
+                              (dir / "in.tif").string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  io::TiffMovieReader reader((dir / "rig" / "rig_00001.tif").string());
+  EXPECT_EQ(reader.info().shape, shape);
+  for (std::int64_t t = 0; t < 4; ++t) {
+    for (int c = 0; c < 2; ++c) {
+      const AnyFrameView frame = reader.read(t, c);
+      EXPECT_EQ(static_cast<const std::uint16_t*>(frame.data())[shape.pixel_count() - 1], 10 + t % 3 + 1000 * c)
+          << "t=" << t << " c=" << c;
+    }
+  }
+  {
+    io::TiffMovieWriter writer((dir / "float.tif").string(), shape, PixelType::kF32);
+    const std::vector<float> pixels(shape.pixel_count(), 1.5f);
+    writer.append(FrameView<float>(pixels.data(), shape));
+    writer.close();
+  }
+  const Outcome refused = rig_sim((dir / "rig2").string() + " --scanimage --input " + (dir / "float.tif").string());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "calmon-rig-sim: " + (dir / "float.tif").string() +
+                             ": --input needs a uint16 movie, this one is float32\n");
+}
+
 TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
   const std::string dir = (test::temp_dir("rig_sim_cli_test") / "out").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -85,6 +121,7 @@ TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
       {dir + " --scanimage --pause-mid-page 3:soon", "--pause-mid-page: not PAGE:SECONDS: '3:soon'"},
       {dir + " --scanimage --pause-mid-page -1:2", "--pause-mid-page: not PAGE:SECONDS: '-1:2'"},
       {dir + " --scanimage --distinct-frames -1", "--distinct-frames: not 0 to 100000: -1"},
+      {dir + " --scanimage --input in.tif --width 8", "--width is the synthetic movie's; --input gives the frames"},
       {dir + " --scanimage --channels two", "(see --help)"},
       {dir + " --scanimage --bogus", "--bogus"},
   };

@@ -3,7 +3,7 @@
 //   calmon-rig-sim OUT_DIR --scanimage [--name STEM] [--channels C] [--planes Z] [--volumes V]
 //                  [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff] [--ifd-first]
 //                  [--pause-mid-page PAGE:SECONDS] [--width W] [--height H] [--seed S]
-//                  [--distinct-frames N] [--quiet]
+//                  [--distinct-frames N] [--input MOVIE.tif] [--quiet]
 //
 // --scanimage writes a ScanImage-style series (scanimage_writer.h) of the synthetic movie
 // (synth/synthetic_movie.h): frame k of the acquisition is the movie's frame k, plane
@@ -13,6 +13,7 @@
 // fast as possible with --rate 0, whose files still say 30 volumes/s). Rendering a frame
 // of the movie takes time (about 40 ms at 512x512), so --distinct-frames N renders N
 // frames before the first is written and repeats them: frame k shows movie frame k mod N.
+// --input MOVIE.tif writes a uint16 movie instead: frame k is its frame k mod its length.
 // Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
 #include <boost/program_options.hpp>
 
@@ -21,6 +22,7 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "io/tiff_movie_reader.h"
 #include "scanimage_writer.h"
 #include "synth/synthetic_movie.h"
 
@@ -44,7 +47,7 @@ const char* const kUsage =
     "usage: calmon-rig-sim OUT_DIR --scanimage [--name STEM] [--channels C] [--planes Z]\n"
     "                      [--volumes V] [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff]\n"
     "                      [--ifd-first] [--pause-mid-page PAGE:SECONDS] [--width W] [--height H]\n"
-    "                      [--seed S] [--distinct-frames N] [--quiet]\n"
+    "                      [--seed S] [--distinct-frames N] [--input MOVIE.tif] [--quiet]\n"
     "Writes files into OUT_DIR as an acquisition program at a rig does, page by page.\n"
     "--scanimage: a ScanImage-style TIFF series STEM_00001_00001.tif, _00002.tif, ... (STEM\n"
     "  'rig'; one file STEM_00001.tif without --frames-per-file) of the synthetic movie, in\n"
@@ -58,6 +61,8 @@ const char* const kUsage =
     "  counted over the series). Frames are 80x60 uint16 (--width, --height), --seed 1.\n"
     "  --distinct-frames N renders N movie frames before writing and repeats them (frame k\n"
     "  shows movie frame k mod N), for rates the movie's generator cannot keep up with.\n"
+    "  --input MOVIE.tif writes that uint16 movie instead (its first channel and slice):\n"
+    "  frame k is its frame k mod its length, at its frame size.\n"
     "Prints each file's path when it starts, and a summary at the end (--quiet: only the summary).\n";
 
 struct UsageError {
@@ -75,6 +80,7 @@ struct Options {
   double pause_s = 0;
   std::uint64_t seed = 1;
   std::int64_t distinct_frames = 0;  // 0: every frame rendered as it is written
+  std::string input;                 // a uint16 movie to write instead of the synthetic one
   bool quiet = false;
 };
 
@@ -99,6 +105,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
       ("height", po::value<int>(), "")
       ("seed", po::value<std::uint64_t>(), "")
       ("distinct-frames", po::value<std::int64_t>(), "")
+      ("input", po::value<std::string>(), "")
       ("quiet", "");
   // clang-format on
   po::positional_options_description positional;
@@ -138,6 +145,13 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (vm.count("height")) a.shape.height = vm["height"].as<int>();
   if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
   if (vm.count("distinct-frames")) o.distinct_frames = vm["distinct-frames"].as<std::int64_t>();
+  if (vm.count("input")) {
+    o.input = vm["input"].as<std::string>();
+    for (const char* flag : {"width", "height", "seed", "distinct-frames"}) {
+      if (vm.count(flag))
+        throw UsageError{std::string("--") + flag + " is the synthetic movie's; --input gives the frames"};
+    }
+  }
   if (o.distinct_frames < 0 || o.distinct_frames > 100'000) {
     throw UsageError{"--distinct-frames: not 0 to 100000: " + std::to_string(o.distinct_frames)};
   }
@@ -171,7 +185,12 @@ std::string start_epoch() {
          std::to_string(utc.tm_sec) + "]";
 }
 
-int write_scanimage(const Options& o) {
+// Where frame k's pixels come from: the synthetic movie, rendered as each frame is
+// written or --distinct-frames of it rendered ahead and repeated; or an input movie,
+// frame k mod its length.
+using FrameSource = std::function<void(std::int64_t k, std::span<std::uint16_t> pixels)>;
+
+FrameSource synthetic_source(const Options& o) {
   const ScanImageAcquisition& a = o.acquisition;
   calmon::synth::MovieParams params;
   const std::int64_t movie_frames = o.distinct_frames > 0 ? std::min(o.distinct_frames, a.frames()) : a.frames();
@@ -180,7 +199,38 @@ int write_scanimage(const Options& o) {
   params.height = a.shape.height;
   params.seed = o.seed;
   params.frame_rate_hz = std::min(a.frame_rate_hz(), calmon::synth::MovieParams::kMaxFrameRateHz);
-  const calmon::synth::SyntheticMovie movie(params);  // validates the size: calmon::Error
+  auto movie = std::make_shared<const calmon::synth::SyntheticMovie>(params);  // checks the size: calmon::Error
+  if (o.distinct_frames == 0) return [movie](std::int64_t k, std::span<std::uint16_t> out) { movie->render(k, out); };
+  const std::size_t n = a.shape.pixel_count();
+  auto rendered = std::make_shared<std::vector<std::uint16_t>>(static_cast<std::size_t>(movie_frames) * n);
+  for (std::int64_t k = 0; k < movie_frames; ++k) {
+    movie->render<std::uint16_t>(k, std::span<std::uint16_t>(*rendered).subspan(static_cast<std::size_t>(k) * n, n));
+  }
+  return [rendered, movie_frames, n](std::int64_t k, std::span<std::uint16_t> out) {
+    const auto first = rendered->begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(k % movie_frames) * n);
+    std::copy(first, first + static_cast<std::ptrdiff_t>(n), out.begin());
+  };
+}
+
+// An input movie of uint16 frames (its first channel and slice); sets the frame shape.
+FrameSource input_source(const std::string& path, ScanImageAcquisition& a) {
+  auto reader = std::make_shared<calmon::io::TiffMovieReader>(path);
+  const calmon::io::TiffMovieInfo& info = reader->info();
+  if (info.pixel_type != calmon::PixelType::kU16) {
+    throw Error(path + ": --input needs a uint16 movie, this one is " +
+                std::string(calmon::pixel_type_name(info.pixel_type)));
+  }
+  a.shape = info.shape;
+  return [reader](std::int64_t k, std::span<std::uint16_t> out) {
+    const calmon::AnyFrameView frame = reader->read(k % reader->info().frames);
+    const auto* pixels = static_cast<const std::uint16_t*>(frame.data());
+    std::copy(pixels, pixels + out.size(), out.begin());
+  };
+}
+
+int write_scanimage(Options o) {
+  const FrameSource source = o.input.empty() ? synthetic_source(o) : input_source(o.input, o.acquisition);
+  const ScanImageAcquisition& a = o.acquisition;
 
   std::error_code error;
   std::filesystem::create_directories(o.out_dir, error);
@@ -191,13 +241,6 @@ int write_scanimage(const Options& o) {
   const auto order = o.ifd_first ? calmon::rig_sim::PageOrder::kIfdFirst : calmon::rig_sim::PageOrder::kDataFirst;
 
   std::vector<std::uint16_t> base(a.shape.pixel_count());
-  std::vector<std::uint16_t> rendered;  // the distinct frames, rendered before writing starts
-  if (o.distinct_frames > 0) {
-    rendered.resize(static_cast<std::size_t>(movie_frames) * base.size());
-    for (std::int64_t k = 0; k < movie_frames; ++k) {
-      movie.render<std::uint16_t>(k, std::span<std::uint16_t>(rendered).subspan(k * base.size(), base.size()));
-    }
-  }
   std::vector<std::uint16_t> page(a.shape.pixel_count());
   std::unique_ptr<ScanImageTiffFile> file;
   int file_index = -1;
@@ -219,12 +262,7 @@ int write_scanimage(const Options& o) {
       std::this_thread::sleep_until(started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                   std::chrono::duration<double>(due_s)));
     }
-    if (rendered.empty()) {
-      movie.render<std::uint16_t>(k, base);
-    } else {
-      const auto first = rendered.begin() + static_cast<std::ptrdiff_t>((k % movie_frames) * base.size());
-      std::copy(first, first + static_cast<std::ptrdiff_t>(base.size()), base.begin());
-    }
+    source(k, base);
     const int plane = static_cast<int>(k % a.planes);
     const std::string description = calmon::rig_sim::scanimage_frame_description(a, k, timestamp_s, epoch);
     for (int c = 0; c < a.channels; ++c) {
