@@ -51,17 +51,8 @@ std::vector<std::string> TiffMovieReader::take_warnings() { return impl_->messag
 AnyFrameView TiffMovieReader::read(std::int64_t t, int channel, int slice) {
   Impl& m = *impl_;
   const TiffMovieInfo& info = m.info;
-  if (t < 0 || t >= info.frames) {
-    m.fail("t=" + std::to_string(t) + " is out of range, the movie has " + count_of(info.frames, "time point"));
-  }
-  if (channel < 0 || channel >= info.channels) {
-    m.fail("channel " + std::to_string(channel) + " is out of range, the movie has " +
-           count_of(info.channels, "channel"));
-  }
-  if (slice < 0 || slice >= info.slices) {
-    m.fail("slice " + std::to_string(slice) + " is out of range, the movie has " + count_of(info.slices, "slice"));
-  }
-  const std::int64_t page = (t * info.slices + slice) * info.channels + channel;  // ImageJ's CZT order
+  m.check_position(t, channel, slice);
+  const std::int64_t page = m.page_of(t, channel, slice);
   m.messages.take();  // forget anything libtiff said during earlier, successful calls
   if (m.contiguous_pages) {
     m.read_contiguous_page(page);
@@ -74,6 +65,20 @@ AnyFrameView TiffMovieReader::read(std::int64_t t, int channel, int slice) {
     }
   }
   return AnyFrameView(info.pixel_type, m.frame.data(), info.shape);
+}
+
+void TiffMovieReader::Impl::check_position(std::int64_t t, int channel, int slice) const {
+  const Impl& m = *this;
+  if (t < 0 || t >= info.frames) {
+    m.fail("t=" + std::to_string(t) + " is out of range, the movie has " + count_of(info.frames, "time point"));
+  }
+  if (channel < 0 || channel >= info.channels) {
+    m.fail("channel " + std::to_string(channel) + " is out of range, the movie has " +
+           count_of(info.channels, "channel"));
+  }
+  if (slice < 0 || slice >= info.slices) {
+    m.fail("slice " + std::to_string(slice) + " is out of range, the movie has " + count_of(info.slices, "slice"));
+  }
 }
 
 }  // namespace calmon::io

@@ -1,8 +1,10 @@
 // tiff_movie_reader.h — reads a multi-page TIFF movie one frame at a time with libtiff.
 //
-// Supports classic TIFF and BigTIFF, plain multi-page files and ImageJ hyperstacks
+// Supports classic TIFF and BigTIFF, plain multi-page files, ImageJ hyperstacks
 // (channels/slices/frames in the ImageJ description, pages in ImageJ's CZT order, and
-// ImageJ's >4 GiB layout: one IFD followed by contiguous raw frames). Pixel types:
+// ImageJ's >4 GiB layout: one IFD followed by contiguous raw frames) and ScanImage files
+// (the saved channels, planes and pages' order from the Software tag's SI.* lines, each
+// page's frameTimestamps_sec from its description; io/scanimage_metadata.h). Pixel types:
 // uint8, uint16, int16, uint32, float32, float64, one sample per pixel, any compression
 // libtiff decodes. Only one frame is in memory at a time, and no frame larger than a
 // limit (core/frame_size_limit.h: 64 MiB of pixels unless the program's --max-frame-mib
@@ -22,6 +24,7 @@
 
 #include "core/frame_size_limit.h"
 #include "core/frame_view.h"
+#include "io/scanimage_metadata.h"
 
 namespace calmon::io {
 
@@ -29,10 +32,11 @@ struct TiffMovieInfo {
   FrameShape shape;
   PixelType pixel_type = PixelType::kU16;
   std::int64_t frames = 0;  // time points (T)
-  int channels = 1;         // C (ImageJ hyperstacks; 1 otherwise)
-  int slices = 1;           // Z (ImageJ hyperstacks; 1 otherwise)
+  int channels = 1;         // C (ImageJ hyperstacks, ScanImage's saved channels; 1 otherwise)
+  int slices = 1;           // Z (ImageJ hyperstacks, ScanImage's planes; 1 otherwise)
   bool bigtiff = false;
   bool imagej = false;
+  bool scanimage = false;
 };
 
 class TiffMovieReader {
@@ -50,6 +54,17 @@ class TiffMovieReader {
   // the next call. Throws calmon::Error on a page that cannot be decoded or whose
   // size or type differs from the first page.
   AnyFrameView read(std::int64_t t, int channel = 0, int slice = 0);
+
+  // ScanImage files only (info().scanimage; calmon::Error otherwise). The acquisition's
+  // settings; each page's frame lines, in file order; and the acquisition's timestamp
+  // (frameTimestamps_sec) of read(t, channel, slice)'s page. A file after a rollover starts
+  // inside the acquisition: its t = 0 is the acquisition's time point first_time_point(),
+  // the first whose every channel and plane lies in this file (pages of a time point split
+  // between two files are in neither file's frames).
+  const ScanImageHeader& scanimage_header() const;
+  const std::vector<ScanImageFrameInfo>& scanimage_frames() const;
+  double timestamp_s(std::int64_t t, int channel = 0, int slice = 0) const;
+  std::int64_t first_time_point() const;
 
   // The warnings libtiff gave about this file since the last call (opening reads every
   // page's tags, read() decodes): each distinct text once, at most ten, then one line

@@ -14,12 +14,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "io/libtiff_handle.h"
 #include "io/read_only_file.h"
+#include "io/scanimage_metadata.h"
 #include "io/tiff_message_words.h"
 #include "io/tiff_movie_reader.h"
 #include "io/tiff_page_format.h"
@@ -42,8 +44,14 @@ struct TiffMovieReader::Impl {
   // ImageJ's >4 GiB layout: one IFD, pages stored raw one after the other from here.
   bool contiguous_pages = false;
   std::uint64_t first_page_data_offset = 0;
-  std::vector<std::byte> frame;  // the frame read() returns a view of
-  std::vector<std::byte> tile;   // one decoded tile of a tiled page
+  // ScanImage files (tiff_scanimage_layout.cc): the acquisition's header from the first
+  // page's Software tag, each page's frame lines, and where this file lies in the series.
+  std::optional<ScanImageHeader> scanimage;
+  std::vector<ScanImageFrameInfo> scanimage_frames;  // one per page, in file order
+  std::int64_t scanimage_first_page = 0;             // the series' page index of this file's first page
+  std::int64_t scanimage_first_time_point = 0;       // the series' time point of this file's t = 0
+  std::vector<std::byte> frame;                      // the frame read() returns a view of
+  std::vector<std::byte> tile;                       // one decoded tile of a tiled page
 
   Impl(const std::string& path_, std::size_t max_frame_bytes_)
       : path(path_), max_frame_bytes(max_frame_bytes_), file(path_) {}
@@ -70,6 +78,15 @@ struct TiffMovieReader::Impl {
   void lay_out_pages(const std::string& first_description, std::int64_t ifd_count);
   void check_contiguous_layout(std::int64_t images);
   void load_page(std::int64_t page);
+  // Throws if (t, channel, slice) is outside the movie.
+  void check_position(std::int64_t t, int channel, int slice) const;
+  // The page of (t, channel, slice) in this file, in ImageJ's or ScanImage's order.
+  std::int64_t page_of(std::int64_t t, int channel, int slice) const;
+
+  // ScanImage's layout (tiff_scanimage_layout.cc).
+  void read_scanimage_header(const std::string& first_description);
+  void read_scanimage_frame(std::int64_t page);
+  void lay_out_scanimage_pages(std::int64_t ifd_count);
 
   // Checking each page against the limits and the first page (tiff_page_checks.cc).
   void check_page_format(std::int64_t page, const detail::PageFormat& format) const;

@@ -52,8 +52,10 @@ std::vector<PageFormat> TiffMovieReader::Impl::walk_pages(std::string& first_des
   if (TIFFGetField(tiff.get(), TIFFTAG_IMAGEDESCRIPTION, &description) && description != nullptr) {
     first_description = description;
   }
+  read_scanimage_header(first_description);
   while (true) {
     page_ifd_offsets.push_back(TIFFCurrentDirOffset(tiff.get()));
+    if (scanimage) read_scanimage_frame(static_cast<std::int64_t>(formats.size()));
     formats.push_back(detail::read_page_format(tiff.get()));
     formats.back().libtiff_said = messages.take();
     if (TIFFLastDirectory(tiff.get())) break;
@@ -92,7 +94,10 @@ void TiffMovieReader::Impl::check_last_ifd_is_whole() {
 void TiffMovieReader::Impl::lay_out_pages(const std::string& first_description, std::int64_t ifd_count) {
   page_count = ifd_count;
   info.frames = ifd_count;
-  if (!detail::is_imagej_description(first_description)) return;
+  if (!detail::is_imagej_description(first_description)) {
+    if (scanimage) lay_out_scanimage_pages(ifd_count);
+    return;
+  }
   info.imagej = true;
   const ImageJCounts counts =
       detail::parse_imagej_counts(first_description, [this](const std::string& problem) { fail(problem); });
