@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/prairieview_xml.h"
 #include "io/tiff_movie_reader.h"
 #include "io/tiff_writer.h"
 #include "test_support.h"
@@ -106,11 +107,39 @@ TEST(RigSimCli, AnInputMovieIsWrittenFrameByFrameAndRepeated) {
                              ": --input needs a uint16 movie, this one is float32\n");
 }
 
+TEST(RigSimCli, WritesAPrairieViewFolderWhoseXmlListsEveryFile) {
+  const fs::path dir = test::temp_dir("rig_sim_cli_test") / "pv";
+  const Outcome run = rig_sim(dir.string() +
+                              " --prairieview --channels 2 --planes 3 --volumes 2 --rate 0 --width 8 "
+                              "--height 6 --quiet");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("wrote 6 frames (2 channel(s) x 3 plane(s) x 2 volume(s)) of 8x6 uint16"), std::string::npos)
+      << run.out;
+  const io::PrairieViewScan scan = io::parse_prairieview_xml(test::read_file((dir / "TSeries-rig-001.xml").string()));
+  EXPECT_TRUE(scan.complete);
+  EXPECT_EQ(scan.channels, (std::vector<int>{1, 2}));
+  ASSERT_EQ(scan.frames.size(), 6U);
+  EXPECT_EQ(scan.frames[4].cycle, 2);  // volume 2, plane 2
+  EXPECT_EQ(scan.frames[4].index, 2);
+  for (const io::PrairieViewFrame& frame : scan.frames) {
+    for (const io::PrairieViewFile& file : frame.files) {
+      io::TiffMovieReader reader((dir / file.filename).string());
+      EXPECT_EQ(reader.info().shape, (FrameShape{8, 6})) << file.filename;
+    }
+  }
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) files += entry.path().extension() == ".tif" ? 1 : 0;
+  EXPECT_EQ(files, 12U);  // 6 frames x 2 channels, no .tmp left
+}
+
 TEST(RigSimCli, ABadCommandLineIsOneLineAndExitTwo) {
   const std::string dir = (test::temp_dir("rig_sim_cli_test") / "out").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--scanimage", "missing OUT_DIR (see --help)"},
-      {dir, "choose what to write: --scanimage (see --help)"},
+      {dir, "choose what to write: --scanimage or --prairieview (see --help)"},
+      {dir + " --scanimage --prairieview", "choose what to write: --scanimage or --prairieview (see --help)"},
+      {dir + " --prairieview --bigtiff", "--bigtiff is for --scanimage (see --help)"},
+      {dir + " --scanimage --in-place", "--in-place is for --prairieview (see --help)"},
       {dir + " --scanimage --channels 0", "--channels: not 1 to 16: 0"},
       {dir + " --scanimage --planes 0", "--planes: not 1 to 1000: 0"},
       {dir + " --scanimage --volumes 0", "--volumes: not a positive number: 0"},

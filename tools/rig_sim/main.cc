@@ -4,6 +4,8 @@
 //                  [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff] [--ifd-first]
 //                  [--pause-mid-page PAGE:SECONDS] [--width W] [--height H] [--seed S]
 //                  [--distinct-frames N] [--input MOVIE.tif] [--quiet]
+//   calmon-rig-sim OUT_DIR --prairieview [--name SERIES] [--in-place] [--xml-at-end] and the
+//                  options above that are not ScanImage's own
 //
 // --scanimage writes a ScanImage-style series (scanimage_writer.h) of the synthetic movie
 // (synth/synthetic_movie.h): frame k of the acquisition is the movie's frame k, plane
@@ -14,6 +16,9 @@
 // of the movie takes time (about 40 ms at 512x512), so --distinct-frames N renders N
 // frames before the first is written and repeats them: frame k shows movie frame k mod N.
 // --input MOVIE.tif writes a uint16 movie instead: frame k is its frame k mod its length.
+// --prairieview writes the same frames as a PrairieView-style folder (prairieview_writer.h):
+// one OME-TIFF per frame and channel (channels Ch1..ChC, channel c's pixels
+// rig_sim::channel_pixel of the movie's) and the XML growing frame by frame.
 // Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
 #include <boost/program_options.hpp>
 
@@ -33,6 +38,7 @@
 
 #include "core/error.h"
 #include "io/tiff_movie_reader.h"
+#include "prairieview_writer.h"
 #include "scanimage_writer.h"
 #include "synth/synthetic_movie.h"
 
@@ -48,6 +54,9 @@ const char* const kUsage =
     "                      [--volumes V] [--rate VOLUMES_PER_S] [--frames-per-file N] [--bigtiff]\n"
     "                      [--ifd-first] [--pause-mid-page PAGE:SECONDS] [--width W] [--height H]\n"
     "                      [--seed S] [--distinct-frames N] [--input MOVIE.tif] [--quiet]\n"
+    "       calmon-rig-sim OUT_DIR --prairieview [--name SERIES] [--in-place] [--xml-at-end]\n"
+    "                      [--channels C] [--planes Z] [--volumes V] [--rate VOLUMES_PER_S]\n"
+    "                      [--width W] [--height H] [--seed S] [--distinct-frames N] [--input MOVIE.tif]\n"
     "Writes files into OUT_DIR as an acquisition program at a rig does, page by page.\n"
     "--scanimage: a ScanImage-style TIFF series STEM_00001_00001.tif, _00002.tif, ... (STEM\n"
     "  'rig'; one file STEM_00001.tif without --frames-per-file) of the synthetic movie, in\n"
@@ -63,15 +72,26 @@ const char* const kUsage =
     "  shows movie frame k mod N), for rates the movie's generator cannot keep up with.\n"
     "  --input MOVIE.tif writes that uint16 movie instead (its first channel and slice):\n"
     "  frame k is its frame k mod its length, at its frame size.\n"
+    "--prairieview: a PrairieView-style folder, SERIES_Cycle00001_Ch1_000001.ome.tif, ... (SERIES\n"
+    "  'TSeries-rig-001'; one OME-TIFF per frame and channel Ch1..ChC, a multi-plane series for\n"
+    "  Z > 1) and SERIES.xml with each frame's times, appended frame by frame (--xml-at-end:\n"
+    "  written once at the end). Each file is written as NAME.tmp and renamed when complete\n"
+    "  (--in-place: written under its own name). Channel c stores v*c + 1000*(c-1) of the\n"
+    "  movie's value v.\n"
     "Prints each file's path when it starts, and a summary at the end (--quiet: only the summary).\n";
 
 struct UsageError {
   std::string message;
 };
 
+enum class Layout { kScanImage, kPrairieView };
+
 struct Options {
+  Layout layout = Layout::kScanImage;
   std::string out_dir;
   std::string stem = "rig";
+  bool in_place = false;    // PrairieView: files written under their own names
+  bool xml_at_end = false;  // PrairieView: the XML written once, at the end
   ScanImageAcquisition acquisition;
   double rate = 30;  // volumes/s; 0: as fast as possible
   bool bigtiff = false;
@@ -91,6 +111,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
   described.add_options()
       ("help,h", "")
       ("scanimage", "")
+      ("prairieview", "")
+      ("in-place", "")
+      ("xml-at-end", "")
       ("out-dir", po::value<std::string>(), "")
       ("name", po::value<std::string>(), "")
       ("channels", po::value<int>(), "")
@@ -119,7 +142,22 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (vm.count("help")) return std::nullopt;
   Options o;
   if (!vm.count("out-dir")) throw UsageError{"missing OUT_DIR (see --help)"};
-  if (!vm.count("scanimage")) throw UsageError{"choose what to write: --scanimage (see --help)"};
+  if (vm.count("scanimage") == vm.count("prairieview")) {
+    throw UsageError{"choose what to write: --scanimage or --prairieview (see --help)"};
+  }
+  o.layout = vm.count("prairieview") ? Layout::kPrairieView : Layout::kScanImage;
+  const std::vector<const char*> scanimage_only = {"frames-per-file", "bigtiff", "ifd-first", "pause-mid-page"},
+                                 prairieview_only = {"in-place", "xml-at-end"};
+  const bool scanimage = o.layout == Layout::kScanImage;
+  for (const char* flag : scanimage ? prairieview_only : scanimage_only) {
+    if (vm.count(flag)) {
+      throw UsageError{std::string("--") + flag + " is for " + (scanimage ? "--prairieview" : "--scanimage") +
+                       " (see --help)"};
+    }
+  }
+  if (o.layout == Layout::kPrairieView) o.stem = "TSeries-rig-001";
+  o.in_place = vm.count("in-place") > 0;
+  o.xml_at_end = vm.count("xml-at-end") > 0;
   o.out_dir = vm["out-dir"].as<std::string>();
   ScanImageAcquisition& a = o.acquisition;
   a.volumes = 100;
@@ -288,6 +326,35 @@ int write_scanimage(Options o) {
   return 0;
 }
 
+int write_prairieview(Options o) {
+  const FrameSource source = o.input.empty() ? synthetic_source(o) : input_source(o.input, o.acquisition);
+  const ScanImageAcquisition& a = o.acquisition;
+  calmon::rig_sim::PrairieViewOptions pv;
+  pv.folder = o.out_dir;
+  pv.series_name = o.stem;
+  pv.shape = a.shape;
+  pv.channels.clear();
+  for (int c = 1; c <= a.channels; ++c) pv.channels.push_back(static_cast<std::uint32_t>(c));
+  pv.planes = static_cast<std::uint32_t>(a.planes);
+  pv.volumes = static_cast<std::uint64_t>(a.volumes);
+  pv.frame_period_s = 1.0 / a.frame_rate_hz();
+  pv.paced = o.rate > 0;
+  pv.files = o.in_place ? calmon::rig_sim::FileAppearance::kWrittenInPlace
+                        : calmon::rig_sim::FileAppearance::kRenamedWhenComplete;
+  pv.xml = o.xml_at_end ? calmon::rig_sim::XmlWriting::kAtTheEnd : calmon::rig_sim::XmlWriting::kGrowsWithEachFrame;
+  const auto planes = static_cast<std::uint64_t>(a.planes);
+  const calmon::rig_sim::PrairieViewSeries series = calmon::rig_sim::write_prairieview_series(
+      pv, [&](std::uint64_t volume, std::uint32_t plane, std::span<std::uint16_t> pixels) {
+        source(static_cast<std::int64_t>(volume * planes + plane), pixels);
+      });
+  if (!o.quiet) std::cout << "calmon-rig-sim: wrote " << series.xml_path << std::endl;
+  std::cout << "calmon-rig-sim: wrote " << series.frames << " frames (" << a.channels << " channel(s) x " << a.planes
+            << " plane(s) x " << a.volumes << " volume(s)) of " << a.shape.width << "x" << a.shape.height
+            << " uint16 at " << a.volume_rate_hz << " volumes/s" << (o.rate > 0 ? "" : " (written as fast as possible)")
+            << " as a PrairieView-style folder " << o.out_dir << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,7 +370,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    return write_scanimage(*options);
+    return options->layout == Layout::kScanImage ? write_scanimage(*options) : write_prairieview(*options);
   } catch (const std::exception& error) {
     std::cerr << "calmon-rig-sim: " << error.what() << "\n";
     return 1;
