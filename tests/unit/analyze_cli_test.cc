@@ -25,22 +25,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = test::CommandOutcome;
 
 // A fresh, empty folder for this test's files.
 fs::path work_dir() { return test::temp_dir("analyze_cli_test"); }
 
 // Runs calmon-analyze with `arguments`, after the shell commands `before` ("ulimit ... && ").
 Outcome analyze(const std::string& arguments, const std::string& before = "") {
-  const std::string out = test::temp_path("analyze_cli_test", "stdout.txt");
-  const std::string err = test::temp_path("analyze_cli_test", "stderr.txt");
-  const std::string command = before + CALMON_ANALYZE + " " + arguments + " >" + out + " 2>" + err;
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+  return test::run_command("analyze_cli_test", before + CALMON_ANALYZE + " " + arguments);
 }
 
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }

@@ -19,17 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = test::CommandOutcome;
 
 Outcome rig_sim(const std::string& arguments) {
-  const std::string out = test::temp_path("rig_sim_cli_test", "stdout.txt");
-  const std::string err = test::temp_path("rig_sim_cli_test", "stderr.txt");
-  const int status = std::system((std::string(CALMON_RIG_SIM) + " " + arguments + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+  return test::run_command("rig_sim_cli_test", std::string(CALMON_RIG_SIM) + " " + arguments);
 }
 
 TEST(RigSimCli, WritesARolledOverSeriesAndSaysWhichFileItStarts) {

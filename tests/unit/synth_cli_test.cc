@@ -42,17 +42,10 @@ TEST(SynthCli, AFolderGivenWithATrailingSlashIsNamedWithoutADoubleOne) {
   EXPECT_EQ(cells.cells_size(), 0);  // 8x6 pixels hold no cell
 }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = test::CommandOutcome;
 
 Outcome synth(const std::string& arguments) {
-  const std::string out = test::temp_path("synth_cli_test", "stdout.txt");
-  const std::string err = test::temp_path("synth_cli_test", "stderr.txt");
-  const int status = std::system((std::string(CALMON_SYNTH) + " " + arguments + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+  return test::run_command("synth_cli_test", std::string(CALMON_SYNTH) + " " + arguments);
 }
 
 TEST(SynthCli, ABadCommandLineNamesItsFirstMistakeOnOneLine) {

@@ -1,5 +1,6 @@
 // test_support.h — the helpers the unit tests share, one version of each: fresh
-// per-test paths under CALMON_TEST_TMPDIR, running /usr/bin/python3 (numpy, tifffile)
+// per-test paths under CALMON_TEST_TMPDIR, running a program and catching what it prints,
+// running /usr/bin/python3 (numpy, tifffile)
 // to cross-check results, whole-file and raw-array I/O, numpy's name of a dtype, the
 // pixel pattern that reaches every bit, uniform random pixels, and the check that an
 // action fails with a one-line calmon::Error naming a path.
@@ -101,6 +102,25 @@ template <class T> std::string numpy_descr() {
 }
 
 // --- Python -----------------------------------------------------------------------------
+
+// --- programs --------------------------------------------------------------------------
+
+// How a program run as a user runs it ended: its exit status (-1 if it did not exit
+// normally) and what it printed.
+struct CommandOutcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` (a shell command line) with stdout and stderr caught in files of
+// `folder` named after the running test.
+inline CommandOutcome run_command(const std::string& folder, const std::string& command) {
+  const std::string out = temp_path(folder, "stdout.txt");
+  const std::string err = temp_path(folder, "stderr.txt");
+  const int status = std::system((command + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+}
 
 // Whether the system interpreter can import `modules` ("numpy", "numpy, tifffile").
 inline bool python_has(const std::string& modules) {
