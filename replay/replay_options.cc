@@ -16,7 +16,7 @@ namespace calmon::replay {
 
 const char* const kReplayUsage =
     "usage: calmon-replay MOVIE.tif [--to ENDPOINT] [--rate HZ | --fast] [--loop N | --loop-forever]\n"
-    "                     [--first F] [--last L] [--channel C] [--slice Z] [--start-sequence S]\n"
+    "                     [--first F] [--last L] [--channel C] [--plane Z] [--start-sequence S]\n"
     "                     [--stream-id ID] [--no-eos] [--control ENDPOINT | --no-ack]\n"
     "                     [--progress auto|always|never] [--timeout SECONDS] [--max-frame-mib MIB]\n"
     "                     [--server-key FILE --client-key FILE] [--help]\n"
@@ -34,8 +34,9 @@ const char* const kReplayUsage =
     "  --last L            last frame to send, inclusive (default -1, the movie's last);\n"
     "                      negative indices count from the end: --first F --last L sends\n"
     "                      numpy's data[F:L+1]\n"
-    "  --channel C         channel of an ImageJ hyperstack (default 0)\n"
-    "  --slice Z           z-slice of an ImageJ hyperstack (default 0); sent as the plane\n"
+    "  --channel C         channel of an ImageJ hyperstack or ScanImage file (default 0)\n"
+    "  --plane Z           plane (z-slice) of an ImageJ hyperstack or ScanImage file\n"
+    "                      (default 0); sent as the plane; --slice Z is the same\n"
     "  --max-frame-mib MIB\n"
     "                      largest frame read, in MiB of pixels (default 64, as calmond's);\n"
     "                      a movie with larger frames is refused when it is opened\n"
@@ -123,6 +124,7 @@ po::options_description describe_options() {
       ("last", po::value<std::int64_t>(), "")
       ("channel", po::value<int>(), "")
       ("slice", po::value<int>(), "")
+      ("plane", po::value<int>(), "")
       ("max-frame-mib", po::value<std::string>(), "")
       ("start-sequence", po::value<std::string>(), "")
       ("stream-id", po::value<std::string>(), "")
@@ -195,7 +197,9 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("first")) options.first = values["first"].as<std::int64_t>();
   if (values.count("last")) options.last = values["last"].as<std::int64_t>();
   if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
+  if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
+  if (values.count("plane")) options.slice = non_negative("--plane", values["plane"].as<int>());
   if (values.count("max-frame-mib")) {
     try {
       options.max_frame_bytes = parse_max_frame_mib(values["max-frame-mib"].as<std::string>());

@@ -66,6 +66,7 @@ TEST(ReplayOptions, EveryOptionIsParsed) {
   EXPECT_EQ(options.max_frame_bytes, 512u << 10);
   EXPECT_TRUE(options.acknowledge);
   EXPECT_FALSE(parse({"movie.tif", "--no-ack"}).acknowledge);
+  EXPECT_EQ(parse({"movie.tif", "--plane", "2"}).slice, 2);  // calmond's word for a slice
 }
 
 TEST(ReplayOptions, TheControlSocketIsLookedForOnTheHostFramesGoTo) {
@@ -132,10 +133,19 @@ TEST(ReplayOptions, ACommandLineThatCannotBeParsedIsAUsageError) {
 
 TEST(ReplayOptions, AValueThatMakesNoSenseIsAnError) {
   const std::vector<std::vector<std::string>> mistakes = {
-      {"m.tif", "--rate", "0"},    {"m.tif", "--rate", "-30"},    {"m.tif", "--rate", "nan"},
-      {"m.tif", "--rate", "inf"},  {"m.tif", "--loop", "0"},      {"m.tif", "--loop", "-1"},
-      {"m.tif", "--timeout", "0"}, {"m.tif", "--timeout", "-1"},  {"m.tif", "--channel", "-1"},
-      {"m.tif", "--slice", "-2"},  {"m.tif", "--rate", "1e-300"},
+      {"m.tif", "--rate", "0"},
+      {"m.tif", "--rate", "-30"},
+      {"m.tif", "--rate", "nan"},
+      {"m.tif", "--rate", "inf"},
+      {"m.tif", "--loop", "0"},
+      {"m.tif", "--loop", "-1"},
+      {"m.tif", "--timeout", "0"},
+      {"m.tif", "--timeout", "-1"},
+      {"m.tif", "--channel", "-1"},
+      {"m.tif", "--slice", "-2"},
+      {"m.tif", "--rate", "1e-300"},
+      {"m.tif", "--plane", "-1"},
+      {"m.tif", "--slice", "1", "--plane", "1"},
   };
   for (const auto& arguments : mistakes) {
     EXPECT_THROW(parse(arguments), Error) << ::testing::PrintToString(arguments);

@@ -391,6 +391,7 @@ TEST(AnalyzeCli, TheFirstUsageMistakeIsTheOneNamed) {
            {"movie.tif --frobnicate --channel x", "calmon-analyze: unknown option --frobnicate"},
            {"movie.tif --slice -1 --out", "calmon-analyze: --slice expects a non-negative integer, got '-1'"},
            {"movie.tif --out x --slice", "calmon-analyze: --slice needs a value"},
+           {"movie.tif --plane -1 --out", "calmon-analyze: --plane expects a non-negative integer, got '-1'"},
            {"movie.tif --out=x", "calmon-analyze: unknown option --out=x"},
            {"movie.tif --out x -- --channel y", "calmon-analyze: unknown option --"},
            {"movie.tif --out x -hx", "calmon-analyze: unknown option -hx"},

@@ -25,7 +25,7 @@
 namespace calmon::analyze {
 
 const char* const kAnalyzeUsage =
-    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--slice Z]\n"
+    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--plane Z]\n"
     "                      [--max-frame-mib MIB] [--max-baseline-mib MIB] [--max-baseline-window N]\n"
     "                      [--quiet]\n"
     "\n"
@@ -36,7 +36,8 @@ const char* const kAnalyzeUsage =
     "                  without it: projections only\n"
     "  --out DIR       output folder, created if missing\n"
     "  --channel C     channel of an ImageJ hyperstack or ScanImage file (default 0)\n"
-    "  --slice Z       z-slice of an ImageJ hyperstack or ScanImage file (default 0)\n"
+    "  --plane Z       plane (z-slice) of an ImageJ hyperstack or ScanImage file (default 0);\n"
+    "                  --slice Z is the same\n"
     "  --max-frame-mib MIB\n"
     "                  largest frame read, in MiB of pixels (default 64, as calmond's);\n"
     "                  a movie with larger frames is refused when it is opened\n"
@@ -77,8 +78,8 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
 
 // The flags that take a value: described to Boost from this list, and the pre-scan
 // below knows them from it too.
-constexpr std::array<std::string_view, 7> kValueFlags = {
-    "config", "out", "channel", "slice", "max-frame-mib", "max-baseline-mib", "max-baseline-window"};
+constexpr std::array<std::string_view, 8> kValueFlags = {
+    "config", "out", "channel", "slice", "plane", "max-frame-mib", "max-baseline-mib", "max-baseline-window"};
 
 // Each flag's value as text, checked below.
 po::options_description describe_options() {
@@ -151,7 +152,7 @@ Options parse_options(int argc, char** argv) {
       options.out = value;
     } else if (name == "channel") {
       options.channel = parse_int(flag, value);
-    } else if (name == "slice") {
+    } else if (name == "slice" || name == "plane") {  // --plane: calmond's word for it
       options.slice = parse_int(flag, value);
     } else if (name == "max-frame-mib") {
       try {
