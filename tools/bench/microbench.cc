@@ -333,12 +333,14 @@ void NeuropilRings(benchmark::State& state) {
 BENCHMARK(NeuropilRings)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // The pipeline calmon-bench drives in calmond, without the sockets; warmed up past the
-// baseline window first so every ROI's median runs over a full window.
-void PipelineFrame(benchmark::State& state) {
+// baseline window first so every ROI's median runs over a full window. PipelineFrameF32
+// gives it float32 frames, as motion correction does (registered frames are float32).
+void pipeline_frame(benchmark::State& state, bool f32) {
   const int rois = static_cast<int>(state.range(0));
   const calmon::FrameShape shape{512, 512};
   constexpr int kFrames = 8;
   const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
+  const std::vector<float> movie_f32(movie.begin(), movie.end());
   calmon::PipelineSettings settings;
   settings.global_traces = false;
   settings.projections.push_back(calmon::ProjectionSpec{.name = "all"});
@@ -351,11 +353,14 @@ void PipelineFrame(benchmark::State& state) {
     roi.neuropil.r = 0.7;
     settings.rois.push_back(std::move(roi));
   }
-  calmon::Pipeline pipeline(settings, shape, calmon::PixelType::kU16);
+  calmon::Pipeline pipeline(settings, shape, f32 ? calmon::PixelType::kF32 : calmon::PixelType::kU16);
   calmon::SettledRow row;
   int t = 0;
   const auto push_one = [&] {
-    const auto frame = calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t++ % kFrames), shape);
+    const std::size_t first = shape.pixel_count() * (t++ % kFrames);
+    const calmon::AnyFrameView frame =
+        f32 ? calmon::AnyFrameView(calmon::FrameView<float>(movie_f32.data() + first, shape))
+            : calmon::AnyFrameView(calmon::FrameView<std::uint16_t>(movie.data() + first, shape));
     benchmark::DoNotOptimize(pipeline.push(frame).dff.data());
     while (pipeline.pop_settled(row)) {
     }
@@ -364,7 +369,10 @@ void PipelineFrame(benchmark::State& state) {
   for (auto _ : state) push_one();
   state.SetItemsProcessed(state.iterations());
 }
+void PipelineFrame(benchmark::State& state) { pipeline_frame(state, false); }
+void PipelineFrameF32(benchmark::State& state) { pipeline_frame(state, true); }
 BENCHMARK(PipelineFrame)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(PipelineFrameF32)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
 // PipelineFrame's n ROIs followed by their rings; built once per n (rings for 10000
 // overlapping ROIs take a while).
