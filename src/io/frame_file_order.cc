@@ -158,4 +158,21 @@ std::vector<FrameFile> glob_frame_files(std::span<const std::string> listing, st
   return files;
 }
 
+std::optional<std::string> next_series_file_name(std::string_view name) {
+  const std::size_t slash = name.rfind('/');
+  const std::size_t base = slash == std::string_view::npos ? 0 : slash + 1;
+  const std::size_t dot = name.find('.', base);
+  const std::size_t stem_end = dot == std::string_view::npos ? name.size() : dot;
+  std::size_t end = stem_end;
+  while (end > base && !is_digit(name[end - 1])) --end;
+  std::size_t begin = end;
+  while (begin > base && is_digit(name[begin - 1])) --begin;
+  if (begin == end || end - begin > 19) return std::nullopt;
+  std::uint64_t number = 0;
+  for (std::size_t i = begin; i < end; ++i) number = number * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  std::string digits = std::to_string(number + 1);
+  if (digits.size() < end - begin) digits.insert(0, end - begin - digits.size(), '0');
+  return std::string(name.substr(0, begin)) + digits + std::string(name.substr(end));
+}
+
 }  // namespace calmon::io

@@ -119,5 +119,16 @@ TEST(FrameFileOrder, GlobFilesComeInNaturalOrderWithTheirLastNumberAsIndex) {
   EXPECT_TRUE(glob_frame_files(listing, "*.ome.tif").empty());
 }
 
+TEST(FrameFileOrder, NextSeriesFileCountsUpTheLastNumberBeforeTheExtension) {
+  EXPECT_EQ(next_series_file_name("name_00001_00001.tif"), "name_00001_00002.tif");
+  EXPECT_EQ(next_series_file_name("/data/2p/m3_00002_00009.tif"), "/data/2p/m3_00002_00010.tif");
+  EXPECT_EQ(next_series_file_name("x_99.tif"), "x_100.tif");  // padding kept, not a limit
+  EXPECT_EQ(next_series_file_name("run7/a_01.ome.tif"), "run7/a_02.ome.tif");
+  EXPECT_EQ(next_series_file_name("a_00009"), "a_00010");
+  EXPECT_EQ(next_series_file_name("a_5_.tif"), "a_6_.tif");
+  EXPECT_FALSE(next_series_file_name("run7/movie.tif").has_value());  // the folder's digits do not count
+  EXPECT_FALSE(next_series_file_name("a_12345678901234567890.tif").has_value());
+}
+
 }  // namespace
 }  // namespace calmon::io
