@@ -58,8 +58,7 @@ std::optional<PixelType> pixel_type_for(std::uint64_t bits, std::uint64_t sample
 
 std::string shape_text(FrameShape shape, PixelType type) {
   static const char* const kNames[] = {"uint8", "uint16", "int16", "uint32", "float32", "float64"};
-  return std::to_string(shape.width) + "x" + std::to_string(shape.height) + " " +
-         kNames[static_cast<int>(type)];
+  return std::to_string(shape.width) + "x" + std::to_string(shape.height) + " " + kNames[static_cast<int>(type)];
 }
 
 void swap_samples(std::vector<std::byte>& pixels, std::size_t width) {
@@ -262,11 +261,11 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
                          static_cast<int>(std::min<std::uint64_t>(tags.height, INT32_MAX))};
   const std::uint64_t frame_bytes = tags.width * tags.height * bytes_per_pixel(*type);
   if (tags.width > INT32_MAX || tags.height > INT32_MAX || frame_bytes > max_frame_bytes_) {
-    fail(page + " is " + std::to_string(tags.width) + "x" + std::to_string(tags.height) + " pixels, over the limit of " +
-         std::to_string(max_frame_bytes_ >> 20) + " MiB a frame");
+    fail(page + " is " + std::to_string(tags.width) + "x" + std::to_string(tags.height) +
+         " pixels, over the limit of " + std::to_string(max_frame_bytes_ >> 20) + " MiB a frame");
   }
-  if (format_ && (format_->shape.width != shape.width || format_->shape.height != shape.height ||
-                  format_->pixel_type != *type)) {
+  if (format_ &&
+      (format_->shape.width != shape.width || format_->shape.height != shape.height || format_->pixel_type != *type)) {
     fail(page + " is " + shape_text(shape, *type) + ", but the pages before it are " +
          shape_text(format_->shape, format_->pixel_type));
   }

@@ -201,7 +201,8 @@ TEST_P(GrowingTiffVariants, APageAppearsOnlyWhenAllOfItIsWrittenAndLinked) {
   const int width = 7, height = 5;
   for (int k = 0; k < 3; ++k) {
     const auto expected = frame_pixels(width, height, k);
-    const AppendingTiff::Page page = writer.make_page(width, height, expected, v.strips, "frame number " + std::to_string(k));
+    const AppendingTiff::Page page =
+        writer.make_page(width, height, expected, v.strips, "frame number " + std::to_string(k));
     // Pause after every byte (one pause per 3 bytes keeps it quick): nothing until the link.
     for (std::size_t written = 0; written < page.bytes.size(); written += 3) {
       writer.write_part(page, written, std::min(page.bytes.size(), written + 3));
