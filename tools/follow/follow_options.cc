@@ -140,11 +140,12 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
   if (values.count("control") && values.count("no-ack")) {
     throw replay::UsageError("--control and --no-ack exclude each other");
   }
-  options.control_endpoint = values.count("control") ? values["control"].as<std::string>()
-                                                     : replay::control_endpoint_beside(options.endpoint);
+  options.control_endpoint =
+      values.count("control") ? values["control"].as<std::string>() : replay::control_endpoint_beside(options.endpoint);
   if (values.count("no-ack")) options.acknowledge = false;
   if (values.count("progress")) options.progress = replay::parse_progress_mode(values["progress"].as<std::string>());
-  if (values.count("timeout")) options.timeout = replay::parse_seconds("--timeout", values["timeout"].as<std::string>());
+  if (values.count("timeout"))
+    options.timeout = replay::parse_seconds("--timeout", values["timeout"].as<std::string>());
   if (const auto problem =
           net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
     throw replay::UsageError(*problem);
