@@ -13,7 +13,8 @@
 namespace calmon::follow {
 
 const char* const kFollowUsage =
-    "usage: calmon-follow FILE.tif [--to ENDPOINT] [--from-now] [--idle-timeout SECONDS]\n"
+    "usage: calmon-follow (FILE.tif | --folder DIR [--glob PATTERN]) [--to ENDPOINT] [--from-now]\n"
+    "                     [--idle-timeout SECONDS]\n"
     "                     [--stop-file PATH] [--poll-ms MS] [--start-sequence S] [--stream-id ID]\n"
     "                     [--no-eos] [--control ENDPOINT | --no-ack] [--progress auto|always|never]\n"
     "                     [--timeout SECONDS] [--max-frame-mib MIB]\n"
@@ -24,9 +25,15 @@ const char* const kFollowUsage =
     "(name_00001_00001.tif, then name_00001_00002.tif, ...). At the end (idle timeout, stop\n"
     "file, Ctrl-C) it sends the end of stream and waits for calmond's acknowledgement, as\n"
     "calmon-replay does.\n"
+    "With --folder, one file per frame: PrairieView's <series>_Cycle00001_Ch2_000001.ome.tif\n"
+    "(the lowest channel; frame times from its XML), or the names --glob matches, in\n"
+    "acquisition order; a file is sent once the XML lists it or, without an XML, once its\n"
+    "size stopped changing and it parses as a whole TIFF. Missing frames stay gaps.\n"
     "\n"
+    "  --folder DIR        follow a folder of one file per frame\n"
+    "  --glob PATTERN      with --folder: the frame files ('*' any run, '?' one character)\n"
     "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
-    "  --from-now          start at the newest file of the series and its newest page\n"
+    "  --from-now          start at the newest frame (and the newest file of a series)\n"
     "  --idle-timeout SECONDS\n"
     "                      end after no new page for this long (default: never)\n"
     "  --stop-file PATH    end when PATH exists\n"
@@ -104,12 +111,13 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
   }
   if (values.count("folder")) {
     if (!files.empty()) throw replay::UsageError("a file and --folder exclude each other");
-    // The folder mode (one file per frame) is not built yet: say so rather than half-do it.
-    throw Error("--folder is not supported yet: calmon-follow follows one growing TIFF series");
+    options.folder = values["folder"].as<std::string>();
+    if (values.count("glob")) options.glob = values["glob"].as<std::string>();
+  } else {
+    if (values.count("glob")) throw replay::UsageError("--glob goes with --folder");
+    if (files.empty()) throw replay::UsageError("no file or --folder given");
+    options.file = files[0];
   }
-  if (values.count("glob")) throw replay::UsageError("--glob goes with --folder");
-  if (files.empty()) throw replay::UsageError("no file given");
-  options.file = files[0];
   if (values.count("to")) options.endpoint = values["to"].as<std::string>();
   options.from_now = values.count("from-now") > 0;
   if (values.count("idle-timeout")) {

@@ -11,8 +11,7 @@
 #include <thread>
 
 #include "core/error.h"
-#include "io/frame_file_order.h"
-#include "io/growing_tiff.h"
+#include "follow/frame_source.h"
 #include "net/clock.h"
 #include "net/curve_client.h"
 #include "net/random_id.h"
@@ -25,7 +24,6 @@
 namespace calmon::follow {
 namespace {
 
-constexpr std::size_t kPagesPerPoll = 64;  // bounds the pages held in memory at once
 constexpr std::int64_t kRedrawNs = 100'000'000;
 
 bool stop_requested() { return net::StopSignals::received() != 0; }
@@ -80,19 +78,21 @@ class Follower {
 
  private:
   void follow() {
-    file_ = std::make_unique<io::GrowingTiff>(options_.file, options_.max_frame_bytes);
-    if (options_.from_now) skip_to_now();
-    if (!exists(file_->path())) warn("waiting for " + file_->path() + " to appear");
+    const Warn warn = [this](const std::string& line) { this->warn(line); };
+    std::unique_ptr<FrameSource> source;
+    if (options_.folder.empty()) {
+      source = std::make_unique<TiffSeriesSource>(options_.file, options_.max_frame_bytes, warn);
+    } else {
+      source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.max_frame_bytes, warn);
+    }
     last_new_ns_ = replay::monotonic_now_ns();
+    if (options_.from_now) send_frames(source->skip_to_now());
+    bool said_waiting = false;
     while (!stop_requested()) {
-      if (send_pages(file_->poll(kPagesPerPoll))) continue;
-      const std::optional<std::string> next = io::next_series_file_name(file_->path());
-      if (next && exists(*next)) {  // the writer moved on: this file is done
-        while (!stop_requested() && send_pages(file_->poll(kPagesPerPoll))) {
-        }
-        finish_file();
-        file_ = std::make_unique<io::GrowingTiff>(*next, options_.max_frame_bytes);
-        continue;
+      if (send_frames(source->poll())) continue;
+      if (!said_waiting && result_.summary.frames_sent == 0) {
+        said_waiting = true;
+        if (const std::string line = source->waiting_line(); !line.empty()) warn(line);
       }
       if (!options_.stop_file.empty() && exists(options_.stop_file)) break;
       if (options_.idle_timeout &&
@@ -101,58 +101,35 @@ class Follower {
       }
       std::this_thread::sleep_for(options_.poll_interval);
     }
-    // The end: what is complete now is sent, a page cut off is reported.
-    while (!stop_requested() && send_pages(file_->poll(kPagesPerPoll))) {
+    // The end: what is complete now is sent, what is cut off is reported.
+    while (!stop_requested() && send_frames(source->poll())) {
     }
-    if (!stop_requested()) finish_file();
+    if (!stop_requested()) source->finish();
   }
 
-  // --from-now: the newest file of the series, and of its complete pages only the newest.
-  void skip_to_now() {
-    std::optional<std::string> next = io::next_series_file_name(file_->path());
-    while (next && exists(*next)) {
-      file_ = std::make_unique<io::GrowingTiff>(*next, options_.max_frame_bytes);
-      next = io::next_series_file_name(*next);
-    }
-    std::vector<io::GrowingTiffPage> newest;
-    for (auto pages = file_->poll(kPagesPerPoll); !pages.empty(); pages = file_->poll(kPagesPerPoll)) {
-      for (const io::GrowingTiffPage& page : pages) placer_(page_in_series_++, page);  // keeps a placer's count
-      newest.clear();
-      newest.push_back(std::move(pages.back()));
-    }
-    if (!newest.empty()) {
-      --page_in_series_;
-      send_pages(std::move(newest));
-    }
-  }
-
-  void finish_file() {
-    try {
-      file_->finish();
-    } catch (const Error& e) {
-      warn(e.what());
-    }
-  }
-
-  // Sends `pages`; false if there were none.
-  bool send_pages(std::vector<io::GrowingTiffPage> pages) {
-    if (pages.empty()) return false;
+  // Sends `frames`; false if there were none.
+  bool send_frames(std::vector<SourcedFrame> frames) {
+    if (frames.empty()) return false;
     last_new_ns_ = replay::monotonic_now_ns();
-    written_ns_ = modified_ns(file_->path());
-    for (std::size_t i = 0; i < pages.size() && !stop_requested(); ++i) {
-      const PagePlacement placement = placer_(page_in_series_++, pages[i]);
-      if (placement.send) send(pages[i], placement, static_cast<std::int64_t>(pages.size() - i - 1));
+    written_ns_ = modified_ns(frames.back().path);
+    for (std::size_t i = 0; i < frames.size() && !stop_requested(); ++i) {
+      PagePlacement placement = placer_(frames[i].series_index, frames[i].page);
+      if (!placement.acquisition_time_ns) placement.acquisition_time_ns = frames[i].acquisition_time_ns;
+      gaps_ += frames[i].missing_before;
+      if (placement.send)
+        send(frames[i].page, frames[i].path, placement, static_cast<std::int64_t>(frames.size() - i - 1));
     }
     return true;
   }
 
-  void send(const io::GrowingTiffPage& page, const PagePlacement& placement, std::int64_t waiting) {
-    check_frame(page);
+  void send(const io::GrowingTiffPage& page, const std::string& path, const PagePlacement& placement,
+            std::int64_t waiting) {
+    check_frame(page, path);
     zmq::message_t pixels(page.pixels.data(), page.pixels.size());
     const std::int64_t k = result_.summary.frames_sent;
     header_.set_channel(placement.channel);
     header_.set_plane(placement.plane);
-    header_.set_sequence(options_.start_sequence + static_cast<std::uint64_t>(k));
+    header_.set_sequence(next_sequence());
     header_.set_acquisition_time_ns(placement.acquisition_time_ns.value_or(net::now_ns()));
     const replay::SendOutcome outcome = sender_->send(header_, std::move(pixels), &stop_requested);
     if (outcome == replay::SendOutcome::kTimedOut) fail_no_daemon();
@@ -166,7 +143,12 @@ class Follower {
   }
 
   // The first page makes the socket and the header's frame; the others must match it.
-  void check_frame(const io::GrowingTiffPage& page) {
+  // A missing frame (a gap) is a sequence number skipped, so calmond counts it.
+  std::uint64_t next_sequence() const {
+    return options_.start_sequence + static_cast<std::uint64_t>(result_.summary.frames_sent) + gaps_;
+  }
+
+  void check_frame(const io::GrowingTiffPage& page, const std::string& path) {
     pb::FrameHeader frame;
     frame.set_width(static_cast<std::uint32_t>(page.shape.width));
     frame.set_height(static_cast<std::uint32_t>(page.shape.height));
@@ -180,7 +162,7 @@ class Follower {
     }
     if (frame.width() != header_.width() || frame.height() != header_.height() ||
         frame.pixel_type() != header_.pixel_type()) {
-      throw Error(file_->path() + ": page " + std::to_string(page.index) + " is " + frame_text(frame) +
+      throw Error(path + ": page " + std::to_string(page.index) + " is " + frame_text(frame) +
                   ", but the series before it is " + frame_text(header_));
     }
   }
@@ -201,7 +183,7 @@ class Follower {
     replay::ReplaySummary& summary = result_.summary;
     if (options_.end_of_stream && summary.frames_sent > 0) {
       header_.set_end_of_stream(true);
-      header_.set_sequence(options_.start_sequence + static_cast<std::uint64_t>(summary.frames_sent));
+      header_.set_sequence(next_sequence());
       header_.set_acquisition_time_ns(net::now_ns());
       const replay::SendOutcome outcome = sender_->send(header_, zmq::message_t());
       if (outcome == replay::SendOutcome::kTimedOut) fail_no_daemon();
@@ -253,8 +235,7 @@ class Follower {
   net::StopSignals interrupts_{net::StopSignals::Repeat::kDefaultAction};
   std::optional<replay::FrameSender> sender_;  // from the first page: its size bounds the queue
   pb::FrameHeader header_;
-  std::unique_ptr<io::GrowingTiff> file_;
-  std::int64_t page_in_series_ = 0;
+  std::uint64_t gaps_ = 0;  // frames missing so far (folder mode)
   std::int64_t last_new_ns_ = 0;
   std::int64_t first_sent_ns_ = 0;
   std::int64_t last_sent_ns_ = 0;
