@@ -65,4 +65,11 @@ std::vector<FrameFile> glob_frame_files(std::span<const std::string> listing, st
 // has no digits there (or they would overflow 19 digits).
 std::optional<std::string> next_series_file_name(std::string_view name);
 
+// `name` with that same run of digits (the last before the extension) replaced by
+// `number`, zero-padded to the run's width: the name frame `number` of the same series
+// has ("s_Cycle00001_Ch2_000011.ome.tif", 10 -> "s_Cycle00001_Ch2_000010.ome.tif"). A
+// follower asks the file system for it by name, since a directory listing taken while
+// files are renamed into the folder may miss one. nullopt when the name has no digits there.
+std::optional<std::string> file_name_with_number(std::string_view name, std::uint64_t number);
+
 }  // namespace calmon::io

@@ -22,6 +22,8 @@ import e2e_support as e2e
 from support import Program
 
 FOLLOW = os.environ.get("CALMON_FOLLOW", "")
+WRITE_PRAIRIEVIEW = os.environ.get("CALMON_WRITE_PRAIRIEVIEW", "")
+SERIES = "TSeries-12022026-1200-001"  # the PrairieView-style writer's default series name
 FILE_PAGES = (700, 700, 600)
 
 
@@ -80,7 +82,8 @@ def write_series(folder, frames, pages_per_file, stop_file):
 
 
 def start_follow(test_case, first_file, daemon, *flags):
-    program = Program([FOLLOW, first_file, "--to", daemon.ingest, "--control", daemon.control_endpoint,
+    """calmon-follow FIRST_FILE (or, with first_file None, the --folder in flags) to daemon."""
+    program = Program([FOLLOW, *([first_file] if first_file else []), "--to", daemon.ingest, "--control", daemon.control_endpoint,
                        "--progress", "never", "--poll-ms", "1", "--timeout", str(e2e.REPLAY_TIMEOUT_S), *flags])
     test_case.addCleanup(e2e.stop, program)
     return program
@@ -173,6 +176,84 @@ class FollowTest(unittest.TestCase):
                           "before it is 80x60 uint16"])
         # The frames before it were sent, and their stream ended cleanly.
         self.assertTrue(follower.lines[-1].endswith("; calmond processed all 5"), follower.lines)
+
+
+class FollowFolderTest(unittest.TestCase):
+    """A PrairieView-style folder (tools/rig_sim/prairieview_writer.h) of the same movie."""
+
+    def setUp(self):
+        missing = e2e.missing_programs() + [name for name, path in (("CALMON_FOLLOW", FOLLOW),
+                                                                    ("CALMON_WRITE_PRAIRIEVIEW", WRITE_PRAIRIEVIEW))
+                                            if not path or not os.path.exists(path)]
+        if missing:
+            self.skipTest("not available: " + ", ".join(missing))
+        self.config = e2e.CONFIGS["notebook"]
+        self.movie, self.frames, self.analyzed = e2e.require_fixture(self, "movie", "notebook")
+
+    def follow_folder_written_while_followed(self, xml, files):
+        work = e2e.WorkDir(self, f"follow-folder-{xml}-{files}")
+        folder, recording, stop_file = work / "series", work / "recording", work / "writer-done"
+        os.makedirs(folder)
+        daemon = e2e.Daemon(self, self.config)
+        recorder = e2e.start_recorder(self, daemon.publish, recording)
+        follower = start_follow(self, None, daemon, "--folder", folder, "--stop-file", stop_file)
+        writer = Program([WRITE_PRAIRIEVIEW, self.movie, folder, xml, files])
+        self.addCleanup(e2e.stop, writer)
+        self.assertEqual(writer.wait(e2e.STREAM_DEADLINE_S), 0, writer.stderr_lines)
+        self.assertEqual(writer.lines, [f"frames {self.frames} xml {folder}/{SERIES}.xml"])
+        open(stop_file, "w").close()
+
+        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
+        self.assertTrue(follower.lines[-1].endswith(f"; calmond processed all {self.frames}"), follower.lines)
+        self.assertEqual([line for line in follower.stderr_lines if "waiting for" not in line], [])
+        lines = e2e.wait_for_recording(self, recorder)
+        self.assertIn(f"calmon-record: {self.frames} frames (0 not received), 1 folder, end of stream", lines[-1])
+        status = daemon.status()
+        self.assertEqual((status.frames_processed, status.gaps, status.missing_frames), (self.frames, 0, 0), status)
+        daemon.shut_down()
+        e2e.check_metadata(self, recording, self.frames)
+        e2e.compare_with_analyze(self, recording, self.analyzed, self.config, self.movie, self.frames)
+        print(f"\n{xml}, {files}: {follower.lines[-1]}")
+
+    def test_a_folder_whose_xml_grows_is_calmon_analyze_output_bit_for_bit(self):
+        self.follow_folder_written_while_followed("grows", "renamed")
+
+    def test_a_folder_without_xml_until_the_end_files_written_in_place(self):
+        self.follow_folder_written_while_followed("at-end", "in-place")
+
+    def test_a_missing_frame_is_a_gap_and_a_stray_file_is_skipped(self):
+        work = e2e.WorkDir(self, "follow-folder-gap")
+        folder = work / "series"
+        os.makedirs(folder)
+        writer = Program([WRITE_PRAIRIEVIEW, self.movie, folder, "grows", "renamed"])
+        self.addCleanup(e2e.stop, writer)
+        self.assertEqual(writer.wait(e2e.STREAM_DEADLINE_S), 0, writer.stderr_lines)
+        os.remove(os.path.join(folder, f"{SERIES}_Cycle00001_Ch2_000011.ome.tif"))  # frame 10 lost
+        stray = os.path.join(folder, f"{SERIES}_Cycle00001_Ch2_000021.ome.tif")
+        with open(stray, "w") as f:  # frame 20 replaced by a file that is not a TIFF
+            f.write("not a frame\n")
+        daemon = e2e.Daemon(self, self.config)
+        follower = start_follow(self, None, daemon, "--folder", folder, "--idle-timeout", "0.5")
+        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
+        self.assertEqual(follower.stderr_lines,
+                         [f"calmon-follow: {stray}: is not a TIFF file (no TIFF header at its start); skipped"])
+        sent = self.frames - 2
+        self.assertTrue(follower.lines[-1].startswith(f"calmon-follow: {sent} frames + end of stream"),
+                        follower.lines)
+        self.assertTrue(follower.lines[-1].endswith(f"; calmond processed all {sent}"), follower.lines)
+        status = daemon.status()
+        # Frame 10 is a gap calmond sees; the stray file is skipped in the same way.
+        self.assertEqual((status.frames_processed, status.missing_frames), (sent, 2), status)
+
+    def test_a_folder_with_no_matching_files_waits_with_one_line_until_the_idle_timeout(self):
+        work = e2e.WorkDir(self, "follow-folder-empty")
+        daemon = e2e.Daemon(self, self.config)
+        follower = start_follow(self, None, daemon, "--folder", work.path, "--glob", "frame_*.tif",
+                                "--idle-timeout", "0.2")
+        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
+        self.assertEqual(follower.stderr_lines,
+                         [f"calmon-follow: waiting for files matching frame_*.tif in {work.path}"])
+        self.assertTrue(follower.lines[-1].startswith("calmon-follow: 0 frames to "), follower.lines)
 
 
 if __name__ == "__main__":

@@ -130,5 +130,12 @@ TEST(FrameFileOrder, NextSeriesFileCountsUpTheLastNumberBeforeTheExtension) {
   EXPECT_FALSE(next_series_file_name("a_12345678901234567890.tif").has_value());
 }
 
+TEST(FrameFileOrder, FileNameWithNumberReplacesTheFramesNumberKeepingItsPadding) {
+  EXPECT_EQ(file_name_with_number("s_Cycle00001_Ch2_000011.ome.tif", 10), "s_Cycle00001_Ch2_000010.ome.tif");
+  EXPECT_EQ(file_name_with_number("frame_10.tif", 9), "frame_09.tif");
+  EXPECT_EQ(file_name_with_number("frame_7.tif", 12), "frame_12.tif");
+  EXPECT_FALSE(file_name_with_number("frame.tif", 1).has_value());
+}
+
 }  // namespace
 }  // namespace calmon::io

@@ -120,7 +120,8 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
     for (const std::string& name : listing) {
       if (name.ends_with(".xml")) xmls.push_back(name);
     }
-    std::sort(xmls.begin(), xmls.end(), [](const std::string& a, const std::string& b) { return io::natural_less(a, b); });
+    std::sort(xmls.begin(), xmls.end(),
+              [](const std::string& a, const std::string& b) { return io::natural_less(a, b); });
     if (!xmls.empty()) {
       std::ifstream in(folder_ + "/" + xmls.front(), std::ios::binary);
       std::stringstream text;
@@ -151,8 +152,7 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
   if (scan) {
     for (const io::PrairieViewFrame& frame : scan->frames) {
       for (const io::PrairieViewFile& file : frame.files) {
-        listed[std::filesystem::path(file.filename).filename().string()] =
-            std::llround(frame.absolute_time_s * 1e9);
+        listed[std::filesystem::path(file.filename).filename().string()] = std::llround(frame.absolute_time_s * 1e9);
       }
     }
   }
@@ -172,8 +172,7 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
   return candidates;
 }
 
-std::optional<io::GrowingTiffPage> FrameFolderSource::read_if_complete(const Candidate& candidate,
-                                                                       bool size_settled) {
+std::optional<io::GrowingTiffPage> FrameFolderSource::read_if_complete(const Candidate& candidate, bool size_settled) {
   if (!(has_xml_ ? candidate.listed : size_settled)) return std::nullopt;
   io::GrowingTiff file(folder_ + "/" + candidate.file.name, max_frame_bytes_);
   std::vector<io::GrowingTiffPage> pages = file.poll(1);
@@ -188,6 +187,18 @@ std::optional<io::GrowingTiffPage> FrameFolderSource::read_if_complete(const Can
   return std::move(pages.front());
 }
 
+// Whether the files missing before `candidate` in the listing are really not there: a
+// listing taken while files are renamed into the folder can miss one, so each is asked
+// for by name (and under its ".tmp" name).
+bool FrameFolderSource::is_gap(const Candidate& candidate) const {
+  const std::uint64_t index = candidate.file.index;
+  for (std::uint64_t missing = 1; missing <= candidate.file.missing_before && missing <= index; ++missing) {
+    const std::optional<std::string> name = io::file_name_with_number(candidate.file.name, index - missing);
+    if (name && (exists(folder_ + "/" + *name) || exists(folder_ + "/" + *name + ".tmp"))) return false;
+  }
+  return true;
+}
+
 std::vector<SourcedFrame> FrameFolderSource::poll() {
   std::vector<SourcedFrame> frames;
   for (const Candidate& candidate : list_candidates()) {
@@ -195,6 +206,7 @@ std::vector<SourcedFrame> FrameFolderSource::poll() {
     const std::string path = folder_ + "/" + candidate.file.name;
     const std::optional<std::uint64_t> size = size_of(path);
     if (!size) break;
+    if (!is_gap(candidate)) break;  // a file before it the listing missed: list again
     const auto seen = sizes_.find(candidate.file.name);
     const bool settled = seen != sizes_.end() && seen->second == *size && *size > 0;
     sizes_[candidate.file.name] = *size;
@@ -203,13 +215,16 @@ std::vector<SourcedFrame> FrameFolderSource::poll() {
       page = read_if_complete(candidate, settled);
     } catch (const Error& e) {  // not a TIFF, or not one calmon reads: skip it, keep following
       warn_(std::string(e.what()) + "; skipped");
+      skipped_ += candidate.file.missing_before + 1;  // a gap, as if the file were missing
       last_sent_ = {candidate.file.cycle, candidate.file.index};
       sizes_.erase(candidate.file.name);
       continue;
     }
     if (!page) break;  // frames go in order: wait for this one
-    next_index_ += static_cast<std::int64_t>(candidate.file.missing_before);
-    frames.push_back({std::move(*page), next_index_++, path, candidate.file.missing_before, candidate.time_ns});
+    const std::uint64_t missing = skipped_ + candidate.file.missing_before;
+    skipped_ = 0;
+    next_index_ += static_cast<std::int64_t>(missing);
+    frames.push_back({std::move(*page), next_index_++, path, missing, candidate.time_ns});
     last_sent_ = {candidate.file.cycle, candidate.file.index};
     sizes_.erase(candidate.file.name);
   }

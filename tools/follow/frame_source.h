@@ -11,8 +11,9 @@
 //     (io/frame_file_order.h). A file is complete when the XML lists it, or, without an
 //     XML, when its size did not change since the previous look AND it parses as a whole
 //     TIFF page. "*.tmp" names are never read. A file that never appears is a gap: the
-//     next one carries how many are missing before it. A file that is not a TIFF is
-//     skipped with one line.
+//     next one carries how many are missing before it (after asking for each by name: a
+//     listing taken while files are renamed into the folder can miss one). A file that is
+//     not a TIFF is skipped with one line, and is a gap too.
 // Problems that end the following (a frame size change, a series file that is not a TIFF)
 // are calmon::Error; lines that do not (a cut-off page, a skipped file) go to `warn`.
 #pragma once
@@ -85,6 +86,7 @@ class FrameFolderSource : public FrameSource {
     bool listed = false;                  // the XML lists it: complete
   };
   std::vector<Candidate> list_candidates();
+  bool is_gap(const Candidate& candidate) const;
   // The file's one page if it is complete; nullopt to wait. Throws calmon::Error if it is no TIFF.
   std::optional<io::GrowingTiffPage> read_if_complete(const Candidate& candidate, bool size_settled);
 
@@ -95,8 +97,9 @@ class FrameFolderSource : public FrameSource {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> last_sent_;  // (cycle, index) of the last frame taken
   std::map<std::string, std::uint64_t> sizes_;                        // each waiting file's size at the last look
   bool has_xml_ = false;
-  bool seen_files_ = false;  // a matching file was listed
+  bool seen_files_ = false;      // a matching file was listed
   std::int64_t next_index_ = 0;  // series_index of the next frame
+  std::uint64_t skipped_ = 0;    // frames skipped (not TIFFs) since the last one taken: a gap before the next
 };
 
 }  // namespace calmon::follow
