@@ -177,7 +177,10 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
   std::byte count_field[8] = {};
   read(ifd, count_field, count_bytes);
   const std::uint64_t entries = detail::decode_unsigned(count_field, count_bytes, layout);
-  if (entries == 0 || entries > 0xffff) {
+  // A writer may link an IFD, or extend the file past it, before writing it (tifffile
+  // does): its bytes are zeros until then.
+  if (entries == 0) return wait("its IFD at byte " + std::to_string(ifd) + " is not written yet (no entries)");
+  if (entries > 0xffff) {
     fail(page + ": its IFD at byte " + std::to_string(ifd) + " claims " + std::to_string(entries) + " entries");
   }
   const std::uint64_t ifd_end = ifd + count_bytes + entries * entry_bytes + word;
@@ -242,8 +245,13 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
     fail(page + ": " + e.what());
   }
 
-  // Now everything but the pixels is there: what kind of page is it?
   if (tags.tiled) fail(page + " is tiled; calmon follows only striped pages");
+  // Entries still zeros: the IFD is being written.
+  if (tags.width == 0 || tags.height == 0 || !striles.offsets || !striles.byte_counts) {
+    return wait("its IFD at byte " + std::to_string(ifd) + " is not all written yet");
+  }
+
+  // Now everything but the pixels is there: what kind of page is it?
   if (tags.compression != 1) {
     fail(page + " is compressed (Compression " + std::to_string(tags.compression) +
          "); calmon follows only uncompressed pages");
@@ -254,7 +262,7 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
     fail(page + " has " + std::to_string(tags.bits) + "-bit samples of SampleFormat " +
          std::to_string(tags.sample_format) + ", not a pixel type calmon reads");
   }
-  if (tags.width == 0 || tags.height == 0 || tags.width > 0xffffffffu || tags.height > 0xffffffffu) {
+  if (tags.width > 0xffffffffu || tags.height > 0xffffffffu) {
     fail(page + " is " + std::to_string(tags.width) + "x" + std::to_string(tags.height) + " pixels");
   }
   const FrameShape shape{static_cast<int>(std::min<std::uint64_t>(tags.width, INT32_MAX)),
@@ -269,7 +277,6 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
     fail(page + " is " + shape_text(shape, *type) + ", but the pages before it are " +
          shape_text(format_->shape, format_->pixel_type));
   }
-  if (!striles.offsets || !striles.byte_counts) fail(page + " has no StripOffsets or StripByteCounts");
   if (striles.offsets->size() != striles.byte_counts->size() || striles.offsets->empty()) {
     fail(page + " has " + std::to_string(striles.offsets->size()) + " StripOffsets but " +
          std::to_string(striles.byte_counts->size()) + " StripByteCounts");
@@ -283,6 +290,7 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
     }
     total += (*striles.byte_counts)[i];
   }
+  if (total == 0) return wait("its StripByteCounts are not written yet");
   if (total != frame_bytes) {
     fail(page + "'s strips hold " + std::to_string(total) + " bytes, its " + shape_text(shape, *type) + " frame " +
          std::to_string(frame_bytes));

@@ -4,8 +4,9 @@
 // pixel data and its IFD at the end of the file, then linking that IFD from the previous
 // one (or from the header). A page is complete when its IFD is linked AND the IFD's
 // entries, its next-IFD field, its StripOffsets/StripByteCounts arrays and all its
-// strips lie within the file's current size; until then poll() leaves it alone and looks
-// again next time, so a half-written page is never read. Only the IFDs and the pages'
+// strips lie within the file's current size, and the IFD is no longer zeros (a writer may
+// link an IFD or extend the file past it before writing it); until then poll() leaves it
+// alone and looks again next time, so a half-written page is never read. Only the IFDs and the pages'
 // strips are read (pread at offsets, io/read_only_file.h; the strip arrays through
 // io/tiff_strile_table.h), never the whole file. Classic TIFF and BigTIFF, either byte
 // order, uncompressed strips, one sample per pixel of calmon's pixel types.

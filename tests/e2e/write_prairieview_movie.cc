@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
     options.shape = movie.info().shape;
     options.channels = {2};
     options.volumes = static_cast<std::uint64_t>(movie.info().frames);
-    options.xml = std::strcmp(argv[3], "at-end") == 0 ? rig_sim::XmlWriting::kAtTheEnd
-                                                      : rig_sim::XmlWriting::kGrowsWithEachFrame;
+    options.xml =
+        std::strcmp(argv[3], "at-end") == 0 ? rig_sim::XmlWriting::kAtTheEnd : rig_sim::XmlWriting::kGrowsWithEachFrame;
     options.files = std::strcmp(argv[4], "in-place") == 0 ? rig_sim::FileAppearance::kWrittenInPlace
                                                           : rig_sim::FileAppearance::kRenamedWhenComplete;
     const auto source = [&movie](std::uint64_t volume, std::uint32_t, std::span<std::uint16_t> pixels) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -243,6 +244,28 @@ TEST(GrowingTiff, ALinkedPageWhoseStripsAreNotOnDiskWaits) {
   writer.write_part(page, strips_at, page.bytes.size() - 1);  // all but the last byte
   EXPECT_TRUE(follower.poll().empty());
   writer.write_part(page, page.bytes.size() - 1, page.bytes.size());
+  const auto pages = follower.poll();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pixels_of(pages[0]), expected);
+}
+
+// A writer that links the IFD and extends the file past it before filling it in (tifffile
+// appending): an IFD of zeros, or half of it, is not a page yet.
+TEST(GrowingTiff, ALinkedIfdThatIsStillZerosWaits) {
+  const std::string path = test::temp_path("growing_tiff_test", "movie.tif");
+  AppendingTiff writer(path, false, false);
+  GrowingTiff follower(path);
+  const auto expected = frame_pixels(6, 4, 0);
+  AppendingTiff::Page page = writer.make_page(6, 4, expected, 1, "a frame of the test", true);
+  AppendingTiff::Page zeros = page;
+  std::fill(zeros.bytes.begin(), zeros.bytes.end(), 0);
+  writer.write_part(zeros, 0, zeros.bytes.size());
+  writer.link(page);
+  EXPECT_TRUE(follower.poll().empty());
+  writer.write_part(page, 0, 20);  // the entry count and the first entries
+  EXPECT_TRUE(follower.poll().empty());
+  test::expect_error([&] { follower.finish(); }, path, "page 0 is incomplete: its IFD at byte");
+  writer.write_part(page, 20, page.bytes.size());
   const auto pages = follower.poll();
   ASSERT_EQ(pages.size(), 1u);
   EXPECT_EQ(pixels_of(pages[0]), expected);
