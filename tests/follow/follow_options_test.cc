@@ -33,9 +33,9 @@ TEST(FollowOptions, AFileWithTheDefaults) {
 }
 
 TEST(FollowOptions, AFolderWithAGlobAndEveryWayToEnd) {
-  const FollowOptions options = parse({"--folder", "/data/t1", "--glob", "frame_*.tif", "--to", "tcp://rig-pc:6000",
-                                       "--idle-timeout", "2.5", "--stop-file", "done", "--poll-ms", "20",
-                                       "--from-now"});
+  const FollowOptions options =
+      parse({"--folder", "/data/t1", "--glob", "frame_*.tif", "--to", "tcp://rig-pc:6000", "--idle-timeout", "2.5",
+             "--stop-file", "done", "--poll-ms", "20", "--from-now"});
   EXPECT_EQ(options.folder, "/data/t1");
   EXPECT_EQ(options.glob, "frame_*.tif");
   EXPECT_TRUE(options.file.empty());
@@ -48,14 +48,14 @@ TEST(FollowOptions, AFolderWithAGlobAndEveryWayToEnd) {
 
 TEST(FollowOptions, MistakesOnTheCommandLineAreUsageErrors) {
   for (const auto& args : std::vector<std::vector<std::string>>{{},
-                                                                 {"a.tif", "b.tif"},
-                                                                 {"a.tif", "--folder", "dir"},
-                                                                 {"a.tif", "--glob", "*.tif"},
-                                                                 {"a.tif", "--control", "tcp://x:1", "--no-ack"},
-                                                                 {"a.tif", "--poll-ms", "fast"},
-                                                                 {"a.tif", "--idle-timeout", "soon"},
-                                                                 {"a.tif", "--server-key", "k"},
-                                                                 {"a.tif", "--unknown"}}) {
+                                                                {"a.tif", "b.tif"},
+                                                                {"a.tif", "--folder", "dir"},
+                                                                {"a.tif", "--glob", "*.tif"},
+                                                                {"a.tif", "--control", "tcp://x:1", "--no-ack"},
+                                                                {"a.tif", "--poll-ms", "fast"},
+                                                                {"a.tif", "--idle-timeout", "soon"},
+                                                                {"a.tif", "--server-key", "k"},
+                                                                {"a.tif", "--unknown"}}) {
     EXPECT_THROW(parse(args), replay::UsageError) << (args.empty() ? "(nothing)" : args.back());
   }
 }
