@@ -63,8 +63,6 @@ namespace {
 
 namespace po = boost::program_options;
 
-// calmond's control socket at its default port on the host of `ingest`
-// ("tcp://rig-pc:5570" -> "tcp://rig-pc:5572"); for other transports, the local default.
 std::string control_beside(const std::string& ingest) {
   constexpr std::string_view kTcp = "tcp://";
   const std::size_t colon = ingest.rfind(':');
@@ -101,10 +99,10 @@ double parse_number(const char* flag, const std::string& text) {
   return value;
 }
 
-std::chrono::milliseconds parse_timeout(const std::string& text) {
-  const double seconds = parse_number("--timeout", text);
+std::chrono::milliseconds parse_timeout(const char* flag, const std::string& text) {
+  const double seconds = parse_number(flag, text);
   if (!(std::isfinite(seconds) && seconds > 0 && seconds <= 1e6)) {
-    throw Error("--timeout must be a number of seconds above 0 and at most 1000000, got " + text);
+    throw Error(std::string(flag) + " must be a number of seconds above 0 and at most 1000000, got " + text);
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
 }
@@ -220,7 +218,7 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   }
   if (values.count("no-ack")) options.acknowledge = false;
   if (values.count("progress")) options.progress = parse_progress(values["progress"].as<std::string>());
-  if (values.count("timeout")) options.timeout = parse_timeout(values["timeout"].as<std::string>());
+  if (values.count("timeout")) options.timeout = parse_timeout("--timeout", values["timeout"].as<std::string>());
   if (const auto problem =
           net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
     throw UsageError(*problem);
@@ -229,5 +227,13 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
+
+std::string control_endpoint_beside(const std::string& ingest) { return control_beside(ingest); }
+
+std::chrono::milliseconds parse_seconds(const char* flag, const std::string& text) { return parse_timeout(flag, text); }
+
+ProgressMode parse_progress_mode(const std::string& text) { return parse_progress(text); }
+
+std::uint64_t parse_uint64_option(const char* flag, const std::string& text) { return parse_uint64(flag, text); }
 
 }  // namespace calmon::replay

@@ -55,4 +55,16 @@ struct ReplayOptions {
 // Throws UsageError or calmon::Error as described above.
 ReplayOptions parse_replay_options(int argc, const char* const argv[]);
 
+// Pieces calmon-follow's command line shares with calmon-replay's:
+// calmond's control socket at its default port on the host of `ingest`
+// ("tcp://rig-pc:5570" -> "tcp://rig-pc:5572"); for other transports, the local default.
+std::string control_endpoint_beside(const std::string& ingest);
+// `text` as seconds for `flag`, above 0 and at most 1e6 (calmon::Error otherwise; UsageError
+// if it is not a number), rounded up to whole milliseconds.
+std::chrono::milliseconds parse_seconds(const char* flag, const std::string& text);
+// `text` as auto, always or never (UsageError otherwise).
+ProgressMode parse_progress_mode(const std::string& text);
+// A non-negative integer below 2^64 (UsageError otherwise).
+std::uint64_t parse_uint64_option(const char* flag, const std::string& text);
+
 }  // namespace calmon::replay

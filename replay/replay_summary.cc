@@ -40,7 +40,7 @@ std::string acknowledgement_text(const ReplaySummary& summary) {
 }  // namespace
 
 std::string format_summary(const ReplaySummary& summary) {
-  std::string line = "calmon-replay: ";
+  std::string line = summary.program + ": ";
   if (summary.signal != 0) line += summary.signal == SIGINT ? "interrupted, " : "terminated, ";
   line += frames(static_cast<std::uint64_t>(summary.frames_sent));
   if (summary.end_of_stream_sent) line += " + end of stream";
@@ -48,7 +48,9 @@ std::string format_summary(const ReplaySummary& summary) {
   if (summary.frames_sent >= 2 && summary.seconds > 0) {
     line += ", " + printf_string("%.2f frames/s", static_cast<double>(summary.frames_sent - 1) / summary.seconds);
   }
-  if (!summary.target_rate_hz) {
+  if (summary.as_written) {
+    line += " (as written)";
+  } else if (!summary.target_rate_hz) {
     line += " (--fast)";
   } else {
     line += " (target " + printf_string("%g", *summary.target_rate_hz) + ")";

@@ -24,11 +24,13 @@
 namespace calmon::replay {
 
 struct ReplaySummary {
+  std::string program = "calmon-replay";  // the line's prefix (calmon-follow prints the same line)
   std::string endpoint;
   std::int64_t frames_sent = 0;
   bool end_of_stream_sent = false;
   double seconds = 0;                    // first frame's send to the last frame's
-  std::optional<double> target_rate_hz;  // nullopt: --fast
+  std::optional<double> target_rate_hz;  // nullopt: --fast, or as_written
+  bool as_written = false;               // paced by the writer of the files (calmon-follow), not by a rate
   JitterHistogram send_errors;           // paced frames after the first
   std::int64_t late_frames = 0;
   int signal = 0;                                  // SIGINT/SIGTERM that stopped the replay, 0 if none

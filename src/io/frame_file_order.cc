@@ -158,4 +158,43 @@ std::vector<FrameFile> glob_frame_files(std::span<const std::string> listing, st
   return files;
 }
 
+namespace {
+
+// Where the last run of digits before the extension is, as [begin, end); nullopt if none
+// (or longer than 19 digits).
+std::optional<std::pair<std::size_t, std::size_t>> counter_digits(std::string_view name) {
+  const std::size_t slash = name.rfind('/');
+  const std::size_t base = slash == std::string_view::npos ? 0 : slash + 1;
+  const std::size_t dot = name.find('.', base);
+  std::size_t end = dot == std::string_view::npos ? name.size() : dot;
+  while (end > base && !is_digit(name[end - 1])) --end;
+  std::size_t begin = end;
+  while (begin > base && is_digit(name[begin - 1])) --begin;
+  if (begin == end || end - begin > 19) return std::nullopt;
+  return std::make_pair(begin, end);
+}
+
+std::string replace_digits(std::string_view name, std::pair<std::size_t, std::size_t> at, std::uint64_t number) {
+  std::string digits = std::to_string(number);
+  const std::size_t width = at.second - at.first;
+  if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+  return std::string(name.substr(0, at.first)) + digits + std::string(name.substr(at.second));
+}
+
+}  // namespace
+
+std::optional<std::string> next_series_file_name(std::string_view name) {
+  const auto at = counter_digits(name);
+  if (!at) return std::nullopt;
+  std::uint64_t number = 0;
+  for (std::size_t i = at->first; i < at->second; ++i) number = number * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  return replace_digits(name, *at, number + 1);
+}
+
+std::optional<std::string> file_name_with_number(std::string_view name, std::uint64_t number) {
+  const auto at = counter_digits(name);
+  if (!at) return std::nullopt;
+  return replace_digits(name, *at, number);
+}
+
 }  // namespace calmon::io

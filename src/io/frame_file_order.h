@@ -12,6 +12,9 @@
 //     the last run of digits in its name.
 // A missing file is not closed up: each file says how many indices are missing just
 // before it (`missing_before`), so a gap stays visible on the time axis.
+// A third rule is for one movie split over several files: ScanImage, logging N frames
+// per file, names them "<base>_<acquisition>_<file counter>.tif" ("name_00001_00001.tif",
+// then "name_00001_00002.tif"); next_series_file_name() gives the name after one.
 // (file_name_rule.h is the other rule about names: which names calmon may write.)
 #pragma once
 
@@ -54,5 +57,19 @@ bool natural_less(std::string_view a, std::string_view b);
 // The names of `listing` that match `pattern`, in natural order, with their index (the
 // last run of digits) and missing_before.
 std::vector<FrameFile> glob_frame_files(std::span<const std::string> listing, std::string_view pattern);
+
+// The name of the file that follows `name` in a series split over files: the last run of
+// digits before the extension counted up by one, keeping its zero padding
+// ("name_00001_00001.tif" -> "name_00001_00002.tif", "x_99.tif" -> "x_100.tif"). The
+// extension is everything from the first '.' after the last '/'. nullopt when the name
+// has no digits there (or they would overflow 19 digits).
+std::optional<std::string> next_series_file_name(std::string_view name);
+
+// `name` with that same run of digits (the last before the extension) replaced by
+// `number`, zero-padded to the run's width: the name frame `number` of the same series
+// has ("s_Cycle00001_Ch2_000011.ome.tif", 10 -> "s_Cycle00001_Ch2_000010.ome.tif"). A
+// follower asks the file system for it by name, since a directory listing taken while
+// files are renamed into the folder may miss one. nullopt when the name has no digits there.
+std::optional<std::string> file_name_with_number(std::string_view name, std::uint64_t number);
 
 }  // namespace calmon::io

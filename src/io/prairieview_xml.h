@@ -16,7 +16,7 @@
 // The text is read with a small scanner rather than a full XML parser, because the
 // acquisition may still be writing the file: a text cut anywhere gives the frames that
 // are complete (their </Frame> or <Frame .../> is there), and `complete` says whether
-// </PVScan> was reached. docs/follow-prairieview.md says what is known of the format.
+// </PVScan> was reached. docs/follow.md#prairieview-folders says what is known of the format.
 #pragma once
 
 #include <cstddef>

@@ -20,8 +20,9 @@ constexpr std::uint16_t kTileByteCounts = 325;
 // Far more than any page has; guards the size of the array read below.
 constexpr std::uint64_t kMaxStriles = std::uint64_t{1} << 24;
 
-// `size` bytes as an unsigned integer in the file's byte order.
-std::uint64_t decode(const std::byte* bytes, std::size_t size, const TiffLayout& layout) {
+}  // namespace
+
+std::uint64_t decode_unsigned(const std::byte* bytes, std::size_t size, const TiffLayout& layout) {
   const bool little_endian_file = (std::endian::native == std::endian::little) != layout.byte_swapped;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < size; ++i) {
@@ -29,6 +30,12 @@ std::uint64_t decode(const std::byte* bytes, std::size_t size, const TiffLayout&
     value = (value << 8) | static_cast<unsigned char>(bytes[at]);
   }
   return value;
+}
+
+namespace {
+
+std::uint64_t decode(const std::byte* bytes, std::size_t size, const TiffLayout& layout) {
+  return decode_unsigned(bytes, size, layout);
 }
 
 // Bytes per value of the integer types libtiff accepts for offsets and byte counts; 0 otherwise.

@@ -32,6 +32,9 @@ struct StrileTable {
   std::optional<std::vector<std::uint64_t>> byte_counts;  // absent: the tag is missing
 };
 
+// `size` (at most 8) bytes of a TIFF file as an unsigned integer in the file's byte order.
+std::uint64_t decode_unsigned(const std::byte* bytes, std::size_t size, const TiffLayout& layout);
+
 // The strip table (`tiled` false) or tile table of the IFD at `ifd_offset`. Throws
 // calmon::Error with the problem (without the file's or the page's name) if the IFD or
 // the arrays cannot be read or a tag has a type that cannot hold offsets.

@@ -43,7 +43,7 @@ tests and quickly:
   four free loopback ports (below the ephemeral range other tests' port-0 binds draw
   from) and (1) rewrites every `:5570`, `:5571`, `:5572` and `:8080`
   in the text it runs to them, and (2) runs the programs through small wrappers in
-  build/bin that give calmond, calmon-replay, calmon-record and calmon-sub the picked
+  build/bin that give calmond, calmon-replay, calmon-follow, calmon-record and calmon-sub the picked
   ports when the command line does not name an endpoint itself (calmond is also given
   `--http 127.0.0.1:PORT` unless the command says `--http` or `--no-http`).
 - The pace. calmon-replay is given `--rate 1000` unless the command sets `--rate` or
@@ -193,6 +193,8 @@ def wrapper_defaults(ports):
         "calmon-replay": ([("--to", loop + str(ports["ingest"])),
                            ("--control", loop + str(ports["control"]), "--no-ack"),
                            ("--rate", REPLAY_RATE, "--fast")], ["--help"]),
+        "calmon-follow": ([("--to", loop + str(ports["ingest"])),
+                           ("--control", loop + str(ports["control"]), "--no-ack")], ["--help"]),
         "calmon-record": ([("--from", loop + str(ports["publish"]))], ["--help", "--repair"]),
         "calmon-sub": ([("--from", loop + str(ports["publish"]))], ["--help"]),
     }

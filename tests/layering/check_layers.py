@@ -24,7 +24,7 @@ import tempfile
 # (#include "x.h" with no folder) is always allowed, and so is its own layer.
 LIBRARIES = ["core", "synth", "io", "config", "net", "daemon"]
 # The folders of tools/ built as libraries (all but main.cc), which tests and tools include.
-TOOL_LIBRARIES = ["cli", "record", "sub", "rig_sim"]
+TOOL_LIBRARIES = ["cli", "record", "sub", "rig_sim", "follow"]
 LAYERS = {
     "core": set(),
     "synth": {"core"},
@@ -34,6 +34,9 @@ LAYERS = {
     "daemon": {"core", "config", "net", "proto"},
     "replay": {"core", "io", "net", "proto"},
     "tools": set(LIBRARIES) | {"proto"} | set(TOOL_LIBRARIES),  # a program: any library, not replay/ or tests/
+    # calmon-follow sends as calmon-replay does, with its sender, acknowledgement and summary
+    # (the calmon_replay library); the one tool that may include replay/.
+    "tools/follow": set(LIBRARIES) | {"proto", "replay"} | set(TOOL_LIBRARIES),
     "tests": set(LIBRARIES) | {"proto", "replay"} | set(TOOL_LIBRARIES),  # anything but a tool's main.cc
 }
 
@@ -85,6 +88,8 @@ def layer_of(rel):
     parts = rel.split("/")
     if parts[0] == "src" and len(parts) > 2 and parts[1] in LIBRARIES:
         return parts[1]
+    if parts[:2] == ["tools", "follow"]:
+        return "tools/follow"
     if parts[0] in ("replay", "tools", "tests"):
         return parts[0]
     return None
@@ -243,6 +248,7 @@ calmon_library(calmon_daemon daemon calmon_net calmon_config calmon_core calmon_
     "src/net/n.h": '#include "calmon/wire.pb.h"\n',
     "tools/sub/main.cc": '#include "table.h"\n#include "net/n.h"\n',
     "tools/sub/table.h": "",
+    "tools/follow/follower.cc": '#include "replay/r.h"\n#include "sub/table.h"\n',
     "tests/unit/test_support.h": "",
     "tests/replay/r_test.cc": '#include "test_support.h"\n#include "replay/r.h"\n',
 }

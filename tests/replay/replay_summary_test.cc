@@ -37,6 +37,19 @@ TEST(ReplaySummary, AFastReplayReportsOnlyTheRate) {
             "calmon-replay: 1001 frames + end of stream to tcp://daemon:5570 in 0.50 s, 2000.00 frames/s (--fast)");
 }
 
+// calmon-follow prints the same line under its own name, paced by the files' writer.
+TEST(ReplaySummary, AFollowSaysItsNameAndThatItWentAsWritten) {
+  ReplaySummary summary;
+  summary.program = "calmon-follow";
+  summary.endpoint = "tcp://daemon:5570";
+  summary.frames_sent = 301;
+  summary.end_of_stream_sent = true;
+  summary.seconds = 10.0;
+  summary.as_written = true;
+  EXPECT_EQ(format_summary(summary),
+            "calmon-follow: 301 frames + end of stream to tcp://daemon:5570 in 10.00 s, 30.00 frames/s (as written)");
+}
+
 TEST(ReplaySummary, AnInterruptedReplaySaysSo) {
   ReplaySummary summary;
   summary.endpoint = "tcp://127.0.0.1:5570";

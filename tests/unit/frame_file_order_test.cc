@@ -119,5 +119,23 @@ TEST(FrameFileOrder, GlobFilesComeInNaturalOrderWithTheirLastNumberAsIndex) {
   EXPECT_TRUE(glob_frame_files(listing, "*.ome.tif").empty());
 }
 
+TEST(FrameFileOrder, NextSeriesFileCountsUpTheLastNumberBeforeTheExtension) {
+  EXPECT_EQ(next_series_file_name("name_00001_00001.tif"), "name_00001_00002.tif");
+  EXPECT_EQ(next_series_file_name("/data/2p/m3_00002_00009.tif"), "/data/2p/m3_00002_00010.tif");
+  EXPECT_EQ(next_series_file_name("x_99.tif"), "x_100.tif");  // padding kept, not a limit
+  EXPECT_EQ(next_series_file_name("run7/a_01.ome.tif"), "run7/a_02.ome.tif");
+  EXPECT_EQ(next_series_file_name("a_00009"), "a_00010");
+  EXPECT_EQ(next_series_file_name("a_5_.tif"), "a_6_.tif");
+  EXPECT_FALSE(next_series_file_name("run7/movie.tif").has_value());  // the folder's digits do not count
+  EXPECT_FALSE(next_series_file_name("a_12345678901234567890.tif").has_value());
+}
+
+TEST(FrameFileOrder, FileNameWithNumberReplacesTheFramesNumberKeepingItsPadding) {
+  EXPECT_EQ(file_name_with_number("s_Cycle00001_Ch2_000011.ome.tif", 10), "s_Cycle00001_Ch2_000010.ome.tif");
+  EXPECT_EQ(file_name_with_number("frame_10.tif", 9), "frame_09.tif");
+  EXPECT_EQ(file_name_with_number("frame_7.tif", 12), "frame_12.tif");
+  EXPECT_FALSE(file_name_with_number("frame.tif", 1).has_value());
+}
+
 }  // namespace
 }  // namespace calmon::io

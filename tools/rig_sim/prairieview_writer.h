@@ -2,7 +2,7 @@
 // OME-TIFF per frame and channel dropped into a folder as an acquisition would, and the
 // XML of frame times beside them, growing as frames come.
 //
-// Names and XML follow what PrairieView's public readers know of it (docs/follow-prairieview.md):
+// Names and XML follow what PrairieView's public readers know of it (docs/follow.md#prairieview-folders):
 //   <series>_Cycle<5 digits>_Ch<c>_<6 digits>.ome.tif and <series>.xml.
 // A single-plane series is one Sequence ("TSeries Timed Element", cycle 1) whose frames
 // are numbered 1, 2, ...; a multi-plane series ("TSeries ZSeries Element") has one

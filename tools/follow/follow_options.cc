@@ -1,0 +1,166 @@
+// follow_options.cc — Boost.Program_options for the syntax, then the value checks.
+#include "follow/follow_options.h"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "net/curve_client.h"
+
+namespace calmon::follow {
+
+const char* const kFollowUsage =
+    "usage: calmon-follow (FILE.tif | --folder DIR [--glob PATTERN]) [--to ENDPOINT] [--from-now]\n"
+    "                     [--idle-timeout SECONDS]\n"
+    "                     [--stop-file PATH] [--poll-ms MS] [--start-sequence S] [--stream-id ID]\n"
+    "                     [--no-eos] [--control ENDPOINT | --no-ack] [--progress auto|always|never]\n"
+    "                     [--timeout SECONDS] [--max-frame-mib MIB]\n"
+    "                     [--server-key FILE --client-key FILE] [--help]\n"
+    "\n"
+    "Streams the pages of a multi-page TIFF to calmond as another program appends them,\n"
+    "each page as soon as it is complete, following the series to the next file\n"
+    "(name_00001_00001.tif, then name_00001_00002.tif, ...). At the end (idle timeout, stop\n"
+    "file, Ctrl-C) it sends the end of stream and waits for calmond's acknowledgement, as\n"
+    "calmon-replay does.\n"
+    "With --folder, one file per frame: PrairieView's <series>_Cycle00001_Ch2_000001.ome.tif\n"
+    "(the lowest channel; frame times from its XML), or the names --glob matches, in\n"
+    "acquisition order; a file is sent once the XML lists it or, without an XML, once its\n"
+    "size stopped changing and it parses as a whole TIFF. Missing frames stay gaps.\n"
+    "\n"
+    "  --folder DIR        follow a folder of one file per frame\n"
+    "  --glob PATTERN      with --folder: the frame files ('*' any run, '?' one character)\n"
+    "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
+    "  --from-now          start at the newest frame (and the newest file of a series)\n"
+    "  --idle-timeout SECONDS\n"
+    "                      end after no new page for this long (default: never)\n"
+    "  --stop-file PATH    end when PATH exists\n"
+    "  --poll-ms MS        how often to look at the file (default 5)\n"
+    "  --max-frame-mib MIB largest frame read, in MiB of pixels (default 64, as calmond's)\n"
+    "  --start-sequence S  sequence number of the first frame (default 0)\n"
+    "  --stream-id ID      the stream's id (default: a random one per run; 0: none)\n"
+    "  --no-eos            do not send the end of stream (nothing to acknowledge)\n"
+    "  --control ENDPOINT  calmond's control socket (default port 5572 on --to's host)\n"
+    "  --no-ack            do not ask for the acknowledgement\n"
+    "  --progress WHEN     progress line on stderr: auto (on a terminal), always, never\n"
+    "  --timeout SECONDS   give up when no daemon takes a frame, or calmond's acknowledgement\n"
+    "                      makes no progress, for this long (default 10)\n"
+    "  --server-key FILE   CURVE: calmond's public key (calmond.key)\n"
+    "  --client-key FILE   CURVE: this client's key pair (NAME.key_secret, authorized by calmond)\n"
+    "  --help              this text\n"
+    "\n"
+    "Exit status: 0 every frame sent was processed by calmond; 1 bad input (not a TIFF, a\n"
+    "frame size that changes: one line, after the end of stream for what was sent), no\n"
+    "daemon, or frames calmond did not process; 2 a mistake on the command line; 130\n"
+    "stopped by Ctrl-C (143 by SIGTERM) after sending the end of stream.\n";
+
+namespace {
+
+namespace po = boost::program_options;
+
+po::options_description describe_options() {
+  po::options_description options;
+  // clang-format off
+  options.add_options()
+      ("help,h", "")
+      ("to", po::value<std::string>(), "")
+      ("folder", po::value<std::string>(), "")
+      ("glob", po::value<std::string>(), "")
+      ("from-now", "")
+      ("idle-timeout", po::value<std::string>(), "")
+      ("stop-file", po::value<std::string>(), "")
+      ("poll-ms", po::value<std::string>(), "")
+      ("max-frame-mib", po::value<std::string>(), "")
+      ("start-sequence", po::value<std::string>(), "")
+      ("stream-id", po::value<std::string>(), "")
+      ("no-eos", "")
+      ("control", po::value<std::string>(), "")
+      ("no-ack", "")
+      ("progress", po::value<std::string>(), "")
+      ("timeout", po::value<std::string>(), "")
+      ("server-key", po::value<std::string>(), "")
+      ("client-key", po::value<std::string>(), "")
+      ("file", po::value<std::vector<std::string>>(), "");
+  // clang-format on
+  return options;
+}
+
+}  // namespace
+
+FollowOptions parse_follow_options(int argc, const char* const argv[]) {
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map values;
+  try {
+    const auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(describe_options()).positional(positional).style(style).run(),
+              values);
+  } catch (const po::error& e) {
+    throw replay::UsageError(e.what());
+  }
+  FollowOptions options;
+  if (values.count("help")) {
+    options.help = true;
+    return options;
+  }
+  const auto files = values.count("file") ? values["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (files.size() > 1) {
+    throw replay::UsageError("more than one file given: '" + files[0] + "' and '" + files[1] + "'");
+  }
+  if (values.count("folder")) {
+    if (!files.empty()) throw replay::UsageError("a file and --folder exclude each other");
+    options.folder = values["folder"].as<std::string>();
+    if (values.count("glob")) options.glob = values["glob"].as<std::string>();
+  } else {
+    if (values.count("glob")) throw replay::UsageError("--glob goes with --folder");
+    if (files.empty()) throw replay::UsageError("no file or --folder given");
+    options.file = files[0];
+  }
+  if (values.count("to")) options.endpoint = values["to"].as<std::string>();
+  options.from_now = values.count("from-now") > 0;
+  if (values.count("idle-timeout")) {
+    options.idle_timeout = replay::parse_seconds("--idle-timeout", values["idle-timeout"].as<std::string>());
+  }
+  if (values.count("stop-file")) options.stop_file = values["stop-file"].as<std::string>();
+  if (values.count("poll-ms")) {
+    const std::string text = values["poll-ms"].as<std::string>();
+    const std::uint64_t ms = replay::parse_uint64_option("--poll-ms", text);
+    if (ms < 1 || ms > 10'000) throw Error("--poll-ms must be 1 to 10000 milliseconds, got " + text);
+    options.poll_interval = std::chrono::milliseconds(ms);
+  }
+  if (values.count("max-frame-mib")) {
+    try {
+      options.max_frame_bytes = parse_max_frame_mib(values["max-frame-mib"].as<std::string>());
+    } catch (const Error& e) {
+      throw replay::UsageError(e.what());
+    }
+  }
+  if (values.count("start-sequence")) {
+    options.start_sequence =
+        replay::parse_uint64_option("--start-sequence", values["start-sequence"].as<std::string>());
+  }
+  if (values.count("stream-id")) {
+    options.stream_id = replay::parse_uint64_option("--stream-id", values["stream-id"].as<std::string>());
+  }
+  if (values.count("no-eos")) options.end_of_stream = false;
+  if (values.count("control") && values.count("no-ack")) {
+    throw replay::UsageError("--control and --no-ack exclude each other");
+  }
+  options.control_endpoint =
+      values.count("control") ? values["control"].as<std::string>() : replay::control_endpoint_beside(options.endpoint);
+  if (values.count("no-ack")) options.acknowledge = false;
+  if (values.count("progress")) options.progress = replay::parse_progress_mode(values["progress"].as<std::string>());
+  if (values.count("timeout"))
+    options.timeout = replay::parse_seconds("--timeout", values["timeout"].as<std::string>());
+  if (const auto problem =
+          net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
+    throw replay::UsageError(*problem);
+  }
+  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
+  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
+  return options;
+}
+
+}  // namespace calmon::follow

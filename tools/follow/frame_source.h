@@ -1,0 +1,105 @@
+// frame_source.h — where calmon-follow's frames come from: a growing TIFF series or a folder.
+//
+// The follow loop (follower.h) asks its source for the frames that are complete now,
+// sends them, and otherwise waits; the two sources differ only in what "complete" means
+// and in what order frames come:
+//   - TiffSeriesSource: the pages of one growing multi-page TIFF (io/growing_tiff.h),
+//     then, when the next file of the series appears (io/frame_file_order.h's
+//     next_series_file_name), the rest of that file's complete pages and the next file.
+//   - FrameFolderSource: one file per frame in a folder, PrairieView's names (with its
+//     XML's frame times when the XML is there) or any glob, in acquisition order
+//     (io/frame_file_order.h). A file is complete when the XML lists it, or, without an
+//     XML, when its size did not change since the previous look AND it parses as a whole
+//     TIFF page. "*.tmp" names are never read. A file that never appears is a gap: the
+//     next one carries how many are missing before it (after asking for each by name: a
+//     listing taken while files are renamed into the folder can miss one). A file that is
+//     not a TIFF is skipped with one line, and is a gap too.
+// Problems that end the following (a frame size change, a series file that is not a TIFF)
+// are calmon::Error; lines that do not (a cut-off page, a skipped file) go to `warn`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/frame_file_order.h"
+#include "io/growing_tiff.h"
+
+namespace calmon::follow {
+
+struct SourcedFrame {
+  io::GrowingTiffPage page;
+  std::int64_t series_index = 0;                    // its number in the series (across files, gaps counted)
+  std::string path;                                 // the file it came from
+  std::uint64_t missing_before = 0;                 // frames missing just before it (a gap)
+  std::optional<std::int64_t> acquisition_time_ns;  // from the acquisition's metadata, if any
+};
+
+using Warn = std::function<void(const std::string& line)>;
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  // The frames complete now, in order (a bounded number at a time).
+  virtual std::vector<SourcedFrame> poll() = 0;
+  // The writer is gone: report what is cut off.
+  virtual void finish() = 0;
+  // --from-now: drops what is complete now but the newest frame, which it returns (if any).
+  virtual std::vector<SourcedFrame> skip_to_now() = 0;
+  // One line saying what it waits for when nothing is there yet ("" if something is).
+  virtual std::string waiting_line() const = 0;
+};
+
+class TiffSeriesSource : public FrameSource {
+ public:
+  TiffSeriesSource(const std::string& first_file, std::size_t max_frame_bytes, Warn warn);
+  std::vector<SourcedFrame> poll() override;
+  void finish() override;
+  std::vector<SourcedFrame> skip_to_now() override;
+  std::string waiting_line() const override;
+
+ private:
+  std::vector<SourcedFrame> frames_of(std::vector<io::GrowingTiffPage> pages) const;
+  std::unique_ptr<io::GrowingTiff> file_;
+  std::int64_t pages_before_ = 0;  // in the series' files before file_
+  std::size_t max_frame_bytes_;
+  Warn warn_;
+};
+
+class FrameFolderSource : public FrameSource {
+ public:
+  // glob empty: PrairieView's names, the lowest channel number present (or the XML's first).
+  FrameFolderSource(const std::string& folder, const std::string& glob, std::size_t max_frame_bytes, Warn warn);
+  std::vector<SourcedFrame> poll() override;
+  void finish() override;
+  std::vector<SourcedFrame> skip_to_now() override;
+  std::string waiting_line() const override;
+
+ private:
+  struct Candidate {
+    io::FrameFile file;
+    std::optional<std::int64_t> time_ns;  // from the XML
+    bool listed = false;                  // the XML lists it: complete
+  };
+  std::vector<Candidate> list_candidates();
+  bool is_gap(const Candidate& candidate) const;
+  // The file's one page if it is complete; nullopt to wait. Throws calmon::Error if it is no TIFF.
+  std::optional<io::GrowingTiffPage> read_if_complete(const Candidate& candidate, bool size_settled);
+
+  std::string folder_;
+  std::string glob_;
+  std::size_t max_frame_bytes_;
+  Warn warn_;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> last_sent_;  // (cycle, index) of the last frame taken
+  std::map<std::string, std::uint64_t> sizes_;                        // each waiting file's size at the last look
+  bool has_xml_ = false;
+  bool seen_files_ = false;      // a matching file was listed
+  std::int64_t next_index_ = 0;  // series_index of the next frame
+  std::uint64_t skipped_ = 0;    // frames skipped (not TIFFs) since the last one taken: a gap before the next
+};
+
+}  // namespace calmon::follow
