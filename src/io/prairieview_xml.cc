@@ -192,7 +192,8 @@ class Reader {
       }
       if (scan_.complete) break;
     }
-    if (!seen_root_) fail("no <PVScan> element: not PrairieView's XML");
+    // No element yet (an empty file, or one cut before its root): the acquisition has
+    // created the XML and not written it yet; no frames, not complete.
     return std::move(scan_);
   }
 

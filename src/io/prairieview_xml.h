@@ -60,7 +60,8 @@ struct PrairieViewScan {
 // not parse (or a negative time, a channel or index below 1); a frame without a file;
 // a channel twice in one frame or a frame whose channels are not the first frame's; a
 // frame whose (cycle, index) does not come after the previous one's; a width or height
-// given twice with different values; a text that is not a PVScan.
+// given twice with different values; a text whose first element is not <PVScan>. A text
+// with no element yet (empty, or cut before the root) gives no frames, not complete.
 PrairieViewScan parse_prairieview_xml(std::string_view text);
 
 }  // namespace calmon::io
