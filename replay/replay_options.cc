@@ -66,7 +66,7 @@ namespace po = boost::program_options;
 std::string control_beside(const std::string& ingest) {
   constexpr std::string_view kTcp = "tcp://";
   const std::size_t colon = ingest.rfind(':');
-  if (!ingest.starts_with(kTcp) || colon <= kTcp.size()) return ReplayOptions{}.control_endpoint;
+  if (!ingest.starts_with(kTcp) || colon <= kTcp.size()) return StreamOptions{}.control_endpoint;
   return ingest.substr(0, colon) + ":5572";
 }
 
@@ -113,7 +113,6 @@ po::options_description describe_options() {
   // clang-format off
   options.add_options()
       ("help,h", "")
-      ("to", po::value<std::string>(), "")
       ("rate", po::value<std::string>(), "")
       ("fast", "")
       ("loop", po::value<std::int64_t>(), "")
@@ -123,18 +122,9 @@ po::options_description describe_options() {
       ("channel", po::value<int>(), "")
       ("slice", po::value<int>(), "")
       ("plane", po::value<int>(), "")
-      ("max-frame-mib", po::value<std::string>(), "")
-      ("start-sequence", po::value<std::string>(), "")
-      ("stream-id", po::value<std::string>(), "")
-      ("no-eos", "")
-      ("control", po::value<std::string>(), "")
-      ("no-ack", "")
-      ("progress", po::value<std::string>(), "")
-      ("timeout", po::value<std::string>(), "")
-      ("server-key", po::value<std::string>(), "")
-      ("client-key", po::value<std::string>(), "")
       ("movie", po::value<std::vector<std::string>>(), "");
   // clang-format on
+  describe_stream_options(options);
   return options;
 }
 
@@ -176,7 +166,7 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
     throw UsageError("--loop and --loop-forever exclude each other");
   }
 
-  if (values.count("to")) options.endpoint = values["to"].as<std::string>();
+  read_stream_options(values, options);
   if (values.count("fast")) options.rate_hz.reset();
   if (values.count("rate")) {
     const std::string text = values["rate"].as<std::string>();
@@ -198,6 +188,28 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
   if (values.count("plane")) options.slice = non_negative("--plane", values["plane"].as<int>());
+  return options;
+}
+
+void describe_stream_options(po::options_description& options) {
+  // clang-format off
+  options.add_options()
+      ("to", po::value<std::string>(), "")
+      ("max-frame-mib", po::value<std::string>(), "")
+      ("start-sequence", po::value<std::string>(), "")
+      ("stream-id", po::value<std::string>(), "")
+      ("no-eos", "")
+      ("control", po::value<std::string>(), "")
+      ("no-ack", "")
+      ("progress", po::value<std::string>(), "")
+      ("timeout", po::value<std::string>(), "")
+      ("server-key", po::value<std::string>(), "")
+      ("client-key", po::value<std::string>(), "");
+  // clang-format on
+}
+
+void read_stream_options(const po::variables_map& values, StreamOptions& options) {
+  if (values.count("to")) options.endpoint = values["to"].as<std::string>();
   if (values.count("max-frame-mib")) {
     try {
       options.max_frame_bytes = parse_max_frame_mib(values["max-frame-mib"].as<std::string>());
@@ -225,14 +237,9 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   }
   if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
   if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
-  return options;
 }
 
-std::string control_endpoint_beside(const std::string& ingest) { return control_beside(ingest); }
-
 std::chrono::milliseconds parse_seconds(const char* flag, const std::string& text) { return parse_timeout(flag, text); }
-
-ProgressMode parse_progress_mode(const std::string& text) { return parse_progress(text); }
 
 std::uint64_t parse_uint64_option(const char* flag, const std::string& text) { return parse_uint64(flag, text); }
 

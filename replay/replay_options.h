@@ -18,6 +18,11 @@
 
 #include "core/frame_size_limit.h"
 
+namespace boost::program_options {
+class options_description;
+class variables_map;
+}  // namespace boost::program_options
+
 namespace calmon::replay {
 
 extern const char* const kReplayUsage;
@@ -29,18 +34,14 @@ class UsageError : public std::runtime_error {
 
 enum class ProgressMode { kAuto, kAlways, kNever };
 
-struct ReplayOptions {
-  std::string movie;
+// Where the frames go and how they are sent: what calmon-replay and calmon-follow share
+// (--to, --control/--no-ack, --max-frame-mib, --start-sequence, --stream-id, --no-eos,
+// --progress, --timeout, --server-key/--client-key).
+struct StreamOptions {
   std::string endpoint = "tcp://127.0.0.1:5570";
   std::string control_endpoint = "tcp://127.0.0.1:5572";  // asked whether the end of stream arrived
   bool acknowledge = true;                                // false: --no-ack
-  std::optional<double> rate_hz = 30.0;                   // nullopt: --fast
-  std::optional<std::int64_t> loops = 1;                  // nullopt: --loop-forever
-  std::int64_t first = 0;                                 // inclusive, negative from the end
-  std::int64_t last = -1;                                 // inclusive, negative from the end
-  int channel = 0;
-  int slice = 0;
-  std::size_t max_frame_bytes = kDefaultMaxFrameBytes;  // a movie with larger frames is refused
+  std::size_t max_frame_bytes = kDefaultMaxFrameBytes;    // a movie with larger frames is refused
   std::uint64_t start_sequence = 0;
   std::optional<std::uint64_t> stream_id;  // nullopt: a random one; 0: none
   bool end_of_stream = true;
@@ -49,21 +50,31 @@ struct ReplayOptions {
   // CURVE (both or neither): calmond's public key file and this client's secret key file.
   std::string server_key_file;
   std::string client_key_file;
+};
+
+struct ReplayOptions : StreamOptions {
+  std::string movie;
+  std::optional<double> rate_hz = 30.0;   // nullopt: --fast
+  std::optional<std::int64_t> loops = 1;  // nullopt: --loop-forever
+  std::int64_t first = 0;                 // inclusive, negative from the end
+  std::int64_t last = -1;                 // inclusive, negative from the end
+  int channel = 0;
+  int slice = 0;
   bool help = false;  // --help: print kReplayUsage, nothing else is checked
 };
 
 // Throws UsageError or calmon::Error as described above.
 ReplayOptions parse_replay_options(int argc, const char* const argv[]);
 
-// Pieces calmon-follow's command line shares with calmon-replay's:
-// calmond's control socket at its default port on the host of `ingest`
-// ("tcp://rig-pc:5570" -> "tcp://rig-pc:5572"); for other transports, the local default.
-std::string control_endpoint_beside(const std::string& ingest);
+// The stream options described to Boost (each taking its value as text), and read back
+// from what Boost parsed, with the checks and messages above.
+void describe_stream_options(boost::program_options::options_description& options);
+void read_stream_options(const boost::program_options::variables_map& values, StreamOptions& options);
+
+// Pieces calmon-follow's own options use too:
 // `text` as seconds for `flag`, above 0 and at most 1e6 (calmon::Error otherwise; UsageError
 // if it is not a number), rounded up to whole milliseconds.
 std::chrono::milliseconds parse_seconds(const char* flag, const std::string& text);
-// `text` as auto, always or never (UsageError otherwise).
-ProgressMode parse_progress_mode(const std::string& text);
 // A non-negative integer below 2^64 (UsageError otherwise).
 std::uint64_t parse_uint64_option(const char* flag, const std::string& text);
 

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "net/curve_client.h"
 
 namespace calmon::follow {
 
@@ -65,25 +64,15 @@ po::options_description describe_options() {
   // clang-format off
   options.add_options()
       ("help,h", "")
-      ("to", po::value<std::string>(), "")
       ("folder", po::value<std::string>(), "")
       ("glob", po::value<std::string>(), "")
       ("from-now", "")
       ("idle-timeout", po::value<std::string>(), "")
       ("stop-file", po::value<std::string>(), "")
       ("poll-ms", po::value<std::string>(), "")
-      ("max-frame-mib", po::value<std::string>(), "")
-      ("start-sequence", po::value<std::string>(), "")
-      ("stream-id", po::value<std::string>(), "")
-      ("no-eos", "")
-      ("control", po::value<std::string>(), "")
-      ("no-ack", "")
-      ("progress", po::value<std::string>(), "")
-      ("timeout", po::value<std::string>(), "")
-      ("server-key", po::value<std::string>(), "")
-      ("client-key", po::value<std::string>(), "")
       ("file", po::value<std::vector<std::string>>(), "");
   // clang-format on
+  replay::describe_stream_options(options);
   return options;
 }
 
@@ -118,7 +107,7 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
     if (files.empty()) throw replay::UsageError("no file or --folder given");
     options.file = files[0];
   }
-  if (values.count("to")) options.endpoint = values["to"].as<std::string>();
+  replay::read_stream_options(values, options);
   options.from_now = values.count("from-now") > 0;
   if (values.count("idle-timeout")) {
     options.idle_timeout = replay::parse_seconds("--idle-timeout", values["idle-timeout"].as<std::string>());
@@ -130,36 +119,6 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
     if (ms < 1 || ms > 10'000) throw Error("--poll-ms must be 1 to 10000 milliseconds, got " + text);
     options.poll_interval = std::chrono::milliseconds(ms);
   }
-  if (values.count("max-frame-mib")) {
-    try {
-      options.max_frame_bytes = parse_max_frame_mib(values["max-frame-mib"].as<std::string>());
-    } catch (const Error& e) {
-      throw replay::UsageError(e.what());
-    }
-  }
-  if (values.count("start-sequence")) {
-    options.start_sequence =
-        replay::parse_uint64_option("--start-sequence", values["start-sequence"].as<std::string>());
-  }
-  if (values.count("stream-id")) {
-    options.stream_id = replay::parse_uint64_option("--stream-id", values["stream-id"].as<std::string>());
-  }
-  if (values.count("no-eos")) options.end_of_stream = false;
-  if (values.count("control") && values.count("no-ack")) {
-    throw replay::UsageError("--control and --no-ack exclude each other");
-  }
-  options.control_endpoint =
-      values.count("control") ? values["control"].as<std::string>() : replay::control_endpoint_beside(options.endpoint);
-  if (values.count("no-ack")) options.acknowledge = false;
-  if (values.count("progress")) options.progress = replay::parse_progress_mode(values["progress"].as<std::string>());
-  if (values.count("timeout"))
-    options.timeout = replay::parse_seconds("--timeout", values["timeout"].as<std::string>());
-  if (const auto problem =
-          net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
-    throw replay::UsageError(*problem);
-  }
-  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
-  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
   return options;
 }
 

@@ -12,32 +12,20 @@
 #include <optional>
 #include <string>
 
-#include "core/frame_size_limit.h"
 #include "replay/replay_options.h"
 
 namespace calmon::follow {
 
 extern const char* const kFollowUsage;
 
-struct FollowOptions {
+struct FollowOptions : replay::StreamOptions {
   std::string file;    // file mode: the (first) file of the series
-  std::string folder;  // folder mode (--folder); not built yet
+  std::string folder;  // folder mode (--folder)
   std::string glob;    // --glob PAT in folder mode
-  std::string endpoint = "tcp://127.0.0.1:5570";
-  std::string control_endpoint = "tcp://127.0.0.1:5572";
-  bool acknowledge = true;
-  bool end_of_stream = true;
   bool from_now = false;
   std::optional<std::chrono::milliseconds> idle_timeout;  // nullopt: follow until stopped
   std::string stop_file;                                  // empty: none
   std::chrono::microseconds poll_interval{5'000};
-  std::size_t max_frame_bytes = kDefaultMaxFrameBytes;
-  std::uint64_t start_sequence = 0;
-  std::optional<std::uint64_t> stream_id;
-  replay::ProgressMode progress = replay::ProgressMode::kAuto;
-  std::chrono::milliseconds timeout{10'000};
-  std::string server_key_file;
-  std::string client_key_file;
   bool help = false;
 };
 
