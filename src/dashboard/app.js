@@ -173,6 +173,7 @@ function setStatus(status, browsers) {
   if (status.motion) parts.push(motionText(status.motion));
   if (stats.dropped) parts.push(`dropped batches ${stats.dropped}`);
   $('status').textContent = parts.join(' · ');
+  $('status').title = $('status').textContent;
   updateBanner();
 }
 
