@@ -128,20 +128,6 @@ po::options_description describe_options() {
   return options;
 }
 
-po::variables_map parse_command_line(int argc, const char* const argv[]) {
-  po::positional_options_description positional;
-  positional.add("movie", -1);
-  po::variables_map values;
-  try {
-    const auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(argc, argv).options(describe_options()).positional(positional).style(style).run(),
-              values);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return values;
-}
-
 int non_negative(const char* flag, int value) {
   if (value < 0) throw Error(std::string(flag) + " must be 0 or more, got " + std::to_string(value));
   return value;
@@ -150,7 +136,8 @@ int non_negative(const char* flag, int value) {
 }  // namespace
 
 ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
-  const po::variables_map values = parse_command_line(argc, argv);
+  po::variables_map values;
+  parse_command_line(argc, argv, describe_options(), "movie", values);
   ReplayOptions options;
   if (values.count("help")) {
     options.help = true;
@@ -189,6 +176,18 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
   if (values.count("plane")) options.slice = non_negative("--plane", values["plane"].as<int>());
   return options;
+}
+
+void parse_command_line(int argc, const char* const argv[], const po::options_description& options,
+                        const char* positional, po::variables_map& values) {
+  po::positional_options_description bare;
+  bare.add(positional, -1);
+  try {
+    const auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(options).positional(bare).style(style).run(), values);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
 }
 
 void describe_stream_options(po::options_description& options) {

@@ -69,6 +69,10 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]);
 // The stream options described to Boost (each taking its value as text), and read back
 // from what Boost parsed, with the checks and messages above.
 void describe_stream_options(boost::program_options::options_description& options);
+// Parses argv against `options`, bare arguments going to `positional`, in the style both
+// programs use (no abbreviated flags); a malformed command line is a UsageError.
+void parse_command_line(int argc, const char* const argv[], const boost::program_options::options_description& options,
+                        const char* positional, boost::program_options::variables_map& values);
 void read_stream_options(const boost::program_options::variables_map& values, StreamOptions& options);
 
 // Pieces calmon-follow's own options use too:

@@ -79,16 +79,8 @@ po::options_description describe_options() {
 }  // namespace
 
 FollowOptions parse_follow_options(int argc, const char* const argv[]) {
-  po::positional_options_description positional;
-  positional.add("file", -1);
   po::variables_map values;
-  try {
-    const auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(argc, argv).options(describe_options()).positional(positional).style(style).run(),
-              values);
-  } catch (const po::error& e) {
-    throw replay::UsageError(e.what());
-  }
+  replay::parse_command_line(argc, argv, describe_options(), "file", values);
   FollowOptions options;
   if (values.count("help")) {
     options.help = true;
