@@ -10,7 +10,7 @@ std::string_view time_source_name(TimeSource source) {
     case TimeSource::kConfigRate:
       return "config frame rate";
     case TimeSource::kSourceRate:
-      return "sender frame rate";
+      return "declared frame rate";
     case TimeSource::kNone:
       break;
   }
