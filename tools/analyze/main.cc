@@ -30,6 +30,7 @@
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_copies.h"
+#include "core/format_number.h"
 #include "core/frame_size_limit.h"
 #include "core/motion_correction.h"
 #include "core/motion_extent.h"
@@ -152,7 +153,7 @@ std::optional<double> config_frame_rate(const calmon::pb::Config& config) {
   if (!config.has_frame_rate_hz()) return std::nullopt;
   const double rate = config.frame_rate_hz();
   if (!std::isfinite(rate) || rate <= 0) {
-    throw calmon::Error("config: frame_rate_hz = " + std::to_string(rate) + " is not a positive frame rate in Hz");
+    throw calmon::Error("config: frame_rate_hz = " + calmon::format_number(rate) + " is not a positive frame rate in Hz");
   }
   return rate;
 }
