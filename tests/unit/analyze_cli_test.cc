@@ -372,8 +372,8 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
         "(--max-baseline-window)"}},
       {R"({"baseline": {"moving": {"window": 1073741824}}, "rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}}]})",
        {"default baseline: baseline window of 1073741824 frames (moving.window); the limit is 1000000 per window"}},
-      {R"({"frame_rate_hz": 0})", {"config: frame_rate_hz = 0 is not a positive frame rate in Hz"}},
-      {R"({"frame_rate_hz": -30})", {"config: frame_rate_hz = -30 is not a positive frame rate in Hz"}},
+      {R"({"frame_rate_hz": 0})", {"frame_rate_hz must be a positive number of frames per second, not 0"}},
+      {R"({"frame_rate_hz": -30})", {"frame_rate_hz must be a positive number of frames per second, not -30"}},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path config = dir / ("config" + std::to_string(i) + ".json");

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -30,7 +29,6 @@
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_copies.h"
-#include "core/format_number.h"
 #include "core/frame_size_limit.h"
 #include "core/motion_correction.h"
 #include "core/motion_extent.h"
@@ -148,16 +146,6 @@ void build_motion_reference(calmon::MotionCorrection& motion, calmon::io::TiffMo
   }
 }
 
-// The config's frame_rate_hz, if it sets one; a value that is no frame rate is an error.
-std::optional<double> config_frame_rate(const calmon::pb::Config& config) {
-  if (!config.has_frame_rate_hz()) return std::nullopt;
-  const double rate = config.frame_rate_hz();
-  if (!std::isfinite(rate) || rate <= 0) {
-    throw calmon::Error("config: frame_rate_hz = " + calmon::format_number(rate) + " is not a positive frame rate in Hz");
-  }
-  return rate;
-}
-
 // time.npy: each frame's seconds from the first; none (and an old one removed) when the
 // movie has no time base, so that a folder analysed again never keeps another movie's times.
 void write_times(const std::string& out, const std::vector<double>& times) {
@@ -175,7 +163,7 @@ int run(const Options& options) {
   if (options.config) config = calmon::config::load_config(*options.config);
   calmon::config::check_baseline_limits(config, options.baseline_limits);
   calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
-  calmon::SessionClock clock(config_frame_rate(config));
+  calmon::SessionClock clock(settings.frame_rate_hz);
 
   calmon::io::TiffMovieReader movie(options.movie, options.max_frame_bytes);
   const calmon::io::TiffMovieInfo& info = movie.info();
