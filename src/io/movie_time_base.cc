@@ -111,7 +111,8 @@ MovieTimeBase read_movie_time_base(const TiffMovieReader& movie, int channel, in
   if (info.scanimage) {
     time_base.rate = scanimage_frame_rate(movie.scanimage_header());
     time_base.frame_times_s.reserve(static_cast<std::size_t>(info.frames));
-    for (std::int64_t t = 0; t < info.frames; ++t) time_base.frame_times_s.push_back(movie.timestamp_s(t, channel, plane));
+    for (std::int64_t t = 0; t < info.frames; ++t)
+      time_base.frame_times_s.push_back(movie.timestamp_s(t, channel, plane));
   } else if (info.imagej) {
     time_base.rate = imagej_frame_rate(movie.description());
   }

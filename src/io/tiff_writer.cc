@@ -85,17 +85,17 @@ TiffMovieWriter::~TiffMovieWriter() {
 void TiffMovieWriter::Impl::set_page_tags() {
   TIFF* t = tiff.get();
   const SampleLayout layout = sample_layout_of(pixel_type);
-  const bool ok = TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(shape.width)) &&
-                  TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(shape.height)) &&
-                  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t{1}) &&
-                  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, layout.bits_per_sample) &&
-                  TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, layout.sample_format) &&
-                  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
-                  TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
-                  TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) &&
-                  TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(shape.height)) &&
-                  (pages_written > 0 || description.empty() ||
-                   TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, description.c_str()));
+  const bool ok =
+      TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(shape.width)) &&
+      TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(shape.height)) &&
+      TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t{1}) &&
+      TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, layout.bits_per_sample) &&
+      TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, layout.sample_format) &&
+      TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
+      TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
+      TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) &&
+      TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(shape.height)) &&
+      (pages_written > 0 || description.empty() || TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, description.c_str()));
   if (!ok) fail_with_libtiff("cannot set the tags of page " + std::to_string(pages_written));
 }
 

@@ -480,8 +480,8 @@ TEST(ReplayCli, AScanImageFilesFrameTimesAndVolumeRateAreSentWithEveryFrame) {
     for (int t = 0; t < 4; ++t) stamps.push_back(reader.timestamp_s(t, 1, 2));
   }
   IngestStandIn ingest;
-  const auto messages =
-      replay_to(ingest, {path, "--fast", "--channel", "1", "--slice", "2", "--loop", "2", "--start-sequence", "5"}, dir);
+  const auto messages = replay_to(
+      ingest, {path, "--fast", "--channel", "1", "--slice", "2", "--loop", "2", "--start-sequence", "5"}, dir);
   ASSERT_EQ(messages.size(), 9U);
   const double pass_s = (stamps[3] - stamps[0]) * 4.0 / 3.0;
   for (int i = 0; i < 8; ++i) {
@@ -490,8 +490,8 @@ TEST(ReplayCli, AScanImageFilesFrameTimesAndVolumeRateAreSentWithEveryFrame) {
     EXPECT_EQ(header.sequence(), 5U + static_cast<std::uint64_t>(i));
     EXPECT_EQ(header.frame_rate_hz(), 30.0);
     ASSERT_TRUE(header.has_frame_time_s());
-    EXPECT_EQ(header.frame_time_s(), i < 4 ? stamps[static_cast<std::size_t>(i)]
-                                           : stamps[static_cast<std::size_t>(i - 4)] + 1.0 * pass_s);
+    EXPECT_EQ(header.frame_time_s(),
+              i < 4 ? stamps[static_cast<std::size_t>(i)] : stamps[static_cast<std::size_t>(i - 4)] + 1.0 * pass_s);
     const std::uint16_t page = static_cast<std::uint16_t>(((i % 4) * 3 + 2) * 2 + 1);
     ASSERT_EQ(messages[static_cast<std::size_t>(i)].pixels.size(), shape.pixel_count() * 2);
     std::uint16_t first_pixel = 0;

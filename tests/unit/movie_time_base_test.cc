@@ -136,9 +136,9 @@ TEST(MovieTimeBase, AScanImageMovieGivesEachFrameOfAPlaneItsTimestamp) {
     std::vector<std::uint16_t> pixels(kShape.pixel_count(), 1);
     for (int g = 0; g < 12; ++g) {
       const std::int64_t frame = g / 2 + 1;
-      file.append(FrameView<std::uint16_t>(pixels.data(), kShape),
-                  "frameNumbers = " + std::to_string(frame) + "\nframeTimestamps_sec = " +
-                      std::to_string(0.01 * g + 3) + "\n");
+      file.append(
+          FrameView<std::uint16_t>(pixels.data(), kShape),
+          "frameNumbers = " + std::to_string(frame) + "\nframeTimestamps_sec = " + std::to_string(0.01 * g + 3) + "\n");
     }
     file.close();
   }

@@ -7,10 +7,10 @@
 //
 // OUT_DIR/movie.tif is a multi-page TIFF, written one frame at a time as the generator
 // produces it, whose ImageJ description gives the frame interval (finterval=, seconds) so
-// that calmon-analyze and calmon-replay know the movie's seconds; OUT_DIR/truth/ holds what the movie was made of (ground_truth_files.h).
-// With no options it writes calmon's demo movie: 2000 frames of 80×60 uint16 at 30 Hz,
-// shaped like CaImAn's demoMovie.tif, which the course notebook runs on unchanged.
-// Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
+// that calmon-analyze and calmon-replay know the movie's seconds; OUT_DIR/truth/ holds what the movie was made of
+// (ground_truth_files.h). With no options it writes calmon's demo movie: 2000 frames of 80×60 uint16 at 30 Hz, shaped
+// like CaImAn's demoMovie.tif, which the course notebook runs on unchanged. Exit status: 0 done, 1 a file could not be
+// written, 2 a bad command line.
 #include <unistd.h>
 
 #include <charconv>
@@ -57,8 +57,8 @@ std::string imagej_description(const SyntheticMovie& movie) {
   char interval[32];
   const auto written = std::to_chars(interval, interval + sizeof interval, 1.0 / movie.params().frame_rate_hz);
   const std::string frames = std::to_string(movie.frames());
-  return "ImageJ=1.11a\nimages=" + frames + "\nframes=" + frames + "\nfinterval=" +
-         std::string(interval, written.ptr) + "\n";
+  return "ImageJ=1.11a\nimages=" + frames + "\nframes=" + frames + "\nfinterval=" + std::string(interval, written.ptr) +
+         "\n";
 }
 
 // Renders every frame in order and appends it to the TIFF; one frame in memory. A big
