@@ -8,8 +8,8 @@
 #   - every .npy loads with numpy, with exactly the rows of the last flush (the count
 #     metadata.json gives), each equal, bit for bit, to calmon-analyze's row for that frame;
 #   - `calmon-record --repair` keeps the whole rows past the headers: afterwards the live
-#     files (time.npy with them) all hold the same rows, as many as the shortest has
-#     whole, and the settled files more than before, still equal to calmon-analyze's;
+#     files (time.npy with them) all hold the same rows, more than before, as do the
+#     settled files, still equal to calmon-analyze's;
 #     metadata.json counts them and says end_reason "crashed"; a second repair changes
 #     nothing.
 import json
@@ -25,10 +25,9 @@ from support import wait_until
 LIVE = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy"]
 SETTLED = ["F0_settled.npy", "dff_settled.npy", "flags_settled.npy"]
 # The synthetic movie declares its frame interval, which calmon-replay passes on: time.npy
-# is a live file too. Its rows are small enough to sit in the recorder's buffer, so it may
-# hold no row past its header when the others do; repair cuts the live files to its rows then.
+# is a live file too, its rows of 8 bytes written as they come like the others.
 TIME = "time.npy"
-ROIS = 1000  # rows of 8000 bytes: each is in the file as soon as it is appended, flushed or not
+ROIS = 1000  # rows of 8000 bytes
 CONFIG = {
     "rois": [{"name": f"px{i}", "region": {"pixel": {"x": i % e2e.WIDTH, "y": i // e2e.WIDTH}}} for i in range(ROIS)],
     "baseline": {"moving": {"window": 11}},
@@ -120,10 +119,7 @@ class CrashedRecordingTest(unittest.TestCase):
             (rows, whole), = after
             self.assertEqual(rows, whole, "a partial row was left")
             self.assertEqual(rows, min(before[name][1] for name in group))
-            if group is SETTLED:
-                self.assertGreater(rows, before[group[0]][0])
-            else:  # time.npy may have had no row past its header to recover
-                self.assertGreaterEqual(rows, before[group[0]][0])
+            self.assertGreater(rows, before[group[0]][0])
             for name in group:
                 self.assert_rows_are_analyzes(recording, name, rows)
             counts[group[0]] = rows
@@ -135,8 +131,7 @@ class CrashedRecordingTest(unittest.TestCase):
                           segment["settled_frames"], segment["settled_not_received"]),
                          (live, live, 0, settled, 0), segment)
         recovered_live, recovered_settled = live - before["F.npy"][0], settled - before["F0_settled.npy"][0]
-        live_past = f" (+{recovered_live} past the last flush)" if recovered_live else ""  # see TIME
-        self.assertEqual(report, f"calmon-record: .: {live} live rows{live_past}, "
+        self.assertEqual(report, f"calmon-record: .: {live} live rows (+{recovered_live} past the last flush), "
                                  f"{settled} settled rows (+{recovered_settled} past the last flush)\n"
                                  f"calmon-record: repaired {recording}: {live} frames recorded, "
                                  f"end_reason \"crashed\"\n")
