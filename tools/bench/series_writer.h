@@ -32,7 +32,7 @@ struct SeriesSettings {
   std::string stem = "bench";
   FrameShape shape;
   double rate_hz = 30;
-  std::int64_t frames = 0;           // all of them, warm-up included
+  std::int64_t frames = 0;  // all of them, warm-up included
   std::int64_t frames_per_file = 200;
   unsigned seed = 1;
 };
