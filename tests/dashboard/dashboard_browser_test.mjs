@@ -5,7 +5,8 @@
 // movie; the page, opened at the URL of the ready line (?token=...), must load its
 // modules and WebSocket with the token, draw the image and the traces and keep updating
 // them; a click on the image adds an ROI (set_rois through the page's WebSocket) whose
-// trace must then appear. A status saying frames wait seconds to be published must
+// trace must then appear. The traces' x axis is seconds (the movie declares its rate),
+// and hovering a plot names the frame and its time. A status saying frames wait seconds to be published must
 // raise the "falling behind" banner and show the lag. Saves a screenshot to
 // $SCREENSHOT (default: dashboard.png in the test's temporary folder), and the second
 // run's beside it as dashboard-motion.png. Without motion
@@ -74,6 +75,21 @@ test('the page shows the live image and traces, and a click adds an ROI with its
                 60000, 'the first image, traces and the six ROIs');
   const first = await state();
   assert.equal(first.motionShown, false, 'the motion plot is hidden without motion correction');
+  // The synthetic movie declares its frame interval, which calmon-replay passes on: the
+  // traces are plotted over seconds, each frame at its index / the movie's rate (30 Hz).
+  const axis = await page.evaluate(() => {
+    const { unit, x } = window.calmon.store.axis();
+    return { unit, x: x.slice(0, 5), frames: window.calmon.store.frames.slice(0, 5) };
+  });
+  assert.equal(axis.unit, 's');
+  assert.deepEqual(axis.x, axis.frames.map((frame) => frame / 30));
+  const hover = await page.evaluate(() => {
+    const canvas = document.getElementById('plot-dff');
+    const box = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: box.right - 7, clientY: box.top + 20 }));
+    return { title: canvas.title };
+  });
+  assert.match(hover.title, /^frame \d+ · \d+\.\d{3} s$/, 'the hover names a frame and its time');
   await waitFor(async () => { const s = await state(); return s.images > first.images && s.lastFrame > first.lastFrame + 20; },
                 30000, 'new images and frames');
 

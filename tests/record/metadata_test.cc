@@ -103,7 +103,7 @@ TEST(RoiDescription, EachColumnIsDescribedAsCalmonAnalyzeDescribesIt) {
   }
   info.mutable_rois(0)->set_neuropil_source("ring, r = 0.7");
   info.set_settled_lag(250);
-  const std::string text = describe_roi_set(info, 40, MovieFacts{64, 48, "uint16"});
+  const std::string text = describe_roi_set(info, 40, MovieFacts{64, 48, "uint16", "acquisition clock", 30.5});
   const auto file = config::parse_json_as<pb::RoisFile>(text, "test", "rois.json");
   ASSERT_EQ(file.rois_size(), 2);
   EXPECT_EQ(file.rois(0).name(), "cell1");
@@ -118,6 +118,8 @@ TEST(RoiDescription, EachColumnIsDescribedAsCalmonAnalyzeDescribesIt) {
   EXPECT_EQ(file.frames(), 40);
   EXPECT_EQ(file.width(), 64);
   EXPECT_EQ(file.pixel_type(), "uint16");
+  EXPECT_EQ(file.time_source(), "acquisition clock");
+  EXPECT_EQ(file.frame_rate_hz(), 30.5);
   EXPECT_EQ(file.roi_set_version(), 4u);
   EXPECT_EQ(file.settled_lag(), 250);
 }
@@ -127,6 +129,7 @@ TEST(RoiDescription, WithoutAStatusTheMovieIsLeftOut) {
                                                         "test", "rois.json");
   EXPECT_FALSE(file.has_width());
   EXPECT_FALSE(file.has_pixel_type());
+  EXPECT_FALSE(file.has_time_source());
   EXPECT_EQ(describe_region(pb::Region()), "none");
   EXPECT_EQ(region_pixel_count(file.rois(0).region_spec()), 12u);
 }

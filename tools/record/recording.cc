@@ -395,7 +395,8 @@ void Recording::on_status(const pb::Status& status, const std::string& json) {
   if (end_reason_) return;
   if (status.width() > 0 && status.height() > 0) {
     const std::optional<PixelType> type = net::from_wire(status.pixel_type());
-    movie_ = MovieFacts{status.width(), status.height(), type ? std::string(pixel_type_name(*type)) : ""};
+    movie_ = MovieFacts{status.width(), status.height(), type ? std::string(pixel_type_name(*type)) : "",
+                        status.time_source(), status.time_base_rate_hz()};
   }
   if (status.streaming()) return;
   if (!session_) {

@@ -38,6 +38,8 @@ std::string describe_roi_set(const pb::RoiSetInfo& info, std::int64_t frames, co
     file.set_width(static_cast<std::int32_t>(movie->width));
     file.set_height(static_cast<std::int32_t>(movie->height));
     file.set_pixel_type(movie->pixel_type);
+    file.set_time_source(movie->time_source);
+    file.set_frame_rate_hz(movie->frame_rate_hz);
   }
   file.set_roi_set_version(info.version());
   file.set_settled_lag(static_cast<std::int32_t>(info.settled_lag()));

@@ -23,6 +23,8 @@ struct MovieFacts {
   std::uint32_t width = 0;
   std::uint32_t height = 0;
   std::string pixel_type;  // "uint16", ...; empty when unknown
+  std::string time_source;  // Status.time_source: where time.npy's seconds come from; "" none
+  double frame_rate_hz = 0;  // Status.time_base_rate_hz
 };
 
 std::string describe_roi_set(const pb::RoiSetInfo& info, std::int64_t frames, const std::optional<MovieFacts>& movie);
