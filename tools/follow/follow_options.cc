@@ -13,7 +13,7 @@ namespace calmon::follow {
 
 const char* const kFollowUsage =
     "usage: calmon-follow (FILE.tif | --folder DIR [--glob PATTERN]) [--to ENDPOINT] [--from-now]\n"
-    "                     [--idle-timeout SECONDS]\n"
+    "                     [--channel C] [--plane Z] [--idle-timeout SECONDS]\n"
     "                     [--stop-file PATH] [--poll-ms MS] [--start-sequence S] [--stream-id ID]\n"
     "                     [--no-eos] [--control ENDPOINT | --no-ack] [--progress auto|always|never]\n"
     "                     [--timeout SECONDS] [--max-frame-mib MIB]\n"
@@ -33,6 +33,9 @@ const char* const kFollowUsage =
     "  --glob PATTERN      with --folder: the frame files ('*' any run, '?' one character)\n"
     "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
     "  --from-now          start at the newest frame (and the newest file of a series)\n"
+    "  --channel C         ScanImage: the channel followed, from 0 among those saved (default 0);\n"
+    "                      --folder: the C-th of PrairieView's channels (Ch1, Ch2, ...)\n"
+    "  --plane Z           ScanImage: the plane followed, from 0 (default 0); --slice Z is the same\n"
     "  --idle-timeout SECONDS\n"
     "                      end after no new page for this long (default: never)\n"
     "  --stop-file PATH    end when PATH exists\n"
@@ -67,6 +70,9 @@ po::options_description describe_options() {
       ("folder", po::value<std::string>(), "")
       ("glob", po::value<std::string>(), "")
       ("from-now", "")
+      ("channel", po::value<int>(), "")
+      ("slice", po::value<int>(), "")
+      ("plane", po::value<int>(), "")
       ("idle-timeout", po::value<std::string>(), "")
       ("stop-file", po::value<std::string>(), "")
       ("poll-ms", po::value<std::string>(), "")
@@ -74,6 +80,12 @@ po::options_description describe_options() {
   // clang-format on
   replay::describe_stream_options(options);
   return options;
+}
+
+// As calmon-replay's --channel and --plane (replay/replay_options.cc).
+int non_negative(const char* flag, int value) {
+  if (value < 0) throw Error(std::string(flag) + " must be 0 or more, got " + std::to_string(value));
+  return value;
 }
 
 }  // namespace
@@ -101,6 +113,17 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
   }
   replay::read_stream_options(values, options);
   options.from_now = values.count("from-now") > 0;
+  if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
+  if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
+  if (values.count("slice")) options.plane = non_negative("--slice", values["slice"].as<int>());
+  if (values.count("plane")) options.plane = non_negative("--plane", values["plane"].as<int>());
+  if (!options.folder.empty() && options.plane != 0) {
+    throw Error("--plane " + std::to_string(options.plane) + " is for ScanImage files; --folder follows one plane");
+  }
+  if (!options.folder.empty() && !options.glob.empty() && options.channel != 0) {
+    throw Error("--channel " + std::to_string(options.channel) +
+                " picks one of PrairieView's channels; the files --glob matches are one channel");
+  }
   if (values.count("idle-timeout")) {
     options.idle_timeout = replay::parse_seconds("--idle-timeout", values["idle-timeout"].as<std::string>());
   }

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,14 +31,50 @@ std::optional<std::uint64_t> size_of(const std::string& path) {
   return static_cast<std::uint64_t>(status.st_size);
 }
 
-// Polls until nothing more is complete; the newest frame of `frames` and of those polls.
-std::vector<SourcedFrame> newest_only(FrameSource& source, std::vector<SourcedFrame> frames) {
-  std::vector<SourcedFrame> newest;
+// Polls until nothing more is complete; of `frames` and those polls, the newest frame that
+// `starts_here` accepts and every frame after it (without one: the newest frame).
+std::vector<SourcedFrame> newest_only(FrameSource& source, std::vector<SourcedFrame> frames,
+                                      const StartsHere& starts_here) {
+  std::vector<SourcedFrame> kept;
+  bool accepted = false;  // kept starts with an accepted frame
   for (; !frames.empty(); frames = source.poll()) {
-    newest.clear();
-    newest.push_back(std::move(frames.back()));
+    std::size_t start = frames.size();
+    while (start > 0 && !starts_here(frames[start - 1])) --start;
+    if (start > 0) {
+      kept.clear();
+      accepted = true;
+      std::move(frames.begin() + static_cast<std::ptrdiff_t>(start - 1), frames.end(), std::back_inserter(kept));
+    } else if (accepted) {
+      std::move(frames.begin(), frames.end(), std::back_inserter(kept));
+    } else {
+      kept.clear();
+      kept.push_back(std::move(frames.back()));
+    }
   }
-  return newest;
+  return kept;
+}
+
+// PVScan's date, "12/2/2026 12:00:00 PM" (month/day/year, 12-hour clock), in the
+// computer's local time: ns since the Unix epoch; nullopt if it does not read so.
+std::optional<std::int64_t> prairieview_date_ns(const std::string& date) {
+  int month = 0, day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  char half[3] = {};
+  if (std::sscanf(date.c_str(), "%d/%d/%d %d:%d:%d %2s", &month, &day, &year, &hour, &minute, &second, half) != 7) {
+    return std::nullopt;
+  }
+  const std::string am_pm(half);
+  if ((am_pm != "AM" && am_pm != "PM") || hour < 1 || hour > 12) return std::nullopt;
+  std::tm time{};
+  time.tm_year = year - 1900;
+  time.tm_mon = month - 1;
+  time.tm_mday = day;
+  time.tm_hour = hour % 12 + (am_pm == "PM" ? 12 : 0);
+  time.tm_min = minute;
+  time.tm_sec = second;
+  time.tm_isdst = -1;
+  const std::time_t start = std::mktime(&time);
+  if (start == static_cast<std::time_t>(-1)) return std::nullopt;
+  return static_cast<std::int64_t>(start) * 1'000'000'000;
 }
 
 }  // namespace
@@ -52,7 +91,7 @@ std::vector<SourcedFrame> TiffSeriesSource::frames_of(std::vector<io::GrowingTif
   frames.reserve(pages.size());
   for (io::GrowingTiffPage& page : pages) {
     const std::int64_t index = pages_before_ + page.index;
-    frames.push_back({std::move(page), index, file_->path(), 0, std::nullopt});
+    frames.push_back({std::move(page), index, file_->path(), 0, std::nullopt, std::nullopt, 0});
   }
   return frames;
 }
@@ -80,14 +119,14 @@ void TiffSeriesSource::finish() {
   }
 }
 
-std::vector<SourcedFrame> TiffSeriesSource::skip_to_now() {
+std::vector<SourcedFrame> TiffSeriesSource::skip_to_now(const StartsHere& starts_here) {
   std::optional<std::string> next = io::next_series_file_name(file_->path());
   while (next && exists(*next)) {
     // The pages of the files skipped are not counted: nothing of them is read.
     file_ = std::make_unique<io::GrowingTiff>(*next, max_frame_bytes_);
     next = io::next_series_file_name(*next);
   }
-  return newest_only(*this, poll());
+  return newest_only(*this, poll(), starts_here);
 }
 
 std::string TiffSeriesSource::waiting_line() const {
@@ -96,9 +135,9 @@ std::string TiffSeriesSource::waiting_line() const {
 
 // --- a folder of one file per frame -----------------------------------------------------
 
-FrameFolderSource::FrameFolderSource(const std::string& folder, const std::string& glob, std::size_t max_frame_bytes,
-                                     Warn warn)
-    : folder_(folder), glob_(glob), max_frame_bytes_(max_frame_bytes), warn_(std::move(warn)) {
+FrameFolderSource::FrameFolderSource(const std::string& folder, const std::string& glob, int channel,
+                                     std::size_t max_frame_bytes, Warn warn)
+    : folder_(folder), glob_(glob), channel_(channel), max_frame_bytes_(max_frame_bytes), warn_(std::move(warn)) {
   std::error_code error;
   if (!std::filesystem::is_directory(folder_, error)) throw Error(folder_ + ": is not a folder");
 }
@@ -135,24 +174,39 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
   if (!glob_.empty()) {
     files = io::glob_frame_files(listing, glob_);
   } else {
-    // The XML's first channel, else the lowest channel number among the names.
-    std::optional<std::uint32_t> channel;
+    // The channel_-th of the XML's channels, else of the channel numbers among the names.
+    std::vector<std::uint32_t> channels;
     if (scan && !scan->channels.empty()) {
-      channel = static_cast<std::uint32_t>(scan->channels.front());
+      for (const int c : scan->channels) channels.push_back(static_cast<std::uint32_t>(c));
+      if (static_cast<std::size_t>(channel_) >= channels.size()) {
+        std::string names;
+        for (const std::uint32_t c : channels) names += (names.empty() ? "Ch" : ", Ch") + std::to_string(c);
+        throw Error(folder_ + ": --channel " + std::to_string(channel_) + " requested, the series has " +
+                    std::to_string(channels.size()) + " channel" + (channels.size() == 1 ? "" : "s") + " (" +
+                    names + ")");
+      }
     } else {
       for (const std::string& name : listing) {
-        if (const auto file = io::parse_prairieview_frame_name(name)) {
-          channel = channel ? std::min(*channel, file->channel) : file->channel;
-        }
+        if (const auto file = io::parse_prairieview_frame_name(name)) channels.push_back(file->channel);
       }
+      std::sort(channels.begin(), channels.end());
+      channels.erase(std::unique(channels.begin(), channels.end()), channels.end());
     }
-    if (channel) files = io::prairieview_channel_files(listing, *channel);
+    if (static_cast<std::size_t>(channel_) < channels.size()) {
+      files = io::prairieview_channel_files(listing, channels[static_cast<std::size_t>(channel_)]);
+    }
   }
-  std::map<std::string, std::int64_t> listed;  // filename -> time, of the XML's complete frames
+  // filename -> (seconds from the first frame, acquisition time), of the XML's complete frames.
+  std::map<std::string, std::pair<double, std::optional<std::int64_t>>> listed;
   if (scan) {
-    for (const io::PrairieViewFrame& frame : scan->frames) {
-      for (const io::PrairieViewFile& file : frame.files) {
-        listed[std::filesystem::path(file.filename).filename().string()] = std::llround(frame.absolute_time_s * 1e9);
+    frame_rate_hz_ = scan->frame_rate_hz();
+    const std::optional<std::int64_t> start_ns = prairieview_date_ns(scan->date);
+    for (std::size_t i = 0; i < scan->frames.size(); ++i) {
+      const double seconds = scan->seconds_from_first(i);
+      std::optional<std::int64_t> time_ns;
+      if (start_ns) time_ns = *start_ns + std::llround(seconds * 1e9);
+      for (const io::PrairieViewFile& file : scan->frames[i].files) {
+        listed[std::filesystem::path(file.filename).filename().string()] = {seconds, time_ns};
       }
     }
   }
@@ -164,7 +218,8 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
     const auto time = listed.find(file.name);
     if (time != listed.end()) {
       candidate.listed = true;
-      candidate.time_ns = time->second;
+      candidate.frame_time_s = time->second.first;
+      candidate.time_ns = time->second.second;
     }
     candidate.file = std::move(file);
     candidates.push_back(std::move(candidate));
@@ -224,7 +279,8 @@ std::vector<SourcedFrame> FrameFolderSource::poll() {
     const std::uint64_t missing = skipped_ + candidate.file.missing_before;
     skipped_ = 0;
     next_index_ += static_cast<std::int64_t>(missing);
-    frames.push_back({std::move(*page), next_index_++, path, missing, candidate.time_ns});
+    frames.push_back(
+        {std::move(*page), next_index_++, path, missing, candidate.time_ns, candidate.frame_time_s, frame_rate_hz_});
     last_sent_ = {candidate.file.cycle, candidate.file.index};
     sizes_.erase(candidate.file.name);
   }
@@ -239,11 +295,11 @@ void FrameFolderSource::finish() {
   }
 }
 
-std::vector<SourcedFrame> FrameFolderSource::skip_to_now() {
+std::vector<SourcedFrame> FrameFolderSource::skip_to_now(const StartsHere& starts_here) {
   // Without an XML a file is complete only when its size is the same at two looks.
   std::vector<SourcedFrame> frames = poll();
   if (frames.empty()) frames = poll();
-  return newest_only(*this, std::move(frames));
+  return newest_only(*this, std::move(frames), starts_here);
 }
 
 std::string FrameFolderSource::waiting_line() const {

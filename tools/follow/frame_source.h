@@ -37,7 +37,12 @@ struct SourcedFrame {
   std::string path;                                 // the file it came from
   std::uint64_t missing_before = 0;                 // frames missing just before it (a gap)
   std::optional<std::int64_t> acquisition_time_ns;  // from the acquisition's metadata, if any
+  std::optional<double> frame_time_s;               // the acquisition's clock (PrairieView's XML), if known
+  double frame_rate_hz = 0;                         // the source's declared rate, 0 if unknown
 };
+
+// --from-now: whether following may start at this frame.
+using StartsHere = std::function<bool(const SourcedFrame& frame)>;
 
 using Warn = std::function<void(const std::string& line)>;
 
@@ -48,8 +53,9 @@ class FrameSource {
   virtual std::vector<SourcedFrame> poll() = 0;
   // The writer is gone: report what is cut off.
   virtual void finish() = 0;
-  // --from-now: drops what is complete now but the newest frame, which it returns (if any).
-  virtual std::vector<SourcedFrame> skip_to_now() = 0;
+  // --from-now: drops what is complete now before the newest frame that `starts_here`
+  // accepts, and returns that frame and those after it (if none is accepted: the newest).
+  virtual std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) = 0;
   // One line saying what it waits for when nothing is there yet ("" if something is).
   virtual std::string waiting_line() const = 0;
 };
@@ -59,7 +65,7 @@ class TiffSeriesSource : public FrameSource {
   TiffSeriesSource(const std::string& first_file, std::size_t max_frame_bytes, Warn warn);
   std::vector<SourcedFrame> poll() override;
   void finish() override;
-  std::vector<SourcedFrame> skip_to_now() override;
+  std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) override;
   std::string waiting_line() const override;
 
  private:
@@ -72,17 +78,20 @@ class TiffSeriesSource : public FrameSource {
 
 class FrameFolderSource : public FrameSource {
  public:
-  // glob empty: PrairieView's names, the lowest channel number present (or the XML's first).
-  FrameFolderSource(const std::string& folder, const std::string& glob, std::size_t max_frame_bytes, Warn warn);
+  // glob empty: PrairieView's names of the `channel`-th channel (from 0) of those the XML
+  // names, or without an XML of the channel numbers present (waiting while fewer are).
+  FrameFolderSource(const std::string& folder, const std::string& glob, int channel, std::size_t max_frame_bytes,
+                    Warn warn);
   std::vector<SourcedFrame> poll() override;
   void finish() override;
-  std::vector<SourcedFrame> skip_to_now() override;
+  std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) override;
   std::string waiting_line() const override;
 
  private:
   struct Candidate {
     io::FrameFile file;
-    std::optional<std::int64_t> time_ns;  // from the XML
+    std::optional<std::int64_t> time_ns;       // the XML's date + the frame's time, if the XML has a date
+    std::optional<double> frame_time_s;        // from the XML: absoluteTime − the first frame's
     bool listed = false;                  // the XML lists it: complete
   };
   std::vector<Candidate> list_candidates();
@@ -92,7 +101,9 @@ class FrameFolderSource : public FrameSource {
 
   std::string folder_;
   std::string glob_;
+  int channel_;
   std::size_t max_frame_bytes_;
+  double frame_rate_hz_ = 0;  // the XML's 1 / framePeriod
   Warn warn_;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> last_sent_;  // (cycle, index) of the last frame taken
   std::map<std::string, std::uint64_t> sizes_;                        // each waiting file's size at the last look
