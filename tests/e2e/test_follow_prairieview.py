@@ -67,7 +67,7 @@ class FollowPrairieViewTest(unittest.TestCase):
         work = e2e.WorkDir(self, "follow-prairieview")
         folder, analyzed, recording, stop_file = work / "series", work / "analyzed", work / "recording", work / "done"
         os.makedirs(folder)
-        daemon = e2e.Daemon(self, config)
+        daemon = e2e.Daemon(self, config, "--channel", "1")  # the channel calmon-follow sends
         recorder = e2e.start_recorder(self, daemon.publish, recording)
         follower = start_follow(self, None, daemon, "--folder", folder, "--channel", "1", "--stop-file", stop_file)
         writer = rig_sim(self, folder, "--volumes", str(frames), "--rate", "30")
@@ -154,7 +154,7 @@ class FollowPrairieViewFramesTest(unittest.TestCase):
             self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
             self.assertEqual(len(frames), len(listed))
             for i, ((header, pixels), (absolute, files)) in enumerate(zip(frames, listed)):
-                self.assertEqual((header.channel, header.plane, header.sequence), (0, 0, i))
+                self.assertEqual((header.channel, header.plane, header.sequence), (channel, 0, i))
                 self.assertTrue(header.HasField("frame_time_s"))
                 seconds = absolute - listed[0][0]
                 self.assertEqual(header.frame_time_s, seconds)

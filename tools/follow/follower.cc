@@ -87,7 +87,7 @@ class Follower {
     } else {
       source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.channel,
                                                    options_.max_frame_bytes, warn);
-      placer_ = std::make_unique<PlainPages>();
+      placer_ = std::make_unique<PlainPages>(static_cast<std::uint32_t>(options_.channel));
     }
     last_new_ns_ = replay::monotonic_now_ns();
     if (options_.from_now) {

@@ -37,11 +37,21 @@ class PagePlacer {
   virtual bool is_followed(const std::string& path, const io::GrowingTiffPage& page) const = 0;
 };
 
-// Every page the next time point of channel 0, plane 0.
+// Every page the next time point of one channel, plane 0: a folder's frames, whose source
+// picked the files of the --channel followed (so the header says that channel, as calmond's
+// --channel expects).
 class PlainPages : public PagePlacer {
  public:
-  PagePlacement place(const std::string&, const io::GrowingTiffPage&) override { return {}; }
+  explicit PlainPages(std::uint32_t channel = 0) : channel_(channel) {}
+  PagePlacement place(const std::string&, const io::GrowingTiffPage&) override {
+    PagePlacement placement;
+    placement.channel = channel_;
+    return placement;
+  }
   bool is_followed(const std::string&, const io::GrowingTiffPage&) const override { return true; }
+
+ private:
+  std::uint32_t channel_;
 };
 
 }  // namespace calmon::follow
