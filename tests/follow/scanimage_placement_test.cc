@@ -27,7 +27,7 @@ std::string header_text(int channels, int slices, int frames_per_slice) {
   return "SI.VERSION_MAJOR = '2020'\nSI.hChannels.channelSave = " + saved + "]\n" +
          "SI.hStackManager.actualNumSlices = " + std::to_string(slices) + "\n" +
          "SI.hStackManager.framesPerSlice = " + std::to_string(frames_per_slice) + "\n" +
-         "SI.hFastZ.enable = true\nSI.hRoiManager.scanFrameRate = 60\n";
+         "SI.hFastZ.enable = true\nSI.hRoiManager.scanFrameRate = 60\nSI.hRoiManager.scanVolumeRate = 20\n";
 }
 
 // The series' pages [first_page, first_page + count) written to `path` and read back with
@@ -77,7 +77,7 @@ TEST(ScanImagePlacement, SendsOnlyTheChannelAndPlaneFollowedWithTheirClock) {
     EXPECT_EQ(placement.plane, 2U);
     ASSERT_TRUE(placement.frame_time_s.has_value());
     EXPECT_EQ(*placement.frame_time_s, 0.25 * (value(page) / 2));
-    EXPECT_EQ(placement.frame_rate_hz, 20.0);  // 60 frames/s over 3 planes
+    EXPECT_EQ(placement.frame_rate_hz, 20.0);  // the volume rate
     ASSERT_TRUE(placement.acquisition_time_ns.has_value());
     EXPECT_EQ(*placement.acquisition_time_ns, *scanimage_epoch_ns({2026, 1, 2, 3, 4, 5}, *placement.frame_time_s));
   }
@@ -119,9 +119,15 @@ TEST(ScanImagePlacement, TheRateOfOnePlanesTimePoints) {
   header.frame_rate_hz = 30.02;
   EXPECT_EQ(scanimage_time_point_rate_hz(header), 30.02);
   header.slices = 4;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 30.02 / 4);
   header.volume_rate_hz = 7.5;
+  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);  // a slow stack: bursts
+  header.fast_z = true;
   EXPECT_EQ(scanimage_time_point_rate_hz(header), 7.5);
+  header.frames_per_slice = 2;
+  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);  // bursts
+  header.frames_per_slice = 1;
+  header.volume_rate_hz.reset();
+  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);
 }
 
 TEST(ScanImagePlacement, APlainTiffIsChannel0Plane0AndRefusesOthers) {

@@ -67,8 +67,9 @@ std::string count_text(std::int64_t n, const char* noun) {
 
 double scanimage_time_point_rate_hz(const io::ScanImageHeader& header) {
   if (header.slices <= 1) return header.frame_rate_hz.value_or(0);
-  if (header.volume_rate_hz && header.frames_per_slice == 1) return *header.volume_rate_hz;
-  return header.frame_rate_hz ? *header.frame_rate_hz / header.slices : 0;
+  // Several frames per plane, or planes without fast z: a plane's frames come in bursts.
+  if (header.frames_per_slice > 1 || !header.fast_z) return 0;
+  return header.volume_rate_hz.value_or(0);
 }
 
 std::optional<std::int64_t> scanimage_epoch_ns(const std::vector<double>& epoch, double seconds) {

@@ -26,10 +26,11 @@
 
 namespace calmon::follow {
 
-// Time points of one plane per second: the scan's frame rate with one plane, the volume
-// rate with several (frame rate / planes when the volume rate is not given or frames
-// repeat per plane); 0 if the settings give no rate. (A function of the settings alone,
-// for the file readers to share.)
+// Time points of one plane per second, as the settings declare it: the scan's frame rate
+// with one plane; the volume rate with several planes and fast z; 0 when a plane's frames
+// come in bursts (several frames per plane, or planes without fast z) or no rate is given.
+// The same rule as calmon-analyze's and calmon-replay's for a file (to be one function
+// shared with them once both are merged).
 double scanimage_time_point_rate_hz(const io::ScanImageHeader& header);
 
 // Nanoseconds since the Unix epoch of `epoch` ([year month day hour minute seconds], the
