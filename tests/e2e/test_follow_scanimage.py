@@ -218,11 +218,14 @@ class FollowScanImageFramesTest(unittest.TestCase):
         self.assertEqual(len(files), 5)
         pages = read_pages(files)
         open(stop_file, "w").close()
-        follower = self.follow(files[0], "--from-now", "--channel", "1", "--plane", "1", "--stop-file", stop_file)
-        frames = self.receive_stream()
-        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
-        # The newest time point of channel 1, plane 1 is the last volume's: one frame.
-        self.check_frames(frames, pages, 1, 1, first_time_point=9)
+        # The newest time point of channel 1, plane 1 is the last volume's, in the last file:
+        # one frame. Plane 0 of the last volume is in the file before it: one frame too.
+        for plane in (1, 0):
+            follower = self.follow(files[0], "--from-now", "--channel", "1", "--plane", str(plane),
+                                   "--stop-file", stop_file)
+            frames = self.receive_stream()
+            self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
+            self.check_frames(frames, pages, 1, plane, first_time_point=9)
 
     def bad_series(self, name, pages, software_of_file):
         """Files of (description, software) pages written with tifffile; returns the first file."""

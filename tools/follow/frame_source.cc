@@ -120,13 +120,22 @@ void TiffSeriesSource::finish() {
 }
 
 std::vector<SourcedFrame> TiffSeriesSource::skip_to_now(const StartsHere& starts_here) {
+  std::optional<std::string> previous;
   std::optional<std::string> next = io::next_series_file_name(file_->path());
   while (next && exists(*next)) {
     // The pages of the files skipped are not counted: nothing of them is read.
+    previous = file_->path();
     file_ = std::make_unique<io::GrowingTiff>(*next, max_frame_bytes_);
     next = io::next_series_file_name(*next);
   }
-  return newest_only(*this, poll(), starts_here);
+  std::vector<SourcedFrame> frames = newest_only(*this, poll(), starts_here);
+  if (previous && (frames.empty() || !starts_here(frames.front()))) {
+    // The newest file holds no page to start at yet (a new file begun with other planes):
+    // start in the file before it, and go on into the newest.
+    file_ = std::make_unique<io::GrowingTiff>(*previous, max_frame_bytes_);
+    frames = newest_only(*this, poll(), starts_here);
+  }
+  return frames;
 }
 
 std::string TiffSeriesSource::waiting_line() const {
