@@ -21,11 +21,12 @@ const char* const kFollowUsage =
     "\n"
     "Streams the pages of a multi-page TIFF to calmond as another program appends them,\n"
     "each page as soon as it is complete, following the series to the next file\n"
-    "(name_00001_00001.tif, then name_00001_00002.tif, ...). At the end (idle timeout, stop\n"
+    "(name_00001_00001.tif, then name_00001_00002.tif, ...); of a ScanImage series only the\n"
+    "--channel and --plane followed, with ScanImage's timestamps. At the end (idle timeout, stop\n"
     "file, Ctrl-C) it sends the end of stream and waits for calmond's acknowledgement, as\n"
     "calmon-replay does.\n"
     "With --folder, one file per frame: PrairieView's <series>_Cycle00001_Ch2_000001.ome.tif\n"
-    "(the lowest channel; frame times from its XML), or the names --glob matches, in\n"
+    "(--channel's; frame times from its XML), or the names --glob matches, in\n"
     "acquisition order; a file is sent once the XML lists it or, without an XML, once its\n"
     "size stopped changing and it parses as a whole TIFF. Missing frames stay gaps.\n"
     "\n"
@@ -54,8 +55,10 @@ const char* const kFollowUsage =
     "  --help              this text\n"
     "\n"
     "Exit status: 0 every frame sent was processed by calmond; 1 bad input (not a TIFF, a\n"
-    "frame size that changes: one line, after the end of stream for what was sent), no\n"
-    "daemon, or frames calmond did not process; 2 a mistake on the command line; 130\n"
+    "frame size that changes, a channel or plane the files lack, ScanImage settings that\n"
+    "contradict each other or change between files: one line, after the end of stream for\n"
+    "what was sent), no daemon, or frames calmond did not process; 2 a mistake on the\n"
+    "command line; 130\n"
     "stopped by Ctrl-C (143 by SIGTERM) after sending the end of stream.\n";
 
 namespace {
