@@ -49,7 +49,7 @@ struct PageTags {
     std::string inline_text;
   };
   Text description;  // ImageDescription
-  Text software;      // Software (ScanImage's acquisition settings)
+  Text software;     // Software (ScanImage's acquisition settings)
 };
 
 std::optional<PixelType> pixel_type_for(std::uint64_t bits, std::uint64_t sample_format) {
@@ -236,7 +236,7 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
           text.inline_text.assign(reinterpret_cast<const char*>(value), static_cast<std::size_t>(count));
         } else {
           text.offset = detail::decode_unsigned(value, count_size, layout);
-          if (text.offset + count > size_seen_) {
+          if (count > size_seen_ || text.offset > size_seen_ - count) {
             return wait(std::string("its ") + (tag == kSoftware ? "Software tag" : "ImageDescription") +
                         " is not written yet");
           }

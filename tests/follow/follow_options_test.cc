@@ -77,8 +77,7 @@ TEST(FollowOptions, ValuesThatMakeNoSenseAreOneLineErrors) {
   EXPECT_EQ(message({"a.tif", "--channel", "-1"}), "--channel must be 0 or more, got -1");
   EXPECT_EQ(message({"a.tif", "--plane", "-2"}), "--plane must be 0 or more, got -2");
   EXPECT_EQ(message({"a.tif", "--plane", "1", "--slice", "1"}), "--slice and --plane are the same; give one");
-  EXPECT_EQ(message({"--folder", "d", "--plane", "1"}),
-            "--plane 1 is for ScanImage files; --folder follows one plane");
+  EXPECT_EQ(message({"--folder", "d", "--plane", "1"}), "--plane 1 is for ScanImage files; --folder follows one plane");
   EXPECT_EQ(message({"--folder", "d", "--glob", "*.tif", "--channel", "1"}),
             "--channel 1 picks one of PrairieView's channels; the files --glob matches are one channel");
 }

@@ -156,8 +156,9 @@ TEST(ScanImagePlacement, APageMissingIsAnError) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              path + ": page 2 has frameNumberAcquisition = 2, which with 2 saved channels makes it page 2 of the "
-                     "acquisition, not 1 (a page missing, or SI.hChannels.channelSave wrong?)");
+              path +
+                  ": page 2 has frameNumberAcquisition = 2, which with 2 saved channels makes it page 2 of the "
+                  "acquisition, not 1 (a page missing, or SI.hChannels.channelSave wrong?)");
   }
 }
 

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/error.h"
@@ -191,8 +191,8 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
         std::string names;
         for (const std::uint32_t c : channels) names += (names.empty() ? "Ch" : ", Ch") + std::to_string(c);
         throw Error(folder_ + ": --channel " + std::to_string(channel_) + " requested, the series has " +
-                    std::to_string(channels.size()) + " channel" + (channels.size() == 1 ? "" : "s") + " (" +
-                    names + ")");
+                    std::to_string(channels.size()) + " channel" + (channels.size() == 1 ? "" : "s") + " (" + names +
+                    ")");
       }
     } else {
       for (const std::string& name : listing) {

@@ -90,8 +90,8 @@ class FrameFolderSource : public FrameSource {
  private:
   struct Candidate {
     io::FrameFile file;
-    std::optional<std::int64_t> time_ns;       // the XML's date + the frame's time, if the XML has a date
-    std::optional<double> frame_time_s;        // from the XML: absoluteTime − the first frame's
+    std::optional<std::int64_t> time_ns;  // the XML's date + the frame's time, if the XML has a date
+    std::optional<double> frame_time_s;   // from the XML: absoluteTime − the first frame's
     bool listed = false;                  // the XML lists it: complete
   };
   std::vector<Candidate> list_candidates();

@@ -17,9 +17,7 @@ std::string number_text(double value) {
 }
 
 std::string optional_text(const std::optional<double>& value) { return value ? number_text(*value) : "none"; }
-std::string optional_text(const std::optional<std::int64_t>& value) {
-  return value ? std::to_string(*value) : "none";
-}
+std::string optional_text(const std::optional<std::int64_t>& value) { return value ? std::to_string(*value) : "none"; }
 
 std::string channel_list_text(const std::vector<int>& channels) {
   std::string text;
@@ -35,15 +33,13 @@ std::string first_difference(const io::ScanImageHeader& a, const io::ScanImageHe
   for (const std::string& difference : {
            differs("SI.hChannels.channelSave", "[" + channel_list_text(a.saved_channels) + "]",
                    "[" + channel_list_text(b.saved_channels) + "]"),
-           differs("the planes (SI.hStackManager.actualNumSlices)", std::to_string(a.slices),
-                   std::to_string(b.slices)),
+           differs("the planes (SI.hStackManager.actualNumSlices)", std::to_string(a.slices), std::to_string(b.slices)),
            differs("SI.hStackManager.framesPerSlice", std::to_string(a.frames_per_slice),
                    std::to_string(b.frames_per_slice)),
            differs("the volumes (SI.hStackManager.actualNumVolumes)", optional_text(a.volumes),
                    optional_text(b.volumes)),
            differs("SI.hRoiManager.scanFrameRate", optional_text(a.frame_rate_hz), optional_text(b.frame_rate_hz)),
-           differs("SI.hRoiManager.scanVolumeRate", optional_text(a.volume_rate_hz),
-                   optional_text(b.volume_rate_hz)),
+           differs("SI.hRoiManager.scanVolumeRate", optional_text(a.volume_rate_hz), optional_text(b.volume_rate_hz)),
            differs("SI.hScan2D.logFramesPerFile", optional_text(a.frames_per_file), optional_text(b.frames_per_file)),
            differs("SI.hFastZ.enable", a.fast_z ? "true" : "false", b.fast_z ? "true" : "false"),
        }) {
@@ -88,14 +84,13 @@ std::optional<std::int64_t> scanimage_epoch_ns(const std::vector<double>& epoch,
   date.tm_isdst = -1;  // the computer's local time, summer time as it was on that date
   const std::time_t start = std::mktime(&date);
   if (start == static_cast<std::time_t>(-1)) return std::nullopt;
-  return static_cast<std::int64_t>(start) * 1'000'000'000 +
-         std::llround((epoch[5] - whole_seconds + seconds) * 1e9);
+  return static_cast<std::int64_t>(start) * 1'000'000'000 + std::llround((epoch[5] - whole_seconds + seconds) * 1e9);
 }
 
 std::string scanimage_follow_line(const io::ScanImageHeader& header, int channel, int plane) {
   std::string line = "ScanImage" + (header.version.empty() ? std::string() : " " + header.version) + ": " +
-                     count_text(header.channels(), "channel") + " saved (" +
-                     channel_list_text(header.saved_channels) + "), " + count_text(header.slices, "plane");
+                     count_text(header.channels(), "channel") + " saved (" + channel_list_text(header.saved_channels) +
+                     "), " + count_text(header.slices, "plane");
   const double rate = scanimage_time_point_rate_hz(header);
   if (rate > 0) line += ", " + number_text(rate) + (header.slices > 1 ? " volumes/s" : " frames/s");
   line += "; following channel " + std::to_string(channel);
@@ -108,8 +103,7 @@ std::string scanimage_follow_line(const io::ScanImageHeader& header, int channel
 SeriesPlacer::SeriesPlacer(int channel, int plane, std::function<void(const std::string&)> note)
     : channel_(channel), plane_(plane), note_(std::move(note)) {}
 
-std::optional<io::ScanImageHeader> SeriesPlacer::settings_of(const std::string& path,
-                                                             const io::GrowingTiffPage& page) {
+std::optional<io::ScanImageHeader> SeriesPlacer::settings_of(const std::string& path, const io::GrowingTiffPage& page) {
   if (!io::is_scanimage_header_text(page.software)) return std::nullopt;
   try {
     return io::parse_scanimage_header(page.software);
