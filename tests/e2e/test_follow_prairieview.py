@@ -8,7 +8,8 @@
 # must be the XML's absoluteTime minus the first frame's (read with xml.etree).
 # Then what is sent, on a PULL socket where calmond would be: Ch2's pixels, frame_time_s
 # (absoluteTime − the first), frame_rate_hz (1 / framePeriod) and acquisition_time_ns (the
-# XML's date + the frame's time); and a channel the XML does not have: one line.
+# XML's date + the frame's time); one plane of a multi-plane series; and a channel or plane
+# the XML does not have: one line.
 import glob
 import math
 import os
@@ -36,11 +37,11 @@ def rig_sim(test_case, folder, *flags):
 
 
 def read_xml(folder):
-    """(date, frame period, [(absoluteTime, {channel: file name})]) of the folder's XML."""
+    """(date, frame period, [(absoluteTime, {channel: file name}, index)]) of the folder's XML."""
     root = ElementTree.parse(os.path.join(folder, f"{SERIES}.xml")).getroot()
     period = float(next(v.get("value") for v in root.iter("PVStateValue") if v.get("key") == "framePeriod"))
-    frames = [(float(frame.get("absoluteTime")), {int(f.get("channel")): f.get("filename") for f in frame.iter("File")})
-              for frame in root.iter("Frame")]
+    frames = [(float(frame.get("absoluteTime")), {int(f.get("channel")): f.get("filename") for f in frame.iter("File")},
+               int(frame.get("index"))) for frame in root.iter("Frame")]
     return root.get("date"), period, frames
 
 
@@ -91,7 +92,7 @@ class FollowPrairieViewTest(unittest.TestCase):
         self.assertEqual(len(listed), frames)
         self.assertEqual(len(glob.glob(os.path.join(folder, "*_Ch2_*.ome.tif"))), frames)
         movie = work / "ch2.tif"
-        tifffile.imwrite(movie, np.stack([tifffile.imread(os.path.join(folder, files[2])) for _, files in listed]))
+        tifffile.imwrite(movie, np.stack([tifffile.imread(os.path.join(folder, files[2])) for _, files, _ in listed]))
         analyze = Program([e2e.ANALYZE, movie, "--config", config, "--out", analyzed, "--quiet"])
         self.addCleanup(e2e.stop, analyze)
         self.assertEqual(analyze.wait(e2e.STREAM_DEADLINE_S), 0, analyze.stderr_lines)
@@ -100,7 +101,7 @@ class FollowPrairieViewTest(unittest.TestCase):
         e2e.compare_with_analyze(self, recording, analyzed, config, movie, frames)
         recorded_time = os.path.join(recording, "time.npy")  # skipped only while calmon-record writes none
         if os.path.exists(recorded_time):
-            absolute = np.array([t for t, _ in listed], dtype=np.float64)
+            absolute = np.array([t for t, _, _ in listed], dtype=np.float64)
             e2e.assert_same_array(self, np.load(recorded_time), absolute - absolute[0], "time.npy", "(frame,)")
         else:
             print("\ntime.npy: calmon-record wrote none; the time axis is not checked")
@@ -153,7 +154,7 @@ class FollowPrairieViewFramesTest(unittest.TestCase):
             frames = self.receive_stream()
             self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
             self.assertEqual(len(frames), len(listed))
-            for i, ((header, pixels), (absolute, files)) in enumerate(zip(frames, listed)):
+            for i, ((header, pixels), (absolute, files, _)) in enumerate(zip(frames, listed)):
                 self.assertEqual((header.channel, header.plane, header.sequence), (channel, 0, i))
                 self.assertTrue(header.HasField("frame_time_s"))
                 seconds = absolute - listed[0][0]
@@ -162,6 +163,29 @@ class FollowPrairieViewFramesTest(unittest.TestCase):
                 self.assertEqual(header.acquisition_time_ns, local_ns(date) + math.floor(seconds * 1e9 + 0.5))
                 page = tifffile.imread(os.path.join(folder, files[number]))
                 np.testing.assert_array_equal(np.frombuffer(pixels, dtype="<u2").reshape(page.shape), page)
+
+    def test_one_plane_of_a_multi_plane_series(self):
+        work = e2e.WorkDir(self, "follow-prairieview-planes")
+        folder = work / "series"
+        writer = rig_sim(self, folder, "--planes", "3", "--volumes", "20", "--rate", "0")
+        self.assertEqual(writer.wait(e2e.STREAM_DEADLINE_S), 0, writer.stderr_lines)
+        _, _, listed = read_xml(folder)
+        self.assertEqual(len(listed), 60)
+        plane_frames = [frame for frame in listed if frame[2] == 3]  # plane 2: the Frame index 3
+        follower = self.follow(folder, "--channel", "1", "--plane", "2", "--idle-timeout", "0.3")
+        frames = self.receive_stream()
+        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
+        self.assertEqual(len(frames), 20)
+        for i, ((header, pixels), (absolute, files, _)) in enumerate(zip(frames, plane_frames)):
+            self.assertEqual((header.channel, header.plane, header.sequence), (1, 2, i))
+            self.assertEqual(header.frame_time_s, absolute - listed[0][0])
+            self.assertEqual(header.frame_rate_hz, 0)  # a plane's rate: not in the XML
+            page = tifffile.imread(os.path.join(folder, files[2]))
+            np.testing.assert_array_equal(np.frombuffer(pixels, dtype="<u2").reshape(page.shape), page)
+        follower = self.follow(folder, "--plane", "3", "--idle-timeout", "0.3")
+        self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 1, follower.stderr_lines)
+        self.assertEqual(follower.stderr_lines,
+                         [f"calmon-follow: {folder}: --plane 3 requested, the series has 3 planes"])
 
     def test_a_channel_the_xml_does_not_have_is_one_line(self):
         work = e2e.WorkDir(self, "follow-prairieview-bad-channel")

@@ -77,9 +77,10 @@ TEST(FollowOptions, ValuesThatMakeNoSenseAreOneLineErrors) {
   EXPECT_EQ(message({"a.tif", "--channel", "-1"}), "--channel must be 0 or more, got -1");
   EXPECT_EQ(message({"a.tif", "--plane", "-2"}), "--plane must be 0 or more, got -2");
   EXPECT_EQ(message({"a.tif", "--plane", "1", "--slice", "1"}), "--slice and --plane are the same; give one");
-  EXPECT_EQ(message({"--folder", "d", "--plane", "1"}), "--plane 1 is for ScanImage files; --folder follows one plane");
+  EXPECT_EQ(message({"--folder", "d", "--glob", "*.tif", "--plane", "1"}),
+            "--plane picks among PrairieView's files; the files --glob matches are one channel of one plane");
   EXPECT_EQ(message({"--folder", "d", "--glob", "*.tif", "--channel", "1"}),
-            "--channel 1 picks one of PrairieView's channels; the files --glob matches are one channel");
+            "--channel picks among PrairieView's files; the files --glob matches are one channel of one plane");
 }
 
 TEST(FollowOptions, ChannelAndPlaneAsCalmonReplays) {
@@ -90,6 +91,7 @@ TEST(FollowOptions, ChannelAndPlaneAsCalmonReplays) {
   EXPECT_EQ(options.plane, 2);
   EXPECT_EQ(parse({"a.tif", "--slice", "3"}).plane, 3);
   EXPECT_EQ(parse({"--folder", "d", "--channel", "1"}).channel, 1);
+  EXPECT_EQ(parse({"--folder", "d", "--plane", "2"}).plane, 2);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ const char* const kFollowUsage =
     "  --from-now          start at the newest frame (and the newest file of a series)\n"
     "  --channel C         ScanImage: the channel followed, from 0 among those saved (default 0);\n"
     "                      --folder: the C-th of PrairieView's channels (Ch1, Ch2, ...)\n"
-    "  --plane Z           ScanImage: the plane followed, from 0 (default 0); --slice Z is the same\n"
+    "  --plane Z           the plane followed, from 0 (default 0): ScanImage's, or PrairieView's\n"
+    "                      (a ZSeries' Frame index - 1); --slice Z is the same\n"
     "  --idle-timeout SECONDS\n"
     "                      end after no new page for this long (default: never)\n"
     "  --stop-file PATH    end when PATH exists\n"
@@ -120,12 +121,9 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
   if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
   if (values.count("slice")) options.plane = non_negative("--slice", values["slice"].as<int>());
   if (values.count("plane")) options.plane = non_negative("--plane", values["plane"].as<int>());
-  if (!options.folder.empty() && options.plane != 0) {
-    throw Error("--plane " + std::to_string(options.plane) + " is for ScanImage files; --folder follows one plane");
-  }
-  if (!options.folder.empty() && !options.glob.empty() && options.channel != 0) {
-    throw Error("--channel " + std::to_string(options.channel) +
-                " picks one of PrairieView's channels; the files --glob matches are one channel");
+  if (!options.folder.empty() && !options.glob.empty() && (options.channel != 0 || options.plane != 0)) {
+    throw Error(std::string(options.channel != 0 ? "--channel" : "--plane") +
+                " picks among PrairieView's files; the files --glob matches are one channel of one plane");
   }
   if (values.count("idle-timeout")) {
     options.idle_timeout = replay::parse_seconds("--idle-timeout", values["idle-timeout"].as<std::string>());

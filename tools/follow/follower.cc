@@ -85,9 +85,10 @@ class Follower {
       source = std::make_unique<TiffSeriesSource>(options_.file, options_.max_frame_bytes, warn);
       placer_ = std::make_unique<SeriesPlacer>(options_.channel, options_.plane, warn);
     } else {
-      source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.channel,
+      source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.channel, options_.plane,
                                                    options_.max_frame_bytes, warn);
-      placer_ = std::make_unique<PlainPages>(static_cast<std::uint32_t>(options_.channel));
+      placer_ = std::make_unique<PlainPages>(static_cast<std::uint32_t>(options_.channel),
+                                             static_cast<std::uint32_t>(options_.plane));
     }
     last_new_ns_ = replay::monotonic_now_ns();
     if (options_.from_now) {

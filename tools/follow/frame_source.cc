@@ -144,9 +144,14 @@ std::string TiffSeriesSource::waiting_line() const {
 
 // --- a folder of one file per frame -----------------------------------------------------
 
-FrameFolderSource::FrameFolderSource(const std::string& folder, const std::string& glob, int channel,
+FrameFolderSource::FrameFolderSource(const std::string& folder, const std::string& glob, int channel, int plane,
                                      std::size_t max_frame_bytes, Warn warn)
-    : folder_(folder), glob_(glob), channel_(channel), max_frame_bytes_(max_frame_bytes), warn_(std::move(warn)) {
+    : folder_(folder),
+      glob_(glob),
+      channel_(channel),
+      plane_(plane),
+      max_frame_bytes_(max_frame_bytes),
+      warn_(std::move(warn)) {
   std::error_code error;
   if (!std::filesystem::is_directory(folder_, error)) throw Error(folder_ + ": is not a folder");
 }
@@ -205,10 +210,34 @@ std::vector<FrameFolderSource::Candidate> FrameFolderSource::list_candidates() {
       files = io::prairieview_channel_files(listing, channels[static_cast<std::size_t>(channel_)]);
     }
   }
+  // A multi-plane series: the files of the plane followed, one a volume. Its planes are
+  // known once the XML has begun the second volume (or is complete).
+  multi_plane_ = scan && scan->sequence_type.find("ZSeries") != std::string::npos;
+  if (multi_plane_ && !scan->frames.empty()) {
+    const int first_cycle = scan->frames.front().cycle;
+    std::size_t planes = 0;
+    while (planes < scan->frames.size() && scan->frames[planes].cycle == first_cycle) ++planes;
+    if ((planes < scan->frames.size() || scan->complete) && static_cast<std::size_t>(plane_) >= planes) {
+      throw Error(folder_ + ": --plane " + std::to_string(plane_) + " requested, the series has " +
+                  std::to_string(planes) + " plane" + (planes == 1 ? "" : "s"));
+    }
+  }
+  if (scan && !scan->frames.empty() && !multi_plane_ && plane_ > 0) {
+    throw Error(folder_ + ": --plane " + std::to_string(plane_) + " requested, the series has 1 plane (" +
+                (scan->sequence_type.empty() ? std::string("no ZSeries") : scan->sequence_type) + ")");
+  }
+  if (multi_plane_) {
+    std::erase_if(files,
+                  [&](const io::FrameFile& file) { return file.index != static_cast<std::uint64_t>(plane_) + 1; });
+  } else if (plane_ > 0) {
+    files.clear();  // no XML yet to say which files are that plane's
+  }
   // filename -> (seconds from the first frame, acquisition time), of the XML's complete frames.
   std::map<std::string, std::pair<double, std::optional<std::int64_t>>> listed;
   if (scan) {
-    frame_rate_hz_ = scan->frame_rate_hz();
+    // framePeriod is per frame, i.e. per plane; a plane of a multi-plane series comes once
+    // a volume, at a rate the XML does not state.
+    frame_rate_hz_ = multi_plane_ ? 0 : scan->frame_rate_hz();
     const std::optional<std::int64_t> start_ns = prairieview_date_ns(scan->date);
     for (std::size_t i = 0; i < scan->frames.size(); ++i) {
       const double seconds = scan->seconds_from_first(i);
@@ -255,12 +284,19 @@ std::optional<io::GrowingTiffPage> FrameFolderSource::read_if_complete(const Can
 // listing taken while files are renamed into the folder can miss one, so each is asked
 // for by name (and under its ".tmp" name).
 bool FrameFolderSource::is_gap(const Candidate& candidate) const {
+  if (multi_plane_) return true;  // files the XML lists: there
   const std::uint64_t index = candidate.file.index;
   for (std::uint64_t missing = 1; missing <= candidate.file.missing_before && missing <= index; ++missing) {
     const std::optional<std::string> name = io::file_name_with_number(candidate.file.name, index - missing);
     if (name && (exists(folder_ + "/" + *name) || exists(folder_ + "/" + *name + ".tmp"))) return false;
   }
   return true;
+}
+
+std::uint64_t FrameFolderSource::missing_before(const Candidate& candidate) const {
+  if (!multi_plane_) return candidate.file.missing_before;
+  const std::uint64_t last_cycle = last_sent_ ? last_sent_->first : 0;
+  return candidate.file.cycle > last_cycle + 1 ? candidate.file.cycle - last_cycle - 1 : 0;
 }
 
 std::vector<SourcedFrame> FrameFolderSource::poll() {
@@ -279,13 +315,13 @@ std::vector<SourcedFrame> FrameFolderSource::poll() {
       page = read_if_complete(candidate, settled);
     } catch (const Error& e) {  // not a TIFF, or not one calmon reads: skip it, keep following
       warn_(std::string(e.what()) + "; skipped");
-      skipped_ += candidate.file.missing_before + 1;  // a gap, as if the file were missing
+      skipped_ += missing_before(candidate) + 1;  // a gap, as if the file were missing
       last_sent_ = {candidate.file.cycle, candidate.file.index};
       sizes_.erase(candidate.file.name);
       continue;
     }
     if (!page) break;  // frames go in order: wait for this one
-    const std::uint64_t missing = skipped_ + candidate.file.missing_before;
+    const std::uint64_t missing = skipped_ + missing_before(candidate);
     skipped_ = 0;
     next_index_ += static_cast<std::int64_t>(missing);
     frames.push_back(

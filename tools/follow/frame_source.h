@@ -79,9 +79,11 @@ class TiffSeriesSource : public FrameSource {
 class FrameFolderSource : public FrameSource {
  public:
   // glob empty: PrairieView's names of the `channel`-th channel (from 0) of those the XML
-  // names, or without an XML of the channel numbers present (waiting while fewer are).
-  FrameFolderSource(const std::string& folder, const std::string& glob, int channel, std::size_t max_frame_bytes,
-                    Warn warn);
+  // names, or without an XML of the channel numbers present (waiting while fewer are). In
+  // a multi-plane series (the XML's "TSeries ZSeries Element"), only the files of `plane`
+  // (from 0; the Frame index − 1), one a volume; a plane above 0 waits for the XML.
+  FrameFolderSource(const std::string& folder, const std::string& glob, int channel, int plane,
+                    std::size_t max_frame_bytes, Warn warn);
   std::vector<SourcedFrame> poll() override;
   void finish() override;
   std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) override;
@@ -96,12 +98,17 @@ class FrameFolderSource : public FrameSource {
   };
   std::vector<Candidate> list_candidates();
   bool is_gap(const Candidate& candidate) const;
+  // Frames of the plane followed missing just before `candidate`: indices in its cycle, or
+  // in a multi-plane series whole volumes (cycles).
+  std::uint64_t missing_before(const Candidate& candidate) const;
   // The file's one page if it is complete; nullopt to wait. Throws calmon::Error if it is no TIFF.
   std::optional<io::GrowingTiffPage> read_if_complete(const Candidate& candidate, bool size_settled);
 
   std::string folder_;
   std::string glob_;
   int channel_;
+  int plane_;
+  bool multi_plane_ = false;  // the XML says the series has several planes
   std::size_t max_frame_bytes_;
   double frame_rate_hz_ = 0;  // the XML's 1 / framePeriod
   Warn warn_;

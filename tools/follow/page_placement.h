@@ -37,21 +37,23 @@ class PagePlacer {
   virtual bool is_followed(const std::string& path, const io::GrowingTiffPage& page) const = 0;
 };
 
-// Every page the next time point of one channel, plane 0: a folder's frames, whose source
-// picked the files of the --channel followed (so the header says that channel, as calmond's
-// --channel expects).
+// Every page the next time point of one channel and plane: a folder's frames, whose source
+// picked the files of the --channel and --plane followed (so the header says them, as
+// calmond's --channel and --plane expect).
 class PlainPages : public PagePlacer {
  public:
-  explicit PlainPages(std::uint32_t channel = 0) : channel_(channel) {}
+  explicit PlainPages(std::uint32_t channel = 0, std::uint32_t plane = 0) : channel_(channel), plane_(plane) {}
   PagePlacement place(const std::string&, const io::GrowingTiffPage&) override {
     PagePlacement placement;
     placement.channel = channel_;
+    placement.plane = plane_;
     return placement;
   }
   bool is_followed(const std::string&, const io::GrowingTiffPage&) const override { return true; }
 
  private:
   std::uint32_t channel_;
+  std::uint32_t plane_;
 };
 
 }  // namespace calmon::follow
