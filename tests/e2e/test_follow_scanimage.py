@@ -227,16 +227,18 @@ class FollowScanImageFramesTest(unittest.TestCase):
             self.assertEqual(follower.wait(e2e.STREAM_DEADLINE_S), 0, follower.stderr_lines)
             self.check_frames(frames, pages, 1, plane, first_time_point=9)
 
-    def bad_series(self, name, pages, software_of_file):
-        """Files of (description, software) pages written with tifffile; returns the first file."""
+    def bad_series(self, name, pages, software_of_file, shapes=None):
+        """Files of pages (descriptions) written with tifffile, each file with its Software
+        text and frame shape (6x8 by default); returns the files and the stop file."""
         work = e2e.WorkDir(self, name)
-        frame = np.zeros((6, 8), dtype=np.uint16)
         paths = []
         for counter, file_pages in enumerate(pages, start=1):
+            frame = np.zeros(shapes[counter - 1] if shapes else (6, 8), dtype=np.uint16)
             path = os.path.join(work.path, f"bad_00001_{counter:05d}.tif")
-            for description in file_pages:
-                tifffile.imwrite(path, frame, append=True, description=description,
-                                 software=software_of_file[counter - 1], metadata=None)
+            with tifffile.TiffWriter(path) as tif:
+                for description in file_pages:
+                    tif.write(frame, description=description, software=software_of_file[counter - 1],
+                              metadata=None, contiguous=False)
             paths.append(path)
         open(work / "stop", "w").close()
         return paths, work / "stop"
@@ -279,6 +281,11 @@ class FollowScanImageFramesTest(unittest.TestCase):
             "follow-bad-rollover", [good[:6], [description(k // 2 + 4) for k in range(6)]], [software, one_channel])
         self.expect_one_line(first, stop, f"{second}: page 0's ScanImage settings differ from {first}'s: "
                              "SI.hChannels.channelSave was [1, 2], now [1]")
+
+        (first, second), stop = self.bad_series(
+            "follow-bad-size", [good[:6], [description(k // 2 + 4) for k in range(6)]], [software, software],
+            shapes=[(6, 8), (3, 4)])
+        self.expect_one_line(first, stop, f"{second}: page 0 is 4x3 uint16, but the series before it is 8x6 uint16")
 
 
 if __name__ == "__main__":
