@@ -33,6 +33,7 @@ MovieFrameSource::MovieFrameSource(const std::string& path, int channel, int sli
   check_index(path, "--channel", channel, info().channels, "channel");
   check_index(path, "--slice", slice, info().slices, "slice");
   selection_ = select_frames(first, last, info().frames, path);
+  time_base_ = io::read_movie_time_base(reader_, channel, slice);
 }
 
 std::size_t MovieFrameSource::frame_bytes() const {

@@ -5,6 +5,8 @@
 // view (valid only until its next read) is copied once into a freshly allocated buffer,
 // and ZeroMQ takes that buffer over with a free function, so sending copies nothing
 // more. The pixels go out in host byte order, which the wire defines as little-endian.
+// What the movie says about time (io/movie_time_base.h: each frame's acquisition time
+// and the declared frame rate of the chosen channel and plane) is read once at opening.
 #pragma once
 
 #include <zmq.hpp>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "io/movie_time_base.h"
 #include "io/tiff_movie_reader.h"
 #include "replay/frame_selection.h"
 
@@ -31,6 +34,7 @@ class MovieFrameSource {
   int channel() const { return channel_; }
   int slice() const { return slice_; }
   std::size_t frame_bytes() const;
+  const io::MovieTimeBase& time_base() const { return time_base_; }
 
   // Movie frame `t`'s pixels in a message of their own.
   zmq::message_t read_message(std::int64_t t);
@@ -43,6 +47,7 @@ class MovieFrameSource {
   int channel_;
   int slice_;
   FrameSelection selection_;
+  io::MovieTimeBase time_base_;
 };
 
 }  // namespace calmon::replay

@@ -17,6 +17,7 @@
 #include "replay/monotonic_clock.h"
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
+#include "replay/replayed_frame_time.h"
 #include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
@@ -41,6 +42,7 @@ pb::FrameHeader header_for(const MovieFrameSource& movie) {
   header.set_pixel_type(net::to_wire(movie.info().pixel_type));
   header.set_channel(static_cast<std::uint32_t>(movie.channel()));
   header.set_plane(static_cast<std::uint32_t>(movie.slice()));
+  header.set_frame_rate_hz(movie.time_base().rate.hz);
   return header;
 }
 
@@ -102,6 +104,9 @@ class Replay {
     std::int64_t total = 0;
     if (options.loops && !__builtin_mul_overflow(*options.loops, movie_.selection().count(), &total)) total_ = total;
     print_movie_warnings();
+    for (const std::string& reason : movie_.time_base().rate.ignored) {
+      std::cerr << "calmon-replay: warning: " << options_.movie << ": " << reason << "\n";
+    }
   }
 
   ReplaySummary run() {
@@ -109,7 +114,7 @@ class Replay {
     const FrameSelection selection = movie_.selection();
     for (std::int64_t loop = 0; (!options_.loops || loop < *options_.loops) && !stop_requested(); ++loop) {
       for (std::int64_t t = selection.begin; t < selection.end && !stop_requested();) {
-        if (send_frame(t)) ++t;  // otherwise stopping, or frame t once more
+        if (send_frame(t, loop)) ++t;  // otherwise stopping, or frame t once more
       }
     }
     summary_.seconds = static_cast<double>(last_sent_ns_ - first_sent_ns_) / 1e9;
@@ -137,7 +142,7 @@ class Replay {
  private:
   // Reads movie frame t, waits for its due time (paced) and sends it; false if it was
   // not sent because a stop signal came first.
-  bool send_frame(std::int64_t t) {
+  bool send_frame(std::int64_t t, std::int64_t loop) {
     zmq::message_t pixels = movie_.read_message(t);
     const std::int64_t k = summary_.frames_sent;
     std::optional<SendSlot> slot;
@@ -148,6 +153,11 @@ class Replay {
     const std::int64_t send_ns = monotonic_now_ns();
     header_.set_sequence(options_.start_sequence + static_cast<std::uint64_t>(k));
     header_.set_acquisition_time_ns(net::now_ns());
+    if (const std::optional<double> time = replayed_frame_time_s(movie_.time_base(), movie_.selection(), t, loop)) {
+      header_.set_frame_time_s(*time);
+    } else {
+      header_.clear_frame_time_s();
+    }
     const SendOutcome outcome = sender_.send(header_, std::move(pixels), &stop_requested);
     if (outcome == SendOutcome::kTimedOut) fail_no_daemon(sender_, summary_.frames_sent);
     if (outcome == SendOutcome::kStopped) return false;
@@ -168,6 +178,7 @@ class Replay {
 
   void send_end_of_stream() {
     header_.set_end_of_stream(true);
+    header_.clear_frame_time_s();  // the end of the stream is no frame
     header_.set_sequence(options_.start_sequence + static_cast<std::uint64_t>(summary_.frames_sent));
     header_.set_acquisition_time_ns(net::now_ns());
     // Not stopped by the signal that ended the frames: that is what it is sent for. A

@@ -1,10 +1,13 @@
 // config_file.cc — protobuf JSON → pb::Config → PipelineSettings, with defaults and checks.
 #include "config/config_file.h"
 
+#include <cmath>
+
 #include "config/json_message.h"
 #include "config/motion_message.h"
 #include "config/region_message.h"
 #include "core/error.h"
+#include "core/format_number.h"
 #include "io/file_name_rule.h"
 
 namespace calmon::config {
@@ -169,6 +172,13 @@ PipelineSettings to_pipeline_settings(const pb::Config& config) {
   settings.global_traces = !config.has_global_traces() || config.global_traces();
   settings.correlation_image = config.correlation_image();
   if (config.has_motion()) settings.motion = to_motion_settings(config.motion());
+  if (config.has_frame_rate_hz()) {
+    const double rate = config.frame_rate_hz();
+    if (!(rate > 0.0) || !std::isfinite(rate)) {
+      throw Error("frame_rate_hz must be a positive number of frames per second, not " + format_number(rate));
+    }
+    settings.frame_rate_hz = rate;
+  }
   return settings;
 }
 

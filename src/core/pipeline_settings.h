@@ -53,6 +53,9 @@ struct PipelineSettings {
   // came from outside the frame; motion_correction.h). Those pixels are then left out of
   // ROI, neuropil and global means (kFlagOutsideFrame); projections keep them as NaN.
   std::optional<MotionSettings> motion;
+  // The time base's rate for frames that carry no time of their own (session_clock.h):
+  // it names the frames' times in seconds and changes none of the numbers above.
+  std::optional<double> frame_rate_hz;
 };
 
 }  // namespace calmon

@@ -5,14 +5,10 @@ namespace calmon {
 
 std::string_view time_source_name(TimeSource source) {
   switch (source) {
-    case TimeSource::kAcquisitionClock:
-      return "acquisition clock";
-    case TimeSource::kConfigRate:
-      return "config frame rate";
-    case TimeSource::kSourceRate:
-      return "sender frame rate";
-    case TimeSource::kNone:
-      break;
+    case TimeSource::kAcquisitionClock: return "acquisition clock";
+    case TimeSource::kConfigRate: return "config frame rate";
+    case TimeSource::kSourceRate: return "declared frame rate";
+    case TimeSource::kNone: break;
   }
   return "";
 }
@@ -44,8 +40,7 @@ std::optional<double> SessionClock::time_s(std::uint64_t sequence, std::optional
       const auto frames = static_cast<std::int64_t>(sequence - first_sequence_);
       return static_cast<double>(frames) / rate_hz_;
     }
-    case TimeSource::kNone:
-      break;
+    case TimeSource::kNone: break;
   }
   return std::nullopt;
 }

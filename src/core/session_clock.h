@@ -21,7 +21,8 @@ namespace calmon {
 
 enum class TimeSource { kNone, kAcquisitionClock, kConfigRate, kSourceRate };
 
-// "acquisition clock", "config frame rate", "sender frame rate", "" for none.
+// "acquisition clock", "config frame rate", "declared frame rate" (the rate the source
+// declares: a sender's FrameHeader.frame_rate_hz, a file's own rate), "" for none.
 std::string_view time_source_name(TimeSource source);
 
 class SessionClock {

@@ -65,6 +65,13 @@ void AnalysisSession::start(std::unique_ptr<Pipeline> pipeline, const pb::FrameH
   stream_id_ = first.stream_id();
   first_sequence_ = first.sequence();
   ledger_.clear();
+  clock_ = SessionClock(pipeline_->settings().frame_rate_hz);
+}
+
+std::optional<double> AnalysisSession::time_of(const pb::FrameHeader& header) {
+  return clock_.time_s(header.sequence(),
+                       header.has_frame_time_s() ? std::optional<double>(header.frame_time_s()) : std::nullopt,
+                       header.frame_rate_hz());
 }
 
 const net::ReceivedFrame& AnalysisSession::hold(net::ReceivedFrame& frame, std::vector<zmq::message_t>& parts) {

@@ -26,6 +26,7 @@
 #include "config/roi_limits.h"
 #include "core/motion_correction.h"
 #include "core/pipeline.h"
+#include "core/session_clock.h"
 #include "daemon/projection_worker.h"
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
@@ -61,6 +62,10 @@ class AnalysisSession {
   std::uint64_t stream_id() const { return stream_id_; }
   std::uint64_t first_sequence() const { return first_sequence_; }
   std::uint64_t last_sequence() const { return last_sequence_; }
+  // The session's time base: each frame's time in seconds from its first frame.
+  const SessionClock& clock() const { return clock_; }
+  // The time of a frame of this session (frames in the order they are analysed).
+  std::optional<double> time_of(const pb::FrameHeader& header);
   // Frame index → sequence, for the settled rows.
   SequenceLedger& ledger() { return ledger_; }
   // The frames a new ROI set must be prepared for: the Pipeline's; none without one.
@@ -131,6 +136,7 @@ class AnalysisSession {
   std::uint64_t first_sequence_ = 0;
   std::uint64_t last_sequence_ = 0;
   SequenceLedger ledger_;
+  SessionClock clock_;
 };
 
 }  // namespace calmon::daemon

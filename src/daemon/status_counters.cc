@@ -67,6 +67,8 @@ void StatusCounters::fill(pb::Status& status, const AnalysisSession& session, st
   status.set_daemon_id(daemon_id);
   status.set_stream_id(session.stream_id());
   status.set_first_sequence(session.first_sequence());
+  status.set_time_source(std::string(time_source_name(session.clock().source())));
+  status.set_time_base_rate_hz(session.clock().rate_hz());
   if (ingest_queue_) {
     status.set_ingest_queue_frames(ingest_queue_->frames());
     status.set_ingest_queue_bytes(ingest_queue_->bytes());

@@ -123,8 +123,8 @@ void StreamAnalyzer::analyse_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   const FrameResult& result = session_.push_traces();
   counters_.frame_processed();
   const std::int64_t acquired = held.header.acquisition_time_ns();
-  const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,  receive_time_ns,
-                         result.roi_set_version,   session_.stream_id(), daemon_id_};
+  const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,   receive_time_ns,
+                         result.roi_set_version,   session_.stream_id(), daemon_id_, session_.time_of(held.header)};
   const FrameMotion* motion = nullptr;
   if (session_.motion()) {
     motion = &session_.last_motion();
@@ -172,7 +172,7 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   if (!session_.finish()) return;
   Pipeline& pipeline = *session_.pipeline();
   const FrameStamp stamp{session_.last_sequence(),   pipeline.frames(),    acquisition_time_ns, receive_time_ns,
-                         pipeline.roi_set_version(), session_.stream_id(), daemon_id_};
+                         pipeline.roi_set_version(), session_.stream_id(), daemon_id_,          std::nullopt};
   publishing_.publish_tail(stamp, pipeline, session_.ledger());
   publishing_.publish_snapshot(session_, Publisher::Importance::kEssential);  // the stream's final images
   log_("session " + std::to_string(counters_.sessions()) + " ended (" + why + ") after " +

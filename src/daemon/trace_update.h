@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "calmon/wire.pb.h"
 #include "core/motion_correction.h"
@@ -20,8 +21,9 @@ struct FrameStamp {
   std::int64_t acquisition_time_ns = 0;
   std::int64_t receive_time_ns = 0;
   std::uint32_t roi_set_version = 0;
-  std::uint64_t stream_id = 0;  // the session's
-  std::uint64_t daemon_id = 0;  // the publishing calmond's
+  std::uint64_t stream_id = 0;   // the session's
+  std::uint64_t daemon_id = 0;   // the publishing calmond's
+  std::optional<double> time_s;  // seconds from the session's first frame, if known
 };
 
 // Clears `update` and stamps it: an update without per-ROI numbers yet.

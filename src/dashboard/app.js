@@ -219,7 +219,8 @@ setInterval(updateBanner, 1000);
 function render() {
   if (dirty) {
     dirty = false;
-    const x = store.frames;
+    const axis = store.axis();
+    const { x } = axis;
     const chosen = [...selected].filter((i) => i < store.series.length);
     const f = [];
     const f0 = [];
@@ -231,21 +232,37 @@ function render() {
       f0.push({ x, y: s.fcorr, color }, { x, y: s.f0, color, dash: [4, 3] }, { x, y: store.settledF0(i), color, dash: [1, 2] });
       dff.push({ x, y: s.dff, color });
     }
-    drawLines($('plot-f'), f);
-    drawLines($('plot-f0'), f0);
-    drawLines($('plot-dff'), dff);
+    drawLines($('plot-f'), f, [], axis);
+    drawLines($('plot-f0'), f0, [], axis);
+    drawLines($('plot-dff'), dff, [], axis);
     drawRaster($('raster'), store.series.map((s) => s.dff.slice(-600)));
     // Only with motion correction on calmond: the shifts on the traces' time axis.
     $('motion-panel').hidden = !store.hasMotion;
     if (store.hasMotion) {
       drawLines($('plot-motion'), [{ x, y: store.motion.dy, color: colorOf(0) },
-                                   { x, y: store.motion.dx, color: colorOf(1), dash: [4, 3] }], store.failedFrames());
+                                   { x, y: store.motion.dx, color: colorOf(1), dash: [4, 3] }],
+                store.failedFrames(x), axis);
       stats.motionPlots += 1;
     }
   }
   requestAnimationFrame(render);
 }
 requestAnimationFrame(render);
+
+// Hovering a plot names the frame under the pointer: its index and, when known, its time.
+function frameUnder(canvas, clientX) {
+  const scale = canvas.xScale;
+  if (!scale) return '';
+  const box = canvas.getBoundingClientRect();
+  const pixel = ((clientX - box.left) / box.width) * canvas.width;
+  const k = store.nearest(scale.low + ((pixel - scale.left) / (scale.right - scale.left)) * (scale.high - scale.low));
+  if (k < 0) return '';
+  const time = store.times[k];
+  return `frame ${store.frames[k]}` + (Number.isFinite(time) ? ` · ${time.toFixed(3)} s` : '');
+}
+for (const id of ['plot-f', 'plot-f0', 'plot-dff', 'plot-motion']) {
+  $(id).addEventListener('mousemove', (e) => { $(id).title = frameUnder($(id), e.clientX); });
+}
 
 // ---- image controls ----
 

@@ -1,8 +1,10 @@
 // plots.js — line plots and the ΔF/F₀ raster, drawn on canvases with no library.
 //
 // A plot takes series {x, y, color, dash} and scales both axes to what it is given
-// (non-finite values leave a gap), and marks x positions given apart (failed frames of
-// motion correction) as red ticks along the bottom; the raster draws one row per ROI, one column per
+// (non-finite values leave a gap, and so do the positions in `axis.breaks`: frames went
+// missing before them), labels the x axis in seconds or frames (`axis.unit`), and marks
+// x positions given apart (failed frames of motion correction) as red ticks along the
+// bottom; it keeps its x scale on the canvas (`canvas.xScale`) for the hover; the raster draws one row per ROI, one column per
 // frame, ΔF/F₀ mapped through a dark-to-bright color scale, newest frames at the right.
 
 export const COLORS = ['#4fc3f7', '#ffb74d', '#81c784', '#e57373', '#ba68c8', '#fff176', '#4db6ac', '#f06292'];
@@ -25,7 +27,14 @@ function extent(values) {
   return [low, high];
 }
 
-export function drawLines(canvas, series, marks = []) {
+// An x value as the axis labels it: "frame 120", or seconds with the decimals the span needs.
+export function xLabel(value, unit, span) {
+  if (unit !== 's') return `${value}`;
+  const decimals = span < 10 ? 2 : span < 100 ? 1 : 0;
+  return `${value.toFixed(decimals)} s`;
+}
+
+export function drawLines(canvas, series, marks = [], axis = { unit: 'frame', breaks: new Set() }) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   const pad = { left: 48, right: 6, top: 6, bottom: 16 };
@@ -39,8 +48,10 @@ export function drawLines(canvas, series, marks = []) {
   ctx.font = '10px ui-monospace, monospace';
   ctx.fillText(ys[1].toPrecision(4), 2, pad.top + 8);
   ctx.fillText(ys[0].toPrecision(4), 2, height - pad.bottom);
-  ctx.fillText(`frame ${xs[0]}`, pad.left, height - 3);
-  const last = `${xs[1]}`;
+  canvas.xScale = { low: xs[0], high: xs[1], left: pad.left, right: width - pad.right };
+  const span = xs[1] - xs[0];
+  ctx.fillText(axis.unit === 's' ? xLabel(xs[0], 's', span) : `frame ${xs[0]}`, pad.left, height - 3);
+  const last = xLabel(xs[1], axis.unit, span);
   ctx.fillText(last, width - pad.right - ctx.measureText(last).width, height - 3);
   for (const s of series) {
     ctx.strokeStyle = s.color;
@@ -49,7 +60,8 @@ export function drawLines(canvas, series, marks = []) {
     ctx.beginPath();
     let drawing = false;
     for (let i = 0; i < s.x.length; i += 1) {
-      if (!Number.isFinite(s.y[i])) {
+      if (axis.breaks.has(i)) drawing = false;
+      if (!Number.isFinite(s.y[i]) || !Number.isFinite(s.x[i])) {
         drawing = false;
         continue;
       }

@@ -5,7 +5,10 @@
 // roi_set_version means a new set of ROIs: the history starts again. With motion
 // correction on calmond, each frame's shift (TraceUpdate.motion: dy, dx, px) and failure
 // code (0 registered) are kept beside `frames` too; `hasMotion` says whether any came
-// since the history last started.
+// since the history last started. So is each frame's time in seconds (TraceUpdate.time_s,
+// NaN where calmond knows none) and whether frames went missing just before it: the plots'
+// time axis is seconds when the frames have times (frames otherwise), and a line never
+// joins across missing frames.
 
 const num = (v) => (v === undefined ? NaN : Number(v));  // protobuf JSON: "NaN", int64 as text
 
@@ -20,6 +23,9 @@ export class TraceStore {
 
   clear() {
     this.frames = [];
+    this.times = [];
+    this.gapBefore = [];
+    this.hasTime = false;  // until an update of this history carries a time
     this.motion = { dy: [], dx: [], failed: [] };
     this.hasMotion = false;  // until an update of this history carries motion
     this.series = [];  // per ROI: { f, fneu, fcorr, f0, dff, settled: Map(frame -> f0) }
@@ -44,6 +50,9 @@ export class TraceStore {
       this.series.push({ f: [], fneu: [], fcorr: [], f0: [], dff: [], settled: new Map() });
     }
     this.frames.push(num(update.frame_index));
+    if (update.time_s !== undefined) this.hasTime = true;
+    this.times.push(num(update.time_s));
+    this.gapBefore.push(num(update.missing_before ?? 0) > 0);
     // protobuf JSON leaves out zeros: a motion of {} is a registered frame not moved.
     const motion = update.motion;
     if (motion) this.hasMotion = true;
@@ -64,6 +73,8 @@ export class TraceStore {
   trim(count) {
     const first = this.frames[count];
     this.frames.splice(0, count);
+    this.times.splice(0, count);
+    this.gapBefore.splice(0, count);
     for (const values of Object.values(this.motion)) values.splice(0, count);
     for (const s of this.series) {
       for (const key of ['f', 'fneu', 'fcorr', 'f0', 'dff']) s[key].splice(0, count);
@@ -71,9 +82,27 @@ export class TraceStore {
     }
   }
 
-  // The frames whose registration failed (motion.failed non-zero).
-  failedFrames() {
-    return this.frames.filter((frame, k) => this.motion.failed[k] !== 0);
+  // The plots' x axis: seconds when the frames have times, else frame indices; `breaks`
+  // holds the positions after missing frames, where lines stop and start again.
+  axis() {
+    const breaks = new Set();
+    this.gapBefore.forEach((gap, k) => { if (gap) breaks.add(k); });
+    return { x: this.hasTime ? this.times : this.frames, unit: this.hasTime ? 's' : 'frame', breaks };
+  }
+
+  // The x positions (axis()'s) of the frames whose registration failed (motion.failed non-zero).
+  failedFrames(x = this.frames) {
+    return x.filter((_, k) => this.motion.failed[k] !== 0);
+  }
+
+  // The position nearest to `x` on axis().x, or -1 when there are no frames.
+  nearest(x) {
+    const xs = this.axis().x;
+    let best = -1;
+    for (let k = 0; k < xs.length; k += 1) {
+      if (Number.isFinite(xs[k]) && (best < 0 || Math.abs(xs[k] - x) < Math.abs(xs[best] - x))) best = k;
+    }
+    return best;
   }
 
   // Settled F0 aligned with `frames` (NaN where not settled yet).

@@ -192,6 +192,9 @@ NpyAppender<T>::NpyAppender(const std::string& path, std::vector<std::size_t> ro
   errno = 0;
   file_ = std::fopen(path_.c_str(), "wb");
   if (file_ == nullptr) fail_io(path_, "cannot create");
+  // No stdio buffer: each row is written as it is appended, so files whose rows are a few
+  // bytes (time.npy) hold as many rows past their header as files of kilobyte rows.
+  std::setvbuf(file_, nullptr, _IONBF, 0);
   try {
     flush();  // a valid, empty array from the start
   } catch (...) {

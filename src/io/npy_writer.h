@@ -3,9 +3,10 @@
 // `write_npy` writes a whole array at once. `NpyAppender` grows an array along its
 // first axis row by row (a trace as frames arrive) and rewrites the header's shape on
 // every flush, so the file numpy opens is valid after each flush, not only at the end.
-// Rows appended after the last flush may already be in the file, past the header's row
-// count, when the writer dies: count_npy_rows() and set_npy_rows() find and keep them
-// (calmon-record --repair).
+// Each row is written to the file as it is appended (unbuffered), so when the writer
+// dies every file holds every row appended, past the header's row count since the last
+// flush: count_npy_rows() and set_npy_rows() find and keep them (calmon-record --repair),
+// and files of rows of a few bytes lose no more than files of large rows.
 #pragma once
 
 #include <cstddef>

@@ -24,8 +24,7 @@ TiffMovieReader::TiffMovieReader(const std::string& path, std::size_t max_frame_
   Impl& m = *impl_;
   m.check_file_looks_like_tiff();
   m.open_with_libtiff();
-  std::string first_description;
-  const std::vector<PageFormat> formats = m.walk_pages(first_description);
+  const std::vector<PageFormat> formats = m.walk_pages(m.first_description);
   const auto ifd_count = static_cast<std::int64_t>(formats.size());
   m.page_count = ifd_count;
   m.first_format = formats[0];
@@ -38,13 +37,15 @@ TiffMovieReader::TiffMovieReader(const std::string& path, std::size_t max_frame_
     if (page > 0) m.check_page_format(page, format);
     m.check_page_data(page, format);
   }
-  m.lay_out_pages(first_description, ifd_count);
+  m.lay_out_pages(m.first_description, ifd_count);
   m.frame.resize(m.frame_bytes);
 }
 
 TiffMovieReader::~TiffMovieReader() = default;
 
 const TiffMovieInfo& TiffMovieReader::info() const { return impl_->info; }
+
+const std::string& TiffMovieReader::description() const { return impl_->first_description; }
 
 std::vector<std::string> TiffMovieReader::take_warnings() { return impl_->messages.take_new_warnings(); }
 

@@ -66,6 +66,10 @@ class TiffMovieReader {
   double timestamp_s(std::int64_t t, int channel = 0, int slice = 0) const;
   std::int64_t first_time_point() const;
 
+  // The first page's ImageDescription ("" if it has none): ImageJ's key=value lines,
+  // ScanImage's frame lines, or whatever the writer put there.
+  const std::string& description() const;
+
   // The warnings libtiff gave about this file since the last call (opening reads every
   // page's tags, read() decodes): each distinct text once, at most ten, then one line
   // saying further ones are not shown. For the program to print.

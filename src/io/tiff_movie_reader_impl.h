@@ -36,6 +36,7 @@ struct TiffMovieReader::Impl {
   std::uint64_t file_size = 0;
   detail::TiffHandle tiff;
   TiffMovieInfo info;
+  std::string first_description;  // page 0's ImageDescription, "" if none
   detail::PageFormat first_format;
   std::size_t frame_bytes = 0;
   std::vector<toff_t> page_ifd_offsets;  // where each page's IFD is

@@ -44,6 +44,7 @@ struct TiffMovieWriter::Impl {
   detail::LibtiffMessages messages;  // declared before `tiff`: it must outlive the handle
   detail::TiffHandle tiff;
   std::int64_t pages_written = 0;
+  std::string description;  // page 0's ImageDescription; none if empty
 
   [[noreturn]] void fail(const std::string& problem) const { throw Error(path + ": " + problem); }
   [[noreturn]] void fail_with_libtiff(const std::string& problem) {
@@ -53,10 +54,12 @@ struct TiffMovieWriter::Impl {
   void set_page_tags();
 };
 
-TiffMovieWriter::TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff)
+TiffMovieWriter::TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff,
+                                 const std::string& description)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.path = path;
+  m.description = description;
   m.shape = shape;
   m.pixel_type = pixel_type;
   sample_layout_of(pixel_type);  // throws for a pixel type code outside the enum
@@ -82,15 +85,17 @@ TiffMovieWriter::~TiffMovieWriter() {
 void TiffMovieWriter::Impl::set_page_tags() {
   TIFF* t = tiff.get();
   const SampleLayout layout = sample_layout_of(pixel_type);
-  const bool ok = TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(shape.width)) &&
-                  TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(shape.height)) &&
-                  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t{1}) &&
-                  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, layout.bits_per_sample) &&
-                  TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, layout.sample_format) &&
-                  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
-                  TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
-                  TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) &&
-                  TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(shape.height));
+  const bool ok =
+      TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(shape.width)) &&
+      TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(shape.height)) &&
+      TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t{1}) &&
+      TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, layout.bits_per_sample) &&
+      TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, layout.sample_format) &&
+      TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
+      TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
+      TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) &&
+      TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(shape.height)) &&
+      (pages_written > 0 || description.empty() || TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, description.c_str()));
   if (!ok) fail_with_libtiff("cannot set the tags of page " + std::to_string(pages_written));
 }
 

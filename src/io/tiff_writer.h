@@ -1,7 +1,8 @@
 // tiff_writer.h — writes TIFF files with libtiff: multi-page movies and float32 images.
 //
 // Movies (calmon-synth, tests) are written page by page, uncompressed, one strip per
-// page, classic TIFF or BigTIFF. Images (projections) are written as float32 so that
+// page, classic TIFF or BigTIFF, with an optional ImageDescription on the first page
+// (calmon-synth's ImageJ lines, which carry the frame interval). Images (projections) are written as float32 so that
 // Fiji and tifffile open them. Errors are calmon::Error naming the file.
 #pragma once
 
@@ -15,7 +16,9 @@ namespace calmon::io {
 
 class TiffMovieWriter {
  public:
-  TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff = false);
+  // `description`: the first page's ImageDescription; none if empty.
+  TiffMovieWriter(const std::string& path, FrameShape shape, PixelType pixel_type, bool bigtiff = false,
+                  const std::string& description = "");
   ~TiffMovieWriter();  // closes the file if close() was not called
   TiffMovieWriter(const TiffMovieWriter&) = delete;
   TiffMovieWriter& operator=(const TiffMovieWriter&) = delete;

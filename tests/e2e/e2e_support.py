@@ -62,8 +62,9 @@ TRACE_FILES = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", 
 GLOBAL_FILES = ["global_mean.npy", "global_median.npy", "global_min.npy"]
 MOTION_FILES = ["motion.npy", "motion_peak.npy", "motion_failed.npy"]  # with motion correction
 BLOCK_FILES = ["motion_blocks.npy"]  # piecewise-rigid
+TIME_FILES = ["time.npy"]  # when the frames have a time base (the synthetic movie's finterval)
 # calmon-analyze's .npy files that are not projection images.
-NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES) | set(MOTION_FILES) | set(BLOCK_FILES)
+NOT_IMAGES = set(TRACE_FILES) | set(GLOBAL_FILES) | set(MOTION_FILES) | set(BLOCK_FILES) | set(TIME_FILES)
 
 SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
 # "asan" or "tsan" under tools/sanitize: then a program's resident memory says more about
@@ -248,10 +249,11 @@ def kept_frames_dropped_by_the_daemon(config, frames):
     return {f"frame_{t + frames}" for t in keep if t < 0 and t + frames not in positive}
 
 
-def compare_with_analyze(test_case, recording, analyzed, config, movie, frames):
+def compare_with_analyze(test_case, recording, analyzed, config, movie, frames, times=False):
     """Every trace file bit for bit; every image both folders have bit for bit (.npy and
-    .tif); the images only one folder has must be exactly the documented ones. Returns
-    the names of the images compared."""
+    .tif); the images only one folder has must be exactly the documented ones; with
+    `times`, time.npy bit for bit too (a sender that passes the file's time base on).
+    Returns the names of the images compared."""
     # ROI columns: same names, same order.
     names = [roi["name"] for roi in load_json(recording, "rois.json")["rois"]]
     test_case.assertEqual(names, [roi["name"] for roi in load_json(analyzed, "rois.json")["rois"]])
@@ -271,6 +273,14 @@ def compare_with_analyze(test_case, recording, analyzed, config, movie, frames):
         actual, expected = np.load(os.path.join(recording, name)), np.load(os.path.join(analyzed, name))
         test_case.assertEqual(len(actual), frames, name)
         assert_same_array(test_case, actual, expected, name, "(frame, ROI)" if actual.ndim == 2 else "(frame,)")
+    if times:
+        # The synthetic movie declares its frame interval: calmond's seconds (from the
+        # frame_rate_hz calmon-replay sends) are calmon-analyze's, bit for bit.
+        test_case.assertEqual(load_json(analyzed, "rois.json")["time_source"], "declared frame rate")
+        for folder in (analyzed, recording):
+            test_case.assertTrue(os.path.exists(os.path.join(folder, "time.npy")), f"{folder}: no time.npy")
+        assert_same_array(test_case, np.load(os.path.join(recording, "time.npy")),
+                          np.load(os.path.join(analyzed, "time.npy")), "time.npy", "(frame,)")
 
     # Images. The recording has the final snapshot of the stream (over all frames) plus
     # `latest`; calmon-analyze has no `latest` and also the frames kept for negative

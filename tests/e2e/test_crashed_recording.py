@@ -8,9 +8,10 @@
 #   - every .npy loads with numpy, with exactly the rows of the last flush (the count
 #     metadata.json gives), each equal, bit for bit, to calmon-analyze's row for that frame;
 #   - `calmon-record --repair` keeps the whole rows past the headers: afterwards the live
-#     files all hold the same rows, more than before, as do the settled files, still equal
-#     to calmon-analyze's; metadata.json counts them and says end_reason "crashed"; a
-#     second repair changes nothing.
+#     files (time.npy with them) all hold the same rows, more than before, as do the
+#     settled files, still equal to calmon-analyze's;
+#     metadata.json counts them and says end_reason "crashed"; a second repair changes
+#     nothing.
 import json
 import os
 import subprocess
@@ -23,7 +24,10 @@ from support import wait_until
 
 LIVE = ["F.npy", "Fneu.npy", "Fcorr.npy", "F0_live.npy", "dff_live.npy", "flags_live.npy"]
 SETTLED = ["F0_settled.npy", "dff_settled.npy", "flags_settled.npy"]
-ROIS = 1000  # rows of 8000 bytes: each is in the file as soon as it is appended, flushed or not
+# The synthetic movie declares its frame interval, which calmon-replay passes on: time.npy
+# is a live file too, its rows of 8 bytes written as they come like the others.
+TIME = "time.npy"
+ROIS = 1000  # rows of 8000 bytes
 CONFIG = {
     "rois": [{"name": f"px{i}", "region": {"pixel": {"x": i % e2e.WIDTH, "y": i // e2e.WIDTH}}} for i in range(ROIS)],
     "baseline": {"moving": {"window": 11}},
@@ -94,7 +98,9 @@ class CrashedRecordingTest(unittest.TestCase):
         metadata = e2e.load_json(recording, "metadata.json")
         self.assertEqual(metadata["end_reason"], "recording")
         segment = metadata["segments"][0]
-        before = {name: rows_of(os.path.join(recording, name)) for name in LIVE + SETTLED}
+        before = {name: rows_of(os.path.join(recording, name)) for name in LIVE + SETTLED + [TIME]}
+        self.assertEqual(before[TIME][0], segment["frames"], TIME)
+        self.assert_rows_are_analyzes(recording, TIME, before[TIME][0])
         for names, flushed in ((LIVE, segment["frames"]), (SETTLED, segment["settled_frames"])):
             for name in names:
                 in_header, whole = before[name]
@@ -107,7 +113,7 @@ class CrashedRecordingTest(unittest.TestCase):
 
         # Repaired: one row count per group, more rows than flushed, still calmon-analyze's numbers.
         counts = {}
-        for group in (LIVE, SETTLED):
+        for group in (LIVE + [TIME], SETTLED):
             after = {rows_of(os.path.join(recording, name)) for name in group}
             self.assertEqual(len(after), 1, f"{group}: {after}")
             (rows, whole), = after
@@ -133,7 +139,7 @@ class CrashedRecordingTest(unittest.TestCase):
             self.assertTrue(f.read().endswith(b"\n"))
 
         # Repairing again changes nothing.
-        names = LIVE + SETTLED + ["metadata.json", "status.jsonl"]
+        names = LIVE + SETTLED + [TIME, "metadata.json", "status.jsonl"]
         files = {name: self.read(recording, name) for name in names}
         self.repair(recording)
         for name in names:

@@ -5,7 +5,8 @@
 # what calmond publishes. The recording must be calmon-analyze's folder for the same
 # movie and config (made by the e2e.analyze.movie.<config> fixture), bit for bit:
 # every trace file (F, Fneu, Fcorr, F0/dff/flags live and settled, global_*), same
-# dtype and shape — no frame lost — and every projection image both folders have. metadata.json must
+# dtype and shape — no frame lost — and every projection image both folders have, and
+# time.npy (the movie's declared frame interval, sent by calmon-replay). metadata.json must
 # report every frame received and nothing lost, and calmond must have processed every
 # frame.
 #
@@ -63,9 +64,10 @@ class LiveEqualsOffline:
         daemon.shut_down()
 
         e2e.check_metadata(self, recording, self.frames)
-        images = e2e.compare_with_analyze(self, recording, self.analyzed, self.config, self.movie, self.frames)
+        images = e2e.compare_with_analyze(self, recording, self.analyzed, self.config, self.movie, self.frames,
+                                          times=True)
         print(f"\n{self.config_name}, replay {' '.join(self.replay_flags)}{' with CURVE' if curve else ''}: {summary}")
-        print(f"bit for bit: every trace file, {len(images)} images (.npy and .tif), latest; "
+        print(f"bit for bit: every trace file, time.npy, {len(images)} images (.npy and .tif), latest; "
               f"only in calmon-analyze's folder: "
               f"{sorted(e2e.kept_frames_dropped_by_the_daemon(self.config, self.frames)) or 'nothing'}")
 

@@ -18,7 +18,10 @@ is calmon-synth's movie with the same frames (`--frames 120 --rate 90`). Checks:
   - calmon-analyze on each file with --channel c --slice z reads exactly the pages tifffile
     finds for that channel and plane at each whole time point of the file: the time point
     count, global_mean.npy (np.mean of each page, bit for bit) and the first and last
-    frames kept (keep_frames, bit for bit).
+    frames kept (keep_frames, bit for bit);
+  - its time.npy is, bit for bit, ts - ts[0], where ts are the frameTimestamps_sec that
+    tifffile's MATLAB parser reads from those pages' descriptions, and rois.json names the
+    "acquisition clock" with the rate of one plane, scanVolumeRate (fast z, 3 planes).
 """
 import argparse
 import glob
@@ -98,13 +101,14 @@ def read_series(c, files, bigtiff, movie):
 def check_calmon_reads(c, pages, analyze, work, label):
     by_file = {}
     for index, (path, i, lines, pixels) in enumerate(pages):
-        by_file.setdefault(path, []).append((index, pixels))
+        by_file.setdefault(path, []).append((index, pixels, lines["frameTimestamps_sec"]))
     config = os.path.join(work, "keep.json")
     with open(config, "w") as f:
         json.dump({"keep_frames": [0, -1], "projections": []}, f)
     for path, file_pages in by_file.items():
         first_page = file_pages[0][0]
-        in_file = {g: pixels for g, pixels in file_pages}
+        in_file = {g: pixels for g, pixels, _ in file_pages}
+        stamps = {g: float(ts) for g, _, ts in file_pages}
         # Whole time points: every channel of every plane of volume v is in this file.
         volumes = sorted({g // (CHANNELS * PLANES) for g in in_file})
         whole = [v for v in volumes if all(v * CHANNELS * PLANES + j in in_file for j in range(CHANNELS * PLANES))]
@@ -122,6 +126,13 @@ def check_calmon_reads(c, pages, analyze, work, label):
                 last = len(whole) - 1
                 c.exact(f"{name} last frame", np.load(os.path.join(out, f"frame_{last}.npy")),
                         want[-1].astype(np.float64))
+                ts = np.array([stamps[(v * PLANES + plane) * CHANNELS + channel] for v in whole], dtype=np.float64)
+                c.exact(f"{name} time.npy = ts - ts[0]", np.load(os.path.join(out, "time.npy")), ts - ts[0])
+                with open(os.path.join(out, "rois.json")) as f:
+                    rois = json.load(f)
+                if rois.get("time_source") != "acquisition clock":
+                    raise GoldenError(f"{name}: rois.json time_source {rois.get('time_source')!r}")
+                c.exact(f"{name} rois.json frame_rate_hz", np.float64(rois["frame_rate_hz"]), np.float64(VOLUME_RATE))
 
 
 def main():

@@ -2,7 +2,8 @@
 // frame whose update never came gets a NaN row with flag 8, every header counts every
 // row once flushed (and each file is a whole .npy after every flush), and an update that
 // does not fit the folder is refused with one line naming the frame. With motion, the
-// motion files get a row per live row (NaN, NaN, 255 for a frame not received).
+// motion files get a row per live row (NaN, NaN, 255 for a frame not received); with
+// times, time.npy a time per live row (NaN for a frame not received).
 #include "record/trace_segment.h"
 
 #include <gtest/gtest.h>
@@ -113,6 +114,31 @@ TEST(TraceSegment, WithoutMotionNoMotionFiles) {
   segment.flush();
   EXPECT_FALSE(segment.has_motion());
   EXPECT_FALSE(std::filesystem::exists(folder + "/motion.npy"));
+}
+
+TEST(TraceSegment, TimedFoldersWriteEachLiveRowsTimeAndNaNWhereNoneCame) {
+  const std::string folder = make_folder();
+  TraceSegment segment(folder, 0, 2, false, nullptr, true);
+  EXPECT_TRUE(segment.has_time());
+  pb::TraceUpdate first = frame_update(0);
+  first.set_time_s(0.0);
+  segment.append_live(first);
+  pb::TraceUpdate later = frame_update(2);  // frame 1 never arrived
+  later.set_time_s(0.1);
+  segment.append_live(later);
+  segment.append_live(frame_update(3));  // an update without a time in a timed folder
+  segment.flush();
+  EXPECT_EQ(io::count_npy_rows(folder + "/time.npy").in_header, 4u);
+  EXPECT_EQ(npy_row<double>(folder + "/time.npy", 0), (std::vector<double>{0.0}));
+  EXPECT_EQ(npy_row<double>(folder + "/time.npy", 2), (std::vector<double>{0.1}));
+  for (const std::size_t row : {1u, 3u}) EXPECT_TRUE(std::isnan(npy_row<double>(folder + "/time.npy", row)[0]));
+
+  const std::string untimed = make_folder();
+  TraceSegment plain(untimed, 0, 2, false);
+  plain.append_live(first);  // not this folder's business: it was made without times
+  plain.flush();
+  EXPECT_FALSE(plain.has_time());
+  EXPECT_FALSE(std::filesystem::exists(untimed + "/time.npy"));
 }
 
 TEST(TraceSegment, SettledRowsOfOtherFoldersOrAlreadyWrittenAreLeftOut) {

@@ -1,7 +1,8 @@
 // replay_cli_test.cc — calmon-replay as calmond meets it. The real program streams a
 // movie written here to a PULL socket standing in for the daemon's ingest; every message
 // is checked: each frame's header (sequence +1 per frame across loops, geometry, pixel
-// type, channel and plane, one stream id per run), its pixels bit for bit against what
+// type, channel and plane, one stream id per run, the file's frame times and declared
+// frame rate), its pixels bit for bit against what
 // was written into the movie, and the end of stream last. A REP socket stands in for the
 // daemon's control socket where the acknowledgement is under test (elsewhere --no-ack):
 // what it answers about the stream becomes the end of the summary line and the exit
@@ -34,9 +35,11 @@
 
 #include "calmon/wire.pb.h"
 #include "huge_frame_tiff.h"
+#include "io/tiff_movie_reader.h"
 #include "io/tiff_writer.h"
 #include "net/frame_message.h"
 #include "net/wire_pixel_type.h"
+#include "rig_sim/scanimage_writer.h"
 #include "test_support.h"
 #include "tiff_patch.h"
 
@@ -359,6 +362,10 @@ TEST_P(ReplayCliPixelTypes, AFastReplaySendsEveryFrameBitForBitThenTheEndOfStrea
   std::string err;
   const auto messages = replay_to(ingest, {movie.path.string(), "--fast"}, dir, &out, &err);
   expect_stream(messages, {frame_range(0, 11)}, movie);
+  for (const Received& message : messages) {  // a plain TIFF says nothing about time
+    EXPECT_FALSE(message.header.has_frame_time_s());
+    EXPECT_EQ(message.header.frame_rate_hz(), 0.0);
+  }
   EXPECT_EQ(out.rfind("calmon-replay: 12 frames + end of stream to " + ingest.endpoint(), 0), 0u) << out;
   EXPECT_NE(out.find("(--fast)"), std::string::npos) << out;
   EXPECT_EQ(err, "") << "no progress line when stderr is not a terminal";
@@ -423,6 +430,76 @@ data[:, 2, 1].tofile(expected)
     const auto begin = expected.begin() + static_cast<std::ptrdiff_t>(t * frame_bytes);
     return std::vector<std::byte>(begin, begin + static_cast<std::ptrdiff_t>(frame_bytes));
   });
+}
+
+TEST(ReplayCli, AnImageJMoviesFrameIntervalIsSentAsItsFrameRate) {
+  const fs::path dir = work_dir();
+  const FrameShape shape{8, 4};
+  {
+    io::TiffMovieWriter writer((dir / "imagej.tif").string(), shape, PixelType::kU16, false,
+                               "ImageJ=1.11a\nimages=3\nframes=3\nfinterval=0.125\n");
+    const std::vector<std::uint16_t> pixels(shape.pixel_count(), 9);
+    for (int t = 0; t < 3; ++t) writer.append(FrameView<std::uint16_t>(pixels.data(), shape));
+    writer.close();
+  }
+  IngestStandIn ingest;
+  const auto messages = replay_to(ingest, {(dir / "imagej.tif").string(), "--fast"}, dir);
+  ASSERT_EQ(messages.size(), 4U);
+  for (const Received& message : messages) {
+    EXPECT_EQ(message.header.frame_rate_hz(), 8.0);
+    EXPECT_FALSE(message.header.has_frame_time_s());
+  }
+}
+
+// 2 channels x 3 planes with fast z at 30 volumes/s, 4 volumes; page g's frameTimestamps_sec
+// is 0.01 g + 3. Channel 1, plane 2 is sent twice over: the first pass carries the file's
+// own times, the second the same times one pass later (the span plus one mean interval).
+TEST(ReplayCli, AScanImageFilesFrameTimesAndVolumeRateAreSentWithEveryFrame) {
+  const fs::path dir = work_dir();
+  const std::string path = (dir / "scanimage.tif").string();
+  const FrameShape shape{6, 5};
+  {
+    rig_sim::ScanImageTiffFile file(path, false,
+                                    "SI.hChannels.channelSave = [1;2]\nSI.hStackManager.numSlices = 3\n"
+                                    "SI.hFastZ.enable = true\nSI.hRoiManager.scanFrameRate = 90\n"
+                                    "SI.hRoiManager.scanVolumeRate = 30\n",
+                                    "{}");
+    std::vector<std::uint16_t> pixels(shape.pixel_count());
+    for (int g = 0; g < 24; ++g) {
+      pixels.assign(pixels.size(), static_cast<std::uint16_t>(g));
+      file.append(FrameView<std::uint16_t>(pixels.data(), shape),
+                  "frameNumbers = " + std::to_string(g / 2 + 1) +
+                      "\nframeTimestamps_sec = " + std::to_string(0.01 * g + 3) + "\n");
+    }
+    file.close();
+  }
+  std::vector<double> stamps;
+  {
+    io::TiffMovieReader reader(path);
+    ASSERT_EQ(reader.info().frames, 4);
+    for (int t = 0; t < 4; ++t) stamps.push_back(reader.timestamp_s(t, 1, 2));
+  }
+  IngestStandIn ingest;
+  const auto messages = replay_to(
+      ingest, {path, "--fast", "--channel", "1", "--slice", "2", "--loop", "2", "--start-sequence", "5"}, dir);
+  ASSERT_EQ(messages.size(), 9U);
+  const double pass_s = (stamps[3] - stamps[0]) * 4.0 / 3.0;
+  for (int i = 0; i < 8; ++i) {
+    SCOPED_TRACE("message " + std::to_string(i));
+    const pb::FrameHeader& header = messages[static_cast<std::size_t>(i)].header;
+    EXPECT_EQ(header.sequence(), 5U + static_cast<std::uint64_t>(i));
+    EXPECT_EQ(header.frame_rate_hz(), 30.0);
+    ASSERT_TRUE(header.has_frame_time_s());
+    EXPECT_EQ(header.frame_time_s(),
+              i < 4 ? stamps[static_cast<std::size_t>(i)] : stamps[static_cast<std::size_t>(i - 4)] + 1.0 * pass_s);
+    const std::uint16_t page = static_cast<std::uint16_t>(((i % 4) * 3 + 2) * 2 + 1);
+    ASSERT_EQ(messages[static_cast<std::size_t>(i)].pixels.size(), shape.pixel_count() * 2);
+    std::uint16_t first_pixel = 0;
+    std::memcpy(&first_pixel, messages[static_cast<std::size_t>(i)].pixels.data(), 2);
+    EXPECT_EQ(first_pixel, page);
+  }
+  EXPECT_TRUE(messages.back().header.end_of_stream());
+  EXPECT_FALSE(messages.back().header.has_frame_time_s());
 }
 
 TEST(ReplayCli, NoEosLeavesTheStreamOpen) {

@@ -57,6 +57,18 @@ TEST(LiveTable, DrawsTheStatusTheFrameAndOneRowPerRoi) {
   EXPECT_TRUE(out.text().ends_with(kShowCursor));  // shown again, even without finish()
 }
 
+TEST(LiveTable, TheFrameLineShowsTheFramesTimeInSeconds) {
+  test::CapturedOutput out;
+  RoiColumns columns({});
+  columns.on_roi_set(roi_set(1, {"cell1"}));
+  LiveTable table(columns, false, 10.0, "tcp://127.0.0.1:5571", out.file());
+  pb::TraceUpdate timed = frame_update(7, 1, {0.5});
+  timed.set_time_s(12.3456);
+  table.on_update(timed);
+  table.refresh(Display::Clock::time_point{} + 1s);
+  EXPECT_NE(out.text().find("frame 7 · 12.346 s · sequence 107 · ROI set 1\n"), std::string::npos) << out.text();
+}
+
 TEST(LiveTable, TheFrameLineShowsTheShiftAndMarksAFailedRegistration) {
   test::CapturedOutput out;
   RoiColumns columns({});

@@ -63,6 +63,18 @@ TEST(PlainLines, TheFramesShiftExactlyBeforeTheValuesAndAFailureNamed) {
             "frame=15 seq=115 a=1\n");
 }
 
+TEST(PlainLines, TheFramesTimeInSecondsComesFirstWhenCalmondKnowsIt) {
+  test::CapturedOutput out;
+  RoiColumns columns({});
+  columns.on_roi_set(roi_set(1, {"a"}));
+  PlainLines lines(columns, false, out.file());
+  pb::TraceUpdate timed = frame_update(12, 1, {0.5});
+  timed.set_time_s(0.1 + 0.3);
+  add_motion(timed, -1.2, 0.5);
+  lines.on_update(timed);
+  EXPECT_EQ(out.text(), "frame=12 seq=112 t=0.4 dy=-1.2 dx=0.5 a=0.5\n");
+}
+
 TEST(PlainLines, UnknownNamesAreIndicesAndChosenNamesWaitForTheSet) {
   test::CapturedOutput out;
   RoiColumns all({});

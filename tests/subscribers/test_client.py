@@ -85,6 +85,20 @@ class SubscriberTest(unittest.TestCase):
         self.assertIsNone(plain.motion)
         self.assertIsNone(end.motion)
 
+    def test_the_time_of_a_frame_comes_as_published_and_none_without_it(self):
+        rows = LiveRows(3, 3, seed=24)
+        with FakeDaemon(roi_set_info(1, NAMES)) as daemon:
+            stream = calmon_client.traces(daemon.publish_endpoint, timeout=5)
+            timed = rows.live_update(0, 1)
+            timed.time_s = 0.1 + 0.2
+            daemon.publish("traces", timed)
+            daemon.publish("traces", rows.live_update(1, 1))  # calmond that knows no time
+            daemon.publish("traces", settled_only(2, 1, 102, end_of_stream=True))
+            first, untimed, end = list(stream)
+        self.assertEqual(first.time_s, 0.1 + 0.2)
+        self.assertIsNone(untimed.time_s)
+        self.assertIsNone(end.time_s)
+
     def test_traces_yields_every_update_to_the_end_of_the_stream(self):
         rows = LiveRows(3, 3, seed=22)
         with FakeDaemon(roi_set_info(1, NAMES)) as daemon:

@@ -155,6 +155,43 @@ TEST(AnalyzeCli, RoisJsonEscapesQuotesAndBackslashesInNames) {
   EXPECT_EQ(test::read_file(answer), R"(["a \"quoted\" \\ name", 0, 5, 20, 16, "uint16"])");
 }
 
+// time.npy and rois.json's time base: the config's rate serves a movie that declares none;
+// a frame interval that is no interval is a warning, and the movie is analysed without time.
+TEST(AnalyzeCli, TheConfigsFrameRateGivesTimeAndABadFrameIntervalIsAWarning) {
+  const fs::path dir = work_dir();
+  const fs::path movie = write_movie(dir, 8);
+  write_text(dir / "rate.json", R"({"frame_rate_hz": 4})");
+  const Outcome timed =
+      analyze(movie.string() + " --config " + (dir / "rate.json").string() + " --out " + (dir / "timed").string());
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  EXPECT_NE(timed.out.find("time: 1.750 s from the first frame to the last (time source: config frame rate)"),
+            std::string::npos)
+      << timed.out;
+  EXPECT_EQ(fs::file_size(dir / "timed" / "time.npy"), 128u + 8 * 8);
+  const std::vector<double> times = test::read_raw<double>(dir / "timed" / "time.npy", 8 + 128 / 8);
+  EXPECT_EQ(times[128 / 8 + 7], 7.0 / 4.0);
+  const std::string rois = test::read_file(dir / "timed" / "rois.json");
+  EXPECT_NE(rois.find("\"time_source\": \"config frame rate\""), std::string::npos) << rois;
+  EXPECT_NE(rois.find("\"frame_rate_hz\": 4"), std::string::npos) << rois;
+
+  const fs::path bad = dir / "bad_interval.tif";
+  {
+    const FrameShape shape{6, 4};
+    io::TiffMovieWriter writer(bad.string(), shape, PixelType::kU16, false,
+                               "ImageJ=1.11a\nimages=3\nframes=3\nfinterval=-0.5\n");
+    const std::vector<std::uint16_t> pixels(shape.pixel_count(), 3);
+    for (int t = 0; t < 3; ++t) writer.append(FrameView<std::uint16_t>(pixels.data(), shape));
+    writer.close();
+  }
+  const Outcome untimed = analyze(bad.string() + " --out " + (dir / "untimed").string());
+  ASSERT_EQ(untimed.exit_code, 0) << untimed.err;
+  EXPECT_EQ(untimed.err, "calmon-analyze: warning: " + bad.string() +
+                             ": ImageJ description has finterval=-0.5, not a positive number of seconds per frame; "
+                             "ignored\n");
+  EXPECT_FALSE(fs::exists(dir / "untimed" / "time.npy"));
+  EXPECT_NE(test::read_file(dir / "untimed" / "rois.json").find("\"time_source\": \"\""), std::string::npos);
+}
+
 TEST(AnalyzeCli, AMissingMovieIsNamed) {
   const fs::path dir = work_dir();
   expect_one_line_error(analyze((dir / "nowhere.tif").string() + " --out " + (dir / "out").string()),
@@ -335,6 +372,8 @@ TEST(AnalyzeCli, ConfigsThatMakeNoSenseStopBeforeAnyFrameIsRead) {
         "(--max-baseline-window)"}},
       {R"({"baseline": {"moving": {"window": 1073741824}}, "rois": [{"name": "m", "region": {"pixel": {"x": 1, "y": 1}}}]})",
        {"default baseline: baseline window of 1073741824 frames (moving.window); the limit is 1000000 per window"}},
+      {R"({"frame_rate_hz": 0})", {"frame_rate_hz must be a positive number of frames per second, not 0"}},
+      {R"({"frame_rate_hz": -30})", {"frame_rate_hz must be a positive number of frames per second, not -30"}},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path config = dir / ("config" + std::to_string(i) + ".json");

@@ -189,6 +189,16 @@ TEST(ConfigFile, AProjectionNameThatCannotNameAFileIsAnErrorNamingTheRule) {
   EXPECT_EQ(settings_of(R"({"projections": [{"name": "Cell-1_crop.v2"}]})").projections[0].name, "Cell-1_crop.v2");
 }
 
+TEST(ConfigFile, TheFrameRateNamesTimesAndMustBePositive) {
+  EXPECT_FALSE(to_pipeline_settings(parse_config("{}", "test")).frame_rate_hz.has_value());
+  EXPECT_EQ(to_pipeline_settings(parse_config(R"({"frame_rate_hz": 30.5})", "test")).frame_rate_hz, 30.5);
+  EXPECT_EQ(error_of(R"({"frame_rate_hz": 0})"), "frame_rate_hz must be a positive number of frames per second, not 0");
+  EXPECT_EQ(error_of(R"({"frame_rate_hz": -30})"),
+            "frame_rate_hz must be a positive number of frames per second, not -30");
+  EXPECT_EQ(error_of(R"({"frame_rate_hz": "Infinity"})"),
+            "frame_rate_hz must be a positive number of frames per second, not inf");
+}
+
 TEST(ConfigFile, LoadsFromAFileAndReportsAMissingOne) {
   const std::filesystem::path dir = CALMON_TEST_TMPDIR;
   std::filesystem::create_directories(dir);

@@ -36,7 +36,7 @@ TEST(SessionClock, TheSourceRateServesWhenTheConfigSetsNone) {
   EXPECT_EQ(clock.time_s(0, std::nullopt, 30.0), 0.0);
   EXPECT_EQ(clock.time_s(3, std::nullopt, 30.0), 3.0 / 30.0);
   EXPECT_EQ(clock.source(), TimeSource::kSourceRate);
-  EXPECT_EQ(time_source_name(clock.source()), "sender frame rate");
+  EXPECT_EQ(time_source_name(clock.source()), "declared frame rate");
   // A frame that arrives after a later one lies before it.
   EXPECT_EQ(clock.time_s(2, std::nullopt, 30.0), 2.0 / 30.0);
 }

@@ -457,6 +457,44 @@ TEST(StreamAnalyzer, GapsAreCountedAndFlaggedAndSettledRowsKeepTheirSequenceNumb
   EXPECT_EQ(status.missing_frames(), 3u);
 }
 
+TEST(StreamAnalyzer, EachFrameIsTimedBySecondsFromTheSessionsFirstFrameAndGapsKeepTheirTime) {
+  // The acquisition's own clock wins over every rate.
+  Harness clocked(R"({"frame_rate_hz": 10, "rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+  const std::uint64_t sequences[] = {10, 11, 15};
+  const double clock_s[] = {100.25, 100.3, 100.5};
+  for (int t = 0; t < 3; ++t) {
+    pb::FrameHeader header = frame_header(sequences[t]);
+    header.set_frame_time_s(clock_s[t]);
+    header.set_frame_rate_hz(30.0);
+    const std::vector<std::uint16_t> pixels = movie_frame(t);
+    clocked.send(message(header, pixels.data(), pixels.size() * 2));
+  }
+  auto live = clocked.publisher.live_updates();
+  ASSERT_EQ(live.size(), 3u);
+  for (int t = 0; t < 3; ++t) {
+    ASSERT_TRUE(live[t].has_time_s());
+    EXPECT_EQ(live[t].time_s(), clock_s[t] - clock_s[0]);
+  }
+  EXPECT_EQ(clocked.status().time_source(), "acquisition clock");
+  EXPECT_EQ(clocked.status().time_base_rate_hz(), 10.0);
+
+  // Without timestamps: the config's rate over the sequence numbers, a gap a jump.
+  Harness rated(R"({"frame_rate_hz": 20, "rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+  for (int t = 0; t < 3; ++t) rated.send(frame_message(sequences[t], movie_frame(t)));
+  live = rated.publisher.live_updates();
+  ASSERT_EQ(live.size(), 3u);
+  EXPECT_EQ(live[1].time_s(), 1.0 / 20.0);
+  EXPECT_EQ(live[2].time_s(), 5.0 / 20.0);
+  EXPECT_EQ(rated.status().time_source(), "config frame rate");
+
+  // Neither: no time, and the status says so.
+  Harness untimed(R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+  untimed.send(frame_message(0, movie_frame(0)));
+  ASSERT_EQ(untimed.publisher.live_updates().size(), 1u);
+  EXPECT_FALSE(untimed.publisher.live_updates()[0].has_time_s());
+  EXPECT_EQ(untimed.status().time_source(), "");
+}
+
 TEST(StreamAnalyzer, FramesWithNonFinitePixelsAreCounted) {
   Harness h(R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
   std::vector<float> pixels(kWidth * kHeight, 10.0f);

@@ -5,7 +5,10 @@
 // Fcorr, F0 and ΔF/F₀ live and settled), global neuropil traces, projections and kept
 // frames, in the layout of docs/output.md. Prints a summary per ROI. The config's
 // baselines are held to calmond's baseline limits (config/roi_limits.h) before the movie
-// is opened, so an absurd window is one line, not gigabytes of memory.
+// is opened, so an absurd window is one line, not gigabytes of memory. Each frame's time
+// in seconds comes from core/session_clock.h fed as calmond feeds it (the frame's index
+// as its sequence number, the file's frame time and declared rate from
+// io/movie_time_base.h), so time.npy holds the seconds a live session of the same movie has.
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +33,10 @@
 #include "core/motion_correction.h"
 #include "core/motion_extent.h"
 #include "core/pipeline.h"
+#include "core/session_clock.h"
 #include "io/motion_files.h"
+#include "io/movie_time_base.h"
+#include "io/npy_writer.h"
 #include "io/progress_bar.h"
 #include "io/projection_files.h"
 #include "io/tiff_movie_reader.h"
@@ -90,7 +96,7 @@ void write_text(const std::string& path, const std::string& text) {
 
 // rois.json: what each column of the trace files is. A message printed through
 // protobuf's JSON mapping, so a name with a quote or a backslash is escaped.
-std::string describe_rois(const calmon::Pipeline& pipeline) {
+std::string describe_rois(const calmon::Pipeline& pipeline, const calmon::SessionClock& clock) {
   calmon::pb::RoisFile file;
   const auto& rois = pipeline.settings().rois;
   for (std::size_t i = 0; i < rois.size(); ++i) {
@@ -107,6 +113,8 @@ std::string describe_rois(const calmon::Pipeline& pipeline) {
   file.set_width(pipeline.shape().width);
   file.set_height(pipeline.shape().height);
   file.set_pixel_type(std::string(calmon::pixel_type_name(pipeline.pixel_type())));
+  file.set_time_source(std::string(calmon::time_source_name(clock.source())));
+  file.set_frame_rate_hz(clock.rate_hz());
   return calmon::config::print_json_message(file, {.indented = true});
 }
 
@@ -138,12 +146,24 @@ void build_motion_reference(calmon::MotionCorrection& motion, calmon::io::TiffMo
   }
 }
 
+// time.npy: each frame's seconds from the first; none (and an old one removed) when the
+// movie has no time base, so that a folder analysed again never keeps another movie's times.
+void write_times(const std::string& out, const std::vector<double>& times) {
+  const std::string path = out + "/time.npy";
+  if (times.empty()) {
+    std::filesystem::remove(path);
+    return;
+  }
+  calmon::io::write_npy<double>(path, times);
+}
+
 int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   calmon::pb::Config config;
   if (options.config) config = calmon::config::load_config(*options.config);
   calmon::config::check_baseline_limits(config, options.baseline_limits);
   calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
+  calmon::SessionClock clock(settings.frame_rate_hz);
 
   calmon::io::TiffMovieReader movie(options.movie, options.max_frame_bytes);
   const calmon::io::TiffMovieInfo& info = movie.info();
@@ -156,6 +176,11 @@ int run(const Options& options) {
     throw calmon::Error(options.movie + ": slice " + std::to_string(options.slice) + " requested, the movie has " +
                         std::to_string(info.slices));
   }
+  const calmon::io::MovieTimeBase time_base = calmon::io::read_movie_time_base(movie, options.channel, options.slice);
+  for (const std::string& reason : time_base.rate.ignored) {
+    std::cerr << "calmon-analyze: warning: " << options.movie << ": " << reason << "\n";
+  }
+  std::vector<double> times;
   settings.keep_frames = resolve_kept_frames(settings.keep_frames, info.frames);
   check_projection_ranges(settings.projections, info.frames);
   const std::vector<std::int64_t> kept_frames = settings.keep_frames;
@@ -194,6 +219,10 @@ int run(const Options& options) {
                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   };
   for (std::int64_t t = 0; t < info.frames; ++t) {
+    // The frame's index is its sequence number, as calmon-replay numbers the frames it sends.
+    const std::optional<double> time_s =
+        clock.time_s(static_cast<std::uint64_t>(t), time_base.frame_time_s(t), time_base.rate.hz);
+    if (time_s) times.push_back(*time_s);
     const calmon::FrameResult& result = pipeline.push(analysed_frame(movie.read(t, options.channel, options.slice)));
     traces.append_live(result);
     summary.add_live(result);
@@ -215,7 +244,8 @@ int run(const Options& options) {
   if (const calmon::LocalCorrelation* correlation = pipeline.local_correlation()) {
     calmon::io::write_image(options.out + "/correlation", correlation->image());
   }
-  write_text(options.out + "/rois.json", describe_rois(pipeline));
+  write_times(options.out, times);
+  write_text(options.out + "/rois.json", describe_rois(pipeline, clock));
   write_text(options.out + "/config.json", calmon::config::to_json(config));
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -224,6 +254,10 @@ int run(const Options& options) {
                 options.movie.c_str(), static_cast<long long>(info.frames), info.shape.width, info.shape.height,
                 std::string(calmon::pixel_type_name(info.pixel_type)).c_str(), pipeline.roi_count(), seconds,
                 static_cast<double>(info.frames) / seconds, options.out.c_str());
+    if (!times.empty()) {
+      std::printf("time: %.3f s from the first frame to the last (time source: %s) -> time.npy\n", times.back(),
+                  std::string(calmon::time_source_name(clock.source())).c_str());
+    }
     if (motion) print_motion_summary(motion_extent, *motion);
     if (pipeline.roi_count() > 0) summary.print(std::cout, pipeline.settings());
   }

@@ -18,6 +18,8 @@ constexpr const char* kUsage =
     "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
     "                    [--stuck-subscribers] [--publish-budget-mib MIB] [--motion]\n"
     "       calmon-bench --registration-peer [--width W] [--height H] [--seed S] [--peer-seconds S]\n"
+    "       calmon-bench --follow-lag [--rate HZ] [--frames N] [--warmup N] [--width W] [--height H]\n"
+    "                    [--poll-ms MS] [--frames-per-file N] [--calmon-follow PATH] [--seed S]\n"
     "\n"
     "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
     "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
@@ -26,13 +28,19 @@ constexpr const char* kUsage =
     "rigid motion correction on (default options; the warm-up's first 100 frames make the\n"
     "reference).\n"
     "--registration-peer runs no daemon: it times calmon's rigid registration and shift of\n"
-    "the same frames against numpy's and scikit-image's.\n";
+    "the same frames against numpy's and scikit-image's.\n"
+    "--follow-lag runs no daemon: it writes a growing ScanImage-style TIFF series at --rate\n"
+    "frames/s (default 30; --frames 1800 measured after --warmup 30) into a tmpfs folder if\n"
+    "/dev/shm is one, follows it with calmon-follow (--poll-ms, default 5, its own default)\n"
+    "into a PULL socket of its own, and prints how long after each page was written it\n"
+    "arrived (p50, p99, max), the frames lost or duplicated, and calmon-follow's CPU time.\n";
 
-std::string default_calmond_path(const char* argv0) {
+// A program next to calmon-bench (calmond, calmon-follow).
+std::string sibling_path(const char* argv0, const char* name) {
   std::error_code error;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) self = argv0;
-  return (self.parent_path() / "calmond").string();
+  return (self.parent_path() / name).string();
 }
 
 }  // namespace
@@ -65,11 +73,36 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)")
-      ("motion", "rigid motion correction on");
+      ("motion", "rigid motion correction on")
+      ("follow-lag", "calmon-follow's lag behind a writer, no daemon")
+      ("calmon-follow", po::value(&options.follow_path), "the follower to measure")
+      ("poll-ms", po::value(&options.poll_ms), "calmon-follow's --poll-ms")
+      ("frames-per-file", po::value(&options.frames_per_file), "frames per file of the series");
   // clang-format on
   const po::variables_map values = command_line.parse(argc, argv, named);
   const auto usage_error = [&](const std::string& message) { command_line.usage_error(message); };
-  if (options.calmond_path.empty()) options.calmond_path = default_calmond_path(argv[0]);
+  if (options.calmond_path.empty()) options.calmond_path = sibling_path(argv[0], "calmond");
+  if (options.follow_path.empty()) options.follow_path = sibling_path(argv[0], "calmon-follow");
+  options.follow_lag = values.count("follow-lag") > 0;
+  if (options.follow_lag) {
+    // Its own defaults: a microscope's pace, a minute of it.
+    if (!values.count("rate")) options.rate_hz = 30;
+    if (!values.count("frames")) options.frames = 1800;
+    if (!values.count("warmup")) options.warmup = 30;
+    if (!(options.rate_hz > 0.0) || options.rate_hz > 10'000) {
+      usage_error("--follow-lag needs a --rate above 0 and at most 10000 frames/s");
+    }
+    if (options.poll_ms < 1 || options.poll_ms > 10'000) usage_error("--poll-ms must be 1 to 10000");
+    if (options.frames_per_file < 1) usage_error("--frames-per-file must be >= 1");
+    for (const char* other : {"registration-peer", "peer", "curve", "stuck-subscribers", "motion", "calmond", "rois",
+                              "window", "global-traces", "snapshot-hz", "publish-budget-mib"}) {
+      if (values.count(other)) usage_error(std::string("--") + other + " does not go with --follow-lag");
+    }
+  } else {
+    for (const char* other : {"calmon-follow", "poll-ms", "frames-per-file"}) {
+      if (values.count(other)) usage_error(std::string("--") + other + " goes with --follow-lag");
+    }
+  }
   if (options.width < 12 || options.height < 12) usage_error("frames must be at least 12x12");
   if (options.rois < 0) usage_error("--rois must be >= 0");
   if (options.window < 1) usage_error("--window must be >= 1");

@@ -26,6 +26,12 @@ struct BenchOptions {
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
   bool motion = false;             // rigid motion correction on (docs/motion.md)
+  // --follow-lag: no daemon; calmon-follow behind a writer of a growing ScanImage-style
+  // series (follow_lag.h). --rate, --frames and --warmup then default to 30, 1800 and 30.
+  bool follow_lag = false;
+  std::string follow_path;    // default: calmon-follow next to calmon-bench
+  int poll_ms = 5;            // calmon-follow's --poll-ms (5 is its own default)
+  int frames_per_file = 200;  // the series rolls over to its next file every this many frames
 };
 
 // calmon-bench's name and usage: its mistakes and failures are said through it.

@@ -10,7 +10,8 @@
 // --stuck-subscribers, one subscriber per topic never reads meanwhile: calmond's memory
 // must stay within its publish budget and the measuring subscriber must still get every
 // update. --registration-peer instead times rigid registration alone, calmon against
-// numpy (numpy_peer_registration.h). Output: one "name value" line per figure on stdout (docs/benchmarks.md
+// numpy (numpy_peer_registration.h). --follow-lag measures calmon-follow behind a writer of a
+// growing TIFF, with no daemon (follow_lag.h). Output: one "name value" line per figure on stdout (docs/benchmarks.md
 // explains each).
 #include <unistd.h>
 #include <algorithm>
@@ -28,6 +29,7 @@
 #include "curve_setup.h"
 #include "daemon_control.h"
 #include "daemon_process.h"
+#include "follow_lag.h"
 #include "frame_pusher.h"
 #include "frame_set.h"
 #include "numpy_peer_registration.h"
@@ -178,6 +180,12 @@ int main(int argc, char** argv) {
     return kBenchCommandLine.run([&] {
       run_registration_peer({options.width, options.height, options.seed, options.peer_seconds});
       return 0;
+    });
+  }
+  if (options.follow_lag) {
+    return kBenchCommandLine.run([&] {
+      return run_follow_lag({options.follow_path, options.width, options.height, options.rate_hz, options.frames,
+                             options.warmup, options.poll_ms, options.frames_per_file, options.seed});
     });
   }
   return kBenchCommandLine.run([&] { return run(options); });

@@ -236,6 +236,9 @@ class TraceUpdate:
     # With a "motion" section in calmond's config, what was done to this frame; None
     # without motion correction and in updates without live values.
     motion: Optional[FrameMotion] = None
+    # Seconds since the session's first frame (from the acquisition's timestamps, else the
+    # frame rate); None when calmond knows no time for the frames, and in settled-only updates.
+    time_s: Optional[float] = None
 
     @property
     def has_live(self) -> bool:
@@ -284,7 +287,8 @@ class TraceUpdate:
             global_min=glob.min if has_global else None,
             settled=settled, end_of_stream=update.end_of_stream,
             settled_only=update.settled_only,
-            motion=FrameMotion(m.dy, m.dx, m.peak, m.failed) if update.HasField("motion") else None)
+            motion=FrameMotion(m.dy, m.dx, m.peak, m.failed) if update.HasField("motion") else None,
+            time_s=update.time_s if update.HasField("time_s") else None)
 
 
 @dataclasses.dataclass

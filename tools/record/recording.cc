@@ -248,7 +248,8 @@ Recording::OpenSegment Recording::open_segment(const pb::TraceUpdate& first_upda
   std::filesystem::create_directories(segment.directory);
   const std::size_t rois = static_cast<std::size_t>(first_update.f_size());
   segment.traces = std::make_unique<TraceSegment>(segment.directory, first_frame, rois, first_update.has_global(),
-                                                  first_update.has_motion() ? &first_update.motion() : nullptr);
+                                                  first_update.has_motion() ? &first_update.motion() : nullptr,
+                                                  first_update.has_time_s());
   SegmentRecord record;
   record.folder = folder;
   record.session = session_->number;

@@ -26,6 +26,7 @@ const std::vector<std::string> kGlobalFiles = {"global_mean.npy", "global_median
 // Motion correction's rows (trace_segment.h) are live rows too, when the folder has them.
 const std::vector<std::string> kMotionFiles = {"motion.npy", "motion_peak.npy", "motion_failed.npy",
                                                "motion_blocks.npy"};
+const std::vector<std::string> kTimeFiles = {"time.npy"};  // the live rows' times, when the folder has them
 const std::vector<std::string> kSettledFiles = {"F0_settled.npy", "dff_settled.npy", "flags_settled.npy"};
 
 // One group of files whose rows are the same frames, cut to the rows all of them hold.
@@ -151,7 +152,7 @@ RepairReport repair_recording(const std::string& directory) {
   for (const std::string& folder : trace_folders(directory)) {
     const fs::path path = fs::path(directory) / folder;
     std::vector<std::string> live = existing(path, kLiveFiles, true);
-    for (const std::vector<std::string>* optional : {&kGlobalFiles, &kMotionFiles}) {
+    for (const std::vector<std::string>* optional : {&kGlobalFiles, &kMotionFiles, &kTimeFiles}) {
       const std::vector<std::string> paths = existing(path, *optional, false);
       live.insert(live.end(), paths.begin(), paths.end());
     }

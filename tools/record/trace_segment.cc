@@ -31,7 +31,7 @@ void check_size(int size, std::size_t roi_count, const char* field, std::int64_t
 }  // namespace
 
 TraceSegment::TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count,
-                           bool global_traces, const pb::FrameMotion* motion)
+                           bool global_traces, const pb::FrameMotion* motion, bool timed)
     : first_frame_(first_frame),
       roi_count_(roi_count),
       global_traces_(global_traces),
@@ -39,11 +39,13 @@ TraceSegment::TraceSegment(const std::string& directory, std::int64_t first_fram
   if (motion) {
     motion_.emplace(directory, static_cast<int>(motion->block_rows()), static_cast<int>(motion->block_cols()));
   }
+  if (timed) time_.emplace(directory + "/time.npy");
 }
 
 void TraceSegment::flush() {
   files_.flush();
   if (motion_) motion_->flush();
+  if (time_) time_->flush();
 }
 
 std::int64_t TraceSegment::append_live(const pb::TraceUpdate& update) {
@@ -84,6 +86,7 @@ std::int64_t TraceSegment::append_live(const pb::TraceUpdate& update) {
       motion_->append(kNaN, kNaN, kNaN, kMotionNotReceived);
     }
   }
+  if (time_) append_time(update.has_time_s() ? update.time_s() : kNaN);
   return skipped;
 }
 
@@ -123,7 +126,10 @@ void TraceSegment::append_missing_live(std::int64_t frame) {
   live_.global = GlobalStats{kNaN, kNaN, kNaN};
   files_.append_live(live_);
   if (motion_) motion_->append(kNaN, kNaN, kNaN, kMotionNotReceived);
+  if (time_) append_time(kNaN);
 }
+
+void TraceSegment::append_time(double seconds) { time_->append(std::span<const double>(&seconds, 1)); }
 
 void TraceSegment::append_missing_settled(std::int64_t frame) {
   settled_.frame = frame;

@@ -10,6 +10,9 @@
 // motion_blocks.npy (io::MotionFiles):
 // a frame not received is NaN, NaN and kMotionNotReceived, as is a live update that
 // lacks the motion its folder's first one had.
+// When the folder's first update carries a time (TraceUpdate.time_s), the live rows also
+// go to time.npy (frames,) float64, seconds from the session's first frame; a frame not
+// received, or an update without a time, is NaN.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@
 #include "calmon/wire.pb.h"
 #include "core/pipeline.h"
 #include "io/motion_files.h"
+#include "io/npy_writer.h"
 #include "io/trace_files.h"
 
 namespace calmon::record_tool {
@@ -33,9 +37,10 @@ class TraceSegment {
  public:
   // Creates the trace files in `directory` (which must exist).
   // With `motion` (the folder's first update's; null without motion correction) the
-  // motion files too, motion_blocks.npy with its block grid when piecewise-rigid.
+  // motion files too, motion_blocks.npy with its block grid when piecewise-rigid; `timed`:
+  // time.npy too.
   TraceSegment(const std::string& directory, std::int64_t first_frame, std::size_t roi_count, bool global_traces,
-               const pb::FrameMotion* motion = nullptr);
+               const pb::FrameMotion* motion = nullptr, bool timed = false);
 
   // Appends the update's live row, after NaN rows for any frames skipped since the last
   // one; returns how many were skipped. Throws calmon::Error if the update's arrays do
@@ -55,16 +60,19 @@ class TraceSegment {
   std::int64_t settled_end() const { return first_frame_ + static_cast<std::int64_t>(files_.settled_rows()); }
   std::size_t roi_count() const { return roi_count_; }
   bool has_motion() const { return motion_.has_value(); }
+  bool has_time() const { return time_.has_value(); }
 
  private:
   void append_missing_live(std::int64_t frame);
   void append_missing_settled(std::int64_t frame);
+  void append_time(double seconds);
 
   std::int64_t first_frame_;
   std::size_t roi_count_;
   bool global_traces_;
   io::TraceFiles files_;
   std::optional<io::MotionFiles> motion_;
+  std::optional<io::NpyAppender<double>> time_;
   FrameResult live_;  // reused row buffers
   SettledRow settled_;
 };

@@ -114,8 +114,9 @@ std::string LiveTable::status_line() const {
 void LiveTable::draw() {
   std::vector<std::string> lines{status_line()};
   if (latest_) {
-    std::string frame = "frame " + std::to_string(latest_->frame_index()) + " \u00b7 sequence " +
-                        std::to_string(latest_->sequence()) + " \u00b7 ROI set " +
+    std::string frame = "frame " + std::to_string(latest_->frame_index()) +
+                        (latest_->has_time_s() ? " \u00b7 " + fixed(latest_->time_s(), "%.3f") + " s" : std::string()) +
+                        " \u00b7 sequence " + std::to_string(latest_->sequence()) + " \u00b7 ROI set " +
                         std::to_string(latest_->roi_set_version());
     if (latest_->has_motion()) frame += " \u00b7 " + motion_table_text(latest_->motion());
     if (show_settled_ && settled_frame_) frame += " \u00b7 settled up to frame " + std::to_string(*settled_frame_);

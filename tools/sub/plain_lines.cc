@@ -30,9 +30,10 @@ void PlainLines::on_update(const pb::TraceUpdate& update) {
   if (carries_live_values(update)) {
     const std::vector<Column> columns =
         columns_.columns(update.roi_set_version(), static_cast<std::size_t>(update.dff_size()));
+    const std::string time = update.has_time_s() ? " t=" + format_number(update.time_s()) : std::string();
     const std::string motion = update.has_motion() ? " " + motion_plain_text(update.motion()) : std::string();
-    std::fprintf(out_, "frame=%lld seq=%llu%s%s\n", static_cast<long long>(update.frame_index()),
-                 static_cast<unsigned long long>(update.sequence()), motion.c_str(),
+    std::fprintf(out_, "frame=%lld seq=%llu%s%s%s\n", static_cast<long long>(update.frame_index()),
+                 static_cast<unsigned long long>(update.sequence()), time.c_str(), motion.c_str(),
                  values_text(columns, update.dff()).c_str());
   }
   if (show_settled_) {

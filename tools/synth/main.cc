@@ -6,12 +6,14 @@
 //                        [--motion-warp PX] [--noise-free] [--quiet]
 //
 // OUT_DIR/movie.tif is a multi-page TIFF, written one frame at a time as the generator
-// produces it; OUT_DIR/truth/ holds what the movie was made of (ground_truth_files.h).
-// With no options it writes calmon's demo movie: 2000 frames of 80×60 uint16 at 30 Hz,
-// shaped like CaImAn's demoMovie.tif, which the course notebook runs on unchanged.
-// Exit status: 0 done, 1 a file could not be written, 2 a bad command line.
+// produces it, whose ImageJ description gives the frame interval (finterval=, seconds) so
+// that calmon-analyze and calmon-replay know the movie's seconds; OUT_DIR/truth/ holds what the movie was made of
+// (ground_truth_files.h). With no options it writes calmon's demo movie: 2000 frames of 80×60 uint16 at 30 Hz, shaped
+// like CaImAn's demoMovie.tif, which the course notebook runs on unchanged. Exit status: 0 done, 1 a file could not be
+// written, 2 a bad command line.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -49,11 +51,21 @@ std::int64_t monotonic_ns() {
       .count();
 }
 
+// ImageJ's description of a time series: its frame count and the seconds between frames,
+// written so that it reads back as the same double (shortest round-trip digits).
+std::string imagej_description(const SyntheticMovie& movie) {
+  char interval[32];
+  const auto written = std::to_chars(interval, interval + sizeof interval, 1.0 / movie.params().frame_rate_hz);
+  const std::string frames = std::to_string(movie.frames());
+  return "ImageJ=1.11a\nimages=" + frames + "\nframes=" + frames + "\nfinterval=" + std::string(interval, written.ptr) +
+         "\n";
+}
+
 // Renders every frame in order and appends it to the TIFF; one frame in memory. A big
 // movie takes minutes, so with `show_progress` a progress line on stderr counts the frames.
 void write_movie(const SyntheticMovie& movie, const std::string& path, bool bigtiff, bool show_progress) {
   const MovieParams& params = movie.params();
-  calmon::io::TiffMovieWriter writer(path, movie.shape(), params.pixel_type, bigtiff);
+  calmon::io::TiffMovieWriter writer(path, movie.shape(), params.pixel_type, bigtiff, imagej_description(movie));
   calmon::io::ProgressBar progress(stderr, show_progress);
   const std::int64_t started_ns = monotonic_ns();
   const auto state = [&](std::int64_t written, std::int64_t now_ns) {
