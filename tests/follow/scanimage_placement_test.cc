@@ -1,8 +1,8 @@
 // scanimage_placement_test.cc — calmon-follow's SeriesPlacer on pages read by GrowingTiff from
 // files that calmon-rig-sim's writer makes: ScanImage's settings from the Software tag,
 // each page's channel, plane and clock, only the followed ones sent, a file after a
-// rollover that starts inside a volume, several frames per slice, the rate of one plane's
-// time points, a plain TIFF, and the one-line errors.
+// rollover that starts inside a volume, several frames per slice, a plain TIFF, and the
+// one-line errors.
 #include "follow/scanimage_placement.h"
 
 #include <gtest/gtest.h>
@@ -111,23 +111,6 @@ TEST(ScanImagePlacement, SeveralFramesPerSlice) {
     if (placer.place(path, page).send) sent.push_back(value(page));
   }
   EXPECT_EQ(sent, (std::vector<std::uint16_t>{3, 4, 5, 9, 10, 11}));
-}
-
-TEST(ScanImagePlacement, TheRateOfOnePlanesTimePoints) {
-  io::ScanImageHeader header;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);
-  header.frame_rate_hz = 30.02;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 30.02);
-  header.slices = 4;
-  header.volume_rate_hz = 7.5;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);  // a slow stack: bursts
-  header.fast_z = true;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 7.5);
-  header.frames_per_slice = 2;
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);  // bursts
-  header.frames_per_slice = 1;
-  header.volume_rate_hz.reset();
-  EXPECT_EQ(scanimage_time_point_rate_hz(header), 0.0);
 }
 
 TEST(ScanImagePlacement, APlainTiffIsChannel0Plane0AndRefusesOthers) {

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/error.h"
+#include "io/movie_time_base.h"
 
 namespace calmon::follow {
 namespace {
@@ -61,13 +62,6 @@ std::string count_text(std::int64_t n, const char* noun) {
 
 }  // namespace
 
-double scanimage_time_point_rate_hz(const io::ScanImageHeader& header) {
-  if (header.slices <= 1) return header.frame_rate_hz.value_or(0);
-  // Several frames per plane, or planes without fast z: a plane's frames come in bursts.
-  if (header.frames_per_slice > 1 || !header.fast_z) return 0;
-  return header.volume_rate_hz.value_or(0);
-}
-
 std::optional<std::int64_t> scanimage_epoch_ns(const std::vector<double>& epoch, double seconds) {
   if (epoch.size() != 6) return std::nullopt;
   for (std::size_t i = 0; i < 5; ++i) {
@@ -91,7 +85,7 @@ std::string scanimage_follow_line(const io::ScanImageHeader& header, int channel
   std::string line = "ScanImage" + (header.version.empty() ? std::string() : " " + header.version) + ": " +
                      count_text(header.channels(), "channel") + " saved (" + channel_list_text(header.saved_channels) +
                      "), " + count_text(header.slices, "plane");
-  const double rate = scanimage_time_point_rate_hz(header);
+  const double rate = io::scanimage_frame_rate(header).hz;
   if (rate > 0) line += ", " + number_text(rate) + (header.slices > 1 ? " volumes/s" : " frames/s");
   line += "; following channel " + std::to_string(channel);
   if (channel < header.channels()) {
@@ -181,7 +175,7 @@ PagePlacement SeriesPlacer::place(const std::string& path, const io::GrowingTiff
   placement.channel = static_cast<std::uint32_t>(position.channel);
   placement.plane = static_cast<std::uint32_t>(position.plane);
   placement.frame_time_s = frame.timestamp_s;
-  placement.frame_rate_hz = scanimage_time_point_rate_hz(*header_);
+  placement.frame_rate_hz = io::scanimage_frame_rate(*header_).hz;
   if (!frame.epoch.empty()) placement.acquisition_time_ns = scanimage_epoch_ns(frame.epoch, frame.timestamp_s);
   return placement;
 }

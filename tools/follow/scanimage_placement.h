@@ -7,11 +7,11 @@
 // (files roll over on whole frames, so a file's pages start with the first channel), and
 // io::scanimage_page_position turns that into channel, plane and time point. Only the
 // --channel/--plane followed is sent, with the page's frameTimestamps_sec as its time and
-// the rate at which that plane's time points come. Every page must follow the one before
-// it (a page missing or a wrong channel count stops the following), and every file's
-// settings must be the first file's. A page without ScanImage's settings makes the
-// series a plain one: channel 0, plane 0 only. --channel and --plane mean what they mean
-// for calmon-replay and calmon-analyze: indices from 0 into the channels saved and the
+// the rate at which that plane's time points come (io/movie_time_base.h's
+// scanimage_frame_rate, the rule calmon-analyze and calmon-replay use for a file). Every page must follow the one
+// before it (a page missing or a wrong channel count stops the following), and every file's settings must be the first
+// file's. A page without ScanImage's settings makes the series a plain one: channel 0, plane 0 only. --channel and
+// --plane mean what they mean for calmon-replay and calmon-analyze: indices from 0 into the channels saved and the
 // planes, and a selection the file rules out is calmon-replay's one-line error.
 #pragma once
 
@@ -25,13 +25,6 @@
 #include "io/scanimage_metadata.h"
 
 namespace calmon::follow {
-
-// Time points of one plane per second, as the settings declare it: the scan's frame rate
-// with one plane; the volume rate with several planes and fast z; 0 when a plane's frames
-// come in bursts (several frames per plane, or planes without fast z) or no rate is given.
-// The same rule as calmon-analyze's and calmon-replay's for a file (to be one function
-// shared with them once both are merged).
-double scanimage_time_point_rate_hz(const io::ScanImageHeader& header);
 
 // Nanoseconds since the Unix epoch of `epoch` ([year month day hour minute seconds], the
 // acquisition's start in the computer's local time, as MATLAB's clock gives it) plus
