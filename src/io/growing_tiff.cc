@@ -28,6 +28,7 @@ constexpr std::uint16_t kImageLength = 257;
 constexpr std::uint16_t kBitsPerSample = 258;
 constexpr std::uint16_t kCompression = 259;
 constexpr std::uint16_t kImageDescription = 270;
+constexpr std::uint16_t kSoftware = 305;
 constexpr std::uint16_t kSamplesPerPixel = 277;
 constexpr std::uint16_t kTileWidth = 322;
 constexpr std::uint16_t kSampleFormat = 339;
@@ -41,9 +42,14 @@ struct PageTags {
   std::uint64_t samples = 1;
   std::uint64_t sample_format = 1;
   bool tiled = false;
-  std::uint64_t description_offset = 0;  // where the description's bytes are (in the IFD itself if short)
-  std::uint64_t description_size = 0;
-  std::string inline_description;
+  // An ASCII tag's text: where its bytes are, or the bytes themselves when short enough for the entry.
+  struct Text {
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+    std::string inline_text;
+  };
+  Text description;  // ImageDescription
+  Text software;     // Software (ScanImage's acquisition settings)
 };
 
 std::optional<PixelType> pixel_type_for(std::uint64_t bits, std::uint64_t sample_format) {
@@ -156,6 +162,16 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
            (errno == 0 ? "the file is shorter than it was" : std::strerror(errno)));
     }
   };
+  // An ASCII tag's text, up to its first NUL.
+  const auto read_text = [&](const PageTags::Text& tag) {
+    std::string text = tag.inline_text;
+    if (tag.offset != 0) {
+      text.resize(static_cast<std::size_t>(tag.size));
+      read(tag.offset, reinterpret_cast<std::byte*>(text.data()), text.size());
+    }
+    if (const auto nul = text.find('\0'); nul != std::string::npos) text.resize(nul);
+    return text;
+  };
 
   // 1. The link to the page's IFD.
   std::byte link[8] = {};
@@ -213,15 +229,21 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
       case kSampleFormat: tags.sample_format = scalar(); break;
       case kTileWidth: tags.tiled = true; break;
       case kImageDescription:
-        tags.description_size = count;
+      case kSoftware: {
+        PageTags::Text& text = tag == kSoftware ? tags.software : tags.description;
+        text.size = count;
         if (count <= count_size) {
-          tags.inline_description.assign(reinterpret_cast<const char*>(value), static_cast<std::size_t>(count));
+          text.inline_text.assign(reinterpret_cast<const char*>(value), static_cast<std::size_t>(count));
         } else {
-          tags.description_offset = detail::decode_unsigned(value, count_size, layout);
-          if (tags.description_offset + count > size_seen_) return wait("its ImageDescription is not written yet");
-          extent = std::max(extent, tags.description_offset + count);
+          text.offset = detail::decode_unsigned(value, count_size, layout);
+          if (count > size_seen_ || text.offset > size_seen_ - count) {
+            return wait(std::string("its ") + (tag == kSoftware ? "Software tag" : "ImageDescription") +
+                        " is not written yet");
+          }
+          extent = std::max(extent, text.offset + count);
         }
         break;
+      }
       default: break;
     }
   }
@@ -310,13 +332,8 @@ GrowingTiff::Step GrowingTiff::read_next_page(std::vector<GrowingTiffPage>& page
     extent = std::max(extent, (*striles.offsets)[i] + bytes);
   }
   if (byte_swapped_) swap_samples(result.pixels, bytes_per_pixel(*type));
-  if (tags.description_offset != 0) {
-    result.description.resize(static_cast<std::size_t>(tags.description_size));
-    read(tags.description_offset, reinterpret_cast<std::byte*>(result.description.data()), result.description.size());
-  } else {
-    result.description = tags.inline_description;
-  }
-  if (const auto nul = result.description.find('\0'); nul != std::string::npos) result.description.resize(nul);
+  result.description = read_text(tags.description);
+  result.software = read_text(tags.software);
 
   format_ = Format{shape, *type};
   last_ifd_offset_ = ifd;

@@ -38,6 +38,7 @@ struct GrowingTiffPage {
   PixelType pixel_type = PixelType::kU16;
   std::vector<std::byte> pixels;  // row-major, host byte order
   std::string description;        // the page's ImageDescription, empty if none (ScanImage's per-frame metadata)
+  std::string software;           // the page's Software tag, empty if none (ScanImage's acquisition settings)
 };
 
 class GrowingTiff {

@@ -203,6 +203,7 @@ class Reader {
       if (tag.name != "PVScan") fail("the first element is <" + std::string(tag.name) + ">, not <PVScan>");
       seen_root_ = true;
       if (const std::string* version = tag.find("version")) scan_.version = *version;
+      if (const std::string* date = tag.find("date")) scan_.date = *date;
     } else if (tag.name == "Sequence") {
       ++sequences_;
       const std::string* cycle = tag.find("cycle");

@@ -42,6 +42,7 @@ struct PrairieViewFrame {
 
 struct PrairieViewScan {
   std::string version;                   // PVScan's version attribute
+  std::string date;                      // PVScan's date attribute ("12/2/2026 12:00:00 PM"), empty if none
   std::string sequence_type;             // the first Sequence's type, e.g. "TSeries Timed Element"
   double frame_period_s = 0;             // framePeriod: seconds per frame (per plane); 0 if not given
   int pixels_per_line = 0;               // frame width; 0 if not given

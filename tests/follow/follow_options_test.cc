@@ -74,6 +74,24 @@ TEST(FollowOptions, ValuesThatMakeNoSenseAreOneLineErrors) {
             "--idle-timeout must be a number of seconds above 0 and at most 1000000, got 0");
   EXPECT_EQ(message({"a.tif", "--timeout", "-1"}),
             "--timeout must be a number of seconds above 0 and at most 1000000, got -1");
+  EXPECT_EQ(message({"a.tif", "--channel", "-1"}), "--channel must be 0 or more, got -1");
+  EXPECT_EQ(message({"a.tif", "--plane", "-2"}), "--plane must be 0 or more, got -2");
+  EXPECT_EQ(message({"a.tif", "--plane", "1", "--slice", "1"}), "--slice and --plane are the same; give one");
+  EXPECT_EQ(message({"--folder", "d", "--glob", "*.tif", "--plane", "1"}),
+            "--plane picks among PrairieView's files; the files --glob matches are one channel of one plane");
+  EXPECT_EQ(message({"--folder", "d", "--glob", "*.tif", "--channel", "1"}),
+            "--channel picks among PrairieView's files; the files --glob matches are one channel of one plane");
+}
+
+TEST(FollowOptions, ChannelAndPlaneAsCalmonReplays) {
+  EXPECT_EQ(parse({"a.tif"}).channel, 0);
+  EXPECT_EQ(parse({"a.tif"}).plane, 0);
+  const FollowOptions options = parse({"a.tif", "--channel", "1", "--plane", "2"});
+  EXPECT_EQ(options.channel, 1);
+  EXPECT_EQ(options.plane, 2);
+  EXPECT_EQ(parse({"a.tif", "--slice", "3"}).plane, 3);
+  EXPECT_EQ(parse({"--folder", "d", "--channel", "1"}).channel, 1);
+  EXPECT_EQ(parse({"--folder", "d", "--plane", "2"}).plane, 2);
 }
 
 }  // namespace

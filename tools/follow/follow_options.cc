@@ -13,7 +13,7 @@ namespace calmon::follow {
 
 const char* const kFollowUsage =
     "usage: calmon-follow (FILE.tif | --folder DIR [--glob PATTERN]) [--to ENDPOINT] [--from-now]\n"
-    "                     [--idle-timeout SECONDS]\n"
+    "                     [--channel C] [--plane Z] [--idle-timeout SECONDS]\n"
     "                     [--stop-file PATH] [--poll-ms MS] [--start-sequence S] [--stream-id ID]\n"
     "                     [--no-eos] [--control ENDPOINT | --no-ack] [--progress auto|always|never]\n"
     "                     [--timeout SECONDS] [--max-frame-mib MIB]\n"
@@ -21,11 +21,12 @@ const char* const kFollowUsage =
     "\n"
     "Streams the pages of a multi-page TIFF to calmond as another program appends them,\n"
     "each page as soon as it is complete, following the series to the next file\n"
-    "(name_00001_00001.tif, then name_00001_00002.tif, ...). At the end (idle timeout, stop\n"
+    "(name_00001_00001.tif, then name_00001_00002.tif, ...); of a ScanImage series only the\n"
+    "--channel and --plane followed, with ScanImage's timestamps. At the end (idle timeout, stop\n"
     "file, Ctrl-C) it sends the end of stream and waits for calmond's acknowledgement, as\n"
     "calmon-replay does.\n"
     "With --folder, one file per frame: PrairieView's <series>_Cycle00001_Ch2_000001.ome.tif\n"
-    "(the lowest channel; frame times from its XML), or the names --glob matches, in\n"
+    "(--channel's; frame times from its XML), or the names --glob matches, in\n"
     "acquisition order; a file is sent once the XML lists it or, without an XML, once its\n"
     "size stopped changing and it parses as a whole TIFF. Missing frames stay gaps.\n"
     "\n"
@@ -33,6 +34,10 @@ const char* const kFollowUsage =
     "  --glob PATTERN      with --folder: the frame files ('*' any run, '?' one character)\n"
     "  --to ENDPOINT       calmond's ingest socket (default tcp://127.0.0.1:5570)\n"
     "  --from-now          start at the newest frame (and the newest file of a series)\n"
+    "  --channel C         ScanImage: the channel followed, from 0 among those saved (default 0);\n"
+    "                      --folder: the C-th of PrairieView's channels (Ch1, Ch2, ...)\n"
+    "  --plane Z           the plane followed, from 0 (default 0): ScanImage's, or PrairieView's\n"
+    "                      (a ZSeries' Frame index - 1); --slice Z is the same\n"
     "  --idle-timeout SECONDS\n"
     "                      end after no new page for this long (default: never)\n"
     "  --stop-file PATH    end when PATH exists\n"
@@ -51,8 +56,10 @@ const char* const kFollowUsage =
     "  --help              this text\n"
     "\n"
     "Exit status: 0 every frame sent was processed by calmond; 1 bad input (not a TIFF, a\n"
-    "frame size that changes: one line, after the end of stream for what was sent), no\n"
-    "daemon, or frames calmond did not process; 2 a mistake on the command line; 130\n"
+    "frame size that changes, a channel or plane the files lack, ScanImage settings that\n"
+    "contradict each other or change between files: one line, after the end of stream for\n"
+    "what was sent), no daemon, or frames calmond did not process; 2 a mistake on the\n"
+    "command line; 130\n"
     "stopped by Ctrl-C (143 by SIGTERM) after sending the end of stream.\n";
 
 namespace {
@@ -67,6 +74,9 @@ po::options_description describe_options() {
       ("folder", po::value<std::string>(), "")
       ("glob", po::value<std::string>(), "")
       ("from-now", "")
+      ("channel", po::value<int>(), "")
+      ("slice", po::value<int>(), "")
+      ("plane", po::value<int>(), "")
       ("idle-timeout", po::value<std::string>(), "")
       ("stop-file", po::value<std::string>(), "")
       ("poll-ms", po::value<std::string>(), "")
@@ -74,6 +84,12 @@ po::options_description describe_options() {
   // clang-format on
   replay::describe_stream_options(options);
   return options;
+}
+
+// As calmon-replay's --channel and --plane (replay/replay_options.cc).
+int non_negative(const char* flag, int value) {
+  if (value < 0) throw Error(std::string(flag) + " must be 0 or more, got " + std::to_string(value));
+  return value;
 }
 
 }  // namespace
@@ -101,6 +117,14 @@ FollowOptions parse_follow_options(int argc, const char* const argv[]) {
   }
   replay::read_stream_options(values, options);
   options.from_now = values.count("from-now") > 0;
+  if (values.count("channel")) options.channel = non_negative("--channel", values["channel"].as<int>());
+  if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
+  if (values.count("slice")) options.plane = non_negative("--slice", values["slice"].as<int>());
+  if (values.count("plane")) options.plane = non_negative("--plane", values["plane"].as<int>());
+  if (!options.folder.empty() && !options.glob.empty() && (options.channel != 0 || options.plane != 0)) {
+    throw Error(std::string(options.channel != 0 ? "--channel" : "--plane") +
+                " picks among PrairieView's files; the files --glob matches are one channel of one plane");
+  }
   if (values.count("idle-timeout")) {
     options.idle_timeout = replay::parse_seconds("--idle-timeout", values["idle-timeout"].as<std::string>());
   }

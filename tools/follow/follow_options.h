@@ -23,6 +23,8 @@ struct FollowOptions : replay::StreamOptions {
   std::string folder;  // folder mode (--folder)
   std::string glob;    // --glob PAT in folder mode
   bool from_now = false;
+  int channel = 0;  // --channel C: index into the channels saved (ScanImage, PrairieView), as calmon-replay's
+  int plane = 0;    // --plane Z (--slice Z): ScanImage's plane, from 0
   std::optional<std::chrono::milliseconds> idle_timeout;  // nullopt: follow until stopped
   std::string stop_file;                                  // empty: none
   std::chrono::microseconds poll_interval{5'000};

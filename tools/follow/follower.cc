@@ -12,6 +12,8 @@
 
 #include "core/error.h"
 #include "follow/frame_source.h"
+#include "follow/page_placement.h"
+#include "follow/scanimage_placement.h"
 #include "net/clock.h"
 #include "net/curve_client.h"
 #include "net/random_id.h"
@@ -49,9 +51,8 @@ std::string frame_text(const pb::FrameHeader& header) {
 
 class Follower {
  public:
-  Follower(const FollowOptions& options, const PagePlacer& placer, bool show_progress)
+  Follower(const FollowOptions& options, bool show_progress)
       : options_(options),
-        placer_(placer),
         curve_(net::load_curve_client_keys(options.server_key_file, options.client_key_file)),
         show_progress_(show_progress) {
     header_.set_stream_id(options.stream_id.value_or(net::random_id()));
@@ -82,11 +83,18 @@ class Follower {
     std::unique_ptr<FrameSource> source;
     if (options_.folder.empty()) {
       source = std::make_unique<TiffSeriesSource>(options_.file, options_.max_frame_bytes, warn);
+      placer_ = std::make_unique<SeriesPlacer>(options_.channel, options_.plane, warn);
     } else {
-      source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.max_frame_bytes, warn);
+      source = std::make_unique<FrameFolderSource>(options_.folder, options_.glob, options_.channel, options_.plane,
+                                                   options_.max_frame_bytes, warn);
+      placer_ = std::make_unique<PlainPages>(static_cast<std::uint32_t>(options_.channel),
+                                             static_cast<std::uint32_t>(options_.plane));
     }
     last_new_ns_ = replay::monotonic_now_ns();
-    if (options_.from_now) send_frames(source->skip_to_now());
+    if (options_.from_now) {
+      send_frames(source->skip_to_now(
+          [this](const SourcedFrame& frame) { return placer_->is_followed(frame.path, frame.page); }));
+    }
     bool said_waiting = false;
     while (!stop_requested()) {
       if (send_frames(source->poll())) continue;
@@ -113,8 +121,10 @@ class Follower {
     last_new_ns_ = replay::monotonic_now_ns();
     written_ns_ = modified_ns(frames.back().path);
     for (std::size_t i = 0; i < frames.size() && !stop_requested(); ++i) {
-      PagePlacement placement = placer_(frames[i].series_index, frames[i].page);
+      PagePlacement placement = placer_->place(frames[i].path, frames[i].page);
       if (!placement.acquisition_time_ns) placement.acquisition_time_ns = frames[i].acquisition_time_ns;
+      if (!placement.frame_time_s) placement.frame_time_s = frames[i].frame_time_s;
+      if (placement.frame_rate_hz <= 0) placement.frame_rate_hz = frames[i].frame_rate_hz;
       gaps_ += frames[i].missing_before;
       if (placement.send)
         send(frames[i].page, frames[i].path, placement, static_cast<std::int64_t>(frames.size() - i - 1));
@@ -131,6 +141,12 @@ class Follower {
     header_.set_plane(placement.plane);
     header_.set_sequence(next_sequence());
     header_.set_acquisition_time_ns(placement.acquisition_time_ns.value_or(net::now_ns()));
+    if (placement.frame_time_s) {
+      header_.set_frame_time_s(*placement.frame_time_s);
+    } else {
+      header_.clear_frame_time_s();
+    }
+    header_.set_frame_rate_hz(placement.frame_rate_hz);
     const replay::SendOutcome outcome = sender_->send(header_, std::move(pixels), &stop_requested);
     if (outcome == replay::SendOutcome::kTimedOut) fail_no_daemon();
     if (outcome == replay::SendOutcome::kStopped) return;
@@ -229,7 +245,7 @@ class Follower {
   }
 
   const FollowOptions& options_;
-  PagePlacer placer_;
+  std::unique_ptr<PagePlacer> placer_;
   std::optional<net::CurveClientKeys> curve_;
   bool show_progress_;
   net::StopSignals interrupts_{net::StopSignals::Repeat::kDefaultAction};
@@ -249,8 +265,8 @@ class Follower {
 
 }  // namespace
 
-FollowResult follow_series(const FollowOptions& options, const PagePlacer& placer, bool show_progress) {
-  return Follower(options, placer, show_progress).run();
+FollowResult follow_series(const FollowOptions& options, bool show_progress) {
+  return Follower(options, show_progress).run();
 }
 
 }  // namespace calmon::follow

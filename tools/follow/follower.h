@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "follow/follow_options.h"
-#include "follow/page_placement.h"
 #include "replay/replay_summary.h"
 
 namespace calmon::follow {
@@ -30,6 +29,8 @@ struct FollowResult {
 
 // Throws calmon::Error when no daemon takes the first frame within --timeout (and for bad
 // keys or endpoints), as calmon-replay does.
-FollowResult follow_series(const FollowOptions& options, const PagePlacer& placer, bool show_progress);
+// The pages are placed by follow/scanimage_placement.h's SeriesPlacer (a file series) or
+// PlainPages (a folder, whose source picks the channel).
+FollowResult follow_series(const FollowOptions& options, bool show_progress);
 
 }  // namespace calmon::follow

@@ -37,7 +37,12 @@ struct SourcedFrame {
   std::string path;                                 // the file it came from
   std::uint64_t missing_before = 0;                 // frames missing just before it (a gap)
   std::optional<std::int64_t> acquisition_time_ns;  // from the acquisition's metadata, if any
+  std::optional<double> frame_time_s;               // the acquisition's clock (PrairieView's XML), if known
+  double frame_rate_hz = 0;                         // the source's declared rate, 0 if unknown
 };
+
+// --from-now: whether following may start at this frame.
+using StartsHere = std::function<bool(const SourcedFrame& frame)>;
 
 using Warn = std::function<void(const std::string& line)>;
 
@@ -48,8 +53,9 @@ class FrameSource {
   virtual std::vector<SourcedFrame> poll() = 0;
   // The writer is gone: report what is cut off.
   virtual void finish() = 0;
-  // --from-now: drops what is complete now but the newest frame, which it returns (if any).
-  virtual std::vector<SourcedFrame> skip_to_now() = 0;
+  // --from-now: drops what is complete now before the newest frame that `starts_here`
+  // accepts, and returns that frame and those after it (if none is accepted: the newest).
+  virtual std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) = 0;
   // One line saying what it waits for when nothing is there yet ("" if something is).
   virtual std::string waiting_line() const = 0;
 };
@@ -59,7 +65,7 @@ class TiffSeriesSource : public FrameSource {
   TiffSeriesSource(const std::string& first_file, std::size_t max_frame_bytes, Warn warn);
   std::vector<SourcedFrame> poll() override;
   void finish() override;
-  std::vector<SourcedFrame> skip_to_now() override;
+  std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) override;
   std::string waiting_line() const override;
 
  private:
@@ -72,27 +78,39 @@ class TiffSeriesSource : public FrameSource {
 
 class FrameFolderSource : public FrameSource {
  public:
-  // glob empty: PrairieView's names, the lowest channel number present (or the XML's first).
-  FrameFolderSource(const std::string& folder, const std::string& glob, std::size_t max_frame_bytes, Warn warn);
+  // glob empty: PrairieView's names of the `channel`-th channel (from 0) of those the XML
+  // names, or without an XML of the channel numbers present (waiting while fewer are). In
+  // a multi-plane series (the XML's "TSeries ZSeries Element"), only the files of `plane`
+  // (from 0; the Frame index − 1), one a volume; a plane above 0 waits for the XML.
+  FrameFolderSource(const std::string& folder, const std::string& glob, int channel, int plane,
+                    std::size_t max_frame_bytes, Warn warn);
   std::vector<SourcedFrame> poll() override;
   void finish() override;
-  std::vector<SourcedFrame> skip_to_now() override;
+  std::vector<SourcedFrame> skip_to_now(const StartsHere& starts_here) override;
   std::string waiting_line() const override;
 
  private:
   struct Candidate {
     io::FrameFile file;
-    std::optional<std::int64_t> time_ns;  // from the XML
+    std::optional<std::int64_t> time_ns;  // the XML's date + the frame's time, if the XML has a date
+    std::optional<double> frame_time_s;   // from the XML: absoluteTime − the first frame's
     bool listed = false;                  // the XML lists it: complete
   };
   std::vector<Candidate> list_candidates();
   bool is_gap(const Candidate& candidate) const;
+  // Frames of the plane followed missing just before `candidate`: indices in its cycle, or
+  // in a multi-plane series whole volumes (cycles).
+  std::uint64_t missing_before(const Candidate& candidate) const;
   // The file's one page if it is complete; nullopt to wait. Throws calmon::Error if it is no TIFF.
   std::optional<io::GrowingTiffPage> read_if_complete(const Candidate& candidate, bool size_settled);
 
   std::string folder_;
   std::string glob_;
+  int channel_;
+  int plane_;
+  bool multi_plane_ = false;  // the XML says the series has several planes
   std::size_t max_frame_bytes_;
+  double frame_rate_hz_ = 0;  // the XML's 1 / framePeriod
   Warn warn_;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> last_sent_;  // (cycle, index) of the last frame taken
   std::map<std::string, std::uint64_t> sizes_;                        // each waiting file's size at the last look

@@ -46,8 +46,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    const calmon::follow::FollowResult result =
-        calmon::follow::follow_series(options, calmon::follow::plain_pages(), show_progress(options.progress));
+    const calmon::follow::FollowResult result = calmon::follow::follow_series(options, show_progress(options.progress));
     std::cout << calmon::replay::format_summary(result.summary) << std::endl;
     if (result.error) return fail(*result.error);
     if (const auto problem = calmon::replay::delivery_problem(result.summary)) return fail(*problem);
