@@ -22,8 +22,8 @@ namespace calmon::record_tool {
 struct MovieFacts {
   std::uint32_t width = 0;
   std::uint32_t height = 0;
-  std::string pixel_type;  // "uint16", ...; empty when unknown
-  std::string time_source;  // Status.time_source: where time.npy's seconds come from; "" none
+  std::string pixel_type;    // "uint16", ...; empty when unknown
+  std::string time_source;   // Status.time_source: where time.npy's seconds come from; "" none
   double frame_rate_hz = 0;  // Status.time_base_rate_hz
 };
 
