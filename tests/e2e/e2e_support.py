@@ -29,11 +29,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 
 import numpy as np
 import tifffile
 
 import calmon_client
+from calmon import wire_pb2
 from support import Program
 
 CALMOND = os.environ.get("CALMOND", "")
@@ -321,3 +323,20 @@ def check_metadata(test_case, recording, frames):
                           (0, frames, frames, 0, frames, 0, True), segment)
     test_case.assertEqual(metadata["projections"][-1]["frame_index"], frames, metadata["projections"])
     return metadata
+
+
+def receive_stream(test_case, ingest):
+    """[(FrameHeader, pixels)] a sender pushed to the PULL socket `ingest`, up to its end of stream."""
+    frames = []
+    deadline = time.monotonic() + STREAM_DEADLINE_S
+    while True:
+        remaining = deadline - time.monotonic()
+        test_case.assertGreater(remaining, 0, f"no end of stream after {len(frames)} frames")
+        if not ingest.poll(int(remaining * 1000)):
+            continue
+        parts = ingest.recv_multipart()
+        header = wire_pb2.FrameHeader()
+        header.ParseFromString(parts[0])
+        if header.end_of_stream:
+            return frames
+        frames.append((header, parts[1]))

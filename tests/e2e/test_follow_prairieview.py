@@ -129,19 +129,7 @@ class FollowPrairieViewFramesTest(unittest.TestCase):
         return program
 
     def receive_stream(self):
-        frames = []
-        deadline = time.monotonic() + e2e.STREAM_DEADLINE_S
-        while True:
-            remaining = deadline - time.monotonic()
-            self.assertGreater(remaining, 0, f"no end of stream after {len(frames)} frames")
-            if not self.ingest.poll(int(remaining * 1000)):
-                continue
-            parts = self.ingest.recv_multipart()
-            header = wire_pb2.FrameHeader()
-            header.ParseFromString(parts[0])
-            if header.end_of_stream:
-                return frames
-            frames.append((header, parts[1]))
+        return e2e.receive_stream(self, self.ingest)
 
     def test_channel_pixels_and_times_from_the_xml(self):
         work = e2e.WorkDir(self, "follow-prairieview-frames")

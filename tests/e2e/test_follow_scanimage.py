@@ -160,20 +160,7 @@ class FollowScanImageFramesTest(unittest.TestCase):
         return program
 
     def receive_stream(self):
-        """[(FrameHeader, pixels)] up to the end of stream."""
-        frames = []
-        deadline = time.monotonic() + e2e.STREAM_DEADLINE_S
-        while True:
-            remaining = deadline - time.monotonic()
-            self.assertGreater(remaining, 0, f"no end of stream after {len(frames)} frames")
-            if not self.ingest.poll(int(remaining * 1000)):
-                continue
-            parts = self.ingest.recv_multipart()
-            header = wire_pb2.FrameHeader()
-            header.ParseFromString(parts[0])
-            if header.end_of_stream:
-                return frames
-            frames.append((header, parts[1]))
+        return e2e.receive_stream(self, self.ingest)
 
     def check_frames(self, frames, pages, channel, plane, first_time_point=0):
         expected = followed(pages, channel, plane)[first_time_point:]
