@@ -33,6 +33,7 @@ import time
 
 import numpy as np
 import tifffile
+import zmq
 
 import calmon_client
 from calmon import wire_pb2
@@ -323,6 +324,17 @@ def check_metadata(test_case, recording, frames):
                           (0, frames, frames, 0, frames, 0, True), segment)
     test_case.assertEqual(metadata["projections"][-1]["frame_index"], frames, metadata["projections"])
     return metadata
+
+
+def bind_ingest(test_case):
+    """A PULL socket on an ephemeral loopback port, standing where calmond would, and its
+    endpoint; closed when the test ends."""
+    context = zmq.Context()
+    test_case.addCleanup(context.term)
+    ingest = context.socket(zmq.PULL)
+    test_case.addCleanup(ingest.close, 0)
+    ingest.bind("tcp://127.0.0.1:*")
+    return ingest, ingest.getsockopt_string(zmq.LAST_ENDPOINT)
 
 
 def receive_stream(test_case, ingest):

@@ -19,7 +19,6 @@ import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 import tifffile
-import zmq
 
 import e2e_support as e2e
 from calmon import wire_pb2
@@ -115,12 +114,7 @@ class FollowPrairieViewFramesTest(unittest.TestCase):
         absent = missing((("CALMON_FOLLOW", os.environ.get("CALMON_FOLLOW")), ("CALMON_RIG_SIM", RIG_SIM)))
         if absent:
             self.skipTest("not available: " + ", ".join(absent))
-        self.context = zmq.Context()
-        self.addCleanup(self.context.term)
-        self.ingest = self.context.socket(zmq.PULL)
-        self.addCleanup(self.ingest.close, 0)
-        self.ingest.bind("tcp://127.0.0.1:*")
-        self.endpoint = self.ingest.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.ingest, self.endpoint = e2e.bind_ingest(self)
 
     def follow(self, folder, *flags):
         program = Program([os.environ["CALMON_FOLLOW"], "--folder", folder, "--to", self.endpoint, "--no-ack",

@@ -22,7 +22,6 @@ import unittest
 
 import numpy as np
 import tifffile
-import zmq
 
 import e2e_support as e2e
 from calmon import wire_pb2
@@ -146,12 +145,7 @@ class FollowScanImageFramesTest(unittest.TestCase):
                                            ("CALMON_RIG_SIM", RIG_SIM)) if not path or not os.path.exists(path)]
         if missing:
             self.skipTest("not available: " + ", ".join(missing))
-        self.context = zmq.Context()
-        self.addCleanup(self.context.term)
-        self.ingest = self.context.socket(zmq.PULL)
-        self.addCleanup(self.ingest.close, 0)
-        self.ingest.bind("tcp://127.0.0.1:*")
-        self.endpoint = self.ingest.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.ingest, self.endpoint = e2e.bind_ingest(self)
 
     def follow(self, first_file, *flags):
         program = Program([os.environ["CALMON_FOLLOW"], first_file, "--to", self.endpoint, "--no-ack",
