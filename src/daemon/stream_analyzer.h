@@ -115,6 +115,9 @@ class StreamAnalyzer final : public ControlTarget {
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_set_.info(); }
   void set_rois(const pb::RoiSet& rois) override;
   void install_rois(PreparedRoiSet rois) override;
+  void edit_rois(const pb::ControlRequest& request) override;
+  // What a change of the ROI set is prepared against now (roi_set_preparation.h).
+  RoiSetBase roi_base() const;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
   std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }
