@@ -53,10 +53,10 @@ class CurrentRoiSet {
   void update_configured();
 
   config::RoiLimits limits_;
-  pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
-  PipelineSettings session_settings_;  // what each new session starts with
-  std::uint32_t version_ = 0;          // of session_settings_.rois; counts up for the daemon's life
-  std::uint32_t next_id_ = 1;          // the next fresh ROI id
+  pb::Config analysis_;                                    // its neuropil and baseline are the defaults of set_rois
+  PipelineSettings session_settings_;                      // what each new session starts with
+  std::uint32_t version_ = 0;                              // of session_settings_.rois; counts up for the daemon's life
+  std::uint32_t next_id_ = 1;                              // the next fresh ROI id
   std::shared_ptr<const Pipeline::RoiLayout> configured_;  // session_settings_.rois as a base
   pb::RoiSetInfo info_;
 };

@@ -49,7 +49,8 @@ std::size_t find_by_name(const std::vector<RoiSettings>& rois, const std::string
 
 void check_name_unused(const std::vector<RoiSettings>& rois, const std::string& name, std::size_t except) {
   for (std::size_t i = 0; i < rois.size(); ++i) {
-    if (i != except && rois[i].name == name) throw Error("ROI name '" + name + "' is used already, by " + roi_label(rois[i]));
+    if (i != except && rois[i].name == name)
+      throw Error("ROI name '" + name + "' is used already, by " + roi_label(rois[i]));
   }
 }
 
@@ -73,18 +74,21 @@ RoiSetEdit add_rois(const pb::RoiSet& added, const std::vector<RoiSettings>& cur
     check_name_unused(rois, roi.name, rois.size());
     if (roi.id != 0) {
       for (const RoiSettings& other : rois) {
-        if (other.id == roi.id) throw Error("ROI id " + std::to_string(roi.id) + " is used already, by " + roi_label(other));
+        if (other.id == roi.id)
+          throw Error("ROI id " + std::to_string(roi.id) + " is used already, by " + roi_label(other));
       }
     }
     rois.push_back(std::move(roi));
   }
   assign_roi_ids(rois, next_id);
-  for (std::size_t i = current.size(); i < rois.size(); ++i) edit.push_back(RoiEditEntry{std::move(rois[i]), std::nullopt});
+  for (std::size_t i = current.size(); i < rois.size(); ++i)
+    edit.push_back(RoiEditEntry{std::move(rois[i]), std::nullopt});
   return edit;
 }
 
 RoiSetEdit remove_rois(const pb::RoiSelection& selection, const std::vector<RoiSettings>& current) {
-  if (selection.ids_size() == 0 && selection.names_size() == 0) throw Error("remove_rois names no ROI (give ids or names)");
+  if (selection.ids_size() == 0 && selection.names_size() == 0)
+    throw Error("remove_rois names no ROI (give ids or names)");
   std::vector<bool> removed(current.size(), false);
   for (std::uint32_t id : selection.ids()) removed[find_by_id(current, id)] = true;
   for (const std::string& name : selection.names()) removed[find_by_name(current, name)] = true;
@@ -210,7 +214,8 @@ PreparedRoiSet prepare_roi_edit(const pb::ControlRequest& request, const pb::Con
       if (!entry.kept_from) fresh.push_back(entry.roi);
     }
     config::check_ring_limits(fresh, shape_of(*geometry), limits);
-    prepared.edit.emplace(Pipeline::prepare_edit(base.layout, std::move(edit), shape_of(*geometry), geometry->pixel_type));
+    prepared.edit.emplace(
+        Pipeline::prepare_edit(base.layout, std::move(edit), shape_of(*geometry), geometry->pixel_type));
     describe_prepared_edit(*prepared.edit, prepared.info);
   } else {
     compile_whole_set(prepared, limits);

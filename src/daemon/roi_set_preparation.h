@@ -51,10 +51,10 @@ struct RoiSetBase {
 };
 
 struct PreparedRoiSet {
-  std::vector<RoiSettings> rois;                   // the set it leaves, every id given
-  std::optional<FrameGeometry> geometry;           // what it was prepared for
-  std::optional<Pipeline::PreparedRois> compiled;  // a whole set, when `geometry` is known
-  std::optional<Pipeline::PreparedEdit> edit;      // an edit of a running session's set
+  std::vector<RoiSettings> rois;                    // the set it leaves, every id given
+  std::optional<FrameGeometry> geometry;            // what it was prepared for
+  std::optional<Pipeline::PreparedRois> compiled;   // a whole set, when `geometry` is known
+  std::optional<Pipeline::PreparedEdit> edit;       // an edit of a running session's set
   std::shared_ptr<const Pipeline::RoiLayout> base;  // what it was prepared against
   std::uint32_t next_id = 1;                        // the next fresh id once it is installed
   pb::RoiSetInfo info;                              // its version left 0

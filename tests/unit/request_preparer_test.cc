@@ -54,18 +54,21 @@ TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
 }
 
 TEST(RequestPreparer, WhatCannotBePreparedIsAnsweredNotThrown) {
-  EXPECT_EQ(prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry, empty_base()).prepare_error,
-            "11 ROIs; the limit is 10 per set (--max-rois)");
+  EXPECT_EQ(
+      prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry, empty_base()).prepare_error,
+      "11 ROIs; the limit is 10 per set (--max-rois)");
   EXPECT_EQ(
       prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry, empty_base()).prepare_error,
       "ROI 'c0': neuropil ring of up to 20 pixels in 40x30 frames; the limit is 19 per region (--max-roi-pixels)");
   EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry, empty_base())
                 .prepare_error.find("outside the 40x30 frame"),
             std::string::npos);
-  const ParsedRequest status = prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry, empty_base());
+  const ParsedRequest status =
+      prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry, empty_base());
   EXPECT_EQ(status.error, "");
   EXPECT_FALSE(status.prepared_rois);
-  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100, {}}, kGeometry, empty_base()).error.find("malformed control request"),
+  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100, {}}, kGeometry, empty_base())
+                .error.find("malformed control request"),
             std::string::npos);
 }
 
