@@ -38,8 +38,8 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <iosfwd>
 #include <map>
@@ -151,9 +151,9 @@ class Recording {
   RecordingMetadata metadata_;
   std::ofstream status_lines_;
 
-  std::optional<Session> session_;       // the current session, until it ends
-  std::optional<OpenSegment> current_;   // the current ROI set's folder
-  std::deque<OpenSegment> previous_;     // older ROI sets' folders, oldest first, until their tails arrived
+  std::optional<Session> session_;      // the current session, until it ends
+  std::optional<OpenSegment> current_;  // the current ROI set's folder
+  std::deque<OpenSegment> previous_;    // older ROI sets' folders, oldest first, until their tails arrived
   int sessions_started_ = 0;
   bool saw_idle_daemon_ = false;                                    // a Status said "not streaming" before a session
   std::optional<std::pair<int, std::int64_t>> last_ended_session_;  // number, frames
