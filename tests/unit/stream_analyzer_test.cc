@@ -755,7 +755,10 @@ TEST(StreamAnalyzer, LiveEditsKeepEveryOtherRoiBitForBitAndFollowItById) {
   // without edits; the new ROI from frame 10, the removed one up to frame 16.
   std::vector<pb::SettledValues> rows_edited, rows_plain;
   for (const auto& update : edited.publisher.traces) {
-    for (const auto& row : update.settled()) rows_edited.push_back(row);
+    for (const auto& row : update.settled()) {
+      rows_edited.push_back(row);
+      EXPECT_EQ(row.roi_set_version(), update.settled(0).roi_set_version()) << "one version per message";
+    }
   }
   for (const auto& update : plain.publisher.traces) {
     for (const auto& row : update.settled()) rows_plain.push_back(row);
@@ -774,6 +777,33 @@ TEST(StreamAnalyzer, LiveEditsKeepEveryOtherRoiBitForBitAndFollowItById) {
       EXPECT_TRUE(same_bits(a.dff(i), b.dff(static_cast<int>(id - 1)))) << t << " " << id;
     }
   }
+}
+
+// A cumulative baseline settles only at the end: the tail then holds rows of every
+// version, and each message carries the rows of one.
+TEST(StreamAnalyzer, EachMessageCarriesSettledRowsOfOneVersion) {
+  Harness h(R"({"baseline": {"cumulative": {"mean": true}},
+                "rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+  for (int t = 0; t < 10; ++t) {
+    if (t == 5) {
+      ASSERT_TRUE(answer_json(h, R"({"add_rois": {"rois": [{"name": "b", "region": {"pixel": {"x": 2}}}]}})").ok());
+    }
+    h.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
+  }
+  h.send(end_of_stream());
+  std::vector<std::pair<std::int64_t, std::uint32_t>> rows;  // (frame, version)
+  for (const auto& update : h.publisher.traces) {
+    for (const auto& row : update.settled()) {
+      EXPECT_EQ(row.roi_set_version(), update.settled(0).roi_set_version());
+      EXPECT_EQ(row.f0_size(), row.roi_set_version() == 0 ? 1 : 2);
+      rows.emplace_back(row.frame_index(), row.roi_set_version());
+    }
+  }
+  ASSERT_EQ(rows.size(), 10u);
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    EXPECT_EQ(rows[t], std::make_pair(static_cast<std::int64_t>(t), t < 5 ? 0u : 1u));
+  }
+  EXPECT_TRUE(h.publisher.traces.back().end_of_stream());
 }
 
 TEST(StreamAnalyzer, AnUpdateRestartsOneRoiKeepingWhatItDoesNotGive) {
