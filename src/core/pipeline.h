@@ -205,8 +205,8 @@ class Pipeline {
                                 FrameShape shape, PixelType pixel_type, std::vector<std::optional<Region>>& neuropil);
   static void finish_track(RoiTrack& track, std::vector<SettledSample>& scratch);
   static std::int64_t settled_lag_of(const std::vector<RoiSettings>& rois);
-  // Swaps `next` in as the current set from the next frame on; `ending` are the tracks
-  // of the current set that do not go on, settled now.
+  // Swaps `next` in as the current set from the next frame on; the current set's tracks
+  // not marked in `going_on` end here, settled at once.
   void install_set(RoiSet next, const std::vector<bool>& going_on, std::vector<RoiSettings> rois,
                    std::shared_ptr<RoiLayout> layout);
   void check_geometry(FrameShape shape, PixelType pixel_type) const;
