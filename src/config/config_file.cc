@@ -145,7 +145,7 @@ RoiSettings to_roi_settings(const pb::Roi& roi, std::size_t index, const pb::Con
   const std::string name = roi_name(roi, index);
   const std::string what = "ROI '" + name + "'";
   if (!roi.has_region()) throw Error(what + ": no region (give a pixel, rect or mask)");
-  RoiSettings settings{name, to_region(roi.region(), what), {}, {}};
+  RoiSettings settings{name, to_region(roi.region(), what), {}, {}, roi.id()};
   if (roi.has_neuropil()) {
     settings.neuropil = to_neuropil(roi.neuropil(), what);
   } else if (defaults.has_neuropil()) {

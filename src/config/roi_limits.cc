@@ -70,6 +70,22 @@ void check_windows(const BaselineSettings& baseline, const std::string& owner, c
 
 std::uint64_t ceil_mib(std::uint64_t bytes) { return bytes / kMiB + (bytes % kMiB != 0); }
 
+// The baselines of a whole set, at full windows (the longest of them `longest` frames).
+void check_bytes(const std::vector<BaselineSettings>& baselines, std::int64_t longest, const BaselineLimits& limits) {
+  const std::uint64_t bytes = Pipeline::max_baseline_state_bytes(baselines);
+  if (bytes > limits.max_bytes) {
+    throw Error("ROI set needs " + std::to_string(ceil_mib(bytes)) + " MiB of baseline state (" +
+                std::to_string(baselines.size()) + " ROIs × windows of up to " + std::to_string(longest) +
+                " frames); the limit is " + std::to_string(limits.max_bytes / kMiB) + " MiB (--max-baseline-mib)");
+  }
+}
+
+std::int64_t window_of(const BaselineSettings& baseline) {
+  const bool windowed =
+      baseline.kind == BaselineSettings::Kind::kMovingQuantile || baseline.kind == BaselineSettings::Kind::kMaximin;
+  return windowed ? baseline.window : 0;
+}
+
 // Every ROI's baseline, its own or `defaults`'s: own windows, then the set's bytes.
 void check_baselines(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, const pb::Config& defaults,
                      const BaselineLimits& limits) {
@@ -94,20 +110,12 @@ void check_baselines(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, co
       longest = std::max(longest, baseline.window);
     }
   }
-  const std::uint64_t bytes = Pipeline::max_baseline_state_bytes(baselines);
-  if (bytes > limits.max_bytes) {
-    throw Error("ROI set needs " + std::to_string(ceil_mib(bytes)) + " MiB of baseline state (" +
-                std::to_string(rois.size()) + " ROIs × windows of up to " + std::to_string(longest) +
-                " frames); the limit is " + std::to_string(limits.max_bytes / kMiB) + " MiB (--max-baseline-mib)");
-  }
+  check_bytes(baselines, longest, limits);
 }
 
 // The ROI count, and the pixels of the ROIs' regions.
 void check_rois_and_regions(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, const RoiLimits& limits) {
-  if (static_cast<std::size_t>(rois.size()) > limits.max_rois) {
-    throw Error(std::to_string(rois.size()) + " ROIs; the limit is " + std::to_string(limits.max_rois) +
-                " per set (--max-rois)");
-  }
+  check_roi_count(static_cast<std::size_t>(rois.size()), limits);
   for (int i = 0; i < rois.size(); ++i) {
     const pb::Roi& roi = rois.Get(i);
     const std::string owner = "ROI '" + roi_name(roi, static_cast<std::size_t>(i)) + "'";
@@ -120,6 +128,24 @@ void check_rois_and_regions(const google::protobuf::RepeatedPtrField<pb::Roi>& r
 }
 
 }  // namespace
+
+void check_roi_count(std::size_t count, const RoiLimits& limits) {
+  if (count > limits.max_rois) {
+    throw Error(std::to_string(count) + " ROIs; the limit is " + std::to_string(limits.max_rois) +
+                " per set (--max-rois)");
+  }
+}
+
+void check_baseline_bytes(const std::vector<RoiSettings>& rois, const BaselineLimits& limits) {
+  std::vector<BaselineSettings> baselines;
+  baselines.reserve(rois.size());
+  std::int64_t longest = 0;
+  for (const RoiSettings& roi : rois) {
+    baselines.push_back(roi.baseline);
+    longest = std::max(longest, window_of(roi.baseline));
+  }
+  check_bytes(baselines, longest, limits);
+}
 
 void check_roi_limits(const google::protobuf::RepeatedPtrField<pb::Roi>& rois, const pb::Config& defaults,
                       const RoiLimits& limits) {

@@ -63,6 +63,11 @@ void check_roi_limits(const pb::Config& config, const RoiLimits& limits);
 // 0, say) is the one-line error the config's conversion gives.
 void check_baseline_limits(const pb::Config& config, const BaselineLimits& limits);
 
+// For an edit of a set (calmond's add_rois, update_roi), whose new ROIs were checked
+// alone with check_roi_limits: the ROIs the set then has, and all their baselines' bytes.
+void check_roi_count(std::size_t count, const RoiLimits& limits);
+void check_baseline_bytes(const std::vector<RoiSettings>& rois, const BaselineLimits& limits);
+
 // The automatic rings of `rois` in frames of `shape`.
 void check_ring_limits(const std::vector<RoiSettings>& rois, FrameShape shape, const RoiLimits& limits);
 

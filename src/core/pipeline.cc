@@ -21,25 +21,34 @@ namespace {
 
 std::string roi_label(const RoiSettings& roi) { return "ROI '" + roi.name + "'"; }
 
-void validate_rois(const std::vector<RoiSettings>& rois, FrameShape shape) {
+void validate_roi(const RoiSettings& roi, FrameShape shape) {
+  if (roi.name.empty()) throw Error("an ROI has an empty name");
+  roi.region.validate(shape, roi_label(roi));
+  const NeuropilSettings& neuropil = roi.neuropil;
+  if (!std::isfinite(neuropil.r) || neuropil.r < 0.0) {
+    throw Error(roi_label(roi) + ": neuropil factor r = " + format_number(neuropil.r) + " must be finite and >= 0");
+  }
+  if (neuropil.source == NeuropilSettings::Source::kRegion) {
+    if (!neuropil.region) throw Error(roi_label(roi) + ": neuropil region is missing");
+    neuropil.region->validate(shape, "neuropil of " + roi_label(roi));
+  }
+  try {
+    roi.baseline.validate();
+  } catch (const Error& e) {
+    throw Error(roi_label(roi) + ": " + e.what());
+  }
+}
+
+// Every ROI is checked but those an edit continues (checked when they began); names
+// are unique across all of them.
+void validate_rois(const std::vector<RoiSettings>& rois, const std::vector<std::optional<std::size_t>>& kept_from,
+                   FrameShape shape) {
   std::set<std::string> names;
-  for (const RoiSettings& roi : rois) {
+  for (std::size_t i = 0; i < rois.size(); ++i) {
+    const RoiSettings& roi = rois[i];
     if (roi.name.empty()) throw Error("an ROI has an empty name");
     note_roi_name(names, roi.name);
-    roi.region.validate(shape, roi_label(roi));
-    const NeuropilSettings& neuropil = roi.neuropil;
-    if (!std::isfinite(neuropil.r) || neuropil.r < 0.0) {
-      throw Error(roi_label(roi) + ": neuropil factor r = " + format_number(neuropil.r) + " must be finite and >= 0");
-    }
-    if (neuropil.source == NeuropilSettings::Source::kRegion) {
-      if (!neuropil.region) throw Error(roi_label(roi) + ": neuropil region is missing");
-      neuropil.region->validate(shape, "neuropil of " + roi_label(roi));
-    }
-    try {
-      roi.baseline.validate();
-    } catch (const Error& e) {
-      throw Error(roi_label(roi) + ": " + e.what());
-    }
+    if (kept_from.empty() || !kept_from[i]) validate_roi(roi, shape);
   }
 }
 
@@ -73,52 +82,78 @@ Pipeline::Pipeline(PipelineSettings settings, FrameShape shape, PixelType pixel_
                 std::string(pixel_type_name(pixel_type)));
   }
   if (settings_.correlation_image) correlation_.emplace(shape);
-  current_ = build_roi_set(settings_.rois, shape_, pixel_type_);
+  auto layout = std::make_shared<RoiLayout>();
+  current_ = compile_roi_set(settings_.rois, {}, nullptr, shape_, pixel_type_, layout->neuropil);
   current_.version = roi_set_version;
+  layout->version = roi_set_version;
+  layout->rois = settings_.rois;
+  layout_ = std::move(layout);
   resize_result();
 }
 
-Pipeline::RoiSet Pipeline::build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape, PixelType pixel_type) {
-  validate_rois(rois, shape);
-  std::vector<Region> all_regions;
-  for (const RoiSettings& roi : rois) all_regions.push_back(roi.region);
+Pipeline::RoiSet Pipeline::compile_roi_set(const std::vector<RoiSettings>& rois,
+                                           const std::vector<std::optional<std::size_t>>& kept_from,
+                                           const RoiLayout* base, FrameShape shape, PixelType pixel_type,
+                                           std::vector<std::optional<Region>>& neuropil) {
+  validate_rois(rois, kept_from, shape);
+  const auto kept = [&](std::size_t i) -> std::optional<std::size_t> {
+    return kept_from.empty() ? std::nullopt : kept_from[i];
+  };
+  // The regions each ROI takes F from: a kept ROI's are the edited set's.
+  std::vector<const Region*> regions;
+  for (std::size_t i = 0; i < rois.size(); ++i)
+    regions.push_back(kept(i) ? &base->rois[*kept(i)].region : &rois[i].region);
   std::optional<RoiOccupancy> occupancy;
 
   RoiSet set;
-  for (const RoiSettings& roi : rois) {
-    RoiState state;
-    const NeuropilSettings& neuropil = roi.neuropil;
-    if (neuropil.source == NeuropilSettings::Source::kRegion) {
-      state.neuropil_region = *neuropil.region;
-    } else if (neuropil.source == NeuropilSettings::Source::kRing) {
-      if (!occupancy) occupancy.emplace(all_regions, shape);
+  neuropil.assign(rois.size(), std::nullopt);
+  set.rois.resize(rois.size());
+  set.slots.resize(rois.size());
+  for (std::size_t i = 0; i < rois.size(); ++i) {
+    if (kept(i)) {
+      neuropil[i] = base->neuropil[*kept(i)];
+      continue;
+    }
+    const RoiSettings& roi = rois[i];
+    auto track = std::make_shared<RoiTrack>();
+    const NeuropilSettings& settings = roi.neuropil;
+    if (settings.source == NeuropilSettings::Source::kRegion) {
+      neuropil[i] = *settings.region;
+    } else if (settings.source == NeuropilSettings::Source::kRing) {
+      if (!occupancy) {
+        std::vector<Region> all_regions;
+        all_regions.reserve(regions.size());
+        for (const Region* region : regions) all_regions.push_back(*region);
+        occupancy.emplace(all_regions, shape);
+      }
       try {
-        state.neuropil_region = neuropil_ring(roi.region, *occupancy, shape, neuropil.ring);
+        neuropil[i] = neuropil_ring(roi.region, *occupancy, shape, settings.ring);
       } catch (const Error& e) {
         throw Error(roi_label(roi) + ": " + e.what());
       }
     }
-    state.baseline = make_baseline(roi.baseline);
-    set.rois.push_back(std::move(state));
+    track->baseline = make_baseline(roi.baseline);
+    set.rois[i] = std::move(track);
   }
 
   // Each region is compiled once: into the set's RegionSums when it can take it (unit
-  // weights, integer frames), else into a RegionMean of its own. After the loop above,
-  // so that the regions no longer move.
+  // weights, integer frames), else into a RegionMean of its own — which a kept ROI has
+  // already, as the choice depends on the region and the geometry alone.
   const bool sums_supported = RegionSums::supports(pixel_type, shape);
   std::vector<const Region*> summed;
-  const auto compile = [&](const Region& region, std::optional<std::size_t>& slot, std::optional<RegionMean>& mean) {
+  const auto compile = [&](const Region& region, RoiTrack* fresh, std::optional<std::size_t>& slot,
+                           std::optional<RegionMean> RoiTrack::*mean) {
     if (sums_supported && region.unit_weights()) {
       slot = summed.size();
       summed.push_back(&region);
-    } else {
-      mean.emplace(region, shape);
+    } else if (fresh != nullptr) {
+      (fresh->*mean).emplace(region, shape);
     }
   };
   for (std::size_t i = 0; i < rois.size(); ++i) {
-    RoiState& state = set.rois[i];
-    compile(rois[i].region, state.sums_slot, state.mean);
-    if (state.neuropil_region) compile(*state.neuropil_region, state.neuropil_sums_slot, state.neuropil_mean);
+    RoiTrack* fresh = set.rois[i].get();
+    compile(*regions[i], fresh, set.slots[i].region, &RoiTrack::mean);
+    if (neuropil[i]) compile(*neuropil[i], fresh, set.slots[i].neuropil, &RoiTrack::neuropil_mean);
   }
   if (sums_supported) set.sums.emplace(summed, shape);
   return set;
@@ -134,15 +169,26 @@ void Pipeline::resize_result() {
   for (const RoiSettings& roi : settings_.rois) needs_global_ = needs_global_ || is_global(roi.neuropil.source);
 }
 
-Pipeline::PreparedRois::PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set)
-    : rois_(std::move(rois)), shape_(shape), pixel_type_(pixel_type), set_(std::move(set)) {}
+Pipeline::PreparedRois::PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set,
+                                     std::shared_ptr<RoiLayout> layout)
+    : rois_(std::move(rois)),
+      shape_(shape),
+      pixel_type_(pixel_type),
+      set_(std::move(set)),
+      layout_(std::move(layout)) {}
 Pipeline::PreparedRois::PreparedRois(PreparedRois&&) noexcept = default;
 Pipeline::PreparedRois& Pipeline::PreparedRois::operator=(PreparedRois&&) noexcept = default;
 Pipeline::PreparedRois::~PreparedRois() = default;
 
+Pipeline::PreparedEdit::PreparedEdit(PreparedEdit&&) noexcept = default;
+Pipeline::PreparedEdit& Pipeline::PreparedEdit::operator=(PreparedEdit&&) noexcept = default;
+Pipeline::PreparedEdit::~PreparedEdit() = default;
+
 Pipeline::PreparedRois Pipeline::prepare_rois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type) {
-  RoiSet set = build_roi_set(rois, shape, pixel_type);
-  return PreparedRois(std::move(rois), shape, pixel_type, std::move(set));
+  auto layout = std::make_shared<RoiLayout>();
+  RoiSet set = compile_roi_set(rois, {}, nullptr, shape, pixel_type, layout->neuropil);
+  layout->rois = rois;
+  return PreparedRois(std::move(rois), shape, pixel_type, std::move(set), std::move(layout));
 }
 
 void Pipeline::replace_rois(std::vector<RoiSettings> rois) {
@@ -150,31 +196,97 @@ void Pipeline::replace_rois(std::vector<RoiSettings> rois) {
   install_rois(prepare_rois(std::move(rois), shape_, pixel_type_));
 }
 
-void Pipeline::install_rois(PreparedRois prepared) {
+void Pipeline::check_geometry(FrameShape shape, PixelType pixel_type) const {
   if (finished_) throw Error("the ROI set cannot change after the end of the stream");
-  if (prepared.shape_ != shape_ || prepared.pixel_type_ != pixel_type_) {
-    throw Error("the ROI set was prepared for " + std::to_string(prepared.shape_.width) + "x" +
-                std::to_string(prepared.shape_.height) + " " + std::string(pixel_type_name(prepared.pixel_type_)) +
-                " frames, the session's are " + std::to_string(shape_.width) + "x" + std::to_string(shape_.height) +
-                " " + std::string(pixel_type_name(pixel_type_)));
+  if (shape != shape_ || pixel_type != pixel_type_) {
+    throw Error("the ROI set was prepared for " + std::to_string(shape.width) + "x" + std::to_string(shape.height) +
+                " " + std::string(pixel_type_name(pixel_type)) + " frames, the session's are " +
+                std::to_string(shape_.width) + "x" + std::to_string(shape_.height) + " " +
+                std::string(pixel_type_name(pixel_type_)));
   }
+}
+
+void Pipeline::install_rois(PreparedRois prepared) {
+  check_geometry(prepared.shape_, prepared.pixel_type_);
+  install_set(std::move(prepared.set_), std::vector<bool>(current_.rois.size(), false), std::move(prepared.rois_),
+              std::move(prepared.layout_));
+}
+
+Pipeline::PreparedEdit Pipeline::prepare_edit(std::shared_ptr<const RoiLayout> base, RoiSetEdit edit, FrameShape shape,
+                                              PixelType pixel_type) {
+  PreparedEdit prepared;
+  prepared.shape_ = shape;
+  prepared.pixel_type_ = pixel_type;
+  prepared.base_version_ = base->version;
+  std::vector<bool> taken(base->rois.size(), false);
+  for (RoiEditEntry& entry : edit) {
+    if (entry.kept_from) {
+      const std::size_t from = *entry.kept_from;
+      if (from >= base->rois.size()) {
+        throw Error("an edit continues ROI " + std::to_string(from) + " of a set of " +
+                    std::to_string(base->rois.size()));
+      }
+      if (taken[from]) throw Error("an edit continues " + roi_label(base->rois[from]) + " twice");
+      taken[from] = true;
+      // Only the label is the edit's: region, neuropil and baseline go on as they were.
+      RoiSettings roi = base->rois[from];
+      roi.name = std::move(entry.roi.name);
+      roi.id = entry.roi.id;
+      entry.roi = std::move(roi);
+    }
+    prepared.kept_from_.push_back(entry.kept_from);
+    prepared.rois_.push_back(std::move(entry.roi));
+  }
+  auto layout = std::make_shared<RoiLayout>();
+  prepared.set_ = compile_roi_set(prepared.rois_, prepared.kept_from_, base.get(), shape, pixel_type, layout->neuropil);
+  layout->rois = prepared.rois_;
+  prepared.layout_ = std::move(layout);
+  return prepared;
+}
+
+void Pipeline::edit_rois(RoiSetEdit edit) {
+  if (finished_) throw Error("the ROI set cannot change after the end of the stream");
+  install_edit(prepare_edit(layout_, std::move(edit), shape_, pixel_type_));
+}
+
+void Pipeline::install_edit(PreparedEdit prepared) {
+  check_geometry(prepared.shape_, prepared.pixel_type_);
+  if (prepared.base_version_ != current_.version) {
+    throw Error("the edit was prepared for version " + std::to_string(prepared.base_version_) +
+                " of the ROI set, which is now version " + std::to_string(current_.version));
+  }
+  std::vector<bool> going_on(current_.rois.size(), false);
   RoiSet& next = prepared.set_;
+  for (std::size_t i = 0; i < next.rois.size(); ++i) {
+    if (const std::optional<std::size_t> from = prepared.kept_from_[i]) {
+      next.rois[i] = current_.rois[*from];
+      going_on[*from] = true;
+    }
+  }
+  install_set(std::move(next), going_on, std::move(prepared.rois_), std::move(prepared.layout_));
+}
+
+void Pipeline::install_set(RoiSet next, const std::vector<bool>& going_on, std::vector<RoiSettings> rois,
+                           std::shared_ptr<RoiLayout> layout) {
   next.version = current_.version + 1;
   next.next_settled = frames_;
-  finish_roi_set(current_, scratch_);
+  for (std::size_t i = 0; i < current_.rois.size(); ++i) {
+    if (!going_on[i]) finish_track(*current_.rois[i], scratch_);
+  }
   current_.end = frames_;
+  current_.sums.reset();  // its rows need only the tracks now
   replaced_.push_back(std::move(current_));
   current_ = std::move(next);
-  settings_.rois = std::move(prepared.rois_);
+  layout->version = current_.version;
+  layout_ = std::move(layout);
+  settings_.rois = std::move(rois);
   resize_result();
 }
 
-void Pipeline::finish_roi_set(RoiSet& set, std::vector<SettledSample>& scratch) {
-  for (RoiState& roi : set.rois) {
-    scratch.clear();
-    roi.baseline->finish(scratch);
-    roi.settled.insert(roi.settled.end(), scratch.begin(), scratch.end());
-  }
+void Pipeline::finish_track(RoiTrack& track, std::vector<SettledSample>& scratch) {
+  scratch.clear();
+  track.baseline->finish(scratch);
+  track.settled.insert(track.settled.end(), scratch.begin(), scratch.end());
 }
 
 Pipeline::~Pipeline() = default;
@@ -195,7 +307,8 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     if (current_.sums) region_means = &current_.sums->means(frame);
   }
   for (std::size_t i = 0; i < current_.rois.size(); ++i) {
-    RoiState& roi = current_.rois[i];
+    RoiTrack& roi = *current_.rois[i];
+    const SumsSlots& slots = current_.slots[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
     // Registered frames: a NaN mean means pixels from outside the frame, left out.
     bool outside = false;
@@ -205,11 +318,11 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
       outside = true;
       return mean.valid_mean(frame);
     };
-    const double f = roi.sums_slot ? (*region_means)[*roi.sums_slot] : mean_of(*roi.mean);
+    const double f = slots.region ? (*region_means)[*slots.region] : mean_of(*roi.mean);
     double fneu = 0.0;
     double fcorr = f;
-    if (roi.neuropil_sums_slot) {
-      fneu = (*region_means)[*roi.neuropil_sums_slot];
+    if (slots.neuropil) {
+      fneu = (*region_means)[*slots.neuropil];
     } else if (roi.neuropil_mean) {
       fneu = mean_of(*roi.neuropil_mean);
     } else if (is_global(neuropil.source)) {
@@ -218,7 +331,7 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     if (neuropil.source != NeuropilSettings::Source::kNone) fcorr = f - neuropil.r * fneu;
 
     scratch_.clear();
-    if (i + 2 < current_.rois.size()) current_.rois[i + 2].baseline->prefetch();
+    if (i + 2 < current_.rois.size()) current_.rois[i + 2]->baseline->prefetch();
     const double f0 = roi.baseline->push(fcorr, scratch_);
     roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
 
@@ -291,7 +404,7 @@ const FrameResult& Pipeline::push_traces(AnyFrameView frame) {
 void Pipeline::finish() {
   if (finished_) return;
   finished_ = true;
-  finish_roi_set(current_, scratch_);
+  for (const std::shared_ptr<RoiTrack>& track : current_.rois) finish_track(*track, scratch_);
 }
 
 bool Pipeline::pop_settled(SettledRow& row) {
@@ -306,8 +419,8 @@ bool Pipeline::pop_settled(SettledRow& row) {
 bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   const std::int64_t end = set.end >= 0 ? set.end : frames_;
   if (set.next_settled >= end) return false;
-  for (const RoiState& roi : set.rois) {
-    if (roi.settled.empty()) return false;
+  for (const std::shared_ptr<RoiTrack>& roi : set.rois) {
+    if (roi->settled.empty()) return false;
   }
   const std::size_t n = set.rois.size();
   row.frame = set.next_settled++;
@@ -316,8 +429,9 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   row.dff.resize(n);
   row.flags.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const SettledSample sample = set.rois[i].settled.front();
-    set.rois[i].settled.pop_front();
+    std::deque<SettledSample>& settled = set.rois[i]->settled;
+    const SettledSample sample = settled.front();
+    settled.pop_front();
     row.f0[i] = sample.f0;
     row.dff[i] = delta_f_over_f(sample.f, sample.f0);
     row.flags[i] = baseline_usable(sample.f0) ? 0 : kFlagBaselineNotPositive;
@@ -342,12 +456,12 @@ std::uint64_t Pipeline::max_baseline_state_bytes(const std::vector<BaselineSetti
   return bytes;
 }
 
-std::int64_t Pipeline::settled_lag() const { return settled_lag_of(current_); }
+std::int64_t Pipeline::settled_lag() const { return settled_lag_of(settings_.rois); }
 
-std::int64_t Pipeline::settled_lag_of(const RoiSet& set) {
+std::int64_t Pipeline::settled_lag_of(const std::vector<RoiSettings>& rois) {
   std::int64_t lag = 0;
-  for (const RoiState& roi : set.rois) {
-    const std::int64_t roi_lag = roi.baseline->settled_lag();
+  for (const RoiSettings& roi : rois) {
+    const std::int64_t roi_lag = roi.baseline.settled_lag();
     if (roi_lag < 0) return -1;
     lag = std::max(lag, roi_lag);
   }

@@ -8,15 +8,33 @@
 // in frame order. calmon-analyze and the daemon drive this same class, which is why
 // offline and live numbers agree to the bit.
 //
-// The ROI set can be replaced between frames (replace_rois): the old set's baselines
-// settle at once, as at the end of a stream, and its rows are handed out before the
-// new set's, which starts with fresh baselines at the next frame. Each set has a
-// version, carried by every result and row. Projections are not affected. Replacing
-// is two steps, so that the costly one need not hold up the frames: prepare_rois
-// validates and compiles a set for a frame geometry (regions, rings, fresh baselines)
-// and touches no pipeline, so it may run on another thread while frames are pushed;
-// install_rois swaps the prepared set in between two frames, which costs no more than
-// settling the old set.
+// The ROI set can change between frames, in two ways, each counting the set's version
+// up by one (every result and row carries the version of the set it came from):
+//   - replace_rois: the whole set is replaced. The old set's baselines settle at once,
+//     as at the end of a stream, and the new set starts with fresh baselines at the
+//     next frame.
+//   - edit_rois (roi_set_edit.h): ROIs are added, removed, renamed or restarted, and
+//     every other ROI goes on as if nothing happened, bit for bit. An added ROI starts
+//     its baseline at the next frame; a removed one settles at once, as at the end of a
+//     stream; a renamed one keeps its whole state; a restarted one (a new region,
+//     neuropil or baseline) settles at once and starts afresh in its place. An added or
+//     restarted ROI's ring avoids every region of the set after the edit; the rings of
+//     the ROIs that go on are not recomputed.
+// Each ROI's state (baseline, settled queue, compiled means) lives in a track that the
+// versions share for as long as the ROI goes on; each version only holds its list of
+// tracks and its own RegionSums, compiled again for its regions (a region's sum does
+// not depend on the others, so the numbers do not change).
+// Settled rows: the row of frame t is that of the version in effect at frame t and
+// lists that version's ROIs in its order — a removed ROI up to its last frame, an added
+// one from its first. Rows come out in frame order (the versions' rows one after the
+// other), each once every ROI of its version has settled that frame; a removed or
+// restarted ROI's settled tail thus reaches the rows of the frames it covered.
+// Changing is two steps, so that the costly one need not hold up the frames:
+// prepare_rois / prepare_edit validate and compile the new set for a frame geometry
+// (regions, rings, fresh baselines, the RegionSums) and touch no pipeline, so they may
+// run on another thread while frames are pushed (an edit reads the edited set from
+// layout(), an immutable snapshot); install_rois / install_edit swap it in between two
+// frames, which costs no more than settling what ends. Projections are not affected.
 //
 // Cost per frame: O(pixels) for projections and global statistics; O(ROI + neuropil
 // pixels) for extraction, at most O(frame pixels + row spans) with integer pixels, whose
@@ -39,6 +57,7 @@
 #include "core/projection_set.h"
 #include "core/region_mean.h"
 #include "core/region_sums.h"
+#include "core/roi_set_edit.h"
 #include "core/trace_flags.h"
 
 namespace calmon {
@@ -68,6 +87,15 @@ struct SettledRow {
 class Pipeline {
  public:
   class PreparedRois;
+  class PreparedEdit;
+  // What an edit is prepared against: a set's ROIs (ids included) and the pixels each
+  // one's neuropil averages (rings resolved; nullopt without a region). Immutable once
+  // a pipeline hands it out, so another thread may read it while frames are pushed.
+  struct RoiLayout {
+    std::uint32_t version = 0;
+    std::vector<RoiSettings> rois;
+    std::vector<std::optional<Region>> neuropil;
+  };
 
   // Checks every ROI, neuropil and projection against the frame shape; throws
   // calmon::Error naming the first problem.
@@ -105,6 +133,21 @@ class Pipeline {
   // or the stream has ended.
   void install_rois(PreparedRois prepared);
 
+  // Edits the ROIs from the next frame on, keeping the state of every ROI the edit
+  // continues (see above and roi_set_edit.h): install_edit(prepare_edit(layout(), ...)).
+  // Throws calmon::Error, and keeps the current set, if the edit makes no sense.
+  void edit_rois(RoiSetEdit edit);
+  // Validates and compiles `edit` of the set `base` for frames of `shape` and
+  // `pixel_type`; throws calmon::Error naming the first problem. Pure: safe on any thread.
+  static PreparedEdit prepare_edit(std::shared_ptr<const RoiLayout> base, RoiSetEdit edit, FrameShape shape,
+                                   PixelType pixel_type);
+  // Makes the prepared edit the ROI set from the next frame on. Throws calmon::Error,
+  // keeping the current set, if it was prepared for another geometry or another version
+  // of the set (prepare it again), or the stream has ended.
+  void install_edit(PreparedEdit prepared);
+  // The current set, as an edit is prepared against it.
+  std::shared_ptr<const RoiLayout> layout() const { return layout_; }
+
   const PipelineSettings& settings() const { return settings_; }
   FrameShape shape() const { return shape_; }
   PixelType pixel_type() const { return pixel_type_; }
@@ -115,7 +158,7 @@ class Pipeline {
   // The local-correlation image's accumulator; null when the settings turn it off.
   const LocalCorrelation* local_correlation() const { return correlation_ ? &*correlation_ : nullptr; }
   // The pixels each ROI's neuropil averages (rings resolved); nullopt without a region.
-  const std::optional<Region>& neuropil_region(std::size_t roi) const { return current_.rois[roi].neuropil_region; }
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return layout_->neuropil[roi]; }
   // The most bytes the baselines of an ROI set hold in a pipeline: each one's
   // BaselineSettings::max_state_bytes, and the settled values queued for ROIs that
   // settle sooner than the slowest until it settles the same frame (16 bytes per frame
@@ -129,30 +172,44 @@ class Pipeline {
   std::int64_t settled_lag() const;
 
  private:
-  struct RoiState {
-    // F comes from the set's RegionSums (at sums_slot) or from `mean`, Fneu likewise
-    // (neuropil_sums_slot or neuropil_mean); exactly one of each pair is set when the
-    // ROI has that region.
-    std::optional<std::size_t> sums_slot;
+  // One ROI from its first frame until it is removed, restarted or the stream ends; the
+  // versions it belongs to share it. F comes from the version's RegionSums or from
+  // `mean`, Fneu likewise (or from neuropil_mean); `mean` is set exactly when the region
+  // is not summed, `neuropil_mean` when the neuropil region is not.
+  struct RoiTrack {
     std::optional<RegionMean> mean;
-    std::optional<Region> neuropil_region;
-    std::optional<std::size_t> neuropil_sums_slot;
     std::optional<RegionMean> neuropil_mean;
     std::unique_ptr<Baseline> baseline;
     std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
   };
+  // Where a version's RegionSums holds an ROI's region and neuropil means.
+  struct SumsSlots {
+    std::optional<std::size_t> region;
+    std::optional<std::size_t> neuropil;
+  };
   // One version of the ROI set and the frames it covers.
   struct RoiSet {
     std::uint32_t version = 0;
-    std::vector<RoiState> rois;
+    std::vector<std::shared_ptr<RoiTrack>> rois;
+    std::vector<SumsSlots> slots;
     std::optional<RegionSums> sums;  // integer pixels: every unit-weight region at once
     std::int64_t next_settled = 0;   // the frame of its next settled row
     std::int64_t end = -1;           // one past its last frame once replaced, else -1
   };
 
-  static RoiSet build_roi_set(const std::vector<RoiSettings>& rois, FrameShape shape, PixelType pixel_type);
-  static void finish_roi_set(RoiSet& set, std::vector<SettledSample>& scratch);
-  static std::int64_t settled_lag_of(const RoiSet& set);
+  // Compiles the set `rois` (the set after an edit, or a whole new set when `kept_from`
+  // is empty): fresh tracks for the ROIs not kept (their neuropil resolved into
+  // `neuropil`), kept ones' places left null with their neuropil copied from `base`.
+  static RoiSet compile_roi_set(const std::vector<RoiSettings>& rois,
+                                const std::vector<std::optional<std::size_t>>& kept_from, const RoiLayout* base,
+                                FrameShape shape, PixelType pixel_type, std::vector<std::optional<Region>>& neuropil);
+  static void finish_track(RoiTrack& track, std::vector<SettledSample>& scratch);
+  static std::int64_t settled_lag_of(const std::vector<RoiSettings>& rois);
+  // Swaps `next` in as the current set from the next frame on; the current set's tracks
+  // not marked in `going_on` end here, settled at once.
+  void install_set(RoiSet next, const std::vector<bool>& going_on, std::vector<RoiSettings> rois,
+                   std::shared_ptr<RoiLayout> layout);
+  void check_geometry(FrameShape shape, PixelType pixel_type) const;
   void resize_result();
   bool pop_settled_from(RoiSet& set, SettledRow& row);
 
@@ -168,7 +225,8 @@ class Pipeline {
   ProjectionSet projections_;
   std::optional<LocalCorrelation> correlation_;
   RoiSet current_;
-  std::deque<RoiSet> replaced_;  // older sets whose rows are still being handed out
+  std::shared_ptr<const RoiLayout> layout_;  // current_'s ROIs and resolved neuropil regions
+  std::deque<RoiSet> replaced_;              // older sets whose rows are still being handed out
   bool needs_global_ = false;
   GlobalFrameStats global_stats_;
   std::vector<float> valid_pixels_;  // global_stats_of_valid's scratch
@@ -189,17 +247,47 @@ class Pipeline::PreparedRois {
   PixelType pixel_type() const { return pixel_type_; }
   const std::vector<RoiSettings>& rois() const { return rois_; }
   // As Pipeline's: the pixels each ROI's neuropil averages, rings resolved.
-  const std::optional<Region>& neuropil_region(std::size_t roi) const { return set_.rois[roi].neuropil_region; }
-  std::int64_t settled_lag() const { return settled_lag_of(set_); }
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return layout_->neuropil[roi]; }
+  std::int64_t settled_lag() const { return settled_lag_of(rois_); }
 
  private:
   friend class Pipeline;
-  PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set);
+  PreparedRois(std::vector<RoiSettings> rois, FrameShape shape, PixelType pixel_type, RoiSet set,
+               std::shared_ptr<RoiLayout> layout);
 
   std::vector<RoiSettings> rois_;
   FrameShape shape_;
   PixelType pixel_type_;
   RoiSet set_;
+  std::shared_ptr<RoiLayout> layout_;
+};
+
+// An edit validated and compiled for one version of the set and one frame geometry.
+class Pipeline::PreparedEdit {
+ public:
+  PreparedEdit(PreparedEdit&&) noexcept;
+  PreparedEdit& operator=(PreparedEdit&&) noexcept;
+  ~PreparedEdit();
+
+  FrameShape shape() const { return shape_; }
+  PixelType pixel_type() const { return pixel_type_; }
+  std::uint32_t base_version() const { return base_version_; }
+  // The set after the edit, and its neuropil regions (rings resolved).
+  const std::vector<RoiSettings>& rois() const { return rois_; }
+  const std::optional<Region>& neuropil_region(std::size_t roi) const { return layout_->neuropil[roi]; }
+  std::int64_t settled_lag() const { return settled_lag_of(rois_); }
+
+ private:
+  friend class Pipeline;
+  PreparedEdit() = default;
+
+  std::vector<RoiSettings> rois_;
+  std::vector<std::optional<std::size_t>> kept_from_;
+  FrameShape shape_;
+  PixelType pixel_type_ = PixelType::kU16;
+  std::uint32_t base_version_ = 0;
+  RoiSet set_;
+  std::shared_ptr<RoiLayout> layout_;
 };
 
 }  // namespace calmon

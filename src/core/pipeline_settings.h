@@ -35,6 +35,8 @@ struct RoiSettings {
   Region region;
   NeuropilSettings neuropil;
   BaselineSettings baseline;
+  // A label the pipeline only carries along (calmond's stable ROI id; 0 when unused).
+  std::uint32_t id = 0;
 };
 
 // The one rule for ROI names within a set: each at most once. Records `name` in `seen`

@@ -28,9 +28,12 @@ void AnalyzerPublishing::publish_tail(const FrameStamp& stamp, Pipeline& pipelin
 std::int64_t AnalyzerPublishing::publish_updates(Pipeline& pipeline, SequenceLedger& ledger, bool end_of_stream) {
   std::int64_t first_published = 0;
   std::size_t values = 0;
+  std::uint32_t version = 0;  // of the rows in update_, when values > 0
   while (pipeline.pop_settled(row_)) {
     const std::size_t row_values = std::max<std::size_t>(1, row_.f0.size());
-    if (values > 0 && values + row_values > kSettledValuesPerMessage) {
+    // One ROI-set version per message: its rows are as wide as that set (after a live
+    // edit, rows of two versions may settle with one frame).
+    if (values > 0 && (values + row_values > kSettledValuesPerMessage || row_.roi_set_version != version)) {
       const std::int64_t published = publish_update();
       if (first_published == 0) first_published = published;
       start_update(stamp_, update_);  // a continuation: settled values only
@@ -39,6 +42,7 @@ std::int64_t AnalyzerPublishing::publish_updates(Pipeline& pipeline, SequenceLed
     }
     add_settled_values(row_, ledger.sequence_of(row_.frame), update_);
     values += row_values;
+    version = row_.roi_set_version;
   }
   update_.set_end_of_stream(end_of_stream);
   const std::int64_t published = publish_update();

@@ -2,7 +2,8 @@
 //
 // A frame's TraceUpdate carries its live numbers and every settled row the frame
 // completed; settled rows are split so that no message carries more than
-// kSettledValuesPerMessage values, the frame's own update first and continuations
+// kSettledValuesPerMessage values, nor rows of two ROI-set versions (after a live edit
+// they may settle with one frame), the frame's own update first and continuations
 // (settled values only) after it. A session's tail goes out the same way, with
 // end_of_stream set on its last update only. ProjectionSnapshots are published on the
 // snapshot tick only when frames arrived since the last one, and not even computed

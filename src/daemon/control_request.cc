@@ -50,11 +50,16 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
     case pb::ControlRequest::kProjections: target.fill_projections(*reply.mutable_projections()); break;
     case pb::ControlRequest::kRois: target.fill_rois(*reply.mutable_rois()); break;
     case pb::ControlRequest::kSetRois:
+    case pb::ControlRequest::kAddRois:
+    case pb::ControlRequest::kRemoveRois:
+    case pb::ControlRequest::kUpdateRoi:
       if (!parsed.prepare_error.empty()) throw Error(parsed.prepare_error);
       if (parsed.prepared_rois) {
         target.install_rois(std::move(*parsed.prepared_rois));
-      } else {
+      } else if (request.command_case() == pb::ControlRequest::kSetRois) {
         target.set_rois(request.set_rois());
+      } else {
+        target.edit_rois(request);
       }
       target.fill_rois(*reply.mutable_rois());
       break;
@@ -72,7 +77,7 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
     case pb::ControlRequest::COMMAND_NOT_SET:
       throw Error(
           "malformed control request: no command (give one of status, projections, rois, set_rois, "
-          "reset, shutdown, stream)");
+          "add_rois, remove_rois, update_roi, reset, shutdown, stream)");
   }
   reply.set_ok(true);
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,12 @@ class ControlTarget {
   virtual void fill_rois(pb::RoiSetInfo& rois) = 0;
   // Replaces the ROI set; throws calmon::Error (one line), and keeps the set, if invalid.
   virtual void set_rois(const pb::RoiSet& rois) = 0;
-  // Replaces the ROI set with one prepared already (for the target's current geometry).
+  // Replaces or edits the ROI set with a change prepared already (for the target's
+  // current geometry and set).
   virtual void install_rois(PreparedRoiSet rois) = 0;
+  // An add_rois, remove_rois or update_roi; throws calmon::Error (one line), and keeps
+  // the set, if it cannot be done.
+  virtual void edit_rois(const pb::ControlRequest& request) = 0;
   // Ends the session: projections and baselines are forgotten.
   virtual void reset() = 0;
   // Ends the session and asks the daemon to exit.
@@ -45,11 +50,13 @@ struct ParsedRequest {
   bool json = false;  // it came, and is answered, as JSON
   pb::ControlRequest request;
   std::string error;  // not empty: it did not parse, and this is the whole answer
-  // A set_rois prepared ahead (or why it could not be), and the frames it was prepared
-  // for; neither: set_rois prepares it.
+  // A change of the ROI set (set_rois, add_rois, remove_rois, update_roi) prepared
+  // ahead (or why it could not be), and the frames and set it was prepared for;
+  // neither: the target prepares it.
   std::optional<PreparedRoiSet> prepared_rois;
   std::string prepare_error;
   std::optional<FrameGeometry> prepared_for;
+  std::shared_ptr<const Pipeline::RoiLayout> prepared_base;
 };
 
 ParsedRequest parse_control_request(std::string_view request);

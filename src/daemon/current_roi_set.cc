@@ -1,4 +1,4 @@
-// current_roi_set.cc — the ROI set replaced whole, its version counted up, its info kept in step.
+// current_roi_set.cc — the ROI set replaced or edited, its version counted up, its ids and info kept in step.
 #include "daemon/current_roi_set.h"
 
 #include <utility>
@@ -10,7 +10,21 @@ namespace calmon::daemon {
 
 CurrentRoiSet::CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits)
     : limits_(limits), analysis_(analysis), session_settings_(session_settings_of(analysis)) {
+  assign_roi_ids(session_settings_.rois, next_id_);
+  update_configured();
   describe_configured();
+}
+
+void CurrentRoiSet::update_configured() {
+  auto layout = std::make_shared<Pipeline::RoiLayout>();
+  layout->version = version_;
+  layout->rois = session_settings_.rois;
+  for (const RoiSettings& roi : layout->rois) layout->neuropil.push_back(roi.neuropil.region);
+  configured_ = std::move(layout);
+}
+
+RoiSetBase CurrentRoiSet::base(const Pipeline* running) const {
+  return RoiSetBase{running != nullptr ? running->layout() : configured_, running != nullptr, next_id_};
 }
 
 void CurrentRoiSet::describe_configured() { describe_roi_settings(session_settings_.rois, version_, info_); }
@@ -19,14 +33,20 @@ void CurrentRoiSet::describe_session(const Pipeline& pipeline) { describe_roi_se
 
 void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
   const std::uint32_t version = version_ + 1;
-  if (running != nullptr) {
-    running->install_rois(std::move(*prepared.compiled));  // throws, keeping the set, if it cannot
+  if (running != nullptr) {  // throws, keeping the set, if it cannot
+    if (prepared.edit) {
+      running->install_edit(std::move(*prepared.edit));
+    } else {
+      running->install_rois(std::move(*prepared.compiled));
+    }
   }
   // Between sessions the set was checked against the last session's frames (if any).
   info_ = std::move(prepared.info);
   info_.set_version(version);
   version_ = version;
   session_settings_.rois = std::move(prepared.rois);
+  next_id_ = prepared.next_id;
+  update_configured();
 }
 
 }  // namespace calmon::daemon

@@ -1,15 +1,18 @@
 // current_roi_set.h — the ROI set that sessions use, its version, and the RoiSetInfo that describes it.
 //
-// The set starts as the analysis config's and is replaced, whole, by set_rois: a
-// prepared set (roi_set_preparation.h, checked and compiled on another thread) goes into
-// the running Pipeline at once if a session runs, and in any case becomes the set every
-// later session starts with. Each replacement counts the version up, for the daemon's
-// life, so every result and settled row says which set it came from. The RoiSetInfo
+// The set starts as the analysis config's (its ROIs given ids 1, 2, ... unless the
+// config gives them) and changes by set_rois (whole) or by the live edits add_rois,
+// remove_rois and update_roi: a prepared change (roi_set_preparation.h, checked and
+// compiled on another thread) goes into the running Pipeline at once if a session runs,
+// and in any case becomes the set every later session starts with. Each change counts
+// the version up, for the daemon's life, so every result and settled row says which set
+// it came from; the next fresh ROI id is kept here too. The RoiSetInfo
 // kept here is what calmond publishes and answers about the set: the running session's
 // (with the ROIs as its Pipeline compiled them), or the configured one between sessions.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "calmon/config.pb.h"
 #include "calmon/wire.pb.h"
@@ -38,15 +41,23 @@ class CurrentRoiSet {
   // ... or as the session's Pipeline has it.
   void describe_session(const Pipeline& pipeline);
 
-  // Replaces the set: in `running` at once if a session runs (null: none), which throws
-  // calmon::Error and keeps the old set if it cannot; and for the sessions to come.
+  // Replaces or edits the set: in `running` at once if a session runs (null: none),
+  // which throws calmon::Error and keeps the old set if it cannot; and for the sessions
+  // to come.
   void replace(PreparedRoiSet prepared, Pipeline* running);
+  // What a change is prepared against: `running`'s set if a session runs, else the
+  // configured one.
+  RoiSetBase base(const Pipeline* running) const;
 
  private:
+  void update_configured();
+
   config::RoiLimits limits_;
-  pb::Config analysis_;                // its neuropil and baseline are the defaults of set_rois
-  PipelineSettings session_settings_;  // what each new session starts with
-  std::uint32_t version_ = 0;          // of session_settings_.rois; counts up for the daemon's life
+  pb::Config analysis_;                                    // its neuropil and baseline are the defaults of set_rois
+  PipelineSettings session_settings_;                      // what each new session starts with
+  std::uint32_t version_ = 0;                              // of session_settings_.rois; counts up for the daemon's life
+  std::uint32_t next_id_ = 1;                              // the next fresh ROI id
+  std::shared_ptr<const Pipeline::RoiLayout> configured_;  // session_settings_.rois as a base
   pb::RoiSetInfo info_;
 };
 

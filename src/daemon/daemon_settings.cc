@@ -14,6 +14,7 @@
 #include "core/format_number.h"
 #include "core/moving_quantile.h"
 #include "daemon/http_endpoint.h"
+#include "daemon/roi_set_preparation.h"
 #include "net/loopback.h"
 
 namespace calmon::daemon {
@@ -281,7 +282,9 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   // the ROI limits first, as for set_rois.
   try {
     config::check_roi_limits(settings.analysis, settings.roi_limits);
-    (void)config::to_pipeline_settings(settings.analysis);
+    PipelineSettings pipeline = config::to_pipeline_settings(settings.analysis);
+    std::uint32_t next_id = 1;
+    assign_roi_ids(pipeline.rois, next_id);  // ids the config gives: each at most once
   } catch (const Error& e) {
     throw Error(settings.analysis_source + ": " + e.what());
   }

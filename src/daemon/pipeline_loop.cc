@@ -91,17 +91,18 @@ void PipelineLoop::receive_control() {
     return;
   }
   asker_ = Asker{true, 0, parts_[0].size() > 0 && *parts_[0].data<char>() == '{'};
-  preparer_.submit(std::move(parts_[0]), analyzer_.roi_geometry());
+  preparer_.submit(std::move(parts_[0]), analyzer_.roi_geometry(), analyzer_.roi_base());
 }
 
 void PipelineLoop::answer_prepared_request() {
   std::optional<ParsedRequest> request = preparer_.take();
   if (!request) return;
-  const bool set_rois = request->error.empty() && request->request.command_case() == pb::ControlRequest::kSetRois;
-  if (set_rois && request->prepared_for != analyzer_.roi_geometry()) {
-    // The frames changed meanwhile (a session started or restarted): what was prepared,
-    // or found wrong, was for others.
-    preparer_.submit_again(std::move(*request), analyzer_.roi_geometry());
+  const bool changes_rois = request->error.empty() && changes_roi_set(request->request);
+  RoiSetBase base = analyzer_.roi_base();
+  if (changes_rois && (request->prepared_for != analyzer_.roi_geometry() || request->prepared_base != base.layout)) {
+    // The frames or the set changed meanwhile (a session started, restarted or ended):
+    // what was prepared, or found wrong, was for others.
+    preparer_.submit_again(std::move(*request), analyzer_.roi_geometry(), std::move(base));
     return;
   }
   std::string reply;
@@ -158,7 +159,7 @@ void PipelineLoop::queue_dashboard_request() {
 void PipelineLoop::start_next_dashboard_request() {
   if (preparer_.busy() || dashboard_requests_.empty()) return;
   asker_ = Asker{false, dashboard_requests_.front().ticket, true};
-  preparer_.submit(std::move(dashboard_requests_.front().request), analyzer_.roi_geometry());
+  preparer_.submit(std::move(dashboard_requests_.front().request), analyzer_.roi_geometry(), analyzer_.roi_base());
   dashboard_requests_.pop_front();
 }
 

@@ -15,13 +15,18 @@
 namespace calmon::daemon {
 
 void prepare_rois_of(ParsedRequest& request, const pb::Config& defaults, const config::RoiLimits& limits,
-                     std::optional<FrameGeometry> geometry) {
+                     std::optional<FrameGeometry> geometry, const RoiSetBase& base) {
   request.prepared_rois.reset();
   request.prepare_error.clear();
-  if (!request.error.empty() || request.request.command_case() != pb::ControlRequest::kSetRois) return;
+  if (!request.error.empty() || !changes_roi_set(request.request)) return;
   request.prepared_for = geometry;
+  request.prepared_base = base.layout;
   try {
-    request.prepared_rois = prepare_roi_set(request.request.set_rois(), defaults, limits, geometry);
+    if (request.request.command_case() == pb::ControlRequest::kSetRois) {
+      request.prepared_rois = prepare_roi_set(request.request.set_rois(), defaults, limits, geometry, base);
+    } else {
+      request.prepared_rois = prepare_roi_edit(request.request, defaults, limits, geometry, base);
+    }
   } catch (const Error& e) {
     request.prepare_error = e.what();
   } catch (const std::bad_alloc&) {
@@ -32,9 +37,10 @@ void prepare_rois_of(ParsedRequest& request, const pb::Config& defaults, const c
 }
 
 ParsedRequest prepare_control_request(std::string_view request, const pb::Config& defaults,
-                                      const config::RoiLimits& limits, std::optional<FrameGeometry> geometry) {
+                                      const config::RoiLimits& limits, std::optional<FrameGeometry> geometry,
+                                      const RoiSetBase& base) {
   ParsedRequest parsed = parse_control_request(request);
-  prepare_rois_of(parsed, defaults, limits, geometry);
+  prepare_rois_of(parsed, defaults, limits, geometry, base);
   return parsed;
 }
 
@@ -54,17 +60,19 @@ RequestPreparer::~RequestPreparer() {
   close(event_fd_);
 }
 
-void RequestPreparer::submit(zmq::message_t request, std::optional<FrameGeometry> geometry) {
+void RequestPreparer::submit(zmq::message_t request, std::optional<FrameGeometry> geometry, RoiSetBase base) {
   Job job;
   job.bytes.emplace(std::move(request));
   job.geometry = geometry;
+  job.base = std::move(base);
   start(std::move(job));
 }
 
-void RequestPreparer::submit_again(ParsedRequest request, std::optional<FrameGeometry> geometry) {
+void RequestPreparer::submit_again(ParsedRequest request, std::optional<FrameGeometry> geometry, RoiSetBase base) {
   Job job;
   job.parsed.emplace(std::move(request));
   job.geometry = geometry;
+  job.base = std::move(base);
   start(std::move(job));
 }
 
@@ -102,11 +110,11 @@ void RequestPreparer::run() {
     ParsedRequest parsed;
     try {
       if (job.bytes) {
-        parsed = prepare_control_request(job.bytes->to_string_view(), defaults_, limits_, job.geometry);
+        parsed = prepare_control_request(job.bytes->to_string_view(), defaults_, limits_, job.geometry, job.base);
         job.bytes.reset();  // the request's bytes go before the answer is built
       } else {
         parsed = std::move(*job.parsed);
-        prepare_rois_of(parsed, defaults_, limits_, job.geometry);
+        prepare_rois_of(parsed, defaults_, limits_, job.geometry, job.base);
       }
     } catch (const std::exception& e) {  // out of memory parsing it, say: answered, not fatal
       parsed = ParsedRequest{};

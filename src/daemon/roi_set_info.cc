@@ -13,6 +13,7 @@ namespace {
 void add_roi(const RoiSettings& roi, const std::optional<Region>& neuropil, pb::RoiSetInfo& info) {
   pb::RoiInfo* entry = info.add_rois();
   entry->set_name(roi.name);
+  entry->set_id(roi.id);
   *entry->mutable_region() = config::to_wire_region(roi.region);
   if (neuropil) *entry->mutable_neuropil() = config::to_wire_region(*neuropil);
   entry->set_baseline(roi.baseline.describe());
@@ -34,6 +35,13 @@ void describe_prepared_rois(const Pipeline::PreparedRois& prepared, pb::RoiSetIn
   info.set_settled_lag(prepared.settled_lag());
   const std::vector<RoiSettings>& rois = prepared.rois();
   for (std::size_t i = 0; i < rois.size(); ++i) add_roi(rois[i], prepared.neuropil_region(i), info);
+}
+
+void describe_prepared_edit(const Pipeline::PreparedEdit& edit, pb::RoiSetInfo& info) {
+  info.Clear();
+  info.set_settled_lag(edit.settled_lag());
+  const std::vector<RoiSettings>& rois = edit.rois();
+  for (std::size_t i = 0; i < rois.size(); ++i) add_roi(rois[i], edit.neuropil_region(i), info);
 }
 
 void describe_roi_settings(const std::vector<RoiSettings>& rois, std::uint32_t version, pb::RoiSetInfo& info) {

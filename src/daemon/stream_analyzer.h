@@ -22,7 +22,8 @@
 // kSettledValuesPerMessage values; only the last one has end_of_stream = true, and
 // every session ends with exactly one such update, even one without settled values.
 // The same split applies when a live ROI change settles the old set's tail mid-stream:
-// the frame's own update comes first, continuations after it.
+// the frame's own update comes first, continuations after it; and no message carries
+// settled rows of two ROI-set versions (they differ in width after a live edit).
 //
 // If the configured ROIs (or projections) do not fit the frames of a new session, the
 // session still runs — without ROIs, or with the default projections too — and the log
@@ -115,6 +116,9 @@ class StreamAnalyzer final : public ControlTarget {
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_set_.info(); }
   void set_rois(const pb::RoiSet& rois) override;
   void install_rois(PreparedRoiSet rois) override;
+  void edit_rois(const pb::ControlRequest& request) override;
+  // What a change of the ROI set is prepared against now (roi_set_preparation.h).
+  RoiSetBase roi_base() const;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
   std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }

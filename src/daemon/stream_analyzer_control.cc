@@ -17,17 +17,29 @@ void StreamAnalyzer::fill_status(pb::Status& status) {
 }
 
 void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {
-  install_rois(prepare_roi_set(rois, roi_set_.analysis(), roi_set_.limits(), roi_geometry()));
+  install_rois(prepare_roi_set(rois, roi_set_.analysis(), roi_set_.limits(), roi_geometry(), roi_base()));
+}
+
+void StreamAnalyzer::edit_rois(const pb::ControlRequest& request) {
+  install_rois(prepare_roi_edit(request, roi_set_.analysis(), roi_set_.limits(), roi_geometry(), roi_base()));
+}
+
+RoiSetBase StreamAnalyzer::roi_base() const {
+  return roi_set_.base(session_.streaming() ? session_.pipeline() : nullptr);
 }
 
 void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
   if (prepared.geometry != roi_geometry()) {
     throw Error("internal: the ROI set was prepared for other frames than the session's; send it again");
   }
+  if (prepared.base != roi_base().layout) {
+    throw Error("internal: the ROI set changed while the request was prepared; send it again");
+  }
   const bool streaming = session_.streaming();
+  const char* prepared_change = prepared.change;
   roi_set_.replace(std::move(prepared), streaming ? session_.pipeline() : nullptr);
   publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kEssential);
-  log_("ROI set replaced: " + plural(roi_set_.roi_count(), "ROI") +
+  log_(std::string("ROI set ") + prepared_change + ": " + plural(roi_set_.roi_count(), "ROI") +
        (streaming ? ", version " + std::to_string(roi_set_.info().version()) : std::string(", from the next session")));
 }
 

@@ -23,6 +23,7 @@ import unittest
 import numpy as np
 import zmq
 import zmq.auth
+from google.protobuf import json_format
 from zmq.utils.monitor import recv_monitor_message
 
 from calmon import config_pb2, wire_pb2
@@ -509,6 +510,70 @@ class ControlTest(DaemonTest):
         update = d.receive("traces", lambda m: len(m.f) > 0)
         self.assertEqual((update.frame_index, len(update.f)), (0, 1))
         self.assertEqual(d.status().sessions, 2)
+
+
+class LiveEditTest(DaemonTest):
+    """add_rois, remove_rois and update_roi through the control socket (parsed and
+    prepared on the request thread): each answered with the new set once installed, or
+    refused with one line naming the ROI or the limit, the set unchanged."""
+
+    flags = ("--max-rois", "4")
+
+    def edit(self, json_request):
+        reply = wire_pb2.ControlReply()
+        json_format.Parse(self.daemon.request_raw(json_request.encode()).decode(), reply)
+        return reply
+
+    def assert_refused(self, json_request, error):
+        version = self.daemon.request(rois=wire_pb2.Empty()).rois.version
+        reply = self.edit(json_request)
+        self.assertFalse(reply.ok, json_request)
+        self.assertEqual(reply.error, error)
+        self.assertEqual(self.daemon.request(rois=wire_pb2.Empty()).rois.version, version, json_request)
+
+    def test_edits_between_sessions_and_live_and_every_refusal(self):
+        d = self.daemon
+        d.subscribe(("traces", "rois"))
+        # Before any frame: the set the first session starts with.
+        reply = self.edit('{"remove_rois": {"names": ["whole"]}}')
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual([(r.id, r.name) for r in reply.rois.rois], [(1, "box"), (2, "px")])
+        d.send_frame(1)
+        first = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((first.roi_set_version, len(first.f)), (1, 2))
+
+        # Live: added, renamed, restarted; the reply comes once installed, and is published.
+        reply = self.edit('{"add_rois": {"rois": [{"name": "new", "region": {"pixel": {"x": 5, "y": 5}}}]}}')
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual([r.id for r in reply.rois.rois], [1, 2, 4])  # 3 was "whole"'s, never given again
+        self.assertEqual(d.receive("rois", lambda m: m.version == 2).rois[2].name, "new")
+        reply = self.edit('{"update_roi": {"id": 2, "new_name": "px2"}}')
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual((reply.rois.version, reply.rois.rois[1].name, reply.rois.rois[1].id), (3, "px2", 2))
+        reply = self.edit('{"update_roi": {"name": "box", "baseline": {"moving": {"window": 3}}}}')
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual(reply.rois.rois[0].baseline, "moving median, window 3")
+        d.send_frame(2)
+        update = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((update.roi_set_version, len(update.f)), (4, 3))
+
+        self.assert_refused('{"remove_rois": {"ids": [3]}}', "no ROI with id 3 in the set")
+        self.assert_refused('{"remove_rois": {"names": ["whole"]}}', "no ROI named 'whole' in the set")
+        self.assert_refused('{"update_roi": {"name": "nobody", "new_name": "x"}}', "no ROI named 'nobody' in the set")
+        self.assert_refused('{"update_roi": {"id": 1, "new_name": "new"}}',
+                            "ROI name 'new' is used already, by ROI 'new' (id 4)")
+        self.assert_refused('{"add_rois": {"rois": [{"name": "px2", "region": {"pixel": {"x": 1, "y": 1}}}]}}',
+                            "ROI name 'px2' is used already, by ROI 'px2' (id 2)")
+        self.assert_refused('{"add_rois": {"rois": [{"name": "far", "region": {"pixel": {"x": 40, "y": 1}}}]}}',
+                            "ROI 'far': pixel (40, 1) is outside the 40x30 frame")
+        self.assert_refused('{"update_roi": {"id": 4, "region": {"rect": {"xmin": 0, "xmax": 5, "ymin": 0, '
+                            '"ymax": 31}}}}', "ROI 'new': rectangle x 0:5, y 0:31 is outside the 40x30 frame")
+        self.assert_refused('{"add_rois": {"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}, '
+                            '{"name": "b", "region": {"pixel": {"x": 2, "y": 1}}}]}}',
+                            "5 ROIs; the limit is 4 per set (--max-rois)")
+        d.send_frame(3)
+        update = d.receive("traces", lambda m: len(m.f) > 0)
+        self.assertEqual((update.roi_set_version, len(update.f)), (4, 3))
 
 
 class StreamIdentityTest(DaemonTest):

@@ -2,7 +2,7 @@
 //
 // node:test and the `ws` package: static files and the path check, the ready line's
 // "http" (port 0) and --no-http, requests over the WebSocket (status, a malformed one,
-// set_rois), a replayed stream arriving as decimated trace batches and images, and who
+// set_rois and the live edits), a replayed stream arriving as decimated trace batches and images, and who
 // may use the dashboard: another Host or another site's page is refused, and with a
 // token nothing is served without it.
 import assert from 'node:assert/strict';
@@ -110,6 +110,22 @@ test('serves the page, refuses paths outside the web root, answers and streams o
   const set = await client.request(JSON.stringify({ set_rois: { rois: [{ name: 'p', region: { pixel: { x: 10, y: 20 } } }] } }));
   assert.equal(set.ok, true, set.error);
   assert.equal(set.rois.rois[0].name, 'p');
+  // The live edits take the page's path too: each answered with the new set, ids stable.
+  const added = await client.request(JSON.stringify({ add_rois: { rois: [{ name: 'q', region: { pixel: { x: 12, y: 20 } } }] } }));
+  assert.equal(added.ok, true, added.error);
+  assert.deepEqual(added.rois.rois.map((roi) => roi.name), ['p', 'q']);
+  const [pId, qId] = added.rois.rois.map((roi) => roi.id);
+  assert.ok(qId > pId, `${pId}, ${qId}`);
+  const renamed = await client.request(JSON.stringify({ update_roi: { id: qId, new_name: 'q2' } }));
+  assert.equal(renamed.ok, true, renamed.error);
+  assert.equal(renamed.rois.rois[1].name, 'q2');
+  assert.equal(renamed.rois.rois[1].id, qId);
+  const unknown = await client.request(JSON.stringify({ remove_rois: { ids: [999] } }));
+  assert.equal(unknown.ok, false);
+  assert.equal(unknown.error, 'no ROI with id 999 in the set');
+  const removed = await client.request(JSON.stringify({ remove_rois: { names: ['q2'] } }));
+  assert.equal(removed.ok, true, removed.error);
+  assert.deepEqual(removed.rois.rois.map((roi) => roi.id), [pId]);
 
   const begin = Date.now();
   startReplay(synthMovie(300), ready, 200);

@@ -131,6 +131,22 @@ def control_seeds():
     yield "set_rois_empty.json", '{"set_rois": {}}'
     yield "set_rois_outside.json", json.dumps({"set_rois": {"rois": [{"region": {"rect": {"xmin": 0, "xmax": 99, "ymin": 0, "ymax": 2}}}]}})
     yield "set_rois_twice.json", json.dumps({"set_rois": {"rois": [ROIS["rois"][0], ROIS["rois"][0]]}})
+    # The live edits: by id and by name, each part of an update, and refusals.
+    yield "add_rois.json", json.dumps({"add_rois": {"rois": ROIS["rois"][1:3]}})
+    request = wire_pb2.ControlRequest()
+    json_format.ParseDict({"add_rois": {"rois": [dict(ROIS["rois"][3], name="e", id=40)]}}, request)
+    yield "add_rois.bin", request.SerializeToString()
+    yield "remove_rois.json", json.dumps({"remove_rois": {"ids": [1], "names": ["b"]}})
+    yield "remove_rois.bin", wire_pb2.ControlRequest(
+        remove_rois=wire_pb2.RoiSelection(ids=[2])).SerializeToString()
+    yield "update_roi_name.json", json.dumps({"update_roi": {"id": 1, "new_name": "renamed"}})
+    yield "update_roi_region.json", json.dumps({"update_roi": {"name": "a", "region": ROIS["rois"][1]["region"],
+                                                               "baseline": {"maximin": {"window": 4, "sigma": 2}}}})
+    request = wire_pb2.ControlRequest()
+    json_format.ParseDict({"update_roi": {"id": 2, "neuropil": {"ring": {"inner_gap": 1, "min_pixels": 8}}}}, request)
+    yield "update_roi_neuropil.bin", request.SerializeToString()
+    yield "remove_rois_unknown.json", json.dumps({"remove_rois": {"ids": [999], "names": ["nobody"]}})
+    yield "add_rois_twice.json", json.dumps({"add_rois": {"rois": [ROIS["rois"][0], ROIS["rois"][0]]}})
     yield "no_command.json", "{}"
     yield "unknown_field.json", '{"statu": {}}'
     yield "truncated.json", '{"set_rois": {"rois": [{"name": "a", "region": {"pix'

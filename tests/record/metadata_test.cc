@@ -103,6 +103,7 @@ TEST(RoiDescription, EachColumnIsDescribedAsCalmonAnalyzeDescribesIt) {
   }
   info.mutable_rois(0)->set_neuropil_source("ring, r = 0.7");
   info.set_settled_lag(250);
+  info.mutable_rois(1)->set_id(17);
   const std::string text = describe_roi_set(info, 40, MovieFacts{64, 48, "uint16", "acquisition clock", 30.5});
   const auto file = config::parse_json_as<pb::RoisFile>(text, "test", "rois.json");
   ASSERT_EQ(file.rois_size(), 2);
@@ -113,6 +114,8 @@ TEST(RoiDescription, EachColumnIsDescribedAsCalmonAnalyzeDescribesIt) {
   EXPECT_EQ(file.rois(0).neuropil_spec().mask().x_size(), 3);
   EXPECT_EQ(file.rois(1).name(), "cell \"2\"");
   EXPECT_EQ(file.rois(1).index(), 1);
+  EXPECT_FALSE(file.rois(0).has_id());  // a calmond without ids: none written
+  EXPECT_EQ(file.rois(1).id(), 17u);    // calmond's stable id, to follow the column across versions
   EXPECT_EQ(file.rois(1).region_spec().rect().xmin(), 10);
   EXPECT_FALSE(file.rois(1).has_neuropil_spec());  // no neuropil: left out, not empty
   EXPECT_EQ(file.frames(), 40);

@@ -81,6 +81,49 @@ TEST_F(RecordingTest, AnRoiSetChangeOpensAFolderOfItsOwn) {
   EXPECT_TRUE(std::filesystem::exists(path("roi_set_2/rois.json")));
 }
 
+// After a live edit (add_rois, remove_rois, update_roi) the older versions' rows come
+// at the ROIs' usual lag, in frame order, after the new version's first frames: each
+// folder stays open until its rows arrived, and none is counted as not received.
+TEST_F(RecordingTest, AfterALiveEditTheOlderVersionsRowsArriveLaterAndAllLand) {
+  Recording& recording = start();
+  status(test::status(false));
+  rois(test::roi_set(1, {"a", "b"}));
+  const int lag = 3;
+  // Versions: 1 for frames 0..4, 2 (3 ROIs) for 5..6, 3 (2 ROIs) from 7; rows lag 3 frames.
+  const auto version_of = [](std::int64_t frame) { return frame < 5 ? 1u : frame < 7 ? 2u : 3u; };
+  const auto rois_of = [](std::uint32_t version) { return version == 2 ? 3 : 2; };
+  for (std::int64_t frame = 0; frame < 12; ++frame) {
+    const std::uint32_t version = version_of(frame);
+    pb::TraceUpdate update = test::frame_update(frame, rois_of(version), version);
+    update.set_stream_id(7);
+    update.set_daemon_id(1);
+    if (frame >= lag)
+      *update.add_settled() = test::settled_row(frame - lag, rois_of(version_of(frame - lag)), version_of(frame - lag));
+    traces(update);
+  }
+  pb::TraceUpdate tail = end_of_stream(12);
+  for (std::int64_t frame = 12 - lag; frame < 12; ++frame) {
+    *tail.add_settled() = test::settled_row(frame, rois_of(version_of(frame)), version_of(frame));
+  }
+  traces(tail);
+  recording.finish("signal");
+  const RecordingMetadata& m = recording.metadata();
+  ASSERT_EQ(m.segments.size(), 3u);
+  const std::vector<std::pair<std::int64_t, std::int64_t>> frames = {{0, 5}, {5, 2}, {7, 5}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(m.segments[i].first_frame, frames[i].first) << i;
+    EXPECT_EQ(m.segments[i].frames, frames[i].second) << i;
+    EXPECT_EQ(m.segments[i].settled_frames, frames[i].second) << i;
+    EXPECT_EQ(m.segments[i].settled_not_received, 0) << i;
+    EXPECT_EQ(m.segments[i].frames_not_received, 0) << i;
+  }
+  EXPECT_EQ(m.segments[1].folder, "roi_set_2");
+  EXPECT_EQ(m.segments[2].folder, "roi_set_3");
+  // Row 1 of roi_set_2's settled ΔF/F₀ is frame 6's, for its 3 ROIs.
+  EXPECT_EQ(test::npy_row<double>(path("roi_set_2/dff_settled.npy"), 1), (std::vector<double>{0.6, 0.6, 0.6}));
+  EXPECT_EQ(warnings(), "");
+}
+
 TEST_F(RecordingTest, AStreamStartingOverWithoutItsEndIsALostEnd) {
   Recording& recording = start(true);
   status(test::status(false));

@@ -39,6 +39,9 @@ class FakeTarget final : public ControlTarget {
   void install_rois(PreparedRoiSet rois) override {
     calls.push_back("install_rois " + std::to_string(rois.rois.size()));
   }
+  void edit_rois(const pb::ControlRequest& request) override {
+    calls.push_back("edit_rois " + std::to_string(request.command_case()));
+  }
   void reset() override { calls.push_back("reset"); }
   void shutdown() override { calls.push_back("shutdown"); }
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {

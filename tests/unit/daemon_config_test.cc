@@ -295,6 +295,11 @@ TEST(DaemonConfig, ConfigFilesThatCannotBeUsedAreOneLineErrors) {
   const std::string bad_roi = write(dir / "bad_roi.json", R"({"rois": [{"name": "r"}]})");
   expect_one_line(parse({"--analysis", bad_roi}), CommandLine::Action::kConfigError,
                   "bad_roi.json: ROI 'r': no region");
+  const std::string same_id = write(dir / "same_id.json", R"({"rois": [
+      {"name": "a", "id": 3, "region": {"pixel": {"x": 0, "y": 0}}},
+      {"name": "b", "id": 3, "region": {"pixel": {"x": 1, "y": 0}}}]})");
+  expect_one_line(parse({"--analysis", same_id}), CommandLine::Action::kConfigError,
+                  "same_id.json: ROI id 3 is used twice");
   const std::string bad_window = write(dir / "window.json", R"({"baseline": {"moving": {"window": 0}}, "rois": [
       {"name": "r", "region": {"pixel": {"x": 0, "y": 0}}}]})");
   expect_one_line(parse({"--analysis", bad_window}), CommandLine::Action::kConfigError,

@@ -12,6 +12,9 @@ namespace {
 
 const FrameGeometry kGeometry{40, 30, PixelType::kU16};
 
+// An empty configured set, as between sessions.
+RoiSetBase empty_base() { return RoiSetBase{std::make_shared<Pipeline::RoiLayout>(), false, 1}; }
+
 pb::Config defaults() {
   pb::Config config;
   config.mutable_baseline()->mutable_moving()->set_window(7);
@@ -30,7 +33,7 @@ std::string set_rois_json(int rois) {
 
 TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
   const config::RoiLimits limits{10, 100, {}};
-  ParsedRequest parsed = prepare_control_request(set_rois_json(3), defaults(), limits, kGeometry);
+  ParsedRequest parsed = prepare_control_request(set_rois_json(3), defaults(), limits, kGeometry, empty_base());
   ASSERT_EQ(parsed.error, "");
   ASSERT_EQ(parsed.prepare_error, "");
   ASSERT_TRUE(parsed.prepared_rois);
@@ -44,25 +47,28 @@ TEST(RequestPreparer, ASetRoisIsPreparedForTheGeometryWithTheDefaults) {
   EXPECT_EQ(prepared.info.settled_lag(), 3);
 
   // Without a session, only what does not depend on the frame.
-  parsed = prepare_control_request(set_rois_json(3), defaults(), limits, std::nullopt);
+  parsed = prepare_control_request(set_rois_json(3), defaults(), limits, std::nullopt, empty_base());
   ASSERT_TRUE(parsed.prepared_rois);
   EXPECT_FALSE(parsed.prepared_rois->compiled);
   EXPECT_EQ(parsed.prepared_rois->info.rois_size(), 3);
 }
 
 TEST(RequestPreparer, WhatCannotBePreparedIsAnsweredNotThrown) {
-  EXPECT_EQ(prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry).prepare_error,
-            "11 ROIs; the limit is 10 per set (--max-rois)");
   EXPECT_EQ(
-      prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry).prepare_error,
+      prepare_control_request(set_rois_json(11), defaults(), {10, 100, {}}, kGeometry, empty_base()).prepare_error,
+      "11 ROIs; the limit is 10 per set (--max-rois)");
+  EXPECT_EQ(
+      prepare_control_request(set_rois_json(3), defaults(), {10, 19, {}}, kGeometry, empty_base()).prepare_error,
       "ROI 'c0': neuropil ring of up to 20 pixels in 40x30 frames; the limit is 19 per region (--max-roi-pixels)");
-  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry)
+  EXPECT_NE(prepare_control_request(set_rois_json(20), defaults(), {100, 100, {}}, kGeometry, empty_base())
                 .prepare_error.find("outside the 40x30 frame"),
             std::string::npos);
-  const ParsedRequest status = prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry);
+  const ParsedRequest status =
+      prepare_control_request(R"({"status": {}})", defaults(), {10, 100, {}}, kGeometry, empty_base());
   EXPECT_EQ(status.error, "");
   EXPECT_FALSE(status.prepared_rois);
-  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100, {}}, kGeometry).error.find("malformed control request"),
+  EXPECT_NE(prepare_control_request("{", defaults(), {10, 100, {}}, kGeometry, empty_base())
+                .error.find("malformed control request"),
             std::string::npos);
 }
 
@@ -80,7 +86,7 @@ TEST(RequestPreparer, OneRequestAtATimeOnItsThread) {
   EXPECT_FALSE(preparer.busy());
   EXPECT_FALSE(preparer.take());  // nothing submitted: nothing ready
   const std::string json = set_rois_json(2);
-  preparer.submit(zmq::message_t(json.data(), json.size()), kGeometry);
+  preparer.submit(zmq::message_t(json.data(), json.size()), kGeometry, empty_base());
   EXPECT_TRUE(preparer.busy());
   ParsedRequest first = wait_and_take(preparer);
   EXPECT_FALSE(preparer.busy());
@@ -89,7 +95,7 @@ TEST(RequestPreparer, OneRequestAtATimeOnItsThread) {
 
   // The frames changed meanwhile: the same set, prepared again for the new ones.
   const FrameGeometry other{80, 60, PixelType::kU8};
-  preparer.submit_again(std::move(first), other);
+  preparer.submit_again(std::move(first), other, empty_base());
   const ParsedRequest again = wait_and_take(preparer);
   ASSERT_TRUE(again.prepared_rois);
   EXPECT_EQ(again.prepared_rois->geometry, other);

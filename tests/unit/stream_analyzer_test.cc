@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "config/config_file.h"
 #include "core/pipeline.h"
 #include "core/trace_flags.h"
@@ -666,6 +668,216 @@ TEST(StreamAnalyzer, ControlRequestsAreAnsweredByTheSessionItself) {
   const std::string json = answer_control_request(R"({"set_rois": {"rois": [{"name": "x"}]}})", *h.analyzer);
   EXPECT_NE(json.find("\"ok\":false"), std::string::npos) << json;
   EXPECT_NE(json.find("ROI 'x': no region"), std::string::npos) << json;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// A control request in JSON, answered by the session, its reply parsed.
+pb::ControlReply answer_json(Harness& h, const std::string& json) {
+  const std::string text = answer_control_request(json, *h.analyzer);
+  pb::ControlReply reply;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(text, &reply).ok()) << text;
+  return reply;
+}
+
+std::vector<std::uint32_t> ids_of(const pb::RoiSetInfo& info) {
+  std::vector<std::uint32_t> ids;
+  for (const pb::RoiInfo& roi : info.rois()) ids.push_back(roi.id());
+  return ids;
+}
+
+// ROI `id`'s column in the set of version `version`, as the published RoiSetInfos say.
+int column_of(const CapturingPublisher& publisher, std::uint32_t version, std::uint32_t id) {
+  for (const pb::RoiSetInfo& info : publisher.rois) {
+    if (info.version() != version) continue;
+    for (int i = 0; i < info.rois_size(); ++i) {
+      if (info.rois(i).id() == id) return i;
+    }
+  }
+  return -1;
+}
+
+TEST(StreamAnalyzer, LiveEditsKeepEveryOtherRoiBitForBitAndFollowItById) {
+  Harness edited;
+  Harness plain;
+  const int frames = 30;
+  for (int t = 0; t < frames; ++t) {
+    if (t == 10) {
+      const pb::ControlReply added =
+          answer_json(edited, R"({"add_rois": {"rois": [{"name": "new", "region": {"pixel": {"x": 7, "y": 9}}}]}})");
+      ASSERT_TRUE(added.ok()) << added.error();
+      EXPECT_EQ(added.rois().version(), 1u);
+      EXPECT_EQ(ids_of(added.rois()), (std::vector<std::uint32_t>{1, 2, 3, 4}));
+      EXPECT_EQ(added.rois().rois(3).name(), "new");
+    }
+    if (t == 14) {
+      const pb::ControlReply renamed = answer_json(edited, R"({"update_roi": {"id": 2, "new_name": "px2"}})");
+      ASSERT_TRUE(renamed.ok()) << renamed.error();
+      EXPECT_EQ(renamed.rois().version(), 2u);
+      EXPECT_EQ(renamed.rois().rois(1).name(), "px2");
+      EXPECT_EQ(renamed.rois().rois(1).id(), 2u);
+    }
+    if (t == 17) {
+      const pb::ControlReply removed = answer_json(edited, R"({"remove_rois": {"names": ["mean"]}})");
+      ASSERT_TRUE(removed.ok()) << removed.error();
+      EXPECT_EQ(ids_of(removed.rois()), (std::vector<std::uint32_t>{1, 2, 4}));
+      EXPECT_EQ(edited.publisher.rois.back().version(), 3u);  // published as it was installed
+    }
+    edited.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
+    plain.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
+  }
+  edited.send(end_of_stream());
+  plain.send(end_of_stream());
+
+  const auto live_edited = edited.publisher.live_updates();
+  const auto live_plain = plain.publisher.live_updates();
+  ASSERT_EQ(live_edited.size(), static_cast<std::size_t>(frames));
+  // Untouched (box, id 1) and renamed (px, id 2) ROIs: every live value as without edits;
+  // the removed one (mean, id 3) up to its last frame.
+  for (int t = 0; t < frames; ++t) {
+    const pb::TraceUpdate& a = live_edited[static_cast<std::size_t>(t)];
+    const pb::TraceUpdate& b = live_plain[static_cast<std::size_t>(t)];
+    for (std::uint32_t id : {1u, 2u, 3u}) {
+      const int i = column_of(edited.publisher, a.roi_set_version(), id);
+      if (id == 3 && t >= 17) {
+        EXPECT_EQ(i, -1);
+        continue;
+      }
+      ASSERT_GE(i, 0) << "frame " << t << " id " << id;
+      const int j = static_cast<int>(id - 1);
+      EXPECT_EQ(a.f(i), b.f(j)) << "frame " << t << " id " << id;
+      EXPECT_EQ(a.fneu(i), b.fneu(j)) << "frame " << t << " id " << id;
+      EXPECT_EQ(a.f0(i), b.f0(j)) << "frame " << t << " id " << id;
+      EXPECT_TRUE(same_bits(a.dff(i), b.dff(j))) << "frame " << t << " id " << id;
+    }
+  }
+  // Settled: one row per frame, in order, of the frame's version; ids 1 and 2 as
+  // without edits; the new ROI from frame 10, the removed one up to frame 16.
+  std::vector<pb::SettledValues> rows_edited, rows_plain;
+  for (const auto& update : edited.publisher.traces) {
+    for (const auto& row : update.settled()) {
+      rows_edited.push_back(row);
+      EXPECT_EQ(row.roi_set_version(), update.settled(0).roi_set_version()) << "one version per message";
+    }
+  }
+  for (const auto& update : plain.publisher.traces) {
+    for (const auto& row : update.settled()) rows_plain.push_back(row);
+  }
+  ASSERT_EQ(rows_edited.size(), static_cast<std::size_t>(frames));
+  for (int t = 0; t < frames; ++t) {
+    const pb::SettledValues& a = rows_edited[static_cast<std::size_t>(t)];
+    const pb::SettledValues& b = rows_plain[static_cast<std::size_t>(t)];
+    EXPECT_EQ(a.frame_index(), t);
+    EXPECT_EQ(a.roi_set_version(), live_edited[static_cast<std::size_t>(t)].roi_set_version());
+    EXPECT_EQ(column_of(edited.publisher, a.roi_set_version(), 4) >= 0, t >= 10) << t;
+    EXPECT_EQ(column_of(edited.publisher, a.roi_set_version(), 3) >= 0, t < 17) << t;
+    for (std::uint32_t id : {1u, 2u}) {
+      const int i = column_of(edited.publisher, a.roi_set_version(), id);
+      EXPECT_TRUE(same_bits(a.f0(i), b.f0(static_cast<int>(id - 1)))) << t << " " << id;
+      EXPECT_TRUE(same_bits(a.dff(i), b.dff(static_cast<int>(id - 1)))) << t << " " << id;
+    }
+  }
+}
+
+// A cumulative baseline settles only at the end: the tail then holds rows of every
+// version, and each message carries the rows of one.
+TEST(StreamAnalyzer, EachMessageCarriesSettledRowsOfOneVersion) {
+  Harness h(R"({"baseline": {"cumulative": {"mean": true}},
+                "rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}]})");
+  for (int t = 0; t < 10; ++t) {
+    if (t == 5) {
+      ASSERT_TRUE(answer_json(h, R"({"add_rois": {"rois": [{"name": "b", "region": {"pixel": {"x": 2}}}]}})").ok());
+    }
+    h.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
+  }
+  h.send(end_of_stream());
+  std::vector<std::pair<std::int64_t, std::uint32_t>> rows;  // (frame, version)
+  for (const auto& update : h.publisher.traces) {
+    for (const auto& row : update.settled()) {
+      EXPECT_EQ(row.roi_set_version(), update.settled(0).roi_set_version());
+      EXPECT_EQ(row.f0_size(), row.roi_set_version() == 0 ? 1 : 2);
+      rows.emplace_back(row.frame_index(), row.roi_set_version());
+    }
+  }
+  ASSERT_EQ(rows.size(), 10u);
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    EXPECT_EQ(rows[t], std::make_pair(static_cast<std::int64_t>(t), t < 5 ? 0u : 1u));
+  }
+  EXPECT_TRUE(h.publisher.traces.back().end_of_stream());
+}
+
+TEST(StreamAnalyzer, AnUpdateRestartsOneRoiKeepingWhatItDoesNotGive) {
+  Harness h;
+  for (int t = 0; t < 5; ++t) h.send(frame_message(static_cast<std::uint64_t>(t), movie_frame(t)));
+  const pb::ControlReply moved =
+      answer_json(h, R"({"update_roi": {"name": "px", "region": {"pixel": {"x": 12, "y": 8}}}})");
+  ASSERT_TRUE(moved.ok()) << moved.error();
+  const pb::RoiInfo& px = moved.rois().rois(1);
+  EXPECT_EQ(px.id(), 2u);
+  EXPECT_EQ(px.name(), "px");
+  EXPECT_EQ(px.region().pixel().x(), 12);
+  // Its own baseline, not the config's default (window 5).
+  EXPECT_EQ(px.baseline(), h.publisher.rois.front().rois(1).baseline());
+  EXPECT_NE(px.baseline(), "moving median, window 5");
+  EXPECT_EQ(px.neuropil_source(), "ring, r = 0.7");
+}
+
+// Every refusal: ok=false, one line naming the ROI or the limit; the set stays as it was.
+TEST(StreamAnalyzer, ALiveEditThatCannotBeDoneIsRefusedAndTheSetStays) {
+  DaemonSettings settings;
+  settings.roi_limits.max_rois = 4;
+  Harness h(kThreeRois, settings);
+  h.send(frame_message(1, movie_frame(0)));
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"remove_rois": {"ids": [9]}})", "no ROI with id 9 in the set"},
+      {R"({"remove_rois": {"names": ["nope"]}})", "no ROI named 'nope' in the set"},
+      {R"({"remove_rois": {}})", "remove_rois names no ROI (give ids or names)"},
+      {R"({"update_roi": {"id": 7, "new_name": "x"}})", "no ROI with id 7 in the set"},
+      {R"({"update_roi": {"new_name": "x"}})", "update_roi names no ROI (give its id or name)"},
+      {R"({"update_roi": {"id": 1, "new_name": "px"}})", "ROI name 'px' is used already, by ROI 'px' (id 2)"},
+      {R"({"update_roi": {"id": 1, "new_name": ""}})", "update_roi: ROI 'box' (id 1): the new name is empty"},
+      {R"({"update_roi": {"id": 1, "region": {"pixel": {"x": 16}}}})",
+       "ROI 'box': pixel (16, 0) is outside the 16x12 frame"},
+      {R"({"add_rois": {"rois": [{"name": "box", "region": {"pixel": {"x": 1}}}]}})",
+       "ROI name 'box' is used already, by ROI 'box' (id 1)"},
+      {R"({"add_rois": {"rois": [{"name": "a", "id": 3, "region": {"pixel": {"x": 1}}}]}})",
+       "ROI id 3 is used already, by ROI 'mean' (id 3)"},
+      {R"({"add_rois": {"rois": [{"name": "far", "region": {"pixel": {"x": 16}}}]}})",
+       "ROI 'far': pixel (16, 0) is outside the 16x12 frame"},
+      {R"({"add_rois": {"rois": [{"name": "a", "region": {"pixel": {"x": 1}}},
+                                 {"name": "b", "region": {"pixel": {"x": 2}}}]}})",
+       "5 ROIs; the limit is 4 per set (--max-rois)"},
+      {R"({"add_rois": {}})", "add_rois has no ROIs"},
+  };
+  for (const auto& [request, error] : refused) {
+    const pb::ControlReply reply = answer_json(h, request);
+    EXPECT_FALSE(reply.ok()) << request;
+    EXPECT_EQ(reply.error(), error) << request;
+  }
+  pb::RoiSetInfo info;
+  h.analyzer->fill_rois(info);
+  EXPECT_EQ(info.version(), 0u);
+  EXPECT_EQ(ids_of(info), (std::vector<std::uint32_t>{1, 2, 3}));
+  EXPECT_EQ(info.rois(0).name(), "box");
+  h.send(frame_message(2, movie_frame(1)));
+  EXPECT_EQ(h.publisher.traces.back().roi_set_version(), 0u);
+}
+
+TEST(StreamAnalyzer, BetweenSessionsEditsChangeTheSetTheNextSessionStartsWith) {
+  Harness h;
+  ASSERT_TRUE(answer_json(h, R"({"remove_rois": {"ids": [1]}})").ok());
+  const pb::ControlReply added =
+      answer_json(h, R"({"add_rois": {"rois": [{"name": "late", "region": {"pixel": {"x": 1, "y": 1}}}]}})");
+  ASSERT_TRUE(added.ok()) << added.error();
+  EXPECT_EQ(ids_of(added.rois()), (std::vector<std::uint32_t>{2, 3, 4}));
+  EXPECT_EQ(added.rois().version(), 2u);
+  h.send(frame_message(1, movie_frame(0)));
+  EXPECT_EQ(h.publisher.traces.back().f_size(), 3);
+  EXPECT_EQ(h.publisher.traces.back().roi_set_version(), 2u);
+  EXPECT_EQ(ids_of(h.publisher.rois.back()), (std::vector<std::uint32_t>{2, 3, 4}));
+  // A set_rois gives fresh ids, never one given before.
+  ASSERT_TRUE(answer_json(h, R"({"set_rois": {"rois": [{"name": "a", "region": {"pixel": {"x": 1}}}]}})").ok());
+  EXPECT_EQ(ids_of(h.publisher.rois.back()), (std::vector<std::uint32_t>{5}));
 }
 
 }  // namespace

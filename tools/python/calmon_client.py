@@ -153,13 +153,15 @@ class RoiSet:
 
     version: int
     names: list
-    rois: list          # per ROI: {"name", "region", "neuropil", "baseline"} (protobuf JSON)
+    rois: list          # per ROI: {"id", "name", "region", "neuropil", "baseline"} (protobuf JSON)
     settled_lag: int    # frames; -1 if some ROI settles only at the end of the stream
+    ids: list = dataclasses.field(default_factory=list)  # calmond's stable ROI ids, column order
 
     @classmethod
     def from_message(cls, info: wire_pb2.RoiSetInfo) -> "RoiSet":
         rois = [json_format.MessageToDict(roi, preserving_proto_field_name=True) for roi in info.rois]
-        return cls(info.version, [roi.name for roi in info.rois], rois, info.settled_lag)
+        return cls(info.version, [roi.name for roi in info.rois], rois, info.settled_lag,
+                   [roi.id for roi in info.rois])
 
     def index(self, name: str) -> int:
         try:
@@ -512,6 +514,36 @@ class Control:
         [{"name": "cell1", "region": {"rect": {"xmin": 15, "xmax": 35, "ymin": 20, "ymax": 35}}}]."""
         request = wire_pb2.ControlRequest()
         request.set_rois.CopyFrom(_roi_set_message(rois))
+        return RoiSet.from_message(self.request(request).rois)
+
+    def add_rois(self, rois) -> RoiSet:
+        """Adds ROIs live (same forms as set_rois); every other ROI goes on untouched."""
+        request = wire_pb2.ControlRequest()
+        request.add_rois.CopyFrom(_roi_set_message(rois))
+        return RoiSet.from_message(self.request(request).rois)
+
+    def remove_rois(self, ids=(), names=()) -> RoiSet:
+        """Removes ROIs live, by id and/or name; each settles at once."""
+        request = wire_pb2.ControlRequest()
+        request.remove_rois.ids.extend(ids)
+        request.remove_rois.names.extend(names)
+        return RoiSet.from_message(self.request(request).rois)
+
+    def update_roi(self, id: int = 0, name: str = "", new_name: Optional[str] = None,
+                   region: Optional[dict] = None, neuropil: Optional[dict] = None,
+                   baseline: Optional[dict] = None) -> RoiSet:
+        """Changes one ROI (by id, or by name): a new name only keeps its state; a new
+        region, neuropil or baseline (config JSON dicts) restarts it alone."""
+        update = {"id": id, "name": name}
+        for key, value in (("new_name", new_name), ("region", region), ("neuropil", neuropil),
+                           ("baseline", baseline)):
+            if value is not None:
+                update[key] = value
+        request = wire_pb2.ControlRequest()
+        try:
+            json_format.ParseDict(update, request.update_roi)
+        except json_format.ParseError as e:
+            raise ValueError(f"not an ROI update: {e}") from None
         return RoiSet.from_message(self.request(request).rois)
 
     def reset(self) -> wire_pb2.Status:

@@ -87,12 +87,10 @@ void Recording::on_message(const PublishedMessage& message) {
 
 void Recording::on_tick(Clock::time_point now) {
   if (now >= next_flush_) {
-    for (std::optional<OpenSegment>* segment : {&current_, &previous_}) {
-      if (*segment) {
-        (*segment)->traces->flush();
-        refresh_record(**segment);
-      }
-    }
+    for_each_open_segment([&](OpenSegment& segment) {
+      segment.traces->flush();
+      refresh_record(segment);
+    });
     status_lines_.flush();
     write_metadata();
     next_flush_ = now + options_.flush_interval;
@@ -110,7 +108,7 @@ void Recording::on_tick(Clock::time_point now) {
 void Recording::finish(const std::string& reason) {
   stop(reason);
   final_snapshot_deadline_.reset();
-  close_previous_segment();
+  close_previous_segments();
   if (current_) {
     close_segment(*current_);
     current_.reset();
@@ -149,8 +147,6 @@ void Recording::on_traces(const pb::TraceUpdate& update) {
     if (!open_session(update)) return;
   } else if (live && update.roi_set_version() != record_of(*current_).roi_set_version) {
     switch_segment(update);
-  } else if (live) {
-    close_previous_segment();  // a replaced set's tail comes with and right after the first new frame
   }
   if (live) append_live(update);
   for (const pb::SettledValues& values : update.settled()) append_settled(values);
@@ -269,10 +265,10 @@ Recording::OpenSegment Recording::open_segment(const pb::TraceUpdate& first_upda
 }
 
 void Recording::switch_segment(const pb::TraceUpdate& update) {
-  close_previous_segment();  // two changes in a row: the first one's tail is over
   const std::string version_folder = "roi_set_" + std::to_string(update.roi_set_version());
   const std::string folder = session_->folder == "." ? version_folder : session_->folder + "/" + version_folder;
-  previous_ = std::move(current_);
+  current_->end = update.frame_index();
+  previous_.push_back(std::move(*current_));
   current_ = open_segment(update, update.frame_index(), folder);
 }
 
@@ -305,15 +301,20 @@ void Recording::append_live(const pb::TraceUpdate& update) {
 }
 
 void Recording::append_settled(const pb::SettledValues& values) {
+  // Rows come in frame order: the older sets whose frames all came before are over.
+  close_previous_segments(values.frame_index());
+  // Rows of an older set carry its version; without a known version, the frame tells:
+  // each set's frames come before the next one's first.
   OpenSegment* target = &*current_;
-  if (previous_) {
-    // Rows of the replaced set carry its version; without a known version, the frame
-    // tells: the replaced set's frames all come before the current set's first.
-    const std::uint32_t version = values.roi_set_version();
-    const bool previous_version = version == record_of(*previous_).roi_set_version;
-    const bool unknown_version = !previous_version && version != record_of(*current_).roi_set_version;
-    if (previous_version || (unknown_version && values.frame_index() < record_of(*current_).first_frame)) {
-      target = &*previous_;
+  const std::uint32_t version = values.roi_set_version();
+  if (version != record_of(*current_).roi_set_version) {
+    for (OpenSegment& segment : previous_) {
+      const SegmentRecord& record = record_of(segment);
+      const bool its_frame = values.frame_index() >= record.first_frame && values.frame_index() < segment.end;
+      if (record.roi_set_version == version || its_frame) {
+        target = &segment;
+        if (record.roi_set_version == version) break;
+      }
     }
   }
   const std::int64_t before = target->traces->settled_end();
@@ -326,6 +327,7 @@ void Recording::append_settled(const pb::SettledValues& values) {
   }
   record_of(*target).settled_not_received += target->traces->settled_end() - before - 1;
   refresh_record(*target);
+  close_previous_segments(values.frame_index() + 1);
 }
 
 void Recording::complete_segment(OpenSegment& segment, std::int64_t end) {
@@ -343,12 +345,23 @@ void Recording::close_segment(OpenSegment& segment) {
   segment.traces.reset();
 }
 
-void Recording::close_previous_segment() {
-  if (!previous_) return;
-  // Every row of a replaced set was known when it was replaced: what did not come was lost.
-  complete_segment(*previous_, 0);
-  close_segment(*previous_);
-  previous_.reset();
+void Recording::close_previous_segments(std::optional<std::int64_t> frame) {
+  for (auto segment = previous_.begin(); segment != previous_.end();) {
+    const bool over = !frame || *frame >= segment->end || segment->traces->settled_end() >= segment->end;
+    if (!over) {
+      ++segment;
+      continue;
+    }
+    // What did not come by now was lost.
+    complete_segment(*segment, segment->end);
+    close_segment(*segment);
+    segment = previous_.erase(segment);
+  }
+}
+
+template <class F> void Recording::for_each_open_segment(F f) {
+  if (current_) f(*current_);
+  for (OpenSegment& segment : previous_) f(segment);
 }
 
 void Recording::end_session(SessionEnd how, std::int64_t end_frame) {
@@ -363,7 +376,7 @@ void Recording::end_session(SessionEnd how, std::int64_t end_frame) {
     warn("the end of the stream was not received: settled rows still missing are NaN, flag 8");
     end_frame = session_->next_frame;
   }
-  close_previous_segment();
+  close_previous_segments();
   complete_segment(*current_, end_frame);
   record_of(*current_).end_of_stream = true;
   record_of(*current_).end_of_stream_received = end_of_stream_received;
@@ -413,11 +426,10 @@ void Recording::on_rois(const pb::RoiSetInfo& info) {
   auto [known, inserted] = roi_sets_.try_emplace(info.version(), info);
   const bool changed = !inserted && known->second.SerializeAsString() != info.SerializeAsString();
   if (changed) known->second = info;
-  for (std::optional<OpenSegment>* segment : {&current_, &previous_}) {
-    if (!*segment) continue;
-    const SegmentRecord& record = record_of(**segment);
-    if (record.roi_set_version == info.version() && (changed || !record.rois_json)) write_rois_json(**segment);
-  }
+  for_each_open_segment([&](OpenSegment& segment) {
+    const SegmentRecord& record = record_of(segment);
+    if (record.roi_set_version == info.version() && (changed || !record.rois_json)) write_rois_json(segment);
+  });
 }
 
 void Recording::on_projections(pb::ProjectionSnapshot snapshot) {

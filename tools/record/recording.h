@@ -28,14 +28,18 @@
 // a session's frames from 0; an update without per-ROI values is a settled-only
 // continuation; a session ends with exactly one update with end_of_stream (its
 // frame_index the session's frame count), after any continuations carrying the settled
-// tail; after a live ROI change the old set's last settled rows (tagged with their
-// roi_set_version) come with and right after the new set's first frame; a final
+// tail; settled rows come in frame order, each tagged with the roi_set_version of its
+// frame — after a live ROI change (set_rois) the old set's last rows come with and right
+// after the new set's first frame, after a live edit (add_rois, remove_rois, update_roi)
+// they come at the ROIs' usual lag, so an older version's folder stays open until its
+// rows all arrived (or a row of a later frame did: the rest were lost); a final
 // ProjectionSnapshot follows the end of stream; Status.streaming turns false only after
 // the end of stream was published.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <iosfwd>
 #include <map>
@@ -100,6 +104,7 @@ class Recording {
     std::unique_ptr<TraceSegment> traces;
     std::string directory;
     std::size_t record = 0;  // index into metadata_.segments
+    std::int64_t end = -1;   // one past its last frame, once a later ROI-set version started
   };
   struct Snapshot {
     pb::ProjectionSnapshot message;
@@ -126,7 +131,11 @@ class Recording {
   // Pads live and settled rows with "not received" rows up to frame `end` (at least).
   void complete_segment(OpenSegment& segment, std::int64_t end);
   void close_segment(OpenSegment& segment);
-  void close_previous_segment();
+  // Closes the older versions' folders whose settled rows have all arrived, or — every
+  // row of a frame before `frame` having been handed out — were lost; all with no frame.
+  void close_previous_segments(std::optional<std::int64_t> frame = std::nullopt);
+  // Each open folder: the current one and the older versions' still waiting for rows.
+  template <class F> void for_each_open_segment(F f);
   void end_session(SessionEnd how, std::int64_t end_frame);
   void stop(const std::string& reason);
 
@@ -142,9 +151,9 @@ class Recording {
   RecordingMetadata metadata_;
   std::ofstream status_lines_;
 
-  std::optional<Session> session_;       // the current session, until it ends
-  std::optional<OpenSegment> current_;   // the current ROI set's folder
-  std::optional<OpenSegment> previous_;  // the replaced ROI set's, until its tail arrived
+  std::optional<Session> session_;      // the current session, until it ends
+  std::optional<OpenSegment> current_;  // the current ROI set's folder
+  std::deque<OpenSegment> previous_;    // older ROI sets' folders, oldest first, until their tails arrived
   int sessions_started_ = 0;
   bool saw_idle_daemon_ = false;                                    // a Status said "not streaming" before a session
   std::optional<std::pair<int, std::int64_t>> last_ended_session_;  // number, frames

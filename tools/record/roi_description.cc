@@ -25,6 +25,7 @@ std::string describe_roi_set(const pb::RoiSetInfo& info, std::int64_t frames, co
     pb::RoiColumn& column = *file.add_rois();
     column.set_index(i);
     column.set_name(roi.name());
+    if (roi.id() != 0) column.set_id(roi.id());
     column.set_region(describe_region(roi.region()));
     column.set_neuropil(roi.neuropil_source());
     column.set_neuropil_pixels(static_cast<std::int32_t>(region_pixel_count(roi.neuropil())));
