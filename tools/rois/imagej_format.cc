@@ -1,0 +1,42 @@
+// imagej_format.cc — ImageJ ROIs ↔ calmon ROIs; see the header.
+#include "imagej_format.h"
+
+#include "config/config_file.h"
+#include "config/region_message.h"
+#include "core/error.h"
+#include "core/imagej_mask.h"
+#include "core/imagej_outline.h"
+#include "io/imagej_roi_set.h"
+
+namespace calmon::rois_tool {
+
+std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportContext& /*context*/) {
+  std::vector<pb::Roi> rois;
+  for (const io::ImageJRoi& imagej : io::read_imagej_rois(path)) {
+    const std::string what = path + ": ROI '" + imagej.name + "'";
+    pb::Roi roi;
+    roi.set_name(imagej.name);
+    *roi.mutable_region() = config::to_wire_region(imagej_region(imagej.shape, what));
+    rois.push_back(std::move(roi));
+  }
+  return rois;
+}
+
+void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings) {
+  std::vector<io::ImageJRoi> imagej;
+  for (int i = 0; i < rois.rois_size(); ++i) {
+    const pb::Roi& roi = rois.rois(i);
+    const std::string name = config::roi_name(roi, static_cast<std::size_t>(i));
+    const std::optional<Region> region = config::to_core_region(roi.region());
+    if (!region) throw Error("ROI '" + name + "': has no region");
+    if (region->pixel_count() == 0) throw Error("ROI '" + name + "': " + region->describe() + " is empty");
+    if (!region->unit_weights()) {
+      warnings << "calmon-rois: warning: ROI '" << name
+               << "': its mask's weights are not all 1; ImageJ ROIs have no weights, so they are lost\n";
+    }
+    imagej.push_back({name, imagej_shape_of(*region)});
+  }
+  io::write_imagej_roi_set(path, imagej);
+}
+
+}  // namespace calmon::rois_tool

@@ -1,0 +1,36 @@
+// rois_options.h — calmon-rois's command line: `import` and `export`, and their options.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command_line.h"
+
+namespace calmon::rois_tool {
+
+extern const cli::CommandLine kRoisCommandLine;
+
+struct ImportOptions {
+  std::vector<std::string> files;
+  std::optional<std::string> out;  // none: JSON on stdout
+  std::optional<int> width;
+  std::optional<int> height;
+  std::optional<std::string> movie;
+};
+
+struct ExportOptions {
+  std::optional<std::string> from_config;
+  std::optional<std::string> daemon;  // control endpoint
+  std::string out;
+};
+
+struct RoisOptions {
+  std::optional<ImportOptions> import;
+  std::optional<ExportOptions> export_;
+};
+
+// Exits 0 after --help, 2 on a mistake (cli/command_line.h).
+RoisOptions parse_rois_options(int argc, char** argv);
+
+}  // namespace calmon::rois_tool
