@@ -59,7 +59,8 @@ std::vector<T> read_numbers(hid_t file, const std::string& name, hid_t memory_ty
   if (!dataset.ok()) throw Error(path + ": has no dataset " + name + " (is it CaImAn's cnm.save() file?)");
   const Handle type(H5Dget_type(dataset.get()), H5Tclose);
   const H5T_class_t type_class = H5Tget_class(type.get());
-  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) throw Error(path + ": " + name + " is not an array of numbers");
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
+    throw Error(path + ": " + name + " is not an array of numbers");
   const Handle space(H5Dget_space(dataset.get()), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0 || rank > 8) throw Error(path + ": cannot read the shape of " + name);
@@ -86,7 +87,8 @@ bool is_none_string(hid_t file, const std::string& name) {
 }  // namespace
 
 CaimanFootprints read_caiman_footprints(const std::string& path, double threshold) {
-  if (!(threshold >= 0.0 && threshold <= 1.0)) throw Error(path + ": threshold " + std::to_string(threshold) + " is not between 0 and 1");
+  if (!(threshold >= 0.0 && threshold <= 1.0))
+    throw Error(path + ": threshold " + std::to_string(threshold) + " is not between 0 and 1");
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const htri_t hdf5 = H5Fis_hdf5(path.c_str());
   if (hdf5 < 0) throw Error(path + ": cannot open (missing or unreadable)");
@@ -95,51 +97,62 @@ CaimanFootprints read_caiman_footprints(const std::string& path, double threshol
   if (!file.ok()) throw Error(path + ": cannot open as HDF5 (damaged or truncated?)");
   const hid_t f = file.get();
 
-  if (!exists(f, "estimates/A")) throw Error(path + ": has no estimates/A, CaImAn's spatial footprints (is it a cnm.save() file?)");
-  if (is_none_string(f, "estimates/A")) throw Error(path + ": estimates/A is None: CaImAn saved it before fitting any component");
-  if (!is_group(f, "estimates/A")) throw Error(path + ": estimates/A is not a sparse matrix (a group of data, indices, indptr, shape)");
+  if (!exists(f, "estimates/A"))
+    throw Error(path + ": has no estimates/A, CaImAn's spatial footprints (is it a cnm.save() file?)");
+  if (is_none_string(f, "estimates/A"))
+    throw Error(path + ": estimates/A is None: CaImAn saved it before fitting any component");
+  if (!is_group(f, "estimates/A"))
+    throw Error(path + ": estimates/A is not a sparse matrix (a group of data, indices, indptr, shape)");
 
   std::vector<hsize_t> dims_shape;
   const std::string dims_name = exists(f, "estimates/dims") ? "estimates/dims" : "dims";
   if (!exists(f, dims_name)) throw Error(path + ": has neither estimates/dims nor dims, the field's size");
   const std::vector<std::int64_t> dims = read_numbers<std::int64_t>(f, dims_name, H5T_NATIVE_INT64, path, &dims_shape);
   if (dims.size() != 2) {
-    throw Error(path + ": " + dims_name + " has " + std::to_string(dims.size()) + " values; calmon reads 2-D fields (height, width)");
+    throw Error(path + ": " + dims_name + " has " + std::to_string(dims.size()) +
+                " values; calmon reads 2-D fields (height, width)");
   }
-  if (dims[0] < 1 || dims[1] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX) throw Error(path + ": " + dims_name + " is not a frame size");
+  if (dims[0] < 1 || dims[1] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX)
+    throw Error(path + ": " + dims_name + " is not a frame size");
   CaimanFootprints out;
   out.height = static_cast<int>(dims[0]);
   out.width = static_cast<int>(dims[1]);
   const std::int64_t pixels = dims[0] * dims[1];
 
   const std::vector<double> data = read_numbers<double>(f, "estimates/A/data", H5T_NATIVE_DOUBLE, path);
-  const std::vector<std::int64_t> indices = read_numbers<std::int64_t>(f, "estimates/A/indices", H5T_NATIVE_INT64, path);
+  const std::vector<std::int64_t> indices =
+      read_numbers<std::int64_t>(f, "estimates/A/indices", H5T_NATIVE_INT64, path);
   const std::vector<std::int64_t> indptr = read_numbers<std::int64_t>(f, "estimates/A/indptr", H5T_NATIVE_INT64, path);
   const std::vector<std::int64_t> shape = read_numbers<std::int64_t>(f, "estimates/A/shape", H5T_NATIVE_INT64, path);
   if (shape.size() != 2) throw Error(path + ": estimates/A/shape is not (pixels, components)");
   if (shape[0] != pixels) {
-    throw Error(path + ": estimates/A has " + std::to_string(shape[0]) + " rows, but " + dims_name + " " + std::to_string(dims[0]) +
-                " x " + std::to_string(dims[1]) + " has " + std::to_string(pixels) + " pixels");
+    throw Error(path + ": estimates/A has " + std::to_string(shape[0]) + " rows, but " + dims_name + " " +
+                std::to_string(dims[0]) + " x " + std::to_string(dims[1]) + " has " + std::to_string(pixels) +
+                " pixels");
   }
   if (shape[1] < 0 || indptr.size() != static_cast<std::size_t>(shape[1]) + 1) {
-    throw Error(path + ": estimates/A/indptr has " + std::to_string(indptr.size()) + " entries for " + std::to_string(shape[1]) + " components");
+    throw Error(path + ": estimates/A/indptr has " + std::to_string(indptr.size()) + " entries for " +
+                std::to_string(shape[1]) + " components");
   }
   if (data.size() != indices.size()) throw Error(path + ": estimates/A/data and indices differ in length");
   if (indptr.front() != 0 || static_cast<std::uint64_t>(indptr.back()) != data.size()) {
-    throw Error(path + ": estimates/A/indptr does not span data (" + std::to_string(indptr.back()) + " of " + std::to_string(data.size()) + ")");
+    throw Error(path + ": estimates/A/indptr does not span data (" + std::to_string(indptr.back()) + " of " +
+                std::to_string(data.size()) + ")");
   }
   for (std::size_t j = 0; j < static_cast<std::size_t>(shape[1]); ++j) {
     const std::string component = path + ": component " + std::to_string(j);
     const std::int64_t begin = indptr[j];
     const std::int64_t end = indptr[j + 1];
-    if (begin > end || end > static_cast<std::int64_t>(data.size())) throw Error(path + ": estimates/A/indptr is not increasing at component " + std::to_string(j));
+    if (begin > end || end > static_cast<std::int64_t>(data.size()))
+      throw Error(path + ": estimates/A/indptr is not increasing at component " + std::to_string(j));
     double largest = 0.0;
     for (std::int64_t k = begin; k < end; ++k) {
       const double v = data[static_cast<std::size_t>(k)];
-      if (!std::isfinite(v) || v < 0) throw Error(component + ": footprint value " + std::to_string(v) + " is negative or not finite");
+      if (!std::isfinite(v) || v < 0)
+        throw Error(component + ": footprint value " + std::to_string(v) + " is negative or not finite");
       if (indices[static_cast<std::size_t>(k)] < 0 || indices[static_cast<std::size_t>(k)] >= pixels) {
-        throw Error(component + ": pixel index " + std::to_string(indices[static_cast<std::size_t>(k)]) + " is outside the " +
-                    std::to_string(pixels) + " pixels");
+        throw Error(component + ": pixel index " + std::to_string(indices[static_cast<std::size_t>(k)]) +
+                    " is outside the " + std::to_string(pixels) + " pixels");
       }
       largest = std::max(largest, v);
     }

@@ -18,8 +18,8 @@
 namespace calmon::io {
 
 struct CaimanFootprints {
-  int height = 0;  // dims[0]
-  int width = 0;   // dims[1]
+  int height = 0;                                      // dims[0]
+  int width = 0;                                       // dims[1]
   std::vector<std::vector<WeightedPixel>> components;  // column j of A: its nonzero pixels, in A's order
 };
 

@@ -74,12 +74,14 @@ class Parser {
       switch (op) {
         case 0x80: {  // PROTO
           const unsigned version = u8();
-          if (version < 2 || version > 5) fail("pickle protocol " + std::to_string(version) + " is not one numpy writes");
+          if (version < 2 || version > 5)
+            fail("pickle protocol " + std::to_string(version) + " is not one numpy writes");
           break;
         }
         case 0x95: take(8); break;  // FRAME: a length hint
         case '.': {                 // STOP
-          if (stack_.size() != 1 || !marks_.empty()) fail("the pickle stops with " + std::to_string(stack_.size()) + " values on its stack");
+          if (stack_.size() != 1 || !marks_.empty())
+            fail("the pickle stops with " + std::to_string(stack_.size()) + " values on its stack");
           return stack_.back();
         }
         case '(': marks_.push_back(stack_.size()); break;
@@ -172,7 +174,8 @@ class Parser {
         }
         case 0x93: {  // STACK_GLOBAL
           std::vector<PickleValue*> names = pop_n(2);
-          if (names[0]->kind != Kind::kString || names[1]->kind != Kind::kString) fail("STACK_GLOBAL of a value that is not a str");
+          if (names[0]->kind != Kind::kString || names[1]->kind != Kind::kString)
+            fail("STACK_GLOBAL of a value that is not a str");
           push(global(names[0]->text, names[1]->text));
           break;
         }
@@ -337,7 +340,8 @@ class Parser {
   }
   void memo_put(std::uint64_t index) {
     PickleValue* v = top();
-    if (index > kMaxPickleValues) fail("memo index " + std::to_string(index) + " beyond what a pickle of this size uses");
+    if (index > kMaxPickleValues)
+      fail("memo index " + std::to_string(index) + " beyond what a pickle of this size uses");
     memo_[index] = v;
   }
   void memo_get(std::uint64_t index) {
@@ -379,7 +383,8 @@ class Parser {
       const PickleValue& text = arg(args, 0, callable.text);
       PickleValue* v = add(Kind::kDType);
       if (text.kind != Kind::kString || !parse_dtype_text(text.text, v->dtype)) {
-        fail("numpy.dtype of '" + (text.kind == Kind::kString ? text.text : text.type_name()) + "', which calmon does not read");
+        fail("numpy.dtype of '" + (text.kind == Kind::kString ? text.text : text.type_name()) +
+             "', which calmon does not read");
       }
       return v;
     }
@@ -412,7 +417,8 @@ class Parser {
   }
 
   PickleValue* scalar(const NumpyDType& dtype, const std::string& bytes) {
-    if (bytes.size() != dtype.item_size) fail("a numpy scalar of " + dtype.str() + " with " + std::to_string(bytes.size()) + " bytes");
+    if (bytes.size() != dtype.item_size)
+      fail("a numpy scalar of " + dtype.str() + " with " + std::to_string(bytes.size()) + " bytes");
     PickleValue probe;
     probe.kind = Kind::kArray;
     probe.dtype = dtype;
@@ -476,7 +482,8 @@ class Parser {
       // (version, byte order, subarray, names, fields, item size, alignment, flags[, metadata])
       if (state.kind != Kind::kTuple || state.items.size() < 8) fail("a numpy dtype's state is not numpy's");
       const PickleValue& order = *state.items[1];
-      if (order.kind != Kind::kString || order.text.size() != 1 || std::string_view("<>|=").find(order.text[0]) == std::string_view::npos) {
+      if (order.kind != Kind::kString || order.text.size() != 1 ||
+          std::string_view("<>|=").find(order.text[0]) == std::string_view::npos) {
         fail("a numpy dtype's byte order is not '<', '>', '|' or '='");
       }
       object.dtype.byte_order = order.text[0];
@@ -488,7 +495,8 @@ class Parser {
       if (state.items[4]->kind != Kind::kNone || state.items[2]->kind != Kind::kNone) object.dtype.kind = 'V';
       return;
     }
-    if (object.kind != Kind::kArray || object.built) fail("BUILD of a " + object.type_name() + ", which calmon does not read");
+    if (object.kind != Kind::kArray || object.built)
+      fail("BUILD of a " + object.type_name() + ", which calmon does not read");
     // (version, shape, dtype, is_fortran, data)
     if (state.kind != Kind::kTuple || state.items.size() != 5) fail("a numpy array's state is not numpy's");
     const PickleValue& dtype = *state.items[2];
@@ -496,11 +504,13 @@ class Parser {
     object.dtype = dtype.dtype;
     object.shape = shape_of(*state.items[1]);
     const PickleValue& fortran = *state.items[3];
-    object.fortran_order = fortran.kind == Kind::kBool ? fortran.boolean : fortran.kind == Kind::kInt && fortran.integer != 0;
+    object.fortran_order =
+        fortran.kind == Kind::kBool ? fortran.boolean : fortran.kind == Kind::kInt && fortran.integer != 0;
     const PickleValue& data = *state.items[4];
     if (object.dtype.kind == 'O') {
       if (data.kind != Kind::kList) fail("an object array's data is a " + data.type_name() + ", not a list");
-      if (data.items.size() != element_count(object.shape, name_)) fail("an object array's list does not match its shape");
+      if (data.items.size() != element_count(object.shape, name_))
+        fail("an object array's list does not match its shape");
       object.items = data.items;
       object.built = true;
       return;
@@ -532,7 +542,8 @@ void check_numeric(const PickleValue& value, const std::string& what, bool integ
   const bool ok_kind = k == 'b' || k == 'i' || k == 'u' || (!integers_only && k == 'f');
   const bool ok_size = k == 'f' ? (s == 4 || s == 8) : (s == 1 || s == 2 || s == 4 || s == 8);
   if (!ok_kind || !ok_size) {
-    throw Error(what + ": dtype " + value.dtype.str() + " is not " + (integers_only ? "an integer type" : "a number type"));
+    throw Error(what + ": dtype " + value.dtype.str() + " is not " +
+                (integers_only ? "an integer type" : "a number type"));
   }
 }
 
@@ -597,7 +608,8 @@ PickleValue* PickleDocument::add(PickleValue::Kind kind) {
 std::size_t element_count(const std::vector<std::size_t>& shape, const std::string& what) {
   std::size_t n = 1;
   for (const std::size_t d : shape) {
-    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) throw Error(what + ": an array shape whose size overflows");
+    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d)
+      throw Error(what + ": an array shape whose size overflows");
     n *= d;
   }
   return n;
@@ -650,7 +662,8 @@ std::vector<std::int64_t> array_integers(const PickleValue& value, const std::st
                               : size == 2 ? load<std::uint16_t>(p, swap)
                               : size == 4 ? load<std::uint32_t>(p, swap)
                                           : load<std::uint64_t>(p, swap);
-      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw Error(what + ": an integer beyond int64");
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        throw Error(what + ": an integer beyond int64");
       out[i] = static_cast<std::int64_t>(u);
     }
   }

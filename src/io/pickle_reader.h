@@ -44,19 +44,34 @@ struct NumpyDType {
 };
 
 struct PickleValue {
-  enum class Kind { kNone, kBool, kInt, kFloat, kString, kBytes, kTuple, kList, kSet, kDict, kArray, kDType, kGlobal, kOpaque };
+  enum class Kind {
+    kNone,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kBytes,
+    kTuple,
+    kList,
+    kSet,
+    kDict,
+    kArray,
+    kDType,
+    kGlobal,
+    kOpaque
+  };
 
   Kind kind = Kind::kNone;
   bool boolean = false;
   std::int64_t integer = 0;
   double number = 0.0;
-  std::string text;                                                  // str (UTF-8), bytes, a global's "module.name", an opaque value's type
-  std::vector<PickleValue*> items;                                   // tuple, list, set; an object array's elements
-  std::vector<std::pair<PickleValue*, PickleValue*>> entries;        // dict, in the order set
-  NumpyDType dtype;                                                  // array, dtype
-  std::vector<std::size_t> shape;                                    // array
-  bool fortran_order = false;                                        // array
-  bool built = false;                                                // array: its data has been set
+  std::string text;                 // str (UTF-8), bytes, a global's "module.name", an opaque value's type
+  std::vector<PickleValue*> items;  // tuple, list, set; an object array's elements
+  std::vector<std::pair<PickleValue*, PickleValue*>> entries;  // dict, in the order set
+  NumpyDType dtype;                                            // array, dtype
+  std::vector<std::size_t> shape;                              // array
+  bool fortran_order = false;                                  // array
+  bool built = false;                                          // array: its data has been set
 
   bool is_number() const { return kind == Kind::kBool || kind == Kind::kInt || kind == Kind::kFloat; }
   // The dict's value for a string key; nullptr if absent (or not a dict).

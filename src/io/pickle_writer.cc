@@ -124,7 +124,8 @@ void PickleWriter::shape_tuple(const std::vector<std::size_t>& shape) {
   op(kTuple);
 }
 
-void PickleWriter::array(std::string_view descr, const std::vector<std::size_t>& shape, std::span<const std::byte> data) {
+void PickleWriter::array(std::string_view descr, const std::vector<std::size_t>& shape,
+                         std::span<const std::byte> data) {
   array_prefix();
   op(kMark);
   integer(1);

@@ -20,7 +20,8 @@ std::vector<int> coordinates(const PickleValue& value, const std::string& what) 
   const std::vector<std::int64_t> raw = array_integers(value, what);
   std::vector<int> out(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] < 0 || raw[i] > INT_MAX) throw Error(what + "[" + std::to_string(i) + "] is " + std::to_string(raw[i]) + ", not a pixel index");
+    if (raw[i] < 0 || raw[i] > INT_MAX)
+      throw Error(what + "[" + std::to_string(i) + "] is " + std::to_string(raw[i]) + ", not a pixel index");
     out[i] = static_cast<int>(raw[i]);
   }
   return out;
@@ -37,7 +38,8 @@ Image image_of_array(const PickleValue& value, const std::string& what) {
   const std::size_t w = value.shape[1];
   Image image{FrameShape{static_cast<int>(w), static_cast<int>(h)}, std::vector<double>(h * w)};
   for (std::size_t y = 0; y < h; ++y) {
-    for (std::size_t x = 0; x < w; ++x) image.pixels[y * w + x] = value.fortran_order ? flat[x * h + y] : flat[y * w + x];
+    for (std::size_t x = 0; x < w; ++x)
+      image.pixels[y * w + x] = value.fortran_order ? flat[x * h + y] : flat[y * w + x];
   }
   return image;
 }
@@ -55,7 +57,9 @@ const PickleValue& object_array(const PickleDocument& document, const std::strin
 Suite2pStat read_suite2p_stat(const std::string& path) {
   const std::unique_ptr<PickleDocument> document = read_npy_file(path);
   const PickleValue& root = object_array(*document, path, "array of ROI dicts");
-  if (root.shape.size() != 1) throw Error(path + ": a stat.npy is a 1-D array of ROI dicts; this one has " + std::to_string(root.shape.size()) + " axes");
+  if (root.shape.size() != 1)
+    throw Error(path + ": a stat.npy is a 1-D array of ROI dicts; this one has " + std::to_string(root.shape.size()) +
+                " axes");
   Suite2pStat stat;
   stat.has_overlap = true;
   for (std::size_t i = 0; i < root.items.size(); ++i) {
@@ -69,15 +73,18 @@ Suite2pStat read_suite2p_stat(const std::string& path) {
     pixels.ys = coordinates(*ypix, what + ": ypix");
     pixels.xs = coordinates(*xpix, what + ": xpix");
     if (pixels.ys.size() != pixels.xs.size()) {
-      throw Error(what + ": ypix has " + std::to_string(pixels.ys.size()) + " pixels, xpix " + std::to_string(pixels.xs.size()));
+      throw Error(what + ": ypix has " + std::to_string(pixels.ys.size()) + " pixels, xpix " +
+                  std::to_string(pixels.xs.size()));
     }
     if (const PickleValue* lam = roi.find("lam")) {
       pixels.lam = array_doubles(*lam, what + ": lam");
       if (pixels.lam.size() != pixels.xs.size()) {
-        throw Error(what + ": lam has " + std::to_string(pixels.lam.size()) + " weights for " + std::to_string(pixels.xs.size()) + " pixels");
+        throw Error(what + ": lam has " + std::to_string(pixels.lam.size()) + " weights for " +
+                    std::to_string(pixels.xs.size()) + " pixels");
       }
       for (const double w : pixels.lam) {
-        if (!std::isfinite(w) || w < 0) throw Error(what + ": lam holds " + std::to_string(w) + "; weights must be finite and not negative");
+        if (!std::isfinite(w) || w < 0)
+          throw Error(what + ": lam holds " + std::to_string(w) + "; weights must be finite and not negative");
       }
     } else {
       pixels.lam.assign(pixels.xs.size(), 1.0);
@@ -86,7 +93,8 @@ Suite2pStat read_suite2p_stat(const std::string& path) {
     if (overlap != nullptr && overlap->kind == Kind::kArray) {
       const std::vector<std::int64_t> flags = array_integers(*overlap, what + ": overlap");
       if (flags.size() != pixels.xs.size()) {
-        throw Error(what + ": overlap has " + std::to_string(flags.size()) + " flags for " + std::to_string(pixels.xs.size()) + " pixels");
+        throw Error(what + ": overlap has " + std::to_string(flags.size()) + " flags for " +
+                    std::to_string(pixels.xs.size()) + " pixels");
       }
       stat.overlap.emplace_back(flags.begin(), flags.end());
     } else {
@@ -128,8 +136,9 @@ Suite2pOps read_suite2p_ops(const std::string& path) {
   const std::unique_ptr<PickleDocument> document = read_npy_file(path);
   const PickleValue& root = object_array(*document, path, "ops dict");
   if (root.items.size() != 1 || root.items[0]->kind != Kind::kDict) {
-    throw Error(path + ": an ops.npy holds one dict; this one holds " +
-                (root.items.size() == 1 ? "a " + root.items[0]->type_name() : std::to_string(root.items.size()) + " values"));
+    throw Error(
+        path + ": an ops.npy holds one dict; this one holds " +
+        (root.items.size() == 1 ? "a " + root.items[0]->type_name() : std::to_string(root.items.size()) + " values"));
   }
   const PickleValue& ops = *root.items[0];
   Suite2pOps out;
@@ -137,7 +146,8 @@ Suite2pOps read_suite2p_ops(const std::string& path) {
     const PickleValue* v = ops.find(key);
     if (v == nullptr) return 0;
     const double d = scalar_number(*v, path + ": " + key);
-    if (!(d >= 1 && d <= INT_MAX) || d != std::floor(d)) throw Error(path + ": " + key + " is " + std::to_string(d) + ", not a frame size");
+    if (!(d >= 1 && d <= INT_MAX) || d != std::floor(d))
+      throw Error(path + ": " + key + " is " + std::to_string(d) + ", not a frame size");
     return static_cast<int>(d);
   };
   out.height = size("Ly");
@@ -146,8 +156,10 @@ Suite2pOps read_suite2p_ops(const std::string& path) {
     const double rate = scalar_number(*fs, path + ": fs");
     if (std::isfinite(rate) && rate > 0) out.frame_rate_hz = rate;
   }
-  if (const PickleValue* v = ops.find("meanImg"); v != nullptr && v->kind == Kind::kArray) out.mean_image = image_of_array(*v, path + ": meanImg");
-  if (const PickleValue* v = ops.find("refImg"); v != nullptr && v->kind == Kind::kArray) out.reference_image = image_of_array(*v, path + ": refImg");
+  if (const PickleValue* v = ops.find("meanImg"); v != nullptr && v->kind == Kind::kArray)
+    out.mean_image = image_of_array(*v, path + ": meanImg");
+  if (const PickleValue* v = ops.find("refImg"); v != nullptr && v->kind == Kind::kArray)
+    out.reference_image = image_of_array(*v, path + ": refImg");
   return out;
 }
 
@@ -156,8 +168,8 @@ void write_suite2p_folder(const std::string& folder, const Suite2pExport& data) 
   const std::size_t n = data.rois.size();
   const std::size_t frames = data.frames;
   if (data.f.size() != n * frames || data.fneu.size() != n * frames) {
-    throw Error(folder + ": traces of " + std::to_string(data.f.size()) + " values for " + std::to_string(n) + " ROIs × " +
-                std::to_string(frames) + " frames");
+    throw Error(folder + ": traces of " + std::to_string(data.f.size()) + " values for " + std::to_string(n) +
+                " ROIs × " + std::to_string(frames) + " frames");
   }
   // F.npy, Fneu.npy: (ROIs, frames) float32, Suite2p's layout.
   const auto transposed = [&](const std::vector<double>& frame_major) {
@@ -219,7 +231,8 @@ void write_suite2p_folder(const std::string& folder, const Suite2pExport& data) 
     const Image& image = *data.mean_image;
     const std::vector<float> pixels(image.pixels.begin(), image.pixels.end());
     ops.text("meanImg");
-    ops.array(std::span<const float>(pixels), {static_cast<std::size_t>(image.shape.height), static_cast<std::size_t>(image.shape.width)});
+    ops.array(std::span<const float>(pixels),
+              {static_cast<std::size_t>(image.shape.height), static_cast<std::size_t>(image.shape.width)});
   }
   ops.end_dict();
   ops.end_object_array();

@@ -22,9 +22,9 @@
 namespace calmon::io {
 
 struct Suite2pStat {
-  std::vector<Suite2pPixels> rois;      // in stat.npy's order: ROI i is Suite2p's index i
+  std::vector<Suite2pPixels> rois;         // in stat.npy's order: ROI i is Suite2p's index i
   std::vector<std::vector<bool>> overlap;  // per ROI, per pixel; empty when `has_overlap` is false
-  bool has_overlap = false;             // every ROI had an `overlap` array of its pixels' length
+  bool has_overlap = false;                // every ROI had an `overlap` array of its pixels' length
 };
 
 // Throws calmon::Error "<path>: ..." ("stat.npy: ROI 17: ypix has 12 pixels, xpix 11"): not
@@ -40,9 +40,9 @@ struct Suite2pIscell {
 Suite2pIscell read_suite2p_iscell(const std::string& path);
 
 struct Suite2pOps {
-  int height = 0;  // Ly; 0: not in the file
-  int width = 0;   // Lx
-  double frame_rate_hz = 0.0;  // fs; 0: not in the file
+  int height = 0;                        // Ly; 0: not in the file
+  int width = 0;                         // Lx
+  double frame_rate_hz = 0.0;            // fs; 0: not in the file
   std::optional<Image> mean_image;       // meanImg (Ly, Lx)
   std::optional<Image> reference_image;  // refImg (Ly, Lx)
 };
@@ -52,7 +52,7 @@ Suite2pOps read_suite2p_ops(const std::string& path);
 struct Suite2pExport {
   int height = 0;
   int width = 0;
-  double frame_rate_hz = 0.0;       // 0: unknown, `fs` left out of ops.npy
+  double frame_rate_hz = 0.0;  // 0: unknown, `fs` left out of ops.npy
   std::size_t frames = 0;
   std::vector<Suite2pPixels> rois;  // pixels and weights as lam
   std::vector<double> f;            // (frames, ROIs), frame-major as calmon writes F.npy

@@ -28,7 +28,8 @@ std::vector<std::byte> bytes_of(const std::string& text) {
 
 std::vector<std::byte> from_hex(const std::string& hex) {
   std::vector<std::byte> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::byte>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<std::byte>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -81,7 +82,8 @@ TEST(PickleReader, ReadsNumpysObjectArrayOfDicts) {
 TEST(PickleReader, ReadsNumpy2Names) {
   std::vector<std::byte> bytes = from_hex(kStatHex);
   std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  for (std::size_t at = 0; (at = text.find("numpy.core.", at)) != std::string::npos;) text.replace(at, 11, "numpy._core.");
+  for (std::size_t at = 0; (at = text.find("numpy.core.", at)) != std::string::npos;)
+    text.replace(at, 11, "numpy._core.");
   const PickleDocument document(bytes_of(text), "stat.npy");
   check_stat(document.root());
 }
@@ -96,9 +98,18 @@ TEST(PickleReader, ReadsProtocol4AndBigEndian) {
 
 TEST(PickleReader, ReadsPlainValuesByHand) {
   // {'a': 5, 'b': [-2, 1.5, 'z', b'q'], 'c': (None, True, 2**40)}
-  std::string p = "\x80\x03}(X\x01\x00\x00\x00" "aK\x05X\x01\x00\x00\x00" "b]("
-                  "J\xfe\xff\xff\xff" "G\x3f\xf8\x00\x00\x00\x00\x00\x00" "X\x01\x00\x00\x00z" "C\x01q" "e"
-                  "X\x01\x00\x00\x00" "c" "N\x88\x8a\x06\x00\x00\x00\x00\x00\x01\x87u."s;
+  std::string p =
+      "\x80\x03}(X\x01\x00\x00\x00"
+      "aK\x05X\x01\x00\x00\x00"
+      "b]("
+      "J\xfe\xff\xff\xff"
+      "G\x3f\xf8\x00\x00\x00\x00\x00\x00"
+      "X\x01\x00\x00\x00z"
+      "C\x01q"
+      "e"
+      "X\x01\x00\x00\x00"
+      "c"
+      "N\x88\x8a\x06\x00\x00\x00\x00\x00\x01\x87u."s;
   const PickleDocument document(bytes_of(p), "hand");
   const PickleValue& root = document.root();
   EXPECT_EQ(root.find("a")->integer, 5);
@@ -114,12 +125,28 @@ TEST(PickleReader, ReadsPlainValuesByHand) {
 }
 
 TEST(PickleReader, RefusesEveryOtherName) {
-  expect_error([] { PickleDocument(bytes_of("\x80\x03" "cos\nsystem\nX\x02\x00\x00\x00lsR."), "stat.npy"); }, "stat.npy",
-               "pickle uses os.system, which calmon does not read");
-  expect_error([] { PickleDocument(bytes_of("\x80\x03" "cnumpy\nfoo\n."), "stat.npy"); }, "stat.npy",
-               "pickle uses numpy.foo, which calmon does not read");
-  expect_error([] { PickleDocument(bytes_of("\x80\x04\x8c\x08" "builtins\x8c\x04" "eval\x93."), "ops.npy"); }, "ops.npy",
-               "pickle uses builtins.eval, which calmon does not read");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x03"
+                                "cos\nsystem\nX\x02\x00\x00\x00lsR."),
+                       "stat.npy");
+      },
+      "stat.npy", "pickle uses os.system, which calmon does not read");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x03"
+                                "cnumpy\nfoo\n."),
+                       "stat.npy");
+      },
+      "stat.npy", "pickle uses numpy.foo, which calmon does not read");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x04\x8c\x08"
+                                "builtins\x8c\x04"
+                                "eval\x93."),
+                       "ops.npy");
+      },
+      "ops.npy", "pickle uses builtins.eval, which calmon does not read");
 }
 
 TEST(PickleReader, RefusesDamagedPickles) {
@@ -129,9 +156,27 @@ TEST(PickleReader, RefusesDamagedPickles) {
   }
   expect_error([] { PickleDocument(bytes_of("\x80\x03h\x05."), "p"); }, "p", "memo index 5 was never set");
   expect_error([] { PickleDocument(bytes_of("\x80\x03K\x01K\x02R."), "p"); }, "p", "REDUCE of a int");
-  expect_error([] { PickleDocument(bytes_of("\x80\x03K\x01" "a."), "p"); }, "p", "an opcode needs a value");
-  expect_error([] { PickleDocument(bytes_of("\x80\x03" "I1\n."), "p"); }, "p", "pickle opcode 0x49 is not one");
-  expect_error([] { PickleDocument(bytes_of("\x80\x03X\xff\xff\xff\x7f" "abc."), "p"); }, "p", "(truncated?)");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x03K\x01"
+                                "a."),
+                       "p");
+      },
+      "p", "an opcode needs a value");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x03"
+                                "I1\n."),
+                       "p");
+      },
+      "p", "pickle opcode 0x49 is not one");
+  expect_error(
+      [] {
+        PickleDocument(bytes_of("\x80\x03X\xff\xff\xff\x7f"
+                                "abc."),
+                       "p");
+      },
+      "p", "(truncated?)");
   expect_error([] { PickleDocument(bytes_of("\x80\x03NN."), "p"); }, "p", "stops with 2 values");
   expect_error([] { PickleDocument(bytes_of("\x80\x09N."), "p"); }, "p", "protocol 9");
 }

@@ -5,10 +5,12 @@
 #include <cctype>
 #include <fstream>
 
+#include "caiman_format.h"
 #include "config/config_file.h"
 #include "config/json_message.h"
 #include "core/error.h"
 #include "imagej_format.h"
+#include "suite2p_format.h"
 
 namespace calmon::rois_tool {
 namespace {
@@ -47,11 +49,12 @@ std::string known_suffixes(bool for_writing) {
 }  // namespace
 
 const std::vector<RoiFormat>& roi_formats() {
-  // Rows to come: Suite2p's "stat.npy" and CaImAn's ".hdf5"/".h5" readers.
   static const std::vector<RoiFormat> formats = {
       {"ImageJ ROI", {".roi"}, read_imagej_file, {}},
       {"ImageJ RoiSet.zip", {".zip"}, read_imagej_file, write_imagej_roi_set_file},
       {"calmon JSON (config or ROI set)", {".json"}, read_calmon_json, write_calmon_json},
+      {"Suite2p stat.npy (with iscell.npy, ops.npy beside it)", {"stat.npy"}, read_suite2p_file, {}},
+      {"CaImAn cnm.save() HDF5", {".hdf5", ".h5"}, read_caiman_file, {}},
   };
   return formats;
 }

@@ -27,6 +27,18 @@ struct ImportContext {
   std::optional<FrameShape> frame;
   // Warnings, one line each, "<file>: ..." (calmon-rois prints them on stderr).
   std::ostream* warnings = nullptr;
+
+  // Suite2p's stat.npy (suite2p_format.h): which ROIs to keep by iscell.npy — the cells
+  // (default), those of probability >= iscell_threshold, or all; whether pixels shared with
+  // another ROI stay in the masks (Suite2p's allow_overlap); and where to write the
+  // mean image of ops.npy as a motion-correction reference (empty: not written).
+  std::optional<double> iscell_threshold;
+  bool all_rois = false;
+  bool allow_overlap = false;
+  std::string reference_path;
+  // CaImAn's .hdf5 (caiman_format.h): pixels below this fraction of a footprint's largest
+  // value are left out (0: every nonzero pixel).
+  double footprint_threshold = 0.0;
 };
 
 // Reads `path`; throws calmon::Error "<path>: ..." on anything wrong with it.

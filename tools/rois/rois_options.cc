@@ -15,12 +15,15 @@ namespace po = boost::program_options;
 const std::string kUsage =
     "usage: calmon-rois import FILE... [-o OUT.json] [--width W --height H | --movie MOVIE.tif]\n"
     "       calmon-rois export (--from CONFIG.json | --daemon ENDPOINT) -o OUT.zip|OUT.json\n"
+    "       calmon-rois suite2p-export IN_FOLDER OUT_FOLDER\n"
     "\n"
     "import: ROI files of other programs as calmon's ROI set ({\"rois\": [...]}, what a\n"
     "config and set_rois take), on stdout or in OUT.json. With the frame size (given, or\n"
     "the movie's) every ROI is checked to lie inside the frame.\n"
     "export: the ROIs of a config, or of a running calmond (its control endpoint, e.g.\n"
     "tcp://127.0.0.1:5572), as an ImageJ RoiSet.zip or calmon's JSON.\n"
+    "suite2p-export: the traces and ROIs of a calmon-analyze output folder or a recording\n"
+    "in Suite2p's layout (F.npy, Fneu.npy, stat.npy, iscell.npy, ops.npy).\n"
     "\n"
     "Formats, by the file's name:\n" +
     describe_formats();
@@ -42,7 +45,13 @@ ImportOptions parse_import(int argc, char** argv) {
       ("out,o", po::value<std::string>(), "write the ROI set to OUT.json instead of stdout")
       ("width", po::value<int>(), "the frame's width in pixels (with --height)")
       ("height", po::value<int>(), "the frame's height in pixels (with --width)")
-      ("movie", po::value<std::string>(), "take the frame size from this TIFF movie");
+      ("movie", po::value<std::string>(), "take the frame size from this TIFF movie")
+      ("iscell-threshold", po::value<double>(), "Suite2p: keep the ROIs whose iscell.npy probability is at least P "
+                                                "(default: those it calls cells)")
+      ("all", "Suite2p: keep every ROI of stat.npy, cell or not")
+      ("allow-overlap", "Suite2p: keep the pixels an ROI shares with another (Suite2p leaves them out)")
+      ("threshold", po::value<double>(), "CaImAn: leave out pixels below T times the footprint's largest value "
+                                         "(0 to 1; default 0: every nonzero pixel)");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("files", po::value<std::vector<std::string>>());
@@ -58,6 +67,16 @@ ImportOptions parse_import(int argc, char** argv) {
   if (values.count("movie")) options.movie = values["movie"].as<std::string>();
   if (options.width.has_value() != options.height.has_value()) {
     kRoisCommandLine.usage_error("import: --width and --height go together");
+  }
+  if (values.count("iscell-threshold")) options.iscell_threshold = values["iscell-threshold"].as<double>();
+  options.all_rois = values.count("all") > 0;
+  options.allow_overlap = values.count("allow-overlap") > 0;
+  if (values.count("threshold")) options.footprint_threshold = values["threshold"].as<double>();
+  if (options.iscell_threshold && options.all_rois) {
+    kRoisCommandLine.usage_error("import: give --iscell-threshold or --all, not both");
+  }
+  if (!(options.footprint_threshold >= 0.0 && options.footprint_threshold <= 1.0)) {
+    kRoisCommandLine.usage_error("import: --threshold must be between 0 and 1");
   }
   if (options.width && options.movie)
     kRoisCommandLine.usage_error("import: give --width/--height or --movie, not both");
@@ -88,6 +107,20 @@ ExportOptions parse_export(int argc, char** argv) {
   return options;
 }
 
+Suite2pExportOptions parse_suite2p_export(int argc, char** argv) {
+  po::options_description named;
+  named.add_options()("help,h", "this text");
+  po::options_description hidden;
+  hidden.add_options()("folders", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("folders", -1);
+  const po::variables_map values = kRoisCommandLine.parse(argc, argv, named, hidden, positional);
+  const std::vector<std::string> folders =
+      values.count("folders") ? values["folders"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (folders.size() != 2) kRoisCommandLine.usage_error("suite2p-export: give IN_FOLDER and OUT_FOLDER");
+  return {folders[0], folders[1]};
+}
+
 }  // namespace
 
 const cli::CommandLine kRoisCommandLine("calmon-rois", kUsage);
@@ -107,8 +140,10 @@ RoisOptions parse_rois_options(int argc, char** argv) {
     options.import = parse_import(count, args.data());
   } else if (command == "export") {
     options.export_ = parse_export(count, args.data());
+  } else if (command == "suite2p-export") {
+    options.suite2p_export = parse_suite2p_export(count, args.data());
   } else {
-    kRoisCommandLine.usage_error("unknown command '" + command + "': import or export");
+    kRoisCommandLine.usage_error("unknown command '" + command + "': import, export or suite2p-export");
   }
   return options;
 }

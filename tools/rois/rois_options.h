@@ -1,4 +1,4 @@
-// rois_options.h — calmon-rois's command line: `import` and `export`, and their options.
+// rois_options.h — calmon-rois's command line: `import`, `export` and `suite2p-export`, and their options.
 #pragma once
 
 #include <optional>
@@ -17,6 +17,16 @@ struct ImportOptions {
   std::optional<int> width;
   std::optional<int> height;
   std::optional<std::string> movie;
+  // Suite2p and CaImAn (roi_formats.h's ImportContext).
+  std::optional<double> iscell_threshold;
+  bool all_rois = false;
+  bool allow_overlap = false;
+  double footprint_threshold = 0.0;
+};
+
+struct Suite2pExportOptions {
+  std::string in_folder;
+  std::string out_folder;
 };
 
 struct ExportOptions {
@@ -28,6 +38,7 @@ struct ExportOptions {
 struct RoisOptions {
   std::optional<ImportOptions> import;
   std::optional<ExportOptions> export_;
+  std::optional<Suite2pExportOptions> suite2p_export;
 };
 
 // Exits 0 after --help, 2 on a mistake (cli/command_line.h).
