@@ -27,7 +27,8 @@ std::unique_ptr<PickleDocument> read_npy_file(const std::string& path, std::size
   if (header.descr == "|O") {
     auto document = std::make_unique<PickleDocument>(data, path);
     const PickleValue& root = document->root();
-    if (root.kind != PickleValue::Kind::kArray || root.dtype.kind != 'O' || root.shape != header.shape) {
+    if (root.kind != PickleValue::Kind::kArray || root.dtype.kind != 'O' || root.shape != header.shape ||
+        root.elements().size() != element_count(root.shape, path)) {
       throw Error(path + ": its pickle holds a " + root.type_name() + ", not the object array of shape " +
                   detail::npy_shape_text(header.shape) + " its header announces");
     }

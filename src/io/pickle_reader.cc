@@ -322,21 +322,7 @@ class Parser {
   }
   void set_items(PickleValue* dict, const std::vector<PickleValue*>& items) {
     if (items.size() % 2 != 0) fail("a dict's items are not key, value pairs");
-    for (std::size_t i = 0; i < items.size(); i += 2) {
-      PickleValue* key = items[i];
-      if (key->kind == Kind::kString) {  // a repeated key replaces the value, as in Python
-        bool replaced = false;
-        for (auto& entry : dict->entries) {
-          if (entry.first->kind == Kind::kString && entry.first->text == key->text) {
-            entry.second = items[i + 1];
-            replaced = true;
-            break;
-          }
-        }
-        if (replaced) continue;
-      }
-      dict->entries.emplace_back(key, items[i + 1]);
-    }
+    for (std::size_t i = 0; i < items.size(); i += 2) dict->entries.emplace_back(items[i], items[i + 1]);
   }
   void memo_put(std::uint64_t index) {
     PickleValue* v = top();
@@ -410,7 +396,7 @@ class Parser {
       v->dtype = dtype.dtype;
       v->shape = shape_of(shape);
       v->fortran_order = order.text == "F";
-      set_array_data(*v, buffer.text);
+      set_array_data(*v, buffer);
       return v;
     }
     fail(callable.text + " is not something calmon calls");
@@ -462,17 +448,17 @@ class Parser {
     if (d < 0) fail("an array shape with a negative length");
   }
 
-  void set_array_data(PickleValue& array, const std::string& data) {
+  void set_array_data(PickleValue& array, const PickleValue& data) {
     if (array.dtype.kind == 'O') fail("an object array's data given as bytes");
     const std::size_t n = element_count(array.shape, name_);
     if (array.dtype.item_size != 0 && n > std::numeric_limits<std::size_t>::max() / array.dtype.item_size) {
       fail("an array too large");
     }
-    if (n * array.dtype.item_size != data.size()) {
-      fail("a numpy array of shape " + std::to_string(n) + " elements of " + array.dtype.str() + " holds " +
-           std::to_string(data.size()) + " bytes");
+    if (n * array.dtype.item_size != data.text.size()) {
+      fail("a numpy array of " + std::to_string(n) + " elements of " + array.dtype.str() + " holds " +
+           std::to_string(data.text.size()) + " bytes");
     }
-    array.text = data;
+    array.source = &data;
     array.built = true;
   }
 
@@ -511,12 +497,12 @@ class Parser {
       if (data.kind != Kind::kList) fail("an object array's data is a " + data.type_name() + ", not a list");
       if (data.items.size() != element_count(object.shape, name_))
         fail("an object array's list does not match its shape");
-      object.items = data.items;
+      object.source = &data;
       object.built = true;
       return;
     }
     if (data.kind != Kind::kBytes && data.kind != Kind::kString) fail("a numpy array's data is a " + data.type_name());
-    set_array_data(object, data.text);
+    set_array_data(object, data);
   }
 
   std::span<const std::byte> bytes_;
@@ -559,10 +545,15 @@ std::string NumpyDType::str() const {
 
 const PickleValue* PickleValue::find(std::string_view key) const {
   if (kind != Kind::kDict) return nullptr;
-  for (const auto& [k, v] : entries) {
-    if (k->kind == Kind::kString && k->text == key) return v;
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    if (it->first->kind == Kind::kString && it->first->text == key) return it->second;
   }
   return nullptr;
+}
+
+const std::vector<PickleValue*>& PickleValue::elements() const {
+  static const std::vector<PickleValue*> kNone;
+  return kind == Kind::kArray && dtype.kind == 'O' && source != nullptr ? source->items : kNone;
 }
 
 std::string PickleValue::type_name() const {
@@ -618,10 +609,11 @@ std::size_t element_count(const std::vector<std::size_t>& shape, const std::stri
 std::vector<double> array_doubles(const PickleValue& value, const std::string& what) {
   check_numeric(value, what, false);
   const std::size_t size = value.dtype.item_size;
-  const std::size_t n = value.text.size() / size;
+  const std::string_view raw = value.bytes();
+  const std::size_t n = raw.size() / size;
   const bool swap = value.dtype.byte_order == '>' && size > 1;
   std::vector<double> out(n);
-  const char* p = value.text.data();
+  const char* p = raw.data();
   for (std::size_t i = 0; i < n; ++i, p += size) {
     switch (value.dtype.kind) {
       case 'b': out[i] = *p != 0 ? 1.0 : 0.0; break;
@@ -645,10 +637,11 @@ std::vector<double> array_doubles(const PickleValue& value, const std::string& w
 std::vector<std::int64_t> array_integers(const PickleValue& value, const std::string& what) {
   check_numeric(value, what, true);
   const std::size_t size = value.dtype.item_size;
-  const std::size_t n = value.text.size() / size;
+  const std::string_view raw = value.bytes();
+  const std::size_t n = raw.size() / size;
   const bool swap = value.dtype.byte_order == '>' && size > 1;
   std::vector<std::int64_t> out(n);
-  const char* p = value.text.data();
+  const char* p = raw.data();
   for (std::size_t i = 0; i < n; ++i, p += size) {
     if (value.dtype.kind == 'b') {
       out[i] = *p != 0;

@@ -66,12 +66,23 @@ struct PickleValue {
   std::int64_t integer = 0;
   double number = 0.0;
   std::string text;                 // str (UTF-8), bytes, a global's "module.name", an opaque value's type
-  std::vector<PickleValue*> items;  // tuple, list, set; an object array's elements
-  std::vector<std::pair<PickleValue*, PickleValue*>> entries;  // dict, in the order set
-  NumpyDType dtype;                                            // array, dtype
-  std::vector<std::size_t> shape;                              // array
-  bool fortran_order = false;                                  // array
-  bool built = false;                                          // array: its data has been set
+  std::vector<PickleValue*> items;  // tuple, list, set
+  std::vector<std::pair<PickleValue*, PickleValue*>>
+      entries;                     // dict, in the order set (a repeated key: the last counts)
+  NumpyDType dtype;                // array, dtype
+  std::vector<std::size_t> shape;  // array
+  bool fortran_order = false;      // array
+  bool built = false;              // array: its data has been set
+  // An array's data is not copied: `source` is the bytes value (numeric) or the list
+  // (object array) the pickle gave, which other arrays may share (a memo), so that no
+  // pickle makes calmon copy a value many times. Null: the data is in `text`.
+  const PickleValue* source = nullptr;
+
+  // A numeric array's raw bytes.
+  std::string_view bytes() const { return source != nullptr ? std::string_view(source->text) : std::string_view(text); }
+  // An object array's elements (empty for anything else). The list may have grown after
+  // the array was built: callers check its size against the shape.
+  const std::vector<PickleValue*>& elements() const;
 
   bool is_number() const { return kind == Kind::kBool || kind == Kind::kInt || kind == Kind::kFloat; }
   // The dict's value for a string key; nullptr if absent (or not a dict).

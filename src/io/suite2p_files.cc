@@ -60,16 +60,29 @@ Suite2pStat read_suite2p_stat(const std::string& path) {
   if (root.shape.size() != 1)
     throw Error(path + ": a stat.npy is a 1-D array of ROI dicts; this one has " + std::to_string(root.shape.size()) +
                 " axes");
+  // A pickle may list one dict or array many times (its memo): a legitimate stat.npy never
+  // does, so the pixels and keys looked at may not exceed the file's bytes, which bounds
+  // the work and memory whatever the file holds.
+  const std::uintmax_t budget = std::filesystem::file_size(path);
+  std::uintmax_t spent = 0;
+  const auto spend = [&](std::size_t amount) {
+    spent += amount;
+    if (spent > budget)
+      throw Error(path + ": its ROIs list more pixels than the file holds (arrays shared between ROIs?)");
+  };
   Suite2pStat stat;
   stat.has_overlap = true;
-  for (std::size_t i = 0; i < root.items.size(); ++i) {
+  for (std::size_t i = 0; i < root.elements().size(); ++i) {
     const std::string what = path + ": ROI " + std::to_string(i);
-    const PickleValue& roi = *root.items[i];
+    const PickleValue& roi = *root.elements()[i];
     if (roi.kind != Kind::kDict) throw Error(what + ": a " + roi.type_name() + ", not a dict");
+    spend(roi.entries.size());
     const PickleValue* ypix = roi.find("ypix");
     const PickleValue* xpix = roi.find("xpix");
     if (ypix == nullptr || xpix == nullptr) throw Error(what + ": has no " + (ypix == nullptr ? "ypix" : "xpix"));
     Suite2pPixels pixels;
+    spend(ypix->bytes().size() + xpix->bytes().size());
+    if (const PickleValue* lam = roi.find("lam")) spend(lam->bytes().size());
     pixels.ys = coordinates(*ypix, what + ": ypix");
     pixels.xs = coordinates(*xpix, what + ": xpix");
     if (pixels.ys.size() != pixels.xs.size()) {
@@ -135,12 +148,12 @@ Suite2pIscell read_suite2p_iscell(const std::string& path) {
 Suite2pOps read_suite2p_ops(const std::string& path) {
   const std::unique_ptr<PickleDocument> document = read_npy_file(path);
   const PickleValue& root = object_array(*document, path, "ops dict");
-  if (root.items.size() != 1 || root.items[0]->kind != Kind::kDict) {
-    throw Error(
-        path + ": an ops.npy holds one dict; this one holds " +
-        (root.items.size() == 1 ? "a " + root.items[0]->type_name() : std::to_string(root.items.size()) + " values"));
+  if (root.elements().size() != 1 || root.elements()[0]->kind != Kind::kDict) {
+    throw Error(path + ": an ops.npy holds one dict; this one holds " +
+                (root.elements().size() == 1 ? "a " + root.elements()[0]->type_name()
+                                             : std::to_string(root.elements().size()) + " values"));
   }
-  const PickleValue& ops = *root.items[0];
+  const PickleValue& ops = *root.elements()[0];
   Suite2pOps out;
   const auto size = [&](const char* key) {
     const PickleValue* v = ops.find(key);

@@ -231,6 +231,11 @@ class Suite2pImport(unittest.TestCase):
         shared[0] = dict(shared[0], overlap=np.ones(shared[0]["ypix"].size, bool))
         path = write_suite2p_folder(os.path.join(folder, "shared"), shared, self.iscell, self.movie)
         error([path], path, "ROI 0 ('s2p_0'): every pixel is shared", "--allow-overlap")
+        # One ROI's dict listed a thousand times (pickle's memo): refused, not copied a thousand times.
+        repeated = np.empty(1000, dtype=object)
+        repeated[:] = [self.stat[0]] * 1000
+        path = write_suite2p_folder(os.path.join(folder, "repeated"), repeated, None, self.movie)
+        error([path, "--all"], path, "its ROIs list more pixels than the file holds")
         # iscell.npy of another length.
         path = write_suite2p_folder(os.path.join(folder, "iscell"), self.stat, self.iscell[:-1], self.movie)
         error([path], "iscell.npy", f"has {len(self.stat) - 1} ROIs, stat.npy {len(self.stat)}")

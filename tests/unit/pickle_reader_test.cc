@@ -57,8 +57,8 @@ void check_stat(const PickleValue& root) {
   ASSERT_EQ(root.kind, Kind::kArray);
   EXPECT_EQ(root.dtype.kind, 'O');
   ASSERT_EQ(root.shape, std::vector<std::size_t>{1});
-  ASSERT_EQ(root.items.size(), 1U);
-  const PickleValue& roi = *root.items[0];
+  ASSERT_EQ(root.elements().size(), 1U);
+  const PickleValue& roi = *root.elements()[0];
   ASSERT_EQ(roi.kind, Kind::kDict);
   EXPECT_EQ(array_integers(*roi.find("ypix"), "ypix"), (std::vector<std::int64_t>{1, 2}));
   EXPECT_EQ(roi.find("ypix")->dtype.str(), "<i4");
@@ -208,8 +208,8 @@ TEST(PickleWriter, WritesWhatTheReaderReadsBack) {
   const std::string pickle = writer.finish();
   const PickleDocument document(bytes_of(pickle), "out");
   const PickleValue& root = document.root();
-  ASSERT_EQ(root.items.size(), 2U);
-  const PickleValue& second = *root.items[1];
+  ASSERT_EQ(root.elements().size(), 2U);
+  const PickleValue& second = *root.elements()[1];
   EXPECT_EQ(array_integers(*second.find("ypix"), "y"), (std::vector<std::int64_t>{1, 7, 300000}));
   EXPECT_EQ(array_doubles(*second.find("lam"), "lam"), (std::vector<double>{0.1, 1e-300, 2.5}));
   EXPECT_EQ(array_integers(*second.find("overlap"), "o"), (std::vector<std::int64_t>{1, 0, 1}));
@@ -239,8 +239,8 @@ TEST(PickleWriter, NumpyLoadsItsObjectArrays) {
   const std::string path = test::temp_path("pickle_reader_test", "ops.npy");
   write_npy_object_array(path, writer.finish(), {});
   const std::unique_ptr<PickleDocument> back = read_npy_file(path);
-  ASSERT_EQ(back->root().items.size(), 1U);
-  EXPECT_EQ(back->root().items[0]->find("Ly")->integer, 60);
+  ASSERT_EQ(back->root().elements().size(), 1U);
+  EXPECT_EQ(back->root().elements()[0]->find("Ly")->integer, 60);
   EXPECT_EQ(test::run_python(test::temp_path("pickle_reader_test", "check.py"),
                              "import numpy as np, sys\n"
                              "ops = np.load(sys.argv[1], allow_pickle=True).item()\n"
