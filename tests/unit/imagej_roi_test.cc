@@ -8,10 +8,12 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/imagej_mask.h"
 
 namespace calmon::io {
 namespace {
@@ -298,6 +300,67 @@ TEST(ImageJRoi, EncodedRoisDecodeToThemselves) {
     }
     EXPECT_EQ(back, roi) << roi.name;
   }
+}
+
+TEST(ImageJRoi, HugeOrWildCoordinatesAreOneLineNotGigabytes) {
+  RoiBytes huge(0);
+  huge.put16(50, 128);
+  huge.vertices({0, 1, 2}, {0, 1, 2}, {0, 30000, 0}, {0, 0, 30000});
+  const ImageJRoi roi = decode(huge);
+  try {
+    imagej_region(roi.shape, "c.roi: ROI 'c'");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "c.roi: ROI 'c': its bounds of 30000x30000 pixels are larger than calmon "
+              "rasterizes (4096x4096)");
+  }
+  RoiBytes wild(2);
+  wild.put16(50, 128);
+  wild.put_float(18, 3e30F);
+  wild.put_float(26, 5.0F);
+  wild.put_float(30, 5.0F);
+  EXPECT_THROW(imagej_region(decode(wild).shape, "c"), Error);
+}
+
+// Every byte of valid ROIs of each kind changed at random, many times over: decoding and
+// then rasterizing either works or throws calmon::Error, nothing else, in bounded memory.
+TEST(ImageJRoi, DamagedBytesNeverEscapeAsAnythingButAnError) {
+  std::vector<std::vector<std::uint8_t>> seeds;
+  ImageJShape shape;
+  shape.left = 3;
+  shape.top = 4;
+  shape.width = 5;
+  shape.height = 6;
+  seeds.push_back(encode_imagej_roi({"r", shape}));
+  shape.kind = ImageJShape::Kind::kOval;
+  seeds.push_back(encode_imagej_roi({"o", shape}));
+  shape.kind = ImageJShape::Kind::kPolygon;
+  shape.points = {{10, 5}, {25, 12}, {20, 25}, {8, 20}};
+  seeds.push_back(encode_imagej_roi({"p", shape}));
+  shape.subpixel = true;
+  shape.points = {{10.5, 5.25}, {25, 12}, {20.75, 25}};
+  seeds.push_back(encode_imagej_roi({"ps", shape}));
+  shape.kind = ImageJShape::Kind::kComposite;
+  shape.subpaths = {{{0, 0}, {6, 0}, {6, 6}, {0, 6}}, {{2.5, 2}, {4, 2}, {4, 4.5}}};
+  seeds.push_back(encode_imagej_roi({"c", shape}));
+  std::mt19937 random(13);
+  int decoded = 0;
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::vector<std::uint8_t> bytes = seeds[static_cast<std::size_t>(trial) % seeds.size()];
+    const int changes = 1 + trial % 4;
+    for (int k = 0; k < changes; ++k) {
+      bytes[random() % bytes.size()] = static_cast<std::uint8_t>(random());
+    }
+    if (trial % 7 == 0) bytes.resize(random() % bytes.size());
+    try {
+      const ImageJRoi roi = decode_imagej_roi(bytes, "fuzz.roi", "fuzz");
+      imagej_region(roi.shape, "fuzz");
+      ++decoded;
+    } catch (const Error&) {
+    }
+  }
+  EXPECT_GT(decoded, 0);
 }
 
 }  // namespace
