@@ -32,9 +32,15 @@ movieId = getImageID();
 var names = "";  // one line per ROI
 var csv = "name,frame,area,mean\n";
 
+// Saves the selection as <name>.roi and measures it as read back from that file: what a
+// RoiSet.zip holds. (A composite ImageJ has just made keeps its outline in doubles; the
+// file keeps floats, and the two can differ by a pixel in the mask.)
 function keep(name) {
   Roi.setName(name);
-  saveAs("Selection", out + "/" + name + ".roi");
+  path = out + "/" + name + ".roi";
+  saveAs("Selection", path);
+  run("Select None");
+  open(path);
   names = names + name + "\n";
   for (s = 1; s <= nSlices; s++) {
     setSlice(s);
@@ -95,6 +101,45 @@ setKeyDown("shift");
 makeOval(53.4, 24.8, 6.3, 5.1);
 setKeyDown("none");
 keep("composite_subpixel");
+
+makeRectangle(60.5, 40.25, 7.5, 4.6);
+keep("rect_subpixel");
+makeSelection("polygon", newArray(80, 72, 80), newArray(48, 60, 60));
+keep("corner");  // along the frame's right and bottom edges
+
+// Many more, to meet the rules' corner cases by number: every oval box from 1x1 to 9x9
+// pixels, and random outlines (self-crossing ones included) with vertices on the pixel
+// grid, at pixel centres and anywhere between, some joined into composites.
+for (w = 1; w <= 9; w++) {
+  for (h = 1; h <= 9; h += 2) {
+    makeOval(1 + 8 * (w - 1), 1 + (h - 1) * 3, w, h);
+    keep("oval_" + w + "x" + h);
+  }
+}
+random("seed", 7);
+for (k = 0; k < 24; k++) {
+  n = 3 + k % 6;
+  xs = newArray(n);
+  ys = newArray(n);
+  for (i = 0; i < n; i++) {
+    xs[i] = 2 + 74 * random();
+    ys[i] = 2 + 54 * random();
+    if (k % 3 == 0) {
+      xs[i] = round(xs[i]);
+      ys[i] = round(ys[i]);
+    } else if (k % 3 == 1) {
+      xs[i] = floor(xs[i]) + 0.5;
+      ys[i] = floor(ys[i]) + 0.5;
+    }
+  }
+  makeSelection("polygon", xs, ys);
+  if (k % 4 == 3) {
+    setKeyDown("shift");
+    makeOval(2 + 60 * random(), 2 + 40 * random(), 4 + 10 * random(), 4 + 10 * random());
+    setKeyDown("none");
+  }
+  keep("random_" + k);
+}
 
 File.saveString(csv, out + "/measured.csv");
 File.saveString(names, out + "/names.txt");
