@@ -11,15 +11,22 @@
 
 #include "calmon/wire.pb.h"
 #include "core/error.h"
+#include "net/curve_keys.h"
 
 namespace calmon::rois_tool {
 namespace {
 
-// Answers one request on a loopback port with `reply`, after checking it asks for "rois".
+// Answers one request on a loopback port with `reply`, after checking it asks for "rois";
+// with `server_secret_key`, as a CURVE server (any client key accepted: no ZAP handler).
 class OneReply {
  public:
-  explicit OneReply(std::string reply) : socket_(context_, zmq::socket_type::rep) {
+  explicit OneReply(std::string reply, const std::string& server_secret_key = "")
+      : socket_(context_, zmq::socket_type::rep) {
     socket_.set(zmq::sockopt::linger, 0);
+    if (!server_secret_key.empty()) {
+      socket_.set(zmq::sockopt::curve_server, true);
+      socket_.set(zmq::sockopt::curve_secretkey, server_secret_key);
+    }
     socket_.bind("tcp://127.0.0.1:*");
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
     thread_ = std::thread([this, reply = std::move(reply)] {
@@ -81,6 +88,18 @@ TEST(RoisOfDaemon, ARefusalOrAnotherAnswerIsOneLine) {
   OneReply server(status.SerializeAsString());
   EXPECT_THROW(rois_of_daemon(server.endpoint(), std::chrono::milliseconds(5000)), Error);
   EXPECT_TRUE(server.asked_for_rois());
+}
+
+TEST(RoisOfDaemon, AsksACalmondWithCurveWithTheClientsKeys) {
+  const net::CurveKeyPair server = net::generate_curve_key_pair();
+  pb::ControlReply reply;
+  reply.set_ok(true);
+  reply.mutable_rois()->add_rois()->set_name("cell1");
+  OneReply curve_server(reply.SerializeAsString(), server.secret_key);
+  const net::CurveClientKeys keys{server.public_key, net::generate_curve_key_pair()};
+  const pb::RoiSet set = rois_of_daemon(curve_server.endpoint(), std::chrono::milliseconds(5000), keys);
+  ASSERT_EQ(set.rois_size(), 1);
+  EXPECT_EQ(set.rois(0).name(), "cell1");
 }
 
 TEST(RoisOfDaemon, NoAnswerWithinTheDeadline) {

@@ -22,6 +22,8 @@ struct ImportOptions {
 struct ExportOptions {
   std::optional<std::string> from_config;
   std::optional<std::string> daemon;  // control endpoint
+  std::string server_key_file;        // CURVE, with --daemon: both or neither
+  std::string client_key_file;
   std::string out;
 };
 
