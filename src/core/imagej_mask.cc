@@ -17,6 +17,14 @@
 namespace calmon {
 namespace {
 
+// Coordinates beyond this are no image's (ImageJ's own files keep them in 16 bits, or in
+// floats for subpixel ROIs): refused before any arithmetic turns them into integers.
+constexpr double kMaxCoordinate = 1e7;
+// The largest mask box rasterized: 4096 x 4096 pixels, far beyond any cell (calmond takes
+// 8192 pixels per ROI by default). A damaged file claiming more is refused instead of
+// taking gigabytes: the box and the pixels in it stay under 300 MB.
+constexpr double kMaxMaskPixels = 4096.0 * 4096.0;
+
 // A mask in the frame of the ROI's integer bounds: `inside[y * width + x]`.
 struct LocalMask {
   int left = 0;
@@ -25,12 +33,15 @@ struct LocalMask {
   int height = 0;
   std::vector<char> inside;
 
-  LocalMask(int l, int t, int w, int h)
-      : left(l),
-        top(t),
-        width(std::max(w, 0)),
-        height(std::max(h, 0)),
-        inside(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0) {}
+  // Thrown when the box is over kMaxMaskPixels; imagej_region says so in one line.
+  struct TooLarge {
+    int width, height;
+  };
+
+  LocalMask(int l, int t, int w, int h) : left(l), top(t), width(std::max(w, 0)), height(std::max(h, 0)) {
+    if (static_cast<double>(width) * height > kMaxMaskPixels) throw TooLarge{width, height};
+    inside.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
+  }
   void set(int x, int y) { inside[static_cast<std::size_t>(y) * width + x] = 1; }
 };
 
@@ -260,9 +271,29 @@ Region to_region(const LocalMask& mask, std::string_view what, std::string_view 
   return Region::mask(std::move(pixels));
 }
 
-}  // namespace
+void check_coordinates(const ImageJShape& shape, std::string_view what) {
+  const auto check = [&](double v) {
+    if (!(std::abs(v) <= kMaxCoordinate)) {
+      throw Error(std::string(what) + ": a coordinate (" + std::to_string(v) + ") is beyond any image");
+    }
+  };
+  for (double v : {static_cast<double>(shape.left), static_cast<double>(shape.top), static_cast<double>(shape.width),
+                   static_cast<double>(shape.height), shape.x, shape.y, shape.w, shape.h}) {
+    check(v);
+  }
+  for (const ImageJPoint& p : shape.points) {
+    check(p.x);
+    check(p.y);
+  }
+  for (const auto& path : shape.subpaths) {
+    for (const ImageJPoint& p : path) {
+      check(p.x);
+      check(p.y);
+    }
+  }
+}
 
-Region imagej_region(const ImageJShape& shape, std::string_view what) {
+Region rasterize(const ImageJShape& shape, std::string_view what) {
   const std::string_view kind = imagej_kind_name(shape.kind);
   switch (shape.kind) {
     case ImageJShape::Kind::kRectangle: {
@@ -294,6 +325,18 @@ Region imagej_region(const ImageJShape& shape, std::string_view what) {
     case ImageJShape::Kind::kComposite: return to_region(composite_mask(shape.subpaths), what, kind);
   }
   throw Error(std::string(what) + ": unknown ImageJ shape");
+}
+
+}  // namespace
+
+Region imagej_region(const ImageJShape& shape, std::string_view what) {
+  check_coordinates(shape, what);
+  try {
+    return rasterize(shape, what);
+  } catch (const LocalMask::TooLarge& box) {
+    throw Error(std::string(what) + ": its bounds of " + std::to_string(box.width) + "x" + std::to_string(box.height) +
+                " pixels are larger than calmon rasterizes (4096x4096)");
+  }
 }
 
 }  // namespace calmon

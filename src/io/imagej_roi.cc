@@ -11,6 +11,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "core/error.h"
 
@@ -65,7 +66,8 @@ class Reader {
  public:
   Reader(std::span<const std::uint8_t> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
 
-  std::size_t size() const { return bytes_.size(); }
+  // Errors from here on name `what` ("<source>: ROI 'name'") instead of the source.
+  void name_errors(std::string what) { source_ = std::move(what); }
   bool has(std::size_t offset, std::size_t count) const {
     return offset <= bytes_.size() && count <= bytes_.size() - offset;
   }
@@ -94,7 +96,7 @@ class Reader {
 
  private:
   std::span<const std::uint8_t> bytes_;
-  std::string_view source_;
+  std::string source_;
 };
 
 void append_utf8(std::string& out, std::uint32_t c) {
@@ -224,7 +226,7 @@ std::vector<std::vector<ImageJPoint>> decode_path(const Reader& in, const std::s
 
 ImageJRoi decode_imagej_roi(std::span<const std::uint8_t> bytes, std::string_view source,
                             std::string_view fallback_name) {
-  const Reader in(bytes, source);
+  Reader in(bytes, source);
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), "Iout", 4) != 0) {
     throw Error(std::string(source) + ": is not an ImageJ ROI (no \"Iout\" at its start)");
   }
@@ -233,6 +235,7 @@ ImageJRoi decode_imagej_roi(std::span<const std::uint8_t> bytes, std::string_vie
   roi.name = stored_name(in);
   if (roi.name.empty()) roi.name = std::string(fallback_name);
   const std::string what = std::string(source) + ": ROI '" + roi.name + "'";
+  in.name_errors(what);
 
   const int version = in.unsigned_short(4);
   const int type = in.byte(6);

@@ -12,6 +12,7 @@
 #include "config/json_message.h"
 #include "core/error.h"
 #include "io/tiff_movie_reader.h"
+#include "net/curve_client.h"
 #include "roi_export.h"
 #include "roi_formats.h"
 #include "roi_import.h"
@@ -49,7 +50,10 @@ int run_import(const ImportOptions& options) {
 int run_export(const ExportOptions& options) {
   const RoiFormat& format = format_of(options.out, true);  // a wrong name fails before any work
   const calmon::pb::RoiSet set =
-      options.from_config ? rois_of_config(*options.from_config) : rois_of_daemon(*options.daemon, kDaemonDeadline);
+      options.from_config
+          ? rois_of_config(*options.from_config)
+          : rois_of_daemon(*options.daemon, kDaemonDeadline,
+                           calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
   format.write(set, options.out, std::cerr);
   std::cerr << "calmon-rois: wrote " << set.rois_size() << " ROIs to " << options.out << "\n";
   return 0;

@@ -20,12 +20,14 @@ pb::RoiSet rois_of_config(const std::string& path) {
   return set;
 }
 
-pb::RoiSet rois_of_daemon(const std::string& control_endpoint, std::chrono::milliseconds deadline) {
+pb::RoiSet rois_of_daemon(const std::string& control_endpoint, std::chrono::milliseconds deadline,
+                          const std::optional<net::CurveClientKeys>& curve) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::req);
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::rcvtimeo, static_cast<int>(deadline.count()));
   socket.set(zmq::sockopt::sndtimeo, static_cast<int>(deadline.count()));
+  net::apply_curve_client(socket, curve);
   socket.connect(control_endpoint);
   pb::ControlRequest request;
   request.mutable_rois();

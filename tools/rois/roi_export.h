@@ -7,9 +7,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "calmon/config.pb.h"
+#include "net/curve_client.h"
 
 namespace calmon::rois_tool {
 
@@ -17,8 +19,10 @@ namespace calmon::rois_tool {
 // for those without).
 pb::RoiSet rois_of_config(const std::string& path);
 
-// The ROIs calmond at `control_endpoint` analyses now; throws calmon::Error when it does
-// not answer within `deadline` or refuses.
-pb::RoiSet rois_of_daemon(const std::string& control_endpoint, std::chrono::milliseconds deadline);
+// The ROIs calmond at `control_endpoint` analyses now, asked with CURVE when `curve` holds
+// keys (calmond with CURVE on); throws calmon::Error when it does not answer within
+// `deadline` or refuses.
+pb::RoiSet rois_of_daemon(const std::string& control_endpoint, std::chrono::milliseconds deadline,
+                          const std::optional<net::CurveClientKeys>& curve = std::nullopt);
 
 }  // namespace calmon::rois_tool

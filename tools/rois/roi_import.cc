@@ -20,6 +20,14 @@ pb::RoiSet import_rois(const std::vector<std::string>& paths, const ImportContex
       }
       const std::optional<Region> region = config::to_core_region(roi.region());
       if (!region) throw Error(what + ": has no region");
+      const Rect& box = region->rect();
+      if (box.xmin < 0 || box.ymin < 0 || (context.frame && !box.inside(*context.frame))) {
+        const std::string frame = context.frame ? "the " + std::to_string(context.frame->width) + "x" +
+                                                      std::to_string(context.frame->height) + " frame"
+                                                : "the image (it starts at 0, 0)";
+        throw Error(what + ": reaches outside " + frame + " (" + box.to_string() +
+                    "); ImageJ would measure only the part inside, calmon refuses the ROI instead");
+      }
       if (context.frame) region->validate(*context.frame, what);
       *set.add_rois() = std::move(roi);
     }

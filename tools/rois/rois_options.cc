@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "net/curve_client.h"
 #include "roi_formats.h"
 
 namespace calmon::rois_tool {
@@ -14,7 +15,8 @@ namespace po = boost::program_options;
 
 const std::string kUsage =
     "usage: calmon-rois import FILE... [-o OUT.json] [--width W --height H | --movie MOVIE.tif]\n"
-    "       calmon-rois export (--from CONFIG.json | --daemon ENDPOINT) -o OUT.zip|OUT.json\n"
+    "       calmon-rois export (--from CONFIG.json | --daemon ENDPOINT [--server-key FILE --client-key FILE])\n"
+    "                          -o OUT.zip|OUT.json\n"
     "       calmon-rois suite2p-export IN_FOLDER OUT_FOLDER\n"
     "\n"
     "import: ROI files of other programs as calmon's ROI set ({\"rois\": [...]}, what a\n"
@@ -93,6 +95,8 @@ ExportOptions parse_export(int argc, char** argv) {
       ("help,h", "this text")
       ("from", po::value<std::string>(), "the config or ROI-set JSON file whose ROIs to export")
       ("daemon", po::value<std::string>(), "the control endpoint of a running calmond, e.g. tcp://127.0.0.1:5572")
+      ("server-key", po::value<std::string>(), "with --daemon and CURVE on: calmond's public key file (calmond.key)")
+      ("client-key", po::value<std::string>(), "with --daemon and CURVE on: this client's secret key file (NAME.key_secret)")
       ("out,o", po::value<std::string>(), "the file to write: OUT.zip (ImageJ RoiSet) or OUT.json");
   // clang-format on
   const po::variables_map values = kRoisCommandLine.parse(argc, argv, named);
@@ -101,6 +105,15 @@ ExportOptions parse_export(int argc, char** argv) {
   if (values.count("daemon")) options.daemon = values["daemon"].as<std::string>();
   if (options.from_config.has_value() == options.daemon.has_value()) {
     kRoisCommandLine.usage_error("export: give one of --from CONFIG.json or --daemon ENDPOINT");
+  }
+  if (values.count("server-key")) options.server_key_file = values["server-key"].as<std::string>();
+  if (values.count("client-key")) options.client_key_file = values["client-key"].as<std::string>();
+  if (const auto problem =
+          net::curve_client_flags_problem(values.count("server-key") > 0, values.count("client-key") > 0)) {
+    kRoisCommandLine.usage_error("export: " + *problem);
+  }
+  if (!options.server_key_file.empty() && !options.daemon) {
+    kRoisCommandLine.usage_error("export: --server-key and --client-key go with --daemon");
   }
   if (!values.count("out")) kRoisCommandLine.usage_error("export: no output file given (-o OUT.zip or OUT.json)");
   options.out = values["out"].as<std::string>();

@@ -32,6 +32,8 @@ struct Suite2pExportOptions {
 struct ExportOptions {
   std::optional<std::string> from_config;
   std::optional<std::string> daemon;  // control endpoint
+  std::string server_key_file;        // CURVE, with --daemon: both or neither
+  std::string client_key_file;
   std::string out;
 };
 
