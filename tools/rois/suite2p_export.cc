@@ -9,8 +9,8 @@
 #include "config/json_message.h"
 #include "config/region_message.h"
 #include "core/error.h"
+#include "core/image.h"
 #include "io/npy_file.h"
-#include "io/reference_image.h"
 #include "io/suite2p_files.h"
 
 namespace calmon::rois_tool {
@@ -27,6 +27,19 @@ std::vector<double> read_traces(const std::string& path, std::size_t rois, std::
   }
   frames = array.shape[0];
   return io::array_doubles(array, path);
+}
+
+// The mean projection as it is, NaN included (where motion correction left a pixel without
+// data): a (height, width) float64 array, as calmon writes it.
+Image read_mean_image(const std::string& path) {
+  const std::unique_ptr<io::PickleDocument> document = io::read_npy_file(path);
+  const io::PickleValue& array = document->root();
+  if (array.shape.size() != 2 || array.shape[0] == 0 || array.shape[1] == 0 || array.fortran_order ||
+      array.shape[0] > 1u << 20 || array.shape[1] > 1u << 20) {
+    throw Error(path + ": not a 2-D image in C order");
+  }
+  return Image{FrameShape{static_cast<int>(array.shape[1]), static_cast<int>(array.shape[0])},
+               io::array_doubles(array, path)};
 }
 
 }  // namespace
@@ -82,13 +95,10 @@ std::size_t export_suite2p(const std::string& in_folder, const std::string& out_
 
   const std::string mean_path = (in / "all_mean.npy").string();
   if (std::filesystem::exists(mean_path)) {
-    try {
-      data.mean_image = io::read_reference_image(mean_path);
-    } catch (const Error& error) {  // e.g. NaN where motion correction had no pixel
-      warnings << error.what() << "; ops.npy gets no meanImg\n";
-    }
+    data.mean_image = read_mean_image(mean_path);
   } else {
-    warnings << in_folder << ": no all_mean.npy (the default projection): ops.npy gets no meanImg\n";
+    warnings << "calmon-rois: warning: " << in_folder
+             << ": no all_mean.npy (the default projection): ops.npy gets no meanImg\n";
   }
   if (columns.has_width() && columns.has_height()) {
     data.width = columns.width();

@@ -15,7 +15,7 @@ namespace {
 std::string frame_text(int width, int height) { return std::to_string(width) + "x" + std::to_string(height); }
 
 void warn(const ImportContext& context, const std::string& line) {
-  if (context.warnings != nullptr) *context.warnings << line << "\n";
+  if (context.warnings != nullptr) *context.warnings << "calmon-rois: " << line << "\n";
 }
 
 }  // namespace
@@ -32,7 +32,7 @@ std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportCont
   if (!context.all_rois) {
     if (!std::filesystem::exists(iscell_path)) {
       if (context.iscell_threshold) throw Error(path + ": no iscell.npy beside it for --iscell-threshold");
-      warn(context, path + ": no iscell.npy beside it: every ROI is kept");
+      warn(context, "warning: " + path + ": no iscell.npy beside it: every ROI is kept");
     } else {
       const io::Suite2pIscell iscell = io::read_suite2p_iscell(iscell_path);
       if (iscell.is_cell.size() != count) {
