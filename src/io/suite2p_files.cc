@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <filesystem>
+#include <system_error>
 
 #include "core/error.h"
 #include "io/npy_file.h"
@@ -63,7 +64,9 @@ Suite2pStat read_suite2p_stat(const std::string& path) {
   // A pickle may list one dict or array many times (its memo): a legitimate stat.npy never
   // does, so the pixels and keys looked at may not exceed the file's bytes, which bounds
   // the work and memory whatever the file holds.
-  const std::uintmax_t budget = std::filesystem::file_size(path);
+  std::error_code size_error;
+  const std::uintmax_t budget = std::filesystem::file_size(path, size_error);
+  if (size_error) throw Error(path + ": cannot read its size: " + size_error.message());
   std::uintmax_t spent = 0;
   const auto spend = [&](std::size_t amount) {
     spent += amount;
