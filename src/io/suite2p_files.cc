@@ -151,10 +151,13 @@ Suite2pIscell read_suite2p_iscell(const std::string& path) {
 Suite2pOps read_suite2p_ops(const std::string& path) {
   const std::unique_ptr<PickleDocument> document = read_npy_file(path);
   const PickleValue& root = object_array(*document, path, "ops dict");
+  if (!root.shape.empty()) {
+    throw Error(path + ": an ops.npy holds one dict, as np.save(path, ops) writes it; this one is an array of " +
+                std::to_string(root.elements().size()) + " values");
+  }
   if (root.elements().size() != 1 || root.elements()[0]->kind != Kind::kDict) {
-    throw Error(path + ": an ops.npy holds one dict; this one holds " +
-                (root.elements().size() == 1 ? "a " + root.elements()[0]->type_name()
-                                             : std::to_string(root.elements().size()) + " values"));
+    throw Error(path + ": an ops.npy holds one dict; this one holds a " +
+                (root.elements().empty() ? std::string("nothing") : root.elements()[0]->type_name()));
   }
   const PickleValue& ops = *root.elements()[0];
   Suite2pOps out;

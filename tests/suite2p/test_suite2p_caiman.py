@@ -231,6 +231,15 @@ class Suite2pImport(unittest.TestCase):
         shared[0] = dict(shared[0], overlap=np.ones(shared[0]["ypix"].size, bool))
         path = write_suite2p_folder(os.path.join(folder, "shared"), shared, self.iscell, self.movie)
         error([path], path, "ROI 0 ('s2p_0'): every pixel is shared", "--allow-overlap")
+        # Arrays that disagree, weights that cannot be.
+        odd = self.stat.copy()
+        odd[2] = dict(odd[2], xpix=odd[2]["xpix"][:-1])
+        path = write_suite2p_folder(os.path.join(folder, "lengths"), odd, self.iscell, self.movie)
+        error([path, "--all"], path, f"ROI 2: ypix has {odd[2]['ypix'].size} pixels, xpix {odd[2]['xpix'].size}")
+        odd = self.stat.copy()
+        odd[2] = dict(odd[2], lam=-odd[2]["lam"])
+        path = write_suite2p_folder(os.path.join(folder, "negative"), odd, self.iscell, self.movie)
+        error([path, "--all"], path, "ROI 2: lam holds -", "weights must be finite and not negative")
         # One ROI's dict listed a thousand times (pickle's memo): refused, not copied a thousand times.
         repeated = np.empty(1000, dtype=object)
         repeated[:] = [self.stat[0]] * 1000
