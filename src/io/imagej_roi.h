@@ -8,7 +8,7 @@
 // polygon, freehand (Fiji's ellipse and rotated rectangle among them), traced, composite;
 // a line, point, angle, polyline, freeline, text or image ROI is refused with one line
 // naming the ROI and its type, and so are shapes whose pixels calmon does not compute
-// (spline-fitted polygons; curves in a composite are refused by the path's decoder).
+// (spline-fitted polygons, curves in a composite).
 #pragma once
 
 #include <cstdint>

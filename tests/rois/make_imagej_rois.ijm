@@ -116,6 +116,15 @@ for (w = 1; w <= 9; w++) {
     keep("oval_" + w + "x" + h);
   }
 }
+// Rounded rectangles, the corner diameter from small to past the width and height.
+random("seed", 11);
+for (k = 0; k < 8; k++) {
+  w = 2 + floor(20 * random());
+  h = 2 + floor(16 * random());
+  makeRectangle(floor((78 - w) * random()), floor((58 - h) * random()), w, h, 1 + floor(5 * k * random()));
+  keep("rounded_" + k);
+}
+
 // Fiji's ellipse and rotated-rectangle tools: freehand ROIs that ImageJ rebuilds from
 // their parameters when it opens them.
 random("seed", 3);
