@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 
 #include "core/error.h"
@@ -227,6 +228,108 @@ LocalMask composite_mask(const std::vector<std::vector<ImageJPoint>>& subpaths) 
   return mask;
 }
 
+// Rounded rectangle: ImageJ fills the outline Java's RoundRectangle2D draws for the
+// integer bounds and a corner diameter `d` (capped at the width and height): four sides
+// and four cubic Bézier corners, the corner's control points (1 − k)/2 of the diameter from
+// its ends, k = 4/3 · a · b / (√(1 + b²) − 1 + a), a = 1 − cos(π/4), b = tan(π/4). The
+// corners are flattened to lines as Java's flattening iterator does (halving a curve until
+// both control points lie within 0.01 pixel of its chord, at most 10 times), in the
+// bounds' frame, stored as floats, and the polygon is filled as a composite's is.
+struct Cubic {
+  double v[8];  // start, control 1, control 2, end: x, y each
+};
+
+// The squared distance from (px, py) to the segment (x1, y1)-(x2, y2), in the steps Java's
+// Line2D.ptSegDistSq takes.
+double segment_distance_sq(double x1, double y1, double x2, double y2, double px, double py) {
+  x2 -= x1;
+  y2 -= y1;
+  px -= x1;
+  py -= y1;
+  double dot = px * x2 + py * y2;
+  double projection_sq = 0.0;
+  if (dot > 0.0) {
+    px = x2 - px;
+    py = y2 - py;
+    dot = px * x2 + py * y2;
+    if (dot > 0.0) projection_sq = dot * dot / (x2 * x2 + y2 * y2);
+  }
+  const double distance_sq = px * px + py * py - projection_sq;
+  return distance_sq < 0 ? 0 : distance_sq;
+}
+
+double flatness_sq(const Cubic& c) {
+  return std::max(segment_distance_sq(c.v[0], c.v[1], c.v[6], c.v[7], c.v[2], c.v[3]),
+                  segment_distance_sq(c.v[0], c.v[1], c.v[6], c.v[7], c.v[4], c.v[5]));
+}
+
+// De Casteljau's halves at t = 1/2.
+std::pair<Cubic, Cubic> halves(const Cubic& c) {
+  const double x1 = (c.v[0] + c.v[2]) / 2.0, y1 = (c.v[1] + c.v[3]) / 2.0;
+  const double x2 = (c.v[6] + c.v[4]) / 2.0, y2 = (c.v[7] + c.v[5]) / 2.0;
+  double cx = (c.v[2] + c.v[4]) / 2.0, cy = (c.v[3] + c.v[5]) / 2.0;
+  const double c1x = (x1 + cx) / 2.0, c1y = (y1 + cy) / 2.0;
+  const double c2x = (x2 + cx) / 2.0, c2y = (y2 + cy) / 2.0;
+  cx = (c1x + c2x) / 2.0;
+  cy = (c1y + c2y) / 2.0;
+  return {Cubic{{c.v[0], c.v[1], x1, y1, c1x, c1y, cx, cy}}, Cubic{{cx, cy, c2x, c2y, x2, y2, c.v[6], c.v[7]}}};
+}
+
+void flatten(const Cubic& c, int level, std::vector<float>& xs, std::vector<float>& ys) {
+  constexpr int kLimit = 10;
+  constexpr double kFlatness = 0.01;
+  if (level < kLimit && !(flatness_sq(c) < kFlatness * kFlatness)) {
+    const auto [left, right] = halves(c);
+    flatten(left, level + 1, xs, ys);
+    flatten(right, level + 1, xs, ys);
+    return;
+  }
+  xs.push_back(static_cast<float>(c.v[6]));
+  ys.push_back(static_cast<float>(c.v[7]));
+}
+
+LocalMask rounded_rectangle_mask(int left, int top, int width, int height, int diameter) {
+  LocalMask mask(left, top, width, height);
+  static const double a = 1.0 - std::cos(std::numbers::pi / 4.0);
+  static const double b = std::tan(std::numbers::pi / 4.0);
+  static const double c = std::sqrt(1.0 + b * b) - 1 + a;
+  static const double k = 4.0 / 3.0 * a * b / c;
+  static const double q = (1.0 - k) / 2.0;
+  const double x = static_cast<float>(left), y = static_cast<float>(top);
+  const double w = static_cast<float>(width), h = static_cast<float>(height);
+  const double aw = std::min(w, std::abs(static_cast<double>(static_cast<float>(diameter))));
+  const double ah = std::min(h, std::abs(static_cast<double>(static_cast<float>(diameter))));
+  // A point as x + fx·w + ax·d, y + fy·h + ay·d, moved to the bounds' frame, as a float.
+  const auto at = [&](double fx, double ax, double fy, double ay) {
+    return std::make_pair(static_cast<double>(static_cast<float>((x + fx * w + ax * aw) + -x)),
+                          static_cast<double>(static_cast<float>((y + fy * h + ay * ah) + -y)));
+  };
+  std::vector<float> xs, ys;
+  auto current = at(0, 0, 0, 0.5);
+  xs.push_back(static_cast<float>(current.first));
+  ys.push_back(static_cast<float>(current.second));
+  const auto line = [&](std::pair<double, double> to) {
+    xs.push_back(static_cast<float>(to.first));
+    ys.push_back(static_cast<float>(to.second));
+    current = to;
+  };
+  const auto corner = [&](std::pair<double, double> c1, std::pair<double, double> c2, std::pair<double, double> to) {
+    flatten(Cubic{{current.first, current.second, c1.first, c1.second, c2.first, c2.second, to.first, to.second}}, 0,
+            xs, ys);
+    current = to;
+  };
+  line(at(0, 0, 1, -0.5));
+  corner(at(0, 0, 1, -q), at(0, q, 1, 0), at(0, 0.5, 1, 0));
+  line(at(1, -0.5, 1, 0));
+  corner(at(1, -q, 1, 0), at(1, 0, 1, -q), at(1, 0, 1, -0.5));
+  line(at(1, 0, 0, 0.5));
+  corner(at(1, 0, 0, q), at(1, -q, 0, 0), at(1, -0.5, 0, 0));
+  line(at(0, 0.5, 0, 0));
+  corner(at(0, q, 0, 0), at(0, 0, 0, q), at(0, 0, 0, 0.5));
+  fill_edges(float_edges({xs}, {ys}, 0.0, 0.0), mask);
+  return mask;
+}
+
 // Oval: ImageJ's OvalRoi mask takes the integer bounds only (a subpixel oval's bounds are
 // truncated, its size rounded up) and keeps pixel (x, y) of the box when
 // (x − (w/2 − 0.5))² / (w/2)² + (y − (h/2 − 0.5))² / (h/2)² ≤ 1.
@@ -297,12 +400,11 @@ Region rasterize(const ImageJShape& shape, std::string_view what) {
   const std::string_view kind = imagej_kind_name(shape.kind);
   switch (shape.kind) {
     case ImageJShape::Kind::kRectangle: {
-      if (shape.corner_diameter > 0) {
-        throw Error(std::string(what) + ": rounded rectangles (corner diameter " +
-                    std::to_string(shape.corner_diameter) +
-                    ") are not supported; make it a plain rectangle or a polygon in ImageJ");
-      }
       const IntBounds b = integer_bounds(shape);
+      if (shape.corner_diameter > 0) {
+        return to_region(rounded_rectangle_mask(b.left, b.top, b.width, b.height, shape.corner_diameter), what,
+                         "rounded rectangle");
+      }
       if (b.width <= 0 || b.height <= 0) {
         throw Error(std::string(what) + ": the rectangle is empty (" + std::to_string(b.width) + "x" +
                     std::to_string(b.height) + ")");

@@ -2,7 +2,8 @@
 // and Measure use it, reproduced so that calmon's F of an imported ROI is ImageJ's mean.
 //
 // Each shape follows ImageJ's own rule (docs/rois.md has them in words): a rectangle
-// takes every pixel of its integer bounds; an oval, the pixels of ImageJ's OvalRoi mask
+// takes every pixel of its integer bounds, a rounded one the pixel centres inside the
+// outline Java draws and flattens for it; an oval, the pixels of ImageJ's OvalRoi mask
 // (for integer bounds its polygon of pixel corners, else the pixel centres inside the
 // ellipse); a polygon, freehand or traced outline and a composite's subpaths, the pixels
 // whose centres ImageJ's PolygonFiller puts inside (even-odd, with its own edge rule).
@@ -19,7 +20,7 @@ namespace calmon {
 // A rect Region for a plain rectangle, otherwise a unit-weight mask in row-major order.
 // Coordinates may be negative or beyond any frame: ImageJ clips to the image, calmon's
 // caller checks against the frame (Region::validate) and refuses. Throws calmon::Error
-// "<what>: ..." for a shape calmon does not rasterize and for an empty mask.
+// "<what>: ..." for an empty mask, coordinates beyond any image and a box over 4096x4096.
 Region imagej_region(const ImageJShape& shape, std::string_view what);
 
 }  // namespace calmon

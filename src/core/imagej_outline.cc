@@ -1,13 +1,25 @@
-// imagej_outline.cc — pixels → rectangles ImageJ fills back to the same pixels; see the header.
+// imagej_outline.cc — pixels → outlines along pixel edges that ImageJ fills back to the
+// same pixels; see the header.
+//
+// Every side of a mask pixel that borders a pixel outside the mask is a boundary edge,
+// directed clockwise around its pixel (on screen, y down): the top side to the right,
+// the right side down, the bottom side to the left, the left side up. Each corner then
+// has as many edges leaving as arriving, so following them from any unused edge closes
+// a loop; at a corner where two pixels meet only diagonally, the walk turns right, which
+// keeps such pixels' outlines apart. Corners where the direction does not change are left
+// out. ImageJ's row-by-row even-odd fill of all loops crosses each row's centre line at
+// exactly the vertical boundary edges of that row, so it gives back exactly the mask.
 #include "core/imagej_outline.h"
 
 #include <algorithm>
 #include <map>
-#include <tuple>
+#include <set>
 #include <utility>
 
 namespace calmon {
 namespace {
+
+using Corner = std::pair<int, int>;  // (x, y) of a pixel corner
 
 ImageJShape rectangle(int xmin, int xmax, int ymin, int ymax) {
   ImageJShape shape;
@@ -19,68 +31,85 @@ ImageJShape rectangle(int xmin, int xmax, int ymin, int ymax) {
   return shape;
 }
 
-std::vector<ImageJPoint> box(int xmin, int xmax, int ymin, int ymax) {
-  const auto x0 = static_cast<double>(xmin), x1 = static_cast<double>(xmax);
-  const auto y0 = static_cast<double>(ymin), y1 = static_cast<double>(ymax);
-  return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
+// Direction of the step a → b: 0 right, 1 down, 2 left, 3 up (clockwise on screen).
+int direction(const Corner& a, const Corner& b) {
+  if (b.first > a.first) return 0;
+  if (b.second > a.second) return 1;
+  if (b.first < a.first) return 2;
+  return 3;
+}
+
+std::vector<std::vector<Corner>> boundary_loops(const std::set<std::pair<int, int>>& pixels) {
+  const auto in = [&](int x, int y) { return pixels.count({x, y}) > 0; };
+  std::map<Corner, std::vector<Corner>> leaving;  // corner → the ends of its unused edges
+  for (const auto& [x, y] : pixels) {
+    if (!in(x, y - 1)) leaving[{x, y}].push_back({x + 1, y});
+    if (!in(x + 1, y)) leaving[{x + 1, y}].push_back({x + 1, y + 1});
+    if (!in(x, y + 1)) leaving[{x + 1, y + 1}].push_back({x, y + 1});
+    if (!in(x - 1, y)) leaving[{x, y + 1}].push_back({x, y});
+  }
+  std::vector<std::vector<Corner>> loops;
+  for (auto& [start, ends] : leaving) {
+    while (!ends.empty()) {
+      std::vector<Corner> loop = {start};
+      Corner at = ends.back();
+      ends.pop_back();
+      int heading = direction(start, at);
+      while (at != start) {
+        loop.push_back(at);
+        std::vector<Corner>& next = leaving[at];
+        // Two ways on (pixels meeting at a corner only): turn right.
+        auto pick = next.begin();
+        for (auto it = next.begin(); it != next.end(); ++it) {
+          if (direction(at, *it) == (heading + 1) % 4) pick = it;
+        }
+        const Corner to = *pick;
+        next.erase(pick);
+        heading = direction(at, to);
+        at = to;
+      }
+      // Only the corners where the outline turns.
+      std::vector<Corner> turns;
+      for (std::size_t i = 0; i < loop.size(); ++i) {
+        const Corner& before = loop[(i + loop.size() - 1) % loop.size()];
+        const Corner& after = loop[(i + 1) % loop.size()];
+        if (direction(before, loop[i]) != direction(loop[i], after)) turns.push_back(loop[i]);
+      }
+      loops.push_back(std::move(turns));
+    }
+  }
+  return loops;
+}
+
+std::vector<ImageJPoint> points_of(const std::vector<Corner>& loop) {
+  std::vector<ImageJPoint> points;
+  for (const auto& [x, y] : loop) points.push_back({static_cast<double>(x), static_cast<double>(y)});
+  return points;
 }
 
 }  // namespace
 
 ImageJShape imagej_shape_of(const Region& region) {
-  if (region.kind() != Region::Kind::kMask) {
-    const Rect& r = region.rect();
-    return rectangle(r.xmin, r.xmax, r.ymin, r.ymax);
-  }
-  std::vector<std::pair<int, int>> pixels;  // (y, x), sorted row-major; repeats dropped
-  for (const WeightedPixel& p : region.mask_pixels()) pixels.emplace_back(p.y, p.x);
-  std::sort(pixels.begin(), pixels.end());
-  pixels.erase(std::unique(pixels.begin(), pixels.end()), pixels.end());
-
-  struct Box {
-    int xmin, xmax, ymin, ymax;
-  };
-  std::vector<Box> done;
-  std::map<std::pair<int, int>, Box> open;  // by (xmin, xmax): boxes that reach the previous row
-  std::size_t i = 0;
-  while (i < pixels.size()) {
-    const int y = pixels[i].first;
-    std::map<std::pair<int, int>, Box> next;
-    while (i < pixels.size() && pixels[i].first == y) {  // one run of consecutive x
-      const int x0 = pixels[i].second;
-      int x1 = x0 + 1;
-      ++i;
-      while (i < pixels.size() && pixels[i].first == y && pixels[i].second == x1) {
-        ++x1;
-        ++i;
-      }
-      const auto key = std::make_pair(x0, x1);
-      const auto found = open.find(key);
-      if (found != open.end() && found->second.ymax == y) {
-        Box grown = found->second;
-        grown.ymax = y + 1;
-        next[key] = grown;
-        open.erase(found);
-      } else {
-        next[key] = Box{x0, x1, y, y + 1};
-      }
-    }
-    for (const auto& [key, b] : open) done.push_back(b);
-    open = std::move(next);
-  }
-  for (const auto& [key, b] : open) done.push_back(b);
-
-  if (done.size() == 1) return rectangle(done[0].xmin, done[0].xmax, done[0].ymin, done[0].ymax);
-  std::sort(done.begin(), done.end(),
-            [](const Box& a, const Box& b) { return std::tie(a.ymin, a.xmin) < std::tie(b.ymin, b.xmin); });
-  ImageJShape shape;
-  shape.kind = ImageJShape::Kind::kComposite;
   const Rect& bounds = region.rect();
+  if (region.kind() != Region::Kind::kMask) return rectangle(bounds.xmin, bounds.xmax, bounds.ymin, bounds.ymax);
+  std::set<std::pair<int, int>> pixels;
+  for (const WeightedPixel& p : region.mask_pixels()) pixels.insert({p.x, p.y});
+  if (pixels.size() == static_cast<std::size_t>(bounds.width()) * static_cast<std::size_t>(bounds.height())) {
+    return rectangle(bounds.xmin, bounds.xmax, bounds.ymin, bounds.ymax);
+  }
+  const std::vector<std::vector<Corner>> loops = boundary_loops(pixels);
+  ImageJShape shape;
   shape.left = bounds.xmin;
   shape.top = bounds.ymin;
   shape.width = bounds.width();
   shape.height = bounds.height();
-  for (const Box& b : done) shape.subpaths.push_back(box(b.xmin, b.xmax, b.ymin, b.ymax));
+  if (loops.size() == 1) {
+    shape.kind = ImageJShape::Kind::kTraced;
+    shape.points = points_of(loops[0]);
+  } else {
+    shape.kind = ImageJShape::Kind::kComposite;
+    for (const auto& loop : loops) shape.subpaths.push_back(points_of(loop));
+  }
   return shape;
 }
 

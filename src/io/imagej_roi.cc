@@ -288,9 +288,14 @@ ImageJRoi decode_imagej_roi(std::span<const std::uint8_t> bytes, std::string_vie
                   "; calmon takes only area ROIs (rectangle, oval, polygon, freehand, traced, composite)");
     default: throw Error(what + ": unknown ImageJ ROI type " + std::to_string(type));
   }
-  if (type == kFreehand && (subtype == kSubtypeEllipse || subtype == kSubtypeRotatedRect)) {
+  // Fiji's ellipse and rotated-rectangle selections are freehand ROIs whose subpixel
+  // vertices ImageJ recomputes from the shape's parameters when it opens them; calmon takes
+  // the vertices stored, the same polygon.
+  const bool ellipse_like = type == kFreehand && (subtype == kSubtypeEllipse || subtype == kSubtypeRotatedRect);
+  if (ellipse_like && !subpixel) {
     throw Error(what + ": is an " + std::string(subtype == kSubtypeEllipse ? "ellipse" : "rotated rectangle") +
-                " selection, which calmon does not rasterize; convert it to a polygon in ImageJ");
+                " selection without subpixel vertices, which calmon does not rasterize; convert it to a polygon "
+                "in ImageJ");
   }
   if ((options & kSplineFit) != 0) {
     throw Error(what + ": is spline-fitted, which calmon does not rasterize; convert it to a polygon in ImageJ");

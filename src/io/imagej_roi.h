@@ -5,8 +5,10 @@
 // name), then the vertices (shorts relative to the bounds, then floats in image
 // coordinates when the ROI has subpixel resolution) or, for a composite, its path as
 // floats (segment type, then its points). Only area ROIs are decoded — rectangle, oval,
-// polygon, freehand, traced, composite; a line, point, angle, polyline, freeline, text or
-// image ROI is refused with one line naming the ROI and its type.
+// polygon, freehand (Fiji's ellipse and rotated rectangle among them), traced, composite;
+// a line, point, angle, polyline, freeline, text or image ROI is refused with one line
+// naming the ROI and its type, and so are shapes whose pixels calmon does not compute
+// (spline-fitted polygons, curves in a composite).
 #pragma once
 
 #include <cstdint>

@@ -21,6 +21,9 @@ by ImageJ as calmon measures them.
 4. `calmon-rois export` writes the ROIs back as a RoiSet.zip; measure_imagej_rois.ijm has
    ImageJ open each entry (its ROI decoder) and measure it: the same areas and means, and
    ImageJ reads the ROI's name; `calmon-rois import` of that zip gives the same pixels.
+5. Masks that only calmon makes (ragged, with holes, pixels touching at a corner) are
+   exported the same way and measured by ImageJ: the same pixels, and ImageJ's mean is
+   calmon's unweighted F (the weighted one's weights are lost, with a warning).
 Exits 77 (ctest: skipped) when ImageJ is not installed.
 """
 import argparse
@@ -176,6 +179,47 @@ def main():
         if pixels_of(roi["region"]) != pixels[roi["name"]]:
             raise Failure(f"{roi['name']}: calmon-rois import of its own export gives other pixels")
     print(f"ok calmon's export imported again: the same pixels for all {len(again)} ROIs", flush=True)
+
+    # 5. Masks only calmon makes (Suite2p-like: ragged, with holes, pixels touching at a
+    # corner, one weighted), exported and measured by ImageJ.
+    random = np.random.default_rng(5)
+    masks = []
+    for k in range(30):
+        w, h = int(random.integers(2, 14)), int(random.integers(2, 14))
+        x0, y0 = int(random.integers(0, 80 - w)), int(random.integers(0, 60 - h))
+        inside = random.random((h, w)) < 0.2 + 0.7 * (k % 5) / 4
+        inside[h // 2, w // 2] = True
+        ys, xs = np.nonzero(inside)
+        mask = {"x": [int(x0 + x) for x in xs], "y": [int(y0 + y) for y in ys]}
+        if k == 0:
+            mask["weight"] = [1.0 + (i % 3) for i in range(len(xs))]
+        masks.append({"name": f"mask_{k}", "region": {"mask": mask}})
+    mask_config = os.path.join(work, "masks.json")
+    with open(mask_config, "w") as f:
+        json.dump({"rois": masks, "baseline": {"cumulative": {}}, "global_traces": False}, f)
+    # ImageJ has no weights: calmon's F of the weighted one is compared unweighted.
+    unweighted = [dict(m, region={"mask": {"x": m["region"]["mask"]["x"], "y": m["region"]["mask"]["y"]}})
+                  for m in masks]
+    with open(os.path.join(work, "masks_unweighted.json"), "w") as f:
+        json.dump({"rois": unweighted, "baseline": {"cumulative": {}}, "global_traces": False}, f)
+    out = os.path.join(work, "masks_analyzed")
+    run([args.analyze, movie, "--config", os.path.join(work, "masks_unweighted.json"), "--out", out, "--quiet"])
+    mask_f = np.load(os.path.join(out, "F.npy"))
+    mask_zip = os.path.join(work, "masks.zip")
+    exported = run([args.rois, "export", "--from", mask_config, "-o", mask_zip])
+    if "ROI 'mask_0': its mask's weights are not all 1" not in exported.stderr:
+        raise Failure(f"no warning about mask_0's weights: {exported.stderr.strip()}")
+    mask_names = [m["name"] for m in masks]
+    mask_dir = os.path.join(work, "masks")
+    with zipfile.ZipFile(mask_zip) as z:
+        z.extractall(mask_dir)
+    with open(os.path.join(mask_dir, "names.txt"), "w") as f:
+        f.write("\n".join(mask_names) + "\n")
+    mask_measured = os.path.join(work, "masks.csv")
+    run_imagej(args.java, args.ij_jar, os.path.join(here, "measure_imagej_rois.ijm"),
+               f"{movie}|{mask_dir}|{mask_measured}", mask_measured)
+    compare("calmon's masks in ImageJ", mask_names, {m["name"]: pixels_of(m["region"]) for m in masks}, mask_f,
+            read_measures(mask_measured))
     return 0
 
 

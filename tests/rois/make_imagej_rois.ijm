@@ -116,6 +116,31 @@ for (w = 1; w <= 9; w++) {
     keep("oval_" + w + "x" + h);
   }
 }
+// Rounded rectangles, the corner diameter from small to past the width and height.
+random("seed", 11);
+for (k = 0; k < 8; k++) {
+  w = 2 + floor(20 * random());
+  h = 2 + floor(16 * random());
+  makeRectangle(floor((78 - w) * random()), floor((58 - h) * random()), w, h, 1 + floor(5 * k * random()));
+  keep("rounded_" + k);
+}
+
+// Fiji's ellipse and rotated-rectangle tools: freehand ROIs that ImageJ rebuilds from
+// their parameters when it opens them.
+random("seed", 3);
+for (k = 0; k < 12; k++) {
+  x1 = 12 + 50 * random();
+  y1 = 12 + 34 * random();
+  a = 2 * PI * random();
+  len = 3 + 8 * random();
+  if (k % 2 == 0) {
+    makeEllipse(x1, y1, x1 + len * cos(a), y1 + len * sin(a), 0.3 + 0.7 * random());
+    keep("ellipse_" + k);
+  } else {
+    makeRotatedRectangle(x1, y1, x1 + len * cos(a), y1 + len * sin(a), 1 + 6 * random());
+    keep("rotated_rect_" + k);
+  }
+}
 random("seed", 7);
 for (k = 0; k < 24; k++) {
   n = 3 + k % 6;

@@ -109,8 +109,8 @@ TEST(RoisCli, AnRoiOutsideTheFrameIsRefusedByName) {
   io::write_imagej_roi_set((dir / "RoiSet.zip").string(), {donut("ring"), rectangle("edge", 15, 10, 8, 3)});
   expect_one_line(rois("import " + (dir / "RoiSet.zip").string() + " --movie " + movie.string()), 1,
                   (dir / "RoiSet.zip").string() +
-                      ": ROI 'edge': reaches outside the 20x16 frame (x 15:23, y 10:13); ImageJ would measure only "
-                      "the part inside, calmon refuses the ROI instead");
+                      ": ROI 'edge': reaches outside the 20x16 frame (x 15:23, y 10:13); calmon refuses it rather "
+                      "than measure only the part inside");
   EXPECT_EQ(rois("import " + (dir / "RoiSet.zip").string() + " --width 23 --height 13").exit_code, 0);
   // Left of the image: refused even without a frame size.
   io::write_imagej_roi_set((dir / "left.zip").string(), {rectangle("left", -2, 0, 4, 4)});
@@ -162,6 +162,16 @@ TEST(RoisCli, ExportsAConfigsRoisToAZipAndJsonWarningOfLostWeights) {
   ASSERT_EQ(set.rois_size(), 3);
   EXPECT_EQ(set.rois(2).region().mask().weight_size(), 4);
   EXPECT_FALSE(set.rois(0).has_baseline());  // only names and regions are exported
+}
+
+TEST(RoisCli, ExportRefusesWhatAnImageJRoiCannotHold) {
+  const fs::path dir = work_dir();
+  write_text(dir / "config.json", R"({"rois": [{"name": "far", "region": {"pixel": {"x": 70000, "y": 3}}},
+                                               {"name": "left", "region": {"mask": {"x": [-1, 0], "y": [3, 3]}}}]})");
+  expect_one_line(rois("export --from " + (dir / "config.json").string() + " -o " + (dir / "x.zip").string()), 1,
+                  "ROI 'far': pixel (70000, 3) (x 70000:70001, y 3:4) lies outside what an ImageJ ROI can hold "
+                  "(0 to 60535)");
+  EXPECT_FALSE(fs::exists(dir / "x.zip"));
 }
 
 TEST(RoisCli, CommandLineMistakesPrintTheUsageAndExit2) {

@@ -85,17 +85,32 @@ TEST(ImageJMask, SubpixelRectangleTruncatesItsCornerAndRoundsItsSizeUp) {
   EXPECT_EQ(imagej_region(shape, "ROI 'r'").rect(), (Rect{3, 9, 4, 6}));
 }
 
-TEST(ImageJMask, RoundedAndEmptyRectanglesAreRefusedByName) {
-  ImageJShape rounded;
-  rounded.width = rounded.height = 10;
-  rounded.corner_diameter = 4;
-  EXPECT_EQ(error_of(rounded),
-            "cells.zip: ROI 'a': rounded rectangles (corner diameter 4) are not supported; make it a plain "
-            "rectangle or a polygon in ImageJ");
+TEST(ImageJMask, EmptyRectanglesAreRefusedByName) {
   ImageJShape empty;
   empty.width = 0;
   empty.height = 3;
   EXPECT_EQ(error_of(empty), "cells.zip: ROI 'a': the rectangle is empty (0x3)");
+}
+
+TEST(ImageJMask, RoundedRectangleCountsAreImageJs) {
+  // Counts ImageJ 1.53t's getStatistics gives for makeRectangle(x, y, w, h, diameter).
+  ImageJShape rounded;
+  rounded.left = 3;
+  rounded.top = 4;
+  rounded.width = 10;
+  rounded.height = 10;
+  rounded.corner_diameter = 4;
+  Pixels expected = box(3, 4, 13, 14);
+  for (const auto& corner : Pixels{{3, 4}, {12, 4}, {3, 13}, {12, 13}}) expected.erase(corner);
+  EXPECT_EQ(pixels_of(imagej_region(rounded, "r")), expected);  // 96 pixels: each corner pixel cut off
+  rounded.width = 7;
+  rounded.height = 5;
+  rounded.corner_diameter = 20;  // capped at the width and height: close to the oval
+  EXPECT_EQ(imagej_region(rounded, "r").pixel_count(), 31U);
+  rounded.width = 2;
+  rounded.height = 2;
+  rounded.corner_diameter = 2;
+  EXPECT_EQ(imagej_region(rounded, "r").pixel_count(), 4U);
 }
 
 TEST(ImageJMask, OvalKeepsThePixelsInsideTheEllipseThroughThePixelGrid) {

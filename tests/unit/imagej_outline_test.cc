@@ -36,7 +36,16 @@ TEST(ImageJOutline, AMaskThatFillsARectangleBecomesOne) {
   EXPECT_EQ(imagej_region(shape, "m").rect(), (Rect{3, 5, 4, 6}));
 }
 
-TEST(ImageJOutline, ARingMergesRunsOfTheSameColumnsIntoRectangles) {
+TEST(ImageJOutline, ABlobBecomesATracedOutlineAlongItsPixelEdges) {
+  // An L: three pixels down, two along the bottom.
+  const Region l = Region::mask({{5, 2, 1}, {5, 3, 1}, {5, 4, 1}, {6, 4, 1}});
+  const ImageJShape shape = imagej_shape_of(l);
+  EXPECT_EQ(shape.kind, ImageJShape::Kind::kTraced);
+  EXPECT_EQ(shape.points, (std::vector<ImageJPoint>{{5, 2}, {6, 2}, {6, 4}, {7, 4}, {7, 5}, {5, 5}}));
+  EXPECT_EQ(pixels_of(imagej_region(shape, "m")), pixels_of(l));
+}
+
+TEST(ImageJOutline, ARingIsACompositeOfItsOutlineAndItsHole) {
   std::vector<WeightedPixel> ring;
   for (int y = 0; y < 5; ++y) {
     for (int x = 0; x < 5; ++x) {
@@ -45,8 +54,18 @@ TEST(ImageJOutline, ARingMergesRunsOfTheSameColumnsIntoRectangles) {
   }
   const ImageJShape shape = imagej_shape_of(Region::mask(ring));
   EXPECT_EQ(shape.kind, ImageJShape::Kind::kComposite);
-  EXPECT_EQ(shape.subpaths.size(), 4U);  // top row, bottom row, the left and right columns
+  ASSERT_EQ(shape.subpaths.size(), 2U);
+  EXPECT_EQ(shape.subpaths[0], (std::vector<ImageJPoint>{{10, 10}, {15, 10}, {15, 15}, {10, 15}}));
+  EXPECT_EQ(shape.subpaths[1], (std::vector<ImageJPoint>{{11, 11}, {11, 14}, {14, 14}, {14, 11}}));
   EXPECT_EQ(pixels_of(imagej_region(shape, "m")), pixels_of(Region::mask(ring)));
+}
+
+TEST(ImageJOutline, PixelsMeetingOnlyAtACornerKeepOutlinesOfTheirOwn) {
+  const Region diagonal = Region::mask({{0, 0, 1}, {1, 1, 1}});
+  const ImageJShape shape = imagej_shape_of(diagonal);
+  EXPECT_EQ(shape.kind, ImageJShape::Kind::kComposite);
+  EXPECT_EQ(shape.subpaths.size(), 2U);
+  EXPECT_EQ(pixels_of(imagej_region(shape, "m")), pixels_of(diagonal));
 }
 
 TEST(ImageJOutline, RandomMasksComeBackPixelForPixel) {

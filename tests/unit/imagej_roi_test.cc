@@ -159,6 +159,20 @@ TEST(ImageJRoi, NegativeOffsetsCountAsZeroAndLargeCoordinatesAsUnsigned) {
   EXPECT_EQ(roi.shape.points, (std::vector<ImageJPoint>{{0, 1}, {5, 9}, {40000, 2}}));
 }
 
+TEST(ImageJRoi, EllipseAndRotatedRectangleAreTheirStoredSubpixelVertices) {
+  for (int subtype : {3, 5}) {
+    RoiBytes bytes(7);
+    bytes.put16(48, subtype);
+    bytes.put16(50, 128);
+    bytes.put_float(18, 1.0F);  // the shape's parameters, which calmon does not need
+    bytes.vertices({0, 4, 2}, {0, 0, 3}, {10.5F, 14.25F, 12.0F}, {5.0F, 5.5F, 8.75F});
+    const ImageJRoi roi = decode(bytes);
+    EXPECT_EQ(roi.shape.kind, ImageJShape::Kind::kFreehand);
+    EXPECT_TRUE(roi.shape.subpixel);
+    EXPECT_EQ(roi.shape.points, (std::vector<ImageJPoint>{{10.5, 5}, {14.25, 5.5}, {12, 8.75}}));
+  }
+}
+
 TEST(ImageJRoi, SubpixelPolygonTakesTheFloatVertices) {
   RoiBytes bytes(0);
   bytes.put16(50, 128);
@@ -232,7 +246,7 @@ TEST(ImageJRoi, TextImageEllipseAndSplineRoisAreRefused) {
   RoiBytes ellipse(7);
   ellipse.put16(48, 3);
   ellipse.vertices({0, 4, 2}, {0, 0, 3});
-  EXPECT_NE(error_of(ellipse.bytes).find("is an ellipse selection"), std::string::npos);
+  EXPECT_NE(error_of(ellipse.bytes).find("is an ellipse selection without subpixel vertices"), std::string::npos);
   RoiBytes spline(0);
   spline.put16(50, 1);
   spline.vertices({0, 4, 2}, {0, 0, 3});

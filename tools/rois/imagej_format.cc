@@ -9,6 +9,11 @@
 #include "io/imagej_roi_set.h"
 
 namespace calmon::rois_tool {
+namespace {
+
+constexpr int kMaxImageJCoordinate = 60535;
+
+}  // namespace
 
 std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportContext& /*context*/) {
   std::vector<pb::Roi> rois;
@@ -30,6 +35,13 @@ void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, 
     const std::optional<Region> region = config::to_core_region(roi.region());
     if (!region) throw Error("ROI '" + name + "': has no region");
     if (region->pixel_count() == 0) throw Error("ROI '" + name + "': " + region->describe() + " is empty");
+    // ImageJ's .roi keeps integer coordinates in 16 bits (it reads those past 32767 back as
+    // unsigned up to 60535).
+    const Rect& box = region->rect();
+    if (box.xmin < 0 || box.ymin < 0 || box.xmax > kMaxImageJCoordinate || box.ymax > kMaxImageJCoordinate) {
+      throw Error("ROI '" + name + "': " + region->describe() + " (" + box.to_string() +
+                  ") lies outside what an ImageJ ROI can hold (0 to " + std::to_string(kMaxImageJCoordinate) + ")");
+    }
     if (!region->unit_weights()) {
       warnings << "calmon-rois: warning: ROI '" << name
                << "': its mask's weights are not all 1; ImageJ ROIs have no weights, so they are lost\n";

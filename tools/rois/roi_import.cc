@@ -26,7 +26,7 @@ pb::RoiSet import_rois(const std::vector<std::string>& paths, const ImportContex
                                                       std::to_string(context.frame->height) + " frame"
                                                 : "the image (it starts at 0, 0)";
         throw Error(what + ": reaches outside " + frame + " (" + box.to_string() +
-                    "); ImageJ would measure only the part inside, calmon refuses the ROI instead");
+                    "); calmon refuses it rather than measure only the part inside");
       }
       if (context.frame) region->validate(*context.frame, what);
       *set.add_rois() = std::move(roi);
