@@ -240,6 +240,10 @@ class Suite2pImport(unittest.TestCase):
         odd[2] = dict(odd[2], lam=-odd[2]["lam"])
         path = write_suite2p_folder(os.path.join(folder, "negative"), odd, self.iscell, self.movie)
         error([path, "--all"], path, "ROI 2: lam holds -", "weights must be finite and not negative")
+        odd = self.stat.copy()
+        odd[2] = dict(odd[2], lam=np.zeros_like(odd[2]["lam"]))
+        path = write_suite2p_folder(os.path.join(folder, "zero"), odd, self.iscell, self.movie)
+        error([path, "--all"], path, "ROI 2 ('s2p_2'): its weights (lam) sum to 0")
         # One ROI's dict listed a thousand times (pickle's memo): refused, not copied a thousand times.
         repeated = np.empty(1000, dtype=object)
         repeated[:] = [self.stat[0]] * 1000

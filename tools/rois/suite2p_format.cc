@@ -1,6 +1,7 @@
 // suite2p_format.cc — stat.npy, iscell.npy and ops.npy → ROIs; see the header.
 #include "suite2p_format.h"
 
+#include <cmath>
 #include <filesystem>
 #include <ostream>
 
@@ -81,6 +82,9 @@ std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportCont
       throw Error(
           what +
           ": every pixel is shared with another ROI, so Suite2p extracts nothing from it (--allow-overlap keeps them)");
+    }
+    if (!std::isfinite(mask.front().weight)) {
+      throw Error(what + ": its weights (lam) sum to 0 over the pixels Suite2p extracts from");
     }
     pb::Roi roi;
     roi.set_name(name);
