@@ -169,6 +169,23 @@ class Suite2pImport(unittest.TestCase):
             expected = weighted_mean(self.movie, s["ypix"][keep], s["xpix"][keep], s["lam"][keep])
             np.testing.assert_allclose(f[:, column], expected, rtol=1e-12, atol=0, err_msg=names[column])
 
+    def test_suite2p_1_without_ops_npy(self):
+        # Suite2p 1.0 without save_ops_orig: Ly, Lx in db.npy, the images in reg_outputs.npy.
+        folder = fresh("s2p_db")
+        stat_path = write_suite2p_folder(folder, self.stat, self.iscell, self.movie, {"Ly": 50, "Lx": 40})
+        plane = os.path.dirname(stat_path)
+        os.remove(os.path.join(plane, "ops.npy"))
+        np.save(os.path.join(plane, "db.npy"), {"Ly": 60, "Lx": 80, "nframes": FRAMES}, allow_pickle=True)
+        reference = self.movie[:10].mean(axis=0).astype(np.float32)
+        np.save(os.path.join(plane, "reg_outputs.npy"), {"refImg": reference, "yoff": np.zeros(FRAMES)},
+                allow_pickle=True)
+        out_json = os.path.join(folder, "rois.json")
+        run(f"{BIN}/calmon-rois", "import", stat_path, "--movie", synthetic_movie()["path"], "-o", out_json)
+        np.testing.assert_array_equal(np.load(os.path.join(folder, "rois_reference.npy")), reference)
+        np.save(os.path.join(plane, "db.npy"), {"Ly": 50, "Lx": 40}, allow_pickle=True)
+        result = run(f"{BIN}/calmon-rois", "import", stat_path, "--movie", synthetic_movie()["path"], expect=1)
+        self.assertIn("Suite2p's frame is 40x50 (db.npy's Lx, Ly), the movie's 80x60", result.stderr)
+
     def test_overlap_computed_when_stat_has_none(self):
         folder = fresh("s2p_no_overlap")
         with_flags = write_suite2p_folder(os.path.join(folder, "a"), self.stat, self.iscell, self.movie)

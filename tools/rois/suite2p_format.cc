@@ -46,18 +46,35 @@ std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportCont
     }
   }
 
-  // The frame: ops.npy's Ly, Lx, which must be the movie's when one is given.
+  // The frame: ops.npy's Ly, Lx, which must be the movie's when one is given. Suite2p 1.0
+  // run without save_ops_orig writes no ops.npy: then db.npy holds Ly, Lx and
+  // reg_outputs.npy the images, each a dict like ops.
   std::optional<FrameShape> frame = context.frame;
   io::Suite2pOps ops;
+  std::string size_source = "ops.npy";
   if (std::filesystem::exists(ops_path)) {
     ops = io::read_suite2p_ops(ops_path);
-    if (ops.width > 0 && ops.height > 0) {
-      if (frame && (frame->width != ops.width || frame->height != ops.height)) {
-        throw Error(path + ": Suite2p's frame is " + frame_text(ops.width, ops.height) +
-                    " (ops.npy's Lx, Ly), the movie's " + frame_text(frame->width, frame->height));
-      }
-      frame = FrameShape{ops.width, ops.height};
+  } else {
+    const std::string db_path = (folder / "db.npy").string();
+    const std::string reg_path = (folder / "reg_outputs.npy").string();
+    if (std::filesystem::exists(db_path)) {
+      const io::Suite2pOps db = io::read_suite2p_ops(db_path);
+      ops.width = db.width;
+      ops.height = db.height;
+      size_source = "db.npy";
     }
+    if (std::filesystem::exists(reg_path)) {
+      const io::Suite2pOps reg = io::read_suite2p_ops(reg_path);
+      ops.mean_image = reg.mean_image;
+      ops.reference_image = reg.reference_image;
+    }
+  }
+  if (ops.width > 0 && ops.height > 0) {
+    if (frame && (frame->width != ops.width || frame->height != ops.height)) {
+      throw Error(path + ": Suite2p's frame is " + frame_text(ops.width, ops.height) + " (" + size_source +
+                  "'s Lx, Ly), the movie's " + frame_text(frame->width, frame->height));
+    }
+    frame = FrameShape{ops.width, ops.height};
   }
 
   // Suite2p's overlap: as stat.npy says, or counted over all its ROIs as Suite2p counts it.
@@ -103,7 +120,7 @@ std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportCont
     const std::vector<std::size_t> shape = {static_cast<std::size_t>(image->shape.height),
                                             static_cast<std::size_t>(image->shape.width)};
     io::write_npy<double>(context.reference_path, image->pixels, shape);
-    warn(context, path + ": wrote ops.npy's " + (ops.mean_image ? "meanImg" : "refImg") + " to " +
+    warn(context, path + ": wrote Suite2p's " + (ops.mean_image ? "meanImg" : "refImg") + " to " +
                       context.reference_path +
                       "; to register today's frames onto it: \"motion\": {\"reference_file\": \"" +
                       context.reference_path + "\"}");
