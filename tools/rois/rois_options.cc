@@ -15,6 +15,7 @@ namespace po = boost::program_options;
 
 const std::string kUsage =
     "usage: calmon-rois import FILE... [-o OUT.json] [--width W --height H | --movie MOVIE.tif]\n"
+    "                          [--iscell-threshold P | --all] [--allow-overlap] [--threshold T]\n"
     "       calmon-rois export (--from CONFIG.json | --daemon ENDPOINT [--server-key FILE --client-key FILE])\n"
     "                          -o OUT.zip|OUT.json\n"
     "       calmon-rois suite2p-export IN_FOLDER OUT_FOLDER\n"
