@@ -186,6 +186,18 @@ void write_npy(const std::string& path, std::span<const T> values, const std::ve
   if (std::fclose(file.release()) != 0) fail_io(path, "write failed on close");
 }
 
+void write_npy_object_array(const std::string& path, std::string_view pickle, const std::vector<std::size_t>& shape) {
+  const std::string dict = header_dict("|O", shape);
+  const std::string header = header_bytes(dict, aligned_header_size(dict), path);
+  errno = 0;
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
+  if (!file) fail_io(path, "cannot create");
+  write_all(file.get(), header.data(), header.size(), path);
+  write_all(file.get(), pickle.data(), pickle.size(), path);
+  errno = 0;
+  if (std::fclose(file.release()) != 0) fail_io(path, "write failed on close");
+}
+
 template <class T>
 NpyAppender<T>::NpyAppender(const std::string& path, std::vector<std::size_t> row_shape)
     : path_(path), row_shape_(std::move(row_shape)), row_size_(product(row_shape_)) {

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace calmon::io {
@@ -25,6 +26,10 @@ void write_npy(const std::string& path, std::span<const T> values, const std::ve
 template <class T> void write_npy(const std::string& path, std::span<const T> values) {
   write_npy<T>(path, values, {values.size()});
 }
+
+// An object array (dtype '|O') of `shape`: `pickle` is its pickle, as np.save writes it
+// with allow_pickle (pickle_writer.h makes one); np.load(path, allow_pickle=True) reads it.
+void write_npy_object_array(const std::string& path, std::string_view pickle, const std::vector<std::size_t>& shape);
 
 // The rows of an array NpyAppender wrote: as many as its header says, and the whole rows
 // its data holds (a partial row at the end is not counted). `whole` may exceed

@@ -16,6 +16,7 @@ every run.
 import io
 import json
 import pathlib
+import pickle
 import shutil
 import struct
 
@@ -240,6 +241,32 @@ def tiff_seeds():
 
 
 # --- dictionaries --------------------------------------------------------------------------
+# --- npy: Suite2p's files, pickles inside .npy ----------------------------------------------
+def npy_bytes(array, protocol=None):
+    out = io.BytesIO()
+    if protocol is None:
+        np.save(out, array, allow_pickle=True)
+    else:  # np.save's header, then a pickle of another protocol
+        np.lib.format.write_array_header_1_0(out, np.lib.format.header_data_from_array_1_0(array))
+        pickle.dump(array, out, protocol=protocol)
+    return out.getvalue()
+
+
+def npy_seeds():
+    stat = np.empty(3, dtype=object)
+    stat[:] = [{"ypix": np.array([1, 2, 2], np.int64) + k, "xpix": np.array([3, 3, 4], np.int64),
+                "lam": np.array([0.5, 1.0, 0.25], np.float32), "med": [np.int64(2), np.int64(3)], "npix": 3,
+                "overlap": np.array([False, k == 1, False]), "radius": np.float64(1.5)} for k in range(3)]
+    yield "stat.npy", npy_bytes(stat)
+    yield "numpy2_names_stat.npy", npy_bytes(stat).replace(b"numpy.core.multiarray", b"numpy._core.multiarray")
+    yield "protocol4_stat.npy", npy_bytes(stat, protocol=4)
+    yield "iscell.npy", npy_bytes(np.array([[1.0, 0.9], [0.0, 0.2], [1.0, 0.6]]))
+    ops = np.array({"Ly": 8, "Lx": 6, "fs": 30.0, "meanImg": np.arange(48, dtype=np.float32).reshape(8, 6),
+                    "refImg": np.arange(48, dtype=">i2").reshape(8, 6), "filelist": ["a.tif"],
+                    "reg": {"block_size": (128, 128)}, "badframes": None}, dtype=object)
+    yield "ops.npy", npy_bytes(ops)
+
+
 def json_words(*messages):
     """Every field name (quoted, as JSON has it) and enum value name of the messages and of
     those they contain, and JSON's own tokens and some edge numbers."""
@@ -282,7 +309,7 @@ def write_dictionary(harness, words, what):
 
 def main():
     for harness, seeds in [("frame", frame_seeds), ("control", control_seeds), ("config", config_seeds),
-                           ("tiff", tiff_seeds)]:
+                           ("tiff", tiff_seeds), ("npy", npy_seeds)]:
         folder = CORPUS / harness
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)

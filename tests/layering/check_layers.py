@@ -24,7 +24,7 @@ import tempfile
 # (#include "x.h" with no folder) is always allowed, and so is its own layer.
 LIBRARIES = ["core", "synth", "io", "config", "net", "daemon"]
 # The folders of tools/ built as libraries (all but main.cc), which tests and tools include.
-TOOL_LIBRARIES = ["cli", "record", "sub", "rig_sim", "follow"]
+TOOL_LIBRARIES = ["cli", "record", "sub", "rig_sim", "follow", "rois"]
 LAYERS = {
     "core": set(),
     "synth": {"core"},

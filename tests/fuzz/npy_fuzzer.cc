@@ -1,0 +1,70 @@
+// npy_fuzzer.cc — libFuzzer harness: a .npy file read as Suite2p's stat.npy, iscell.npy and
+// ops.npy.
+//
+// calmon-rois reads Suite2p's folders, whose stat.npy and ops.npy are Python pickles inside
+// .npy files (io/npy_file.h, io/pickle_reader.h), from anyone. The input is the file's
+// bytes, written to an in-memory file (memfd) and opened by its /proc/self/fd path as on
+// disk, then read as each of the three; a stat.npy's ROIs also go through Suite2p's mask
+// rules (core/suite2p_masks.h), as calmon-rois takes them. A bad file must end in a
+// one-line calmon::Error; anything else (a crash, another exception, a sanitizer report,
+// more than 10 s or 2 GiB) is a finding.
+//
+// Seeds (tests/fuzz/corpus/npy, made by make_corpus.py): a small stat.npy, iscell.npy and
+// ops.npy as numpy writes them (pickle protocol 3), with numpy 2's names, and protocol 4.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/error.h"
+#include "core/suite2p_masks.h"
+#include "io/suite2p_files.h"
+
+namespace {
+
+// An in-memory file with the input's bytes, closed when done.
+class MemoryFile {
+ public:
+  MemoryFile(const std::uint8_t* data, std::size_t size) : fd_(::memfd_create("npy_fuzzer", MFD_CLOEXEC)) {
+    if (fd_ < 0) __builtin_trap();
+    for (std::size_t written = 0; written < size;) {
+      const ssize_t n = ::write(fd_, data + written, size - written);
+      if (n <= 0) __builtin_trap();
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  ~MemoryFile() { ::close(fd_); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const MemoryFile file(data, size);
+  try {
+    const calmon::io::Suite2pStat stat = calmon::io::read_suite2p_stat(file.path());
+    const auto overlap = stat.has_overlap ? stat.overlap : calmon::shared_pixel_flags(stat.rois);
+    for (std::size_t i = 0; i < stat.rois.size(); ++i) {
+      (void)calmon::suite2p_cell_mask(stat.rois[i], overlap[i], false);
+      (void)calmon::suite2p_median_pixel(stat.rois[i].xs, stat.rois[i].ys);
+    }
+  } catch (const calmon::Error&) {
+  }
+  try {
+    (void)calmon::io::read_suite2p_iscell(file.path());
+  } catch (const calmon::Error&) {
+  }
+  try {
+    (void)calmon::io::read_suite2p_ops(file.path());
+  } catch (const calmon::Error&) {
+  }
+  return 0;
+}

@@ -1,0 +1,67 @@
+// roi_formats.h — which ROI file formats calmon-rois reads and writes, by file name.
+//
+// One table each way. A reader turns one file into calmon ROIs (name and region; neuropil
+// and baseline are left to the config that uses them); a writer saves a set. The file
+// name picks the row: its end is compared with each row's suffixes, case-insensitively
+// (".roi", ".zip", ".json"). A new format is one row in roi_formats.cc and its reader or
+// writer in a file of its own, e.g. Suite2p's "stat.npy" and CaImAn's ".hdf5"/".h5".
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calmon/config.pb.h"
+#include "core/frame_view.h"
+
+namespace calmon::rois_tool {
+
+// What a reader is told besides the file.
+struct ImportContext {
+  // The frame the ROIs are for (--width/--height or --movie); readers that need it
+  // (a format without its own frame size) say so when it is missing. Every region is
+  // checked against it after reading, when it is known.
+  std::optional<FrameShape> frame;
+  // Warnings, one line each, "<file>: ..." (calmon-rois prints them on stderr).
+  std::ostream* warnings = nullptr;
+
+  // Suite2p's stat.npy (suite2p_format.h): which ROIs to keep by iscell.npy — the cells
+  // (default), those of probability >= iscell_threshold, or all; whether pixels shared with
+  // another ROI stay in the masks (Suite2p's allow_overlap); and where to write the
+  // mean image of ops.npy as a motion-correction reference (empty: not written).
+  std::optional<double> iscell_threshold;
+  bool all_rois = false;
+  bool allow_overlap = false;
+  std::string reference_path;
+  // CaImAn's .hdf5 (caiman_format.h): pixels below this fraction of a footprint's largest
+  // value are left out (0: every nonzero pixel).
+  double footprint_threshold = 0.0;
+};
+
+// Reads `path`; throws calmon::Error "<path>: ..." on anything wrong with it.
+using RoiReader = std::function<std::vector<pb::Roi>(const std::string& path, const ImportContext& context)>;
+// Writes `rois` to `path`; warnings (what the format cannot hold) go to `warnings`.
+using RoiWriter = std::function<void(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings)>;
+
+struct RoiFormat {
+  std::string_view name;                   // "ImageJ ROI", shown in errors and --help
+  std::vector<std::string_view> suffixes;  // file name endings, lower case: ".roi"
+  RoiReader read;                          // empty: cannot be imported
+  RoiWriter write;                         // empty: cannot be exported
+};
+
+// Every format, in the order --help lists them.
+const std::vector<RoiFormat>& roi_formats();
+
+// The format of `path` by its name; throws calmon::Error "<path>: ..." naming the known
+// suffixes when none fits, or when the format cannot be read (`for_writing` false) or
+// written (true).
+const RoiFormat& format_of(const std::string& path, bool for_writing);
+
+// "  .roi  ImageJ ROI (import)\n..." for the usage text.
+std::string describe_formats();
+
+}  // namespace calmon::rois_tool
