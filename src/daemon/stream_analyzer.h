@@ -115,6 +115,7 @@ class StreamAnalyzer final : public ControlTarget {
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_set_.info(); }
   void set_rois(const pb::RoiSet& rois) override;
   void install_rois(PreparedRoiSet rois) override;
+  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) override;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
   std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }

@@ -12,6 +12,7 @@ import { Connection } from './connection.js';
 import { ImageView } from './image_view.js';
 import { fallingBehind, lagText } from './overload.js';
 import { colorOf, drawLines, drawRaster } from './plots.js';
+import { downloadRois, uploadRois } from './roi_files.js';
 import { roiKey, TraceStore } from './trace_store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -263,6 +264,19 @@ function frameUnder(canvas, clientX) {
 for (const id of ['plot-f', 'plot-f0', 'plot-dff', 'plot-motion']) {
   $(id).addEventListener('mousemove', (e) => { $(id).title = frameUnder($(id), e.clientX); });
 }
+
+// ---- the ROI set to and from files ----
+
+$('rois-download-json').addEventListener('click', async () => {
+  const reply = await downloadRois(connection, 'json');
+  if (!reply.ok) showBanner(`saving the ROI set failed: ${reply.error}`, 'info', 5000);
+});
+$('rois-upload').addEventListener('change', async (e) => {
+  const reply = await uploadRois(connection, e.target.files);
+  e.target.value = '';
+  if (!reply.ok) showBanner(`loading ROIs failed: ${reply.error}`, 'info', 8000);
+  else setRois(reply.rois);
+});
 
 // ---- image controls ----
 
