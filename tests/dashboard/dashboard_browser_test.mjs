@@ -134,6 +134,26 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   await page.locator('#roi-list .roi').nth(6).locator('button').click();
   await waitFor(async () => (await state()).rois === 6, 20000, 'six ROIs again');
 
+  // Download the ROI set as calmon JSON: calmond's set, each ROI with its region.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rois-download-json')]);
+  assert.equal(download.suggestedFilename(), 'rois.json');
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const shown = await page.evaluate(() => window.calmon.rois().map((roi) => ({ name: roi.name, region: roi.region })));
+  assert.deepEqual(saved.rois.map((roi) => ({ name: roi.name, region: roi.region })), shown);
+  assert.ok(saved.rois.every((roi) => roi.baseline && roi.neuropil), 'each ROI with its own baseline and neuropil');
+
+  // Load a file with two of them back: calmond makes it the ROI set.
+  const two = { rois: saved.rois.slice(0, 2) };
+  await page.setInputFiles('#rois-upload', { name: 'two.json', mimeType: 'application/json',
+                                             buffer: Buffer.from(JSON.stringify(two)) });
+  await waitFor(async () => (await state()).rois === 2, 20000, 'the two loaded ROIs');
+  assert.deepEqual(await page.evaluate(() => window.calmon.rois().map((roi) => roi.name)), two.rois.map((r) => r.name));
+  // A file calmond cannot read is refused with a banner; the set stays.
+  await page.setInputFiles('#rois-upload', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+  await waitFor(() => page.evaluate(() => /loading ROIs failed: notes.txt: not an ROI file/.test(
+    document.getElementById('banner').textContent)), 20000, 'the refusal banner');
+  assert.equal((await state()).rois, 2);
+
   const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
