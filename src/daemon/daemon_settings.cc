@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <optional>
 
 #include "config/config_file.h"
 #include "config/roi_limits.h"
@@ -14,6 +15,7 @@
 #include "core/format_number.h"
 #include "core/moving_quantile.h"
 #include "daemon/http_endpoint.h"
+#include "daemon/roi_set_keeper.h"
 #include "net/loopback.h"
 
 namespace calmon::daemon {
@@ -277,13 +279,26 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.analysis = config.analysis();
     settings.analysis_source = source;
   }
+  if (config.has_state_dir()) {
+    settings.state_dir = relative_to(config_dir, config.state_dir()).string();
+    std::optional<pb::RoiSet> kept;
+    try {
+      kept = RoiSetKeeper::read(settings.state_dir);
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + " (the state folder's ROI set: move it away to start with the analysis config's)");
+    }
+    if (kept) {
+      *settings.analysis.mutable_rois() = std::move(*kept->mutable_rois());
+      settings.rois_source = RoiSetKeeper::file_in(settings.state_dir);
+    }
+  }
   // Everything about the analysis that does not depend on the frame size is checked now,
   // the ROI limits first, as for set_rois.
   try {
     config::check_roi_limits(settings.analysis, settings.roi_limits);
     (void)config::to_pipeline_settings(settings.analysis);
   } catch (const Error& e) {
-    throw Error(settings.analysis_source + ": " + e.what());
+    throw Error((settings.rois_source.empty() ? settings.analysis_source : settings.rois_source) + ": " + e.what());
   }
   return settings;
 }
