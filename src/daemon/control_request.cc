@@ -72,9 +72,7 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
       break;
     case pb::ControlRequest::kImportRois:  // turned into a set_rois when parsed
       throw Error("import_rois reached the pipeline unread");
-    case pb::ControlRequest::kExportRois:
-      target.fill_roi_file(request.export_rois(), *reply.mutable_roi_file());
-      break;
+    case pb::ControlRequest::kExportRois: target.fill_roi_file(request.export_rois(), *reply.mutable_roi_file()); break;
     case pb::ControlRequest::COMMAND_NOT_SET:
       throw Error(
           "malformed control request: no command (give one of status, projections, rois, set_rois, "

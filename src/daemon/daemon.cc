@@ -2,9 +2,9 @@
 #include "daemon/daemon.h"
 
 #include <pthread.h>
-#include <optional>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <optional>
 
 #include <algorithm>
 #include <chrono>
@@ -25,12 +25,12 @@
 #include "daemon/http_endpoint.h"
 #include "daemon/http_refusals.h"
 #include "daemon/log_line.h"
-#include "daemon/roi_set_keeper.h"
 #include "daemon/pipeline_loop.h"
 #include "daemon/protected_mode.h"
 #include "daemon/publish_budget.h"
 #include "daemon/publisher.h"
 #include "daemon/random_token.h"
+#include "daemon/roi_set_keeper.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/socket_publisher.h"
 #include "daemon/stream_analyzer.h"

@@ -10,12 +10,12 @@
 #include <optional>
 
 #include "config/config_file.h"
+#include "config/kept_roi_set.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/format_number.h"
 #include "core/moving_quantile.h"
 #include "daemon/http_endpoint.h"
-#include "daemon/roi_set_keeper.h"
 #include "net/loopback.h"
 
 namespace calmon::daemon {
@@ -283,13 +283,14 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.state_dir = relative_to(config_dir, config.state_dir()).string();
     std::optional<pb::RoiSet> kept;
     try {
-      kept = RoiSetKeeper::read(settings.state_dir);
+      kept = config::read_kept_roi_set(settings.state_dir);
     } catch (const Error& e) {
-      throw Error(std::string(e.what()) + " (the state folder's ROI set: move it away to start with the analysis config's)");
+      throw Error(std::string(e.what()) +
+                  " (the state folder's ROI set: move it away to start with the analysis config's)");
     }
     if (kept) {
       *settings.analysis.mutable_rois() = std::move(*kept->mutable_rois());
-      settings.rois_source = RoiSetKeeper::file_in(settings.state_dir);
+      settings.rois_source = config::kept_roi_set_file(settings.state_dir);
     }
   }
   // Everything about the analysis that does not depend on the frame size is checked now,

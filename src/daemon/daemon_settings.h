@@ -36,7 +36,7 @@ struct DaemonSettings {
   // `analysis`'s ROIs are that set and `rois_source` names its file for the log.
   std::string state_dir;
   std::string rois_source;
-  double snapshot_hz = 2.0;     // 0: no periodic snapshots
+  double snapshot_hz = 2.0;  // 0: no periodic snapshots
   double status_interval_s = 1.0;
   std::size_t max_frame_bytes = kDefaultMaxFrameBytes;
   bool reset_on_geometry_change = false;

@@ -2,12 +2,11 @@
 // restarted calmond starts with the ROIs it had.
 //
 // With a state folder (--state-dir), every change of the ROI set — set_rois, an import,
-// an edit from the dashboard — is written to <folder>/rois.json, calmon's ROI-set JSON
-// with each ROI's own neuropil and baseline (config/roi_files.h), and calmond reads it at
-// start instead of the analysis config's ROIs (daemon_settings.h). Writing it (to JSON,
-// then to disk with fsync, renamed over the old file: io/durable_files.h) happens on a
-// thread of its own, so a large set never holds up the frames; a newer set replaces one
-// not written yet. A file that cannot be written is one log line; calmond keeps serving.
+// an edit from the dashboard — is written to the folder (config/kept_roi_set.h), and
+// calmond reads it at start instead of the analysis config's ROIs (daemon_settings.h).
+// Writing it (to JSON, then to disk with fsync) happens on a thread of its own, so a
+// large set never holds up the frames; a newer set replaces one not written yet. A file
+// that cannot be written is one log line; calmond keeps serving.
 #pragma once
 
 #include <condition_variable>
@@ -18,7 +17,6 @@
 #include <thread>
 #include <vector>
 
-#include "calmon/config.pb.h"
 #include "core/pipeline_settings.h"
 
 namespace calmon::daemon {
@@ -33,26 +31,17 @@ class RoiSetKeeper {
   RoiSetKeeper(const RoiSetKeeper&) = delete;
   RoiSetKeeper& operator=(const RoiSetKeeper&) = delete;
 
-  // The file the set is kept in.
-  static std::string file_in(const std::string& folder);
-  // The set kept in `folder`; nullopt when it keeps none yet. Throws calmon::Error
-  // naming the file when it cannot be read.
-  static std::optional<pb::RoiSet> read(const std::string& folder);
-
   // Keeps `rois` (a copy, taken now), written soon.
   void keep(std::vector<RoiSettings> rois);
-  // Waits until every set kept so far is written (for tests).
-  void flush();
 
  private:
   void run();
 
-  const std::string file_;
+  const std::string folder_;
   const Log log_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<std::vector<RoiSettings>> pending_;
-  bool writing_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: starts once everything above exists
 };

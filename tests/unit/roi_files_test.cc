@@ -31,11 +31,13 @@ std::string error_of(const pb::RoiFiles& files) {
 }
 
 TEST(RoiFiles, ReadsAnRoiSetOrAnAnalysisConfigsRois) {
-  const pb::RoiSet set = read_roi_files(one_file("set.json", R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}}]})"));
+  const pb::RoiSet set =
+      read_roi_files(one_file("set.json", R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}}]})"));
   ASSERT_EQ(set.rois_size(), 1);
   EXPECT_EQ(set.rois(0).name(), "a");
   const pb::RoiSet from_config = read_roi_files(one_file(
-      "analysis.json", R"({"projections": [{"name": "all"}], "rois": [{"name": "b", "region": {"pixel": {"x": 1, "y": 2}}}]})"));
+      "analysis.json",
+      R"({"projections": [{"name": "all"}], "rois": [{"name": "b", "region": {"pixel": {"x": 1, "y": 2}}}]})"));
   ASSERT_EQ(from_config.rois_size(), 1);
   EXPECT_EQ(from_config.rois(0).name(), "b");
 }
