@@ -31,6 +31,8 @@ constexpr std::string_view kUsage =
     "  --config FILE                daemon config (daemon.proto as JSON); flags override it\n"
     "  --analysis FILE              analysis config: ROIs, neuropil, baselines, projections\n"
     "                               (as calmon-analyze --config); default: projections only\n"
+    "  --state-dir DIR              keep the current ROI set in DIR/rois.json, rewritten at every\n"
+    "                               change, and start with it instead of the analysis config's ROIs\n"
     "  --ingest ENDPOINT            frames in (default tcp://127.0.0.1:5570)\n"
     "  --ingest-mode pull|sub       pull: bind a PULL socket (default); sub: connect a SUB\n"
     "                               socket to a publisher at --ingest\n"
@@ -158,6 +160,7 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
     config.set_http(*value);
   }
   if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
+  if (auto value = path_flag(flags, "state-dir")) config.set_state_dir(*value);
   if (flags.count("http-token") && flags.count("http-token-file")) {
     throw UsageError{"--http-token and --http-token-file contradict each other"};
   }
@@ -218,7 +221,7 @@ po::options_description flag_descriptions() {
   // clang-format off
   for (const char* name : {"config", "analysis", "ingest", "ingest-mode", "publish", "control", "snapshot-hz",
                            "status-interval", "max-frame-mib", "channel", "plane", "publish-hwm", "ingest-hwm",
-                           "linger", "http", "web-root", "http-token", "http-token-file", "http-max-connections",
+                           "linger", "http", "web-root", "state-dir", "http-token", "http-token-file", "http-max-connections",
                            "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
                            "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "config/json_message.h"
+#include "config/roi_files.h"
 #include "core/error.h"
 
 namespace calmon::daemon {
@@ -74,10 +75,13 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
     case pb::ControlRequest::kStream:
       target.fill_stream_report(request.stream().stream_id(), *reply.mutable_stream());
       break;
+    case pb::ControlRequest::kImportRois:  // turned into a set_rois when parsed
+      throw Error("import_rois reached the pipeline unread");
+    case pb::ControlRequest::kExportRois: target.fill_roi_file(request.export_rois(), *reply.mutable_roi_file()); break;
     case pb::ControlRequest::COMMAND_NOT_SET:
       throw Error(
           "malformed control request: no command (give one of status, projections, rois, set_rois, "
-          "add_rois, remove_rois, update_roi, reset, shutdown, stream)");
+          "add_rois, remove_rois, update_roi, import_rois, export_rois, reset, shutdown, stream)");
   }
   reply.set_ok(true);
 }
@@ -96,6 +100,15 @@ ParsedRequest parse_control_request(std::string_view request) {
   parsed.json = !request.empty() && request.front() == '{';
   if (std::string problem = parse(request, parsed.json, parsed.request); !problem.empty()) {
     parsed.error = "malformed control request: " + problem;
+    return parsed;
+  }
+  if (parsed.request.command_case() == pb::ControlRequest::kImportRois) {
+    try {  // the file's ROIs replace the set as a set_rois of them would
+      pb::RoiSet rois = config::read_roi_files(parsed.request.import_rois());
+      parsed.request.mutable_set_rois()->Swap(&rois);
+    } catch (const Error& e) {
+      parsed.error = first_line(e.what());
+    }
   }
   return parsed;
 }

@@ -4,7 +4,9 @@
 // first byte is '{', as protobuf JSON; the reply comes in the same encoding. Every
 // request gets a reply: one that does not parse, or names no command, gets ok=false
 // with "malformed control request: ..."; a command that fails (an invalid ROI set) gets
-// ok=false with its one-line error and changes nothing. What the commands do is the
+// ok=false with its one-line error and changes nothing. An import_rois is read into the
+// set_rois of its file's ROIs when parsed (a file calmon cannot read is the whole
+// answer), so everything after handles one kind of ROI set. What the commands do is the
 // ControlTarget's business (the daemon's session logic), so this is testable alone.
 //
 // Parsing and answering are two steps (parse_control_request, answer_control_request),
@@ -37,6 +39,9 @@ class ControlTarget {
   // An add_rois, remove_rois or update_roi; throws calmon::Error (one line), and keeps
   // the set, if it cannot be done.
   virtual void edit_rois(const pb::ControlRequest& request) = 0;
+  // The current ROI set as a file (config/roi_files.h); throws calmon::Error for a
+  // format it does not write.
+  virtual void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) = 0;
   // Ends the session: projections and baselines are forgotten.
   virtual void reset() = 0;
   // Ends the session and asks the daemon to exit.

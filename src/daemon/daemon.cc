@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <optional>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include "daemon/publish_budget.h"
 #include "daemon/publisher.h"
 #include "daemon/random_token.h"
+#include "daemon/roi_set_keeper.h"
 #include "daemon/signals_and_timers.h"
 #include "daemon/socket_publisher.h"
 #include "daemon/stream_analyzer.h"
@@ -76,7 +78,8 @@ void log_settings(const DaemonSettings& settings) {
            " with " +
            (settings.analysis_source.empty() ? "no analysis config (projections only)"
                                              : "the analysis config of " + settings.analysis_source) +
-           "; " + std::to_string(settings.analysis.rois_size()) + " ROIs configured");
+           "; " + std::to_string(settings.analysis.rois_size()) + " ROIs " +
+           (settings.rois_source.empty() ? "configured" : "kept in " + settings.rois_source));
 }
 
 // The token the dashboard asks for: the one configured, a new random one for "auto"
@@ -187,10 +190,21 @@ int run_daemon(const DaemonSettings& settings) {
       for (const auto& [socket, count] : zap->refusals().counts()) (*status.mutable_auth_refused())[socket] = count;
     });
   }
+  std::optional<RoiSetKeeper> keeper;  // outlives the pipeline thread: writes the last set at exit
+  if (!settings.state_dir.empty()) {
+    try {
+      keeper.emplace(settings.state_dir, log_line);
+    } catch (const Error& e) {
+      log_line(e.what());
+      return 1;
+    }
+  }
   int status = 0;
   std::thread pipeline = thread_without_signals([&] {
     try {
-      PipelineLoop(sockets, analyzer, settings, log_line, dashboard ? &feed : nullptr).run();
+      PipelineLoop loop(sockets, analyzer, settings, log_line, dashboard ? &feed : nullptr);
+      if (keeper) loop.keep_roi_sets_in(*keeper);
+      loop.run();
     } catch (const std::exception& e) {
       log_line(std::string("pipeline thread failed: ") + e.what());
       status = 1;

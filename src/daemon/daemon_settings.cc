@@ -7,8 +7,10 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <optional>
 
 #include "config/config_file.h"
+#include "config/kept_roi_set.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/format_number.h"
@@ -278,6 +280,20 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.analysis = config.analysis();
     settings.analysis_source = source;
   }
+  if (config.has_state_dir()) {
+    settings.state_dir = relative_to(config_dir, config.state_dir()).string();
+    std::optional<pb::RoiSet> kept;
+    try {
+      kept = config::read_kept_roi_set(settings.state_dir);
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) +
+                  " (the state folder's ROI set: move it away to start with the analysis config's)");
+    }
+    if (kept) {
+      *settings.analysis.mutable_rois() = std::move(*kept->mutable_rois());
+      settings.rois_source = config::kept_roi_set_file(settings.state_dir);
+    }
+  }
   // Everything about the analysis that does not depend on the frame size is checked now,
   // the ROI limits first, as for set_rois.
   try {
@@ -286,7 +302,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     std::uint32_t next_id = 1;
     assign_roi_ids(pipeline.rois, next_id);  // ids the config gives: each at most once
   } catch (const Error& e) {
-    throw Error(settings.analysis_source + ": " + e.what());
+    throw Error((settings.rois_source.empty() ? settings.analysis_source : settings.rois_source) + ": " + e.what());
   }
   return settings;
 }

@@ -32,7 +32,11 @@ struct DaemonSettings {
   std::string control = "tcp://127.0.0.1:5572";
   pb::Config analysis;          // ROIs, neuropil, baselines, projections
   std::string analysis_source;  // where `analysis` came from, for the log ("" if nowhere)
-  double snapshot_hz = 2.0;     // 0: no periodic snapshots
+  // The state folder (roi_set_keeper.h), "" for none; with one that keeps a set,
+  // `analysis`'s ROIs are that set and `rois_source` names its file for the log.
+  std::string state_dir;
+  std::string rois_source;
+  double snapshot_hz = 2.0;  // 0: no periodic snapshots
   double status_interval_s = 1.0;
   std::size_t max_frame_bytes = kDefaultMaxFrameBytes;
   bool reset_on_geometry_change = false;

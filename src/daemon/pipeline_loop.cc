@@ -34,6 +34,11 @@ PipelineLoop::PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, con
   analyzer_.watch_ingest_queue(&ingest_queue_);
 }
 
+void PipelineLoop::keep_roi_sets_in(RoiSetKeeper& keeper) {
+  keeper_ = &keeper;
+  keeper_->keep(analyzer_.configured_rois());
+}
+
 void PipelineLoop::run() {
   zmq::pollitem_t items[] = {
       {sockets_.ingest.handle(), 0, ZMQ_POLLIN, 0},    {sockets_.control.handle(), 0, ZMQ_POLLIN, 0},
@@ -106,11 +111,13 @@ void PipelineLoop::answer_prepared_request() {
     return;
   }
   std::string reply;
+  const std::uint32_t version = analyzer_.roi_set_version();
   try {
     reply = answer_control_request(std::move(*request), analyzer_);
   } catch (const std::exception& e) {  // a bug: the asker still gets an answer
     reply = control_error_reply(request->json, std::string("internal error: ") + e.what());
   }
+  if (keeper_ && analyzer_.roi_set_version() != version) keeper_->keep(analyzer_.configured_rois());
   deliver(reply);
 }
 

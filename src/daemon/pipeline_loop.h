@@ -35,6 +35,7 @@
 #include "daemon/ingest_queue.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/request_preparer.h"
+#include "daemon/roi_set_keeper.h"
 #include "daemon/stream_analyzer.h"
 #include "daemon/subscription_counter.h"
 #include "net/multipart.h"
@@ -50,6 +51,8 @@ class PipelineLoop {
   PipelineLoop(DaemonSockets& sockets, StreamAnalyzer& analyzer, const DaemonSettings& settings,
                RateLimitedLog::Sink log, DashboardFeed* dashboard = nullptr);
   ~PipelineLoop() { analyzer_.watch_ingest_queue(nullptr); }  // the queue goes with the loop
+  // Keeps the ROI set in `keeper` (a state folder) now and after every request that changes it.
+  void keep_roi_sets_in(RoiSetKeeper& keeper);
   PipelineLoop(const PipelineLoop&) = delete;
   PipelineLoop& operator=(const PipelineLoop&) = delete;
 
@@ -93,6 +96,7 @@ class PipelineLoop {
   SubscriptionCounter subscriptions_;
   IngestQueue ingest_queue_;
   RequestPreparer preparer_;
+  RoiSetKeeper* keeper_ = nullptr;
   std::optional<Asker> asker_;                       // of the request in preparation
   std::deque<DashboardRequest> dashboard_requests_;  // waiting for the preparer
   std::vector<zmq::message_t> parts_;                // the message being handled; keeps its capacity

@@ -119,12 +119,17 @@ class StreamAnalyzer final : public ControlTarget {
   void edit_rois(const pb::ControlRequest& request) override;
   // What a change of the ROI set is prepared against now (roi_set_preparation.h).
   RoiSetBase roi_base() const;
+  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) override;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
   std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }
   // What ROI sets are prepared with: the analysis config's defaults and the limits.
   const pb::Config& analysis() const { return roi_set_.analysis(); }
   const config::RoiLimits& roi_limits() const { return roi_set_.limits(); }
+  // The ROI set every session starts with (the running one's, once replaced or edited),
+  // and its version, which counts every change.
+  const std::vector<RoiSettings>& configured_rois() const { return roi_set_.session_settings().rois; }
+  std::uint32_t roi_set_version() const { return roi_set_.version(); }
   void reset() override;
   void shutdown() override;
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {

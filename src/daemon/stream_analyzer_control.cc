@@ -4,6 +4,7 @@
 // request with what these do), so none races with a frame.
 #include <utility>
 
+#include "config/roi_files.h"
 #include "core/error.h"
 #include "daemon/plural.h"
 #include "daemon/stream_analyzer.h"
@@ -41,6 +42,10 @@ void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
   publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kEssential);
   log_(std::string("ROI set ") + prepared_change + ": " + plural(roi_set_.roi_count(), "ROI") +
        (streaming ? ", version " + std::to_string(roi_set_.info().version()) : std::string(", from the next session")));
+}
+
+void StreamAnalyzer::fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) {
+  file = config::write_roi_file(roi_set_.session_settings().rois, request.format());
 }
 
 void StreamAnalyzer::reset() {

@@ -1,23 +1,29 @@
 // app.js — the dashboard page: wires the connection to calmond, the trace store, the
 // image panel, the plots, the ROI list and the status line.
 //
-// Editing ROIs sends the whole new set with set_rois (the control API's request): the
-// ROIs already there keep their pixels and their neuropil as resolved (the ring's pixels,
-// the global statistic, r); a new ROI takes the analysis config's neuropil and baseline.
-// Drawing is done at most once per animation frame, only when something changed.
+// Editing ROIs sends one edit to calmond — add_rois, update_roi (a new name) or
+// remove_rois, the control API's requests — so every other ROI keeps its baseline and
+// the page keeps its history (kept per ROI id, trace_store.js). The selection and each
+// ROI's colour follow its id through edits. A new ROI takes the analysis config's
+// neuropil and baseline. Drawing is done at most once per animation frame, only when
+// something changed.
 
 import { Connection } from './connection.js';
 import { ImageView } from './image_view.js';
 import { fallingBehind, lagText } from './overload.js';
 import { colorOf, drawLines, drawRaster } from './plots.js';
-import { TraceStore } from './trace_store.js';
+import { downloadRois, uploadRois } from './roi_files.js';
+import { roiKey, TraceStore } from './trace_store.js';
 
 const $ = (id) => document.getElementById(id);
 const store = new TraceStore();
 const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null,
                 recentStatuses: [], motionPlots: 0 };
 let rois = [];
-let selected = new Set([0, 1, 2]);
+let keys = [];  // each ROI's history key (trace_store.js), in the order of `rois`
+let selected = new Set();  // history keys
+let selectionMade = false;  // until the user picks, the first three ROIs are shown
+const colorNumbers = new Map();  // history key -> colour, given in the order ROIs appear
 let lastStatusTime = 0;
 let lastTraceTime = 0;
 let dirty = true;
@@ -74,33 +80,27 @@ function showImages(images) {
 
 function setRois(info) {
   rois = info.rois ?? [];
-  selected = new Set([...selected].filter((i) => i < rois.length));
+  store.setRoiSet(info);
+  keys = rois.map((roi, i) => roiKey(roi, info.version ?? 0, i));
+  for (const key of keys) if (!colorNumbers.has(key)) colorNumbers.set(key, colorNumbers.size);
+  const present = new Set(keys);
+  selected = selectionMade ? new Set([...selected].filter((key) => present.has(key))) : new Set(keys.slice(0, 3));
   view.rois = rois;
-  view.selected = selected;
+  view.colors = keys.map(colorFor);
+  view.selected = new Set(keys.flatMap((key, i) => (selected.has(key) ? [i] : [])));
   view.draw();
   renderRoiList();
   dirty = true;
 }
 
-// ---- ROI editing through set_rois ----
-
-function neuropilOf(roi) {
-  const source = roi.neuropil_source ?? '';
-  const match = /r = ([-+0-9.eE]+)/.exec(source);
-  const r = match ? Number(match[1]) : undefined;
-  if (source === 'none') return {};
-  const global = /^global (mean|median|min)/.exec(source);
-  if (global) return { global: global[1].toUpperCase(), r };
-  if (roi.neuropil && Object.keys(roi.neuropil).length) return { region: roi.neuropil, r };
-  return undefined;
+function colorFor(key) {
+  return colorOf(colorNumbers.get(key) ?? 0);
 }
 
-function currentRoiSet() {
-  return rois.map((roi) => ({ name: roi.name, region: roi.region, neuropil: neuropilOf(roi) }));
-}
+// ---- ROI editing: one edit at a time, the others' baselines and history kept ----
 
-async function sendRois(set, why) {
-  const reply = await connection.request({ set_rois: { rois: set } });
+async function edit(request, why) {
+  const reply = await connection.request(request);
   if (!reply.ok) showBanner(`${why} failed: ${reply.error}`, 'info', 5000);
   else setRois(reply.rois);
   return reply;
@@ -110,36 +110,38 @@ function addRoi(region) {
   const names = new Set(rois.map((roi) => roi.name));
   let n = rois.length + 1;
   while (names.has(`roi${n}`)) n += 1;
-  selected.add(rois.length);
-  sendRois([...currentRoiSet(), { name: `roi${n}`, region }], 'adding an ROI');
+  edit({ add_rois: { rois: [{ name: `roi${n}`, region }] } }, 'adding an ROI').then((reply) => {
+    if (!reply.ok) return;
+    const added = reply.rois.rois?.findIndex((roi) => roi.name === `roi${n}`) ?? -1;
+    if (added >= 0) select(keys[added], true);
+  });
 }
 
 function renameRoi(index, name) {
-  const set = currentRoiSet();
-  set[index].name = name;
-  sendRois(set, 'renaming');
+  edit({ update_roi: { id: rois[index].id, name } }, 'renaming');
 }
 
 function deleteRoi(index) {
-  const set = currentRoiSet();
-  set.splice(index, 1);
-  selected = new Set([...selected].filter((i) => i !== index).map((i) => (i > index ? i - 1 : i)));
-  sendRois(set, 'deleting');
+  edit({ remove_rois: { ids: [rois[index].id] } }, 'deleting');
+}
+
+function select(key, on) {
+  selectionMade = true;
+  if (on) selected.add(key); else selected.delete(key);
+  setRois({ version: store.version, rois });
 }
 
 function renderRoiList() {
   const rows = rois.map((roi, i) => {
     const row = document.createElement('div');
-    row.className = `roi${selected.has(i) ? ' selected' : ''}`;
+    const key = keys[i];
+    row.className = `roi${selected.has(key) ? ' selected' : ''}`;
     row.dataset.name = roi.name;
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
-    swatch.style.background = colorOf(i);
-    const check = Object.assign(document.createElement('input'), { type: 'checkbox', checked: selected.has(i) });
-    check.addEventListener('change', () => {
-      if (check.checked) selected.add(i); else selected.delete(i);
-      setRois({ rois });
-    });
+    swatch.style.background = colorFor(key);
+    const check = Object.assign(document.createElement('input'), { type: 'checkbox', checked: selected.has(key) });
+    check.addEventListener('change', () => select(key, check.checked));
     const name = Object.assign(document.createElement('input'), { type: 'text', value: roi.name });
     name.addEventListener('change', () => renameRoi(i, name.value));
     const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'delete' });
@@ -221,21 +223,20 @@ function render() {
     dirty = false;
     const axis = store.axis();
     const { x } = axis;
-    const chosen = [...selected].filter((i) => i < store.series.length);
     const f = [];
     const f0 = [];
     const dff = [];
-    for (const i of chosen) {
-      const s = store.series[i];
-      const color = colorOf(i);
+    for (const key of keys.filter((k) => selected.has(k) && store.seriesOf(k))) {
+      const s = store.seriesOf(key);
+      const color = colorFor(key);
       f.push({ x, y: s.f, color }, { x, y: s.fneu, color, dash: [4, 3] });
-      f0.push({ x, y: s.fcorr, color }, { x, y: s.f0, color, dash: [4, 3] }, { x, y: store.settledF0(i), color, dash: [1, 2] });
+      f0.push({ x, y: s.fcorr, color }, { x, y: s.f0, color, dash: [4, 3] }, { x, y: store.settledF0(key), color, dash: [1, 2] });
       dff.push({ x, y: s.dff, color });
     }
     drawLines($('plot-f'), f, [], axis);
     drawLines($('plot-f0'), f0, [], axis);
     drawLines($('plot-dff'), dff, [], axis);
-    drawRaster($('raster'), store.series.map((s) => s.dff.slice(-600)));
+    drawRaster($('raster'), keys.flatMap((key) => (store.seriesOf(key) ? [store.seriesOf(key).dff.slice(-600)] : [])));
     // Only with motion correction on calmond: the shifts on the traces' time axis.
     $('motion-panel').hidden = !store.hasMotion;
     if (store.hasMotion) {
@@ -264,6 +265,19 @@ for (const id of ['plot-f', 'plot-f0', 'plot-dff', 'plot-motion']) {
   $(id).addEventListener('mousemove', (e) => { $(id).title = frameUnder($(id), e.clientX); });
 }
 
+// ---- the ROI set to and from files ----
+
+$('rois-download-json').addEventListener('click', async () => {
+  const reply = await downloadRois(connection, 'json');
+  if (!reply.ok) showBanner(`saving the ROI set failed: ${reply.error}`, 'info', 5000);
+});
+$('rois-upload').addEventListener('change', async (e) => {
+  const reply = await uploadRois(connection, e.target.files);
+  e.target.value = '';
+  if (!reply.ok) showBanner(`loading ROIs failed: ${reply.error}`, 'info', 8000);
+  else setRois(reply.rois);
+});
+
 // ---- image controls ----
 
 $('image-name').addEventListener('change', (e) => { view.name = e.target.value; view.draw(); });
@@ -278,4 +292,4 @@ $('contrast-auto').addEventListener('click', () => {
 });
 
 // For tests and the curious: the page's state.
-window.calmon = { store, view, stats, rois: () => rois, selected: () => selected, receive: onMessage };
+window.calmon = { store, view, stats, rois: () => rois, keys: () => keys, selected: () => selected, receive: onMessage };

@@ -35,7 +35,8 @@ export class ImageView {
     this.low = 0;
     this.high = 1;
     this.rois = [];
-    this.selected = new Set();
+    this.colors = [];  // per ROI; colorOf(position) where missing
+    this.selected = new Set();  // positions in `rois`
     this.drag = null;
     this.scale = 1;
     this.drawn = 0;  // images drawn so far (tests read it)
@@ -129,7 +130,7 @@ export class ImageView {
 
   drawRoi(ctx, roi, index) {
     const s = this.scale;
-    const color = colorOf(index);
+    const color = this.colors[index] ?? colorOf(index);
     const selected = this.selected.has(index);
     if (roi.neuropil?.mask) {  // the ring (or any mask): faint dots
       ctx.fillStyle = color + (selected ? '55' : '22');

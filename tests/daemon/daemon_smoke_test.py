@@ -833,6 +833,92 @@ class ProtectedModeTest(unittest.TestCase):
             workdir.cleanup()
 
 
+class StateDirTest(unittest.TestCase):
+    """--state-dir: calmond keeps its ROI set in a folder and starts with it again."""
+
+    def setUp(self):
+        self.workdir = tempfile.TemporaryDirectory()
+        self.state = os.path.join(self.workdir.name, "state")
+        self.daemons = []
+
+    def tearDown(self):
+        for daemon in self.daemons:
+            print(f"--- calmond stderr ({self.id()}) ---\n" + daemon.log())
+            daemon.close()
+        self.workdir.cleanup()
+
+    def start(self):
+        self.daemons.append(Daemon(self.workdir.name, "--state-dir", self.state, "--no-http"))
+        return self.daemons[-1]
+
+    def kept(self, condition, what):
+        """The kept rois.json, once it satisfies `condition` (it is written on a thread of its own)."""
+        path = os.path.join(self.state, "rois.json")
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            if os.path.exists(path):
+                with open(path) as f:
+                    kept = json.load(f)
+                if condition(kept):
+                    return kept
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for the state folder to keep {what}")
+            time.sleep(0.01)  # polling a file, with a deadline
+
+    def test_a_restarted_daemon_starts_with_the_roi_set_it_had(self):
+        d = self.start()
+        # At start the folder keeps the analysis config's set, each ROI with its own settings.
+        kept = self.kept(lambda k: len(k["rois"]) == 3, "the configured set")
+        self.assertEqual([roi["name"] for roi in kept["rois"]], ["box", "px", "whole"])
+        self.assertEqual(kept["rois"][0]["baseline"], {"moving": {"window": 5}})
+
+        one = config_pb2.RoiSet()
+        roi = one.rois.add(name="cell")
+        roi.region.pixel.x, roi.region.pixel.y = 7, 8
+        roi.baseline.maximin.window, roi.baseline.maximin.sigma = 9, 1.5
+        reply = d.request(set_rois=one)
+        self.assertTrue(reply.ok, reply.error)
+        kept = self.kept(lambda k: [r["name"] for r in k["rois"]] == ["cell"], "the new set")
+        self.assertEqual(kept["rois"][0]["region"], {"pixel": {"x": 7, "y": 8}})
+        self.assertEqual(kept["rois"][0]["baseline"], {"maximin": {"window": 9, "sigma": 1.5}})
+        self.assertTrue(d.request(shutdown=wire_pb2.Empty()).ok)
+        self.assertEqual(d.wait_exit(), 0)
+
+        again = self.start()
+        info = again.request(rois=wire_pb2.Empty()).rois
+        self.assertEqual([(r.name, r.baseline) for r in info.rois], [("cell", "maximin, window 9, sigma 1.5")])
+        self.assertIn("1 ROIs kept in " + os.path.join(self.state, "rois.json"), again.log())
+
+    def test_an_exported_set_imports_as_the_same_set(self):
+        d = self.start()
+        exported = d.request(export_rois=wire_pb2.RoiExport(format="json"))
+        self.assertTrue(exported.ok, exported.error)
+        self.assertEqual(exported.roi_file.name, "rois.json")
+        before = d.request(rois=wire_pb2.Empty()).rois
+        files = wire_pb2.RoiFiles(files=[wire_pb2.RoiFile(name="saved.json", data=exported.roi_file.data)])
+        imported = d.request(import_rois=files)
+        self.assertTrue(imported.ok, imported.error)
+        self.assertEqual(imported.rois.version, before.version + 1)
+        strip = lambda info: [(r.name, r.region, r.baseline, r.neuropil_source) for r in info.rois]
+        self.assertEqual(strip(imported.rois), strip(before))
+        refused = d.request(export_rois=wire_pb2.RoiExport(format="tar"))
+        self.assertFalse(refused.ok)
+        self.assertEqual(refused.error, "export_rois: format 'tar' is not json")
+
+    def test_a_kept_set_that_cannot_be_read_stops_the_start_in_one_line(self):
+        os.makedirs(self.state)
+        with open(os.path.join(self.state, "rois.json"), "w") as f:
+            f.write('{"rois": [')
+        result = subprocess.run([CALMOND, "--state-dir", self.state, "--ingest", "tcp://127.0.0.1:*",
+                                 "--publish", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*", "--no-http"],
+                                capture_output=True, text=True, timeout=DEADLINE_S)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stdout, "")
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn(os.path.join(self.state, "rois.json"), result.stderr)
+        self.assertIn("move it away", result.stderr)
+
+
 class CommandLineTest(unittest.TestCase):
     def test_bad_flags_exit_2_with_one_line(self):
         result = subprocess.run([CALMOND, "--snapshot-hz", "fast"], capture_output=True, text=True, timeout=DEADLINE_S)

@@ -93,16 +93,66 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   await waitFor(async () => { const s = await state(); return s.images > first.images && s.lastFrame > first.lastFrame + 20; },
                 30000, 'new images and frames');
 
-  // Click pixel (40, 8) of the image: a new one-pixel ROI.
+  // Click pixel (40, 8) of the image: a new one-pixel ROI, added with add_rois, so the
+  // six ROIs there keep their history (kept by ROI id) and their baselines.
+  const history = () => page.evaluate(() => {
+    const key = window.calmon.keys()[0];
+    const s = window.calmon.store.seriesOf(key);
+    return { key, firstFrame: window.calmon.store.frames[0], f: s.f.slice(0, 10) };
+  });
+  const before = await history();
   const box = await page.locator('#image').boundingBox();
   await page.mouse.click(box.x + 40.5 * first.scale, box.y + 8.5 * first.scale);
   await waitFor(async () => (await state()).rois === 7, 20000, 'the seventh ROI');
   const roi = await page.evaluate(() => window.calmon.rois()[6]);
   assert.deepEqual(roi.region, { pixel: { x: 40, y: 8 } });
   await waitFor(() => page.evaluate(() => {
-    const s = window.calmon.store.series[6];
-    return s && s.f.filter(Number.isFinite).length > 20 && window.calmon.selected().has(6);
+    const key = window.calmon.keys()[6];
+    const s = window.calmon.store.seriesOf(key);
+    return s && s.f.filter(Number.isFinite).length > 20 && window.calmon.selected().has(key);
   }), 30000, "the new ROI's trace");
+  const after = await history();
+  assert.equal(after.key, before.key, 'the first ROI keeps its id');
+  if (after.firstFrame === before.firstFrame) {  // (unless the history's oldest frames were trimmed meanwhile)
+    assert.deepEqual(after.f, before.f, "the first ROI's history survives the edit");
+  }
+
+  // Renaming an ROI keeps its id, its history and every other ROI as they were.
+  const renamed = await page.evaluate(() => {
+    const key = window.calmon.keys()[1];
+    return { key, frames: window.calmon.store.seriesOf(key).f.length };
+  });
+  await page.locator('#roi-list .roi').nth(1).locator('input[type=text]').fill('renamed');
+  await page.locator('#roi-list .roi').nth(1).locator('input[type=text]').press('Enter');
+  await waitFor(async () => page.evaluate(() => window.calmon.rois()[1].name === 'renamed'), 20000, 'the rename');
+  const afterRename = await page.evaluate(() => ({ key: window.calmon.keys()[1],
+                                                   frames: window.calmon.store.seriesOf(window.calmon.keys()[1]).f.length }));
+  assert.equal(afterRename.key, renamed.key);
+  assert.ok(afterRename.frames >= Math.min(renamed.frames, 1500), 'the renamed ROI keeps its history');
+
+  // Deleting the new ROI leaves six.
+  await page.locator('#roi-list .roi').nth(6).locator('button').click();
+  await waitFor(async () => (await state()).rois === 6, 20000, 'six ROIs again');
+
+  // Download the ROI set as calmon JSON: calmond's set, each ROI with its region.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rois-download-json')]);
+  assert.equal(download.suggestedFilename(), 'rois.json');
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const shown = await page.evaluate(() => window.calmon.rois().map((roi) => ({ name: roi.name, region: roi.region })));
+  assert.deepEqual(saved.rois.map((roi) => ({ name: roi.name, region: roi.region })), shown);
+  assert.ok(saved.rois.every((roi) => roi.baseline && roi.neuropil), 'each ROI with its own baseline and neuropil');
+
+  // Load a file with two of them back: calmond makes it the ROI set.
+  const two = { rois: saved.rois.slice(0, 2) };
+  await page.setInputFiles('#rois-upload', { name: 'two.json', mimeType: 'application/json',
+                                             buffer: Buffer.from(JSON.stringify(two)) });
+  await waitFor(async () => (await state()).rois === 2, 20000, 'the two loaded ROIs');
+  assert.deepEqual(await page.evaluate(() => window.calmon.rois().map((roi) => roi.name)), two.rois.map((r) => r.name));
+  // A file calmond cannot read is refused with a banner; the set stays.
+  await page.setInputFiles('#rois-upload', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+  await waitFor(() => page.evaluate(() => /loading ROIs failed: notes.txt: not an ROI file/.test(
+    document.getElementById('banner').textContent)), 20000, 'the refusal banner');
+  assert.equal((await state()).rois, 2);
 
   const screenshot = process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png');
   await page.screenshot({ path: screenshot, fullPage: true });

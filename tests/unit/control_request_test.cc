@@ -42,6 +42,12 @@ class FakeTarget final : public ControlTarget {
   void edit_rois(const pb::ControlRequest& request) override {
     calls.push_back("edit_rois " + std::to_string(request.command_case()));
   }
+  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) override {
+    calls.push_back("export " + request.format());
+    if (request.format() != "json") throw Error("export_rois: format '" + request.format() + "' is not json");
+    file.set_name("rois.json");
+    file.set_data("{}");
+  }
   void reset() override { calls.push_back("reset"); }
   void shutdown() override { calls.push_back("shutdown"); }
   void fill_stream_report(std::uint64_t stream_id, pb::StreamReport& report) override {
@@ -194,6 +200,44 @@ TEST(ControlRequest, AnErrorReplyIsEncodedAsAsked) {
   EXPECT_FALSE(binary_reply(control_error_reply(false, "malformed control request: 2 parts")).ok());
   const pb::ControlReply reply = json_reply(control_error_reply(true, "malformed control request: 2 parts"));
   EXPECT_EQ(reply.error(), "malformed control request: 2 parts");
+}
+
+TEST(ControlRequest, AnImportedFileBecomesTheSetRoisOfItsRois) {
+  FakeTarget target;
+  // As the dashboard sends an uploaded file: protobuf JSON, the bytes in base64.
+  const std::string file = R"({"rois": [{"name": "a", "region": {"pixel": {"x": 1, "y": 2}}},
+                                        {"name": "b", "region": {"pixel": {"x": 3, "y": 4}}}]})";
+  pb::ControlRequest request;
+  pb::RoiFile* roi_file = request.mutable_import_rois()->add_files();
+  roi_file->set_name("yesterday.json");
+  roi_file->set_data(file);
+  const pb::ControlReply reply = binary_reply(answer_control_request(binary(request), target));
+  EXPECT_TRUE(reply.ok()) << reply.error();
+  EXPECT_EQ(target.calls, (std::vector<std::string>{"set_rois 2", "rois"}));
+}
+
+TEST(ControlRequest, AFileThatHoldsNoRoiSetIsRefusedInOneLine) {
+  FakeTarget target;
+  pb::ControlRequest request;
+  pb::RoiFile* roi_file = request.mutable_import_rois()->add_files();
+  roi_file->set_name("notes.txt");
+  roi_file->set_data("hello");
+  const pb::ControlReply reply = binary_reply(answer_control_request(binary(request), target));
+  EXPECT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().rfind("notes.txt: not an ROI file calmon reads", 0), 0u) << reply.error();
+  EXPECT_EQ(reply.error().find('\n'), std::string::npos);
+  EXPECT_TRUE(target.calls.empty());
+}
+
+TEST(ControlRequest, ExportAnswersWithTheFile) {
+  FakeTarget target;
+  const pb::ControlReply reply = json_reply(answer_control_request(R"({"export_rois": {"format": "json"}})", target));
+  EXPECT_TRUE(reply.ok()) << reply.error();
+  EXPECT_EQ(reply.roi_file().name(), "rois.json");
+  EXPECT_EQ(reply.roi_file().data(), "{}");
+  const pb::ControlReply refused = json_reply(answer_control_request(R"({"export_rois": {"format": "tar"}})", target));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), "export_rois: format 'tar' is not json");
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "config/json_message.h"
 #include "core/error.h"
 #include "core/pixel_type.h"
-#include "durable_files.h"
+#include "io/durable_files.h"
 #include "net/clock.h"
 #include "net/topics.h"
 #include "net/wire_pixel_type.h"
@@ -120,7 +120,7 @@ void Recording::finish(const std::string& reason) {
   metadata_.end_time_ns = net::now_ns();
   write_metadata();
   status_lines_.close();
-  sync_tree(options_.out_dir);  // what the recording says it holds is on disk
+  io::sync_tree(options_.out_dir);  // what the recording says it holds is on disk
 }
 
 // --- traces -----------------------------------------------------------------------------
@@ -460,7 +460,7 @@ void Recording::write_rois_json(const OpenSegment& segment) {
   const auto info = roi_sets_.find(record.roi_set_version);
   if (info == roi_sets_.end()) return;
   if (info->second.rois_size() != static_cast<int>(record.rois)) return;  // not this set's info (yet)
-  write_file_atomically(segment.directory + "/rois.json", describe_roi_set(info->second, record.frames, movie_));
+  io::write_file_atomically(segment.directory + "/rois.json", describe_roi_set(info->second, record.frames, movie_));
   record.rois_json = true;
 }
 
@@ -481,7 +481,7 @@ void Recording::write_snapshot_files() {
 }
 
 void Recording::write_metadata() {
-  write_file_atomically(options_.out_dir + "/metadata.json", describe_recording(metadata_));
+  io::write_file_atomically(options_.out_dir + "/metadata.json", describe_recording(metadata_));
 }
 
 void Recording::warn(const std::string& line) { warnings_ << "calmon-record: warning: " << line << std::endl; }

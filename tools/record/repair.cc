@@ -11,7 +11,7 @@
 #include "calmon/output.pb.h"
 #include "config/json_message.h"
 #include "core/error.h"
-#include "durable_files.h"
+#include "io/durable_files.h"
 #include "io/npy_writer.h"
 #include "trace_segment.h"
 
@@ -189,10 +189,10 @@ RepairReport repair_recording(const std::string& directory) {
   pb::RecordingMetadataFile& file = metadata.file();
   file.set_frames_recorded(frames_recorded);
   if (file.end_reason() == "recording") file.set_end_reason("crashed");
-  write_file_atomically(metadata_path, config::print_json_message(file, {.indented = true}));
+  io::write_file_atomically(metadata_path, config::print_json_message(file, {.indented = true}));
   cut_after_last_line((fs::path(directory) / "status.jsonl").string());
   remove_partial_files(directory);
-  sync_tree(directory);
+  io::sync_tree(directory);
   report.end_reason = file.end_reason();
   report.frames_recorded = static_cast<std::int64_t>(frames_recorded);
   return report;

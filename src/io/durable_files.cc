@@ -1,5 +1,5 @@
 // durable_files.cc — POSIX writes, renames and fsyncs; see the header.
-#include "durable_files.h"
+#include "io/durable_files.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace calmon::record_tool {
+namespace calmon::io {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
@@ -27,9 +27,8 @@ void sync_path(const std::string& path, bool directory) {
   if (synced != 0) fail(path, "cannot sync to disk");
 }
 
-}  // namespace
-
-void write_file_atomically(const std::string& path, const std::string& text) {
+// Writes `text` to `path`.partial, fsync()ed first if `durable`, and renames it to `path`.
+void replace_file(const std::string& path, const std::string& text, bool durable) {
   const std::string temporary = path + ".partial";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail(temporary, "cannot create");
@@ -45,8 +44,24 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     }
     written += static_cast<std::size_t>(n);
   }
+  if (durable && ::fsync(fd) != 0) {
+    const int sync_errno = errno;
+    ::close(fd);
+    errno = sync_errno;
+    fail(temporary, "cannot sync to disk");
+  }
   if (::close(fd) != 0) fail(temporary, "cannot write");
   if (::rename(temporary.c_str(), path.c_str()) != 0) fail(path, "cannot replace");
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& text) { replace_file(path, text, false); }
+
+void write_file_durably(const std::string& path, const std::string& text) {
+  replace_file(path, text, true);
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  sync_path(folder.empty() ? "." : folder, true);
 }
 
 void sync_tree(const std::string& folder) {
@@ -57,4 +72,4 @@ void sync_tree(const std::string& folder) {
   sync_path(folder, true);
 }
 
-}  // namespace calmon::record_tool
+}  // namespace calmon::io
