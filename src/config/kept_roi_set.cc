@@ -31,7 +31,8 @@ std::optional<pb::RoiSet> read_kept_roi_set(const std::string& folder) {
 }
 
 void write_kept_roi_set(const std::string& folder, const std::vector<RoiSettings>& rois) {
-  io::write_file_durably(kept_roi_set_file(folder), write_roi_file(rois, "json").data());
+  std::vector<std::string> no_warnings;  // calmon's JSON holds everything
+  io::write_file_durably(kept_roi_set_file(folder), write_roi_file(rois, "json", no_warnings).data());
 }
 
 }  // namespace calmon::config

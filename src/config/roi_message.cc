@@ -54,6 +54,7 @@ pb::Baseline to_config_baseline(const BaselineSettings& baseline) {
 pb::Roi to_config_roi(const RoiSettings& roi) {
   pb::Roi message;
   message.set_name(roi.name);
+  message.set_id(roi.id);
   *message.mutable_region() = to_wire_region(roi.region);
   *message.mutable_neuropil() = to_config_neuropil(roi.neuropil);
   *message.mutable_baseline() = to_config_baseline(roi.baseline);

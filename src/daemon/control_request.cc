@@ -77,7 +77,12 @@ void execute(ParsedRequest& parsed, ControlTarget& target, pb::ControlReply& rep
       break;
     case pb::ControlRequest::kImportRois:  // turned into a set_rois when parsed
       throw Error("import_rois reached the pipeline unread");
-    case pb::ControlRequest::kExportRois: target.fill_roi_file(request.export_rois(), *reply.mutable_roi_file()); break;
+    case pb::ControlRequest::kExportRois: {
+      std::vector<std::string> warnings;
+      target.fill_roi_file(request.export_rois(), *reply.mutable_roi_file(), warnings);
+      for (std::string& warning : warnings) reply.add_warnings(std::move(warning));
+      break;
+    }
     case pb::ControlRequest::COMMAND_NOT_SET:
       throw Error(
           "malformed control request: no command (give one of status, projections, rois, set_rois, "
@@ -95,7 +100,7 @@ std::string control_error_reply(bool json, const std::string& error) {
   return encode(reply, json);
 }
 
-ParsedRequest parse_control_request(std::string_view request) {
+ParsedRequest parse_control_request(std::string_view request, std::optional<FrameShape> frame) {
   ParsedRequest parsed;
   parsed.json = !request.empty() && request.front() == '{';
   if (std::string problem = parse(request, parsed.json, parsed.request); !problem.empty()) {
@@ -104,7 +109,7 @@ ParsedRequest parse_control_request(std::string_view request) {
   }
   if (parsed.request.command_case() == pb::ControlRequest::kImportRois) {
     try {  // the file's ROIs replace the set as a set_rois of them would
-      pb::RoiSet rois = config::read_roi_files(parsed.request.import_rois());
+      pb::RoiSet rois = config::read_roi_files(parsed.request.import_rois(), frame, parsed.warnings);
       parsed.request.mutable_set_rois()->Swap(&rois);
     } catch (const Error& e) {
       parsed.error = first_line(e.what());
@@ -116,6 +121,7 @@ ParsedRequest parse_control_request(std::string_view request) {
 std::string answer_control_request(ParsedRequest request, ControlTarget& target) {
   if (!request.error.empty()) return control_error_reply(request.json, request.error);
   pb::ControlReply reply;
+  for (std::string& warning : request.warnings) reply.add_warnings(std::move(warning));
   try {
     execute(request, target, reply);
   } catch (const Error& e) {

@@ -19,8 +19,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "calmon/wire.pb.h"
+#include "core/frame_view.h"
 #include "daemon/roi_set_preparation.h"
 
 namespace calmon::daemon {
@@ -39,9 +41,9 @@ class ControlTarget {
   // An add_rois, remove_rois or update_roi; throws calmon::Error (one line), and keeps
   // the set, if it cannot be done.
   virtual void edit_rois(const pb::ControlRequest& request) = 0;
-  // The current ROI set as a file (config/roi_files.h); throws calmon::Error for a
-  // format it does not write.
-  virtual void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) = 0;
+  // The current ROI set as a file (config/roi_files.h), and what the format could not
+  // hold; throws calmon::Error for a format it does not write.
+  virtual void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file, std::vector<std::string>& warnings) = 0;
   // Ends the session: projections and baselines are forgotten.
   virtual void reset() = 0;
   // Ends the session and asks the daemon to exit.
@@ -54,7 +56,8 @@ class ControlTarget {
 struct ParsedRequest {
   bool json = false;  // it came, and is answered, as JSON
   pb::ControlRequest request;
-  std::string error;  // not empty: it did not parse, and this is the whole answer
+  std::string error;                  // not empty: it did not parse, and this is the whole answer
+  std::vector<std::string> warnings;  // an import_rois's, for the reply
   // A change of the ROI set (set_rois, add_rois, remove_rois, update_roi) prepared
   // ahead (or why it could not be), and the frames and set it was prepared for;
   // neither: the target prepares it.
@@ -64,7 +67,9 @@ struct ParsedRequest {
   std::shared_ptr<const Pipeline::RoiLayout> prepared_base;
 };
 
-ParsedRequest parse_control_request(std::string_view request);
+// `frame`: the running session's frame, which an imported file's ROIs must fit (a
+// Suite2p folder's own frame size must be it); none before the first session.
+ParsedRequest parse_control_request(std::string_view request, std::optional<FrameShape> frame = std::nullopt);
 
 // Carries out one request and encodes the reply.
 std::string answer_control_request(ParsedRequest request, ControlTarget& target);

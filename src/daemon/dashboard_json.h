@@ -26,8 +26,9 @@
 
 namespace calmon::daemon {
 
-// Largest request the page may send (a mask ROI of a whole frame fits).
-inline constexpr std::size_t kMaxDashboardRequestBytes = std::size_t{4} << 20;
+// Largest request the page may send: as a control request's default (--max-request-mib),
+// so that an uploaded ROI file (base64, a third larger) of up to 48 MiB fits.
+inline constexpr std::size_t kMaxDashboardRequestBytes = std::size_t{64} << 20;
 
 // protobuf JSON, field names as in the .proto, zeros and empty lists included.
 std::string proto_json(const google::protobuf::Message& message);

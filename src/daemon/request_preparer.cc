@@ -39,7 +39,9 @@ void prepare_rois_of(ParsedRequest& request, const pb::Config& defaults, const c
 ParsedRequest prepare_control_request(std::string_view request, const pb::Config& defaults,
                                       const config::RoiLimits& limits, std::optional<FrameGeometry> geometry,
                                       const RoiSetBase& base) {
-  ParsedRequest parsed = parse_control_request(request);
+  std::optional<FrameShape> frame;
+  if (geometry) frame = FrameShape{static_cast<int>(geometry->width), static_cast<int>(geometry->height)};
+  ParsedRequest parsed = parse_control_request(request, frame);
   prepare_rois_of(parsed, defaults, limits, geometry, base);
   return parsed;
 }

@@ -119,7 +119,7 @@ class StreamAnalyzer final : public ControlTarget {
   void edit_rois(const pb::ControlRequest& request) override;
   // What a change of the ROI set is prepared against now (roi_set_preparation.h).
   RoiSetBase roi_base() const;
-  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) override;
+  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file, std::vector<std::string>& warnings) override;
   // The frames a new ROI set must be prepared for: the running (or last) session's;
   // none before the first session (or after reset).
   std::optional<FrameGeometry> roi_geometry() const { return session_.geometry(); }

@@ -44,8 +44,9 @@ void StreamAnalyzer::install_rois(PreparedRoiSet prepared) {
        (streaming ? ", version " + std::to_string(roi_set_.info().version()) : std::string(", from the next session")));
 }
 
-void StreamAnalyzer::fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) {
-  file = config::write_roi_file(roi_set_.session_settings().rois, request.format());
+void StreamAnalyzer::fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file,
+                                   std::vector<std::string>& warnings) {
+  file = config::write_roi_file(roi_set_.session_settings().rois, request.format(), warnings);
 }
 
 void StreamAnalyzer::reset() {

@@ -118,7 +118,7 @@ function addRoi(region) {
 }
 
 function renameRoi(index, name) {
-  edit({ update_roi: { id: rois[index].id, name } }, 'renaming');
+  edit({ update_roi: { id: rois[index].id, new_name: name } }, 'renaming');
 }
 
 function deleteRoi(index) {
@@ -197,18 +197,20 @@ function showBanner(text, kind = '', ms = 0) {
   bannerUntil = ms ? performance.now() + ms : 0;
 }
 
+// Alarms (no calmond, no status, falling behind) take the banner at once; a message
+// shown for a while (an edit refused, a file's warnings) keeps it from the quieter states.
 function updateBanner() {
-  if (bannerUntil && performance.now() < bannerUntil) return;
   const status = stats.lastStatus;
   const now = performance.now();
   if (!stats.connected) return showBanner('calmond is not reachable — reconnecting…');
   if (now - lastStatusTime > 5000) return showBanner('no status from calmond for 5 s — is it stuck?');
+  const behind = fallingBehind(stats.recentStatuses);
+  if (behind) return showBanner(behind);
+  if (bannerUntil && now < bannerUntil) return;
   if (status && !status.streaming) {
     return showBanner(Number(status.frames_received) > 0 ? 'the stream stopped: no frames are coming in'
                                                          : 'waiting for frames…', 'info');
   }
-  const behind = fallingBehind(stats.recentStatuses);
-  if (behind) return showBanner(behind);
   if (status?.streaming && lastTraceTime && now - lastTraceTime > 3000) {
     return showBanner('the stream stalled: no frames for 3 s', 'info');
   }
@@ -267,15 +269,28 @@ for (const id of ['plot-f', 'plot-f0', 'plot-dff', 'plot-motion']) {
 
 // ---- the ROI set to and from files ----
 
-$('rois-download-json').addEventListener('click', async () => {
-  const reply = await downloadRois(connection, 'json');
-  if (!reply.ok) showBanner(`saving the ROI set failed: ${reply.error}`, 'info', 5000);
-});
+// What calmond could not carry over (a mask's weights in a RoiSet.zip, a stat.npy
+// without iscell.npy) is said, not hidden.
+function showWarnings(reply) {
+  if (reply.warnings?.length) showBanner(reply.warnings.join(' · '), 'info', 8000);
+}
+
+for (const format of ['json', 'zip']) {
+  $(`rois-download-${format}`).addEventListener('click', async () => {
+    const reply = await downloadRois(connection, format);
+    if (!reply.ok) showBanner(`saving the ROI set failed: ${reply.error}`, 'info', 5000);
+    else showWarnings(reply);
+  });
+}
 $('rois-upload').addEventListener('change', async (e) => {
   const reply = await uploadRois(connection, e.target.files);
   e.target.value = '';
-  if (!reply.ok) showBanner(`loading ROIs failed: ${reply.error}`, 'info', 8000);
-  else setRois(reply.rois);
+  if (!reply.ok) {
+    showBanner(`loading ROIs failed: ${reply.error}`, 'info', 8000);
+    return;
+  }
+  setRois(reply.rois);
+  showWarnings(reply);
 });
 
 // ---- image controls ----

@@ -30,9 +30,17 @@ export async function downloadRois(connection, format) {
   return reply;
 }
 
+// What calmond takes in one page request, 64 MiB, less base64's third.
+const MAX_UPLOAD_BYTES = 48 * 1024 * 1024;
+
 // Sends the chosen files (a FileList: one ROI set) for calmond to read and make the
 // ROI set; resolves with the ControlReply (the new set's RoiSetInfo when ok).
 export async function uploadRois(connection, files) {
+  const bytes = [...files].reduce((sum, file) => sum + file.size, 0);
+  if (bytes > MAX_UPLOAD_BYTES) {
+    return { ok: false, error: `${(bytes / 1048576).toFixed(1)} MiB of files; the page sends at most 48 MiB ` +
+                               '(calmon-rois import reads any size; send its JSON)' };
+  }
   const sent = await Promise.all([...files].map(async (file) => ({
     name: file.name, data: toBase64(new Uint8Array(await file.arrayBuffer())) })));
   return connection.request({ import_rois: { files: sent } });

@@ -9,6 +9,7 @@ poll on a condition with a deadline. The daemon is killed in teardown whatever h
 
 Usage: CALMOND=build/bin/calmond PYTHONPATH=build/python daemon_smoke_test.py [TestClass]
 """
+import io
 import json
 import math
 import os
@@ -19,6 +20,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import zipfile
 
 import numpy as np
 import zmq
@@ -903,7 +905,55 @@ class StateDirTest(unittest.TestCase):
         self.assertEqual(strip(imported.rois), strip(before))
         refused = d.request(export_rois=wire_pb2.RoiExport(format="tar"))
         self.assertFalse(refused.ok)
-        self.assertEqual(refused.error, "export_rois: format 'tar' is not json")
+        self.assertEqual(refused.error, "export_rois: format 'tar' is not one calmon writes (json, zip)")
+
+    def test_a_roi_set_zip_round_trip_keeps_names_and_pixels_and_says_what_it_drops(self):
+        d = self.start()
+        rois = config_pb2.RoiSet()
+        box = rois.rois.add(name="box")
+        box.region.rect.xmin, box.region.rect.xmax, box.region.rect.ymin, box.region.rect.ymax = 1, 4, 2, 5
+        blob = rois.rois.add(name="blob")
+        blob.region.mask.x.extend([3, 4, 4])
+        blob.region.mask.y.extend([6, 6, 7])
+        blob.region.mask.weight.extend([1.0, 0.5, 1.0])
+        self.assertTrue(d.request(set_rois=rois).ok)
+        exported = d.request(export_rois=wire_pb2.RoiExport(format="zip"))
+        self.assertTrue(exported.ok, exported.error)
+        self.assertEqual(exported.roi_file.name, "RoiSet.zip")
+        self.assertEqual(list(exported.warnings),
+                         ["warning: ROI 'blob': its mask's weights are not all 1; ImageJ ROIs have no weights, "
+                          "so they are lost"])
+        with zipfile.ZipFile(io.BytesIO(exported.roi_file.data)) as archive:
+            self.assertEqual(sorted(archive.namelist()), ["blob.roi", "box.roi"])
+        files = wire_pb2.RoiFiles(files=[wire_pb2.RoiFile(name="RoiSet.zip", data=exported.roi_file.data)])
+        imported = d.request(import_rois=files)
+        self.assertTrue(imported.ok, imported.error)
+        self.assertEqual([r.name for r in imported.rois.rois], ["box", "blob"])
+        self.assertEqual(imported.rois.rois[0].region, box.region)
+        mask = imported.rois.rois[1].region.mask
+        self.assertEqual(sorted(zip(mask.x, mask.y)), [(3, 6), (4, 6), (4, 7)])
+        self.assertTrue(all(w == 1 for w in mask.weight), list(mask.weight))
+        corrupt = d.request(import_rois=wire_pb2.RoiFiles(files=[wire_pb2.RoiFile(name="RoiSet.zip", data=b"PK no")]))
+        self.assertFalse(corrupt.ok)
+        self.assertTrue(corrupt.error.startswith("RoiSet.zip: "), corrupt.error)
+        self.assertNotIn("calmon-import-", corrupt.error)
+
+    def test_kept_ids_survive_a_restart(self):
+        d = self.start()
+        rois = config_pb2.RoiSet()
+        for name, x in (("a", 1), ("b", 2)):
+            roi = rois.rois.add(name=name)
+            roi.region.pixel.x = x
+        self.assertTrue(d.request(set_rois=rois).ok)
+        removed = d.request(remove_rois=wire_pb2.RoiSelection(names=["a"]))
+        self.assertTrue(removed.ok, removed.error)
+        ids = [(r.name, r.id) for r in removed.rois.rois]
+        kept = self.kept(lambda k: [r["name"] for r in k["rois"]] == ["b"], "the edited set")
+        self.assertEqual([(r["name"], r["id"]) for r in kept["rois"]], ids)
+        self.assertTrue(d.request(shutdown=wire_pb2.Empty()).ok)
+        self.assertEqual(d.wait_exit(), 0)
+        again = self.start()
+        self.assertEqual([(r.name, r.id) for r in again.request(rois=wire_pb2.Empty()).rois.rois], ids)
 
     def test_a_kept_set_that_cannot_be_read_stops_the_start_in_one_line(self):
         os.makedirs(self.state)

@@ -4,8 +4,11 @@
 // calmond with the notebook's three cells and a dashboard token replays the synthetic
 // movie; the page, opened at the URL of the ready line (?token=...), must load its
 // modules and WebSocket with the token, draw the image and the traces and keep updating
-// them; a click on the image adds an ROI (set_rois through the page's WebSocket) whose
-// trace must then appear. The traces' x axis is seconds (the movie declares its rate),
+// them; a click on the image adds an ROI (add_rois through the page's WebSocket) whose
+// trace must then appear, a rename and a delete keep every other ROI's history. The ROI
+// set is downloaded as JSON (equal to the daemon's) and as RoiSet.zip, and uploads of
+// calmon JSON, Suite2p's stat.npy with iscell.npy (written by numpy) and that RoiSet.zip
+// each become the set; a file calmond cannot read is refused with a banner. The traces' x axis is seconds (the movie declares its rate),
 // and hovering a plot names the frame and its time. A status saying frames wait seconds to be published must
 // raise the "falling behind" banner and show the lag. Saves a screenshot to
 // $SCREENSHOT (default: dashboard.png in the test's temporary folder), and the second
@@ -14,6 +17,7 @@
 // moving synthetic movie must show it, with the shifts of every frame on the traces'
 // time axis, failed frames marked, and the "reference" image selectable.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -28,6 +32,7 @@ after(async () => {
 });
 
 async function openPage(url) {
+  if (context) await context.close();  // a failed test's browser, which would keep node alive
   context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -46,6 +51,32 @@ async function closePage() {
   if (context) await context.close();
   context = null;
   await stopAll();
+}
+
+// Three ROIs as Suite2p's stat.npy holds them, iscell.npy calling 0 and 2 cells.
+const SUITE2P_FIXTURE = `
+import sys, numpy as np
+def roi(ys, xs, lam):
+    ys, xs = np.array(ys, np.int32), np.array(xs, np.int32)
+    return {"ypix": ys, "xpix": xs, "lam": np.array(lam, np.float32), "npix": ys.size,
+            "med": [np.int64(np.median(ys)), np.int64(np.median(xs))], "overlap": np.zeros(ys.size, bool)}
+stat = np.array([roi([10, 10, 11], [20, 21, 20], [1, 2, 1]), roi([30], [50], [1]),
+                 roi([40, 41], [60, 60], [0.5, 1.5])], dtype=object)
+np.save(sys.argv[1] + "/stat.npy", stat, allow_pickle=True)
+np.save(sys.argv[1] + "/iscell.npy", np.array([[1, 0.9], [0, 0.2], [1, 0.8]]))
+`;
+
+// A region's pixels as "x,y" strings, sorted: the same ROI whichever form it takes.
+function pixelsOf(region) {
+  if (region.pixel) return [`${region.pixel.x ?? 0},${region.pixel.y ?? 0}`];
+  const list = [];
+  if (region.rect) {
+    const { xmin = 0, xmax = 0, ymin = 0, ymax = 0 } = region.rect;
+    for (let y = ymin; y < ymax; y++) for (let x = xmin; x < xmax; x++) list.push(`${x},${y}`);
+  } else if (region.mask) {
+    region.mask.x.forEach((x, i) => list.push(`${x ?? 0},${region.mask.y[i] ?? 0}`));
+  }
+  return list.sort();
 }
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -139,7 +170,8 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   assert.equal(download.suggestedFilename(), 'rois.json');
   const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
   const shown = await page.evaluate(() => window.calmon.rois().map((roi) => ({ name: roi.name, region: roi.region })));
-  assert.deepEqual(saved.rois.map((roi) => ({ name: roi.name, region: roi.region })), shown);
+  const named = ({ name, region }) => ({ name, pixels: pixelsOf(region) });  // the file leaves zeros out
+  assert.deepEqual(saved.rois.map(named), shown.map(named));
   assert.ok(saved.rois.every((roi) => roi.baseline && roi.neuropil), 'each ROI with its own baseline and neuropil');
 
   // Load a file with two of them back: calmond makes it the ROI set.
@@ -148,9 +180,37 @@ test('the page shows the live image and traces, and a click adds an ROI with its
                                              buffer: Buffer.from(JSON.stringify(two)) });
   await waitFor(async () => (await state()).rois === 2, 20000, 'the two loaded ROIs');
   assert.deepEqual(await page.evaluate(() => window.calmon.rois().map((roi) => roi.name)), two.rois.map((r) => r.name));
+  const twoPixels = await page.evaluate(() => window.calmon.rois().map((roi) => roi.region));
+
+  // Download them as ImageJ's RoiSet.zip: a zip of one NAME.roi per ROI.
+  const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.click('#rois-download-zip')]);
+  assert.equal(zipDownload.suggestedFilename(), 'RoiSet.zip');
+  const zip = readFileSync(await zipDownload.path());
+  assert.equal(zip.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  for (const roi of two.rois) assert.ok(zip.includes(`${roi.name}.roi`), `${roi.name}.roi in the zip`);
+
+  // Suite2p's stat.npy with iscell.npy, made by numpy as Suite2p saves them: the cells
+  // (ROIs 0 and 2) become the set, named by their index, weights lam normalised.
+  const suite2p = tempDir('calmon-dash-suite2p-');
+  const made = spawnSync(process.env.PYTHON, ['-c', SUITE2P_FIXTURE, suite2p], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  await page.setInputFiles('#rois-upload', ['stat.npy', 'iscell.npy'].map((name) => path.join(suite2p, name)));
+  await waitFor(async () => page.evaluate(() => window.calmon.rois().map((roi) => roi.name).join() === 's2p_0,s2p_2'),
+                20000, "Suite2p's two cells");
+  const cell = await page.evaluate(() => window.calmon.rois()[0].region.mask);
+  assert.deepEqual({ x: cell.x, y: cell.y, weight: cell.weight },
+                   { x: [20, 21, 20], y: [10, 10, 11], weight: [0.25, 0.5, 0.25] });
+
+  // The RoiSet.zip loaded back: the two ROIs, by name, on the same pixels.
+  await page.setInputFiles('#rois-upload', { name: 'RoiSet.zip', mimeType: 'application/zip', buffer: zip });
+  await waitFor(async () => page.evaluate((names) => window.calmon.rois().map((roi) => roi.name).join() === names,
+                                          two.rois.map((r) => r.name).join()), 20000, 'the RoiSet.zip loaded back');
+  const back = await page.evaluate(() => window.calmon.rois().map((roi) => roi.region));
+  assert.deepEqual(back.map(pixelsOf), twoPixels.map(pixelsOf));
+
   // A file calmond cannot read is refused with a banner; the set stays.
   await page.setInputFiles('#rois-upload', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
-  await waitFor(() => page.evaluate(() => /loading ROIs failed: notes.txt: not an ROI file/.test(
+  await waitFor(() => page.evaluate(() => /loading ROIs failed: notes.txt: unknown ROI file format/.test(
     document.getElementById('banner').textContent)), 20000, 'the refusal banner');
   assert.equal((await state()).rois, 2);
 

@@ -189,7 +189,7 @@ TEST(RoisCli, CommandLineMistakesPrintTheUsageAndExit2) {
   EXPECT_NE(help.out.find(".zip      ImageJ RoiSet.zip (import, export)"), std::string::npos) << help.out;
   EXPECT_EQ(rois("import --help").exit_code, 0);
   const test::CommandOutcome format = rois("export --from c.json -o x.roi");
-  expect_one_line(format, 1, "x.roi: calmon-rois cannot write ImageJ ROI files; it writes .zip, .json");
+  expect_one_line(format, 1, "x.roi: calmon cannot write ImageJ ROI files; it writes .zip, .json");
 }
 
 }  // namespace

@@ -9,12 +9,14 @@
 # the middle of a stream and checks the recorder's folders. With CURVE on calmond (keys
 # made by pyzmq), the client's classes take server_key= and client_key=, and without an
 # authorized key they get nothing and say what to check.
+import io
 import json
 import os
 import shutil
 import tempfile
 import time
 import unittest
+import zipfile
 
 import numpy as np
 import tifffile
@@ -217,6 +219,68 @@ class LiveDaemonTest(DaemonCase):
         self.assertEqual(metadata["dropped_updates"], 0)
         self.shut_down_daemon()
 
+    def test_suite2p_files_imported_live_are_measured_as_numpy_weighs_them(self):
+        """stat.npy, iscell.npy and ops.npy as Suite2p saves them, sent by the Python client:
+        the cells become the set (overlapping pixels left out, lam normalised), and calmond's
+        F of each is numpy's weighted mean over the same pixels; the set exports as a
+        RoiSet.zip, with a warning that its weights stay behind."""
+        plane = os.path.join(self.tmp, "suite2p", "plane0")
+        os.makedirs(plane)
+        rng = np.random.default_rng(5)
+        pixels = [(np.array([3, 3, 4, 4, 5]), np.array([6, 7, 6, 7, 6])),   # ys, xs
+                  (np.array([10, 10, 11]), np.array([20, 21, 20])),
+                  (np.array([5, 6]), np.array([6, 6]))]                     # shares (5, 6) with the first
+        lams = [rng.uniform(0.1, 2, ys.size).astype(np.float32) for ys, _ in pixels]
+        count = np.zeros((HEIGHT, WIDTH), int)
+        for ys, xs in pixels:
+            count[ys, xs] += 1
+        stat = np.array([{"ypix": ys, "xpix": xs, "lam": lam, "npix": ys.size, "overlap": count[ys, xs] > 1,
+                          "med": [np.int64(np.median(ys)), np.int64(np.median(xs))]}
+                         for (ys, xs), lam in zip(pixels, lams)], dtype=object)
+        np.save(os.path.join(plane, "stat.npy"), stat, allow_pickle=True)
+        np.save(os.path.join(plane, "iscell.npy"), np.array([[1, 0.9], [0, 0.3], [1, 0.7]]))
+        np.save(os.path.join(plane, "ops.npy"), {"Ly": HEIGHT, "Lx": WIDTH, "fs": 30.0}, allow_pickle=True)
+        imported = self.control.import_rois(*(os.path.join(plane, name) for name in ("stat.npy", "iscell.npy", "ops.npy")))
+        self.assertEqual(imported.names, ["s2p_0", "s2p_2"])
+
+        movie = synthetic_movie(20, seed=34)
+        subscriber = calmon_client.Subscriber(self.publish, ("traces",)).wait_ready(10)
+        self.addCleanup(subscriber.close)
+        f = []
+        with calmon_client.FrameSender(self.ingest, timeout=10, control=self.control_endpoint) as sender:
+            for frame in movie:
+                sender.send(frame)
+            sender.end_of_stream()
+            while True:
+                update = subscriber.recv(timeout=10)
+                if update.has_live:
+                    f.append(update.f)
+                if update.end_of_stream:
+                    break
+        for column, roi in enumerate((0, 2)):
+            ys, xs = pixels[roi]
+            alone = count[ys, xs] == 1  # Suite2p extracts only the pixels no other ROI has
+            weights = lams[roi][alone].astype(np.float64)
+            expected = (movie[:, ys[alone], xs[alone]] * weights).sum(axis=1) / weights.sum()
+            np.testing.assert_allclose(np.array(f)[:, column], expected, rtol=1e-12, atol=0)
+
+        # The session's frame is 40x30: a Suite2p folder of another size is refused, the set kept.
+        other = os.path.join(self.tmp, "other", "plane0")
+        os.makedirs(other)
+        np.save(os.path.join(other, "stat.npy"), stat, allow_pickle=True)
+        np.save(os.path.join(other, "ops.npy"), {"Ly": 512, "Lx": 512}, allow_pickle=True)
+        with self.assertRaises(calmon_client.ControlError) as refused:
+            self.control.import_rois(os.path.join(other, "stat.npy"), os.path.join(other, "ops.npy"))
+        self.assertIn("stat.npy: Suite2p's frame is 512x512 (ops.npy's Lx, Ly), the movie's 40x30",
+                      str(refused.exception))
+        self.assertEqual(self.control.rois().names, ["s2p_0", "s2p_2"])
+
+        with self.assertWarns(UserWarning) as warned:
+            zipped = self.control.export_rois("zip")
+        self.assertIn("ROI 's2p_0': its mask's weights are not all 1", str(warned.warning))
+        with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+            self.assertEqual(sorted(archive.namelist()), ["s2p_0.roi", "s2p_2.roi"])
+        self.shut_down_daemon()
 
 def moving_movie(frames, seed=33):
     """uint16 frames of a fixed texture (and noise) moved by known whole-pixel shifts."""

@@ -42,7 +42,7 @@ class FakeTarget final : public ControlTarget {
   void edit_rois(const pb::ControlRequest& request) override {
     calls.push_back("edit_rois " + std::to_string(request.command_case()));
   }
-  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file) override {
+  void fill_roi_file(const pb::RoiExport& request, pb::RoiFile& file, std::vector<std::string>& /*warnings*/) override {
     calls.push_back("export " + request.format());
     if (request.format() != "json") throw Error("export_rois: format '" + request.format() + "' is not json");
     file.set_name("rois.json");
@@ -224,7 +224,7 @@ TEST(ControlRequest, AFileThatHoldsNoRoiSetIsRefusedInOneLine) {
   roi_file->set_data("hello");
   const pb::ControlReply reply = binary_reply(answer_control_request(binary(request), target));
   EXPECT_FALSE(reply.ok());
-  EXPECT_EQ(reply.error().rfind("notes.txt: not an ROI file calmon reads", 0), 0u) << reply.error();
+  EXPECT_EQ(reply.error().rfind("notes.txt: unknown ROI file format", 0), 0u) << reply.error();
   EXPECT_EQ(reply.error().find('\n'), std::string::npos);
   EXPECT_TRUE(target.calls.empty());
 }

@@ -27,6 +27,7 @@ import dataclasses
 import os
 import secrets
 import time
+import warnings
 from collections import deque
 from typing import Iterator, Optional, Sequence
 
@@ -545,6 +546,28 @@ class Control:
         except json_format.ParseError as e:
             raise ValueError(f"not an ROI update: {e}") from None
         return RoiSet.from_message(self.request(request).rois)
+
+    def import_rois(self, *paths: str) -> RoiSet:
+        """Makes the ROIs of files the set, as set_rois: calmon JSON, ImageJ .roi or
+        RoiSet.zip, Suite2p stat.npy (give iscell.npy and ops.npy too), CaImAn .hdf5 —
+        read by calmond, each file's name saying its format. What a file could not carry
+        over comes as a Python warning."""
+        request = wire_pb2.ControlRequest()
+        for path in paths:
+            with open(path, "rb") as file:
+                request.import_rois.files.add(name=os.path.basename(path), data=file.read())
+        reply = self.request(request)
+        for line in reply.warnings:
+            warnings.warn(line, stacklevel=2)
+        return RoiSet.from_message(reply.rois)
+
+    def export_rois(self, format: str = "json") -> bytes:
+        """The current ROI set as a file's bytes: "json" (calmon's, every ROI with its id,
+        neuropil and baseline) or "zip" (ImageJ's RoiSet.zip)."""
+        reply = self.request(wire_pb2.ControlRequest(export_rois=wire_pb2.RoiExport(format=format)))
+        for line in reply.warnings:
+            warnings.warn(line, stacklevel=2)
+        return reply.roi_file.data
 
     def reset(self) -> wire_pb2.Status:
         return self.request(wire_pb2.ControlRequest(reset=wire_pb2.Empty())).status

@@ -8,26 +8,43 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "config/json_message.h"
+#include "config/roi_formats.h"
+#include "config/roi_import.h"
 #include "core/error.h"
 #include "io/tiff_movie_reader.h"
 #include "net/curve_client.h"
 #include "roi_export.h"
-#include "roi_formats.h"
-#include "roi_import.h"
 #include "rois_options.h"
 #include "suite2p_export.h"
 
 namespace {
 
 using namespace calmon::rois_tool;
+using calmon::config::format_of;
+using calmon::config::ImportContext;
+using calmon::config::RoiFormat;
 
 constexpr std::chrono::milliseconds kDaemonDeadline{5000};
 
+// The readers' and writers' warnings, printed "calmon-rois: warning: ..." on stderr when
+// the command ends, before its error if it fails.
+struct Warnings {
+  std::ostringstream lines;
+  void print() {
+    std::istringstream text(lines.str());
+    for (std::string line; std::getline(text, line);) std::cerr << "calmon-rois: " << line << "\n";
+    lines.str({});
+  }
+  ~Warnings() { print(); }
+};
+
 int run_import(const ImportOptions& options) {
+  Warnings warnings;
   ImportContext context;
-  context.warnings = &std::cerr;
+  context.warnings = &warnings.lines;
   if (options.width) context.frame = calmon::FrameShape{*options.width, *options.height};
   if (options.movie) context.frame = calmon::io::TiffMovieReader(*options.movie).info().shape;
   context.iscell_threshold = options.iscell_threshold;
@@ -37,12 +54,13 @@ int run_import(const ImportOptions& options) {
   // Suite2p's mean image goes beside the output, OUT_reference.npy (only with -o).
   if (options.out)
     context.reference_path = std::filesystem::path(*options.out).replace_extension().string() + "_reference.npy";
-  const calmon::pb::RoiSet set = import_rois(options.files, context);
+  const calmon::pb::RoiSet set = calmon::config::import_rois(options.files, context);
   if (!options.out) {
     std::cout << calmon::config::print_json_message(set, {.indented = false, .defaults = false}) << "\n";
     return 0;
   }
-  format_of(*options.out, true).write(set, *options.out, std::cerr);
+  format_of(*options.out, true).write(set, *options.out, warnings.lines);
+  warnings.print();
   std::cerr << "calmon-rois: wrote " << set.rois_size() << " ROIs to " << *options.out << "\n";
   return 0;
 }
@@ -54,7 +72,9 @@ int run_export(const ExportOptions& options) {
           ? rois_of_config(*options.from_config)
           : rois_of_daemon(*options.daemon, kDaemonDeadline,
                            calmon::net::load_curve_client_keys(options.server_key_file, options.client_key_file));
-  format.write(set, options.out, std::cerr);
+  Warnings warnings;
+  format.write(set, options.out, warnings.lines);
+  warnings.print();
   std::cerr << "calmon-rois: wrote " << set.rois_size() << " ROIs to " << options.out << "\n";
   return 0;
 }

@@ -5,8 +5,8 @@
 
 #include <cstring>
 
+#include "config/roi_formats.h"
 #include "net/curve_client.h"
-#include "roi_formats.h"
 
 namespace calmon::rois_tool {
 namespace {
@@ -29,7 +29,7 @@ const std::string kUsage =
     "in Suite2p's layout (F.npy, Fneu.npy, stat.npy, iscell.npy, ops.npy).\n"
     "\n"
     "Formats, by the file's name:\n" +
-    describe_formats();
+    config::describe_formats();
 
 // argv without the command word: what Boost parses for one command.
 std::vector<char*> without_command(int argc, char** argv) {

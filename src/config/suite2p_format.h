@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "calmon/config.pb.h"
-#include "roi_formats.h"
+#include "config/roi_formats.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportContext& context);
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

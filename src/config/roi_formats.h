@@ -1,8 +1,8 @@
-// roi_formats.h — which ROI file formats calmon-rois reads and writes, by file name.
+// roi_formats.h — which ROI file formats calmon reads and writes, by file name.
 //
-// One table each way. A reader turns one file into calmon ROIs (name and region; neuropil
-// and baseline are left to the config that uses them); a writer saves a set. The file
-// name picks the row: its end is compared with each row's suffixes, case-insensitively
+// One table, used by calmon-rois and by calmond's import_rois and export_rois. A reader turns one file into calmon ROIs
+// (name and region; neuropil and baseline are left to the config that uses them); a writer saves a set. The file name
+// picks the row: its end is compared with each row's suffixes, case-insensitively
 // (".roi", ".zip", ".json"). A new format is one row in roi_formats.cc and its reader or
 // writer in a file of its own, e.g. Suite2p's "stat.npy" and CaImAn's ".hdf5"/".h5".
 #pragma once
@@ -17,7 +17,7 @@
 #include "calmon/config.pb.h"
 #include "core/frame_view.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 // What a reader is told besides the file.
 struct ImportContext {
@@ -25,7 +25,8 @@ struct ImportContext {
   // (a format without its own frame size) say so when it is missing. Every region is
   // checked against it after reading, when it is known.
   std::optional<FrameShape> frame;
-  // Warnings, one line each, "<file>: ..." (calmon-rois prints them on stderr).
+  // Warnings, one line each, "warning: <file>: ..." (calmon-rois prints them on stderr,
+  // calmond puts them in its reply).
   std::ostream* warnings = nullptr;
 
   // Suite2p's stat.npy (suite2p_format.h): which ROIs to keep by iscell.npy — the cells
@@ -51,10 +52,16 @@ struct RoiFormat {
   std::vector<std::string_view> suffixes;  // file name endings, lower case: ".roi"
   RoiReader read;                          // empty: cannot be imported
   RoiWriter write;                         // empty: cannot be exported
+  // Files the reader may find beside the one it reads (whole names, lower case:
+  // Suite2p's "iscell.npy"), which are sent along with it rather than read on their own.
+  std::vector<std::string_view> companions = {};
 };
 
 // Every format, in the order --help lists them.
 const std::vector<RoiFormat>& roi_formats();
+
+// Whether `name` (a file name, no folder) is one some format reads beside its own file.
+bool is_companion_file(std::string_view name);
 
 // The format of `path` by its name; throws calmon::Error "<path>: ..." naming the known
 // suffixes when none fits, or when the format cannot be read (`for_writing` false) or
@@ -64,4 +71,4 @@ const RoiFormat& format_of(const std::string& path, bool for_writing);
 // "  .roi  ImageJ ROI (import)\n..." for the usage text.
 std::string describe_formats();
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

@@ -1,12 +1,12 @@
 // roi_import.cc — files → one checked ROI set; see the header.
-#include "roi_import.h"
+#include "config/roi_import.h"
 
 #include <set>
 
 #include "config/region_message.h"
 #include "core/error.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 pb::RoiSet import_rois(const std::vector<std::string>& paths, const ImportContext& context) {
   pb::RoiSet set;
@@ -35,4 +35,4 @@ pb::RoiSet import_rois(const std::vector<std::string>& paths, const ImportContex
   return set;
 }
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

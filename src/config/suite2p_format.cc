@@ -1,5 +1,5 @@
 // suite2p_format.cc — stat.npy, iscell.npy and ops.npy → ROIs; see the header.
-#include "suite2p_format.h"
+#include "config/suite2p_format.h"
 
 #include <cmath>
 #include <filesystem>
@@ -10,13 +10,13 @@
 #include "io/npy_writer.h"
 #include "io/suite2p_files.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 namespace {
 
 std::string frame_text(int width, int height) { return std::to_string(width) + "x" + std::to_string(height); }
 
 void warn(const ImportContext& context, const std::string& line) {
-  if (context.warnings != nullptr) *context.warnings << "calmon-rois: " << line << "\n";
+  if (context.warnings != nullptr) *context.warnings << line << "\n";
 }
 
 }  // namespace
@@ -128,4 +128,4 @@ std::vector<pb::Roi> read_suite2p_file(const std::string& path, const ImportCont
   return rois;
 }
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

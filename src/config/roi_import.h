@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "calmon/config.pb.h"
-#include "roi_formats.h"
+#include "config/roi_formats.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 // Throws calmon::Error naming the file or the ROI at fault.
 pb::RoiSet import_rois(const std::vector<std::string>& paths, const ImportContext& context);
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

@@ -1,18 +1,18 @@
 // roi_formats.cc — the table of ROI file formats; see the header.
-#include "roi_formats.h"
+#include "config/roi_formats.h"
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 
-#include "caiman_format.h"
+#include "config/caiman_format.h"
 #include "config/config_file.h"
+#include "config/imagej_format.h"
 #include "config/json_message.h"
+#include "config/suite2p_format.h"
 #include "core/error.h"
-#include "imagej_format.h"
-#include "suite2p_format.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 namespace {
 
 // calmon's own JSON: a config or an ROI set ({"rois": [...]}, which reads as a config too).
@@ -53,10 +53,24 @@ const std::vector<RoiFormat>& roi_formats() {
       {"ImageJ ROI", {".roi"}, read_imagej_file, {}},
       {"ImageJ RoiSet.zip", {".zip"}, read_imagej_file, write_imagej_roi_set_file},
       {"calmon JSON (config or ROI set)", {".json"}, read_calmon_json, write_calmon_json},
-      {"Suite2p stat.npy (with iscell.npy, ops.npy beside it)", {"stat.npy"}, read_suite2p_file, {}},
+      {"Suite2p stat.npy (with iscell.npy, ops.npy beside it)",
+       {"stat.npy"},
+       read_suite2p_file,
+       {},
+       {"iscell.npy", "ops.npy", "db.npy", "reg_outputs.npy"}},
       {"CaImAn cnm.save() HDF5", {".hdf5", ".h5"}, read_caiman_file, {}},
   };
   return formats;
+}
+
+bool is_companion_file(std::string_view name) {
+  const std::string lowered = lower(name);
+  for (const RoiFormat& format : roi_formats()) {
+    for (std::string_view companion : format.companions) {
+      if (lowered == companion) return true;
+    }
+  }
+  return false;
 }
 
 const RoiFormat& format_of(const std::string& path, bool for_writing) {
@@ -65,11 +79,11 @@ const RoiFormat& format_of(const std::string& path, bool for_writing) {
     for (std::string_view suffix : format.suffixes) {
       if (!name.ends_with(suffix)) continue;
       if (for_writing && !format.write) {
-        throw Error(path + ": calmon-rois cannot write " + std::string(format.name) + " files; it writes " +
+        throw Error(path + ": calmon cannot write " + std::string(format.name) + " files; it writes " +
                     known_suffixes(true));
       }
       if (!for_writing && !format.read) {
-        throw Error(path + ": calmon-rois cannot read " + std::string(format.name) + " files");
+        throw Error(path + ": calmon cannot read " + std::string(format.name) + " files");
       }
       return format;
     }
@@ -91,4 +105,4 @@ std::string describe_formats() {
   return text;
 }
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

@@ -1,5 +1,5 @@
 // imagej_format.cc — ImageJ ROIs ↔ calmon ROIs; see the header.
-#include "imagej_format.h"
+#include "config/imagej_format.h"
 
 #include "config/config_file.h"
 #include "config/region_message.h"
@@ -8,7 +8,7 @@
 #include "core/imagej_outline.h"
 #include "io/imagej_roi_set.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 namespace {
 
 constexpr int kMaxImageJCoordinate = 60535;
@@ -43,7 +43,7 @@ void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, 
                   ") lies outside what an ImageJ ROI can hold (0 to " + std::to_string(kMaxImageJCoordinate) + ")");
     }
     if (!region->unit_weights()) {
-      warnings << "calmon-rois: warning: ROI '" << name
+      warnings << "warning: ROI '" << name
                << "': its mask's weights are not all 1; ImageJ ROIs have no weights, so they are lost\n";
     }
     imagej.push_back({name, imagej_shape_of(*region)});
@@ -51,4 +51,4 @@ void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, 
   io::write_imagej_roi_set(path, imagej);
 }
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

@@ -1,10 +1,10 @@
 // caiman_format.cc — estimates/A's columns → ROIs; see the header.
-#include "caiman_format.h"
+#include "config/caiman_format.h"
 
 #include "core/error.h"
 #include "io/caiman_file.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 std::vector<pb::Roi> read_caiman_file(const std::string& path, const ImportContext& context) {
   const io::CaimanFootprints footprints = io::read_caiman_footprints(path, context.footprint_threshold);
@@ -28,4 +28,4 @@ std::vector<pb::Roi> read_caiman_file(const std::string& path, const ImportConte
   return rois;
 }
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config

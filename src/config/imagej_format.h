@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "calmon/config.pb.h"
-#include "roi_formats.h"
+#include "config/roi_formats.h"
 
-namespace calmon::rois_tool {
+namespace calmon::config {
 
 // A single `.roi` file or a RoiSet.zip (by the name's ending).
 std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportContext& context);
@@ -22,4 +22,4 @@ std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportConte
 // A RoiSet.zip; ROIs without a name are named "roi<index>", as in a config.
 void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings);
 
-}  // namespace calmon::rois_tool
+}  // namespace calmon::config
