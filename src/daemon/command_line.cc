@@ -31,6 +31,8 @@ constexpr std::string_view kUsage =
     "  --config FILE                daemon config (daemon.proto as JSON); flags override it\n"
     "  --analysis FILE              analysis config: ROIs, neuropil, baselines, projections\n"
     "                               (as calmon-analyze --config); default: projections only\n"
+    "  --rois FILE                  the ROIs of an ROI file instead of the analysis config's:\n"
+    "                               RoiSet.zip, .roi, Suite2p stat.npy, CaImAn .hdf5, .json (repeatable)\n"
     "  --state-dir DIR              keep the current ROI set in DIR/rois.json, rewritten at every\n"
     "                               change, and start with it instead of the analysis config's ROIs\n"
     "  --ingest ENDPOINT            frames in (default tcp://127.0.0.1:5570)\n"
@@ -161,6 +163,13 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   }
   if (auto value = text_flag(flags, "web-root")) config.set_web_root(std::filesystem::absolute(*value).string());
   if (auto value = path_flag(flags, "state-dir")) config.set_state_dir(*value);
+  if (flags.count("rois")) {
+    config.clear_roi_files();
+    for (const std::string& file : flags["rois"].as<std::vector<std::string>>()) {
+      if (file.empty()) throw UsageError{"--rois expects a path, got ''"};
+      config.add_roi_files(std::filesystem::absolute(file).string());
+    }
+  }
   if (flags.count("http-token") && flags.count("http-token-file")) {
     throw UsageError{"--http-token and --http-token-file contradict each other"};
   }
@@ -230,6 +239,7 @@ po::options_description flag_descriptions() {
     flags.add_options()(name, po::value<std::string>());
   }
   flags.add_options()("http-allow-host", po::value<std::vector<std::string>>()->composing());
+  flags.add_options()("rois", po::value<std::vector<std::string>>()->composing());
   flags.add_options()("allow-unprotected", po::bool_switch());
   flags.add_options()("reset-on-geometry-change", po::bool_switch());
   flags.add_options()("no-http", po::bool_switch());

@@ -79,7 +79,8 @@ void log_settings(const DaemonSettings& settings) {
            (settings.analysis_source.empty() ? "no analysis config (projections only)"
                                              : "the analysis config of " + settings.analysis_source) +
            "; " + std::to_string(settings.analysis.rois_size()) + " ROIs " +
-           (settings.rois_source.empty() ? "configured" : "kept in " + settings.rois_source));
+           (settings.rois_origin.empty() ? "configured" : settings.rois_origin));
+  for (const std::string& warning : settings.start_warnings) log_line(warning);
 }
 
 // The token the dashboard asks for: the one configured, a new random one for "auto"

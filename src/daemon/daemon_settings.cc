@@ -8,9 +8,11 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "config/config_file.h"
 #include "config/kept_roi_set.h"
+#include "config/roi_import.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/format_number.h"
@@ -280,6 +282,20 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     settings.analysis = config.analysis();
     settings.analysis_source = source;
   }
+  if (config.roi_files_size() > 0) {
+    std::vector<std::string> files;
+    for (const std::string& file : config.roi_files()) files.push_back(relative_to(config_dir, file).string());
+    std::ostringstream warnings;
+    config::ImportContext context;  // the frame is checked when the first one comes
+    context.warnings = &warnings;
+    pb::RoiSet rois = config::import_rois(files, context);
+    settings.analysis.mutable_rois()->Swap(rois.mutable_rois());
+    settings.rois_source =
+        files.front() + (files.size() > 1 ? " and " + std::to_string(files.size() - 1) + " more" : "");
+    settings.rois_origin = "from " + settings.rois_source;
+    std::istringstream lines(warnings.str());
+    for (std::string line; std::getline(lines, line);) settings.start_warnings.push_back(line);
+  }
   if (config.has_state_dir()) {
     settings.state_dir = relative_to(config_dir, config.state_dir()).string();
     std::optional<pb::RoiSet> kept;
@@ -292,6 +308,7 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
     if (kept) {
       *settings.analysis.mutable_rois() = std::move(*kept->mutable_rois());
       settings.rois_source = config::kept_roi_set_file(settings.state_dir);
+      settings.rois_origin = "kept in " + settings.rois_source;
     }
   }
   // Everything about the analysis that does not depend on the frame size is checked now,

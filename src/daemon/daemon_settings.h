@@ -32,10 +32,14 @@ struct DaemonSettings {
   std::string control = "tcp://127.0.0.1:5572";
   pb::Config analysis;          // ROIs, neuropil, baselines, projections
   std::string analysis_source;  // where `analysis` came from, for the log ("" if nowhere)
-  // The state folder (roi_set_keeper.h), "" for none; with one that keeps a set,
-  // `analysis`'s ROIs are that set and `rois_source` names its file for the log.
+  // The state folder (roi_set_keeper.h), "" for none. With one that keeps a set, or with
+  // ROI files (roi_files), `analysis`'s ROIs are theirs: `rois_source` names the file for
+  // errors, `rois_origin` says where they come from for the log ("kept in FILE", "from
+  // FILE"), and the readers' warnings wait in `start_warnings` for the log.
   std::string state_dir;
   std::string rois_source;
+  std::string rois_origin;
+  std::vector<std::string> start_warnings;
   double snapshot_hz = 2.0;  // 0: no periodic snapshots
   double status_interval_s = 1.0;
   std::size_t max_frame_bytes = kDefaultMaxFrameBytes;

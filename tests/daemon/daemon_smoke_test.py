@@ -835,6 +835,19 @@ class ProtectedModeTest(unittest.TestCase):
             workdir.cleanup()
 
 
+def region_pixels(region):
+    """A Region's pixels as a sorted list of (x, y), whichever form it takes."""
+    kind = region.WhichOneof("shape")
+    if kind == "pixel":
+        return [(region.pixel.x, region.pixel.y)]
+    if kind == "rect":
+        r = region.rect
+        return sorted((x, y) for y in range(r.ymin, r.ymax) for x in range(r.xmin, r.xmax))
+    if kind == "mask":
+        return sorted(zip(region.mask.x, region.mask.y))
+    raise AssertionError(f"a region of kind {kind}")
+
+
 class StateDirTest(unittest.TestCase):
     """--state-dir: calmond keeps its ROI set in a folder and starts with it again."""
 
@@ -954,6 +967,30 @@ class StateDirTest(unittest.TestCase):
         self.assertEqual(d.wait_exit(), 0)
         again = self.start()
         self.assertEqual([(r.name, r.id) for r in again.request(rois=wire_pb2.Empty()).rois.rois], ids)
+
+    def test_roi_files_on_the_command_line_are_the_set_until_one_is_kept(self):
+        zipped = os.path.join(self.workdir.name, "cells.zip")
+        d = self.start()
+        with open(zipped, "wb") as f:
+            f.write(d.request(export_rois=wire_pb2.RoiExport(format="zip")).roi_file.data)
+        configured = [(r.name, r.region) for r in d.request(rois=wire_pb2.Empty()).rois.rois]
+        self.assertTrue(d.request(shutdown=wire_pb2.Empty()).ok)
+        self.assertEqual(d.wait_exit(), 0)
+        shutil.rmtree(self.state)
+
+        self.daemons.append(Daemon(self.workdir.name, "--rois", zipped, "--no-http"))
+        from_file = self.daemons[-1]
+        info = from_file.request(rois=wire_pb2.Empty()).rois
+        self.assertEqual([(r.name, region_pixels(r.region)) for r in info.rois],
+                         [(name, region_pixels(region)) for name, region in configured])
+        self.assertIn(f"3 ROIs from {zipped}", from_file.log())
+
+        result = subprocess.run([CALMOND, "--rois", os.path.join(self.workdir.name, "none.zip"), "--no-http",
+                                 "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
+                                 "--control", "tcp://127.0.0.1:*"], capture_output=True, text=True, timeout=DEADLINE_S)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr.splitlines(),
+                         [f"calmond: {os.path.join(self.workdir.name, 'none.zip')}: cannot open the zip file: No such file"])
 
     def test_a_kept_set_that_cannot_be_read_stops_the_start_in_one_line(self):
         os.makedirs(self.state)

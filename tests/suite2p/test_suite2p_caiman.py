@@ -168,6 +168,11 @@ class Suite2pImport(unittest.TestCase):
             keep = ~s["overlap"]
             expected = weighted_mean(self.movie, s["ypix"][keep], s["xpix"][keep], s["lam"][keep])
             np.testing.assert_allclose(f[:, column], expected, rtol=1e-12, atol=0, err_msg=names[column])
+        # calmon-analyze --rois reads stat.npy itself: the same ROIs, the same F bit for bit.
+        direct = os.path.join(folder, "direct")
+        run(f"{BIN}/calmon-analyze", synthetic_movie()["path"], "--rois", stat_path, "--out", direct, "--quiet")
+        self.assertEqual([r["name"] for r in load_json(os.path.join(direct, "rois.json"))["rois"]], names)
+        np.testing.assert_array_equal(np.load(os.path.join(direct, "F.npy")), f)
 
     def test_suite2p_1_without_ops_npy(self):
         # Suite2p 1.0 without save_ops_orig: Ly, Lx in db.npy, the images in reg_outputs.npy.
@@ -223,6 +228,10 @@ class Suite2pImport(unittest.TestCase):
                                      {"Ly": 50, "Lx": 40})
         error([small, "--movie", synthetic_movie()["path"]], small, "Suite2p's frame is 40x50", "the movie's 80x60")
         error([small], small, "('s2p_", "is outside the 40x50 frame")
+        analyzed = run(f"{BIN}/calmon-analyze", synthetic_movie()["path"], "--rois", small,
+                       "--out", os.path.join(folder, "out"), expect=1)
+        self.assertEqual(analyzed.stderr.strip().splitlines(),
+                         [f"calmon-analyze: {small}: Suite2p's frame is 40x50 (ops.npy's Lx, Ly), the movie's 80x60"])
         # A pickle that names anything else than numpy's arrays.
         odd = self.stat.copy()
         odd[0] = dict(odd[0], ratio=fractions.Fraction(1, 3))

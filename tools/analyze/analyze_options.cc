@@ -25,7 +25,7 @@
 namespace calmon::analyze {
 
 const char* const kAnalyzeUsage =
-    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--channel C] [--plane Z]\n"
+    "usage: calmon-analyze MOVIE.tif --out DIR [--config CONFIG.json] [--rois FILE]... [--channel C] [--plane Z]\n"
     "                      [--max-frame-mib MIB] [--max-baseline-mib MIB] [--max-baseline-window N]\n"
     "                      [--quiet]\n"
     "\n"
@@ -34,6 +34,9 @@ const char* const kAnalyzeUsage =
     "\n"
     "  --config FILE   ROIs, neuropil, baselines, projections (docs/config.md);\n"
     "                  without it: projections only\n"
+    "  --rois FILE     the ROIs of an ROI file instead of the config's (docs/rois.md): ImageJ\n"
+    "                  .roi or RoiSet.zip, Suite2p stat.npy, CaImAn .hdf5, calmon .json;\n"
+    "                  given again, the files' ROIs follow one another\n"
     "  --out DIR       output folder, created if missing\n"
     "  --channel C     channel of an ImageJ hyperstack or ScanImage file (default 0)\n"
     "  --plane Z       plane (z-slice) of an ImageJ hyperstack or ScanImage file (default 0);\n"
@@ -78,8 +81,8 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
 
 // The flags that take a value: described to Boost from this list, and the pre-scan
 // below knows them from it too.
-constexpr std::array<std::string_view, 8> kValueFlags = {
-    "config", "out", "channel", "slice", "plane", "max-frame-mib", "max-baseline-mib", "max-baseline-window"};
+constexpr std::array<std::string_view, 9> kValueFlags = {
+    "config", "rois", "out", "channel", "slice", "plane", "max-frame-mib", "max-baseline-mib", "max-baseline-window"};
 
 // Each flag's value as text, checked below.
 po::options_description describe_options() {
@@ -148,6 +151,8 @@ Options parse_options(int argc, char** argv) {
       std::exit(0);
     } else if (name == "config") {
       options.config = value;
+    } else if (name == "rois") {
+      options.rois.push_back(value);
     } else if (name == "out") {
       options.out = value;
     } else if (name == "channel") {

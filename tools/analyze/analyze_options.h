@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/roi_limits.h"
 #include "core/frame_size_limit.h"
@@ -20,6 +21,8 @@ struct Options {
   std::string movie;
   std::string out;
   std::optional<std::string> config;
+  std::vector<std::string> rois;  // ROI files whose ROIs replace the config's
+
   int channel = 0;
   int slice = 0;
   std::size_t max_frame_bytes = calmon::kDefaultMaxFrameBytes;

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "calmon/output.pb.h"
 #include "config/config_file.h"
 #include "config/json_message.h"
+#include "config/roi_import.h"
 #include "config/roi_limits.h"
 #include "core/error.h"
 #include "core/frame_copies.h"
@@ -157,16 +159,30 @@ void write_times(const std::string& out, const std::vector<double>& times) {
   calmon::io::write_npy<double>(path, times);
 }
 
+// The config's ROIs replaced by those of the --rois files, read for the movie's frame; the
+// readers' warnings on stderr.
+void take_roi_files(calmon::pb::Config& config, const std::vector<std::string>& files, calmon::FrameShape frame) {
+  std::ostringstream warnings;
+  calmon::config::ImportContext context;
+  context.frame = frame;
+  context.warnings = &warnings;
+  calmon::pb::RoiSet rois = calmon::config::import_rois(files, context);
+  config.mutable_rois()->Swap(rois.mutable_rois());
+  std::istringstream lines(warnings.str());
+  for (std::string line; std::getline(lines, line);) std::cerr << "calmon-analyze: " << line << "\n";
+}
+
 int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   calmon::pb::Config config;
   if (options.config) config = calmon::config::load_config(*options.config);
-  calmon::config::check_baseline_limits(config, options.baseline_limits);
-  calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
-  calmon::SessionClock clock(settings.frame_rate_hz);
 
   calmon::io::TiffMovieReader movie(options.movie, options.max_frame_bytes);
   const calmon::io::TiffMovieInfo& info = movie.info();
+  if (!options.rois.empty()) take_roi_files(config, options.rois, info.shape);
+  calmon::config::check_baseline_limits(config, options.baseline_limits);
+  calmon::PipelineSettings settings = calmon::config::to_pipeline_settings(config);
+  calmon::SessionClock clock(settings.frame_rate_hz);
   print_movie_warnings(movie, options.movie);
   if (options.channel >= info.channels) {
     throw calmon::Error(options.movie + ": channel " + std::to_string(options.channel) + " requested, the movie has " +
