@@ -57,7 +57,11 @@ function onMessage(message) {
     case 'traces':
       stats.traceBatches += 1;
       stats.dropped += message.dropped;
+      const sessions = store.sessions;
       for (const update of message.updates) store.add(update);
+      if (store.sessions !== sessions) {
+        showBanner('a new session started in calmond (its frame numbers began again): the traces start over', 'info', 6000);
+      }
       lastTraceTime = performance.now();
       dirty = true;
       break;
@@ -283,14 +287,17 @@ for (const format of ['json', 'zip']) {
   });
 }
 $('rois-upload').addEventListener('change', async (e) => {
-  const reply = await uploadRois(connection, e.target.files);
-  e.target.value = '';
+  const files = [...e.target.files];
+  e.target.value = '';  // the same file chosen again is a change too
+  const reply = await uploadRois(connection, files);
   if (!reply.ok) {
     showBanner(`loading ROIs failed: ${reply.error}`, 'info', 8000);
     return;
   }
   setRois(reply.rois);
-  showWarnings(reply);
+  const names = files.map((file) => file.name).join(', ');
+  showBanner([`${reply.rois.rois?.length ?? 0} ROIs from ${names}: a new ROI set, so every baseline starts over`,
+              ...(reply.warnings ?? [])].join(' · '), 'info', 8000);
 });
 
 // ---- image controls ----

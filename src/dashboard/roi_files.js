@@ -33,7 +33,7 @@ export async function downloadRois(connection, format) {
 // What calmond takes in one page request, 64 MiB, less base64's third.
 const MAX_UPLOAD_BYTES = 48 * 1024 * 1024;
 
-// Sends the chosen files (a FileList: one ROI set) for calmond to read and make the
+// Sends the chosen files (File objects: one ROI set) for calmond to read and make the
 // ROI set; resolves with the ControlReply (the new set's RoiSetInfo when ok).
 export async function uploadRois(connection, files) {
   const bytes = [...files].reduce((sum, file) => sum + file.size, 0);

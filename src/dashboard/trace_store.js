@@ -31,6 +31,7 @@ export class TraceStore {
     this.rois = 0;  // ROIs in the newest update
     this.updates = 0;
     this.versions = new Map();  // ROI-set version -> the keys of its ROIs, in order
+    this.sessions = 0;  // new sessions seen after the first (the history started again)
     this.clear();
   }
 
@@ -67,7 +68,10 @@ export class TraceStore {
     const version = update.roi_set_version ?? 0;
     const frame = num(update.frame_index);
     const live = !update.settled_only && update.f && update.f.length > 0;
-    if (live && this.frames.length > 0 && frame <= this.frames[this.frames.length - 1]) this.clear();  // a new session
+    if (live && this.frames.length > 0 && frame <= this.frames[this.frames.length - 1]) {  // a new session
+      this.clear();
+      this.sessions += 1;
+    }
     for (const settled of update.settled ?? []) {
       const keys = this.keysOf(settled.roi_set_version ?? 0, settled.f0.length);
       const at = num(settled.frame_index);

@@ -197,6 +197,8 @@ test('the page shows the live image and traces, and a click adds an ROI with its
   await page.setInputFiles('#rois-upload', ['stat.npy', 'iscell.npy'].map((name) => path.join(suite2p, name)));
   await waitFor(async () => page.evaluate(() => window.calmon.rois().map((roi) => roi.name).join() === 's2p_0,s2p_2'),
                 20000, "Suite2p's two cells");
+  assert.match(await page.locator('#banner').textContent(),
+               /^2 ROIs from stat\.npy, iscell\.npy: a new ROI set, so every baseline starts over$/);
   const cell = await page.evaluate(() => window.calmon.rois()[0].region.mask);
   assert.deepEqual({ x: cell.x, y: cell.y, weight: cell.weight },
                    { x: [20, 21, 20], y: [10, 10, 11], weight: [0.25, 0.5, 0.25] });

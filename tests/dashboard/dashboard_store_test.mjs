@@ -84,9 +84,11 @@ test('a new session starts the history and its times again', () => {
   const store = new TraceStore();
   store.add(update(0, { time: 0 }));
   store.add(update(1, { time: 1 }));
+  assert.equal(store.sessions, 0);
   store.add(update(0));  // the frame index starts again: calmond began a new session
   assert.equal(store.axis().unit, 'frame');
   assert.deepEqual(store.frames, [0]);
+  assert.equal(store.sessions, 1, 'counted, so that the page can say why its traces started over');
 });
 
 test('without ROI ids, a new version is a new set of ROIs', () => {
