@@ -11,9 +11,6 @@
 //
 // Seeds (tests/fuzz/corpus/npy, made by make_corpus.py): a small stat.npy, iscell.npy and
 // ops.npy as numpy writes them (pickle protocol 3), with numpy 2's names, and protocol 4.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,34 +18,10 @@
 #include "core/error.h"
 #include "core/suite2p_masks.h"
 #include "io/suite2p_files.h"
-
-namespace {
-
-// An in-memory file with the input's bytes, closed when done.
-class MemoryFile {
- public:
-  MemoryFile(const std::uint8_t* data, std::size_t size) : fd_(::memfd_create("npy_fuzzer", MFD_CLOEXEC)) {
-    if (fd_ < 0) __builtin_trap();
-    for (std::size_t written = 0; written < size;) {
-      const ssize_t n = ::write(fd_, data + written, size - written);
-      if (n <= 0) __builtin_trap();
-      written += static_cast<std::size_t>(n);
-    }
-  }
-  ~MemoryFile() { ::close(fd_); }
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-
-  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
-
- private:
-  int fd_;
-};
-
-}  // namespace
+#include "memory_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const MemoryFile file(data, size);
+  const calmon::fuzz::MemoryFile file(data, size);
   try {
     const calmon::io::Suite2pStat stat = calmon::io::read_suite2p_stat(file.path());
     const auto overlap = stat.has_overlap ? stat.overlap : calmon::shared_pixel_flags(stat.rois);

@@ -13,43 +13,16 @@
 // contiguous >4 GiB layout, and the harness's first finding (claims_huge_frame.tif: tags
 // claiming a 2.5 GB frame, refused at open since); tiff.dict holds the tags the reader
 // looks at. The reader runs with its default frame size limit, 64 MiB.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "core/error.h"
 #include "io/tiff_movie_reader.h"
-
-namespace {
-
-// An in-memory file with the input's bytes, closed when done.
-class MemoryFile {
- public:
-  MemoryFile(const std::uint8_t* data, std::size_t size) : fd_(::memfd_create("tiff_fuzzer", MFD_CLOEXEC)) {
-    if (fd_ < 0) __builtin_trap();
-    for (std::size_t written = 0; written < size;) {
-      const ssize_t n = ::write(fd_, data + written, size - written);
-      if (n <= 0) __builtin_trap();
-      written += static_cast<std::size_t>(n);
-    }
-  }
-  ~MemoryFile() { ::close(fd_); }
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-
-  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
-
- private:
-  int fd_;
-};
-
-}  // namespace
+#include "memory_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const MemoryFile file(data, size);
+  const calmon::fuzz::MemoryFile file(data, size);
   try {
     calmon::io::TiffMovieReader movie(file.path());
     const calmon::io::TiffMovieInfo info = movie.info();

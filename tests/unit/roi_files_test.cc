@@ -42,6 +42,17 @@ pb::RoiFile write_roi_file(const std::vector<RoiSettings>& rois, std::string_vie
   return config::write_roi_file(rois, format, warnings);
 }
 
+// The ROIs of files as the pipeline would take them, with no config defaults.
+std::vector<RoiSettings> read_back(const pb::RoiFiles& files) {
+  const pb::RoiSet set = read_roi_files(files);
+  const pb::Config no_defaults;
+  std::vector<RoiSettings> rois;
+  for (int i = 0; i < set.rois_size(); ++i) {
+    rois.push_back(to_roi_settings(set.rois(i), static_cast<std::size_t>(i), no_defaults));
+  }
+  return rois;
+}
+
 std::string file_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -96,13 +107,11 @@ TEST(RoiFiles, ARoiSetZipWrittenReadsBackWithTheSamePixels) {
   const pb::RoiFile zip = write_roi_file(settings.rois, "zip");
   EXPECT_EQ(zip.name(), "RoiSet.zip");
   EXPECT_EQ(zip.data().substr(0, 2), "PK");
-  const pb::RoiSet again = read_roi_files(one_file(zip.name(), zip.data()));
-  ASSERT_EQ(again.rois_size(), 2);
-  const pb::Config no_defaults;
-  for (int i = 0; i < 2; ++i) {
-    const RoiSettings roi = to_roi_settings(again.rois(i), static_cast<std::size_t>(i), no_defaults);
-    EXPECT_EQ(roi.name, settings.rois[static_cast<std::size_t>(i)].name);
-    EXPECT_EQ(roi.region.pixels(), settings.rois[static_cast<std::size_t>(i)].region.pixels());
+  const std::vector<RoiSettings> again = read_back(one_file(zip.name(), zip.data()));
+  ASSERT_EQ(again.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(again[i].name, settings.rois[i].name);
+    EXPECT_EQ(again[i].region.pixels(), settings.rois[i].region.pixels());
   }
 }
 
@@ -157,15 +166,13 @@ TEST(RoiFiles, AnExportedSetReadsBackTheSame) {
   EXPECT_EQ(file.name(), "rois.json");
   pb::RoiFiles files;
   *files.add_files() = file;
-  const pb::RoiSet again = read_roi_files(files);
-  ASSERT_EQ(again.rois_size(), 2);
-  const pb::Config no_defaults;
-  for (int i = 0; i < 2; ++i) {
-    const RoiSettings roi = to_roi_settings(again.rois(i), static_cast<std::size_t>(i), no_defaults);
-    EXPECT_EQ(roi.name, settings.rois[static_cast<std::size_t>(i)].name);
-    EXPECT_EQ(roi.region.pixels(), settings.rois[static_cast<std::size_t>(i)].region.pixels());
-    EXPECT_EQ(roi.neuropil.describe(), settings.rois[static_cast<std::size_t>(i)].neuropil.describe());
-    EXPECT_EQ(roi.baseline.describe(), "moving median, window 31");
+  const std::vector<RoiSettings> again = read_back(files);
+  ASSERT_EQ(again.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(again[i].name, settings.rois[i].name);
+    EXPECT_EQ(again[i].region.pixels(), settings.rois[i].region.pixels());
+    EXPECT_EQ(again[i].neuropil.describe(), settings.rois[i].neuropil.describe());
+    EXPECT_EQ(again[i].baseline.describe(), "moving median, window 31");
   }
   try {
     write_roi_file(settings.rois, "tar");
