@@ -6,10 +6,8 @@ by ImageJ as calmon measures them.
     check_imagej.py --rois CALMON_ROIS --synth CALMON_SYNTH --analyze CALMON_ANALYZE
                     --work DIR [--ij-jar /usr/share/java/ij.jar] [--java java]
 
-1. calmon-synth writes a short movie, which tifffile writes again as ImageJ writes a stack
-   (frames back to back: ImageJ 1.53t reads a file whose description says "ImageJ=" and
-   "images=" as one block of frames after the first page's, and calmon-synth's file keeps
-   each page's tags between the frames); make_imagej_rois.ijm (ImageJ 1.53t, batch mode, no
+1. calmon-synth writes a short movie, which ImageJ opens as it is (so ImageJ's reading of
+   calmon-synth's TIFF is checked too, frame by frame); make_imagej_rois.ijm (ImageJ 1.53t, batch mode, no
    display) makes a rectangle, ovals (odd, even, subpixel bounds), polygons (integer,
    subpixel, a triangle whose side runs through pixel centres), freehand outlines
    (integer, subpixel), a wand-traced outline and composites (a donut, two pieces, a
@@ -36,7 +34,6 @@ import sys
 import zipfile
 
 import numpy as np
-import tifffile
 
 FRAMES = 40
 TOLERANCE = 1e-9  # ImageJ's mean is printed with 9 decimals
@@ -121,9 +118,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     run([args.synth, os.path.join(work, "synth"), "--frames", str(FRAMES), "--quiet"])
-    movie = os.path.join(work, "movie.tif")
-    tifffile.imwrite(movie, tifffile.imread(os.path.join(work, "synth", "movie.tif")), imagej=True,
-                     metadata={"axes": "TYX"})
+    movie = os.path.join(work, "synth", "movie.tif")
 
     # 1-2. ImageJ's ROIs, zipped as its ROI Manager does, imported.
     made = os.path.join(work, "imagej")

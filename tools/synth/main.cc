@@ -52,13 +52,15 @@ std::int64_t monotonic_ns() {
 }
 
 // ImageJ's description of a time series: its frame count and the seconds between frames,
-// written so that it reads back as the same double (shortest round-trip digits).
+// written so that it reads back as the same double (shortest round-trip digits). No
+// "images=": ImageJ takes a description with it for frames stored back to back after the
+// first page, while here every page keeps its own tags before its pixels; without it
+// ImageJ reads each page where its tags say.
 std::string imagej_description(const SyntheticMovie& movie) {
   char interval[32];
   const auto written = std::to_chars(interval, interval + sizeof interval, 1.0 / movie.params().frame_rate_hz);
-  const std::string frames = std::to_string(movie.frames());
-  return "ImageJ=1.11a\nimages=" + frames + "\nframes=" + frames + "\nfinterval=" + std::string(interval, written.ptr) +
-         "\n";
+  return "ImageJ=1.11a\nframes=" + std::to_string(movie.frames()) +
+         "\nfinterval=" + std::string(interval, written.ptr) + "\n";
 }
 
 // Renders every frame in order and appends it to the TIFF; one frame in memory. A big
