@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "calmon/config.pb.h"
-#include "config/roi_formats.h"
+#include "config/roi_import_context.h"
 
 namespace calmon::config {
 
