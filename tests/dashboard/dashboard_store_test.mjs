@@ -7,15 +7,23 @@
 // keeps every other ROI's history, a new ROI starts where it was added, a new session
 // starts the history again.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dashboard = process.env.CALMON_DASHBOARD_DIR || path.join(here, '..', '..', 'src', 'dashboard');
-// As text: the modules are the page's, with no package.json saying they are ES modules.
-const load = (name) => import(`data:text/javascript,${encodeURIComponent(readFileSync(path.join(dashboard, name), 'utf8'))}`);
+// Copied beside a package.json saying they are ES modules (the page's folder has none),
+// so that their imports of each other resolve.
+const copy = mkdtempSync(path.join(tmpdir(), 'calmon-dashboard-modules-'));
+for (const name of readdirSync(dashboard).filter((n) => n.endsWith('.js'))) {
+  writeFileSync(path.join(copy, name), readFileSync(path.join(dashboard, name)));
+}
+writeFileSync(path.join(copy, 'package.json'), '{"type": "module"}');
+after(() => rmSync(copy, { recursive: true, force: true }));
+const load = (name) => import(pathToFileURL(path.join(copy, name)).href);
 const { TraceStore } = await load('trace_store.js');
 const { xLabel } = await load('plots.js');
 
