@@ -3,7 +3,7 @@
 //
 // Everything is computed here, in OKLab (a perceptual colour space: equal steps look
 // equal): a colormap is a few anchor colours interpolated in OKLab into a 256-entry
-// table; "viridis" passes through nine of the published viridis colours (t = 0, 1/8, …,
+// table (grey is the plain ramp); "viridis" passes through nine of the published viridis colours (t = 0, 1/8, …,
 // 1), "diverging" goes from blue through near-white to red with 0.5 at the middle. ROI
 // colours walk the hue circle by the golden angle (each new hue lands in the largest gap
 // left) at a fixed lightness and chroma, alternating between two lightnesses so that
@@ -54,8 +54,10 @@ export function makeColormap(anchors) {
   return table;
 }
 
+// grey is the plain ramp (sRGB's own steps are close to even to the eye; OKLab's
+// lightness would crush the darkest tenth of the range into black).
 export const COLORMAPS = {
-  grey: makeColormap(['#000000', '#ffffff']),
+  grey: Uint8Array.from({ length: 768 }, (_, k) => Math.floor(k / 3)),
   viridis: makeColormap(['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30',
                          '#fde725']),
   diverging: makeColormap(['#2f4fb8', '#8fa6e0', '#f2f0ec', '#e39a80', '#b2182b']),
