@@ -375,7 +375,8 @@ function rasterData(from, columns) {
     const { x, y } = viewing ? historyPoints(viewing, key, 'dff', { timed }) : store.points(key, 'dff', from);
     return { key, name: rois[i].name ?? key, color: colorFor(key), x, y };
   });
-  let low = Number.isFinite(from) ? from : Infinity;
+  const first = viewing ? NaN : store.firstX();
+  let low = Number.isFinite(from) ? Math.max(from, Number.isFinite(first) ? first : from) : Infinity;
   let high = Number.isFinite(last) ? last : -Infinity;
   if (!Number.isFinite(low) || !Number.isFinite(high)) {
     for (const row of rows) {

@@ -12,8 +12,10 @@
 // adds a one-pixel ROI; a drag adds the half-open rectangle {xmin, xmax, ymin, ymax}
 // covering the pixels it touched. ROIs are drawn from paths built once per ROI set, in
 // image coordinates, so a redraw at any zoom is one stroke per ROI; names are drawn only
-// where they overlap no other name (the selected ROIs' first). Drawing happens at most
-// once per animation frame, when something changed.
+// where they overlap no other name (the selected ROIs' first), above the ROI or else
+// below it. With more than 50 ROIs the neuropil is drawn for the selected ones, and for
+// all from a zoom of 4 on. Drawing happens at most once per animation frame, when
+// something changed.
 
 import { COLORMAPS, roiColor } from './colors.js';
 
@@ -460,8 +462,8 @@ export class ImageView {
     this.drawn += 1;
   }
 
-  // Each ROI's name above its box, where it overlaps no name drawn before it (the
-  // selected ROIs first); the drawn names and their boxes.
+  // Each ROI's name above its box (or below it), where it overlaps no name drawn before
+  // it (the selected ROIs first); the drawn names and their boxes.
   drawLabels(ctx, shown) {
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'bottom';
@@ -482,17 +484,20 @@ export class ImageView {
       const w = ctx.measureText(name).width + 2;
       const cx = this.offset.x + ((shape.box.x0 + shape.box.x1) / 2) * this.zoom;
       const top = this.offset.y + shape.box.y0 * this.zoom - 1;
-      const box = { x0: cx - w / 2, x1: cx + w / 2, y0: top - 12, y1: top };
-      if (box.x0 < 0 || box.y0 < 0 || box.x1 > this.canvas.width || box.y1 > this.canvas.height) continue;
-      const keys = cells(box);
-      const clash = keys.some((k) => (grid.get(k) ?? []).some((o) => o.x0 < box.x1 && box.x0 < o.x1 &&
-                                                                           o.y0 < box.y1 && box.y0 < o.y1));
-      if (clash) continue;
-      for (const k of keys) grid.set(k, [...(grid.get(k) ?? []), box]);
+      const below = this.offset.y + shape.box.y1 * this.zoom + 1;
+      // Above the ROI, or else below it.
+      const box = [{ x0: cx - w / 2, x1: cx + w / 2, y0: top - 12, y1: top },
+                   { x0: cx - w / 2, x1: cx + w / 2, y0: below, y1: below + 12 }].find((b) => {
+        if (b.x0 < 0 || b.y0 < 0 || b.x1 > this.canvas.width || b.y1 > this.canvas.height) return false;
+        return !cells(b).some((k) => (grid.get(k) ?? []).some((o) => o.x0 < b.x1 && b.x0 < o.x1 &&
+                                                                        o.y0 < b.y1 && b.y0 < o.y1));
+      });
+      if (!box) continue;
+      for (const k of cells(box)) grid.set(k, [...(grid.get(k) ?? []), box]);
       ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
       ctx.fillRect(box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
       ctx.fillStyle = this.colors[i] ?? roiColor(i);
-      ctx.fillText(name, box.x0 + 1, top);
+      ctx.fillText(name, box.x0 + 1, box.y1);
       placed.push({ name, ...box });
     }
     return placed;
