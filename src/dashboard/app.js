@@ -384,6 +384,14 @@ function rasterData(from, columns) {
     }
   }
   const span = high - low;
+  // No more columns than points: a short session's frames are widened, not striped with gaps.
+  let points = 1;
+  for (const row of rows) {
+    let n = 0;
+    for (const x of row.x) if (x >= low && x <= high) n += 1;
+    points = Math.max(points, n);
+  }
+  columns = Math.min(columns, points);
   for (const row of rows) {
     const values = new Array(columns).fill(NaN);
     row.x.forEach((x, k) => {

@@ -169,7 +169,7 @@ export function layoutLines(series, { width, height, xRange = null, unit = 'fram
   });
   const xTicks = ticks(xs[0], xs[1], Math.max(2, Math.floor((right - left) / 90)), unit);
   const yTicks = lanes > 0 ? [] : ticks(ys[0], ys[1], Math.max(2, Math.floor((bottom - top) / 35)));
-  return { xs, ys, px, py: pyOf({}), left, right, top, bottom, lines, xTicks, yTicks, unit, laneHeight };
+  return { xs, ys, px, py: lanes > 0 ? null : pyOf({}), left, right, top, bottom, lines, xTicks, yTicks, unit, laneHeight };
 }
 
 export function drawLines(canvas, series, marks = [], axis = { unit: 'frame' }, options = {}) {

@@ -65,7 +65,7 @@ export class RoiList {
     this.render(true);
   }
 
-  setFilter(text) { this.filter = text; this.reorder(); this.render(true); }
+  setFilter(text) { this.filter = text; this.cursor = 0; this.reorder(); this.render(true); }
 
   setSort(mode) { this.sort = mode; this.reorder(); this.render(true); }
 

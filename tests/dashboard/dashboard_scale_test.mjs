@@ -13,8 +13,9 @@
 // hold calmon-record's numbers for the same frames (python/numpy compares them); the
 // figure saves as PNG and SVG; a new session (TraceUpdate.session) is never joined to the
 // old one and calmond's history (a "history" message) lands before the live frames.
-// Screenshots at 512×512 with 500 ROIs, fitted and zoomed, are saved beside $SCREENSHOT
-// (dashboard-512.png, dashboard-512-zoomed.png).
+// Screenshots at 512×512 with 500 ROIs, fitted, zoomed, and with eight ROIs stacked over
+// the correlation image in viridis, are saved beside $SCREENSHOT (dashboard-512.png,
+// dashboard-512-zoomed.png, dashboard-512-stacked.png).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -251,6 +252,28 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   const svg = readFileSync(await save('#export-svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.ok((svg.match(/<polyline /g) ?? []).length >= 4, 'a line per trace');
+
+  // Eight ROIs picked with the keyboard, stacked; the correlation image in viridis; the raster by activity.
+  await page.fill('#roi-filter', 'cell00');
+  await page.focus('#roi-list');
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 7; i += 1) {
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+  }
+  assert.deepEqual(await page.evaluate(() => window.calmon.rois().filter((r, i) =>
+    window.calmon.selected().has(window.calmon.keys()[i])).map((r) => r.name).sort()),
+  ['cell001', 'cell002', 'cell003', 'cell004', 'cell005', 'cell006', 'cell007', 'cell008']);
+  await page.fill('#roi-filter', '');
+  await page.selectOption('#plot-mode', 'stacked');
+  await page.selectOption('#image-name', 'correlation');
+  await page.selectOption('#colormap', 'viridis');
+  await page.selectOption('#raster-sort', 'activity');
+  await page.click('#zoom-fit');
+  await page.click('#zoom-in');
+  await waitFor(() => page.evaluate(() => window.calmon.view.zoom === 2 && window.calmon.view.colormap === 'viridis'),
+                5000, 'the correlation image in viridis at 2×');
+  await page.screenshot({ path: shots.replace(/\.png$/, '-512-stacked.png'), fullPage: true });
 
   // A new session (as calmond says in TraceUpdate.session) starts the plots again; calmond's
   // history of it is asked for, and an answer lands before the live frames.
