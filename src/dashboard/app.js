@@ -27,7 +27,7 @@ import { decodeHistory, historyPoints, roiKey, TraceStore } from './trace_store.
 const $ = (id) => document.getElementById(id);
 const store = new TraceStore(3600);
 const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null,
-                recentStatuses: [], motionPlots: 0, renders: 0, histories: 0, historyRequests: 0 };
+                recentStatuses: [], motionPlots: 0, renders: 0, histories: 0, historyRequests: 0, renderMs: [] };
 let rois = [];
 let keys = [];  // each ROI's history key (trace_store.js), in the order of `rois`
 let selected = new Set();  // history keys
@@ -181,8 +181,9 @@ function setRois(info) {
   keys = rois.map((roi, i) => roiKey(roi, info.version ?? 0, i));
   for (const key of keys) if (!colorNumbers.has(key)) colorNumbers.set(key, colorNumbers.size);
   const present = new Set(keys);
-  selected = selectionMade ? new Set([...selected].filter((key) => present.has(key))) : new Set();
-  if (selected.size === 0) selected = new Set(keys.slice(0, 3));  // a new set: its first three
+  const kept = new Set([...selected].filter((key) => present.has(key)));
+  // Until the user picks, and when a new set has none of the selected ROIs: its first three.
+  selected = !selectionMade || (selected.size > 0 && kept.size === 0) ? new Set(keys.slice(0, 3)) : kept;
   showSelection();
   list.set(rois, keys, keys.map(colorFor), selected);
   $('roi-count').textContent = `${rois.length} ROIs`;
@@ -251,6 +252,16 @@ function selectFromImage(index, add) {
 }
 
 $('roi-filter').addEventListener('input', (e) => list.setFilter(e.target.value));
+$('roi-all').addEventListener('click', () => {
+  selectionMade = true;
+  selected = new Set(list.order.map((i) => keys[i]));
+  showSelection(true);
+});
+$('roi-none').addEventListener('click', () => {
+  selectionMade = true;
+  selected = new Set();
+  showSelection(true);
+});
 $('roi-sort').addEventListener('change', (e) => list.setSort(e.target.value));
 setInterval(() => list.refresh(), 250);
 
@@ -413,6 +424,7 @@ let lastRenderedUpdates = 0;
 function render(now) {
   $('zoom-level').textContent = `${view.zoom}×`;
   if (dirty) {
+    const started = performance.now();
     dirty = false;
     stats.renders += 1;
     stats.shownUpdates = store.updates;
@@ -442,6 +454,7 @@ function render(now) {
                 store.failedFrames(x), axis, plotOptions(from, 0));
       stats.motionPlots += 1;
     }
+    stats.renderMs = [...stats.renderMs.slice(-99), performance.now() - started];
   }
   requestAnimationFrame(render);
 }
@@ -629,5 +642,5 @@ for (const layer of ['outlines', 'labels', 'neuropil']) {
 
 // For tests and the curious: the page's state.
 window.calmon = { store, view, list, stats, settings, rois: () => rois, keys: () => keys, selected: () => selected,
-                  receive: onMessage, viewing: () => viewing, historySupported: () => historySupported,
+                  receive: onMessage, viewing: () => viewing, redraw: () => { dirty = true; }, historySupported: () => historySupported,
                   tickLabel };

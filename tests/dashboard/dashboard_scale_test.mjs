@@ -9,7 +9,8 @@
 // the image zooms (buttons, wheel about the pointer) and pans (middle button) and the
 // hover still names the pixel under the pointer; names are drawn only where they do not
 // overlap; a click on an ROI selects it (shift-click adds one) and adds none; the filter
-// finds an ROI by name and Enter selects it; the visible traces saved as CSV and .npy
+// finds an ROI by name and Enter selects it; the cost of a redraw with all 500 selected is
+// printed; the visible traces saved as CSV and .npy
 // hold calmon-record's numbers for the same frames (python/numpy compares them); the
 // figure saves as PNG and SVG; a new session (TraceUpdate.session) is never joined to the
 // old one and calmond's history (a "history" message) lands before the live frames.
@@ -252,6 +253,25 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   const svg = readFileSync(await save('#export-svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.ok((svg.match(/<polyline /g) ?? []).length >= 4, 'a line per trace');
+
+  // What a redraw costs with every ROI selected: printed, not asserted.
+  await page.click('#roi-all');
+  assert.equal(await page.evaluate(() => window.calmon.selected().size), 500);
+  const cost = await page.evaluate(async () => {
+    const { stats } = window.calmon;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const before = stats.renders;
+    for (let i = 0; i < 30; i += 1) {
+      window.calmon.redraw();
+      await frame();
+    }
+    const ms = stats.renderMs.slice(-(stats.renders - before)).sort((a, b) => a - b);
+    return { median: ms[Math.floor(ms.length / 2)], max: ms.at(-1), count: ms.length };
+  });
+  console.log(`a redraw with all 500 ROIs selected (${FRAMES} frames): median ${cost.median.toFixed(1)} ms, ` +
+              `max ${cost.max.toFixed(1)} ms over ${cost.count} redraws`);
+  await page.click('#roi-none');
+  assert.equal(await page.evaluate(() => window.calmon.selected().size), 0);
 
   // Eight ROIs picked with the keyboard, stacked; the correlation image in viridis; the raster by activity.
   await page.fill('#roi-filter', 'cell00');
