@@ -383,15 +383,17 @@ function rasterData(from, columns) {
   const timed = viewing ? viewing.times.some(Number.isFinite) : store.hasTime;
   const last = viewing ? Infinity : store.lastX();
   const rows = keys.map((key, i) => {
-    const { x, y } = viewing ? historyPoints(viewing, key, 'dff', { timed }) : store.points(key, 'dff', from);
-    return { key, name: rois[i].name ?? key, color: colorFor(key), x, y };
+    const { x, y, start = 0 } = viewing ? historyPoints(viewing, key, 'dff', { timed }) : store.points(key, 'dff', from);
+    return { key, name: rois[i].name ?? key, color: colorFor(key), x, y, start };
   });
   const first = viewing ? NaN : store.firstX();
   let low = Number.isFinite(from) ? Math.max(from, Number.isFinite(first) ? first : from) : Infinity;
   let high = Number.isFinite(last) ? last : -Infinity;
   if (!Number.isFinite(low) || !Number.isFinite(high)) {
     for (const row of rows) {
-      for (const x of row.x) if (Number.isFinite(x)) { low = Math.min(low, x); high = Math.max(high, x); }
+      for (let k = row.start; k < row.x.length; k += 1) {
+        if (Number.isFinite(row.x[k])) { low = Math.min(low, row.x[k]); high = Math.max(high, row.x[k]); }
+      }
     }
   }
   const span = high - low;
@@ -399,17 +401,18 @@ function rasterData(from, columns) {
   let points = 1;
   for (const row of rows) {
     let n = 0;
-    for (const x of row.x) if (x >= low && x <= high) n += 1;
+    for (let k = row.start; k < row.x.length; k += 1) if (row.x[k] >= low && row.x[k] <= high) n += 1;
     points = Math.max(points, n);
   }
   columns = Math.min(columns, points);
   for (const row of rows) {
     const values = new Array(columns).fill(NaN);
-    row.x.forEach((x, k) => {
+    for (let k = row.start; k < row.x.length; k += 1) {
+      const x = row.x[k];
       const c = span > 0 ? Math.min(columns - 1, Math.floor(((x - low) / span) * columns)) : columns - 1;
       const v = row.y[k];
       if (c >= 0 && Number.isFinite(v) && !(values[c] >= v)) values[c] = v;
-    });
+    }
     row.values = values;
     let peak = -Infinity;
     for (const v of values) if (v > peak) peak = v;

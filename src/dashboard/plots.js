@@ -1,7 +1,8 @@
 // plots.js — line plots and the ΔF/F₀ raster, drawn on canvases with no library, and
 // the same line plots as SVG text.
 //
-// A plot takes series {x, y, color, dash, breaks, lane} and an x range (the window);
+// A plot takes series {x, y, start, color, dash, breaks, lane} (the points from x[start],
+// y[start] on) and an x range (the window);
 // the y axis is scaled to what is visible. Non-finite values leave a gap, and so do the
 // positions in a series' `breaks` (frames went missing before them). Both axes get ticks
 // at round steps (1, 2, 5 × 10ⁿ; on seconds, whole minutes once the window is long, and
@@ -88,7 +89,7 @@ export function layoutLines(series, { width, height, xRange = null, unit = 'fram
   let xs = xRange;
   if (!xs) {
     xs = [Infinity, -Infinity];
-    for (const s of series) xs = extent(s.x, xs[0], xs[1]);
+    for (const s of series) xs = extent(s.start ? s.x.slice(s.start) : s.x, xs[0], xs[1]);
     xs = padded(xs);
   }
   const inside = (x) => x >= xs[0] && x <= xs[1];
@@ -101,7 +102,7 @@ export function layoutLines(series, { width, height, xRange = null, unit = 'fram
   const ranges = series.map((s) => {
     let low = Infinity;
     let high = -Infinity;
-    for (let i = 0; i < s.x.length; i += 1) {
+    for (let i = s.start ?? 0; i < s.x.length; i += 1) {
       const v = s.y[i];
       if (inside(s.x[i]) && Number.isFinite(v)) {
         if (v < low) low = v;
@@ -147,7 +148,7 @@ export function layoutLines(series, { width, height, xRange = null, unit = 'fram
       if (last !== high) line.push([col, last]);
       col = null;
     };
-    for (let i = 0; i < s.x.length; i += 1) {
+    for (let i = s.start ?? 0; i < s.x.length; i += 1) {
       if (s.breaks?.has(i)) { flush(); line = null; }
       const x = s.x[i];
       const v = s.y[i];

@@ -273,8 +273,11 @@ export class TraceStore {
   }
 
   // One trace of the ROI under `key` from `fromX` on, for a plot: the history before the
-  // first live frame, then the live frames; {x, y, breaks, live} (live: where the live
-  // frames start in x). `trace` is f, fneu, fcorr, f0, dff or settled (settled F0).
+  // first live frame, then the live frames; {x, y, breaks, live, start}: the points are
+  // x[k], y[k] for k from `start` on, `live` is where the live frames start. With no
+  // history to show, x and y are the store's own arrays (not copies: a redraw of
+  // hundreds of ROIs copies nothing). `trace` is f, fneu, fcorr, f0, dff or settled
+  // (settled F0).
   points(key, trace, fromX = -Infinity) {
     const axis = this.axis();
     const firstLive = this.frames.length ? this.frames[0] : Infinity;
@@ -282,6 +285,10 @@ export class TraceStore {
                                { timed: this.hasTime, fromX, beforeFrame: firstLive });
     const s = this.series.get(key);
     const from = Math.max(0, lowerBound(axis.x, fromX));
+    const values0 = trace === 'settled' ? this.settledF0(key) : s?.[trace];
+    if (past.x.length === 0 && values0) {  // live frames only: the store's own arrays, from `from` on
+      return { x: axis.x, y: values0, breaks: axis.breaks, live: 0, start: from };
+    }
     const x = past.x;
     const y = past.y;
     const breaks = past.breaks;
@@ -290,13 +297,13 @@ export class TraceStore {
     const h = this.history;
     if (live > 0 && h && this.frames.length && h.frames.length &&
         h.frames[h.frames.length - 1] + h.bucketFrames < this.frames[from]) breaks.add(live);
-    const values = trace === 'settled' ? this.settledF0(key) : s?.[trace];
+    const values = values0;
     for (let k = from; k < axis.x.length; k += 1) {
       if (axis.breaks.has(k)) breaks.add(x.length);
       x.push(axis.x[k]);
       y.push(values ? values[k] : NaN);
     }
-    return { x, y, breaks, live };
+    return { x, y, breaks, live, start: 0 };
   }
 
   // The x positions (axis()'s) of the frames whose registration failed (motion.failed non-zero).
