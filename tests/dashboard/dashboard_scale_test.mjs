@@ -121,7 +121,8 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
 
   // The replay, once; the page's pace measured meanwhile (printed, not asserted).
   const sample = () => page.evaluate(() => ({ t: performance.now(), renders: window.calmon.stats.renders,
-                                              updates: window.calmon.store.updates }));
+                                              updates: window.calmon.store.updates,
+                                              daemonRate: Number(window.calmon.stats.lastStatus?.frame_rate_hz ?? 0) }));
   startReplay(movie, ready, 30);
   await waitFor(async () => (await sample()).updates > 30, 30000, 'the first frames on the page');
   const start = await sample();
@@ -129,7 +130,8 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   const end = await sample();
   const seconds = (end.t - start.t) / 1000;
   console.log(`page at 512×512 with 500 ROIs: ${((end.renders - start.renders) / seconds).toFixed(1)} redraws/s, ` +
-              `${((end.updates - start.updates) / seconds).toFixed(1)} frames/s shown (movie at 30 frames/s)`);
+              `${((end.updates - start.updates) / seconds).toFixed(1)} frames/s shown ` +
+              `(calmond received ${end.daemonRate.toFixed(1)} frames/s)`);
   await waitFor(() => page.evaluate((n) => window.calmon.store.frames.length === n, FRAMES), 30000, 'every frame');
   assert.equal(await recorded, 0, `calmon-record: ${recorderErr}`);
   await waitFor(() => page.evaluate(() => window.calmon.view.images.has('correlation')), 20000, 'the images');
