@@ -5,7 +5,9 @@
 // The page is opened first, then the movie replayed once at 30 frames/s while
 // calmon-record, a ZeroMQ subscriber, records what calmond publishes. During the replay
 // the page's redraws and the frames it shows per second are measured and printed (a
-// figure, never asserted). Then: the trace plots' x axis is in seconds with round ticks;
+// figure, never asserted). Then: the trace plots' x axis is in seconds with round ticks,
+// and hovering a plot names the frame, its time and a selected ROI's value; a click on
+// the raster selects the ROI of its row;
 // the image zooms (buttons, wheel about the pointer) and pans (middle button) and the
 // hover still names the pixel under the pointer; names are drawn only where they do not
 // overlap; a click on an ROI selects it (shift-click adds one) and adds none; the filter
@@ -147,6 +149,39 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   assert.deepEqual(axis.times, axis.frames.map((t) => t / 30), "the movie's frame times (calmon-replay's clock)");
   assert.equal(axis.high, axis.last);
   assert.equal(axis.low, axis.first, 'a session shorter than the window fills the plot');
+
+  // Hovering the ΔF/F₀ plot names the frame, its time, and the nearest selected ROI's value there.
+  const plot = await page.locator('#plot-dff').boundingBox();
+  await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+  const hovered = await page.locator('#plot-hover').textContent();
+  const match = hovered.match(/^frame (\d+) · (\d+\.\d{3}) s · (cell\d{3}) ΔF\/F₀ (-?[0-9.e-]+)$/);
+  assert.ok(match, hovered);
+  const [, hoverFrame, hoverTime, hoverRoi, hoverValue] = match;
+  assert.equal(Number(hoverTime), Number((Number(hoverFrame) / 30).toFixed(3)));
+  const truthValue = await page.evaluate(([frame, name]) => {
+    const { store } = window.calmon;
+    const key = window.calmon.keys()[window.calmon.rois().findIndex((r) => r.name === name)];
+    return store.seriesOf(key).dff[store.frames.indexOf(frame)];
+  }, [Number(hoverFrame), hoverRoi]);
+  assert.equal(Number(hoverValue), Number(truthValue.toPrecision(4)));
+
+  // A click on a raster row selects its ROI.
+  const raster = await page.locator('#raster').boundingBox();
+  await page.mouse.click(raster.x + raster.width / 2, raster.y + raster.height * 0.37);
+  const fromRaster = await page.evaluate((fraction) => {
+    const canvas = document.getElementById('raster');
+    const rows = window.calmon.rois().length;
+    const top = 2;
+    const rowHeight = (canvas.height - 4) / rows;
+    const row = Math.floor((fraction * canvas.height - top) / rowHeight);
+    const names = window.calmon.rois().filter((r, i) => window.calmon.selected().has(window.calmon.keys()[i]))
+      .map((r) => r.name);
+    return { names, row };
+  }, 0.37);
+  assert.equal(fromRaster.names.length, 1);
+  // Rows are half a pixel tall here and the pointer's position whole pixels: the row or its neighbour.
+  const pickedRow = Number(fromRaster.names[0].slice(4)) - 1;
+  assert.ok(Math.abs(pickedRow - fromRaster.row) <= 1, `${fromRaster.names[0]} for row ${fromRaster.row} (rows by name)`);
 
   // Fitted: 1 screen pixel per image pixel; names only where they fit, none overlapping.
   const fitted = await page.evaluate(() => ({ zoom: window.calmon.view.zoom, labels: window.calmon.view.labels }));
