@@ -419,6 +419,8 @@ function rasterData(from, columns) {
     row.activity = peak;
   }
   if (settings.rasterSort === 'activity') rows.sort((a, b) => b.activity - a.activity);
+  rows.x = [low, high];
+  rows.unit = timed ? 's' : 'frame';
   return rows;
 }
 
@@ -444,7 +446,8 @@ function render(now) {
       lastRaster = now;
       const canvas = $('raster');
       rasterRows = rasterData(from, Math.max(1, Math.min(600, canvas.width - 114)));
-      rasterLayout = drawRaster(canvas, rasterRows, { low: settings.rasterLow, high: settings.rasterHigh });
+      rasterLayout = drawRaster(canvas, rasterRows, { low: settings.rasterLow, high: settings.rasterHigh,
+                                                      x: rasterRows.x, unit: rasterRows.unit });
     } else {
       dirty = true;  // the raster is still to be drawn
     }

@@ -269,15 +269,28 @@ export function linesToSvg(series, axis, { width, height, xRange = null, lanes =
 }
 
 // rows: {name, values, color} — ΔF/F₀ per column (all the same length), drawn through
-// `colormap` from `low` to `high`; returns where the rows are, for a click.
-export function drawRaster(canvas, rows, { low = -0.2, high = 1.0, colormap = 'viridis' } = {}) {
+// `colormap` from `low` to `high`; `x` the time (or frames: `unit`) of the first and
+// last column's edges, for the axis under the rows; returns where the rows are, for a click.
+export function drawRaster(canvas, rows, { low = -0.2, high = 1.0, colormap = 'viridis', x = null, unit = 's' } = {}) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, width, height);
   const table = COLORMAPS[colormap] ?? COLORMAPS.viridis;
   const bar = { left: width - 44, width: 10 };
-  const area = { left: 64, right: bar.left - 6, top: 2, bottom: height - 2 };
+  const area = { left: 64, right: bar.left - 6, top: 2, bottom: height - (x ? 16 : 2) };
+  if (x && x[1] > x[0]) {  // the time axis under the rows
+    const marks = ticks(x[0], x[1], Math.max(2, Math.floor((area.right - area.left) / 90)), unit);
+    ctx.fillStyle = '#7d8a96';
+    ctx.font = '10px ui-monospace, monospace';
+    for (const t of marks) {
+      const px = area.left + ((t - x[0]) / (x[1] - x[0])) * (area.right - area.left);
+      const label = tickLabel(t, marks.step, unit);
+      const w = ctx.measureText(label).width;
+      ctx.fillRect(Math.round(px), area.bottom, 1, 3);
+      ctx.fillText(label, Math.min(area.right - w, Math.max(area.left, px - w / 2)), height - 3);
+    }
+  }
   const layout = { ...area, rowHeight: rows.length ? (area.bottom - area.top) / rows.length : 0, rows: rows.length };
   // The colour bar, low at the bottom.
   for (let y = area.top; y < area.bottom; y += 1) {

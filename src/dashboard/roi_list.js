@@ -65,9 +65,22 @@ export class RoiList {
     this.render(true);
   }
 
-  setFilter(text) { this.filter = text; this.cursor = 0; this.reorder(); this.render(true); }
+  // A new filter or order starts at the top of the list.
+  setFilter(text) {
+    this.filter = text;
+    this.cursor = 0;
+    this.reorder();
+    this.container.scrollTop = 0;
+    this.render(true);
+  }
 
-  setSort(mode) { this.sort = mode; this.reorder(); this.render(true); }
+  setSort(mode) {
+    this.sort = mode;
+    this.cursor = 0;
+    this.reorder();
+    this.container.scrollTop = 0;
+    this.render(true);
+  }
 
   reorder() {
     this.order = filterOrder(sortOrder(this.rois, this.keys, this.sort, this.stats), this.rois, this.filter);
@@ -97,6 +110,9 @@ export class RoiList {
   render(all = false) {
     const height = this.container.clientHeight || 300;
     this.spacer.style.height = `${this.order.length * ROW_HEIGHT}px`;
+    // A list grown shorter than where it was scrolled to: back into it.
+    const most = Math.max(0, this.order.length * ROW_HEIGHT - height);
+    if (this.container.scrollTop > most) this.container.scrollTop = most;
     const first = Math.max(0, Math.floor(this.container.scrollTop / ROW_HEIGHT) - 4);
     const last = Math.min(this.order.length, Math.ceil((this.container.scrollTop + height) / ROW_HEIGHT) + 4);
     for (const [at, row] of this.rendered) {

@@ -172,7 +172,7 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
     const canvas = document.getElementById('raster');
     const rows = window.calmon.rois().length;
     const top = 2;
-    const rowHeight = (canvas.height - 4) / rows;
+    const rowHeight = (canvas.height - 18) / rows;  // 2 pixels above the rows, 16 below (the time axis)
     const row = Math.floor((fraction * canvas.height - top) / rowHeight);
     const names = window.calmon.rois().filter((r, i) => window.calmon.selected().has(window.calmon.keys()[i]))
       .map((r) => r.name);
