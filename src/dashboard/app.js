@@ -131,7 +131,7 @@ function requestHistory() {
 }
 
 function onHistory(answer) {
-  if ((answer.id ?? 0) !== historyId) return;  // an answer to an older request
+  if (Number(answer.id ?? 0) !== historyId) return;  // an answer to an older request (a uint64 may come as text)
   stats.histories += 1;
   if (answer.error) {
     showBanner(`calmond's history: ${answer.error}`, 'info', 5000);

@@ -48,7 +48,7 @@ export function decodeHistory(answer) {
                                                  max: decodeBase64(s.max, Float32Array) };
   }
   return {
-    id: answer.id ?? 0,
+    id: Number(answer.id ?? 0),
     session: String(answer.session ?? 0),
     sessions: (answer.sessions ?? []).map(String),
     firstFrame: num(answer.first_frame ?? 0),
