@@ -133,6 +133,7 @@ function requestHistory() {
 function onHistory(answer) {
   if (Number(answer.id ?? 0) !== historyId) return;  // an answer to an older request (a uint64 may come as text)
   stats.histories += 1;
+  stats.historyReceivedAt = connection.receivedAt;  // its load time, to the plots drawn, is kept by render()
   if (answer.error) {
     showBanner(`calmond's history: ${answer.error}`, 'info', 5000);
     return;
@@ -461,6 +462,10 @@ function render(now) {
       stats.motionPlots += 1;
     }
     stats.renderMs = [...stats.renderMs.slice(-99), performance.now() - started];
+    if (stats.historyReceivedAt && !dirty) {  // a history answer received, parsed, merged and drawn
+      stats.historyLoadMs = performance.now() - stats.historyReceivedAt;
+      stats.historyReceivedAt = 0;
+    }
   }
   requestAnimationFrame(render);
 }

@@ -26,6 +26,7 @@ export class Connection {
       this.onOpen();
     };
     ws.onmessage = (event) => {
+      this.receivedAt = performance.now();  // before parsing: what a big message costs starts here
       const message = JSON.parse(event.data);
       if (message.type === 'reply') {
         const waiting = this.pending.shift();

@@ -17,6 +17,7 @@
 // all from a zoom of 4 on. Drawing happens at most once per animation frame, when
 // something changed.
 
+import { decodeBase64 } from './base64.js';
 import { COLORMAPS, roiColor } from './colors.js';
 
 export const ZOOMS = [0.25, 0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64];
@@ -24,8 +25,7 @@ export const ZOOMS = [0.25, 0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48
 export function decodeImage(image) {
   let data;
   if (typeof image.data === 'string') {
-    const bytes = Uint8Array.from(atob(image.data), (c) => c.charCodeAt(0));
-    data = new Float32Array(bytes.buffer);
+    data = decodeBase64(image.data, Float32Array);
   } else {
     data = Float32Array.from((image.pixels ?? []).map(Number));
   }

@@ -22,6 +22,10 @@
 // series' min and max) covers what came before the live frames; points() joins the two
 // for a plot, the history up to the first live frame, the live frames after it.
 
+import { decodeBase64 } from './base64.js';
+
+export { decodeBase64 };
+
 const num = (v) => (v === undefined ? NaN : Number(v));  // protobuf JSON: "NaN", int64 as text
 const TRACES = ['f', 'fneu', 'fcorr', 'f0', 'dff'];
 
@@ -29,12 +33,6 @@ const TRACES = ['f', 'fneu', 'fcorr', 'f0', 'dff'];
 // its version and position.
 export function roiKey(roi, version, position) {
   return roi?.id !== undefined ? `id${roi.id}` : `v${version}#${position}`;
-}
-
-// Decodes base64 into a typed array of `Type` (little-endian, as calmond writes it).
-export function decodeBase64(text, Type) {
-  const bytes = Uint8Array.from(atob(text ?? ''), (c) => c.charCodeAt(0));
-  return new Type(bytes.buffer, 0, Math.floor(bytes.length / Type.BYTES_PER_ELEMENT));
 }
 
 // calmond's history answer (a "history" message), decoded: the buckets' first frames,

@@ -84,7 +84,7 @@ test("the page shows calmond's history of the session before its live frames, an
   let current = 2;  // the session calmond is in
   server = createServer((req, res) => {
     const name = new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html').slice(1);
-    if (!/^[a-z_]+\.(html|js|css)$/.test(name)) { res.writeHead(404); res.end(); return; }
+    if (!/^[a-z0-9_]+\.(html|js|css)$/.test(name)) { res.writeHead(404); res.end(); return; }
     const type = { html: 'text/html', js: 'text/javascript', css: 'text/css' }[name.split('.').pop()];
     res.writeHead(200, { 'content-type': `${type}; charset=utf-8` });
     res.end(readFileSync(path.join(dashboard, name)));
@@ -195,4 +195,77 @@ test("the page shows calmond's history of the session before its live frames, an
   await waitFor(() => page.evaluate(() => window.calmon.viewing() === null &&
                                           document.getElementById('plot-dff').xScale.high < 2), 5000, 'live again');
   assert.deepEqual(errors, []);
+});
+
+// An hour at 30 Hz of 500 ROIs, as calmond would answer for a plot 660 pixels wide: the
+// time from the answer's arrival to the plots drawn with all 500 selected is printed (a
+// figure, not asserted); the page must hold every series.
+test("an hour's history of 500 ROIs: loaded and drawn, the time printed", async () => {
+  const rois = Array.from({ length: 500 }, (_, i) => ({ id: i + 1, name: `cell${String(i + 1).padStart(3, '0')}`,
+                                                        region: { pixel: { x: i % 25, y: Math.floor(i / 25) } } }));
+  const frames = 3600 * RATE;
+  let socket = null;
+  const asked = [];
+  const hour = createServer((req, res) => {
+    const name = new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html').slice(1);
+    if (!/^[a-z0-9_]+\.(html|js|css)$/.test(name)) { res.writeHead(404); res.end(); return; }
+    const type = { html: 'text/html', js: 'text/javascript', css: 'text/css' }[name.split('.').pop()];
+    res.writeHead(200, { 'content-type': `${type}; charset=utf-8` });
+    res.end(readFileSync(path.join(dashboard, name)));
+  });
+  const wss = new WebSocketServer({ server: hour, path: '/ws' });
+  wss.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.history) { asked.push(message.history); return; }  // answered below, when the page is set
+      const body = message.rois ? { rois: { version: 1, session: '5', rois } }
+        : message.status ? { status: { frame_rate_hz: RATE, streaming: true } } : {};
+      ws.send(JSON.stringify({ type: 'reply', data: { ok: true, ...body } }));
+    });
+  });
+  await new Promise((resolve) => hour.listen(0, '127.0.0.1', resolve));
+  try {
+    if (context) await context.close();
+    context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+      viewport: { width: 1240, height: 1000 }, timeout: 30000 });
+    const page = context.pages()[0] ?? await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`http://127.0.0.1:${hour.address().port}/`, { timeout: 15000 });
+    await waitFor(() => page.evaluate(() => window.calmon.rois().length === 500), 15000, 'the 500 ROIs');
+    await page.click('#roi-all');
+    await page.selectOption('#window', 'all');
+    await waitFor(() => asked.length > 0, 10000, 'a history request');
+    const request = asked.at(-1);
+    const bucket = Math.ceil(frames / request.points);
+    const starts = Float64Array.from({ length: Math.ceil(frames / bucket) }, (_, k) => k * bucket);
+    const series = [];
+    for (const roi of rois) {
+      for (const trace of request.traces) {
+        const min = Float32Array.from(starts, (t) => Math.sin(t / (900 + roi.id)) - 0.1);
+        const max = Float32Array.from(min, (v) => v + 0.2);
+        series.push({ roi_id: roi.id, name: roi.name, trace, min: b64(min), max: b64(max) });
+      }
+    }
+    const text = JSON.stringify({ type: 'history', id: request.id, session: 5, sessions: [5], first_frame: 0,
+                                  last_frame: frames - 1, bucket_frames: bucket, frame_index: b64(starts),
+                                  time_s: b64(Float64Array.from(starts, (t) => t / RATE)),
+                                  gap_before: b64(new Uint8Array(starts.length)), series, error: '' });
+    socket.send(text);
+    await waitFor(() => page.evaluate(() => window.calmon.stats.historyLoadMs > 0), 60000, 'the hour drawn');
+    const loaded = await page.evaluate(() => ({ ms: window.calmon.stats.historyLoadMs,
+                                                series: window.calmon.store.history.series.size,
+                                                high: document.getElementById('plot-dff').xScale.high }));
+    console.log(`an hour's history of 500 ROIs (${request.traces.length} traces, ${starts.length} points each, ` +
+                `${(text.length / 1048576).toFixed(1)} MiB of JSON): received to drawn in ${loaded.ms.toFixed(0)} ms`);
+    assert.equal(loaded.series, 500);
+    assert.ok(loaded.high > 3590, `the hour on the axis: ${loaded.high}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    context = null;
+    await new Promise((resolve) => hour.close(resolve));
+  }
 });
