@@ -39,7 +39,9 @@ after(async () => {
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                        '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const FRAMES = 300;
+// Fewer frames under a sanitizer (tools/sanitize sets the slowdown), where a 512×512 frame
+// with 500 ROIs takes calmond many times longer.
+const FRAMES = Number(process.env.CALMON_TEST_SLOWDOWN || 1) > 1 ? 120 : 300;
 
 // One ROI per cell: the pixels of its ellipse (calmon-synth's truth), named cell001...
 function roisOf(truth, count) {
@@ -126,9 +128,9 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
                                               updates: window.calmon.store.updates,
                                               daemonRate: Number(window.calmon.stats.lastStatus?.frame_rate_hz ?? 0) }));
   startReplay(movie, ready, 30);
-  await waitFor(async () => (await sample()).updates > 30, 30000, 'the first frames on the page');
+  await waitFor(async () => (await sample()).updates > 20, 30000, 'the first frames on the page');
   const start = await sample();
-  await waitFor(async () => (await sample()).updates >= FRAMES - 30, 60000, 'most of the frames');
+  await waitFor(async () => (await sample()).updates >= FRAMES - 20, 60000, 'most of the frames');
   const end = await sample();
   const seconds = (end.t - start.t) / 1000;
   console.log(`page at 512×512 with 500 ROIs: ${((end.renders - start.renders) / seconds).toFixed(1)} redraws/s, ` +
@@ -284,7 +286,7 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   assert.match(path.basename(csvFile), /^calmon-traces-.*\.csv$/);
   const compared = spawnSync(process.env.PYTHON, ['-c', COMPARE, csvFile, npyFile, rec], { encoding: 'utf8' });
   assert.equal(compared.status, 0, compared.stderr);
-  assert.match(compared.stdout, /^10 columns of 300 frames equal calmon-record's/);
+  assert.equal(compared.stdout.trim(), `10 columns of ${FRAMES} frames equal calmon-record's`);
   const png = readFileSync(await save('#export-png'));
   assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
   const svg = readFileSync(await save('#export-svg'), 'utf8');
@@ -349,7 +351,7 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
                     supported: window.calmon.historySupported(), banner: document.getElementById('banner').textContent };
     return { before, joined, after };
   });
-  assert.equal(sessions.joined, 301, 'the same session goes on');
+  assert.equal(sessions.joined, FRAMES + 1, 'the same session goes on');
   assert.equal(sessions.after.sessions, sessions.before.sessions + 1);
   assert.deepEqual(sessions.after.frames, [301, 302], 'the new session is not joined to the old');
   assert.equal(sessions.after.supported, true);
