@@ -196,18 +196,22 @@ export class ImageView {
       const { path, box } = outline(pixelsOf[i], width);
       let neuropil = null;
       let neuropilDashed = false;
+      let neuropilBox = null;
       const n = roi.neuropil ?? {};
       if (n.mask) {
         neuropil = new Path2D();
-        for (const [x, y] of regionPixels(n, width, height)) neuropil.rect(x, y, 1, 1);
+        const pixels = regionPixels(n, width, height);
+        for (const [x, y] of pixels) neuropil.rect(x, y, 1, 1);
+        neuropilBox = outline(pixels, width).box;
       } else if (n.pixel || n.rect) {
         const r = n.rect ?? { xmin: n.pixel.x ?? 0, xmax: (n.pixel.x ?? 0) + 1, ymin: n.pixel.y ?? 0,
                               ymax: (n.pixel.y ?? 0) + 1 };
         neuropil = new Path2D();
         neuropil.rect(r.xmin ?? 0, r.ymin ?? 0, (r.xmax ?? 0) - (r.xmin ?? 0), (r.ymax ?? 0) - (r.ymin ?? 0));
         neuropilDashed = true;
+        neuropilBox = { x0: r.xmin ?? 0, y0: r.ymin ?? 0, x1: r.xmax ?? 0, y1: r.ymax ?? 0 };
       }
-      return { path, box, neuropil, neuropilDashed };
+      return { path, box, neuropil, neuropilDashed, neuropilBox };
     });
     this.shapesSize = `${width}x${height}`;
   }
@@ -425,7 +429,8 @@ export class ImageView {
     this.shapes.forEach((shape, i) => {
       const color = this.colors[i] ?? roiColor(i);
       const selected = this.selected.has(i);
-      if (this.layers.neuropil && shape.neuropil && (selected || this.rois.length <= 50 || z >= 4)) {
+      if (this.layers.neuropil && shape.neuropil && (selected || this.rois.length <= 50 || z >= 4) &&
+          shown(shape.neuropilBox)) {
         if (shape.neuropilDashed) {
           ctx.strokeStyle = color;
           ctx.lineWidth = 1 / z;
