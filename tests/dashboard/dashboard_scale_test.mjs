@@ -289,9 +289,21 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   assert.equal(compared.stdout.trim(), `10 columns of ${FRAMES} frames equal calmon-record's`);
   const png = readFileSync(await save('#export-png'));
   assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
-  const svg = readFileSync(await save('#export-svg'), 'utf8');
+  const svgFile = await save('#export-svg');
+  const svg = readFileSync(svgFile, 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.ok((svg.match(/<polyline /g) ?? []).length >= 4, 'a line per trace');
+  const parsed = spawnSync(process.env.PYTHON, ['-c', `
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+plots = root.findall(ns + "svg")
+titles = sorted({t.text for t in root.iter(ns + "title")})
+print(len(plots), ",".join(titles))`, svgFile], { encoding: 'utf8' });
+  assert.equal(parsed.status, 0, parsed.stderr);
+  const selectedNames = await page.evaluate(() => window.calmon.rois().filter((r, i) =>
+    window.calmon.selected().has(window.calmon.keys()[i])).map((r) => r.name).sort().join(','));
+  assert.equal(parsed.stdout.trim(), `3 ${selectedNames}`, 'three plots, each line named after its ROI');
 
   // What a redraw costs with every ROI selected: printed, not asserted.
   await page.click('#roi-all');
