@@ -4,7 +4,8 @@
 // protobuf-JSON ControlRequests, answered in order, so each request's promise takes the
 // next "reply". When the socket closes — the daemon stopped, or dropped a page too far
 // behind — pending requests fail and a new connection is tried with a growing delay
-// (0.5 s to 5 s), forever.
+// (0.5 s to 5 s), forever. A history request (send) is answered by its own message, out
+// of order with the replies.
 
 export class Connection {
   constructor(url, { onMessage, onOpen, onClose }) {
@@ -25,6 +26,7 @@ export class Connection {
       this.onOpen();
     };
     ws.onmessage = (event) => {
+      this.receivedAt = performance.now();  // before parsing: what a big message costs starts here
       const message = JSON.parse(event.data);
       if (message.type === 'reply') {
         const waiting = this.pending.shift();
@@ -39,6 +41,14 @@ export class Connection {
       setTimeout(() => this.connect(), this.delay);
       this.delay = Math.min(this.delay * 2, 5000);
     };
+  }
+
+  // Sends a message that is not a control request (no reply is waited for: a "history"
+  // request, answered by a "history" message); false when not connected.
+  send(body) {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(body));
+    return true;
   }
 
   // Resolves with the ControlReply (never rejects).

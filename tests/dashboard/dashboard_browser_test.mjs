@@ -132,8 +132,8 @@ test('the page shows the live image and traces, and a click adds an ROI with its
     return { key, firstFrame: window.calmon.store.frames[0], f: s.f.slice(0, 10) };
   });
   const before = await history();
-  const box = await page.locator('#image').boundingBox();
-  await page.mouse.click(box.x + 40.5 * first.scale, box.y + 8.5 * first.scale);
+  const at = await page.evaluate(() => window.calmon.view.clientOf(40, 8));
+  await page.mouse.click(at.x, at.y);
   await waitFor(async () => (await state()).rois === 7, 20000, 'the seventh ROI');
   const roi = await page.evaluate(() => window.calmon.rois()[6]);
   assert.deepEqual(roi.region, { pixel: { x: 40, y: 8 } });
@@ -276,6 +276,7 @@ test('with motion correction the page plots each frame\'s shift, marks failed fr
   await waitFor(async () => { const s = await state(); return s.shown && s.moved > 20 && s.options.includes('reference'); },
                 90000, 'the motion plot with moved frames, and the reference image');
   const s = await state();
+  assert.deepEqual(errors, []);
   assert.deepEqual(s.lengths, [s.frames, s.frames, s.frames], 'a shift per frame on the traces\' time axis');
   assert.ok(s.plots > 0);
   await waitFor(async () => /motion \|dy\| ≤ [0-9.]+, \|dx\| ≤ [0-9.]+ px, [0-9]+ failed/.test((await state()).status),
