@@ -116,7 +116,8 @@ void TraceHistory::drop_oldest_frames(Session& session, std::size_t count) {
     Column& column = it->second;
     if (column.first_slot < session.base_slot) {
       const std::size_t gone = std::min(column.size(), session.base_slot - column.first_slot);
-      for (auto& values : column.values) values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(gone));
+      for (auto& values : column.values)
+        values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(gone));
       column.first_slot += gone;
       freed += gone * kHistoryTraces * kBytesPerValue;
     }
@@ -180,12 +181,6 @@ HistoryAnswer TraceHistory::query(const HistoryQuery& query) const {
   if (ids.empty() && session != nullptr) {
     for (const auto& [id, column] : session->columns) ids.push_back(id);
   }
-  const std::size_t series_count = ids.size() * query.traces.size();
-  if (series_count * static_cast<std::size_t>(query.points) > kMaxAnswerPoints) {
-    return refuse("the answer would hold " + std::to_string(series_count) + " series of up to " +
-                  std::to_string(query.points) + " points, over the " + std::to_string(kMaxAnswerPoints) +
-                  " points one answer may hold: ask for fewer points, ROIs or traces");
-  }
   answer.first_frame = query.first_frame;
   answer.last_frame = query.last_frame;
   if (session == nullptr) return answer;
@@ -194,8 +189,11 @@ HistoryAnswer TraceHistory::query(const HistoryQuery& query) const {
   for (const std::uint32_t id : ids) {
     for (const HistoryTrace trace : query.traces) {
       const auto name = session->names.find(id);
-      answer.series.push_back({.roi_id = id, .name = name == session->names.end() ? std::string() : name->second,
-                               .trace = trace, .min = {}, .max = {}});
+      answer.series.push_back({.roi_id = id,
+                               .name = name == session->names.end() ? std::string() : name->second,
+                               .trace = trace,
+                               .min = {},
+                               .max = {}});
     }
   }
   if (frames.empty()) return answer;
@@ -228,6 +226,11 @@ HistoryAnswer TraceHistory::query(const HistoryQuery& query) const {
   }
   starts.push_back(hi);
   const std::size_t points = starts.size() - 1;
+  if (answer.series.size() * points > kMaxAnswerPoints) {
+    return refuse("the answer would hold " + std::to_string(answer.series.size()) + " series of " +
+                  std::to_string(points) + " points, over the " + std::to_string(kMaxAnswerPoints) +
+                  " points one answer may hold: ask for fewer points, ROIs or traces");
+  }
 
   for (HistorySeries& series : answer.series) {
     series.min.assign(points, kNaN);

@@ -71,11 +71,11 @@ struct HistorySeries {
 
 struct HistoryAnswer {
   std::uint64_t session = 0;
-  std::vector<std::uint64_t> sessions;  // held, oldest first
+  std::vector<std::uint64_t> sessions;            // held, oldest first
   std::int64_t first_frame = 0, last_frame = -1;  // the range answered (within what is held)
   std::int64_t bucket_frames = 1;
-  std::vector<double> frame_index;  // per point: the first frame held in its bucket
-  std::vector<double> time_s;       // per point: that frame's time, NaN if unknown
+  std::vector<double> frame_index;       // per point: the first frame held in its bucket
+  std::vector<double> time_s;            // per point: that frame's time, NaN if unknown
   std::vector<std::uint8_t> gap_before;  // per point: 1 if frames are missing in or before the bucket
   std::vector<HistorySeries> series;
   std::string error;  // non-empty: the query was refused, nothing else is filled but sessions
@@ -85,7 +85,8 @@ class TraceHistory {
  public:
   static constexpr std::size_t kMaxSessions = 4;
   static constexpr std::int64_t kMaxPoints = 100000;
-  // An answer holds at most this many points over all its series (16 MiB of min and max).
+  // An answer holds at most this many points over all its series (16 MiB of min and max);
+  // a query that would give more is refused.
   static constexpr std::size_t kMaxAnswerPoints = std::size_t{2} << 20;
   static constexpr std::size_t kBytesPerValue = sizeof(float);
   static constexpr std::size_t kBytesPerFrame = 2 * sizeof(double) + 1;
@@ -99,8 +100,7 @@ class TraceHistory {
               const std::array<std::span<const double>, kLiveHistoryTraces>& live);
   // Settled F0 of an earlier frame of `session`: f0[i] is ROI set.ids[i]'s. Frames or
   // ROIs not held are skipped.
-  void settle(std::uint64_t session, std::int64_t frame_index, const HistoryRoiSet& set,
-              std::span<const double> f0);
+  void settle(std::uint64_t session, std::int64_t frame_index, const HistoryRoiSet& set, std::span<const double> f0);
 
   HistoryAnswer query(const HistoryQuery& query) const;
 

@@ -86,7 +86,8 @@ HistoryAnswer brute_force(const Reference& reference, std::uint64_t number, cons
     for (const auto& [id, _] : seen) ids.push_back(id);
   }
   const std::int64_t first = std::max(query.first_frame, frames.begin()->first);
-  const std::int64_t last = query.last_frame < 0 ? frames.rbegin()->first : std::min(query.last_frame, frames.rbegin()->first);
+  const std::int64_t last =
+      query.last_frame < 0 ? frames.rbegin()->first : std::min(query.last_frame, frames.rbegin()->first);
   const std::int64_t bucket = (last - first + 1 + query.points - 1) / query.points;
   answer.session = number;
   answer.first_frame = first;
@@ -133,8 +134,7 @@ HistoryAnswer brute_force(const Reference& reference, std::uint64_t number, cons
 }
 
 // NaN equals NaN here; everything else bit for bit.
-template <typename T>
-void expect_same(const std::vector<T>& got, const std::vector<T>& want, const std::string& what) {
+template <typename T> void expect_same(const std::vector<T>& got, const std::vector<T>& want, const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(static_cast<double>(want[i]))) {
@@ -156,8 +156,8 @@ void expect_answer(const HistoryAnswer& got, const HistoryAnswer& want) {
   EXPECT_EQ(got.gap_before, want.gap_before);
   ASSERT_EQ(got.series.size(), want.series.size());
   for (std::size_t s = 0; s < got.series.size(); ++s) {
-    const std::string what = "ROI " + std::to_string(want.series[s].roi_id) + " " +
-                             std::string(history_trace_name(want.series[s].trace));
+    const std::string what =
+        "ROI " + std::to_string(want.series[s].roi_id) + " " + std::string(history_trace_name(want.series[s].trace));
     EXPECT_EQ(got.series[s].roi_id, want.series[s].roi_id);
     EXPECT_EQ(got.series[s].trace, want.series[s].trace);
     expect_same(got.series[s].min, want.series[s].min, what + " min");
@@ -184,8 +184,8 @@ TEST(TraceHistory, BucketsOfOneFrameGiveEveryValueAsFloat32AndNaNWhereAnRoiWasNo
     r.append(1, frame, ids, false, frame < 10 ? 1 : frame < 20 ? 2 : frame < 25 ? 3 : 4);
     if (frame >= 2) r.settle(1, frame - 2, ids);
   }
-  const HistoryQuery query{.session = 0, .first_frame = 0, .last_frame = -1, .points = 100, .roi_ids = {},
-                           .traces = kAllTraces};
+  const HistoryQuery query{
+      .session = 0, .first_frame = 0, .last_frame = -1, .points = 100, .roi_ids = {}, .traces = kAllTraces};
   const HistoryAnswer answer = r.history.query(query);
   expect_answer(answer, brute_force(r.reference, 1, query));
   EXPECT_EQ(answer.bucket_frames, 1);
@@ -219,7 +219,8 @@ TEST(TraceHistory, DecimatesAnyRangeLikeTheBruteForceLoop) {
       frame += 2;
     }
     if (roll >= 990) ids.push_back(next_id++);
-    if (roll >= 985 && roll < 990 && ids.size() > 1) ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(random() % ids.size()));
+    if (roll >= 985 && roll < 990 && ids.size() > 1)
+      ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(random() % ids.size()));
     r.append(1, frame, ids, gap);
     if (frame >= 30 && i % 3 != 0) r.settle(1, frame - 30, ids);
     ++frame;
@@ -227,16 +228,24 @@ TEST(TraceHistory, DecimatesAnyRangeLikeTheBruteForceLoop) {
   for (const std::int64_t points : {1, 7, 100, 999, 2000, 5000}) {
     for (const auto& [first, last] : std::vector<std::pair<std::int64_t, std::int64_t>>{
              {0, -1}, {0, 100}, {517, 2400}, {1000, 1000}, {2900, -1}, {0, 1000000}}) {
-      const HistoryQuery query{.session = 1, .first_frame = first, .last_frame = last, .points = points,
-                               .roi_ids = {}, .traces = kAllTraces};
+      const HistoryQuery query{.session = 1,
+                               .first_frame = first,
+                               .last_frame = last,
+                               .points = points,
+                               .roi_ids = {},
+                               .traces = kAllTraces};
       SCOPED_TRACE("points " + std::to_string(points) + ", frames " + std::to_string(first) + " to " +
                    std::to_string(last));
       expect_answer(r.history.query(query), brute_force(r.reference, 1, query));
     }
   }
   // Chosen ROIs, in the order asked, an unknown one all NaN.
-  const HistoryQuery chosen{.session = 0, .first_frame = 0, .last_frame = -1, .points = 300,
-                            .roi_ids = {3, 1, 999}, .traces = {HistoryTrace::kF0Settled, HistoryTrace::kDff}};
+  const HistoryQuery chosen{.session = 0,
+                            .first_frame = 0,
+                            .last_frame = -1,
+                            .points = 300,
+                            .roi_ids = {3, 1, 999},
+                            .traces = {HistoryTrace::kF0Settled, HistoryTrace::kDff}};
   const HistoryAnswer answer = r.history.query(chosen);
   expect_answer(answer, brute_force(r.reference, 1, chosen));
   EXPECT_EQ(answer.series[4].name, "");
@@ -247,8 +256,8 @@ TEST(TraceHistory, KeepsSessionsApartAndAnswersTheNewestForSessionZero) {
   for (std::int64_t frame = 0; frame < 50; ++frame) r.append(1, frame, {1, 2});
   for (std::int64_t frame = 0; frame < 20; ++frame) r.append(2, frame, {2, 5});
   EXPECT_EQ(r.history.sessions(), (std::vector<std::uint64_t>{1, 2}));
-  const HistoryQuery newest{.session = 0, .first_frame = 0, .last_frame = -1, .points = 10, .roi_ids = {},
-                            .traces = kAllTraces};
+  const HistoryQuery newest{
+      .session = 0, .first_frame = 0, .last_frame = -1, .points = 10, .roi_ids = {}, .traces = kAllTraces};
   HistoryAnswer answer = r.history.query(newest);
   expect_answer(answer, brute_force(r.reference, 2, newest));
   EXPECT_EQ(answer.sessions, (std::vector<std::uint64_t>{1, 2}));
@@ -276,8 +285,8 @@ TEST(TraceHistory, PastTheBudgetOlderSessionsGoThenTheOldestFrames) {
   for (std::int64_t frame = 501; frame < 3000; ++frame) r.append(2, frame, {1, 2});
   EXPECT_LE(r.history.bytes(), r.history.max_bytes());
   EXPECT_GE(r.history.bytes(), r.history.max_bytes() * 15 / 16 - per_frame);
-  const HistoryQuery all{.session = 0, .first_frame = 0, .last_frame = -1, .points = 5000, .roi_ids = {},
-                         .traces = kAllTraces};
+  const HistoryQuery all{
+      .session = 0, .first_frame = 0, .last_frame = -1, .points = 5000, .roi_ids = {}, .traces = kAllTraces};
   const HistoryAnswer answer = r.history.query(all);
   ASSERT_EQ(answer.error, "");
   EXPECT_GT(answer.first_frame, 1999);
@@ -289,6 +298,9 @@ TEST(TraceHistory, PastTheBudgetOlderSessionsGoThenTheOldestFrames) {
   EXPECT_EQ(answer.gap_before.front(), 0) << "dropped for memory is not a gap in the stream";
   EXPECT_EQ(r.history.frames_dropped(), 500 + static_cast<std::uint64_t>(answer.first_frame));
 }
+
+const std::vector<double> kOneValue{1.0};
+const std::span<const double> kOne(kOneValue);
 
 TEST(TraceHistory, RefusesBadQueriesInOneLine) {
   Recorder r;
@@ -306,11 +318,19 @@ TEST(TraceHistory, RefusesBadQueriesInOneLine) {
   query.traces = {};
   EXPECT_EQ(r.history.query(query).error, "no trace asked for");
   query.traces = kAllTraces;
+  query.first_frame = 0;
   query.points = 100000;
-  query.roi_ids = {1, 2, 3, 4, 5};
+  query.roi_ids = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  EXPECT_EQ(r.history.query(query).error, "") << "one point each";
+  for (std::int64_t frame = 1; frame < 30000; ++frame) {
+    r.history.append({.session = 1, .frame_index = frame, .time_s = 0.0, .gap = false},
+                     {.version = 1, .ids = {1}, .names = {"roi1"}}, {kOne, kOne, kOne, kOne});
+  }
   EXPECT_EQ(r.history.query(query).error,
-            "the answer would hold 25 series of up to 100000 points, over the 2097152 points one answer may hold: "
+            "the answer would hold 70 series of 30000 points, over the 2097152 points one answer may hold: "
             "ask for fewer points, ROIs or traces");
+  query.points = 29000;
+  EXPECT_EQ(r.history.query(query).error, "") << "15000 points of 2 frames";
   // Nothing held yet: an empty answer, no error.
   const TraceHistory empty(1000);
   const HistoryAnswer answer = empty.query(HistoryQuery{});
