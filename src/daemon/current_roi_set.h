@@ -59,7 +59,7 @@ class CurrentRoiSet {
   std::uint32_t version_ = 0;                              // of session_settings_.rois; counts up for the daemon's life
   std::uint32_t next_id_ = 1;                              // the next fresh ROI id
   std::shared_ptr<const Pipeline::RoiLayout> configured_;  // session_settings_.rois as a base
-  std::uint64_t session_ = 0;  // the running or last session's number, 0 before the first
+  std::uint64_t session_ = 0;                              // the running or last session's number, 0 before the first
   pb::RoiSetInfo info_;
 };
 
