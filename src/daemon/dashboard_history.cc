@@ -10,6 +10,10 @@
 namespace calmon::daemon {
 
 void DashboardHistory::add_roi_set(const std::string& serialized) {
+  // The set is republished with every Status: the same bytes again are not parsed again
+  // (with rings resolved to masks, 500 ROIs' set is about a megabyte).
+  if (serialized == last_roi_set_) return;
+  last_roi_set_ = serialized;
   if (!info_.ParseFromString(serialized)) return;
   HistoryRoiSet& set = sets_[{info_.session(), info_.version()}];
   if (!set.ids.empty() || info_.rois_size() == 0) return;  // a reminder: the same set again

@@ -42,8 +42,9 @@ class DashboardHistory {
   const HistoryRoiSet* find_set(std::uint64_t session, std::uint32_t version) const;
 
   std::map<SetKey, HistoryRoiSet> sets_;
-  pb::TraceUpdate update_;  // reused
-  pb::RoiSetInfo info_;     // reused
+  pb::TraceUpdate update_;    // reused
+  pb::RoiSetInfo info_;       // reused
+  std::string last_roi_set_;  // serialized, as last added
 };
 
 }  // namespace calmon::daemon
