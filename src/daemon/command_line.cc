@@ -76,6 +76,7 @@ constexpr std::string_view kUsage =
     "  --max-request-mib MIB        largest control request (default 64)\n"
     "  --max-baseline-mib MIB       an ROI set's baselines, at full windows (default 4096)\n"
     "  --max-baseline-window N      frames in one baseline window (default 1000000)\n"
+    "  --dashboard-history-mib MIB  traces kept for the dashboard (default 1100; 0: none)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -222,6 +223,9 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "max-baseline-window")) {
     config.set_max_baseline_window(integer_flag<std::uint32_t>("max-baseline-window", *value));
   }
+  if (auto value = text_flag(flags, "dashboard-history-mib")) {
+    config.set_dashboard_history_mib(integer_flag<std::uint32_t>("dashboard-history-mib", *value));
+  }
 }
 
 po::options_description flag_descriptions() {
@@ -234,7 +238,7 @@ po::options_description flag_descriptions() {
                            "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
                            "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",
-                           "max-baseline-window"}) {
+                           "max-baseline-window", "dashboard-history-mib"}) {
     // clang-format on
     flags.add_options()(name, po::value<std::string>());
   }

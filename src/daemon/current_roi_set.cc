@@ -27,9 +27,16 @@ RoiSetBase CurrentRoiSet::base(const Pipeline* running) const {
   return RoiSetBase{running != nullptr ? running->layout() : configured_, running != nullptr, next_id_};
 }
 
-void CurrentRoiSet::describe_configured() { describe_roi_settings(session_settings_.rois, version_, info_); }
+void CurrentRoiSet::describe_configured() {
+  describe_roi_settings(session_settings_.rois, version_, info_);
+  info_.set_session(session_);
+}
 
-void CurrentRoiSet::describe_session(const Pipeline& pipeline) { describe_roi_set(pipeline, info_); }
+void CurrentRoiSet::describe_session(const Pipeline& pipeline, std::uint64_t session) {
+  session_ = session;
+  describe_roi_set(pipeline, info_);
+  info_.set_session(session_);
+}
 
 void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
   const std::uint32_t version = version_ + 1;
@@ -43,6 +50,7 @@ void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
   // Between sessions the set was checked against the last session's frames (if any).
   info_ = std::move(prepared.info);
   info_.set_version(version);
+  info_.set_session(session_);
   version_ = version;
   session_settings_.rois = std::move(prepared.rois);
   next_id_ = prepared.next_id;

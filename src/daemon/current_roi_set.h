@@ -38,8 +38,9 @@ class CurrentRoiSet {
 
   // The info describes the set as configured (before a session, after reset) ...
   void describe_configured();
-  // ... or as the session's Pipeline has it.
-  void describe_session(const Pipeline& pipeline);
+  // ... or as the session's Pipeline has it, session number `session` (Status.sessions),
+  // which the info carries from then on (RoiSetInfo.session), also after the session.
+  void describe_session(const Pipeline& pipeline, std::uint64_t session);
 
   // Replaces or edits the set: in `running` at once if a session runs (null: none),
   // which throws calmon::Error and keeps the old set if it cannot; and for the sessions
@@ -58,6 +59,7 @@ class CurrentRoiSet {
   std::uint32_t version_ = 0;                              // of session_settings_.rois; counts up for the daemon's life
   std::uint32_t next_id_ = 1;                              // the next fresh ROI id
   std::shared_ptr<const Pipeline::RoiLayout> configured_;  // session_settings_.rois as a base
+  std::uint64_t session_ = 0;                              // the running or last session's number, 0 before the first
   pb::RoiSetInfo info_;
 };
 

@@ -101,7 +101,8 @@ DashboardOptions dashboard_options(const DaemonSettings& settings) {
           .token = dashboard_token(settings),
           .allowed_hosts = settings.http_allowed_hosts,
           .max_connections = settings.http_max_connections,
-          .idle_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(idle_ms)))};
+          .idle_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(idle_ms))),
+          .history_bytes = settings.dashboard_history_bytes};
 }
 
 // The dashboard at settings.http, or none: if it is off, or its default address is busy.

@@ -223,6 +223,12 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   if (config.has_publish_budget_mib()) {
     settings.publish_budget_bytes = checked_mib(config.publish_budget_mib(), "publish_budget_mib", source);
   }
+  if (config.has_dashboard_history_mib()) {
+    settings.dashboard_history_bytes =
+        config.dashboard_history_mib() == 0
+            ? 0
+            : checked_mib(config.dashboard_history_mib(), "dashboard_history_mib", source);
+  }
   if (config.has_subscriber_timeout_s()) {
     settings.subscriber_timeout_s =
         checked_number(config.subscriber_timeout_s(), 0.0, true, "subscriber_timeout_s", source);

@@ -5,9 +5,13 @@
 
 namespace calmon::daemon {
 
-void DashboardFeed::offer(std::string_view topic, const google::protobuf::MessageLite& message) {
-  if (!watching()) return;
-  std::string bytes = message.SerializeAsString();  // outside the lock
+bool DashboardFeed::wants(std::string_view topic) const {
+  if (watching()) return true;
+  return history_.load(std::memory_order_relaxed) && (topic == net::kTracesTopic || topic == net::kRoisTopic);
+}
+
+void DashboardFeed::offer(std::string_view topic, std::string bytes) {
+  if (!wants(topic)) return;
   std::lock_guard lock(mutex_);
   if (topic == net::kTracesTopic) {
     pending_trace_bytes_ += bytes.size();
@@ -23,7 +27,8 @@ void DashboardFeed::offer(std::string_view topic, const google::protobuf::Messag
   } else if (topic == net::kStatusTopic) {
     pending_.status = std::move(bytes);
   } else if (topic == net::kRoisTopic) {
-    pending_.rois = std::move(bytes);
+    pending_.roi_sets.push_back(std::move(bytes));
+    if (pending_.roi_sets.size() > kMaxPendingRoiSets) pending_.roi_sets.erase(pending_.roi_sets.begin());
   } else if (topic == net::kProjectionsTopic) {
     pending_.projections = std::move(bytes);
   }

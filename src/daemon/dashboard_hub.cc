@@ -9,8 +9,11 @@
 
 namespace calmon::daemon {
 
-DashboardHub::DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands)
+DashboardHub::DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands,
+                           std::size_t history_bytes)
     : io_(io), feed_(feed), commands_(commands), timer_(io) {
+  if (history_bytes > 0) history_.emplace(history_bytes);
+  feed_.set_history(history_.has_value());
   feed_.set_reply_handler([this](std::uint64_t ticket, std::string reply) {
     boost::asio::post(io_, [this, ticket, reply = std::move(reply)] { on_reply(ticket, reply); });
   });
@@ -38,6 +41,18 @@ void DashboardHub::on_request(WebSocketClient& client, std::string text) {
     client.send(MessageKind::kReply, std::make_shared<const std::string>(encode_error_reply(error)));
   };
   if (!looks_like_request(text)) return refuse("malformed control request: expected one JSON object");
+  if (is_history_request(text)) {
+    std::string answer;
+    if (history_) {
+      answer = history_->answer(text);
+    } else {
+      HistoryAnswer none;
+      none.error = "calmond keeps no history (--dashboard-history-mib 0)";
+      answer = encode_history(none, 0.0);
+    }
+    client.send(MessageKind::kHistory, std::make_shared<const std::string>(answer));
+    return;
+  }
   if (pending_requests_.size() >= kMaxPendingRequests) return refuse("busy: too many requests waiting");
   const std::uint64_t ticket = next_ticket_++;
   if (!commands_.send_request(ticket, text)) return refuse("the pipeline is not keeping up");
@@ -65,12 +80,16 @@ void DashboardHub::arm() {
 void DashboardHub::tick() {
   DashboardFeed::Batch batch = feed_.take();
   const auto now = std::chrono::steady_clock::now();
+  if (history_) {
+    for (const std::string& rois : batch.roi_sets) history_->add_roi_set(rois);
+    for (const std::string& update : batch.traces) history_->add_trace_update(update);
+  }
   if (batch.projections) unsent_snapshot_ = std::move(batch.projections);
   if (clients_.empty()) {
     unsent_snapshot_.reset();
     return;
   }
-  if (batch.rois) broadcast(MessageKind::kRois, encode_rois(*batch.rois));
+  if (!batch.roi_sets.empty()) broadcast(MessageKind::kRois, encode_rois(batch.roi_sets.back()));
   if (!batch.traces.empty() || batch.dropped_traces > 0) {
     broadcast(MessageKind::kTraces, encode_trace_batch(batch.traces, batch.dropped_traces));
   }

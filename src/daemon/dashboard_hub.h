@@ -7,7 +7,10 @@
 // has stalled for kStallLimit is closed. The feed is told to collect only while a
 // browser is connected. A page's request is forwarded to the pipeline thread over the
 // command PAIR with a ticket; the reply comes back by asio::post and goes to the page
-// that asked (if it is still there). At most kMaxPendingRequests wait at once.
+// that asked (if it is still there). At most kMaxPendingRequests wait at once. With a
+// history (dashboard_history.h), every tick first stores the trace updates and ROI sets
+// taken from the feed, whether or not a page is connected, and a page's history request
+// is answered here, on this thread, at once.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -22,6 +25,7 @@
 
 #include "daemon/command_sender.h"
 #include "daemon/dashboard_feed.h"
+#include "daemon/dashboard_history.h"
 #include "daemon/websocket_client.h"
 
 namespace calmon::daemon {
@@ -33,8 +37,9 @@ class DashboardHub final : public WebSocketClient::Events {
   static constexpr std::chrono::seconds kStallLimit{10};
   static constexpr std::size_t kMaxPendingRequests = 64;
 
-  // Sets the feed's reply handler; `feed` and `commands` outlive the hub.
-  DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands);
+  // Sets the feed's reply handler, and tells it to collect for the history if
+  // history_bytes > 0 (0: no history); `feed` and `commands` outlive the hub.
+  DashboardHub(boost::asio::io_context& io, DashboardFeed& feed, CommandSender& commands, std::size_t history_bytes);
   DashboardHub(const DashboardHub&) = delete;
   DashboardHub& operator=(const DashboardHub&) = delete;
 
@@ -57,6 +62,7 @@ class DashboardHub final : public WebSocketClient::Events {
   std::map<WebSocketClient*, std::shared_ptr<WebSocketClient>> clients_;
   std::map<std::uint64_t, std::weak_ptr<WebSocketClient>> pending_requests_;
   std::uint64_t next_ticket_ = 1;
+  std::optional<DashboardHistory> history_;
   std::optional<std::string> unsent_snapshot_;  // serialized, waiting for kImagePeriod
   std::chrono::steady_clock::time_point last_image_{};
 };

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "calmon/dashboard.pb.h"
 #include "calmon/wire.pb.h"
 #include "config/json_message.h"
@@ -89,6 +91,73 @@ std::string encode_error_reply(const std::string& error) { return encode_reply(c
 bool looks_like_request(std::string_view text) {
   if (text.size() > kMaxDashboardRequestBytes) return false;
   return !text.empty() && text.front() == '{';
+}
+
+bool is_history_request(std::string_view text) {
+  if (text.empty() || text.front() != '{') return false;
+  const std::size_t key = text.find_first_not_of(" \t\r\n", 1);
+  return key != std::string_view::npos && text.substr(key).starts_with("\"history\"");
+}
+
+std::string parse_history_request(std::string_view text, HistoryQuery& query, double& id) {
+  pb::DashboardHistoryEnvelope envelope;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(text, &envelope, options);
+  if (!status.ok()) {
+    const std::string reason(status.message());
+    return "malformed history request: " + reason.substr(0, reason.find('\n'));
+  }
+  const pb::DashboardHistoryRequest& request = envelope.history();
+  id = request.id();
+  query = HistoryQuery{};
+  query.session = request.session();
+  query.first_frame = request.first_frame();
+  query.last_frame = request.has_last_frame() ? request.last_frame() : -1;
+  query.points = request.has_points() ? request.points() : 2000;
+  query.roi_ids.assign(request.roi_ids().begin(), request.roi_ids().end());
+  if (request.traces_size() > 0) query.traces.clear();
+  for (const std::string& name : request.traces()) {
+    const std::optional<HistoryTrace> trace = history_trace_named(name);
+    if (!trace) return "unknown trace '" + name + "' (dff, f, fcorr, f0, f0_settled)";
+    query.traces.push_back(*trace);
+  }
+  return "";
+}
+
+namespace {
+
+template <class T> std::string little_endian_bytes(const std::vector<T>& values) {
+  static_assert(std::endian::native == std::endian::little, "history points are sent little-endian");
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+}  // namespace
+
+std::string encode_history(const HistoryAnswer& answer, double id) {
+  pb::DashboardHistory message;
+  message.set_type("history");
+  message.set_id(id);
+  message.set_session(static_cast<double>(answer.session));
+  for (const std::uint64_t session : answer.sessions) message.add_sessions(static_cast<double>(session));
+  message.set_error(answer.error);
+  if (answer.error.empty()) {
+    message.set_first_frame(static_cast<double>(answer.first_frame));
+    message.set_last_frame(static_cast<double>(answer.last_frame));
+    message.set_bucket_frames(static_cast<double>(answer.bucket_frames));
+    message.set_frame_index(little_endian_bytes(answer.frame_index));
+    message.set_time_s(little_endian_bytes(answer.time_s));
+    message.set_gap_before(little_endian_bytes(answer.gap_before));
+    for (const HistorySeries& series : answer.series) {
+      pb::DashboardHistorySeries& out = *message.add_series();
+      out.set_roi_id(series.roi_id);
+      out.set_name(series.name);
+      out.set_trace(std::string(history_trace_name(series.trace)));
+      out.set_min(little_endian_bytes(series.min));
+      out.set_max(little_endian_bytes(series.max));
+    }
+  }
+  return proto_json(message);
 }
 
 }  // namespace calmon::daemon

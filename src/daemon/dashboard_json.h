@@ -11,9 +11,13 @@
 //   {"type": "reply", "data": ControlReply}       the answer to the page's request
 //   {"type": "images", "frame_index": N, "sequence": N, "images": [{"name", "width",
 //     "height", "frames", "min", "max", "data"}]}
+//   {"type": "history", "id": N, "session": N, "sessions": [...], ...}  a DashboardHistory
 // Images are the exception: their pixels go as base64 of little-endian float32
 // (4 bytes a pixel instead of ~20 characters), with the finite min and max for the
-// contrast. Browser → server: one ControlRequest as protobuf JSON per text message.
+// contrast; so are the history's points (float64 frames and times, float32 min and max).
+// Browser → server: one ControlRequest as protobuf JSON per text message, or a history
+// request, {"history": {...}} (a DashboardHistoryEnvelope), which the dashboard answers
+// itself.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +27,8 @@
 #include <vector>
 
 #include <google/protobuf/message.h>
+
+#include "core/trace_history.h"
 
 namespace calmon::daemon {
 
@@ -45,5 +51,12 @@ std::string encode_error_reply(const std::string& error);
 
 // True if `text` may be a JSON ControlRequest: not too big, starts with "{".
 bool looks_like_request(std::string_view text);
+
+// True if `text` is a JSON object whose first key is "history": a history request.
+bool is_history_request(std::string_view text);
+// Reads a history request into `query` and the page's `id`; the error in one line, or "".
+std::string parse_history_request(std::string_view text, HistoryQuery& query, double& id);
+// The answer as the page gets it (also a refusal: answer.error set).
+std::string encode_history(const HistoryAnswer& answer, double id);
 
 }  // namespace calmon::daemon

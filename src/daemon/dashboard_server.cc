@@ -209,7 +209,7 @@ DashboardServer::DashboardServer(boost::asio::io_context& io, const DashboardOpt
       refusals_(refusals),
       log_(std::move(log)),
       log_flush_timer_(io),
-      hub_(io, feed, commands) {
+      hub_(io, feed, commands, options.history_bytes) {
   const tcp::endpoint bound = acceptor_.local_endpoint();
   const boost::asio::ip::address address = bound.address();
   if (address.is_unspecified()) {

@@ -47,6 +47,7 @@ struct DashboardOptions {
   std::vector<std::string> allowed_hosts;  // names besides the dashboard's own (--http-allow-host)
   std::size_t max_connections = 64;
   std::chrono::milliseconds idle_timeout{5000};
+  std::size_t history_bytes = 0;  // the trace history's budget (dashboard_history.h); 0: none
 };
 
 class DashboardServer {

@@ -4,7 +4,8 @@
 // written yet, with one rule per kind of message: images, status and the ROI set are
 // state — a newer one replaces a queued older one (only the latest matters); trace
 // batches are history — they queue in order, and when more than max_trace_batches wait
-// the oldest is dropped (and counted); replies to requests are never dropped. A
+// the oldest is dropped (and counted); replies to requests and history answers are
+// never dropped. A
 // connection whose queue still holds more than max_bytes, or whose current write has
 // not finished for a long time, is hopelessly behind: the server disconnects it and
 // the page reconnects. Pure bookkeeping: no sockets, no clocks of its own.
@@ -20,7 +21,7 @@
 
 namespace calmon::daemon {
 
-enum class MessageKind { kTraces, kImages, kStatus, kRois, kReply };
+enum class MessageKind { kTraces, kImages, kStatus, kRois, kReply, kHistory };
 
 class SendQueue {
  public:

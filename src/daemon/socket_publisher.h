@@ -24,10 +24,17 @@ class SocketPublisher final : public Publisher {
       : socket_(socket), budget_(budget), log_(std::move(log)) {}
 
   bool publish(std::string_view topic, const google::protobuf::MessageLite& message, Importance importance) override;
+  // The same for a message serialized already (copied into the payload): for a caller
+  // that needs the bytes too (tee_publisher.h), so the message is serialized once.
+  bool publish_serialized(std::string_view topic, std::string_view bytes, Importance importance);
   void report(pb::Status& status) const override;
   void flush_log(std::chrono::steady_clock::time_point now) override { log_.flush(now); }
 
  private:
+  // False, counted and logged, if the budget does not admit `size` bytes.
+  bool admits(std::string_view topic, std::size_t size, Importance importance);
+  void send(std::string_view topic, zmq::message_t& payload);
+
   zmq::socket_ref socket_;
   PublishBudget& budget_;
   RateLimitedLog log_;

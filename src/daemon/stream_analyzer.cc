@@ -124,7 +124,8 @@ void StreamAnalyzer::analyse_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   counters_.frame_processed();
   const std::int64_t acquired = held.header.acquisition_time_ns();
   const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,   receive_time_ns,
-                         result.roi_set_version,   session_.stream_id(), daemon_id_, session_.time_of(held.header)};
+                         result.roi_set_version,   session_.stream_id(), daemon_id_, session_.time_of(held.header),
+                         counters_.sessions()};
   const FrameMotion* motion = nullptr;
   if (session_.motion()) {
     motion = &session_.last_motion();
@@ -154,7 +155,7 @@ bool StreamAnalyzer::start_session(FrameGeometry geometry, const pb::FrameHeader
     return false;
   }
   publishing_.forget_last_snapshot();
-  roi_set_.describe_session(*session_.pipeline());
+  roi_set_.describe_session(*session_.pipeline(), number);
   publishing_.publish_rois(roi_set_.info(), Publisher::Importance::kEssential);
   const std::int64_t lag = session_.pipeline()->settled_lag();
   const std::string stream =
@@ -172,7 +173,8 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   if (!session_.finish()) return;
   Pipeline& pipeline = *session_.pipeline();
   const FrameStamp stamp{session_.last_sequence(),   pipeline.frames(),    acquisition_time_ns, receive_time_ns,
-                         pipeline.roi_set_version(), session_.stream_id(), daemon_id_,          std::nullopt};
+                         pipeline.roi_set_version(), session_.stream_id(), daemon_id_,          std::nullopt,
+                         counters_.sessions()};
   publishing_.publish_tail(stamp, pipeline, session_.ledger());
   publishing_.publish_snapshot(session_, Publisher::Importance::kEssential);  // the stream's final images
   log_("session " + std::to_string(counters_.sessions()) + " ended (" + why + ") after " +

@@ -603,6 +603,48 @@ class StreamIdentityTest(DaemonTest):
         self.assertEqual(end.daemon_id, status.daemon_id)
         self.assertIn("session 1 ended (frame 0 is of stream 2222, not 1111: a new sender) after 10 frames", d.log())
 
+    def test_every_update_and_roi_set_names_its_session_and_the_set_version_counts_on(self):
+        """Sessions are told apart by `session` (Status.sessions when they started), on
+        every TraceUpdate and RoiSetInfo; roi_set_version is not reset by a new session:
+        it counts for calmond's life, so that a version never names two different sets."""
+        d = self.daemon
+        d.subscribe(("traces", "rois"))
+        before = d.request(rois=wire_pb2.Empty()).rois
+        self.assertEqual((before.session, before.version), (0, 0))
+        for t in range(3):
+            d.send_frame(t, stream_id=1111)
+        self.assertEqual(d.receive("rois", lambda m: m.session == 1).version, 0)
+        first = self.live_updates(3)
+        self.assertEqual([(u.session, u.frame_index) for u in first], [(1, t) for t in range(3)])
+        reply = wire_pb2.ControlReply()
+        json_format.Parse(d.request_raw(
+            b'{"add_rois": {"rois": [{"name": "late", "region": {"pixel": {"x": 5, "y": 5}}}]}}').decode(), reply)
+        self.assertTrue(reply.ok, reply.error)
+        self.assertEqual((reply.rois.session, reply.rois.version), (1, 1))
+        d.send_end_of_stream(stream_id=1111)
+        tail = d.receive("traces", lambda m: m.end_of_stream)
+        self.assertEqual((tail.session, tail.settled_only), (1, True))
+
+        # The next stream: session 2, frame_index from 0 again, the version as it was.
+        for t in range(3):
+            d.send_frame(t, stream_id=2222)
+        rois = d.receive("rois", lambda m: m.session == 2)
+        self.assertEqual((rois.version, [r.name for r in rois.rois]), (1, ["box", "px", "whole", "late"]))
+        second = self.live_updates(3)
+        self.assertEqual([(u.session, u.frame_index, u.roi_set_version) for u in second],
+                         [(2, t, 1) for t in range(3)])
+
+        # reset ends it; the set between sessions still names the last session; then session 3.
+        self.assertTrue(d.request(reset=wire_pb2.Empty()).ok)
+        end = d.receive("traces", lambda m: m.end_of_stream)
+        self.assertEqual(end.session, 2)
+        between = d.request(rois=wire_pb2.Empty()).rois
+        self.assertEqual((between.session, between.version), (2, 1))
+        d.send_frame(7, stream_id=2222)
+        third = self.live_updates(1)[0]
+        self.assertEqual((third.session, third.frame_index, third.roi_set_version), (3, 0, 1))
+        self.assertEqual(d.wait_for_status(lambda s: s.sessions == 3, "a third session").roi_set_version, 1)
+
     def test_a_flipped_bit_in_one_sequence_number_costs_that_frame_alone(self):
         d = self.daemon
         d.subscribe(("traces",))

@@ -245,3 +245,112 @@ test('on every interface, a token is made; the ready line and one log line give 
   assert.equal(lines.length, 1, record.stderr);
   assert.match(lines[0], new RegExp(`dashboard at ${ready.http.replace(/[.?]/g, '\\$&')} \\(from other machines: http://`));
 });
+
+// --- the trace history -----------------------------------------------------------------
+
+// The history answer to `request` (an object: the fields of {"history": ...}) on `client`.
+async function history(client, request) {
+  const id = (client.nextHistoryId = (client.nextHistoryId || 0) + 1);
+  client.ws.send(JSON.stringify({ history: { id, ...request } }));
+  return waitFor(() => client.of('history').find((m) => m.id === id), 10000, `history answer ${id}`);
+}
+
+// base64 of little-endian numbers into an array (copied: a Buffer's offset may be unaligned).
+const floats64 = (text) => Array.from(new Float64Array(new Uint8Array(Buffer.from(text, 'base64')).buffer));
+const floats32 = (text) => Array.from(new Float32Array(new Uint8Array(Buffer.from(text, 'base64')).buffer));
+const bytes = (text) => Array.from(Buffer.from(text, 'base64'));
+const sameNumber = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
+
+// What a page connected from the start saw: per frame, each ROI id's values of each trace.
+function recorded(client, rois) {
+  const updates = client.of('traces').flatMap((m) => m.updates);
+  const frames = new Map();  // frame_index -> {time_s, values: Map(id -> {dff, f, fcorr, f0, f0_settled})}
+  for (const update of updates) {
+    if (!update.settled_only) {
+      const ids = rois.get(update.roi_set_version);
+      const values = new Map(ids.map((id, i) => [id, {
+        dff: Number(update.dff[i]), f: Number(update.f[i]), fcorr: Number(update.fcorr[i]), f0: Number(update.f0[i]),
+        f0_settled: NaN }]));
+      frames.set(Number(update.frame_index), { time_s: update.time_s === undefined ? NaN : Number(update.time_s), values });
+    }
+    for (const row of update.settled || []) {
+      const ids = rois.get(row.roi_set_version);
+      const frame = frames.get(Number(row.frame_index));
+      ids.forEach((id, i) => { if (frame.values.has(id)) frame.values.get(id).f0_settled = Number(row.f0[i]); });
+    }
+  }
+  return frames;
+}
+
+test('a page opened late gets the session so far: the history equals what a page saw live', async () => {
+  const { ready } = await startDaemon(['--http', '127.0.0.1:0', '--analysis', process.env.CALMON_ANALYSIS]);
+  const live = new Client(ready.http);
+  await live.opened();
+  const movie = synthMovie(240);
+  startReplay(movie, ready, 400);
+  const liveFrames = () => live.of('traces').flatMap((m) => m.updates).filter((u) => !u.settled_only).length;
+  await waitFor(() => liveFrames() >= 60, 20000, '60 frames');
+  // An ROI added mid-session: its history starts where it was added, NaN before.
+  const added = await live.request(JSON.stringify({ add_rois: { rois: [{ name: 'late', region: { pixel: { x: 30, y: 30 } } }] } }));
+  assert.equal(added.ok, true, added.error);
+  await waitFor(() => live.of('traces').some((m) => m.updates.some((u) => u.end_of_stream)), 20000, 'the end of stream');
+  const rois = new Map();  // roi_set_version -> ids
+  for (const info of [...live.of('rois').map((m) => m.data), added.rois]) rois.set(info.version, info.rois.map((r) => r.id));
+  const seen = recorded(live, rois);
+  assert.equal(seen.size, 240);
+  const lateId = added.rois.rois.at(-1).id;
+
+  const late = new Client(ready.http);
+  await late.opened();
+  const traces = ['dff', 'f', 'fcorr', 'f0', 'f0_settled'];
+  const all = await history(late, { session: 0, first_frame: 0, last_frame: -1, points: 100000, roi_ids: [], traces });
+  assert.equal(all.error, '');
+  assert.equal(all.session, 1);
+  assert.deepEqual(all.sessions, [1]);
+  assert.deepEqual([all.first_frame, all.last_frame, all.bucket_frames], [0, 239, 1]);
+  const frameIndex = floats64(all.frame_index);
+  assert.deepEqual(frameIndex, [...Array(240).keys()]);
+  const times = floats64(all.time_s);
+  frameIndex.forEach((frame, p) => assert.ok(sameNumber(times[p], seen.get(frame).time_s), `time of frame ${frame}`));
+  assert.deepEqual(bytes(all.gap_before), Array(240).fill(0));
+  const ids = [...new Set([...rois.values()].flat())].sort((a, b) => a - b);
+  assert.deepEqual(all.series.map((s) => `${s.roi_id} ${s.trace}`), ids.flatMap((id) => traces.map((t) => `${id} ${t}`)));
+  for (const series of all.series) {
+    const min = floats32(series.min);
+    const max = floats32(series.max);
+    frameIndex.forEach((frame, p) => {
+      const value = seen.get(frame).values.get(series.roi_id);
+      const want = value === undefined ? NaN : Math.fround(value[series.trace]);
+      assert.ok(sameNumber(min[p], want) && sameNumber(max[p], want),
+                `ROI ${series.roi_id} ${series.trace} at frame ${frame}: ${min[p]}..${max[p]}, recorded ${want}`);
+    });
+  }
+  const lateDff = floats32(all.series.find((s) => s.roi_id === lateId && s.trace === 'dff').min);
+  assert.ok(Number.isNaN(lateDff[0]) && !Number.isNaN(lateDff.at(-1)), 'the added ROI has history from where it came');
+  assert.equal(all.series.find((s) => s.roi_id === lateId).name, 'late');
+
+  // Decimated: 8 points of 30 frames, each the min and max of its frames' values.
+  const few = await history(late, { session: 1, first_frame: 0, last_frame: -1, points: 8, roi_ids: [ids[0]], traces: ['dff'] });
+  assert.deepEqual([few.bucket_frames, floats64(few.frame_index)], [30, [0, 30, 60, 90, 120, 150, 180, 210]]);
+  const dff = [...seen.keys()].sort((a, b) => a - b).map((frame) => Math.fround(seen.get(frame).values.get(ids[0]).dff));
+  const bucketOf = (p) => dff.slice(30 * p, 30 * p + 30);
+  assert.deepEqual(floats32(few.series[0].min), [...Array(8).keys()].map((p) => Math.min(...bucketOf(p))));
+  assert.deepEqual(floats32(few.series[0].max), [...Array(8).keys()].map((p) => Math.max(...bucketOf(p))));
+
+  // A second session beside the first; session 0 is the newest.
+  startReplay(movie, ready, 400);
+  await waitFor(() => live.of('traces').flatMap((m) => m.updates).filter((u) => u.end_of_stream).length === 2, 20000,
+                'the second end of stream');
+  const second = await history(late, { session: 0, points: 2000, traces: ['dff'] });
+  assert.deepEqual([second.session, second.sessions, second.last_frame], [2, [1, 2], 239]);
+  const first = await history(late, { session: 1, points: 2000, traces: ['dff'] });
+  assert.deepEqual(floats32(first.series[0].min), floats32(all.series[0].min));
+
+  // Bad requests: one line each, and the page stays connected.
+  assert.equal((await history(late, { traces: ['fneu'] })).error, "unknown trace 'fneu' (dff, f, fcorr, f0, f0_settled)");
+  assert.equal((await history(late, { session: 9 })).error, 'no history of session 9 (calmond holds sessions 1, 2)');
+  assert.equal((await history(late, { points: 0 })).error, 'points must be 1 to 100000, not 0');
+  assert.equal((await late.request('{"status": {}}')).ok, true);
+  live.ws.close();
+  late.ws.close();
+});

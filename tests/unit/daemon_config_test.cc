@@ -71,6 +71,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.max_sequence_jump, 1'000'000u);
   EXPECT_EQ(s.ingest_queue_bytes, 256u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
+  EXPECT_EQ(s.dashboard_history_bytes, 1100u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 10.0);
   EXPECT_EQ(s.roi_limits.max_rois, 20000u);
   EXPECT_EQ(s.roi_limits.max_roi_pixels, 8192u);
@@ -91,7 +92,7 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
     "http_max_connections": 8, "http_idle_timeout_s": 2.5, "allow_unprotected": true,
     "max_sequence_jump": "18446744073709551615", "ingest_queue_mib": 8, "publish_budget_mib": 32,
     "subscriber_timeout_s": 2.5, "max_rois": 100, "max_roi_pixels": 50, "max_request_mib": 3,
-    "max_baseline_mib": 12, "max_baseline_window": 3000})");
+    "max_baseline_mib": 12, "max_baseline_window": 3000, "dashboard_history_mib": 0})");
   const CommandLine result = parse({"--config", config});
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -121,6 +122,7 @@ TEST(DaemonConfig, AConfigFileSetsEveryField) {
   EXPECT_EQ(s.max_sequence_jump, 18446744073709551615u);
   EXPECT_EQ(s.ingest_queue_bytes, 8u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 32u << 20);
+  EXPECT_EQ(s.dashboard_history_bytes, 0u) << "no history";
   EXPECT_EQ(s.subscriber_timeout_s, 2.5);
   EXPECT_EQ(s.roi_limits.max_rois, 100u);
   EXPECT_EQ(s.roi_limits.max_roi_pixels, 50u);
@@ -211,7 +213,7 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
              "--max-sequence-jump", "0",
              "--ingest-queue-mib", "16", "--publish-budget-mib", "64", "--subscriber-timeout", "0",
              "--max-rois", "5", "--max-roi-pixels", "9", "--max-request-mib", "2",
-             "--max-baseline-mib", "100", "--max-baseline-window", "77"});
+             "--max-baseline-mib", "100", "--max-baseline-window", "77", "--dashboard-history-mib", "20"});
   // clang-format on
   ASSERT_EQ(result.action, CommandLine::Action::kRun) << result.message;
   const DaemonSettings& s = result.settings;
@@ -233,6 +235,7 @@ TEST(DaemonConfig, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(s.max_sequence_jump, 0u);  // no limit
   EXPECT_EQ(s.ingest_queue_bytes, 16u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 64u << 20);
+  EXPECT_EQ(s.dashboard_history_bytes, 20u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 0.0);
   EXPECT_EQ(s.roi_limits.max_rois, 5u);
   EXPECT_EQ(s.roi_limits.max_roi_pixels, 9u);

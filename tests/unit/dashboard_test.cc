@@ -177,6 +177,72 @@ TEST(DashboardFeed, CollectsOnlyWhileWatchedAndKeepsTheLatestState) {
   EXPECT_TRUE(feed.take().traces.empty());
 }
 
+TEST(DashboardFeed, WithAHistoryTracesAndRoiSetsAreCollectedEvenWithoutAPage) {
+  DashboardFeed feed;
+  feed.set_history(true);
+  EXPECT_TRUE(feed.wants(net::kTracesTopic));
+  EXPECT_TRUE(feed.wants(net::kRoisTopic));
+  EXPECT_FALSE(feed.wants(net::kStatusTopic)) << "state is for pages only";
+  EXPECT_FALSE(feed.wants(net::kProjectionsTopic));
+  pb::RoiSetInfo rois;
+  for (std::uint32_t version = 0; version < DashboardFeed::kMaxPendingRoiSets + 3; ++version) {
+    rois.set_version(version);
+    feed.offer(net::kRoisTopic, rois);
+  }
+  feed.offer(net::kStatusTopic, pb::Status());
+  feed.offer(net::kTracesTopic, pb::TraceUpdate());
+  const DashboardFeed::Batch batch = feed.take();
+  EXPECT_FALSE(batch.status);
+  EXPECT_EQ(batch.traces.size(), 1u);
+  ASSERT_EQ(batch.roi_sets.size(), DashboardFeed::kMaxPendingRoiSets) << "every set, up to the limit";
+  ASSERT_TRUE(rois.ParseFromString(batch.roi_sets.front()));
+  EXPECT_EQ(rois.version(), 3u);
+}
+
+TEST(DashboardJson, HistoryRequestsAreToldApartAndReadWithTheirDefaults) {
+  EXPECT_TRUE(is_history_request("{\"history\": {}}"));
+  EXPECT_TRUE(is_history_request("{ \n \"history\":{\"id\": 1}}"));
+  EXPECT_FALSE(is_history_request("{\"status\": {}, \"history\": {}}"));
+  HistoryQuery query;
+  double id = 0.0;
+  EXPECT_EQ(parse_history_request(R"({"history": {"id": 7, "session": "3", "first_frame": 10, "roi_ids": [4, 2]}})",
+                                  query, id),
+            "");
+  EXPECT_EQ(id, 7.0);
+  EXPECT_EQ(query.session, 3u);
+  EXPECT_EQ(query.first_frame, 10);
+  EXPECT_EQ(query.last_frame, -1) << "absent: up to the newest";
+  EXPECT_EQ(query.points, 2000);
+  EXPECT_EQ(query.roi_ids, (std::vector<std::uint32_t>{4, 2}));
+  EXPECT_EQ(query.traces, (std::vector<HistoryTrace>{HistoryTrace::kDff}));
+  EXPECT_EQ(parse_history_request(R"({"history": {"traces": ["f", "fneu"]}})", query, id),
+            "unknown trace 'fneu' (dff, f, fcorr, f0, f0_settled)");
+  EXPECT_EQ(parse_history_request(R"({"history": {"pointz": 3}})", query, id).rfind("malformed history request: ", 0),
+            0u);
+}
+
+TEST(DashboardJson, HistoryAnswersCarryTheirPointsAsLittleEndianBase64) {
+  HistoryAnswer answer;
+  answer.session = 3;
+  answer.sessions = {2, 3};
+  answer.first_frame = 0;
+  answer.last_frame = 1;
+  answer.frame_index = {0.0, 1.0};
+  answer.time_s = {0.0, std::nan("")};
+  answer.gap_before = {0, 1};
+  answer.series.push_back(
+      {.roi_id = 4, .name = "cell4", .trace = HistoryTrace::kF0Settled, .min = {1.5f, 2.0f}, .max = {1.5f, 2.0f}});
+  const std::string json = encode_history(answer, 7.0);
+  EXPECT_NE(json.find(R"("type":"history","id":7,"session":3,"sessions":[2,3],"first_frame":0,"last_frame":1,)"
+                      R"("bucket_frames":1,)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("gap_before":"AAE=")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("min":"AADAPwAAAEA=")"), std::string::npos) << json;  // 1.5f, 2.0f
+  EXPECT_NE(json.find(R"("roi_id":4,"name":"cell4","trace":"f0_settled")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("error":"")"), std::string::npos) << json;
+}
+
 TEST(ConnectionSlots, AtMostMaxAreTakenAndADestroyedSlotGivesItsPlaceBack) {
   ConnectionSlots slots(2);
   auto a = slots.take();

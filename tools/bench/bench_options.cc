@@ -74,6 +74,8 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)")
       ("motion", "rigid motion correction on")
+      ("pages", po::value(&options.pages), "calmond's dashboard on, with N WebSocket clients reading it")
+      ("dashboard-history-mib", po::value(&options.dashboard_history_mib), "calmond's trace history (with --pages)")
       ("follow-lag", "calmon-follow's lag behind a writer, no daemon")
       ("calmon-follow", po::value(&options.follow_path), "the follower to measure")
       ("poll-ms", po::value(&options.poll_ms), "calmon-follow's --poll-ms")
@@ -95,7 +97,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
     if (options.poll_ms < 1 || options.poll_ms > 10'000) usage_error("--poll-ms must be 1 to 10000");
     if (options.frames_per_file < 1) usage_error("--frames-per-file must be >= 1");
     for (const char* other : {"registration-peer", "peer", "curve", "stuck-subscribers", "motion", "calmond", "rois",
-                              "window", "global-traces", "snapshot-hz", "publish-budget-mib"}) {
+                              "window", "global-traces", "snapshot-hz", "publish-budget-mib", "pages"}) {
       if (values.count(other)) usage_error(std::string("--") + other + " does not go with --follow-lag");
     }
   } else {
@@ -112,6 +114,13 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   if (!(options.peer_seconds > 0.0)) usage_error("--peer-seconds must be > 0");
   if (!(options.snapshot_hz >= 0.0)) usage_error("--snapshot-hz must be >= 0");
   if (options.publish_budget_mib < 0) usage_error("--publish-budget-mib must be >= 0");
+  if (values.count("pages") && (options.pages < 0 || options.pages > 64)) usage_error("--pages must be 0 to 64");
+  if (values.count("dashboard-history-mib") && !values.count("pages")) {
+    usage_error("--dashboard-history-mib goes with --pages");
+  }
+  if (values.count("dashboard-history-mib") && options.dashboard_history_mib < 0) {
+    usage_error("--dashboard-history-mib must be >= 0");
+  }
   if (global_traces != "on" && global_traces != "off") usage_error("--global-traces is on or off");
   options.global_traces = global_traces == "on";
   options.run_numpy_peer = values.count("peer") > 0;

@@ -26,6 +26,10 @@ struct BenchOptions {
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
   bool motion = false;             // rigid motion correction on (docs/motion.md)
+  // --pages N: calmond's dashboard on (loopback, a free port) with N WebSocket clients
+  // reading everything, and at the end a history request timed; -1: --no-http.
+  int pages = -1;
+  int dashboard_history_mib = -1;  // calmond's --dashboard-history-mib; -1: its default
   // --follow-lag: no daemon; calmon-follow behind a writer of a growing ScanImage-style
   // series (follow_lag.h). --rate, --frames and --warmup then default to 30, 1800 and 30.
   bool follow_lag = false;

@@ -59,7 +59,7 @@ DaemonProcess::DaemonProcess(const std::string& path, const std::vector<std::str
     // Parsed as the message calmond prints it from, not matched as text: the layout
     // and escaping are protobuf's JSON mapping's to choose.
     const auto ready = config::parse_json_as<pb::ReadyLine>(line, "calmond's ready line", "ReadyLine");
-    endpoints_ = {ready.ingest(), ready.publish(), ready.control()};
+    endpoints_ = {ready.ingest(), ready.publish(), ready.control(), ready.http()};
   } catch (...) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

@@ -17,6 +17,7 @@ namespace calmon::bench {
 
 struct DaemonEndpoints {
   std::string ingest, publish, control;
+  std::string http;  // the dashboard's URL, "" without one
 };
 
 class DaemonProcess {

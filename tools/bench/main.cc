@@ -10,9 +10,10 @@
 // --stuck-subscribers, one subscriber per topic never reads meanwhile: calmond's memory
 // must stay within its publish budget and the measuring subscriber must still get every
 // update. --registration-peer instead times rigid registration alone, calmon against
-// numpy (numpy_peer_registration.h). --follow-lag measures calmon-follow behind a writer of a
-// growing TIFF, with no daemon (follow_lag.h). Output: one "name value" line per figure on stdout (docs/benchmarks.md
-// explains each).
+// numpy (numpy_peer_registration.h). With --pages N, calmond's dashboard is on with N
+// WebSocket clients reading it (dashboard_pages.h), and a history request is timed at the end. --follow-lag measures
+// calmon-follow behind a writer of a growing TIFF, with no daemon (follow_lag.h). Output: one "name value" line per
+// figure on stdout (docs/benchmarks.md explains each).
 #include <unistd.h>
 #include <algorithm>
 #include <cstdio>
@@ -29,6 +30,7 @@
 #include "curve_setup.h"
 #include "daemon_control.h"
 #include "daemon_process.h"
+#include "dashboard_pages.h"
 #include "follow_lag.h"
 #include "frame_pusher.h"
 #include "frame_set.h"
@@ -58,9 +60,17 @@ std::vector<std::string> daemon_arguments(const std::string& config_path, const 
   // clang-format off
   std::vector<std::string> arguments{
       "--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
-      "--control", "tcp://127.0.0.1:*", "--no-http", "--snapshot-hz", std::to_string(options.snapshot_hz),
+      "--control", "tcp://127.0.0.1:*", "--snapshot-hz", std::to_string(options.snapshot_hz),
       "--publish-hwm", kLargeHighWaterMark, "--ingest-queue-mib", kIngestQueueMib, "--linger", "5"};
   // clang-format on
+  if (options.pages < 0) {
+    arguments.emplace_back("--no-http");
+  } else {
+    arguments.insert(arguments.end(), {"--http", "127.0.0.1:0"});
+    if (options.dashboard_history_mib >= 0) {
+      arguments.insert(arguments.end(), {"--dashboard-history-mib", std::to_string(options.dashboard_history_mib)});
+    }
+  }
   if (options.publish_budget_mib > 0) {
     arguments.insert(arguments.end(), {"--publish-budget-mib", std::to_string(options.publish_budget_mib)});
   }
@@ -88,6 +98,9 @@ int run(const BenchOptions& options) {
   if (options.stuck_subscribers) stuck.emplace(daemon.endpoints().publish);
   wait_for_subscribers(daemon.endpoints().control, 1 + (stuck ? StuckSubscribers::kCount : 0), 10s, curve);
 
+  std::optional<DashboardPages> pages;
+  if (options.pages >= 0) pages.emplace(daemon.endpoints().http, options.pages);
+
   RssSampler rss(daemon.pid(), 100ms);
   // Open until the updates are in: frames still queued here when the pusher closes are lost.
   zmq::socket_t pusher = connect_pusher(context, daemon.endpoints().ingest, curve);
@@ -98,6 +111,19 @@ int run(const BenchOptions& options) {
   const double peak_rss_mib = status_field_mib(daemon.pid(), "VmHWM");
   const calmon::pb::Status last_status = request_status(daemon.endpoints().control, 10s, curve);
   const std::uint64_t stuck_disconnections = stuck ? stuck->disconnections() : 0;
+  // What a page opened now waits for: the whole session's ΔF/F₀ of every ROI, 2000 points.
+  // Asked twice: the first answer may wait while calmond's dashboard thread still takes in
+  // and sends the fast run's last trace updates; the second is the answer alone.
+  std::optional<DashboardPages::HistoryTiming> first_history, history;
+  if (pages) {
+    const std::string request = R"({"history": {"id": 1, "session": 0, "first_frame": 0, "last_frame": -1, )"
+                                R"("points": 2000, "roi_ids": [], "traces": ["dff"]}})";
+    first_history = pages->ask_history(request);
+    history = pages->ask_history(request);
+  }
+  const std::uint64_t page_messages = pages ? pages->messages() : 0;
+  const std::uint64_t page_bytes = pages ? pages->bytes() : 0;
+  pages.reset();
   stuck.reset();
   const int daemon_exit = daemon.stop(10s);
 
@@ -146,6 +172,17 @@ int run(const BenchOptions& options) {
     const auto withheld = last_status.withheld().find(topic);
     print_figure(std::string("withheld_") + topic,
                  withheld == last_status.withheld().end() ? 0.0 : static_cast<double>(withheld->second));
+  }
+  if (history) {
+    print_figure("pages", options.pages);
+    print_figure("page_messages", static_cast<double>(page_messages));
+    print_figure("page_mib", static_cast<double>(page_bytes) / (1 << 20));
+    print_figure("history_first_answer_s", first_history->seconds);
+    print_figure("history_answer_s", history->seconds);
+    print_figure("history_points", static_cast<double>(history->points));
+    print_figure("history_answer_mib", static_cast<double>(history->bytes) / (1 << 20));
+    print_figure("history_series", static_cast<double>(history->series));
+    if (!history->error.empty()) std::printf("history_error %s\n", history->error.c_str());
   }
   print_figure("end_of_stream_seen", traces.saw_end_of_stream ? 1 : 0);
   print_figure("daemon_exit_status", daemon_exit);
