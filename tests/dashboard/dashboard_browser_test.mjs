@@ -8,7 +8,9 @@
 // trace must then appear, a rename and a delete keep every other ROI's history. The ROI
 // set is downloaded as JSON (equal to the daemon's) and as RoiSet.zip, and uploads of
 // calmon JSON, Suite2p's stat.npy with iscell.npy (written by numpy) and that RoiSet.zip
-// each become the set; a file calmond cannot read is refused with a banner. The traces' x axis is seconds (the movie declares its rate),
+// each become the set; a file calmond cannot read is refused with a banner. A page
+// opened only after two minutes of a replayed session shows them from 0 s, out of
+// calmond's history, and the next session's plots start on their own. The traces' x axis is seconds (the movie declares its rate),
 // and hovering a plot names the frame and its time. A status saying frames wait seconds to be published must
 // raise the "falling behind" banner and show the lag. Saves a screenshot to
 // $SCREENSHOT (default: dashboard.png in the test's temporary folder), and the second
@@ -301,6 +303,47 @@ test('with motion correction the page plots each frame\'s shift, marks failed fr
     .replace(/\.png$/, '-motion.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
+  assert.deepEqual(errors, []);
+  await closePage();
+});
+
+test("with calmond: a page opened two minutes into a session shows them from 0 s, and the next session is not joined to it", async () => {
+  const movie = synthMovie(3600);  // two minutes at 30 Hz
+  const { ready } = await startDaemon(['--analysis', process.env.CALMON_ANALYSIS, '--http', '127.0.0.1:0']);
+  const first = startReplay(movie, ready, 3000);
+  await waitFor(() => first.child.exitCode !== null, 60000, 'the first replay to end');
+  assert.equal(first.child.exitCode, 0, first.stderr);
+
+  // Opened only now: everything the page shows of session 1 came from calmond's history.
+  const { page, errors } = await openPage(ready.http);
+  await waitFor(() => page.evaluate(() => window.calmon.stats.histories > 0 && window.calmon.keys().length === 6),
+                20000, "calmond's history of session 1");
+  await page.selectOption('#window', 'all');
+  const history = () => page.evaluate(() => {
+    const { store } = window.calmon;
+    const points = store.points(window.calmon.keys()[0], 'dff');
+    const firstMinute = points.y.filter((_, i) => points.x[i] < 60);
+    return { session: store.session, x0: points.x[0], xLast: points.x.at(-1),
+             firstMinute: firstMinute.length, finite: firstMinute.filter(Number.isFinite).length };
+  });
+  await waitFor(async () => (await history()).xLast > 119, 10000, 'the whole session in the window');
+  const one = await history();
+  assert.equal(one.session, '1');
+  assert.equal(one.x0, 0, 'from the first frame of the session');
+  // To its last bucket (a point sits at its bucket's first frame: ~6 frames a point here).
+  assert.ok(one.xLast > 119.5 && one.xLast <= 3599 / 30, `to its last frames: ${one.xLast}`);
+  assert.ok(one.firstMinute > 100 && one.finite > 100, `the first minute drawn: ${JSON.stringify(one)}`);
+
+  // The same movie again is session 2: its plots start at 0 s on their own.
+  const second = startReplay(movie, ready, 300);
+  await waitFor(() => page.evaluate(() => window.calmon.store.session === '2'), 30000, 'session 2 on the page');
+  await waitFor(async () => (await history()).xLast > 1, 20000, 'frames of session 2');
+  const two = await history();
+  assert.equal(two.x0, 0);
+  assert.ok(two.xLast < 119, `session 2 is not spliced onto session 1: ${JSON.stringify(two)}`);
+  await waitFor(() => page.evaluate(() => [...document.getElementById('session').options].some((o) => o.value === '1')),
+                10000, 'session 1 still viewable in the menu');
+  second.child.kill('SIGTERM');
   assert.deepEqual(errors, []);
   await closePage();
 });
