@@ -23,9 +23,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
-import { startDaemon, startReplay, stopAll, synthMovie, tempDir, waitFor } from './support.mjs';
+import { openBrowserPage, startDaemon, startReplay, stopAll, synthMovie, tempDir, waitFor } from './support.mjs';
 
 let context = null;
 after(async () => {
@@ -35,18 +34,9 @@ after(async () => {
 
 async function openPage(url) {
   if (context) await context.close();  // a failed test's browser, which would keep node alive
-  context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1240, height: 820 },
-    timeout: 30000,
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url, { timeout: 15000 });
-  return { page, errors };
+  const opened = await openBrowserPage(url, { height: 820 });
+  context = opened.context;
+  return { page: opened.page, errors: opened.errors };
 }
 
 async function closePage() {
@@ -80,9 +70,6 @@ function pixelsOf(region) {
   }
   return list.sort();
 }
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the page shows the live image and traces, and a click adds an ROI with its trace', async () => {
   const movie = synthMovie(2000);

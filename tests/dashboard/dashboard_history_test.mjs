@@ -14,14 +14,11 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 
-import { tempDir, waitFor } from './support.mjs';
+import { openBrowserPage, tempDir, waitFor } from './support.mjs';
 
 const dashboard = process.env.CALMON_DASHBOARD_DIR;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const RATE = 30;
 const FRAMES = 3600;  // session 2 so far: 2 minutes
 const ROIS = [{ id: 1, name: 'cell1', region: { pixel: { x: 1, y: 1 } } },
@@ -111,13 +108,9 @@ test("the page shows calmond's history of the session before its live frames, an
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
 
-  context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-    viewport: { width: 1240, height: 1000 }, timeout: 30000 });
-  const page = context.pages()[0] ?? await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url, { timeout: 15000 });
+  const opened = await openBrowserPage(url);
+  context = opened.context;
+  const { page, errors } = opened;
 
   // Opened 2 minutes into the session: the page asks for its history, as documented.
   await waitFor(() => requests.some((r) => r.history), 15000, 'a history request');
@@ -227,13 +220,9 @@ test("an hour's history of 500 ROIs: loaded and drawn, the time printed", async 
   await new Promise((resolve) => hour.listen(0, '127.0.0.1', resolve));
   try {
     if (context) await context.close();
-    context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-      viewport: { width: 1240, height: 1000 }, timeout: 30000 });
-    const page = context.pages()[0] ?? await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`http://127.0.0.1:${hour.address().port}/`, { timeout: 15000 });
+    const opened = await openBrowserPage(`http://127.0.0.1:${hour.address().port}/`);
+    context = opened.context;
+    const { page, errors } = opened;
     await waitFor(() => page.evaluate(() => window.calmon.rois().length === 500), 15000, 'the 500 ROIs');
     await page.click('#roi-all');
     await page.selectOption('#window', 'all');

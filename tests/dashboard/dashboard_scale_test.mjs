@@ -25,9 +25,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
-import { startDaemon, startReplay, stopAll, synthMovie, tempDir, waitFor } from './support.mjs';
+import { openBrowserPage, startDaemon, startReplay, stopAll, synthMovie, tempDir, waitFor } from './support.mjs';
 
 let context = null;
 const extra = [];
@@ -37,8 +36,6 @@ after(async () => {
   await stopAll();
 });
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // Fewer frames under a sanitizer (tools/sanitize sets the slowdown), where a 512×512 frame
 // with 500 ROIs takes calmond many times longer.
 const FRAMES = Number(process.env.CALMON_TEST_SLOWDOWN || 1) > 1 ? 120 : 300;
@@ -112,14 +109,9 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   });
   const recorded = new Promise((resolve) => recorder.once('exit', resolve));
 
-  context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-    viewport: { width: 1240, height: 1000 }, timeout: 30000, acceptDownloads: true,
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(ready.http, { timeout: 15000 });
+  const opened = await openBrowserPage(ready.http);
+  context = opened.context;
+  const { page, errors } = opened;
   await waitFor(() => page.evaluate(() => window.calmon.rois().length === 500 && window.calmon.stats.connected),
                 30000, 'the page with its 500 ROIs');
 

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
 
 const started = [];
 const madeDirs = [];
@@ -86,4 +87,22 @@ export async function stopAll() {
     child.kill('SIGTERM');
   })));
   for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// Debian's chromium, headless, with a fresh profile, showing `url`; resolves with
+// {context, page, errors} (errors: the page's uncaught exceptions). The caller closes
+// `context`.
+export async function openBrowserPage(url, { width = 1240, height = 1000 } = {}) {
+  const context = await chromium.launchPersistentContext(tempDir('calmon-dash-chromium-'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    viewport: { width, height }, timeout: 30000, acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url, { timeout: 15000 });
+  return { context, page, errors };
 }
