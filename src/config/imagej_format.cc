@@ -27,7 +27,7 @@ std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportConte
   return rois;
 }
 
-void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings) {
+void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::vector<std::string>& warnings) {
   std::vector<io::ImageJRoi> imagej;
   for (int i = 0; i < rois.rois_size(); ++i) {
     const pb::Roi& roi = rois.rois(i);
@@ -43,8 +43,8 @@ void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, 
                   ") lies outside what an ImageJ ROI can hold (0 to " + std::to_string(kMaxImageJCoordinate) + ")");
     }
     if (!region->unit_weights()) {
-      warnings << "warning: ROI '" << name
-               << "': its mask's weights are not all 1; ImageJ ROIs have no weights, so they are lost\n";
+      warnings.push_back("warning: ROI '" + name +
+                         "': its mask's weights are not all 1; ImageJ ROIs have no weights, so they are lost");
     }
     imagej.push_back({name, imagej_shape_of(*region)});
   }

@@ -7,7 +7,6 @@
 // than 1 is written with a warning naming it.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +19,6 @@ namespace calmon::config {
 std::vector<pb::Roi> read_imagej_file(const std::string& path, const ImportContext& context);
 
 // A RoiSet.zip; ROIs without a name are named "roi<index>", as in a config.
-void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings);
+void write_imagej_roi_set_file(const pb::RoiSet& rois, const std::string& path, std::vector<std::string>& warnings);
 
 }  // namespace calmon::config

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iterator>
 #include <set>
-#include <sstream>
 
 #include "config/config_file.h"
 #include "config/json_message.h"
@@ -57,11 +56,8 @@ std::string without_folder(std::string text, const std::string& folder) {
   return text;
 }
 
-void take_lines(const std::string& text, const std::string& folder, std::vector<std::string>& into) {
-  std::istringstream lines(without_folder(text, folder));
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty()) into.push_back(line);
-  }
+void take_warnings(const std::vector<std::string>& lines, const std::string& folder, std::vector<std::string>& into) {
+  for (const std::string& line : lines) into.push_back(without_folder(line, folder));
 }
 
 std::string read_bytes(const std::string& path) {
@@ -109,13 +105,13 @@ pb::RoiSet read_roi_files(const pb::RoiFiles& files, std::optional<FrameShape> f
     if (!out) throw Error("import_rois: cannot write " + file.name() + " to a temporary folder");
   }
   for (const std::string& name : read) paths.push_back(folder.file(name));
-  std::ostringstream reader_warnings;
+  std::vector<std::string> reader_warnings;
   ImportContext context;
   context.warnings = &reader_warnings;
   context.frame = frame;
   try {
     pb::RoiSet set = import_rois(paths, context);
-    take_lines(reader_warnings.str(), folder.path(), warnings);
+    take_warnings(reader_warnings, folder.path(), warnings);
     return set;
   } catch (const Error& e) {
     throw Error(without_folder(e.what(), folder.path()));
@@ -133,13 +129,13 @@ pb::RoiFile write_roi_file(const std::vector<RoiSettings>& rois, std::string_vie
   if (format == "zip") {
     const io::TemporaryFolder folder("calmon-export-");
     const std::string path = folder.file("RoiSet.zip");
-    std::ostringstream writer_warnings;
+    std::vector<std::string> writer_warnings;
     try {
       format_of(path, true).write(to_config_roi_set(rois), path, writer_warnings);
     } catch (const Error& e) {
       throw Error("export_rois: " + without_folder(e.what(), folder.path()));
     }
-    take_lines(writer_warnings.str(), folder.path(), warnings);
+    take_warnings(writer_warnings, folder.path(), warnings);
     file.set_name("RoiSet.zip");
     file.set_data(read_bytes(path));
     return file;

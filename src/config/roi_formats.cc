@@ -21,7 +21,7 @@ std::vector<pb::Roi> read_calmon_json(const std::string& path, const ImportConte
   return {config.rois().begin(), config.rois().end()};
 }
 
-void write_calmon_json(const pb::RoiSet& rois, const std::string& path, std::ostream& /*warnings*/) {
+void write_calmon_json(const pb::RoiSet& rois, const std::string& path, std::vector<std::string>& /*warnings*/) {
   const std::string text = config::print_json_message(rois, {.indented = false, .defaults = false});
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(path + ": cannot create the file");

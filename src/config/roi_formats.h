@@ -8,7 +8,6 @@
 #pragma once
 
 #include <functional>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +19,9 @@ namespace calmon::config {
 
 // Reads `path`; throws calmon::Error "<path>: ..." on anything wrong with it.
 using RoiReader = std::function<std::vector<pb::Roi>(const std::string& path, const ImportContext& context)>;
-// Writes `rois` to `path`; warnings (what the format cannot hold) go to `warnings`.
-using RoiWriter = std::function<void(const pb::RoiSet& rois, const std::string& path, std::ostream& warnings)>;
+// Writes `rois` to `path`; what the format cannot hold is appended to `warnings`, a line each.
+using RoiWriter =
+    std::function<void(const pb::RoiSet& rois, const std::string& path, std::vector<std::string>& warnings)>;
 
 struct RoiFormat {
   std::string_view name;                   // "ImageJ ROI", shown in errors and --help

@@ -6,8 +6,8 @@
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/frame_view.h"
 
@@ -21,7 +21,7 @@ struct ImportContext {
   std::optional<FrameShape> frame;
   // Warnings, one line each, "warning: <file>: ..." (calmon-rois prints them on stderr,
   // calmond puts them in its reply).
-  std::ostream* warnings = nullptr;
+  std::vector<std::string>* warnings = nullptr;
 
   // Suite2p's stat.npy (suite2p_format.h): which ROIs to keep by iscell.npy — the cells
   // (default), those of probability >= iscell_threshold, or all; whether pixels shared with

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <ostream>
 
 #include "core/error.h"
 #include "core/suite2p_masks.h"
@@ -16,7 +15,7 @@ namespace {
 std::string frame_text(int width, int height) { return std::to_string(width) + "x" + std::to_string(height); }
 
 void warn(const ImportContext& context, const std::string& line) {
-  if (context.warnings != nullptr) *context.warnings << line << "\n";
+  if (context.warnings != nullptr) context.warnings->push_back(line);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "config/config_file.h"
 #include "config/kept_roi_set.h"
@@ -291,16 +290,13 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
   if (config.roi_files_size() > 0) {
     std::vector<std::string> files;
     for (const std::string& file : config.roi_files()) files.push_back(relative_to(config_dir, file).string());
-    std::ostringstream warnings;
     config::ImportContext context;  // the frame is checked when the first one comes
-    context.warnings = &warnings;
+    context.warnings = &settings.start_warnings;
     pb::RoiSet rois = config::import_rois(files, context);
     settings.analysis.mutable_rois()->Swap(rois.mutable_rois());
     settings.rois_source =
         files.front() + (files.size() > 1 ? " and " + std::to_string(files.size() - 1) + " more" : "");
     settings.rois_origin = "from " + settings.rois_source;
-    std::istringstream lines(warnings.str());
-    for (std::string line; std::getline(lines, line);) settings.start_warnings.push_back(line);
   }
   if (config.has_state_dir()) {
     settings.state_dir = relative_to(config_dir, config.state_dir()).string();

@@ -19,7 +19,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -162,14 +161,13 @@ void write_times(const std::string& out, const std::vector<double>& times) {
 // The config's ROIs replaced by those of the --rois files, read for the movie's frame; the
 // readers' warnings on stderr.
 void take_roi_files(calmon::pb::Config& config, const std::vector<std::string>& files, calmon::FrameShape frame) {
-  std::ostringstream warnings;
+  std::vector<std::string> warnings;
   calmon::config::ImportContext context;
   context.frame = frame;
   context.warnings = &warnings;
   calmon::pb::RoiSet rois = calmon::config::import_rois(files, context);
   config.mutable_rois()->Swap(rois.mutable_rois());
-  std::istringstream lines(warnings.str());
-  for (std::string line; std::getline(lines, line);) std::cerr << "calmon-analyze: " << line << "\n";
+  for (const std::string& line : warnings) std::cerr << "calmon-analyze: " << line << "\n";
 }
 
 int run(const Options& options) {

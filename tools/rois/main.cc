@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <vector>
 
 #include "config/json_message.h"
 #include "config/roi_formats.h"
@@ -32,11 +32,10 @@ constexpr std::chrono::milliseconds kDaemonDeadline{5000};
 // The readers' and writers' warnings, printed "calmon-rois: warning: ..." on stderr when
 // the command ends, before its error if it fails.
 struct Warnings {
-  std::ostringstream lines;
+  std::vector<std::string> lines;
   void print() {
-    std::istringstream text(lines.str());
-    for (std::string line; std::getline(text, line);) std::cerr << "calmon-rois: " << line << "\n";
-    lines.str({});
+    for (const std::string& line : lines) std::cerr << "calmon-rois: " << line << "\n";
+    lines.clear();
   }
   ~Warnings() { print(); }
 };
