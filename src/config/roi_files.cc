@@ -20,10 +20,6 @@ namespace {
 
 constexpr int kMaxFiles = 8;
 
-bool ends_with(std::string_view text, std::string_view end) {
-  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
-}
-
 // calmon's ROI set, or an analysis config's ROIs.
 pb::RoiSet read_json_rois(const pb::RoiFile& file) {
   try {
@@ -92,7 +88,7 @@ pb::RoiSet read_roi_files(const pb::RoiFiles& files, std::optional<FrameShape> f
   if (read.empty()) {
     throw Error("import_rois: " + files.files(0).name() + " is read only beside the file it belongs to (stat.npy)");
   }
-  if (read.size() == 1 && ends_with(read.front(), ".json") && files.files_size() == 1) {
+  if (read.size() == 1 && read.front().ends_with(".json") && files.files_size() == 1) {
     return read_json_rois(files.files(0));
   }
 
