@@ -1,6 +1,7 @@
 // dashboard_hub.h — every browser's WebSocket, fed at display rate from the pipeline.
 //
-// Every kTick (50 ms: at most 20 trace batches a second) the hub takes what the
+// Every kTick (16 ms: a display's refresh, so a 30 Hz microscope's every frame is its
+// own batch and a page can show 30 updates a second) the hub takes what the
 // pipeline offered since (dashboard_feed.h), encodes it once (dashboard_json.h) and
 // queues the same bytes on every connection; projection snapshots go out at most every
 // kImagePeriod (2 images a second), the latest one winning. A connection whose write
@@ -32,7 +33,7 @@ namespace calmon::daemon {
 
 class DashboardHub final : public WebSocketClient::Events {
  public:
-  static constexpr std::chrono::milliseconds kTick{50};
+  static constexpr std::chrono::milliseconds kTick{16};
   static constexpr std::chrono::milliseconds kImagePeriod{500};
   static constexpr std::chrono::seconds kStallLimit{10};
   static constexpr std::size_t kMaxPendingRequests = 64;

@@ -29,7 +29,7 @@ class SendQueue {
   using Payload = std::shared_ptr<const std::string>;
 
   struct Limits {
-    std::size_t max_trace_batches = 100;  // 5 s at 20 batches/s
+    std::size_t max_trace_batches = 300;  // 5 s at 60 batches/s
     std::size_t max_bytes = std::size_t{32} << 20;
   };
 

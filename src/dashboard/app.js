@@ -27,7 +27,7 @@ import { decodeHistory, historyPoints, roiKey, TraceStore } from './trace_store.
 const $ = (id) => document.getElementById(id);
 const store = new TraceStore(3600);
 const stats = { traceBatches: 0, images: 0, statuses: 0, dropped: 0, connected: false, lastStatus: null,
-                recentStatuses: [], motionPlots: 0, renders: 0, histories: 0, historyRequests: 0, renderMs: [] };
+                recentStatuses: [], motionPlots: 0, animationFrames: 0, renders: 0, histories: 0, historyRequests: 0, renderMs: [] };
 let rois = [];
 let keys = [];  // each ROI's history key (trace_store.js), in the order of `rois`
 let selected = new Set();  // history keys
@@ -49,10 +49,7 @@ const list = new RoiList($('roi-list'), {
   onOnly: (key) => selectOnly(key),
   onRename: (key, name) => renameRoi(keys.indexOf(key), name),
   onDelete: (key) => deleteRoi(keys.indexOf(key)),
-}, (key) => {
-  const s = store.seriesOf(key);
-  return s ? { now: s.dff[s.dff.length - 1], peak: s.peak } : null;
-});
+}, (key) => store.summary(key));
 // A dashboard with a token is opened as http://HOST:PORT/?token=...; the WebSocket
 // passes it on (calmond's cookie would do too).
 const token = new URLSearchParams(location.search).get('token');
@@ -426,8 +423,10 @@ function rasterData(from, columns) {
 }
 
 let lastRaster = 0;
+let rasterDue = true;  // the plots changed since the raster was last drawn
 let lastRenderedUpdates = 0;
 function render(now) {
+  stats.animationFrames += 1;
   $('zoom-level').textContent = `${view.zoom}×`;
   if (dirty) {
     const started = performance.now();
@@ -442,16 +441,7 @@ function render(now) {
     drawLines($('plot-f'), f, [], axis, plotOptions(from, count));
     drawLines($('plot-f0'), f0, [], axis, plotOptions(from, count));
     drawLines($('plot-dff'), dff, [], axis, plotOptions(from, shownKeys().length));
-    // The raster (every ROI) at most 5 times a second.
-    if (now - lastRaster > 200) {
-      lastRaster = now;
-      const canvas = $('raster');
-      rasterRows = rasterData(from, Math.max(1, Math.min(600, canvas.width - 114)));
-      rasterLayout = drawRaster(canvas, rasterRows, { low: settings.rasterLow, high: settings.rasterHigh,
-                                                      x: rasterRows.x, unit: rasterRows.unit });
-    } else {
-      dirty = true;  // the raster is still to be drawn
-    }
+    rasterDue = true;
     // Only with motion correction on calmond: the shifts on the traces' time axis.
     $('motion-panel').hidden = !store.hasMotion || Boolean(viewing);
     if (store.hasMotion && !viewing) {
@@ -462,10 +452,19 @@ function render(now) {
       stats.motionPlots += 1;
     }
     stats.renderMs = [...stats.renderMs.slice(-99), performance.now() - started];
-    if (stats.historyReceivedAt && !dirty) {  // a history answer received, parsed, merged and drawn
-      stats.historyLoadMs = performance.now() - stats.historyReceivedAt;
-      stats.historyReceivedAt = 0;
-    }
+  }
+  // The raster (every ROI) at most 5 times a second, after the plots it summarises.
+  if (rasterDue && now - lastRaster > 200) {
+    rasterDue = false;
+    lastRaster = now;
+    const canvas = $('raster');
+    rasterRows = rasterData(windowStart(), Math.max(1, Math.min(600, canvas.width - 114)));
+    rasterLayout = drawRaster(canvas, rasterRows, { low: settings.rasterLow, high: settings.rasterHigh,
+                                                    x: rasterRows.x, unit: rasterRows.unit });
+  }
+  if (stats.historyReceivedAt && !dirty && !rasterDue) {  // a history answer received, parsed, merged and drawn
+    stats.historyLoadMs = performance.now() - stats.historyReceivedAt;
+    stats.historyReceivedAt = 0;
   }
   requestAnimationFrame(render);
 }

@@ -142,6 +142,18 @@ export class TraceStore {
     return this.series.get(key);
   }
 
+  // An ROI's latest ΔF/F₀ (NaN before its first live frame) and its peak over the
+  // session: the live frames' and, where calmond's history reaches back, the history's.
+  summary(key) {
+    const s = this.series.get(key);
+    let peak = s ? s.peak : NaN;
+    if (!s) {  // a page opened after the frames: the history alone
+      const max = this.history?.series.get(key)?.traces.dff?.max;
+      if (max) for (const v of max) if (v > peak || Number.isNaN(peak)) peak = v;
+    }
+    return { now: s ? s.dff[s.dff.length - 1] : NaN, peak };
+  }
+
   // Whether an update belongs to a session other than the current history's.
   newSession(update, frame, live) {
     if (update.session !== undefined) {

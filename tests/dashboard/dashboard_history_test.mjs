@@ -126,6 +126,8 @@ test("the page shows calmond's history of the session before its live frames, an
                                  updates: Array.from({ length: 20 }, (_, k) => liveUpdate(2, frame + k)) }));
   }
   await waitFor(() => page.evaluate((n) => window.calmon.store.frames.length === n, 60), 10000, 'the live frames');
+  await waitFor(() => page.evaluate((x) => document.getElementById('plot-dff').xScale?.high === x, (FRAMES + 59) / RATE),
+                10000, 'the live frames drawn');
   const shown = await page.evaluate(() => {
     const { store } = window.calmon;
     const points = store.points(window.calmon.keys()[0], 'dff');
@@ -199,6 +201,25 @@ test("an hour's history of 500 ROIs: loaded and drawn, the time printed", async 
   const frames = 3600 * RATE;
   let socket = null;
   const asked = [];
+  let answering = false;
+  let text = '';
+  const answer = (request) => {
+    const bucket = Math.ceil(frames / request.points);
+    const starts = Float64Array.from({ length: Math.ceil(frames / bucket) }, (_, k) => k * bucket);
+    const series = [];
+    for (const roi of rois) {
+      for (const trace of request.traces) {
+        const min = Float32Array.from(starts, (t) => Math.sin(t / (900 + roi.id)) - 0.1);
+        const max = Float32Array.from(min, (v) => v + 0.2);
+        series.push({ roi_id: roi.id, name: roi.name, trace, min: b64(min), max: b64(max) });
+      }
+    }
+    text = JSON.stringify({ type: 'history', id: request.id, session: 5, sessions: [5], first_frame: 0,
+                            last_frame: frames - 1, bucket_frames: bucket, frame_index: b64(starts),
+                            time_s: b64(Float64Array.from(starts, (t) => t / RATE)),
+                            gap_before: b64(new Uint8Array(starts.length)), series, error: '' });
+    socket.send(text);
+  };
   const hour = createServer((req, res) => {
     const name = new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html').slice(1);
     if (!/^[a-z0-9_]+\.(html|js|css)$/.test(name)) { res.writeHead(404); res.end(); return; }
@@ -211,7 +232,11 @@ test("an hour's history of 500 ROIs: loaded and drawn, the time printed", async 
     socket = ws;
     ws.on('message', (data) => {
       const message = JSON.parse(String(data));
-      if (message.history) { asked.push(message.history); return; }  // answered below, when the page is set
+      if (message.history) {  // answered once the page is set, below
+        asked.push(message.history);
+        if (answering) answer(message.history);
+        return;
+      }
       const body = message.rois ? { rois: { version: 1, session: '5', rois } }
         : message.status ? { status: { frame_rate_hz: RATE, streaming: true } } : {};
       ws.send(JSON.stringify({ type: 'reply', data: { ok: true, ...body } }));
@@ -227,27 +252,17 @@ test("an hour's history of 500 ROIs: loaded and drawn, the time printed", async 
     await page.click('#roi-all');
     await page.selectOption('#window', 'all');
     await waitFor(() => asked.length > 0, 10000, 'a history request');
-    const request = asked.at(-1);
-    const bucket = Math.ceil(frames / request.points);
-    const starts = Float64Array.from({ length: Math.ceil(frames / bucket) }, (_, k) => k * bucket);
-    const series = [];
-    for (const roi of rois) {
-      for (const trace of request.traces) {
-        const min = Float32Array.from(starts, (t) => Math.sin(t / (900 + roi.id)) - 0.1);
-        const max = Float32Array.from(min, (v) => v + 0.2);
-        series.push({ roi_id: roi.id, name: roi.name, trace, min: b64(min), max: b64(max) });
-      }
-    }
-    const text = JSON.stringify({ type: 'history', id: request.id, session: 5, sessions: [5], first_frame: 0,
-                                  last_frame: frames - 1, bucket_frames: bucket, frame_index: b64(starts),
-                                  time_s: b64(Float64Array.from(starts, (t) => t / RATE)),
-                                  gap_before: b64(new Uint8Array(starts.length)), series, error: '' });
-    socket.send(text);
+    // The last request asked is answered, and so is any the page sends after it (the
+    // page keeps only the answer to its latest request).
+    answering = true;
+    answer(asked.at(-1));
     await waitFor(() => page.evaluate(() => window.calmon.stats.historyLoadMs > 0), 60000, 'the hour drawn');
     const loaded = await page.evaluate(() => ({ ms: window.calmon.stats.historyLoadMs,
                                                 series: window.calmon.store.history.series.size,
                                                 high: document.getElementById('plot-dff').xScale.high }));
-    console.log(`an hour's history of 500 ROIs (${request.traces.length} traces, ${starts.length} points each, ` +
+    const request = asked.at(-1);
+    const points = Math.ceil(frames / Math.ceil(frames / request.points));
+    console.log(`an hour's history of 500 ROIs (${request.traces.length} traces, ${points} points each, ` +
                 `${(text.length / 1048576).toFixed(1)} MiB of JSON): received to drawn in ${loaded.ms.toFixed(0)} ms`);
     assert.equal(loaded.series, 500);
     assert.ok(loaded.high > 3590, `the hour on the axis: ${loaded.high}`);

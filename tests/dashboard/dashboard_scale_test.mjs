@@ -16,9 +16,12 @@
 // hold calmon-record's numbers for the same frames (python/numpy compares them); the
 // figure saves as PNG and SVG; a new session (TraceUpdate.session) is never joined to the
 // old one and calmond's history (a "history" message) lands before the live frames.
-// Screenshots at 512×512 with 500 ROIs, fitted, zoomed, and with eight ROIs stacked over
-// the correlation image in viridis, are saved beside $SCREENSHOT (dashboard-512.png,
-// dashboard-512-zoomed.png, dashboard-512-stacked.png).
+// A second test runs a two-minute session (frames stamped at 2 Hz) at the same scale
+// before any page is open: the page opened then shows every ROI from 0 s out of calmond's
+// history, and the next session starts plots of its own.
+// Screenshots at 512×512 with 500 ROIs, fitted, zoomed, with eight ROIs stacked over
+// the correlation image in viridis, and opened late, are saved beside $SCREENSHOT
+// (dashboard-512.png, dashboard-512-zoomed.png, dashboard-512-stacked.png, dashboard-512-late.png).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,11 @@ after(async () => {
 // Fewer frames under a sanitizer (tools/sanitize sets the slowdown), where a 512×512 frame
 // with 500 ROIs takes calmond many times longer.
 const FRAMES = Number(process.env.CALMON_TEST_SLOWDOWN || 1) > 1 ? 120 : 300;
+
+// Where screenshots go: beside $SCREENSHOT, else in a folder kept after the test.
+function screenshotPath() {
+  return process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png');
+}
 
 // One ROI per cell: the pixels of its ellipse (calmon-synth's truth), named cell001...
 function roisOf(truth, count) {
@@ -117,6 +125,9 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
 
   // The replay, once; the page's pace measured meanwhile (printed, not asserted).
   const sample = () => page.evaluate(() => ({ t: performance.now(), renders: window.calmon.stats.renders,
+                                              batches: window.calmon.stats.traceBatches,
+                                              animationFrames: window.calmon.stats.animationFrames,
+                                              renderMs: [...window.calmon.stats.renderMs].sort((a, b) => a - b),
                                               updates: window.calmon.store.updates,
                                               daemonRate: Number(window.calmon.stats.lastStatus?.frame_rate_hz ?? 0) }));
   startReplay(movie, ready, 30);
@@ -127,7 +138,10 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   const seconds = (end.t - start.t) / 1000;
   console.log(`page at 512×512 with 500 ROIs: ${((end.renders - start.renders) / seconds).toFixed(1)} redraws/s, ` +
               `${((end.updates - start.updates) / seconds).toFixed(1)} frames/s shown ` +
-              `(calmond received ${end.daemonRate.toFixed(1)} frames/s)`);
+              `in ${((end.batches - start.batches) / seconds).toFixed(1)} batches/s ` +
+              `(${((end.animationFrames - start.animationFrames) / seconds).toFixed(1)} animation frames/s) ` +
+              `(calmond received ${end.daemonRate.toFixed(1)} frames/s); ` +
+              `a redraw: median ${end.renderMs[end.renderMs.length >> 1].toFixed(1)} ms`);
   await waitFor(() => page.evaluate((n) => window.calmon.store.frames.length === n, FRAMES), 30000, 'every frame');
   assert.equal(await recorded, 0, `calmon-record: ${recorderErr}`);
   await waitFor(() => page.evaluate(() => window.calmon.view.images.has('correlation')), 20000, 'the images');
@@ -184,7 +198,7 @@ test('512×512, 500 ROIs: zoom, pan, hover, select, filter, seconds, exports equ
   const overlapping = (list) => list.some((a, i) => list.slice(i + 1).some((b) =>
     a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1));
   assert.equal(overlapping(fitted.labels), false);
-  const shots = (process.env.SCREENSHOT || path.join(tempDir('calmon-dash-shot-', { keep: true }), 'dashboard.png'));
+  const shots = screenshotPath();
   await page.screenshot({ path: shots.replace(/\.png$/, '-512.png'), fullPage: true });
 
   // Zoom with the buttons, then the wheel about the pointer; pan with the middle button.
@@ -375,5 +389,59 @@ print(len(plots), ",".join(titles))`, svgFile], { encoding: 'utf8' });
   });
   assert.deepEqual(merged.points.y, [0.25, 1, 0.5, 0.5, 0.5]);
   assert.deepEqual(merged.menu, ['', '1'], 'the earlier session is offered from its history');
+  assert.deepEqual(errors, []);
+});
+
+test('at 512×512 with 500 ROIs, a page opened two minutes into a session shows it from 0 s; the next session is not joined', async () => {
+  // 240 frames stamped at 2 Hz (calmon-synth's declared rate, which calmon-replay sends as
+  // each frame's time): two minutes of session, replayed in seconds.
+  const movie = synthMovie(240, ['--width', '512', '--height', '512', '--rate', '2', '--quiet']);
+  const truth = JSON.parse(readFileSync(path.join(path.dirname(movie), 'truth', 'cells.json'), 'utf8'));
+  const config = path.join(tempDir('calmon-dash-late-'), 'analysis.json');
+  writeFileSync(config, JSON.stringify({ neuropil: { ring: { inner_gap: 2, min_pixels: 40 }, r: 0.7 },
+                                         baseline: { moving: { window: 101 } }, rois: roisOf(truth, 500) }));
+  const { ready } = await startDaemon(['--analysis', config, '--http', '127.0.0.1:0']);
+  const first = startReplay(movie, ready, 120);
+  await waitFor(() => first.child.exitCode !== null, 60000, 'the replay to end');
+  assert.equal(first.child.exitCode, 0, first.stderr);
+
+  if (context) await context.close();
+  const opened = await openBrowserPage(ready.http);
+  context = opened.context;
+  const { page, errors } = opened;
+  await waitFor(() => page.evaluate(() => window.calmon.stats.histories > 0 && window.calmon.keys().length === 500),
+                30000, "calmond's history of the session");
+  await page.selectOption('#window', 'all');
+  const shown = () => page.evaluate(() => {
+    const { store } = window.calmon;
+    const perRoi = window.calmon.keys().map((key) => {
+      const points = store.points(key, 'dff');
+      const firstMinute = points.y.filter((y, i) => points.x[i] < 60 && Number.isFinite(y)).length;
+      return { x0: points.x[0], xLast: points.x.at(-1), firstMinute };
+    });
+    return { session: store.session, perRoi };
+  });
+  await waitFor(async () => (await shown()).perRoi.every((roi) => roi.xLast > 119), 20000, 'the whole session');
+  const one = await shown();
+  assert.equal(one.session, '1');
+  assert.ok(one.perRoi.every((roi) => roi.x0 === 0), 'every ROI from the first frame');
+  // A point per bucket's first frame; 240 frames fit the plot's width, one point each.
+  assert.ok(one.perRoi.every((roi) => roi.xLast === 119.5), 'every ROI to the last frame, 119.5 s');
+  assert.ok(one.perRoi.every((roi) => roi.firstMinute === 120), 'the first minute, every frame of it');
+  // The list's peak ΔF/F₀ comes from the history too (no live frame has come yet).
+  await waitFor(() => page.evaluate(() => /^-?\d+\.\d\d$/.test(document.querySelector('#roi-list .peak')?.textContent)),
+                5000, "the list's peak from the history");
+  await page.screenshot({ path: screenshotPath().replace(/\.png$/, '-512-late.png'), fullPage: true });
+
+  // The same movie again is session 2: its plots start at 0 s on their own.
+  const second = startReplay(movie, ready, 30, ['--last', '59']);
+  await waitFor(() => page.evaluate(() => window.calmon.store.session === '2'), 30000, 'session 2 on the page');
+  await waitFor(async () => (await shown()).perRoi[0].xLast > 1, 20000, 'frames of session 2');
+  const two = await shown();
+  assert.equal(two.perRoi[0].x0, 0);
+  assert.ok(two.perRoi.every((roi) => roi.xLast < 30), 'session 2 is not spliced onto session 1');
+  await waitFor(() => page.evaluate(() => [...document.getElementById('session').options].some((o) => o.value === '1')),
+                10000, 'session 1 still viewable in the menu');
+  await waitFor(() => second.child.exitCode !== null, 30000, 'the second replay to end');
   assert.deepEqual(errors, []);
 });
