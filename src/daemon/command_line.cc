@@ -76,7 +76,7 @@ constexpr std::string_view kUsage =
     "  --max-request-mib MIB        largest control request (default 64)\n"
     "  --max-baseline-mib MIB       an ROI set's baselines, at full windows (default 4096)\n"
     "  --max-baseline-window N      frames in one baseline window (default 1000000)\n"
-    "  --dashboard-history-mib MIB  traces kept for the dashboard (default 1100; 0: none)\n"
+    "  --dashboard-history-mib MIB  traces kept for the dashboard (default 1250; 0: none)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
