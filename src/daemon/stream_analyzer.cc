@@ -20,7 +20,9 @@ StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publis
       rate_limited_log_(log_),
       gate_(GateSettings{settings.channel, settings.plane, settings.reset_on_geometry_change,
                          settings.max_sequence_jump}),
-      daemon_id_(net::random_id()) {}
+      daemon_id_(net::random_id()) {
+  session_.set_roi_threads(settings.roi_threads);
+}
 
 StreamAnalyzer::~StreamAnalyzer() = default;
 
