@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
     "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
     "                    [--stuck-subscribers] [--publish-budget-mib MIB] [--motion]\n"
-    "                    [--transport tcp|ipc]\n"
+    "                    [--transport tcp|ipc] [--roi-threads 1|2] [--pages N]\n"
+    "                    [--dashboard-history-mib MIB]\n"
     "       calmon-bench --registration-peer [--width W] [--height H] [--seed S] [--peer-seconds S]\n"
     "       calmon-bench --follow-lag [--rate HZ] [--frames N] [--warmup N] [--width W] [--height H]\n"
     "                    [--poll-ms MS] [--frames-per-file N] [--calmon-follow PATH] [--seed S]\n"
@@ -76,6 +77,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("snapshot-hz", po::value(&options.snapshot_hz), "calmond's projection snapshots per second")
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)")
+      ("roi-threads", po::value(&options.roi_threads), "calmond's --roi-threads, 1 or 2 (0: its default)")
       ("motion", "rigid motion correction on")
       ("transport", po::value(&options.transport), "tcp|ipc: calmond's sockets and the raw ZeroMQ rate's")
       ("pages", po::value(&options.pages), "calmond's dashboard on, with N WebSocket clients reading it")
@@ -100,8 +102,9 @@ BenchOptions parse_bench_options(int argc, char** argv) {
     }
     if (options.poll_ms < 1 || options.poll_ms > 10'000) usage_error("--poll-ms must be 1 to 10000");
     if (options.frames_per_file < 1) usage_error("--frames-per-file must be >= 1");
-    for (const char* other : {"registration-peer", "peer", "curve", "stuck-subscribers", "motion", "calmond", "rois",
-                              "window", "global-traces", "snapshot-hz", "publish-budget-mib", "pages", "transport"}) {
+    for (const char* other :
+         {"registration-peer", "peer", "curve", "stuck-subscribers", "motion", "calmond", "rois", "window",
+          "global-traces", "snapshot-hz", "publish-budget-mib", "pages", "transport", "roi-threads"}) {
       if (values.count(other)) usage_error(std::string("--") + other + " does not go with --follow-lag");
     }
   } else {
@@ -118,6 +121,9 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   if (!(options.peer_seconds > 0.0)) usage_error("--peer-seconds must be > 0");
   if (!(options.snapshot_hz >= 0.0)) usage_error("--snapshot-hz must be >= 0");
   if (options.publish_budget_mib < 0) usage_error("--publish-budget-mib must be >= 0");
+  if (values.count("roi-threads") && options.roi_threads != 1 && options.roi_threads != 2) {
+    usage_error("--roi-threads must be 1 or 2");
+  }
   if (values.count("pages") && (options.pages < 0 || options.pages > 64)) usage_error("--pages must be 0 to 64");
   if (values.count("dashboard-history-mib") && !values.count("pages")) {
     usage_error("--dashboard-history-mib goes with --pages");

@@ -25,6 +25,7 @@ struct BenchOptions {
   double snapshot_hz = 0.0;        // calmond's projection snapshots per second
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
+  int roi_threads = 0;             // calmond's --roi-threads; 0: its default
   bool motion = false;             // rigid motion correction on (docs/motion.md)
   // --transport tcp|ipc: how frames, results and control requests travel between this
   // process and calmond, and the raw ZeroMQ rate's transport: tcp loopback, or ipc://

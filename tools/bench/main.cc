@@ -94,6 +94,8 @@ std::vector<std::string> daemon_arguments(const std::string& config_path, const 
   if (options.publish_budget_mib > 0) {
     arguments.insert(arguments.end(), {"--publish-budget-mib", std::to_string(options.publish_budget_mib)});
   }
+  if (options.roi_threads > 0)
+    arguments.insert(arguments.end(), {"--roi-threads", std::to_string(options.roi_threads)});
   return arguments;
 }
 

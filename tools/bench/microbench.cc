@@ -49,6 +49,7 @@
 #include "core/region_sums.h"
 #include "core/rigid_registration.h"
 #include "core/shift_frame.h"
+#include "daemon/roi_work_thread.h"
 #include "roi_layout.h"
 
 namespace {
@@ -335,7 +336,15 @@ BENCHMARK(NeuropilRings)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 // The pipeline calmon-bench drives in calmond, without the sockets; warmed up past the
 // baseline window first so every ROI's median runs over a full window. PipelineFrameF32
 // gives it float32 frames, as motion correction does (registered frames are float32).
-void pipeline_frame(benchmark::State& state, bool f32) {
+// What other tenants do to the caches between two frames of a paced session: 64 MiB
+// written, more than this machine's last-level cache.
+void evict_caches() {
+  static std::vector<std::uint64_t> other(std::size_t{8} << 20);
+  for (std::size_t i = 0; i < other.size(); i += 8) other[i] += i;
+  benchmark::DoNotOptimize(other.data());
+}
+
+void pipeline_frame(benchmark::State& state, bool f32, bool shared = false, bool cold = false) {
   const int rois = static_cast<int>(state.range(0));
   const calmon::FrameShape shape{512, 512};
   constexpr int kFrames = 8;
@@ -354,6 +363,8 @@ void pipeline_frame(benchmark::State& state, bool f32) {
     settings.rois.push_back(std::move(roi));
   }
   calmon::Pipeline pipeline(settings, shape, f32 ? calmon::PixelType::kF32 : calmon::PixelType::kU16);
+  calmon::daemon::RoiWorkThread second_thread;
+  if (shared) pipeline.share_work(&second_thread);
   calmon::SettledRow row;
   int t = 0;
   const auto push_one = [&] {
@@ -366,13 +377,28 @@ void pipeline_frame(benchmark::State& state, bool f32) {
     }
   };
   for (int i = 0; i < 600; ++i) push_one();
-  for (auto _ : state) push_one();
+  for (auto _ : state) {
+    if (cold) {
+      state.PauseTiming();
+      evict_caches();
+      state.ResumeTiming();
+    }
+    push_one();
+  }
   state.SetItemsProcessed(state.iterations());
 }
 void PipelineFrame(benchmark::State& state) { pipeline_frame(state, false); }
 void PipelineFrameF32(benchmark::State& state) { pipeline_frame(state, true); }
+// The same frames with the ROI work shared with a second thread (calmond's default).
+void PipelineFrameShared(benchmark::State& state) { pipeline_frame(state, false, true); }
+// Cold: the caches emptied before every frame, as between the frames of a paced session.
+void PipelineFrameCold(benchmark::State& state) { pipeline_frame(state, false, false, true); }
+void PipelineFrameColdShared(benchmark::State& state) { pipeline_frame(state, false, true, true); }
 BENCHMARK(PipelineFrame)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(PipelineFrameF32)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(PipelineFrameShared)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(PipelineFrameCold)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(PipelineFrameColdShared)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 // PipelineFrame's n ROIs followed by their rings; built once per n (rings for 10000
 // overlapping ROIs take a while).
