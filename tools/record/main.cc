@@ -90,6 +90,7 @@ int record_planes(const RecordOptions& options, calmon::record_tool::Subscriptio
   for (const std::uint32_t plane : options.planes) {
     calmon::record_tool::RecordingOptions plane_options = options.recording;
     plane_options.out_dir = options.recording.out_dir + "/" + calmon::record_tool::plane_folder_name(plane);
+    plane_options.warning_prefix = "plane " + std::to_string(plane) + ": ";
     std::filesystem::create_directories(plane_options.out_dir);
     recordings.emplace(plane, std::make_unique<Recording>(plane_options, std::cerr));
   }
