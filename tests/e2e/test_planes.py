@@ -14,7 +14,9 @@
 # bound to its own address on the default ports, reached over a veth pair from the root
 # namespace, where the proxy, the replay and the recorder run — made by the test and
 # removed by its cleanups even when it fails. It needs root and `ip` (iproute2), and is
-# skipped with the reason otherwise.
+# skipped with the reason otherwise. ProxySubscriptions: two subscribers come and go
+# through calmon-proxy, and calmond's Status.subscribers follows the topics they hold
+# back to 0.
 import json
 import os
 import re
@@ -26,7 +28,7 @@ import numpy as np
 import tifffile
 
 import e2e_support as e2e
-from support import Program
+from support import Program, wait_until
 
 PROXY = os.environ.get("CALMON_PROXY", "")
 SYNTH = os.environ.get("CALMON_SYNTH", "")
@@ -117,6 +119,34 @@ class PlanesSession:
             self.assertEqual(planes, {z}, f"{folder}/status.jsonl: only plane {z}'s Status")
         e2e.stop(proxy)
         self.assertEqual(proxy.process.returncode, 0, proxy.stderr_lines)
+
+
+class ProxySubscriptions(unittest.TestCase):
+    """Through calmon-proxy calmond counts the topics its subscribers hold, down to 0 when
+    they are gone (so it computes no projections nobody receives)."""
+
+    def setUp(self):
+        if not PROXY or not os.path.exists(PROXY) or e2e.missing_programs():
+            self.skipTest("calmon-proxy or calmond not available")
+
+    def test_subscriptions_come_and_go_through_the_proxy(self):
+        daemon = e2e.Daemon(self, e2e.CONFIGS[CONFIG_NAME])
+        proxy = Program([PROXY, "--from", daemon.publish, "--publish", "tcp://127.0.0.1:*"])
+        self.addCleanup(e2e.stop, proxy)
+        endpoint = proxy.wait_for_line(lambda line: "ready" in line, e2e.START_DEADLINE_S).split(" -> ")[1]
+
+        def subscribers():
+            return daemon.status().subscribers
+
+        first = e2e.calmon_client.Subscriber(endpoint, topics=("traces",)).wait_ready()  # traces, rois, status
+        self.addCleanup(first.close)
+        second = e2e.calmon_client.Subscriber(endpoint, topics=("traces", "projections")).wait_ready()
+        self.addCleanup(second.close)
+        wait_until(lambda: subscribers() == 4, e2e.START_DEADLINE_S, "4 topics subscribed")
+        second.close()  # projections: nobody else
+        wait_until(lambda: subscribers() == 3, e2e.START_DEADLINE_S, "projections unsubscribed")
+        first.close()
+        wait_until(lambda: subscribers() == 0, e2e.START_DEADLINE_S, "every topic unsubscribed")
 
 
 class SameHost(PlanesSession, unittest.TestCase):

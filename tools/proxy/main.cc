@@ -4,10 +4,14 @@
 // calmon-proxy connects an XSUB socket to each one's publish socket (--from, repeated)
 // and binds one XPUB socket (--publish) for every subscriber: calmon-record, calmon-sub,
 // the dashboard's peers, Python. Messages go downstream unchanged — each carries its
-// calmond's plane (wire.proto: `plane`) — and subscriptions go upstream, every
-// subscribe and unsubscribe of every subscriber (ZMQ_XPUB_VERBOSER), so each calmond
-// counts its subscribers and greets a new one with its ROI set as if it were connected
-// directly. zmq_proxy does the work; nothing here looks into a message. SIGINT or
+// calmond's plane (wire.proto: `plane`) — and subscriptions go upstream: a topic's first
+// subscription and its last unsubscription, as ZeroMQ's XPUB and XSUB pass them on (an
+// XSUB forwards only the unsubscription that leaves a topic unused, so passing every
+// subscribe, ZMQ_XPUB_VERBOSE, would leave calmond counting subscribers long gone). Each
+// calmond therefore counts the topics the proxy's subscribers hold, 0 when none is left,
+// and computes no projections nobody receives; it greets the first subscriber of a topic
+// with its ROI set at once, later ones get it with the next Status (every second).
+// zmq_proxy does the work; nothing here looks into a message. SIGINT or
 // SIGTERM interrupts it (the handler is installed without SA_RESTART) and the proxy
 // closes its sockets and exits 0. Like calmond, it binds only to this machine unless
 // told --allow-unprotected: it has no CURVE of its own.
@@ -53,7 +57,6 @@ int run(const po::variables_map& values) {
   for (zmq::socket_t* socket : {&upstream, &downstream}) socket->set(zmq::sockopt::linger, 0);
   upstream.set(zmq::sockopt::rcvhwm, hwm);
   downstream.set(zmq::sockopt::sndhwm, hwm);
-  downstream.set(zmq::sockopt::xpub_verboser, 1);
   for (const std::string& source : sources) {
     try {
       upstream.connect(source);
