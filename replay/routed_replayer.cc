@@ -101,13 +101,9 @@ class RoutedReplay {
       lane->summary.seconds = seconds;
       if (options_.end_of_stream && lane->summary.frames_sent > 0) send_end_of_stream(*lane);
     }
-    for (auto& lane : lanes_) {
-      if (!lane->sender.flush_and_close()) {
-        throw Error("the daemon at " + lane->route.endpoint + " did not take the last queued frames of plane " +
-                    std::to_string(lane->route.plane) + " within " + seconds_text(options_.timeout) +
-                    "; the end of the stream may be lost");
-      }
-    }
+    // Each acknowledgement is awaited with every frames' socket still open: closing one
+    // first may lose what ZeroMQ has taken from its queue but not yet written (over ipc://
+    // the last frames and the end of stream, now and then; the linger does not cover it).
     std::vector<ReplaySummary> summaries;
     for (auto& lane : lanes_) {
       lane->summary.signal = net::StopSignals::received();
@@ -118,6 +114,14 @@ class RoutedReplay {
                                   [&] { return net::StopSignals::received() != signal_before; });
         lane->summary.signal = net::StopSignals::received();
       }
+    }
+    for (auto& lane : lanes_) {
+      if (!lane->sender.flush_and_close()) {
+        throw Error("the daemon at " + lane->route.endpoint + " did not take the last queued frames of plane " +
+                    std::to_string(lane->route.plane) + " within " + seconds_text(options_.timeout) +
+                    "; the end of the stream may be lost");
+      }
+      lane->summary.signal = net::StopSignals::received();
       summaries.push_back(lane->summary);
     }
     return summaries;
