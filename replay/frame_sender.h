@@ -12,6 +12,9 @@
 //
 // flush_and_close() waits — up to the same timeout — for everything queued, the end of
 // stream included, to be written to the daemon's connection before the process exits.
+// ZeroMQ's linger does not quite promise that: over ipc:// the last messages are now and
+// then lost at close, so calmon-replay and calmon-follow close only once calmond has
+// acknowledged the end of stream (with --no-ack, the risk stays).
 // A sender destroyed without it (an error path) discards its queue at once. With CURVE
 // keys the socket is a CURVE client (net/curve_client.h); a daemon that refuses the key
 // looks like no daemon: nothing takes the frames.

@@ -122,11 +122,10 @@ class Replay {
     print_movie_warnings();  // those of decoding, after the progress line
     // No frame taken means no stream to end (and, most likely, no daemon to wait for).
     if (options_.end_of_stream && summary_.frames_sent > 0) send_end_of_stream();
-    if (!sender_.flush_and_close()) {
-      throw Error("the daemon at " + sender_.endpoint() + " did not take the last queued frames within " +
-                  timeout_text(sender_) + "; the end of the stream may be lost");
-    }
     summary_.signal = net::StopSignals::received();
+    // The acknowledgement is awaited with the frames' socket still open: closing it first
+    // may lose what ZeroMQ has taken from the queue but not yet written — over ipc:// the
+    // last frames and the end of stream, now and then (ZeroMQ's linger does not cover it).
     if (options_.acknowledge && summary_.end_of_stream_sent && header_.stream_id() != 0) {
       // Only a signal that comes while waiting stops the wait: after the first one, a
       // second Ctrl-C ends the program (StopSignals::Repeat::kDefaultAction).
@@ -136,6 +135,11 @@ class Replay {
                                 [&] { return net::StopSignals::received() != signal_before; });
       summary_.signal = net::StopSignals::received();
     }
+    if (!sender_.flush_and_close()) {
+      throw Error("the daemon at " + sender_.endpoint() + " did not take the last queued frames within " +
+                  timeout_text(sender_) + "; the end of the stream may be lost");
+    }
+    summary_.signal = net::StopSignals::received();
     return summary_;
   }
 

@@ -7,9 +7,10 @@
 // before calmond does not begin with a burst of "late" frames. A late frame goes out at
 // once and the schedule keeps its course. A SIGINT/SIGTERM ends the sending; the end of
 // stream still goes out (unless --no-eos, or no frame was ever sent), and the summary
-// records the signal. Every frame carries the run's random stream id; once the end of
-// stream is delivered, calmond's control socket is asked until it acknowledges it
-// (stream_acknowledgement.h, unless --no-ack), and the summary holds its answer.
+// records the signal. Every frame carries the run's random stream id; after the end of
+// stream, calmond's control socket is asked until it acknowledges it
+// (stream_acknowledgement.h, unless --no-ack), and the summary holds its answer; only
+// then is the frames' socket flushed and closed.
 // Everything that goes wrong before that is a calmon::Error with one line.
 #pragma once
 

@@ -302,11 +302,42 @@ double Pipeline::global_neuropil(NeuropilSettings::Source source) const {
 }
 
 template <class T> void Pipeline::extract(FrameView<T> frame) {
-  const std::vector<double>* region_means = nullptr;
+  const std::size_t n = current_.rois.size();
+  RegionSums* sums = nullptr;
   if constexpr (std::is_integral_v<T>) {
-    if (current_.sums) region_means = &current_.sums->means(frame);
+    if (current_.sums) sums = &*current_.sums;
   }
-  for (std::size_t i = 0; i < current_.rois.size(); ++i) {
+  const std::vector<double>* region_means = sums ? &sums->means() : nullptr;
+  if (sharing_ == nullptr || n < kMinRoisToShare) {
+    if constexpr (std::is_integral_v<T>) {
+      if (sums) sums->means(frame);
+    }
+    extract_rois(frame, region_means, 0, n, scratch_);
+    return;
+  }
+  // Shared, in steps that each end when all their parts have: every part sums its rows,
+  // then its regions (which read any rows), then its ROIs (whose neuropil may be another
+  // part's region).
+  const std::size_t parts = sharing_->parts();
+  if constexpr (std::is_integral_v<T>) {
+    if (sums) {
+      sums->begin(frame);
+      if (sums->strategy() == RegionSums::Strategy::kRowPrefixSums) {
+        sharing_->run([&](std::size_t part) { sums->sum_rows(frame, part, parts); });
+      }
+      sharing_->run([&](std::size_t part) { sums->sum_regions(frame, part, parts); });
+    }
+  }
+  sharing_->run([&](std::size_t part) {
+    const PartRange rois = part_range(n, part, parts);
+    extract_rois(frame, region_means, rois.begin, rois.end, part_scratch_[part]);
+  });
+}
+
+template <class T>
+void Pipeline::extract_rois(FrameView<T> frame, const std::vector<double>* region_means, std::size_t first,
+                            std::size_t last, std::vector<SettledSample>& scratch) {
+  for (std::size_t i = first; i < last; ++i) {
     RoiTrack& roi = *current_.rois[i];
     const SumsSlots& slots = current_.slots[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
@@ -330,10 +361,10 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
     }
     if (neuropil.source != NeuropilSettings::Source::kNone) fcorr = f - neuropil.r * fneu;
 
-    scratch_.clear();
-    if (i + 2 < current_.rois.size()) current_.rois[i + 2]->baseline->prefetch();
-    const double f0 = roi.baseline->push(fcorr, scratch_);
-    roi.settled.insert(roi.settled.end(), scratch_.begin(), scratch_.end());
+    scratch.clear();
+    if (i + 2 < last) current_.rois[i + 2]->baseline->prefetch();
+    const double f0 = roi.baseline->push(fcorr, scratch);
+    roi.settled.insert(roi.settled.end(), scratch.begin(), scratch.end());
 
     std::uint8_t flags = 0;
     if (!std::isfinite(f) || !std::isfinite(fneu)) flags |= kFlagNonFinitePixels;
@@ -399,6 +430,11 @@ const FrameResult& Pipeline::push_traces(AnyFrameView frame) {
   frame.visit([&](auto view) { extract(view); });
   ++frames_;
   return result_;
+}
+
+void Pipeline::share_work(WorkSharing* sharing) {
+  sharing_ = sharing != nullptr && sharing->parts() > 1 ? sharing : nullptr;
+  part_scratch_.resize(sharing_ ? sharing_->parts() : 1);
 }
 
 void Pipeline::finish() {

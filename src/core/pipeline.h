@@ -59,6 +59,7 @@
 #include "core/region_sums.h"
 #include "core/roi_set_edit.h"
 #include "core/trace_flags.h"
+#include "core/work_sharing.h"
 
 namespace calmon {
 
@@ -117,6 +118,12 @@ class Pipeline {
   // wait; every other member may be used.
   void push_projections(AnyFrameView frame);
   const FrameResult& push_traces(AnyFrameView frame);
+  // From the next frame on, a frame's ROI work (region sums, means, baselines) is shared
+  // between sharing->parts() threads whenever the set has at least kMinRoisToShare ROIs
+  // (below that, waking a thread costs more than it saves); null: one thread. Any split
+  // gives the same bits. `sharing` must outlive its use.
+  static constexpr std::size_t kMinRoisToShare = 64;
+  void share_work(WorkSharing* sharing);
   // End of stream: settles every remaining frame. push() may not follow.
   void finish();
   // Takes the next complete settled row, in frame order; false if none is ready.
@@ -215,6 +222,10 @@ class Pipeline {
 
   void check_frame(AnyFrameView frame, std::int64_t index) const;
   template <class T> void extract(FrameView<T> frame);
+  // ROIs [first, last) of the current set: their F, Fneu, baselines and result slots.
+  template <class T>
+  void extract_rois(FrameView<T> frame, const std::vector<double>* region_means, std::size_t first, std::size_t last,
+                    std::vector<SettledSample>& scratch);
   double global_neuropil(NeuropilSettings::Source source) const;
   // The frame's global statistics over its valid pixels (motion correction).
   GlobalStats global_stats_of_valid(AnyFrameView frame);
@@ -232,6 +243,8 @@ class Pipeline {
   std::vector<float> valid_pixels_;  // global_stats_of_valid's scratch
   FrameResult result_;
   std::vector<SettledSample> scratch_;
+  WorkSharing* sharing_ = nullptr;
+  std::vector<std::vector<SettledSample>> part_scratch_;  // one per part
   std::int64_t frames_ = 0;
   bool finished_ = false;
 };

@@ -36,6 +36,7 @@
 #include "core/frame_view.h"
 #include "core/pixel_type.h"
 #include "core/region.h"
+#include "core/work_sharing.h"
 
 namespace calmon {
 
@@ -54,6 +55,16 @@ class RegionSums {
 
   // Every region's mean in this frame, in construction order; valid until the next call.
   template <class T> const std::vector<double>& means(FrameView<T> frame);
+
+  // The same means computed in parts, by several threads at once (work_sharing.h):
+  // begin(frame) on one thread, then every part's sum_rows(frame, part, parts), then,
+  // once all of those are done, every part's sum_regions(frame, part, parts); means()
+  // then holds them all. Each part writes rows and regions of its own, so the means are
+  // the same bits. sum_rows does nothing with spans.
+  template <class T> void begin(FrameView<T> frame);
+  template <class T> void sum_rows(FrameView<T> frame, std::size_t part, std::size_t parts);
+  template <class T> void sum_regions(FrameView<T> frame, std::size_t part, std::size_t parts);
+  const std::vector<double>& means() const { return means_; }
 
   Strategy strategy() const { return strategy_; }
   std::size_t size() const { return counts_.size(); }
@@ -74,8 +85,12 @@ class RegionSums {
   template <class T> using Sum = std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>;
 
   void check_shape(FrameShape frame_shape) const;
-  template <class T> void span_sums(FrameView<T> frame);
-  template <class T, class Acc> void prefix_sums(FrameView<T> frame, std::vector<Acc>& running);
+  template <class T> std::vector<RunningSum<T>>& running();
+  template <class T> void span_sums(FrameView<T> frame, std::size_t first, std::size_t last);
+  template <class T, class Acc>
+  void running_rows(FrameView<T> frame, std::vector<Acc>& running, std::size_t first, std::size_t last);
+  template <class T, class Acc>
+  void prefix_span_sums(const std::vector<Acc>& running, std::size_t first, std::size_t last);
 
   FrameShape shape_;
   Strategy strategy_ = Strategy::kSpans;
@@ -90,21 +105,46 @@ class RegionSums {
 };
 
 template <class T> const std::vector<double>& RegionSums::means(FrameView<T> frame) {
-  static_assert(std::is_integral_v<T>, "RegionSums sums integer pixels; RegionMean does floats");
-  check_shape(frame.shape());
-  if (strategy_ == Strategy::kSpans) {
-    span_sums(frame);
-  } else if constexpr (std::is_same_v<RunningSum<T>, std::uint32_t>) {
-    prefix_sums(frame, running32_);
-  } else {
-    prefix_sums(frame, running64_);
-  }
+  begin(frame);
+  sum_rows(frame, 0, 1);
+  sum_regions(frame, 0, 1);
   return means_;
 }
 
-template <class T> void RegionSums::span_sums(FrameView<T> frame) {
+template <class T> std::vector<RegionSums::RunningSum<T>>& RegionSums::running() {
+  if constexpr (std::is_same_v<RunningSum<T>, std::uint32_t>) {
+    return running32_;
+  } else {
+    return running64_;
+  }
+}
+
+template <class T> void RegionSums::begin(FrameView<T> frame) {
+  static_assert(std::is_integral_v<T>, "RegionSums sums integer pixels; RegionMean does floats");
+  check_shape(frame.shape());
+  if (strategy_ == Strategy::kRowPrefixSums) {
+    running<T>().resize((static_cast<std::size_t>(shape_.width) + 1) * static_cast<std::size_t>(shape_.height));
+  }
+}
+
+template <class T> void RegionSums::sum_rows(FrameView<T> frame, std::size_t part, std::size_t parts) {
+  if (strategy_ != Strategy::kRowPrefixSums) return;
+  const PartRange rows = part_range(rows_.size(), part, parts);
+  running_rows(frame, running<T>(), rows.begin, rows.end);
+}
+
+template <class T> void RegionSums::sum_regions(FrameView<T> frame, std::size_t part, std::size_t parts) {
+  const PartRange regions = part_range(counts_.size(), part, parts);
+  if (strategy_ == Strategy::kSpans) {
+    span_sums(frame, regions.begin, regions.end);
+  } else {
+    prefix_span_sums<T>(running<T>(), regions.begin, regions.end);
+  }
+}
+
+template <class T> void RegionSums::span_sums(FrameView<T> frame, std::size_t first, std::size_t last) {
   const T* pixels = frame.data();
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  for (std::size_t i = first; i < last; ++i) {
     Sum<T> sum = 0;
     for (std::size_t k = first_span_[i]; k < first_span_[i + 1]; ++k) {
       Sum<T> span_sum = 0;
@@ -115,10 +155,11 @@ template <class T> void RegionSums::span_sums(FrameView<T> frame) {
   }
 }
 
-template <class T, class Acc> void RegionSums::prefix_sums(FrameView<T> frame, std::vector<Acc>& running) {
+template <class T, class Acc>
+void RegionSums::running_rows(FrameView<T> frame, std::vector<Acc>& running, std::size_t first, std::size_t last) {
   const std::size_t stride = static_cast<std::size_t>(shape_.width) + 1;
-  running.resize(stride * static_cast<std::size_t>(shape_.height));
-  for (int y : rows_) {
+  for (std::size_t r = first; r < last; ++r) {
+    const int y = rows_[r];
     const T* row = frame.row(y);
     Acc* out = running.data() + static_cast<std::size_t>(y) * stride;
     Acc sum = 0;
@@ -129,10 +170,14 @@ template <class T, class Acc> void RegionSums::prefix_sums(FrameView<T> frame, s
       out[x + 1] = sum;
     }
   }
+}
+
+template <class T, class Acc>
+void RegionSums::prefix_span_sums(const std::vector<Acc>& running, std::size_t first, std::size_t last) {
   // A span's sum as the pixel type's signedness reads it (int16: int32 after the wrap).
   using SpanSum = std::conditional_t<std::is_signed_v<T>, std::make_signed_t<Acc>, Acc>;
   const Acc* sums = running.data();
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  for (std::size_t i = first; i < last; ++i) {
     Sum<T> sum = 0;
     for (std::size_t k = first_span_[i]; k < first_span_[i + 1]; ++k) {
       sum += static_cast<SpanSum>(sums[spans_[k].end] - sums[spans_[k].begin]);

@@ -9,7 +9,7 @@ namespace calmon {
 
 namespace {
 
-constexpr std::array<std::string_view, kHistoryTraces> kTraceNames{"dff", "f", "fcorr", "f0", "f0_settled"};
+constexpr std::array<std::string_view, kHistoryTraces> kTraceNames{"dff", "f", "fcorr", "f0", "fneu", "f0_settled"};
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 }  // namespace

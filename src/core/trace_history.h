@@ -1,7 +1,7 @@
 // trace_history.h — each session's traces by ROI id, kept so that a late page gets the session so far.
 //
 // Rows go in as the pipeline made them (one frame: its index, time and whether frames
-// went missing before it; each ROI's dff, f, fcorr and live f0 under the ROI's id), and
+// went missing before it; each ROI's dff, f, fcorr, live f0 and fneu under the ROI's id), and
 // settled F0 joins its row when it settles. A query asks for a session's range of
 // frame_index and at most `points` points per series: the range is cut into buckets of
 // bucket_frames consecutive frame indices and each series gives the min and max of its
@@ -11,7 +11,7 @@
 // removed mid-session simply start or stop; ids are never reused, so a column never
 // changes meaning.
 //
-// Memory is bounded by max_bytes (4 bytes per stored value, 5 values per ROI and frame,
+// Memory is bounded by max_bytes (4 bytes per stored value, 6 values per ROI and frame,
 // 17 bytes per frame): past it the oldest frames go — first whole older sessions, then
 // the current session's oldest frames, in steps of 1/16 of what it holds — so a query
 // gets the most recent part. At most kMaxSessions sessions are kept. Pure computation:
@@ -31,11 +31,11 @@
 
 namespace calmon {
 
-enum class HistoryTrace : std::uint8_t { kDff, kF, kFcorr, kF0, kF0Settled };
-inline constexpr std::size_t kHistoryTraces = 5;
-inline constexpr std::size_t kLiveHistoryTraces = 4;  // kDff .. kF0, given with each row
+enum class HistoryTrace : std::uint8_t { kDff, kF, kFcorr, kF0, kFneu, kF0Settled };
+inline constexpr std::size_t kHistoryTraces = 6;
+inline constexpr std::size_t kLiveHistoryTraces = 5;  // kDff .. kFneu, given with each row
 
-// "dff", "f", "fcorr", "f0", "f0_settled".
+// "dff", "f", "fcorr", "f0", "fneu", "f0_settled".
 std::string_view history_trace_name(HistoryTrace trace);
 std::optional<HistoryTrace> history_trace_named(std::string_view name);
 
@@ -93,11 +93,11 @@ class TraceHistory {
 
   explicit TraceHistory(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // One frame's live values: live[t][i] is trace t (kDff .. kF0) of ROI set.ids[i]. A
+  // One frame's live values: live[t][i] is trace t (kDff .. kFneu) of ROI set.ids[i]. A
   // session number not held yet starts a session; a frame_index not above the session's
   // last is ignored (returns false), as is a row whose columns do not match set.ids.
-  bool append(const HistoryFrame& frame, const HistoryRoiSet& set,
-              const std::array<std::span<const double>, kLiveHistoryTraces>& live);
+  [[nodiscard]] bool append(const HistoryFrame& frame, const HistoryRoiSet& set,
+                            const std::array<std::span<const double>, kLiveHistoryTraces>& live);
   // Settled F0 of an earlier frame of `session`: f0[i] is ROI set.ids[i]'s. Frames or
   // ROIs not held are skipped.
   void settle(std::uint64_t session, std::int64_t frame_index, const HistoryRoiSet& set, std::span<const double> f0);

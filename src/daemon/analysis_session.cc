@@ -60,12 +60,21 @@ void AnalysisSession::start(std::unique_ptr<Pipeline> pipeline, const pb::FrameH
     for (std::vector<float>& buffer : registered_) buffer.assign(pipeline->shape().pixel_count(), 0.0f);
   }
   pipeline_ = std::move(pipeline);
+  pipeline_->share_work(roi_thread_.get());
   frame_pixel_type_ = first.pixel_type();
   streaming_ = true;
   stream_id_ = first.stream_id();
   first_sequence_ = first.sequence();
   ledger_.clear();
   clock_ = SessionClock(pipeline_->settings().frame_rate_hz);
+}
+
+void AnalysisSession::set_roi_threads(unsigned threads) {
+  if (threads > 1 && !roi_thread_) roi_thread_ = std::make_unique<RoiWorkThread>();
+  if (threads <= 1) {
+    if (pipeline_) pipeline_->share_work(nullptr);
+    roi_thread_.reset();
+  }
 }
 
 std::optional<double> AnalysisSession::time_of(const pb::FrameHeader& header) {

@@ -28,6 +28,7 @@
 #include "core/pipeline.h"
 #include "core/session_clock.h"
 #include "daemon/projection_worker.h"
+#include "daemon/roi_work_thread.h"
 #include "daemon/sequence_ledger.h"
 #include "daemon/session_gate.h"
 #include "net/frame_message.h"
@@ -70,6 +71,10 @@ class AnalysisSession {
   SequenceLedger& ledger() { return ledger_; }
   // The frames a new ROI set must be prepared for: the Pipeline's; none without one.
   std::optional<FrameGeometry> geometry() const;
+
+  // Each session's frames share their ROI work with a second thread (roi_work_thread.h)
+  // when `threads` is 2; 1: the pipeline's thread alone. Applies from the next start().
+  void set_roi_threads(unsigned threads);
 
   // Starts streaming with `pipeline`, whose first frame is `first`; with motion
   // correction when the pipeline's settings ask for it (an error if they make no sense
@@ -118,6 +123,7 @@ class AnalysisSession {
     net::ReceivedFrame frame;
   };
 
+  std::unique_ptr<RoiWorkThread> roi_thread_;  // before pipeline_: outlives the pipeline's use of it
   std::unique_ptr<Pipeline> pipeline_;
   std::array<HeldFrame, 2> held_;
   // What the pipeline sees of each held frame: its pixels, or (motion correction) the

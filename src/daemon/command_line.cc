@@ -49,6 +49,7 @@ constexpr std::string_view kUsage =
     "  --publish-hwm N              messages queued per subscriber before dropping (default 1000)\n"
     "  --ingest-hwm N               frames ZeroMQ queues per sender besides calmond's queue (default 2)\n"
     "  --linger SECONDS             time to deliver the last messages at exit (default 1)\n"
+    "  --roi-threads N              threads sharing each frame's ROI work, 1 or 2 (default 2)\n"
     "  --http HOST:PORT             the dashboard's address (default 127.0.0.1:8080; port 0:\n"
     "                               any free port, named in the ready line as \"http\")\n"
     "  --no-http                    no dashboard\n"
@@ -76,7 +77,7 @@ constexpr std::string_view kUsage =
     "  --max-request-mib MIB        largest control request (default 64)\n"
     "  --max-baseline-mib MIB       an ROI set's baselines, at full windows (default 4096)\n"
     "  --max-baseline-window N      frames in one baseline window (default 1000000)\n"
-    "  --dashboard-history-mib MIB  traces kept for the dashboard (default 1100; 0: none)\n"
+    "  --dashboard-history-mib MIB  traces kept for the dashboard (default 1250; 0: none)\n"
     "  --help                       this text\n"
     "\n"
     "Endpoints may use port * (tcp://127.0.0.1:*): the ready line names the port bound.\n";
@@ -223,6 +224,9 @@ void apply_flags(const po::variables_map& flags, pb::DaemonConfig& config) {
   if (auto value = text_flag(flags, "max-baseline-window")) {
     config.set_max_baseline_window(integer_flag<std::uint32_t>("max-baseline-window", *value));
   }
+  if (auto value = text_flag(flags, "roi-threads")) {
+    config.set_roi_threads(integer_flag<std::uint32_t>("roi-threads", *value));
+  }
   if (auto value = text_flag(flags, "dashboard-history-mib")) {
     config.set_dashboard_history_mib(integer_flag<std::uint32_t>("dashboard-history-mib", *value));
   }
@@ -238,7 +242,7 @@ po::options_description flag_descriptions() {
                            "http-idle-timeout", "curve-secret-key", "curve-authorized-keys", "ingest-server-key",
                            "max-sequence-jump", "ingest-queue-mib", "publish-budget-mib", "subscriber-timeout",
                            "max-rois", "max-roi-pixels", "max-request-mib", "max-baseline-mib",
-                           "max-baseline-window", "dashboard-history-mib"}) {
+                           "max-baseline-window", "dashboard-history-mib", "roi-threads"}) {
     // clang-format on
     flags.add_options()(name, po::value<std::string>());
   }

@@ -228,6 +228,12 @@ DaemonSettings resolve_daemon_settings(const pb::DaemonConfig& config, const std
             ? 0
             : checked_mib(config.dashboard_history_mib(), "dashboard_history_mib", source);
   }
+  if (config.has_roi_threads()) {
+    if (config.roi_threads() != 1 && config.roi_threads() != 2) {
+      throw Error(source + ": roi_threads = " + std::to_string(config.roi_threads()) + " must be 1 or 2");
+    }
+    settings.roi_threads = config.roi_threads();
+  }
   if (config.has_subscriber_timeout_s()) {
     settings.subscriber_timeout_s =
         checked_number(config.subscriber_timeout_s(), 0.0, true, "subscriber_timeout_s", source);

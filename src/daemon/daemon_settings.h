@@ -82,7 +82,9 @@ struct DaemonSettings {
   std::size_t ingest_queue_bytes = std::size_t{256} << 20;    // frames received, not yet processed
   std::size_t publish_budget_bytes = std::size_t{256} << 20;  // published, still held for subscribers
   // The dashboard's trace history (0: none): 500 ROIs for an hour at 30 Hz by default.
-  std::size_t dashboard_history_bytes = std::size_t{1100} << 20;
+  std::size_t dashboard_history_bytes = std::size_t{1250} << 20;
+  // Threads sharing each frame's ROI work (roi_work_thread.h): 1 or 2.
+  unsigned roi_threads = 2;
   double subscriber_timeout_s = 10.0;                     // 0: stuck subscribers are never cut
   std::size_t max_request_bytes = std::size_t{64} << 20;  // one control request
   config::RoiLimits roi_limits;                           // an ROI set's size and its baselines' state

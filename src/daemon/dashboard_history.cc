@@ -47,8 +47,9 @@ void DashboardHistory::add_trace_update(const std::string& serialized) {
           .frame_index = update_.frame_index(),
           .time_s = update_.has_time_s() ? update_.time_s() : std::numeric_limits<double>::quiet_NaN(),
           .gap = update_.missing_before() > 0};
-      (void)history_.append(frame, *set,
-                            {span(update_.dff()), span(update_.f()), span(update_.fcorr()), span(update_.f0())});
+      (void)history_.append(
+          frame, *set,
+          {span(update_.dff()), span(update_.f()), span(update_.fcorr()), span(update_.f0()), span(update_.fneu())});
     }
   }
   for (const pb::SettledValues& row : update_.settled()) {

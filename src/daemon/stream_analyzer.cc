@@ -21,7 +21,9 @@ StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publis
       gate_(GateSettings{settings.channel, settings.plane, settings.reset_on_geometry_change,
                          settings.max_sequence_jump}),
       daemon_id_(net::random_id()),
-      plane_(settings.plane) {}
+      plane_(settings.plane) {
+  session_.set_roi_threads(settings.roi_threads);
+}
 
 StreamAnalyzer::~StreamAnalyzer() = default;
 

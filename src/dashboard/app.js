@@ -123,7 +123,7 @@ function requestHistory() {
     : Math.max(0, Math.floor(last - settings.window * frameRate()));
   const request = { id: historyId, session: viewingSession ? Number(viewingSession) : 0, first_frame: first,
                     last_frame: -1, points: $('plot-dff').width, roi_ids: [],
-                    traces: ['dff', 'f', 'fcorr', 'f0', 'f0_settled'] };
+                    traces: ['dff', 'f', 'fneu', 'fcorr', 'f0', 'f0_settled'] };
   if (connection.send({ history: request })) stats.historyRequests += 1;
 }
 

@@ -116,7 +116,7 @@ test("the page shows calmond's history of the session before its live frames, an
   await waitFor(() => requests.some((r) => r.history), 15000, 'a history request');
   const asked = requests.find((r) => r.history).history;
   assert.deepEqual(asked, { id: asked.id, session: 0, first_frame: 0, last_frame: -1, points: 660, roi_ids: [],
-                            traces: ['dff', 'f', 'fcorr', 'f0', 'f0_settled'] });
+                            traces: ['dff', 'f', 'fneu', 'fcorr', 'f0', 'f0_settled'] });
   assert.equal(typeof asked.id, 'number');
   await waitFor(() => page.evaluate(() => window.calmon.stats.histories > 0), 10000, 'the history answer');
 

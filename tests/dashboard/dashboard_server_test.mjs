@@ -265,13 +265,13 @@ const sameNumber = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
 // What a page connected from the start saw: per frame, each ROI id's values of each trace.
 function recorded(client, rois) {
   const updates = client.of('traces').flatMap((m) => m.updates);
-  const frames = new Map();  // frame_index -> {time_s, values: Map(id -> {dff, f, fcorr, f0, f0_settled})}
+  const frames = new Map();  // frame_index -> {time_s, values: Map(id -> {dff, f, fneu, fcorr, f0, f0_settled})}
   for (const update of updates) {
     if (!update.settled_only) {
       const ids = rois.get(update.roi_set_version);
       const values = new Map(ids.map((id, i) => [id, {
-        dff: Number(update.dff[i]), f: Number(update.f[i]), fcorr: Number(update.fcorr[i]), f0: Number(update.f0[i]),
-        f0_settled: NaN }]));
+        dff: Number(update.dff[i]), f: Number(update.f[i]), fneu: Number(update.fneu[i]), fcorr: Number(update.fcorr[i]),
+        f0: Number(update.f0[i]), f0_settled: NaN }]));
       frames.set(Number(update.frame_index), { time_s: update.time_s === undefined ? NaN : Number(update.time_s), values });
     }
     for (const row of update.settled || []) {
@@ -303,7 +303,7 @@ test('a page opened late gets the session so far: the history equals what a page
 
   const late = new Client(ready.http);
   await late.opened();
-  const traces = ['dff', 'f', 'fcorr', 'f0', 'f0_settled'];
+  const traces = ['dff', 'f', 'fneu', 'fcorr', 'f0', 'f0_settled'];
   const all = await history(late, { session: 0, first_frame: 0, last_frame: -1, points: 100000, roi_ids: [], traces });
   assert.equal(all.error, '');
   assert.equal(all.session, 1);
@@ -348,7 +348,8 @@ test('a page opened late gets the session so far: the history equals what a page
   assert.deepEqual(floats32(first.series[0].min), floats32(all.series[0].min));
 
   // Bad requests: one line each, and the page stays connected.
-  assert.equal((await history(late, { traces: ['fneu'] })).error, "unknown trace 'fneu' (dff, f, fcorr, f0, f0_settled)");
+  assert.equal((await history(late, { traces: ['neuropil'] })).error,
+               "unknown trace 'neuropil' (dff, f, fneu, fcorr, f0, f0_settled)");
   assert.equal((await history(late, { session: 9 })).error, 'no history of session 9 (calmond holds sessions 1, 2)');
   assert.equal((await history(late, { points: 0 })).error, 'points must be 1 to 100000, not 0');
   assert.equal((await late.request('{"status": {}}')).ok, true);

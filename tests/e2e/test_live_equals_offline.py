@@ -19,7 +19,13 @@
 # paced at 400 frames/s: one
 # test class each, `python3 -m unittest test_live_equals_offline.FiltersPaced`. And once
 # with CURVE on (keys from calmon-keygen; calmond, calmon-replay, calmon-record and the
-# Python Control all use them): encryption changes nothing in the numbers.
+# Python Control all use them): encryption changes nothing in the numbers. And once with
+# every socket an ipc:// socket file in a private temporary folder (ingest, publish,
+# control; calmon-replay, calmon-record and the Python Control connect there): the
+# transport changes nothing in the numbers either.
+import os
+import shutil
+import tempfile
 import unittest
 
 import e2e_support as e2e
@@ -34,6 +40,7 @@ class LiveEqualsOffline:
     config_name = None
     replay_flags = ()
     curve = False
+    ipc = False
 
     def setUp(self):
         missing = e2e.missing_programs()
@@ -47,7 +54,16 @@ class LiveEqualsOffline:
         recording = work / "recording"
         curve = e2e.CurveKeys(self, work / "keys") if self.curve else None
         client_flags = curve.client_flags if curve else ()
-        daemon = e2e.Daemon(self, self.config, curve=curve)
+        endpoints = {}
+        if self.ipc:
+            # A short path (a socket file's path has a limit of about 107 bytes), mode 0700.
+            sockets = tempfile.mkdtemp(prefix="calmon-ipc-")
+            self.addCleanup(shutil.rmtree, sockets, ignore_errors=True)
+            endpoints = {name: "ipc://" + os.path.join(sockets, name) for name in ("ingest", "publish", "control")}
+        daemon = e2e.Daemon(self, self.config, curve=curve, **endpoints)
+        if self.ipc:
+            self.assertEqual((daemon.ingest, daemon.publish, daemon.control_endpoint),
+                             (endpoints["ingest"], endpoints["publish"], endpoints["control"]))
         recorder = e2e.start_recorder(self, daemon.publish, recording, *client_flags)
 
         summary = e2e.replay(self, self.movie, self.frames, daemon, *self.replay_flags, *client_flags)
@@ -66,7 +82,8 @@ class LiveEqualsOffline:
         e2e.check_metadata(self, recording, self.frames)
         images = e2e.compare_with_analyze(self, recording, self.analyzed, self.config, self.movie, self.frames,
                                           times=True)
-        print(f"\n{self.config_name}, replay {' '.join(self.replay_flags)}{' with CURVE' if curve else ''}: {summary}")
+        print(f"\n{self.config_name}, replay {' '.join(self.replay_flags)}{' with CURVE' if curve else ''}"
+              f"{' over ipc://' if self.ipc else ''}: {summary}")
         print(f"bit for bit: every trace file, time.npy, {len(images)} images (.npy and .tif), latest; "
               f"only in calmon-analyze's folder: "
               f"{sorted(e2e.kept_frames_dropped_by_the_daemon(self.config, self.frames)) or 'nothing'}")
@@ -86,6 +103,12 @@ class NotebookFastCurve(LiveEqualsOffline, unittest.TestCase):
     config_name = "notebook"
     replay_flags = ("--fast",)
     curve = True
+
+
+class NotebookFastIpc(LiveEqualsOffline, unittest.TestCase):
+    config_name = "notebook"
+    replay_flags = ("--fast",)
+    ipc = True
 
 
 class FiltersFast(LiveEqualsOffline, unittest.TestCase):

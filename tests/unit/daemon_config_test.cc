@@ -71,7 +71,7 @@ TEST(DaemonConfig, WithoutConfigOrFlagsEverythingHasItsDefault) {
   EXPECT_EQ(s.max_sequence_jump, 1'000'000u);
   EXPECT_EQ(s.ingest_queue_bytes, 256u << 20);
   EXPECT_EQ(s.publish_budget_bytes, 256u << 20);
-  EXPECT_EQ(s.dashboard_history_bytes, 1100u << 20);
+  EXPECT_EQ(s.dashboard_history_bytes, 1250u << 20);
   EXPECT_EQ(s.subscriber_timeout_s, 10.0);
   EXPECT_EQ(s.roi_limits.max_rois, 20000u);
   EXPECT_EQ(s.roi_limits.max_roi_pixels, 8192u);

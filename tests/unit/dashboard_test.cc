@@ -215,8 +215,8 @@ TEST(DashboardJson, HistoryRequestsAreToldApartAndReadWithTheirDefaults) {
   EXPECT_EQ(query.points, 2000);
   EXPECT_EQ(query.roi_ids, (std::vector<std::uint32_t>{4, 2}));
   EXPECT_EQ(query.traces, (std::vector<HistoryTrace>{HistoryTrace::kDff}));
-  EXPECT_EQ(parse_history_request(R"({"history": {"traces": ["f", "fneu"]}})", query, id),
-            "unknown trace 'fneu' (dff, f, fcorr, f0, f0_settled)");
+  EXPECT_EQ(parse_history_request(R"({"history": {"traces": ["f", "neuropil"]}})", query, id),
+            "unknown trace 'neuropil' (dff, f, fneu, fcorr, f0, f0_settled)");
   EXPECT_EQ(parse_history_request(R"({"history": {"pointz": 3}})", query, id).rfind("malformed history request: ", 0),
             0u);
 }

@@ -1,11 +1,18 @@
 // frame_message_test.cc — a frame message decodes to a view of its own bytes, and every
-// malformed message is rejected with its reason, never half-accepted.
+// malformed message is rejected with its reason, never half-accepted. A 512x512 frame
+// received over tcp:// or ipc:// is viewed in the received message's own buffer too.
 #include "net/frame_message.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <zmq_addon.hpp>
 
+#include <cstring>
+#include <filesystem>
+#include <string>
 #include <vector>
+
+#include "net/multipart.h"
 
 namespace calmon::net {
 namespace {
@@ -123,6 +130,33 @@ TEST(FrameMessage, SendFrameProducesWhatDecodeFrameAccepts) {
       for (int x = 0; x < 6; ++x)
         EXPECT_EQ(static_cast<double>(view.at(x, y)), pixels[static_cast<std::size_t>(y * 6 + x)]);
   });
+}
+
+// calmond's path (daemon/pipeline_loop.cc: receive_multipart into the ingest queue, then
+// decode_frame) over both transports a same-host sender may use: the pixels are read
+// where ZeroMQ received them, whichever transport carried them.
+TEST(FrameMessage, AFrameReceivedOverTcpOrIpcIsViewedWhereZeroMqPutIt) {
+  char folder[] = "/tmp/calmon-frame-ipc-XXXXXX";
+  ASSERT_NE(mkdtemp(folder), nullptr);
+  for (const std::string& endpoint : {std::string("tcp://127.0.0.1:*"), "ipc://" + std::string(folder) + "/ingest"}) {
+    SCOPED_TRACE(endpoint);
+    zmq::context_t context;
+    zmq::socket_t push(context, zmq::socket_type::push), pull(context, zmq::socket_type::pull);
+    pull.bind(endpoint);
+    push.connect(pull.get(zmq::sockopt::last_endpoint));
+    std::vector<std::uint16_t> pixels(512 * 512);
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint16_t>(i * 7919);
+    ASSERT_TRUE(send_frame(push, header(512, 512, pb::UINT16, 3), zmq::message_t(pixels.data(), pixels.size() * 2)));
+    std::vector<zmq::message_t> received;
+    ASSERT_TRUE(receive_multipart(pull, received, zmq::recv_flags::none));
+    const DecodedFrame decoded = decode_frame(received, 64 << 20);
+    ASSERT_TRUE(std::holds_alternative<ReceivedFrame>(decoded));
+    const auto& frame = std::get<ReceivedFrame>(decoded);
+    EXPECT_EQ(frame.pixels.data(), received[1].data());  // zero copy
+    EXPECT_TRUE(frame.realigned.empty());
+    EXPECT_EQ(std::memcmp(frame.pixels.data(), pixels.data(), pixels.size() * 2), 0);
+  }
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// What the store should hold: session -> frame -> id -> the 5 traces (NaN: no value).
+constexpr std::size_t kSettled = static_cast<std::size_t>(HistoryTrace::kF0Settled);
+
+// What the store should hold: session -> frame -> id -> the 6 traces (NaN: no value).
 struct Reference {
   struct Frame {
     double time_s = kNaN;
@@ -42,24 +44,25 @@ class Recorder {
     }
     const double time = frame % 7 == 3 ? kNaN : 0.033 * static_cast<double>(frame);
     ASSERT_TRUE(history.append({.session = session, .frame_index = frame, .time_s = time, .gap = gap}, set,
-                               {live[0], live[1], live[2], live[3]}));
+                               {live[0], live[1], live[2], live[3], live[4]}));
     Reference::Frame& row = reference.sessions[session][frame];
     row.time_s = time;
     row.gap = gap;
     for (const std::uint32_t id : ids) {
-      row.values[id] = {value(id, frame, 0), value(id, frame, 1), value(id, frame, 2), value(id, frame, 3), kNaN};
+      row.values[id] = {value(id, frame, 0), value(id, frame, 1), value(id, frame, 2),
+                        value(id, frame, 3), value(id, frame, 4), kNaN};
     }
   }
 
   void settle(std::uint64_t session, std::int64_t frame, const std::vector<std::uint32_t>& ids) {
     std::vector<double> f0;
-    for (const std::uint32_t id : ids) f0.push_back(value(id, frame, 4));
+    for (const std::uint32_t id : ids) f0.push_back(value(id, frame, kSettled));
     history.settle(session, frame, {.version = 1, .ids = ids, .names = {}}, f0);
     auto& frames = reference.sessions[session];
     const auto row = frames.find(frame);  // a frame that never came settles nothing
     if (row == frames.end()) return;
     for (const std::uint32_t id : ids) {
-      if (row->second.values.count(id) != 0) row->second.values[id][4] = value(id, frame, 4);
+      if (row->second.values.count(id) != 0) row->second.values[id][kSettled] = value(id, frame, kSettled);
     }
   }
 
@@ -165,12 +168,12 @@ void expect_answer(const HistoryAnswer& got, const HistoryAnswer& want) {
   }
 }
 
-const std::vector<HistoryTrace> kAllTraces{HistoryTrace::kDff, HistoryTrace::kF, HistoryTrace::kFcorr,
-                                           HistoryTrace::kF0, HistoryTrace::kF0Settled};
+const std::vector<HistoryTrace> kAllTraces{HistoryTrace::kDff, HistoryTrace::kF,    HistoryTrace::kFcorr,
+                                           HistoryTrace::kF0,  HistoryTrace::kFneu, HistoryTrace::kF0Settled};
 
 TEST(TraceHistory, TraceNamesRoundTrip) {
   for (const HistoryTrace trace : kAllTraces) EXPECT_EQ(history_trace_named(history_trace_name(trace)), trace);
-  EXPECT_EQ(history_trace_named("fneu"), std::nullopt);
+  EXPECT_EQ(history_trace_named("neuropil"), std::nullopt);
 }
 
 TEST(TraceHistory, BucketsOfOneFrameGiveEveryValueAsFloat32AndNaNWhereAnRoiWasNot) {
@@ -199,7 +202,7 @@ TEST(TraceHistory, BucketsOfOneFrameGiveEveryValueAsFloat32AndNaNWhereAnRoiWasNo
   EXPECT_EQ(removed.max[19], static_cast<float>(Recorder::value(3, 19, 1)));
   EXPECT_TRUE(std::isnan(removed.max[20]));
   const HistorySeries& settled = answer.series[kAllTraces.size() - 1];  // ROI 1's settled F0
-  EXPECT_EQ(settled.min[37], static_cast<float>(Recorder::value(1, 37, 4)));
+  EXPECT_EQ(settled.min[37], static_cast<float>(Recorder::value(1, 37, kSettled)));
   EXPECT_TRUE(std::isnan(settled.min[38])) << "not settled yet";
 }
 
@@ -323,11 +326,11 @@ TEST(TraceHistory, RefusesBadQueriesInOneLine) {
   query.roi_ids = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
   EXPECT_EQ(r.history.query(query).error, "") << "one point each";
   for (std::int64_t frame = 1; frame < 30000; ++frame) {
-    r.history.append({.session = 1, .frame_index = frame, .time_s = 0.0, .gap = false},
-                     {.version = 1, .ids = {1}, .names = {"roi1"}}, {kOne, kOne, kOne, kOne});
+    ASSERT_TRUE(r.history.append({.session = 1, .frame_index = frame, .time_s = 0.0, .gap = false},
+                                 {.version = 1, .ids = {1}, .names = {"roi1"}}, {kOne, kOne, kOne, kOne, kOne}));
   }
   EXPECT_EQ(r.history.query(query).error,
-            "the answer would hold 70 series of 30000 points, over the 2097152 points one answer may hold: "
+            "the answer would hold 84 series of 30000 points, over the 2097152 points one answer may hold: "
             "ask for fewer points, ROIs or traces");
   query.points = 29000;
   EXPECT_EQ(r.history.query(query).error, "") << "15000 points of 2 frames";

@@ -17,13 +17,16 @@ constexpr const char* kUsage =
     "                    [--frames N] [--rate HZ] [--warmup N] [--global-traces on|off]\n"
     "                    [--peer] [--peer-seconds S] [--seed S] [--curve] [--snapshot-hz HZ]\n"
     "                    [--stuck-subscribers] [--publish-budget-mib MIB] [--motion]\n"
+    "                    [--transport tcp|ipc]\n"
     "       calmon-bench --registration-peer [--width W] [--height H] [--seed S] [--peer-seconds S]\n"
     "       calmon-bench --follow-lag [--rate HZ] [--frames N] [--warmup N] [--width W] [--height H]\n"
     "                    [--poll-ms MS] [--frames-per-file N] [--calmon-follow PATH] [--seed S]\n"
     "\n"
-    "Starts calmond, streams synthetic uint16 frames to it over tcp loopback and prints\n"
-    "one 'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate\n"
-    "of the same frames and (with --peer) the rate of the numpy script doing the same.\n"
+    "Starts calmond, streams synthetic uint16 frames to it over tcp loopback (or, with\n"
+    "--transport ipc, ipc:// sockets in a private temporary folder) and prints one\n"
+    "'name value' line per figure: throughput, latency, memory, the raw ZeroMQ rate of\n"
+    "the same frames over the same transport and (with --peer) the rate of the numpy\n"
+    "script doing the same.\n"
     "--stuck-subscribers adds one subscriber per topic that never reads. --motion turns\n"
     "rigid motion correction on (default options; the warm-up's first 100 frames make the\n"
     "reference).\n"
@@ -74,6 +77,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
       ("stuck-subscribers", "one subscriber per topic that never reads")
       ("publish-budget-mib", po::value(&options.publish_budget_mib), "calmond's publish budget (0: its default)")
       ("motion", "rigid motion correction on")
+      ("transport", po::value(&options.transport), "tcp|ipc: calmond's sockets and the raw ZeroMQ rate's")
       ("pages", po::value(&options.pages), "calmond's dashboard on, with N WebSocket clients reading it")
       ("dashboard-history-mib", po::value(&options.dashboard_history_mib), "calmond's trace history (with --pages)")
       ("follow-lag", "calmon-follow's lag behind a writer, no daemon")
@@ -97,7 +101,7 @@ BenchOptions parse_bench_options(int argc, char** argv) {
     if (options.poll_ms < 1 || options.poll_ms > 10'000) usage_error("--poll-ms must be 1 to 10000");
     if (options.frames_per_file < 1) usage_error("--frames-per-file must be >= 1");
     for (const char* other : {"registration-peer", "peer", "curve", "stuck-subscribers", "motion", "calmond", "rois",
-                              "window", "global-traces", "snapshot-hz", "publish-budget-mib", "pages"}) {
+                              "window", "global-traces", "snapshot-hz", "publish-budget-mib", "pages", "transport"}) {
       if (values.count(other)) usage_error(std::string("--") + other + " does not go with --follow-lag");
     }
   } else {
@@ -135,6 +139,14 @@ BenchOptions parse_bench_options(int argc, char** argv) {
     usage_error("--motion needs --warmup of at least 100 (the reference's frames)");
   // The stuck subscribers are plain TCP peers without keys: CURVE would refuse them.
   if (options.curve && options.stuck_subscribers) usage_error("--stuck-subscribers cannot be used with --curve");
+  if (options.transport != "tcp" && options.transport != "ipc") usage_error("--transport is tcp or ipc");
+  if (options.registration_peer && values.count("transport")) {
+    usage_error("--transport does not go with --registration-peer");
+  }
+  // They hold raw TCP connections to calmond's publish socket, with small buffers.
+  if (options.transport == "ipc" && options.stuck_subscribers) {
+    usage_error("--stuck-subscribers needs --transport tcp");
+  }
   return options;
 }
 

@@ -26,6 +26,10 @@ struct BenchOptions {
   bool stuck_subscribers = false;  // one never-reading subscriber per topic
   int publish_budget_mib = 0;      // calmond's --publish-budget-mib; 0: its default
   bool motion = false;             // rigid motion correction on (docs/motion.md)
+  // --transport tcp|ipc: how frames, results and control requests travel between this
+  // process and calmond, and the raw ZeroMQ rate's transport: tcp loopback, or ipc://
+  // sockets in a private temporary folder, removed after.
+  std::string transport = "tcp";
   // --pages N: calmond's dashboard on (loopback, a free port) with N WebSocket clients
   // reading everything, and at the end a history request timed; -1: --no-http.
   int pages = -1;

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,12 +53,15 @@ void fill(TraceHistory& history, std::int64_t from, std::int64_t frames) {
   const HistoryRoiSet set = roi_set();
   for (std::int64_t frame = from; frame < from + frames; ++frame) {
     const std::vector<double> dff = row(frame, 1.0), f = row(frame, 100.0);
-    history.append({.session = 1, .frame_index = frame, .time_s = frame / 30.0, .gap = false}, set, {dff, f, f, f});
+    if (!history.append({.session = 1, .frame_index = frame, .time_s = frame / 30.0, .gap = false}, set,
+                        {dff, f, f, f, f})) {
+      throw std::logic_error("TraceHistory refused a row");
+    }
   }
 }
 
 void HistoryQuery(benchmark::State& state) {
-  static TraceHistory history(std::size_t{1100} << 20);
+  static TraceHistory history(std::size_t{1250} << 20);
   if (history.sessions().empty()) fill(history, 0, kHourFrames);
   const calmon::HistoryQuery query{.session = 0,
                                    .first_frame = 0,
@@ -79,7 +83,10 @@ void HistoryAppend(benchmark::State& state) {
   const std::vector<double> dff = row(0, 1.0), f = row(0, 100.0);
   std::int64_t frame = 0;
   for (auto _ : state) {
-    history.append({.session = 1, .frame_index = frame++, .time_s = 0.0, .gap = false}, set, {dff, f, f, f});
+    if (!history.append({.session = 1, .frame_index = frame++, .time_s = 0.0, .gap = false}, set, {dff, f, f, f, f})) {
+      state.SkipWithError("TraceHistory refused a row");
+      break;
+    }
   }
 }
 BENCHMARK(HistoryAppend)->ArgName("rois")->Arg(kRois)->Unit(benchmark::kMicrosecond);

@@ -1,11 +1,13 @@
 // calmon-bench — calmond end to end: throughput, latency and memory against raw ZeroMQ.
 //
 // Starts calmond with N 12x12 ROIs (ring neuropil, moving median of --window frames),
-// streams pre-generated uint16 frames to it over tcp loopback (as fast as possible, or
-// paced at --rate), and measures on a subscriber thread in this process the latency of
-// every TraceUpdate (receipt minus the send time carried in acquisition_time_ns) and the
-// throughput (frames received / wall time). Then, in the same run, the same frames go
-// PUSH→PULL with no processing: the raw ZeroMQ rate the daemon is compared with. With
+// streams pre-generated uint16 frames to it (as fast as possible, or paced at --rate)
+// over tcp loopback or, with --transport ipc, over ipc:// sockets in a private temporary
+// folder (TransportEndpoints), and measures on a subscriber thread in this process the
+// latency of every TraceUpdate (receipt minus the send time carried in
+// acquisition_time_ns) and the throughput (frames received / wall time). Then, in the
+// same run, the same frames go PUSH→PULL with no processing, over the same transport:
+// the raw ZeroMQ rate the daemon is compared with. With
 // --peer, tools/bench/numpy_peer.py runs the same analysis in numpy. With
 // --stuck-subscribers, one subscriber per topic never reads meanwhile: calmond's memory
 // must stay within its publish budget and the measuring subscriber must still get every
@@ -40,6 +42,7 @@
 #include "process_memory.h"
 #include "raw_zmq_rate.h"
 #include "roi_layout.h"
+#include "scratch_folder.h"
 #include "stuck_subscribers.h"
 #include "trace_collector.h"
 
@@ -55,12 +58,29 @@ constexpr const char* kIngestQueueMib = "512";
 void print_figure(const char* name, double value) { std::printf("%s %.6g\n", name, value); }
 void print_figure(const std::string& name, double value) { print_figure(name.c_str(), value); }
 
-std::vector<std::string> daemon_arguments(const std::string& config_path, const BenchOptions& options) {
+// Where calmond binds its sockets and the raw ZeroMQ rate its PULL socket: ephemeral
+// loopback ports, or socket files in a folder only this user can enter (mkdtemp's 0700,
+// on tmpfs when there is one), removed with everything in it when the run ends.
+class TransportEndpoints {
+ public:
+  explicit TransportEndpoints(const std::string& transport) {
+    if (transport == "ipc") folder_.emplace("calmon-bench-ipc");
+  }
+  std::string endpoint(const char* name) const {
+    return folder_ ? "ipc://" + folder_->path() + "/" + name : "tcp://127.0.0.1:*";
+  }
+
+ private:
+  std::optional<ScratchFolder> folder_;
+};
+
+std::vector<std::string> daemon_arguments(const std::string& config_path, const BenchOptions& options,
+                                          const TransportEndpoints& endpoints) {
   // A list of 20 or more items, which clang-format would put one per line.
   // clang-format off
   std::vector<std::string> arguments{
-      "--analysis", config_path, "--ingest", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*",
-      "--control", "tcp://127.0.0.1:*", "--snapshot-hz", std::to_string(options.snapshot_hz),
+      "--analysis", config_path, "--ingest", endpoints.endpoint("ingest"), "--publish", endpoints.endpoint("publish"),
+      "--control", endpoints.endpoint("control"), "--snapshot-hz", std::to_string(options.snapshot_hz),
       "--publish-hwm", kLargeHighWaterMark, "--ingest-queue-mib", kIngestQueueMib, "--linger", "5"};
   // clang-format on
   if (options.pages < 0) {
@@ -81,11 +101,12 @@ int run(const BenchOptions& options) {
   const FrameSet frames(options.width, options.height, options.seed);
   const std::vector<RoiRect> rois = random_roi_layout(options.rois, options.width, options.height, options.seed);
   const AnalysisConfigFile config(rois, options.window, options.global_traces, options.motion);
+  const TransportEndpoints endpoints(options.transport);
   zmq::context_t context;
   std::optional<CurveSetup> curve_setup;
   if (options.curve) curve_setup.emplace();
   const Curve curve = curve_setup ? Curve(curve_setup->client_keys()) : std::nullopt;
-  std::vector<std::string> arguments = daemon_arguments(config.path(), options);
+  std::vector<std::string> arguments = daemon_arguments(config.path(), options, endpoints);
   if (curve_setup) {
     for (std::string& argument : curve_setup->daemon_arguments()) arguments.push_back(std::move(argument));
   }
@@ -128,12 +149,13 @@ int run(const BenchOptions& options) {
   const int daemon_exit = daemon.stop(10s);
 
   const double raw_fps = raw_zmq_frames_per_second(
-      context, frames, options.warmup, options.frames,
+      context, endpoints.endpoint("raw"), frames, options.warmup, options.frames,
       curve_setup ? std::optional(RawCurve{curve_setup->server_keys(), *curve}) : std::nullopt);
 
   const auto received = traces.latencies_us.size();
   const double wall_s = static_cast<double>(traces.last_receipt_ns - sent.first_measured_ns) / 1e9;
   const double fps = received > 0 ? static_cast<double>(received) / wall_s : 0.0;
+  std::printf("transport %s\n", options.transport.c_str());
   print_figure("frames_sent", static_cast<double>(measured));
   print_figure("frames_received", static_cast<double>(received));
   print_figure("lost", static_cast<double>(measured - received));

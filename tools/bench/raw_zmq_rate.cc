@@ -13,15 +13,15 @@
 
 namespace calmon::bench {
 
-double raw_zmq_frames_per_second(zmq::context_t& context, const FrameSet& frames, int warmup, int measured,
-                                 const std::optional<RawCurve>& curve) {
+double raw_zmq_frames_per_second(zmq::context_t& context, const std::string& bind_endpoint, const FrameSet& frames,
+                                 int warmup, int measured, const std::optional<RawCurve>& curve) {
   zmq::socket_t pull(context, zmq::socket_type::pull);
   pull.set(zmq::sockopt::linger, 0);
   if (curve) {  // no ZAP handler in this context: libzmq accepts any client that completes the handshake
     pull.set(zmq::sockopt::curve_server, 1);
     pull.set(zmq::sockopt::curve_secretkey, curve->server.secret_key);
   }
-  pull.bind("tcp://127.0.0.1:*");
+  pull.bind(bind_endpoint);
   const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
 
   const int total = warmup + measured;

@@ -205,15 +205,17 @@ class Follower {
       if (outcome == replay::SendOutcome::kTimedOut) fail_no_daemon();
       summary.end_of_stream_sent = outcome == replay::SendOutcome::kSent;
     }
-    if (!sender_->flush_and_close()) {
-      throw Error("the daemon at " + options_.endpoint + " did not take the last queued frames; the end of the " +
-                  "stream may be lost");
-    }
+    // Acknowledged before the socket is closed: closing it first may lose what ZeroMQ has
+    // taken from the queue but not yet written (over ipc://, now and then, the last frames).
     if (options_.acknowledge && summary.end_of_stream_sent && header_.stream_id() != 0) {
       const int signal_before = net::StopSignals::received();
       summary.acknowledgement =
           replay::await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(), options_.timeout,
                                         [&] { return net::StopSignals::received() != signal_before; });
+    }
+    if (!sender_->flush_and_close()) {
+      throw Error("the daemon at " + options_.endpoint + " did not take the last queued frames; the end of the " +
+                  "stream may be lost");
     }
   }
 
