@@ -11,12 +11,14 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <vector>
 
 #include <zmq.hpp>
 
 #include "core/error.h"
 #include "replay/replay_options.h"
 #include "replay/replayer.h"
+#include "replay/routed_replayer.h"
 
 namespace {
 
@@ -48,6 +50,20 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (!options.routes.empty()) {  // each plane to its own calmond: one summary line per plane
+      const std::vector<calmon::replay::ReplaySummary> summaries =
+          calmon::replay::replay_routes(options, show_progress(options.progress));
+      for (const auto& summary : summaries) std::cout << calmon::replay::format_summary(summary) << "\n";
+      std::cout.flush();
+      int status = 0;
+      for (std::size_t i = 0; i < summaries.size(); ++i) {
+        if (const auto problem = calmon::replay::delivery_problem(summaries[i])) {
+          status = fail("plane " + std::to_string(options.routes[i].plane) + ": " + *problem);
+        }
+      }
+      if (status != 0) return status;
+      return summaries.front().signal != 0 ? 128 + summaries.front().signal : 0;
+    }
     const calmon::replay::ReplaySummary summary =
         calmon::replay::replay_movie(options, show_progress(options.progress));
     std::cout << calmon::replay::format_summary(summary) << std::endl;

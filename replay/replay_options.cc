@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "net/curve_client.h"
+#include "replay/plane_route.h"
 
 namespace calmon::replay {
 
@@ -20,6 +21,7 @@ const char* const kReplayUsage =
     "                     [--stream-id ID] [--no-eos] [--control ENDPOINT | --no-ack]\n"
     "                     [--progress auto|always|never] [--timeout SECONDS] [--max-frame-mib MIB]\n"
     "                     [--server-key FILE --client-key FILE] [--help]\n"
+    "       calmon-replay MOVIE.tif --route Z=ENDPOINT[,CONTROL] [--route ...] [options]\n"
     "\n"
     "Streams the frames of a multi-page TIFF movie to calmond over ZeroMQ (PUSH, connects),\n"
     "paced at a steady rate, then sends the end of stream and asks calmond's control socket\n"
@@ -37,6 +39,10 @@ const char* const kReplayUsage =
     "  --channel C         channel of an ImageJ hyperstack or ScanImage file (default 0)\n"
     "  --plane Z           plane (z-slice) of an ImageJ hyperstack or ScanImage file\n"
     "                      (default 0); sent as the plane; --slice Z is the same\n"
+    "  --route Z=ENDPOINT[,CONTROL]\n"
+    "                      plane Z of a multi-plane movie to the calmond analysing it\n"
+    "                      (ingest ENDPOINT; control CONTROL, default port 5572 on its\n"
+    "                      host); once per plane, instead of --to, --plane and --control\n"
     "  --max-frame-mib MIB\n"
     "                      largest frame read, in MiB of pixels (default 64, as calmond's);\n"
     "                      a movie with larger frames is refused when it is opened\n"
@@ -62,13 +68,6 @@ const char* const kReplayUsage =
 namespace {
 
 namespace po = boost::program_options;
-
-std::string control_beside(const std::string& ingest) {
-  constexpr std::string_view kTcp = "tcp://";
-  const std::size_t colon = ingest.rfind(':');
-  if (!ingest.starts_with(kTcp) || colon <= kTcp.size()) return StreamOptions{}.control_endpoint;
-  return ingest.substr(0, colon) + ":5572";
-}
 
 // One frame in 1000 s; slower rates would put due times beyond what int64 ns can hold.
 constexpr double kMinimumRateHz = 1e-3;
@@ -122,6 +121,7 @@ po::options_description describe_options() {
       ("channel", po::value<int>(), "")
       ("slice", po::value<int>(), "")
       ("plane", po::value<int>(), "")
+      ("route", po::value<std::vector<std::string>>()->composing(), "")
       ("movie", po::value<std::vector<std::string>>(), "");
   // clang-format on
   describe_stream_options(options);
@@ -175,6 +175,15 @@ ReplayOptions parse_replay_options(int argc, const char* const argv[]) {
   if (values.count("slice") && values.count("plane")) throw Error("--slice and --plane are the same; give one");
   if (values.count("slice")) options.slice = non_negative("--slice", values["slice"].as<int>());
   if (values.count("plane")) options.slice = non_negative("--plane", values["plane"].as<int>());
+  if (values.count("route")) {
+    for (const char* flag : {"to", "plane", "slice", "control", "stream-id"}) {
+      if (values.count(flag)) {
+        throw UsageError(std::string("--route and --") + flag +
+                         " exclude each other: each route names its plane and its calmond");
+      }
+    }
+    options.routes = parse_plane_routes(values["route"].as<std::vector<std::string>>());
+  }
   return options;
 }
 

@@ -15,8 +15,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/frame_size_limit.h"
+#include "replay/plane_route.h"
 
 namespace boost::program_options {
 class options_description;
@@ -60,7 +62,8 @@ struct ReplayOptions : StreamOptions {
   std::int64_t last = -1;                 // inclusive, negative from the end
   int channel = 0;
   int slice = 0;
-  bool help = false;  // --help: print kReplayUsage, nothing else is checked
+  std::vector<PlaneRoute> routes;  // --route: each plane to its calmond (empty: one plane to --to)
+  bool help = false;               // --help: print kReplayUsage, nothing else is checked
 };
 
 // Throws UsageError or calmon::Error as described above.

@@ -105,4 +105,24 @@ Acknowledgement await_acknowledgement(const std::string& control_endpoint,
   return result;
 }
 
+std::optional<pb::Status> query_status(const std::string& control_endpoint,
+                                       const std::optional<net::CurveClientKeys>& curve,
+                                       std::chrono::milliseconds patience) {
+  pb::ControlRequest query;
+  query.mutable_status();
+  const std::string request = query.SerializeAsString();
+  zmq::context_t context(1);
+  const Clock::time_point deadline = Clock::now() + patience;
+  while (Clock::now() < deadline) {
+    zmq::socket_t socket = open_control_socket(context, control_endpoint, curve);
+    const std::optional<pb::ControlReply> reply =
+        ask(socket, request, std::min(deadline, Clock::now() + kReplyPatience), [] { return false; });
+    if (reply) {
+      if (!reply->ok() || !reply->has_status()) return std::nullopt;
+      return reply->status();
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace calmon::replay

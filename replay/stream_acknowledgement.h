@@ -53,4 +53,10 @@ Acknowledgement await_acknowledgement(const std::string& control_endpoint,
                                       const std::optional<net::CurveClientKeys>& curve, std::uint64_t stream_id,
                                       std::chrono::milliseconds patience, const std::function<bool()>& stop);
 
+// calmond's Status, asked once on its control socket (a new try every second, on a
+// fresh socket, until `patience` is over); nullopt if it never answered or refused.
+std::optional<pb::Status> query_status(const std::string& control_endpoint,
+                                       const std::optional<net::CurveClientKeys>& curve,
+                                       std::chrono::milliseconds patience);
+
 }  // namespace calmon::replay

@@ -60,6 +60,7 @@ void AnalyzerPublishing::publish_snapshot(AnalysisSession& session, Publisher::I
   const Pipeline* pipeline = session.pipeline();
   if (pipeline == nullptr || pipeline->frames() == 0 || !projections_wanted_) return;
   session.fill_projections(snapshot_);
+  snapshot_.set_plane(plane_);
   if (publisher_.publish(net::kProjectionsTopic, snapshot_, importance)) last_snapshot_frames_ = pipeline->frames();
 }
 

@@ -31,7 +31,8 @@ inline constexpr std::size_t kSettledValuesPerMessage = 65536;
 
 class AnalyzerPublishing {
  public:
-  explicit AnalyzerPublishing(Publisher& publisher) : publisher_(publisher) {}
+  // `plane` (calmond's --plane) is stamped on every snapshot.
+  AnalyzerPublishing(Publisher& publisher, std::uint32_t plane) : publisher_(publisher), plane_(plane) {}
 
   // Whether any subscription receives projections (if not, snapshots are not computed).
   void set_projections_wanted(bool wanted) { projections_wanted_ = wanted; }
@@ -64,6 +65,7 @@ class AnalyzerPublishing {
   std::int64_t publish_update();
 
   Publisher& publisher_;
+  std::uint32_t plane_;
   bool projections_wanted_ = true;  // until the loop knows better
   std::int64_t last_snapshot_frames_ = -1;
   // Reused for every message, so their storage is too.

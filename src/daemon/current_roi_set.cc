@@ -8,8 +8,8 @@
 
 namespace calmon::daemon {
 
-CurrentRoiSet::CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits)
-    : limits_(limits), analysis_(analysis), session_settings_(session_settings_of(analysis)) {
+CurrentRoiSet::CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits, std::uint32_t plane)
+    : limits_(limits), analysis_(analysis), session_settings_(session_settings_of(analysis)), plane_(plane) {
   assign_roi_ids(session_settings_.rois, next_id_);
   update_configured();
   describe_configured();
@@ -30,12 +30,14 @@ RoiSetBase CurrentRoiSet::base(const Pipeline* running) const {
 void CurrentRoiSet::describe_configured() {
   describe_roi_settings(session_settings_.rois, version_, info_);
   info_.set_session(session_);
+  info_.set_plane(plane_);
 }
 
 void CurrentRoiSet::describe_session(const Pipeline& pipeline, std::uint64_t session) {
   session_ = session;
   describe_roi_set(pipeline, info_);
   info_.set_session(session_);
+  info_.set_plane(plane_);
 }
 
 void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
@@ -51,6 +53,7 @@ void CurrentRoiSet::replace(PreparedRoiSet prepared, Pipeline* running) {
   info_ = std::move(prepared.info);
   info_.set_version(version);
   info_.set_session(session_);
+  info_.set_plane(plane_);
   version_ = version;
   session_settings_.rois = std::move(prepared.rois);
   next_id_ = prepared.next_id;

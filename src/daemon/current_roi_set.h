@@ -25,7 +25,8 @@ namespace calmon::daemon {
 
 class CurrentRoiSet {
  public:
-  CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits);
+  // `plane` (calmond's --plane) is carried by the info (RoiSetInfo.plane).
+  CurrentRoiSet(const pb::Config& analysis, const config::RoiLimits& limits, std::uint32_t plane);
 
   // What ROI sets are prepared with: the analysis config's defaults and the limits.
   const pb::Config& analysis() const { return analysis_; }
@@ -59,7 +60,8 @@ class CurrentRoiSet {
   std::uint32_t version_ = 0;                              // of session_settings_.rois; counts up for the daemon's life
   std::uint32_t next_id_ = 1;                              // the next fresh ROI id
   std::shared_ptr<const Pipeline::RoiLayout> configured_;  // session_settings_.rois as a base
-  std::uint64_t session_ = 0;                              // the running or last session's number, 0 before the first
+  std::uint32_t plane_;
+  std::uint64_t session_ = 0;  // the running or last session's number, 0 before the first
   pb::RoiSetInfo info_;
 };
 

@@ -14,13 +14,14 @@ namespace calmon::daemon {
 
 StreamAnalyzer::StreamAnalyzer(const DaemonSettings& settings, Publisher& publisher, LogSink log)
     : max_frame_bytes_(settings.max_frame_bytes),
-      roi_set_(settings.analysis, settings.roi_limits),
-      publishing_(publisher),
+      roi_set_(settings.analysis, settings.roi_limits, settings.plane),
+      publishing_(publisher, settings.plane),
       log_(std::move(log)),
       rate_limited_log_(log_),
       gate_(GateSettings{settings.channel, settings.plane, settings.reset_on_geometry_change,
                          settings.max_sequence_jump}),
-      daemon_id_(net::random_id()) {
+      daemon_id_(net::random_id()),
+      plane_(settings.plane) {
   session_.set_roi_threads(settings.roi_threads);
 }
 
@@ -125,9 +126,16 @@ void StreamAnalyzer::analyse_frame(net::ReceivedFrame& frame, std::vector<zmq::m
   const FrameResult& result = session_.push_traces();
   counters_.frame_processed();
   const std::int64_t acquired = held.header.acquisition_time_ns();
-  const FrameStamp stamp{session_.last_sequence(), result.frame,         acquired,   receive_time_ns,
-                         result.roi_set_version,   session_.stream_id(), daemon_id_, session_.time_of(held.header),
-                         counters_.sessions()};
+  const FrameStamp stamp{session_.last_sequence(),
+                         result.frame,
+                         acquired,
+                         receive_time_ns,
+                         result.roi_set_version,
+                         session_.stream_id(),
+                         daemon_id_,
+                         session_.time_of(held.header),
+                         counters_.sessions(),
+                         plane_};
   const FrameMotion* motion = nullptr;
   if (session_.motion()) {
     motion = &session_.last_motion();
@@ -174,9 +182,16 @@ void StreamAnalyzer::end_session(const std::string& why, std::int64_t receive_ti
   if (session_.streaming() && session_.awaits_reference()) analyse_waiting_frames();  // a stream shorter than that
   if (!session_.finish()) return;
   Pipeline& pipeline = *session_.pipeline();
-  const FrameStamp stamp{session_.last_sequence(),   pipeline.frames(),    acquisition_time_ns, receive_time_ns,
-                         pipeline.roi_set_version(), session_.stream_id(), daemon_id_,          std::nullopt,
-                         counters_.sessions()};
+  const FrameStamp stamp{session_.last_sequence(),
+                         pipeline.frames(),
+                         acquisition_time_ns,
+                         receive_time_ns,
+                         pipeline.roi_set_version(),
+                         session_.stream_id(),
+                         daemon_id_,
+                         std::nullopt,
+                         counters_.sessions(),
+                         plane_};
   publishing_.publish_tail(stamp, pipeline, session_.ledger());
   publishing_.publish_snapshot(session_, Publisher::Importance::kEssential);  // the stream's final images
   log_("session " + std::to_string(counters_.sessions()) + " ended (" + why + ") after " +

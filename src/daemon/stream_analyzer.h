@@ -112,7 +112,10 @@ class StreamAnalyzer final : public ControlTarget {
 
   // ControlTarget
   void fill_status(pb::Status& status) override;
-  void fill_projections(pb::ProjectionSnapshot& snapshot) override { session_.fill_projections(snapshot); }
+  void fill_projections(pb::ProjectionSnapshot& snapshot) override {
+    session_.fill_projections(snapshot);
+    snapshot.set_plane(plane_);
+  }
   void fill_rois(pb::RoiSetInfo& rois) override { rois = roi_set_.info(); }
   void set_rois(const pb::RoiSet& rois) override;
   void install_rois(PreparedRoiSet rois) override;
@@ -158,6 +161,7 @@ class StreamAnalyzer final : public ControlTarget {
   SessionGate gate_;
   StreamReports reports_;
   const std::uint64_t daemon_id_;
+  const std::uint32_t plane_;  // --plane: stamped on every message, for subscribers of several daemons
   StatusCounters counters_;
   AnalysisSession session_;
   bool shutdown_requested_ = false;

@@ -15,6 +15,7 @@ namespace calmon::daemon {
 void StreamAnalyzer::fill_status(pb::Status& status) {
   counters_.fill(status, session_, roi_set_.info().version(), daemon_id_);
   publishing_.report(status);
+  status.set_plane(plane_);
 }
 
 void StreamAnalyzer::set_rois(const pb::RoiSet& rois) {

@@ -16,6 +16,7 @@ void start_update(const FrameStamp& stamp, pb::TraceUpdate& update) {
   update.set_daemon_id(stamp.daemon_id);
   if (stamp.time_s) update.set_time_s(*stamp.time_s);
   update.set_session(stamp.session);
+  update.set_plane(stamp.plane);
 }
 
 void add_live_values(const FrameResult& result, std::uint64_t missing_before, pb::TraceUpdate& update) {

@@ -25,6 +25,7 @@ struct FrameStamp {
   std::uint64_t daemon_id = 0;   // the publishing calmond's
   std::optional<double> time_s;  // seconds from the session's first frame, if known
   std::uint64_t session = 0;     // Status.sessions when the frame's session started
+  std::uint32_t plane = 0;       // the publishing calmond's --plane
 };
 
 // Clears `update` and stamps it: an update without per-ROI numbers yet.

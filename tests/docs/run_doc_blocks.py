@@ -39,13 +39,14 @@ What differs from a user's machine, so that pages run side by side with the othe
 tests and quickly:
 
 - Ports. calmond's default ports (5570 ingest, 5571 publish, 5572 control, 8080
-  dashboard) could collide with other tests running at the same time. The runner picks
-  four free loopback ports (below the ephemeral range other tests' port-0 binds draw
-  from) and (1) rewrites every `:5570`, `:5571`, `:5572` and `:8080`
-  in the text it runs to them, and (2) runs the programs through small wrappers in
-  build/bin that give calmond, calmon-replay, calmon-follow, calmon-record and calmon-sub the picked
-  ports when the command line does not name an endpoint itself (calmond is also given
-  `--http 127.0.0.1:PORT` unless the command says `--http` or `--no-http`).
+  dashboard) and calmon-proxy's (5581) could collide with other tests running at the
+  same time. The runner picks five free loopback ports (below the ephemeral range other
+  tests' port-0 binds draw from) and (1) rewrites every `:5570`, `:5571`, `:5572`,
+  `:8080` and `:5581` in the text it runs to them, and (2) runs the programs through
+  small wrappers in build/bin that give calmond, calmon-replay, calmon-follow,
+  calmon-record, calmon-sub and calmon-proxy the picked ports when the command line does
+  not name an endpoint itself (calmond is also given `--http 127.0.0.1:PORT` unless the
+  command says `--http` or `--no-http`; calmon-replay's `--route` names its endpoints).
 - The pace. calmon-replay is given `--rate 1000` unless the command sets `--rate` or
   `--fast`: the synthetic movie's 2000 frames take 2 s instead of a minute.
 - The page's paths are used as written; a page writes only into its scratch folder
@@ -73,7 +74,7 @@ SLOWDOWN = float(os.environ.get("CALMON_TEST_SLOWDOWN", "1"))
 BLOCK_DEADLINE_S = 180.0 * SLOWDOWN
 READY_DEADLINE_S = 30.0 * SLOWDOWN
 STOP_DEADLINE_S = 15.0 * SLOWDOWN
-DEFAULT_PORTS = {"ingest": 5570, "publish": 5571, "control": 5572, "http": 8080}
+DEFAULT_PORTS = {"ingest": 5570, "publish": 5571, "control": 5572, "http": 8080, "proxy": 5581}
 REPLAY_RATE = "1000"
 
 # At most three spaces in (a list item's block); four make an indented code block, which
@@ -190,13 +191,14 @@ def wrapper_defaults(ports):
         "calmond": ([("--ingest", loop + str(ports["ingest"])), ("--publish", loop + str(ports["publish"])),
                      ("--control", loop + str(ports["control"])),
                      ("--http", f"127.0.0.1:{ports['http']}", "--no-http")], ["--help"]),
-        "calmon-replay": ([("--to", loop + str(ports["ingest"])),
-                           ("--control", loop + str(ports["control"]), "--no-ack"),
+        "calmon-replay": ([("--to", loop + str(ports["ingest"]), "--route"),
+                           ("--control", loop + str(ports["control"]), "--no-ack", "--route"),
                            ("--rate", REPLAY_RATE, "--fast")], ["--help"]),
         "calmon-follow": ([("--to", loop + str(ports["ingest"])),
                            ("--control", loop + str(ports["control"]), "--no-ack")], ["--help"]),
         "calmon-record": ([("--from", loop + str(ports["publish"]))], ["--help", "--repair"]),
         "calmon-sub": ([("--from", loop + str(ports["publish"]))], ["--help"]),
+        "calmon-proxy": ([("--publish", loop + str(ports["proxy"]))], ["--help"]),
     }
 
 

@@ -25,7 +25,8 @@ import urllib.request
 
 DEADLINE_S = 30.0
 PROGRAMS = ("calmond", "calmon-replay", "calmon-record", "calmon-sub", "calmon-analyze", "calmon-synth",
-            "calmon-rig-sim", "calmon-keygen", "calmon-rois", "calmon-follow", "calmon-bench", "calmon-microbench")
+            "calmon-rig-sim", "calmon-keygen", "calmon-rois", "calmon-follow", "calmon-bench", "calmon-microbench",
+            "calmon-proxy")
 SHARED_FILES = ("share/calmon/dashboard/index.html", "share/calmon/dashboard/app.js",
                 "share/calmon/bench/numpy_peer.py", "share/calmon/python/calmon_client.py",
                 "share/calmon/python/calmon/wire_pb2.py", "share/calmon/python/calmon/config_pb2.py")

@@ -201,6 +201,14 @@ TEST_F(RecordingTest, AMessageThatDoesNotParseIsCountedAndSkipped) {
   EXPECT_NE(warnings().find("a 'traces' message that does not parse was skipped"), std::string::npos);
 }
 
+TEST_F(RecordingTest, WithPlanesEachWarningSaysItsPlane) {  // calmon-record --planes: one Recording a plane
+  options_.warning_prefix = "plane 2: ";
+  Recording& recording = start();
+  recording.on_message(PublishedMessage{"traces", zmq::message_t(std::string_view("\xff\xff\xff"))});
+  recording.finish("signal");
+  EXPECT_EQ(warnings(), "calmon-record: warning: plane 2: a 'traces' message that does not parse was skipped\n");
+}
+
 TEST_F(RecordingTest, StatusLinesAreProtobufJsonOneAMessage) {
   Recording& recording = start();
   status(test::status(false));

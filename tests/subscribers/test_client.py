@@ -143,6 +143,27 @@ class SubscriberTest(unittest.TestCase):
         self.assertGreaterEqual(waited, 0.3)
         self.assertLess(waited, 5)
 
+    def test_through_a_proxy_each_planes_updates_are_named_by_that_planes_roi_set(self):
+        # Two calmond behind calmon-proxy both count ROI-set version 1; plane 3's update
+        # must take plane 3's names, not those of the set that came last.
+        rows = LiveRows(1, 2, seed=25)
+        plane0, plane3 = roi_set_info(1, ["a", "b"]), roi_set_info(1, ["c", "d"])
+        plane3.plane = 3
+        with FakeDaemon(plane0) as daemon, \
+                calmon_client.Subscriber(daemon.publish_endpoint, ("traces",)) as subscriber:
+            subscriber.wait_ready()
+            daemon.publish("rois", plane3)  # now the newest ROI set, of another plane
+            update = rows.live_update(0, 1)
+            update.plane = 3
+            daemon.publish("traces", update)
+            daemon.publish("traces", rows.live_update(0, 1))  # plane 0
+            third, zeroth = subscriber.recv(timeout=5), subscriber.recv(timeout=5)
+            self.assertEqual(subscriber.roi_set(1, plane=3).qualified_names, ["p3/c", "p3/d"])
+            self.assertEqual(subscriber.roi_set(1, plane=0).names, ["a", "b"])
+        self.assertEqual((third.plane, third.names), (3, ["c", "d"]))
+        self.assertEqual((zeroth.plane, zeroth.names), (0, ["a", "b"]))
+        self.assertEqual(calmon_client.plane_qualified_name(2, "cell7"), "p2/cell7")
+
     def test_no_daemon_is_a_timeout_not_a_hang(self):
         with calmon_client.Subscriber("tcp://127.0.0.1:9") as subscriber:
             started = time.monotonic()
@@ -268,6 +289,26 @@ class FrameSenderTest(unittest.TestCase):
         # Leaving the block ends the stream left open.
         header, parts = self.receive()
         self.assertEqual((header.end_of_stream, header.sequence, parts), (True, 1, []))
+
+    def test_a_volume_sender_sends_each_plane_to_its_own_route(self):
+        other = self.context.socket(zmq.PULL)
+        other.bind("tcp://127.0.0.1:*")
+        try:
+            routes = {2: (other.getsockopt_string(zmq.LAST_ENDPOINT), None), 0: (self.endpoint, None)}
+            volume = np.arange(2 * 3 * 4, dtype=np.uint16).reshape(2, 3, 4)
+            with calmon_client.VolumeSender(routes, context=self.context) as sender:
+                sender.send(volume)
+                with self.assertRaisesRegex(ValueError, r"a volume is \(2 planes, height, width\)"):
+                    sender.send(volume[0])
+            header, pixels = self.receive()  # plane 0, the first of the sorted planes
+            self.assertEqual(header.plane, 0)
+            np.testing.assert_array_equal(np.frombuffer(pixels[0], "<u2").reshape(3, 4), volume[0])
+            self.assertTrue(other.poll(5000))
+            parts = other.recv_multipart()
+            self.assertEqual(wire_pb2.FrameHeader.FromString(parts[0]).plane, 2)
+            np.testing.assert_array_equal(np.frombuffer(parts[1], "<u2").reshape(3, 4), volume[1])
+        finally:
+            other.close(0)
 
     def test_frames_it_cannot_send_are_refused(self):
         with calmon_client.FrameSender(self.endpoint, control=None) as sender:

@@ -438,6 +438,43 @@ TEST(StreamAnalyzer, EveryUpdateAndStatusNamesTheDaemonRunAndTheStream) {
   }
 }
 
+// Behind calmon-proxy several calmond publish on one socket: each message says its plane.
+TEST(StreamAnalyzer, EveryMessageSaysThePlaneItsDaemonAnalyses) {
+  DaemonSettings settings;
+  settings.plane = 2;
+  Harness h(kThreeRois, settings);
+  for (int t = 0; t < 3; ++t) {
+    pb::FrameHeader header = frame_header(static_cast<std::uint64_t>(t));
+    header.set_plane(2);
+    const std::vector<std::uint16_t> pixels = movie_frame(t);
+    h.send(message(header, pixels.data(), pixels.size() * 2));
+  }
+  h.send(frame_message(3, movie_frame(3)));  // plane 0: not this daemon's
+  h.analyzer->set_subscribers(1, true);
+  h.analyzer->on_status_tick();
+  h.analyzer->on_snapshot_tick();
+  pb::FrameHeader end = frame_header(3);
+  end.set_end_of_stream(true);
+  end.set_plane(2);
+  h.send(message(end, nullptr, 0));
+  ASSERT_TRUE(h.publisher.traces.back().end_of_stream());
+  EXPECT_EQ(h.publisher.live_updates().size(), 3u);
+  for (const pb::TraceUpdate& update : h.publisher.traces) EXPECT_EQ(update.plane(), 2u);
+  ASSERT_FALSE(h.publisher.rois.empty());
+  for (const pb::RoiSetInfo& info : h.publisher.rois) EXPECT_EQ(info.plane(), 2u);
+  ASSERT_FALSE(h.publisher.projections.empty());
+  for (const pb::ProjectionSnapshot& snapshot : h.publisher.projections) EXPECT_EQ(snapshot.plane(), 2u);
+  ASSERT_EQ(h.publisher.statuses.size(), 1u);
+  EXPECT_EQ(h.publisher.statuses[0].plane(), 2u);
+  EXPECT_EQ(h.status().rejected().at("other_channel"), 1u);
+  pb::ProjectionSnapshot asked;
+  h.analyzer->fill_projections(asked);
+  EXPECT_EQ(asked.plane(), 2u);
+  pb::RoiSetInfo rois;
+  h.analyzer->fill_rois(rois);
+  EXPECT_EQ(rois.plane(), 2u);
+}
+
 TEST(StreamAnalyzer, GapsAreCountedAndFlaggedAndSettledRowsKeepTheirSequenceNumbers) {
   Harness h(R"({"baseline": {"moving": {"window": 3}}, "rois": [
       {"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}, {"name": "b", "region": {"pixel": {"x": 2, "y": 1}}}]})");

@@ -157,12 +157,18 @@ class RoiSet:
     rois: list          # per ROI: {"id", "name", "region", "neuropil", "baseline"} (protobuf JSON)
     settled_lag: int    # frames; -1 if some ROI settles only at the end of the stream
     ids: list = dataclasses.field(default_factory=list)  # calmond's stable ROI ids, column order
+    plane: int = 0      # the publishing calmond's --plane (several calmond behind calmon-proxy)
 
     @classmethod
     def from_message(cls, info: wire_pb2.RoiSetInfo) -> "RoiSet":
         rois = [json_format.MessageToDict(roi, preserving_proto_field_name=True) for roi in info.rois]
         return cls(info.version, [roi.name for roi in info.rois], rois, info.settled_lag,
-                   [roi.id for roi in info.rois])
+                   [roi.id for roi in info.rois], info.plane)
+
+    @property
+    def qualified_names(self) -> list:
+        """The names as "p<plane>/<name>" ("p2/cell7"): unique among several planes' ROIs."""
+        return [plane_qualified_name(self.plane, name) for name in self.names]
 
     def index(self, name: str) -> int:
         try:
@@ -242,6 +248,8 @@ class TraceUpdate:
     # Seconds since the session's first frame (from the acquisition's timestamps, else the
     # frame rate); None when calmond knows no time for the frames, and in settled-only updates.
     time_s: Optional[float] = None
+    # The publishing calmond's --plane: which plane's ROIs these are, behind calmon-proxy.
+    plane: int = 0
 
     @property
     def has_live(self) -> bool:
@@ -291,7 +299,8 @@ class TraceUpdate:
             settled=settled, end_of_stream=update.end_of_stream,
             settled_only=update.settled_only,
             motion=FrameMotion(m.dy, m.dx, m.peak, m.failed) if update.HasField("motion") else None,
-            time_s=update.time_s if update.HasField("time_s") else None)
+            time_s=update.time_s if update.HasField("time_s") else None,
+            plane=update.plane)
 
 
 @dataclasses.dataclass
@@ -356,8 +365,7 @@ class Subscriber:
             self._socket.setsockopt(zmq.SUBSCRIBE, topic.encode())
         self._socket.connect(endpoint)
         self._pending = deque()          # (message, monotonic time it may be yielded unnamed, or None)
-        self._roi_sets = {}
-        self._latest_version = None
+        self._roi_sets = {}              # (plane, version) -> RoiSet, the newest received last
         self._ready = False
 
     def wait_ready(self, timeout: float = 5.0) -> "Subscriber":
@@ -395,11 +403,13 @@ class Subscriber:
         while True:
             yield self.recv()
 
-    def roi_set(self, version: Optional[int] = None) -> Optional[RoiSet]:
-        """The newest ROI set received (of `version`, if given); None if none has arrived."""
-        if version is not None:
-            return self._roi_sets.get(version)
-        return self._roi_sets[self._latest_version] if self._roi_sets else None
+    def roi_set(self, version: Optional[int] = None, plane: Optional[int] = None) -> Optional[RoiSet]:
+        """The newest ROI set received (of `version` and `plane`, if given: behind
+        calmon-proxy each plane's calmond counts its own versions); None if none has arrived."""
+        for (set_plane, set_version), roi_set in reversed(list(self._roi_sets.items())):
+            if (version is None or set_version == version) and (plane is None or set_plane == plane):
+                return roi_set
+        return None
 
     def close(self) -> None:
         self._socket.close(0)
@@ -429,18 +439,18 @@ class Subscriber:
     def _name_held_updates(self, roi_set: RoiSet) -> None:
         for message, _ in self._pending:
             if isinstance(message, TraceUpdate) and message.names is None \
-                    and message.roi_set_version == roi_set.version:
+                    and message.roi_set_version == roi_set.version and message.plane == roi_set.plane:
                 message.names = list(roi_set.names)
 
     def _decode(self, topic: str, payload: bytes):
         if topic == "traces":
             update = wire_pb2.TraceUpdate.FromString(payload)
-            known = self._roi_sets.get(update.roi_set_version)
+            known = self._roi_sets.get((update.plane, update.roi_set_version))
             return TraceUpdate.from_message(update, list(known.names) if known else None)
         if topic == "rois":
             roi_set = RoiSet.from_message(wire_pb2.RoiSetInfo.FromString(payload))
-            self._roi_sets[roi_set.version] = roi_set
-            self._latest_version = roi_set.version
+            self._roi_sets.pop((roi_set.plane, roi_set.version), None)  # to the end: the newest
+            self._roi_sets[(roi_set.plane, roi_set.version)] = roi_set
             return roi_set
         if topic == "status":
             return wire_pb2.Status.FromString(payload)
@@ -785,6 +795,69 @@ class FrameSender:
             raise DeliveryError(f"calmond processed {report.frames_processed} of the {frames_sent} frames sent: "
                                 f"{report.frames_rejected} rejected, {lost} never reached it", report)
         return report
+
+
+class VolumeSender:
+    """Sends volumes — (planes, height, width) arrays — plane by plane, each plane to the
+    calmond that analyses it, as calmon-replay --route does: one FrameSender per plane,
+    routes = {plane: ingest endpoint} or {plane: (ingest, control)} (control by default
+    port 5572 on the ingest's host). Volume[i] is plane `planes[i]`, the routes' planes
+    in ascending order. end_of_stream() and close() end every plane's stream and return
+    their StreamReports by plane. Other keyword arguments go to each FrameSender."""
+
+    def __init__(self, routes: dict, **sender_options):
+        if not routes:
+            raise ValueError("VolumeSender needs at least one route {plane: endpoint}")
+        self.planes = sorted(routes)
+        self.senders = {}
+        try:
+            for plane in self.planes:
+                route = routes[plane]
+                ingest, control = (route, _control_beside(route)) if isinstance(route, str) else route
+                self.senders[plane] = FrameSender(ingest, plane=plane, control=control, **sender_options)
+        except BaseException:
+            self._close_all()
+            raise
+
+    def send(self, volume: np.ndarray) -> None:
+        volume = np.asarray(volume)
+        if volume.ndim != 3 or volume.shape[0] != len(self.planes):
+            raise ValueError(f"a volume is ({len(self.planes)} planes, height, width), got shape {volume.shape}")
+        for plane, frame in zip(self.planes, volume):
+            self.senders[plane].send(frame)
+
+    def end_of_stream(self) -> dict:
+        return {plane: sender.end_of_stream() for plane, sender in self.senders.items()}
+
+    def close(self) -> None:
+        for sender in self.senders.values():
+            sender.close()
+
+    def _close_all(self) -> None:
+        for sender in self.senders.values():
+            sender._close(0)
+
+    def __enter__(self) -> "VolumeSender":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            for sender in self.senders.values():
+                sender.__exit__(exc_type, *exc)
+
+
+def plane_qualified_name(plane: int, name: str) -> str:
+    """An ROI's name among several planes' ROIs: "p2/cell7" (calmon's net/message_plane.h)."""
+    return f"p{plane}/{name}"
+
+
+def _control_beside(ingest: str) -> str:
+    """calmond's control socket beside its ingest socket: port 5572 on the same TCP host."""
+    if ingest.startswith("tcp://") and ingest.rfind(":") > len("tcp://"):
+        return ingest[:ingest.rfind(":")] + ":5572"
+    return DEFAULT_CONTROL
 
 
 def _new_stream_id() -> int:

@@ -8,14 +8,22 @@
 // Status every second — i.e. once the subscriptions are live; stops at the end of the
 // stream, on SIGINT/SIGTERM, or after --frames N. The command line: record_options.h.
 // `calmon-record --repair DIR` makes a recording whose recorder died whole (repair.h).
+// With --planes (through calmon-proxy, several calmond), each message goes by its plane
+// (net/message_plane.h) to that plane's Recording in OUT_DIR/plane_<z>/, each the folder
+// a recorder of that calmond alone would write; it stops when every plane's has ended.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 
 #include "core/error.h"
+#include "net/message_plane.h"
 #include "net/stop_signals.h"
+#include "plane_list.h"
 #include "record_options.h"
 #include "recording.h"
 #include "recording_lock.h"
@@ -67,6 +75,61 @@ int repair(const std::string& directory) {
   return 0;
 }
 
+void print_summary(const std::string& prefix, const calmon::record_tool::RecordingMetadata& metadata,
+                   const std::string& out_dir) {
+  std::printf("%s: %lld frames (%lld not received), %zu folder%s, %s -> %s\n", prefix.c_str(),
+              static_cast<long long>(metadata.frames_recorded), static_cast<long long>(metadata.dropped_updates),
+              metadata.segments.size(), metadata.segments.size() == 1 ? "" : "s", describe_end(metadata.end_reason),
+              out_dir.c_str());
+}
+
+// --planes: one Recording per plane, in OUT_DIR/plane_<z>/.
+int record_planes(const RecordOptions& options, calmon::record_tool::Subscription& subscription,
+                  const calmon::net::StopSignals& signals) {
+  std::map<std::uint32_t, std::unique_ptr<Recording>> recordings;
+  for (const std::uint32_t plane : options.planes) {
+    calmon::record_tool::RecordingOptions plane_options = options.recording;
+    plane_options.out_dir = options.recording.out_dir + "/" + calmon::record_tool::plane_folder_name(plane);
+    plane_options.warning_prefix = "plane " + std::to_string(plane) + ": ";
+    std::filesystem::create_directories(plane_options.out_dir);
+    recordings.emplace(plane, std::make_unique<Recording>(plane_options, std::cerr));
+  }
+  const auto all_done = [&] {
+    for (const auto& [plane, recording] : recordings) {
+      if (!recording->done()) return false;
+    }
+    return true;
+  };
+  std::set<std::uint32_t> other_planes;
+  bool ready = false;
+  while (!signals.requested() && !all_done()) {
+    const auto message = subscription.receive(kPollInterval);
+    if (!ready && subscription.live_for(options.planes)) {
+      std::cout << "calmon-record: ready" << std::endl;
+      ready = true;
+    }
+    if (message) {
+      const auto plane = calmon::net::message_plane(message->topic, message->payload.data(), message->payload.size());
+      const auto found = plane ? recordings.find(*plane) : recordings.end();
+      if (found != recordings.end()) {
+        if (!found->second->done()) found->second->on_message(*message);
+      } else if (plane && other_planes.insert(*plane).second) {
+        std::cerr << "calmon-record: warning: messages of plane " << *plane
+                  << " arrive, which --planes does not name; they are not recorded\n";
+      }
+    }
+    for (auto& [plane, recording] : recordings) recording->on_tick(Recording::Clock::now());
+  }
+  for (auto& [plane, recording] : recordings) recording->finish("signal");
+  if (!options.quiet) {
+    for (const std::uint32_t plane : options.planes) {
+      print_summary("calmon-record: plane " + std::to_string(plane), recordings.at(plane)->metadata(),
+                    options.recording.out_dir + "/" + calmon::record_tool::plane_folder_name(plane));
+    }
+  }
+  return 0;
+}
+
 int run(const RecordOptions& options) {
   if (options.repair) return repair(*options.repair);
   zmq::context_t context(1);
@@ -75,6 +138,7 @@ int run(const RecordOptions& options) {
   prepare_out_dir(options.recording.out_dir);
   const calmon::record_tool::RecordingLock lock(options.recording.out_dir);
   const calmon::net::StopSignals signals(calmon::net::StopSignals::Repeat::kIgnore);
+  if (!options.planes.empty()) return record_planes(options, subscription, signals);
   Recording recording(options.recording, std::cerr);
   bool ready = false;
   while (!signals.requested() && !recording.done()) {
@@ -88,12 +152,7 @@ int run(const RecordOptions& options) {
   }
   recording.finish("signal");
   const auto& metadata = recording.metadata();
-  if (!options.quiet) {
-    std::printf("calmon-record: %lld frames (%lld not received), %zu folder%s, %s -> %s\n",
-                static_cast<long long>(metadata.frames_recorded), static_cast<long long>(metadata.dropped_updates),
-                metadata.segments.size(), metadata.segments.size() == 1 ? "" : "s", describe_end(metadata.end_reason),
-                options.recording.out_dir.c_str());
-  }
+  if (!options.quiet) print_summary("calmon-record", metadata, options.recording.out_dir);
   return 0;
 }
 

@@ -5,6 +5,9 @@
 
 #include <cmath>
 
+#include "core/error.h"
+#include "plane_list.h"
+
 namespace calmon::record_tool {
 namespace {
 
@@ -13,11 +16,13 @@ namespace po = boost::program_options;
 constexpr const char* kUsage =
     "usage: calmon-record OUT_DIR [--from ENDPOINT] [--until eos|signal] [--frames N]\n"
     "                     [--flush-interval SECONDS] [--quiet] [--server-key FILE --client-key FILE]\n"
+    "                     [--planes LIST]\n"
     "       calmon-record --repair DIR\n"
     "\n"
     "Records what calmond publishes — traces (.npy, the layout of calmon-analyze),\n"
     "status.jsonl, rois.json, projections, metadata.json — into OUT_DIR (created if\n"
     "missing, must be empty). Prints 'calmon-record: ready' once subscribed.\n"
+    "--planes 0-2 records, through calmon-proxy, each plane into OUT_DIR/plane_<z>/.\n"
     "--repair DIR recovers a recording whose calmon-record was killed or crashed.\n";
 
 }  // namespace
@@ -35,7 +40,9 @@ RecordOptions parse_record_options(int argc, char** argv) {
       ("flush-interval", po::value<double>()->default_value(0.5, "0.5"),
        "seconds between flushes: what a crash of the recorder can lose (0.01 to 3600)")
       ("repair", po::value<std::string>(), "make the recording in DIR whole after its recorder died")
-      ("quiet", "no summary line at the end");
+      ("quiet", "no summary line at the end")
+      ("planes", po::value<std::string>(),
+       "through calmon-proxy: record these planes (0-29, 0,2,5), each into OUT_DIR/plane_<z>/");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("out", po::value<std::string>());
@@ -73,6 +80,13 @@ RecordOptions parse_record_options(int argc, char** argv) {
   }
   options.recording.flush_interval = std::chrono::milliseconds(std::llround(flush_seconds * 1000));
   options.quiet = values.count("quiet") > 0;
+  if (values.count("planes")) {
+    try {
+      options.planes = parse_plane_list(values["planes"].as<std::string>());
+    } catch (const Error& e) {
+      kRecordCommandLine.usage_error(e.what());
+    }
+  }
   return options;
 }
 

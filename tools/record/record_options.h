@@ -6,8 +6,10 @@
 // the recording through.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/command_line.h"
 #include "cli/subscriber_options.h"
@@ -22,6 +24,7 @@ struct RecordOptions {
   bool quiet = false;
   cli::SubscriberOptions subscriber;
   std::optional<std::string> repair;  // --repair DIR
+  std::vector<std::uint32_t> planes;  // --planes: one folder per plane (empty: one calmond, OUT_DIR itself)
 };
 
 RecordOptions parse_record_options(int argc, char** argv);

@@ -484,6 +484,8 @@ void Recording::write_metadata() {
   io::write_file_atomically(options_.out_dir + "/metadata.json", describe_recording(metadata_));
 }
 
-void Recording::warn(const std::string& line) { warnings_ << "calmon-record: warning: " << line << std::endl; }
+void Recording::warn(const std::string& line) {
+  warnings_ << "calmon-record: warning: " << options_.warning_prefix << line << std::endl;
+}
 
 }  // namespace calmon::record_tool

@@ -63,6 +63,7 @@ struct RecordingOptions {
   // How often the .npy headers are rewritten to count the rows written and metadata.json
   // replaced: what a crash of the recorder can lose (docs/output.md).
   std::chrono::milliseconds flush_interval{500};
+  std::string warning_prefix;  // before each warning's text: "plane 2: " with --planes
 };
 
 class Recording {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "net/message_plane.h"
 #include "net/multipart.h"
 #include "net/topics.h"
 
@@ -53,6 +54,13 @@ std::optional<PublishedMessage> Subscription::receive(std::chrono::milliseconds 
   return receive_now(projections_);
 }
 
+bool Subscription::live_for(const std::vector<std::uint32_t>& planes) const {
+  for (const std::uint32_t plane : planes) {
+    if (!traces_status_planes_.contains(plane) || !projections_status_planes_.contains(plane)) return false;
+  }
+  return live();
+}
+
 std::optional<PublishedMessage> Subscription::receive_now(zmq::socket_t& socket) {
   while (true) {
     try {
@@ -63,6 +71,11 @@ std::optional<PublishedMessage> Subscription::receive_now(zmq::socket_t& socket)
     }
     const bool well_formed = parts_.size() == 2;  // [topic][payload]; anything else is skipped
     PublishedMessage message{parts_[0].to_string(), well_formed ? std::move(parts_[1]) : zmq::message_t()};
+    if (well_formed && message.topic == net::kStatusTopic) {
+      if (const auto plane = net::message_plane(message.topic, message.payload.data(), message.payload.size())) {
+        (&socket == &traces_ ? traces_status_planes_ : projections_status_planes_).insert(*plane);
+      }
+    }
     if (&socket == &traces_) traces_live_ = true;
     if (&socket == &projections_) {
       projections_live_ = true;

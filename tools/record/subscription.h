@@ -9,12 +9,16 @@
 // subscribes to "status" too, only to learn that its subscription is live: calmond
 // publishes Status every second, so once both sockets have received one, nothing
 // published afterwards is missed (live()); those extra copies are not handed out.
+// Through calmon-proxy, each calmond's subscription is live once its own Status came on
+// both sockets: live_for() asks that of every plane a recorder waits for.
 #pragma once
 
 #include <zmq.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,8 @@ class Subscription {
   std::optional<PublishedMessage> receive(std::chrono::milliseconds timeout);
   // Both subscriptions have delivered a message.
   bool live() const { return traces_live_ && projections_live_; }
+  // Both subscriptions have delivered a Status of each of `planes` (Status.plane).
+  bool live_for(const std::vector<std::uint32_t>& planes) const;
 
  private:
   std::optional<PublishedMessage> receive_now(zmq::socket_t& socket);
@@ -48,6 +54,8 @@ class Subscription {
   std::vector<zmq::message_t> parts_;  // the message being received; keeps its capacity
   bool traces_live_ = false;
   bool projections_live_ = false;
+  std::set<std::uint32_t> traces_status_planes_;  // planes whose Status came on each socket
+  std::set<std::uint32_t> projections_status_planes_;
 };
 
 }  // namespace calmon::record_tool
