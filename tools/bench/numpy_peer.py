@@ -56,8 +56,9 @@ def parse_arguments():
 
 
 def roi_slices(config):
+    # The config is printed without default values: a rectangle at x = 0 or y = 0 has no "xmin" or "ymin".
     rects = [roi["region"]["rect"] for roi in config["rois"]]
-    return [(slice(r["ymin"], r["ymax"]), slice(r["xmin"], r["xmax"])) for r in rects]
+    return [(slice(r.get("ymin", 0), r["ymax"]), slice(r.get("xmin", 0), r["xmax"])) for r in rects]
 
 
 def ring_indices(slices, height, width):
