@@ -18,6 +18,7 @@
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
 #include "replay/replayed_frame_time.h"
+#include "replay/stoppable_wait.h"
 #include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
@@ -29,8 +30,6 @@ using io::ProgressState;
 // How long before a due time to stop sleeping and spin: a tenth of the period, at most
 // 200 µs. Waking from a long sleep can take ~100 µs on a VM (deep idle states), which a
 // 200 µs spin absorbs at 0.6 % of a core at 30 Hz; at 1 kHz the spin is 100 µs, 10 %.
-constexpr std::int64_t kStopCheckIntervalNs = 100'000'000;
-
 std::int64_t spin_ns_for(double rate_hz) {
   return std::min<std::int64_t>(200'000, static_cast<std::int64_t>(1e8 / rate_hz));
 }
@@ -66,23 +65,6 @@ std::string timeout_text(const FrameSender& sender) {
   throw Error("calmond at " + sender.endpoint() + " stopped taking frames after " + std::to_string(frames_taken) +
               " (waited " + timeout_text(sender) +
               "): it stopped or died mid-stream, and the end of stream was never acknowledged");
-}
-
-bool stop_requested() { return net::StopSignals::received() != 0; }
-
-// Waits for `due_ns`; false if a stop signal came first. Sleeps at most 100 ms at a time
-// before looking at the flag again: a signal that lands between the look and the sleep
-// does not interrupt the sleep. The last sleep still targets the absolute due time.
-bool wait_until_due(std::int64_t due_ns, std::int64_t spin_ns) {
-  while (!stop_requested()) {
-    const std::int64_t next_look_ns = monotonic_now_ns() + kStopCheckIntervalNs;
-    if (next_look_ns < due_ns - spin_ns) {
-      sleep_until(next_look_ns, 0);
-    } else if (sleep_until(due_ns, spin_ns) == WaitResult::kReached) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // One replay's state: the movie, the socket, the schedule and what has been sent.

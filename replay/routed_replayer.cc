@@ -18,27 +18,11 @@
 #include "replay/movie_frame_source.h"
 #include "replay/pacing_schedule.h"
 #include "replay/replayed_frame_time.h"
+#include "replay/stoppable_wait.h"
 #include "replay/stream_acknowledgement.h"
 
 namespace calmon::replay {
 namespace {
-
-constexpr std::int64_t kStopCheckIntervalNs = 100'000'000;
-
-bool stop_requested() { return net::StopSignals::received() != 0; }
-
-// As in replayer.cc: sleep in slices that look at the stop flag, spin the last bit.
-bool wait_until_due(std::int64_t due_ns, std::int64_t spin_ns) {
-  while (!stop_requested()) {
-    const std::int64_t next_look_ns = monotonic_now_ns() + kStopCheckIntervalNs;
-    if (next_look_ns < due_ns - spin_ns) {
-      sleep_until(next_look_ns, 0);
-    } else if (sleep_until(due_ns, spin_ns) == WaitResult::kReached) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::string seconds_text(std::chrono::milliseconds timeout) {
   char text[32];
