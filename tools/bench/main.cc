@@ -94,8 +94,11 @@ std::vector<std::string> daemon_arguments(const std::string& config_path, const 
   if (options.publish_budget_mib > 0) {
     arguments.insert(arguments.end(), {"--publish-budget-mib", std::to_string(options.publish_budget_mib)});
   }
-  if (options.roi_threads > 0)
+  if (options.roi_threads > 0) {
     arguments.insert(arguments.end(), {"--roi-threads", std::to_string(options.roi_threads)});
+  }
+  // calmond refuses sets of more than --max-rois (default 20000): a benchmark of more raises it.
+  if (options.rois > 20'000) arguments.insert(arguments.end(), {"--max-rois", std::to_string(options.rois)});
   return arguments;
 }
 
