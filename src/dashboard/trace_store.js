@@ -109,6 +109,7 @@ export class TraceStore {
     this.sessions = 0;  // new sessions seen after the first (the history started again)
     this.session = null;  // TraceUpdate.session of the current history, as text; null if calmond sends none
     this.history = null;  // calmond's history of the current session (decodeHistory), or null
+    this.historyPeaks = new Map();
     this.clear();
   }
 
@@ -121,6 +122,7 @@ export class TraceStore {
     this.hasMotion = false;  // until an update of this history carries motion
     this.series = new Map();  // ROI key -> { f, fneu, fcorr, f0, dff, settled: Map(frame -> f0), peak }
     this.history = null;
+    this.historyPeaks = new Map();  // ROI key -> its highest ΔF/F₀ in the history
   }
 
   // The ROIs of a version (a RoiSetInfo as calmond publishes it).
@@ -146,12 +148,8 @@ export class TraceStore {
   // session: the live frames' and, where calmond's history reaches back, the history's.
   summary(key) {
     const s = this.series.get(key);
-    let peak = s ? s.peak : NaN;
-    if (!s) {  // a page opened after the frames: the history alone
-      const max = this.history?.series.get(key)?.traces.dff?.max;
-      if (max) for (const v of max) if (v > peak || Number.isNaN(peak)) peak = v;
-    }
-    return { now: s ? s.dff[s.dff.length - 1] : NaN, peak };
+    if (s) return { now: s.dff[s.dff.length - 1], peak: s.peak };  // the live peak includes the history's
+    return { now: NaN, peak: this.historyPeaks.get(key) ?? NaN };  // a page opened after the frames
   }
 
   // Whether an update belongs to a session other than the current history's.
@@ -227,11 +225,15 @@ export class TraceStore {
     if (this.session === null && this.frames.length === 0) this.session = history.session;
     this.history = history;
     if (history.times.some(Number.isFinite)) this.hasTime = true;
+    this.historyPeaks = new Map();
     for (const [key, { traces }] of history.series) {  // the ROI's peak over the whole session
       const max = traces.dff?.max;
+      if (!max) continue;
+      let peak = NaN;
+      for (const v of max) if (v > peak || Number.isNaN(peak)) peak = v;
+      this.historyPeaks.set(key, peak);
       const s = this.series.get(key);
-      if (!max || !s) continue;
-      for (const v of max) if (v > s.peak || Number.isNaN(s.peak)) s.peak = v;
+      if (s && (Number.isNaN(s.peak) || peak > s.peak)) s.peak = peak;
     }
     return true;
   }
