@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/pipeline.h"
 #include "core/roi_set_edit.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
@@ -41,8 +42,7 @@ template <class T> std::vector<std::vector<T>> random_movie(std::uint64_t seed) 
   return movie;
 }
 
-// Bitwise equality, so that NaN equals NaN and 0.0 differs from -0.0.
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+using test::same_bits;
 
 class RandomRois {
  public:

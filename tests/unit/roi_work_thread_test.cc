@@ -6,13 +6,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "core/pipeline.h"
 #include "daemon/roi_work_thread.h"
+#include "test_support.h"
 
 namespace calmon::daemon {
 namespace {
@@ -47,7 +47,7 @@ TEST(RoiWorkThread, ItsPartRunsBesideTheCallersOnAnotherThread) {
   EXPECT_EQ(thread.parts_run_by_thread(), 1u);
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+using test::same_bits;
 
 TEST(RoiWorkThread, APipelineSharingWithItGivesTheBitsOfOneThread) {
   // 1000 square ROIs with rings on 256×256 uint16 (row prefix sums), moving medians.

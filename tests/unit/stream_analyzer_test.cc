@@ -18,6 +18,7 @@
 #include "config/config_file.h"
 #include "core/pipeline.h"
 #include "core/trace_flags.h"
+#include "test_support.h"
 
 namespace calmon::daemon {
 namespace {
@@ -707,7 +708,7 @@ TEST(StreamAnalyzer, ControlRequestsAreAnsweredByTheSessionItself) {
   EXPECT_NE(json.find("ROI 'x': no region"), std::string::npos) << json;
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+using test::same_bits;
 
 // A control request in JSON, answered by the session, its reply parsed.
 pb::ControlReply answer_json(Harness& h, const std::string& json) {

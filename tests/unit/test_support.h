@@ -1,8 +1,8 @@
 // test_support.h — the helpers the unit tests share, one version of each: fresh
 // per-test paths under CALMON_TEST_TMPDIR, running a program and catching what it prints,
 // running /usr/bin/python3 (numpy, tifffile)
-// to cross-check results, whole-file and raw-array I/O, numpy's name of a dtype, the
-// pixel pattern that reaches every bit, uniform random pixels, and the check that an
+// to cross-check results, whole-file and raw-array I/O, numpy's name of a dtype, bitwise
+// equality of doubles, the pixel pattern that reaches every bit, uniform random pixels, and the check that an
 // action fails with a one-line calmon::Error naming a path.
 //
 // Temporary files: every helper takes the test executable's own folder (by convention
@@ -151,6 +151,11 @@ inline std::filesystem::path write_movie_libtiff_warns_about(const std::filesyst
   if (status != 0) throw std::runtime_error("could not write " + movie.string());
   return movie;
 }
+
+// --- numbers ----------------------------------------------------------------------------
+
+// The same double to the bit: NaN equals NaN, and 0.0 differs from -0.0.
+inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 // --- pixels -----------------------------------------------------------------------------
 

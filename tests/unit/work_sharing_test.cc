@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <numeric>
 #include <optional>
@@ -19,6 +18,7 @@
 
 #include "core/pipeline.h"
 #include "core/work_sharing.h"
+#include "test_support.h"
 
 namespace calmon {
 namespace {
@@ -38,7 +38,7 @@ class SequentialParts final : public WorkSharing {
   std::vector<std::size_t> order_;
 };
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+using test::same_bits;
 
 void expect_same(const std::vector<double>& got, const std::vector<double>& want, const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
