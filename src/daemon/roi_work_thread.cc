@@ -3,6 +3,19 @@
 
 namespace calmon::daemon {
 
+namespace {
+
+// Returns once `value` is no longer `old`: spinning for up to RoiWorkThread::kSpin
+// first (what is awaited usually comes within it), then asleep on the atomic.
+template <class T> void wait_for_change(const std::atomic<T>& value, T old) {
+  const auto spin_until = std::chrono::steady_clock::now() + RoiWorkThread::kSpin;
+  while (value.load(std::memory_order_acquire) == old && std::chrono::steady_clock::now() < spin_until) {
+  }
+  value.wait(old, std::memory_order_acquire);
+}
+
+}  // namespace
+
 RoiWorkThread::RoiWorkThread() : thread_([this] { loop(); }) {}
 
 RoiWorkThread::~RoiWorkThread() {
@@ -19,14 +32,11 @@ void RoiWorkThread::run(const std::function<void(std::size_t)>& work) {
   runs_.fetch_add(1, std::memory_order_release);
   runs_.notify_one();
   claim_and_run();
-  // Only a part the thread has claimed can still be running: wait for it, spinning
-  // first (it started about when this thread did, so it ends about now).
-  const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-  while (parts_done_.load(std::memory_order_acquire) < kParts && std::chrono::steady_clock::now() < spin_until) {
-  }
+  // Only a part the thread has claimed can still be running: wait for it (it started
+  // about when this thread did, so it ends about now).
   for (std::size_t done = parts_done_.load(std::memory_order_acquire); done < kParts;
        done = parts_done_.load(std::memory_order_acquire)) {
-    parts_done_.wait(done, std::memory_order_acquire);
+    wait_for_change(parts_done_, done);
   }
 }
 
@@ -45,11 +55,7 @@ std::size_t RoiWorkThread::claim_and_run() {
 void RoiWorkThread::loop() {
   std::uint64_t seen = 0;  // runs_ at construction: a run made before the thread got here still counts
   while (true) {
-    // A short spin first (the next step of a frame follows at once), then sleep.
-    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-    while (runs_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < spin_until) {
-    }
-    runs_.wait(seen, std::memory_order_acquire);
+    wait_for_change(runs_, seen);  // the next step of a frame usually follows within the spin
     seen = runs_.load(std::memory_order_acquire);
     if (stopping_.load(std::memory_order_acquire)) return;
     thread_parts_.fetch_add(claim_and_run(), std::memory_order_relaxed);
