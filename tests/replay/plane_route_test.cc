@@ -1,6 +1,6 @@
 // plane_route_test.cc — --route's text: a plane and its calmond's ingest and control
-// sockets; each plane once; one-line errors naming the mistake; and --route against the
-// options it replaces.
+// sockets; each plane once; one-line errors naming the mistake. (--route among
+// calmon-replay's other options: replay_options_test.cc.)
 #include "replay/plane_route.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "replay/replay_options.h"
 
 namespace calmon::replay {
 namespace {
@@ -21,13 +20,6 @@ std::string error_of(const std::string& text) {
     return e.what();
   }
   return "";
-}
-
-ReplayOptions parse(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), "calmon-replay");
-  std::vector<const char*> argv;
-  for (const std::string& argument : arguments) argv.push_back(argument.c_str());
-  return parse_replay_options(static_cast<int>(argv.size()), argv.data());
 }
 
 TEST(PlaneRoute, TheControlSocketIsPort5572OnTheIngestHostUnlessGiven) {
@@ -63,27 +55,6 @@ TEST(PlaneRoute, EachPlaneIsRoutedOnce) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "--route: plane 1 is routed twice; each plane goes to the one calmond that analyses it");
   }
-}
-
-TEST(PlaneRoute, RoutesReplaceToPlaneAndControl) {
-  const ReplayOptions options = parse({"stack.tif", "--route", "0=tcp://a:5570", "--route", "1=tcp://b:5570"});
-  ASSERT_EQ(options.routes.size(), 2u);
-  EXPECT_EQ(options.routes[1].endpoint, "tcp://b:5570");
-  EXPECT_TRUE(parse({"movie.tif"}).routes.empty());
-  for (const char* flag : {"--to", "--plane", "--slice", "--control", "--stream-id"}) {
-    const std::string value =
-        std::string(flag) == "--plane" || std::string(flag) == "--slice" || std::string(flag) == "--stream-id"
-            ? "1"
-            : "tcp://c:1";
-    try {
-      parse({"stack.tif", "--route", "0=tcp://a:5570", flag, value});
-      FAIL() << flag;
-    } catch (const UsageError& e) {
-      EXPECT_EQ(std::string(e.what()),
-                std::string("--route and ") + flag + " exclude each other: each route names its plane and its calmond");
-    }
-  }
-  EXPECT_THROW(parse({"stack.tif", "--route", "nonsense"}), Error);
 }
 
 }  // namespace

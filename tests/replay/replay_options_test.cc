@@ -157,5 +157,26 @@ TEST(ReplayOptions, AValueThatMakesNoSenseIsAnError) {
   }
 }
 
+TEST(ReplayOptions, RoutesReplaceToPlaneAndControl) {
+  const ReplayOptions options = parse({"stack.tif", "--route", "0=tcp://a:5570", "--route", "1=tcp://b:5570"});
+  ASSERT_EQ(options.routes.size(), 2u);
+  EXPECT_EQ(options.routes[1].endpoint, "tcp://b:5570");
+  EXPECT_TRUE(parse({"movie.tif"}).routes.empty());
+  for (const char* flag : {"--to", "--plane", "--slice", "--control", "--stream-id"}) {
+    const std::string value =
+        std::string(flag) == "--plane" || std::string(flag) == "--slice" || std::string(flag) == "--stream-id"
+            ? "1"
+            : "tcp://c:1";
+    try {
+      parse({"stack.tif", "--route", "0=tcp://a:5570", flag, value});
+      FAIL() << flag;
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                std::string("--route and ") + flag + " exclude each other: each route names its plane and its calmond");
+    }
+  }
+  EXPECT_THROW(parse({"stack.tif", "--route", "nonsense"}), Error);
+}
+
 }  // namespace
 }  // namespace calmon::replay
