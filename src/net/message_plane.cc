@@ -1,5 +1,10 @@
-// message_plane.cc — one varint field found in protobuf's wire format; see the header.
+// message_plane.cc — one varint field found with protobuf's own wire-format reader; see the header.
 #include "net/message_plane.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include <climits>
 
 #include "net/topics.h"
 
@@ -14,52 +19,26 @@ std::optional<std::uint32_t> plane_field(std::string_view topic) {
   return std::nullopt;
 }
 
-bool read_varint(const unsigned char*& p, const unsigned char* end, std::uint64_t& value) {
-  value = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p == end) return false;
-    const unsigned char byte = *p++;
-    value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-bool skip(const unsigned char*& p, const unsigned char* end, std::uint64_t bytes) {
-  if (bytes > static_cast<std::uint64_t>(end - p)) return false;
-  p += bytes;
-  return true;
-}
-
 }  // namespace
 
 std::optional<std::uint32_t> message_plane(std::string_view topic, const void* data, std::size_t size) {
+  using google::protobuf::internal::WireFormatLite;
   const std::optional<std::uint32_t> field = plane_field(topic);
-  if (!field) return std::nullopt;
-  const auto* p = static_cast<const unsigned char*>(data);
-  const unsigned char* const end = p + size;
+  if (!field || size > static_cast<std::size_t>(INT_MAX)) return std::nullopt;
+  google::protobuf::io::CodedInputStream in(static_cast<const std::uint8_t*>(data), static_cast<int>(size));
   std::uint32_t plane = 0;  // absent: protobuf's default
-  while (p != end) {
-    std::uint64_t key = 0;
-    std::uint64_t value = 0;
-    if (!read_varint(p, end, key)) return std::nullopt;
-    switch (key & 7) {
-      case 0:  // varint
-        if (!read_varint(p, end, value)) return std::nullopt;
-        if ((key >> 3) == *field) plane = static_cast<std::uint32_t>(value);  // the last one counts
-        break;
-      case 1:  // 64 bits
-        if (!skip(p, end, 8)) return std::nullopt;
-        break;
-      case 2:  // length-delimited: strings, messages, packed arrays
-        if (!read_varint(p, end, value) || !skip(p, end, value)) return std::nullopt;
-        break;
-      case 5:  // 32 bits
-        if (!skip(p, end, 4)) return std::nullopt;
-        break;
-      default: return std::nullopt;
+  // ReadTag gives 0 at the end and on a broken key; only the first is a whole message.
+  for (std::uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) == static_cast<int>(*field) &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_VARINT) {
+      std::uint64_t value = 0;
+      if (!in.ReadVarint64(&value)) return std::nullopt;
+      plane = static_cast<std::uint32_t>(value);        // the last one counts
+    } else if (!WireFormatLite::SkipField(&in, tag)) {  // strings, messages and arrays skipped over
+      return std::nullopt;
     }
   }
+  if (!in.ConsumedEntireMessage()) return std::nullopt;
   return plane;
 }
 
