@@ -65,10 +65,14 @@ class Baseline {
   // Forgets every sample: a new trace starts.
   virtual void clear() = 0;
   // A hint, with no effect on any result: the next push() is coming soon, so start
-  // fetching the memory it will touch. Worth it when many baselines are pushed in turn
-  // (one per ROI per frame) and their state no longer fits in the caches: call it for
-  // the baseline pushed a couple of pushes later. The default does nothing.
+  // fetching the memory it will touch beyond the object's first kHotBytes. Worth it when
+  // many baselines are pushed in turn (one per ROI per frame) and their state no longer
+  // fits in the caches: prefetch the object's first kHotBytes a few pushes ahead, then
+  // call this a couple of pushes ahead, when it reads the object from the cache. The
+  // default does nothing.
   virtual void prefetch() const {}
+  // How much of the object push() reads: every implementation keeps its hot fields there.
+  static constexpr std::size_t kHotBytes = 192;
 };
 
 std::unique_ptr<Baseline> make_baseline(const BaselineSettings& settings);

@@ -37,15 +37,9 @@ class alignas(64) MovingBaseline final : public Baseline {
     for (std::size_t i = 0; i < f0.size(); ++i) settled[start + i].f0 = f0[i];
   }
 
-  // The lines of the next push, and the ring line of the sample it will settle.
-  // Reads only the object's first line (which the call itself loads): starts its next
-  // two (the rest of the quantile's fields and the filter's counters; the warm-up
-  // reducer after them is cold), and, through the trailing quantile, the lines of the
-  // next push and of the sample it settles ((w - 1) / 2 back: the filter's lag).
+  // The lines of the next push and the ring line of the sample it will settle ((w - 1)
+  // / 2 back: the filter's lag), found through the trailing quantile's first fields.
   void prefetch() const override {
-    const auto* self = reinterpret_cast<const char*>(this);
-    __builtin_prefetch(self + 64);
-    __builtin_prefetch(self + 128);
     const MovingQuantile& trailing = filter_.trailing();
     trailing.prefetch();
     trailing.prefetch_recent_after_push((trailing.window() - 1) / 2);

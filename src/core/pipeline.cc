@@ -286,7 +286,7 @@ void Pipeline::install_set(RoiSet next, const std::vector<bool>& going_on, std::
 void Pipeline::finish_track(RoiTrack& track, std::vector<SettledSample>& scratch) {
   scratch.clear();
   track.baseline->finish(scratch);
-  track.settled.insert(track.settled.end(), scratch.begin(), scratch.end());
+  track.settled.append(scratch.begin(), scratch.end());
 }
 
 Pipeline::~Pipeline() = default;
@@ -334,11 +334,32 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
   });
 }
 
+// Once the ROIs' state has left the caches (between the frames of a paced session),
+// each ROI waits on memory: its track, then its baseline object, then the baseline's
+// window, each found through the one before. So the loop runs three ROIs' fetches
+// ahead of itself, each stage reading only what the stage before fetched: the track of
+// ROI i + kTrackAhead, the baseline object of i + kObjectAhead, and through it (now
+// cached) the window lines of i + kStateAhead. The misses of several ROIs are then in
+// flight at once instead of one after another.
+void Pipeline::prefetch_ahead(const std::vector<std::shared_ptr<RoiTrack>>& tracks, std::size_t i, std::size_t last) {
+  constexpr std::size_t kTrackAhead = 8;
+  constexpr std::size_t kObjectAhead = 4;
+  constexpr std::size_t kStateAhead = 2;
+  if (i + kTrackAhead < last) __builtin_prefetch(tracks[i + kTrackAhead].get());
+  if (i + kObjectAhead < last) {
+    const auto* object = reinterpret_cast<const char*>(tracks[i + kObjectAhead]->baseline.get());
+    for (std::size_t line = 0; line < Baseline::kHotBytes; line += 64) __builtin_prefetch(object + line);
+  }
+  if (i + kStateAhead < last) tracks[i + kStateAhead]->baseline->prefetch();
+}
+
 template <class T>
 void Pipeline::extract_rois(FrameView<T> frame, const std::vector<double>* region_means, std::size_t first,
                             std::size_t last, std::vector<SettledSample>& scratch) {
+  const std::vector<std::shared_ptr<RoiTrack>>& tracks = current_.rois;
   for (std::size_t i = first; i < last; ++i) {
-    RoiTrack& roi = *current_.rois[i];
+    prefetch_ahead(tracks, i, last);
+    RoiTrack& roi = *tracks[i];
     const SumsSlots& slots = current_.slots[i];
     const NeuropilSettings& neuropil = settings_.rois[i].neuropil;
     // Registered frames: a NaN mean means pixels from outside the frame, left out.
@@ -362,9 +383,8 @@ void Pipeline::extract_rois(FrameView<T> frame, const std::vector<double>* regio
     if (neuropil.source != NeuropilSettings::Source::kNone) fcorr = f - neuropil.r * fneu;
 
     scratch.clear();
-    if (i + 2 < last) current_.rois[i + 2]->baseline->prefetch();
     const double f0 = roi.baseline->push(fcorr, scratch);
-    roi.settled.insert(roi.settled.end(), scratch.begin(), scratch.end());
+    roi.settled.append(scratch.begin(), scratch.end());
 
     std::uint8_t flags = 0;
     if (!std::isfinite(f) || !std::isfinite(fneu)) flags |= kFlagNonFinitePixels;
@@ -455,8 +475,9 @@ bool Pipeline::pop_settled(SettledRow& row) {
 bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   const std::int64_t end = set.end >= 0 ? set.end : frames_;
   if (set.next_settled >= end) return false;
-  for (const std::shared_ptr<RoiTrack>& roi : set.rois) {
-    if (roi->settled.empty()) return false;
+  for (std::size_t i = 0; i < set.rois.size(); ++i) {
+    if (i + 8 < set.rois.size()) __builtin_prefetch(set.rois[i + 8].get());
+    if (set.rois[i]->settled.empty()) return false;
   }
   const std::size_t n = set.rois.size();
   row.frame = set.next_settled++;
@@ -465,7 +486,8 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   row.dff.resize(n);
   row.flags.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    std::deque<SettledSample>& settled = set.rois[i]->settled;
+    if (i + 8 < n) __builtin_prefetch(set.rois[i + 8].get());
+    SettledQueue& settled = set.rois[i]->settled;
     const SettledSample sample = settled.front();
     settled.pop_front();
     row.f0[i] = sample.f0;
@@ -478,17 +500,18 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
 std::uint64_t Pipeline::max_baseline_state_bytes(const std::vector<BaselineSettings>& baselines) {
   std::int64_t slowest = 0;
   for (const BaselineSettings& baseline : baselines) slowest = std::max(slowest, baseline.settled_lag());
-  // A std::deque keeps its values in blocks (of 512 bytes in libstdc++) and a map of
-  // them: a partly used block at each end and the map, within 1 KiB + 2 bytes a value.
-  constexpr std::uint64_t kQueueBlocks = 1024;
   std::uint64_t bytes = 0;
+  std::uint64_t growing = 0;
   for (const BaselineSettings& baseline : baselines) {
     bytes = saturating_add(bytes, baseline.max_state_bytes());
     const std::int64_t lag = baseline.settled_lag();
     if (lag < 0) continue;  // nothing of it waits: it settles at the end
     const auto waiting = static_cast<std::uint64_t>(slowest - lag + 1);
-    bytes = saturating_add(bytes, waiting * (sizeof(SettledSample) + 2) + kQueueBlocks);
+    const std::uint64_t ring = SettledQueue::ring_bytes(waiting);
+    bytes = saturating_add(bytes, ring);
+    growing = std::max(growing, ring / 2);
   }
+  bytes = saturating_add(bytes, growing);  // one queue at a time grows
   return bytes;
 }
 

@@ -58,6 +58,7 @@
 #include "core/region_mean.h"
 #include "core/region_sums.h"
 #include "core/roi_set_edit.h"
+#include "core/settled_queue.h"
 #include "core/trace_flags.h"
 #include "core/work_sharing.h"
 
@@ -168,8 +169,8 @@ class Pipeline {
   const std::optional<Region>& neuropil_region(std::size_t roi) const { return layout_->neuropil[roi]; }
   // The most bytes the baselines of an ROI set hold in a pipeline: each one's
   // BaselineSettings::max_state_bytes, and the settled values queued for ROIs that
-  // settle sooner than the slowest until it settles the same frame (16 bytes per frame
-  // of difference in lag, and the queue's blocks). A baseline that settles only at the
+  // settle sooner than the slowest until it settles the same frame (two in place, more
+  // in a ring of 16 bytes a value, its size a power of two). A baseline that settles only at the
   // end (cumulative) makes every other ROI queue its whole session: that grows with the
   // session and is not counted here, as the cumulative baselines' own traces are not.
   static std::uint64_t max_baseline_state_bytes(const std::vector<BaselineSettings>& baselines);
@@ -183,11 +184,13 @@ class Pipeline {
   // versions it belongs to share it. F comes from the version's RegionSums or from
   // `mean`, Fneu likewise (or from neuropil_mean); `mean` is set exactly when the region
   // is not summed, `neuropil_mean` when the neuropil region is not.
-  struct RoiTrack {
+  // What every frame reads comes first and fills one cache line: the baseline and the
+  // settled samples (two in place); the means are read only for regions not summed.
+  struct alignas(64) RoiTrack {
+    std::unique_ptr<Baseline> baseline;
+    SettledQueue settled;  // settled but not yet handed out, frame order
     std::optional<RegionMean> mean;
     std::optional<RegionMean> neuropil_mean;
-    std::unique_ptr<Baseline> baseline;
-    std::deque<SettledSample> settled;  // settled but not yet handed out, frame order
   };
   // Where a version's RegionSums holds an ROI's region and neuropil means.
   struct SumsSlots {
@@ -222,6 +225,8 @@ class Pipeline {
 
   void check_frame(AnyFrameView frame, std::int64_t index) const;
   template <class T> void extract(FrameView<T> frame);
+  // Starts fetching what the ROIs a few after ROI i will read (prefetch hints only).
+  static void prefetch_ahead(const std::vector<std::shared_ptr<RoiTrack>>& tracks, std::size_t i, std::size_t last);
   // ROIs [first, last) of the current set: their F, Fneu, baselines and result slots.
   template <class T>
   void extract_rois(FrameView<T> frame, const std::vector<double>* region_means, std::size_t first, std::size_t last,
