@@ -39,8 +39,8 @@ struct BaselineLimits {
   // span (2 * int(4 * sigma + 0.5) + 1). 9 hours at 30 Hz, 16 minutes at 1 kHz.
   std::int64_t max_window = 1'000'000;
   // The baselines of a whole set at full windows: 10,000 ROIs (the sessions calmond's
-  // defaults suit) with moving windows of 7,500 frames (4 minutes at 30 Hz) or maximin
-  // windows of 1,800 (Suite2p's 60 s at 30 Hz); 20,000 ROIs with windows of 3,800.
+  // defaults suit) with moving windows of 10,700 frames (6 minutes at 30 Hz) or maximin
+  // windows of 1,800 (Suite2p's 60 s at 30 Hz); 20,000 ROIs with moving windows of 5,300.
   std::uint64_t max_bytes = std::uint64_t{4096} << 20;
 };
 

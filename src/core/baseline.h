@@ -35,7 +35,7 @@ struct BaselineSettings {
   // The most bytes a baseline of these (valid) settings holds at once, whatever its
   // trace: its object and every buffer at its window's size, the centered filters'
   // warm-up copies included (they live while the first window fills). Per window frame
-  // about 56 bytes for a moving quantile (28 once the window is full) and 120 for
+  // about 40 bytes for a moving quantile (20 once the window is full) and 120 for
   // maximin (88 once full), plus about 28 per frame of maximin's gaussian (2 * int(4 *
   // sigma + 0.5) + 1 frames). Finishing a trace briefly takes one more window's worth,
   // for the baseline being finished. A cumulative baseline counts its object only: it
@@ -71,6 +71,9 @@ class Baseline {
   // call this a couple of pushes ahead, when it reads the object from the cache. The
   // default does nothing.
   virtual void prefetch() const {}
+  // The same for the lines found through those prefetch() fetched: call it a push or so
+  // after prefetch(), when they are in. The default does nothing.
+  virtual void prefetch_deeper() const {}
   // How much of the object push() reads: every implementation keeps its hot fields there.
   static constexpr std::size_t kHotBytes = 192;
 };

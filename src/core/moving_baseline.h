@@ -5,7 +5,7 @@
 // rank is the settled F0 of the sample (w - 1) / 2 back, whose centered window it holds
 // exactly (centered_filter.h handles the mirrored ends); it also keeps the samples, for
 // the settled rows and for the filter's mirrored ends, so nothing else does. O(log w)
-// per sample; 28 bytes per window sample (moving_quantile.h), in one block, twice while
+// per sample; 20 bytes per window sample (moving_quantile.h), in one block, twice while
 // the first window fills (the centered filter's warm-up copy). prefetch() lets a caller
 // pushing many baselines in turn start the next ones' cache lines early.
 #pragma once
@@ -37,13 +37,15 @@ class alignas(64) MovingBaseline final : public Baseline {
     for (std::size_t i = 0; i < f0.size(); ++i) settled[start + i].f0 = f0[i];
   }
 
-  // The lines of the next push and the ring line of the sample it will settle ((w - 1)
-  // / 2 back: the filter's lag), found through the trailing quantile's first fields.
+  // The lines of the next push and the where[] line of the sample it will settle ((w -
+  // 1) / 2 back: the filter's lag), found through the trailing quantile's first fields;
+  // then, through that where[] line, the sample's own heap node.
   void prefetch() const override {
     const MovingQuantile& trailing = filter_.trailing();
     trailing.prefetch();
-    trailing.prefetch_recent_after_push((trailing.window() - 1) / 2);
+    trailing.prefetch_recent_after_push(filter_.lag());
   }
+  void prefetch_deeper() const override { filter_.trailing().prefetch_recent_node_after_push(filter_.lag()); }
 
   std::int64_t settled_lag() const override { return filter_.lag(); }
   void clear() override { filter_.clear(); }

@@ -36,7 +36,7 @@ MovingQuantile::MovingQuantile(std::int64_t window, QuantileSpec spec) : spec_(s
   allocate();
 }
 
-// The block: [hi's nodes, reversed | lo's nodes] [where] [ring], each part line-aligned.
+// The block: [hi's nodes, reversed | lo's nodes] [where], each part line-aligned.
 // While filling, |lo| never exceeds its full size by more than one (an insert, before
 // the rebalance) and neither does |hi|; both full sizes grow with the samples held.
 // top_ is entry 3 of a line: lo's root there, hi's root (top_[-3]) at entry 0 of the
@@ -51,24 +51,22 @@ MovingQuantile::Layout MovingQuantile::layout(std::uint32_t window, QuantileSpec
   layout.top_offset = round_up(std::size_t{hi_capacity} + 3, kEntriesPerLine) - 1;
   layout.heap_bytes = round_up((layout.top_offset + lo_capacity) * sizeof(Entry), kLine);
   layout.where_bytes = round_up(std::size_t{window} * sizeof(std::int32_t), kLine);
-  layout.ring_bytes = round_up(std::size_t{window} * sizeof(std::int64_t), kLine);
   return layout;
 }
 
 std::size_t MovingQuantile::block_bytes(std::int64_t window, QuantileSpec spec) {
   if (window < 1 || window > kMaxWindow) return 0;
   const Layout l = layout(static_cast<std::uint32_t>(window), spec.position(window));
-  return l.heap_bytes + l.where_bytes + l.ring_bytes;
+  return l.heap_bytes + l.where_bytes;
 }
 
 void MovingQuantile::allocate() {
   const Layout l = layout(window_, full_position_);
-  block_bytes_ = l.heap_bytes + l.where_bytes + l.ring_bytes;
+  block_bytes_ = l.heap_bytes + l.where_bytes;
   block_.reset(static_cast<std::byte*>(::operator new (block_bytes_, std::align_val_t{kLine})));
   std::memset(block_.get(), 0, block_bytes_);
   top_ = reinterpret_cast<Entry*>(block_.get()) + l.top_offset;
   where_ = reinterpret_cast<std::int32_t*>(block_.get() + l.heap_bytes);
-  ring_ = reinterpret_cast<std::int64_t*>(block_.get() + l.heap_bytes + l.where_bytes);
 }
 
 MovingQuantile::MovingQuantile(const MovingQuantile& other)
@@ -102,7 +100,6 @@ void MovingQuantile::push(double x) {
   const std::int64_t key = ordered_key(x);
   const std::uint32_t slot = next_slot_;
   next_slot_ = next_slot_ + 1 == window_ ? 0 : next_slot_ + 1;
-  ring_[slot] = key;
   if (size_ < window_) {
     ++size_;
     insert(slot, key);
@@ -242,16 +239,20 @@ double MovingQuantile::quantile() const {
 
 double MovingQuantile::value() const { return value_from_hi_ ? hi_top() : lo_top(); }
 
-double MovingQuantile::recent(std::int64_t age) const {
+std::uint32_t MovingQuantile::slot_of(std::int64_t age) const {
   std::int64_t slot = static_cast<std::int64_t>(next_slot_) - 1 - age;
   if (slot < 0) slot += window_;
-  return from_ordered_key(ring_[slot]);
+  return static_cast<std::uint32_t>(slot);
+}
+
+double MovingQuantile::recent(std::int64_t age) const {
+  const std::int32_t at = where_[slot_of(age)];
+  return from_ordered_key(at >= 0 ? top_[at].key : ~top_[at].key);
 }
 
 void MovingQuantile::prefetch() const {
   const std::uint32_t slot = next_slot_;
   prefetch_line(top_);  // both roots
-  prefetch_line(ring_ + slot);
   prefetch_line(where_ + slot);
   const std::int32_t at = next_at_;
   if (at == kUnknown) return;
@@ -279,9 +280,13 @@ void MovingQuantile::prefetch() const {
 
 void MovingQuantile::prefetch_recent_after_push(std::int64_t age) const {
   if (age >= window_) return;
-  std::int64_t slot = static_cast<std::int64_t>(next_slot_) - age;
-  if (slot < 0) slot += window_;
-  prefetch_line(ring_ + slot);
+  prefetch_line(where_ + slot_of(age - 1));
+}
+
+void MovingQuantile::prefetch_recent_node_after_push(std::int64_t age) const {
+  // Once pushed, the sample of that age is the one now age - 1 old, if held.
+  if (age < 1 || age > size_ || age >= window_) return;
+  prefetch_line(top_ + where_[slot_of(age - 1)]);
 }
 
 }  // namespace calmon

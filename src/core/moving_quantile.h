@@ -3,9 +3,9 @@
 // The idea: a quantile only needs the two adjacent ranks `lower` and `lower + 1`
 // (quantile.h). So the window is split into two heaps: `lo`, a max-heap of the
 // lower + 1 smallest samples, and `hi`, a min-heap of the rest. The answer sits on the
-// two heap tops. Every sample also has a slot in a ring (its arrival order modulo w):
-// ring[slot] keeps the sample, for recent(), and where[slot] the heap position that
-// holds it, so the oldest sample is found in O(1) and overwritten in place by the newest.
+// two heap tops. Every sample also has a slot (its arrival order modulo w): where[slot]
+// is the heap position that holds it, so the oldest sample is found in O(1) and
+// overwritten in place by the newest, and recent() finds any sample held.
 // If the newest belongs to the other heap (beyond its top), the other top comes over in
 // its place and rises to the root there, while the newest sinks from the other root.
 //
@@ -14,24 +14,25 @@
 // the depth of binary ones; a node's four 16-byte children are one cache line) and share
 // one 64-byte-aligned block per window: hi's nodes grow downwards from the middle, lo's
 // upwards, both roots on one line, every group of children on a line of its own. where[]
-// and the ring follow; a push walks them sequentially, and so does recent((w - 1) / 2),
-// the sample a centered filter settles. prefetch() starts the lines the next push will
-// touch (the object, the roots, the replaced entry, its ancestors and children, the top
-// levels of the other heap, where[] and the ring) so that, pushed in turn, many windows
-// overlap their misses instead of queueing them.
+// follows; a push walks it sequentially, and so does recent((w - 1) / 2), the sample a
+// centered filter settles. Each sample's ordered key is held once, in its heap node (a
+// ring of the samples beside the heaps would add 8 bytes a sample for no line fewer: a
+// push reads the oldest's where[] line anyway). prefetch() starts the lines the next
+// push will touch (the object, the roots, the replaced entry, its ancestors and
+// children, the top levels of the other heap, where[]) so that, pushed in turn, many
+// windows overlap their misses instead of queueing them.
 //
 // Invariants, after every push:
 //   1. every value in lo <= every value in hi (lo.top <= hi.top);
 //   2. |lo| == position(size).lower + 1 (numpy's lower rank for the samples held);
 //   3. where[s] is the position in the block of the sample in slot s, for every held slot;
-//   4. ring[s] is the ordered key of the sample in slot s; the ring holds the last
-//      min(pushed, w) samples, oldest at `next_slot_` once full;
+//   4. the slots hold the last min(pushed, w) samples, oldest at `next_slot_` once full;
 //   5. next_at_ is where[next_slot_] or kUnknown.
 // Complexity: push is O(log w) worst case (one sift in one heap, or, crossing over, one
 // sift in each), O(1) expected when the newest stays on the side of the sample it
-// replaces; queries and recent() are O(1). Memory: 28 bytes per window sample (16 in the
-// heaps, 4 in where[], 8 in the ring) plus under 5 cache lines of padding, in one
-// allocation; the object itself is 112 bytes. The window is never re-sorted.
+// replaces; queries and recent() are O(1). Memory: 20 bytes per window sample (16 in the
+// heaps, 4 in where[]) plus under 4 cache lines of padding, in one allocation; the object
+// itself is 104 bytes. The window is never re-sorted.
 //
 // Ordering is IEEE total order on the sample's bits (every NaN is made positive first),
 // so comparisons are integer comparisons and a NaN sample sorts above +inf, as in
@@ -77,14 +78,16 @@ class MovingQuantile {
   double recent(std::int64_t age) const;
 
   // The bytes of the block a MovingQuantile of this window allocates (at construction,
-  // whole): 28 per window sample plus padding. 0 for a window it refuses.
+  // whole): 20 per window sample plus padding. 0 for a window it refuses.
   static std::size_t block_bytes(std::int64_t window, QuantileSpec spec);
 
   // Hints only, with no effect on any result: start fetching the cache lines the next
-  // push will touch, reading nothing but this object's first 64 bytes; and the ring
-  // line that recent(age) will read once that push is done.
+  // push will touch, reading nothing but this object's first 64 bytes; and the lines
+  // recent(age) will read once that push is done, in two steps: its where[] line, then,
+  // reading that line (call it once the line is in), its heap node.
   void prefetch() const;
   void prefetch_recent_after_push(std::int64_t age) const;
+  void prefetch_recent_node_after_push(std::int64_t age) const;
 
  private:
   struct Entry {
@@ -115,12 +118,11 @@ class MovingQuantile {
   template <bool kFromHi> void move_top();
 
   // Where the block's parts start: hi's root is entry top_offset - 3, where[] at byte
-  // heap_bytes, the ring after where[].
+  // heap_bytes.
   struct Layout {
     std::size_t top_offset;
     std::size_t heap_bytes;
     std::size_t where_bytes;
-    std::size_t ring_bytes;
   };
   static Layout layout(std::uint32_t window, QuantileSpec::Position full_position);
   void allocate();
@@ -129,15 +131,15 @@ class MovingQuantile {
   void rebalance(std::uint32_t lo_size);
   double lo_top() const;
   double hi_top() const;
+  std::uint32_t slot_of(std::int64_t age) const;  // of the sample pushed `age` pushes ago
 
   struct FreeAligned {
     void operator()(std::byte* p) const;
   };
 
-  // What a push reads, first: 56 bytes, so that they share one cache line with a vptr.
+  // What a push reads, first: 48 bytes, so that they share one cache line with a vptr.
   Entry* top_ = nullptr;           // lo's node 0; hi's node 0 is top_[-3]
   std::int32_t* where_ = nullptr;  // per slot: position of its sample (see node())
-  std::int64_t* ring_ = nullptr;   // per slot: ordered key of its sample
   std::uint32_t window_;
   std::uint32_t size_ = 0;
   std::uint32_t next_slot_ = 0;  // where the next sample goes: the oldest once full

@@ -336,21 +336,24 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
 
 // Once the ROIs' state has left the caches (between the frames of a paced session),
 // each ROI waits on memory: its track, then its baseline object, then the baseline's
-// window, each found through the one before. So the loop runs three ROIs' fetches
+// window, each found through the one before. So the loop runs four stages of fetches
 // ahead of itself, each stage reading only what the stage before fetched: the track of
-// ROI i + kTrackAhead, the baseline object of i + kObjectAhead, and through it (now
-// cached) the window lines of i + kStateAhead. The misses of several ROIs are then in
-// flight at once instead of one after another.
+// ROI i + kTrackAhead, the baseline object of i + kObjectAhead, through it (now cached)
+// the window lines of i + kStateAhead, and through those the deeper ones of i +
+// kDeeperAhead (the node of the sample a moving median settles). The misses of several
+// ROIs are then in flight at once instead of one after another.
 void Pipeline::prefetch_ahead(const std::vector<std::shared_ptr<RoiTrack>>& tracks, std::size_t i, std::size_t last) {
-  constexpr std::size_t kTrackAhead = 8;
-  constexpr std::size_t kObjectAhead = 4;
-  constexpr std::size_t kStateAhead = 2;
+  constexpr std::size_t kTrackAhead = 12;
+  constexpr std::size_t kObjectAhead = 8;
+  constexpr std::size_t kStateAhead = 4;
+  constexpr std::size_t kDeeperAhead = 2;
   if (i + kTrackAhead < last) __builtin_prefetch(tracks[i + kTrackAhead].get());
   if (i + kObjectAhead < last) {
     const auto* object = reinterpret_cast<const char*>(tracks[i + kObjectAhead]->baseline.get());
     for (std::size_t line = 0; line < Baseline::kHotBytes; line += 64) __builtin_prefetch(object + line);
   }
   if (i + kStateAhead < last) tracks[i + kStateAhead]->baseline->prefetch();
+  if (i + kDeeperAhead < last) tracks[i + kDeeperAhead]->baseline->prefetch_deeper();
 }
 
 template <class T>

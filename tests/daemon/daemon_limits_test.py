@@ -417,14 +417,14 @@ class BaselineStateTest(LimitsTest):
                 roi.baseline.moving.window = window
             return rois
 
-        # 10 moving medians of 10,000 frames: about 5.4 MiB at full windows, within 16.
+        # 10 moving medians of 10,000 frames: about 3.8 MiB at full windows, within 16.
         reply = d.request(set_rois=pixel_rois(10, 10_000))
         self.assertTrue(reply.ok, reply.error)
         self.assertEqual(reply.rois.version, 1)
-        # 100 of 100,000 frames: about 534 MiB.
+        # 100 of 100,000 frames: about 382 MiB.
         reply = d.request(set_rois=pixel_rois(100, 100_000))
         self.assertFalse(reply.ok)
-        self.assertRegex(reply.error, r"^ROI set needs 5[0-9][0-9] MiB of baseline state \(100 ROIs × windows of up "
+        self.assertRegex(reply.error, r"^ROI set needs 3[0-9][0-9] MiB of baseline state \(100 ROIs × windows of up "
                                       r"to 100000 frames\); the limit is 16 MiB \(--max-baseline-mib\)$")
         # One maximin window of 2^31 - 1 frames: four 32 GiB queues, once.
         huge = config_pb2.RoiSet()

@@ -391,22 +391,22 @@ TEST(AnalyzeCli, TheBaselinesAreHeldToLimitsTheOptionsSet) {
   const fs::path dir = work_dir();
   const fs::path movie = write_movie(dir, 5);
   const fs::path config = dir / "config.json";
-  // Two moving medians of 30,000 frames: about 3.2 MiB at full windows.
-  write_text(config, R"({"baseline": {"moving": {"window": 30000}}, "rois": [
+  // Two moving medians of 40,000 frames: about 3.1 MiB at full windows.
+  write_text(config, R"({"baseline": {"moving": {"window": 40000}}, "rois": [
       {"name": "a", "region": {"pixel": {"x": 1, "y": 1}}}, {"name": "b", "region": {"pixel": {"x": 2, "y": 1}}}]})");
   const std::string run = movie.string() + " --quiet --config " + config.string() + " --out " + (dir / "out").string();
   expect_one_line_error(analyze(run + " --max-baseline-mib 3"),
-                        {"calmon-analyze: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 30000 "
+                        {"calmon-analyze: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 40000 "
                          "frames); the limit is 3 MiB (--max-baseline-mib)\n"});
   EXPECT_FALSE(fs::exists(dir / "out" / "F.npy"));
   const Outcome fits = analyze(run + " --max-baseline-mib 4");
   EXPECT_EQ(fits.exit_code, 0) << fits.err;
   EXPECT_TRUE(fs::exists(dir / "out" / "F.npy"));
 
-  expect_one_line_error(analyze(run + " --max-baseline-window 29999"),
-                        {"calmon-analyze: default baseline: baseline window of 30000 frames (moving.window); the "
-                         "limit is 29999 per window (--max-baseline-window)\n"});
-  EXPECT_EQ(analyze(run + " --max-baseline-window 30000").exit_code, 0);
+  expect_one_line_error(analyze(run + " --max-baseline-window 39999"),
+                        {"calmon-analyze: default baseline: baseline window of 40000 frames (moving.window); the "
+                         "limit is 39999 per window (--max-baseline-window)\n"});
+  EXPECT_EQ(analyze(run + " --max-baseline-window 40000").exit_code, 0);
 }
 
 TEST(AnalyzeCli, UsageMistakesExitWithTwoAndTheUsage) {

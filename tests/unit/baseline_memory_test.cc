@@ -189,7 +189,7 @@ TEST(BaselineMemory, PerWindowFrameAsDocumented) {
     shorter.window = w;
     return static_cast<double>(longer.max_state_bytes() - shorter.max_state_bytes()) / static_cast<double>(w);
   };
-  EXPECT_NEAR(per_frame(moving(1), 100000), 56.0, 0.1);
+  EXPECT_NEAR(per_frame(moving(1), 100000), 40.0, 0.1);
   EXPECT_NEAR(per_frame(maximin(1, 0.0), 100000), 120.0, 0.1);
   BaselineSettings cumulative;
   cumulative.kind = BaselineSettings::Kind::kCumulativeMean;

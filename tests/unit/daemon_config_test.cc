@@ -271,12 +271,12 @@ TEST(DaemonConfig, TheAnalysisConfigIsHeldToTheBaselineLimits) {
   expect_one_line(parse({"--analysis", analysis, "--max-baseline-window", "2999"}), CommandLine::Action::kConfigError,
                   "baselines.json: default baseline: baseline window of 3000 frames (moving.window); the limit is "
                   "2999 per window (--max-baseline-window)");
-  const std::string fits = write(dir / "fits.json", R"({"baseline": {"moving": {"window": 30000}}, "rois": [
+  const std::string fits = write(dir / "fits.json", R"({"baseline": {"moving": {"window": 40000}}, "rois": [
       {"name": "a", "region": {"pixel": {"x": 0, "y": 0}}},
       {"name": "b", "region": {"pixel": {"x": 1, "y": 0}}}]})");
   ASSERT_EQ(parse({"--analysis", fits, "--max-baseline-mib", "4"}).action, CommandLine::Action::kRun);
   expect_one_line(parse({"--analysis", fits, "--max-baseline-mib", "3"}), CommandLine::Action::kConfigError,
-                  "fits.json: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 30000 frames); the "
+                  "fits.json: ROI set needs 4 MiB of baseline state (2 ROIs × windows of up to 40000 frames); the "
                   "limit is 3 MiB (--max-baseline-mib)");
 }
 

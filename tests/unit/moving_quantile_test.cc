@@ -223,8 +223,10 @@ TEST(MovingQuantile, PrefetchingChangesNoResultAtAnyStage) {
         const std::vector<double> x = random_trace(rng, static_cast<std::size_t>(w) * 3 + 5, trace + 1);
         hinted.prefetch();
         for (std::size_t t = 0; t < x.size(); ++t) {
-          for (std::int64_t age : {std::int64_t{0}, (w - 1) / 2, w - 1, w, 3 * w})
+          for (std::int64_t age : {std::int64_t{0}, (w - 1) / 2, w - 1, w, 3 * w}) {
             hinted.prefetch_recent_after_push(age);
+            hinted.prefetch_recent_node_after_push(age);
+          }
           plain.push(x[t]);
           hinted.push(x[t]);
           hinted.prefetch();

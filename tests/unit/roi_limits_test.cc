@@ -172,9 +172,9 @@ std::string mib_text(std::uint64_t bytes) { return std::to_string((bytes + (1u <
 
 TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
   // 20,000 ROIs (the --max-rois default), 19,998 of them with the config's default
-  // baseline, a moving median of 5000 frames: about 5.4 GiB at full windows.
+  // baseline, a moving median of 7000 frames: about 5.2 GiB at full windows.
   pb::Config defaults;
-  *defaults.mutable_baseline() = moving_baseline(5000);
+  *defaults.mutable_baseline() = moving_baseline(7000);
   pb::RoiSet set = rois_of(20000);
   *set.mutable_rois(7)->mutable_baseline() = maximin_baseline(1800, 10.0);
   set.mutable_rois(8)->mutable_baseline()->mutable_cumulative();
@@ -190,12 +190,12 @@ TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
   limits.baselines.max_bytes = total - 1;
   expect_error([&] { check_roi_limits(set.rois(), defaults, limits); },
                "ROI set needs " + mib_text(total) +
-                   " MiB of baseline state (20000 ROIs × windows of up to 5000 "
+                   " MiB of baseline state (20000 ROIs × windows of up to 7000 "
                    "frames); the limit is");
   limits.baselines.max_bytes = std::uint64_t{4096} << 20;  // the default
   expect_error([&] { check_roi_limits(set.rois(), defaults, limits); },
                "ROI set needs " + mib_text(total) +
-                   " MiB of baseline state (20000 ROIs × windows of up to 5000 "
+                   " MiB of baseline state (20000 ROIs × windows of up to 7000 "
                    "frames); the limit is 4096 MiB (--max-baseline-mib)");
 
   // A set without baselines of its own takes the schema's default, a moving median of 501.
@@ -204,7 +204,7 @@ TEST(RoiLimits, TheSetsBaselinesAreHeldToMaxBytesTogether) {
 
 TEST(RoiLimits, OneSlowBaselineCountsTheValuesEveryFastOneQueuesMeanwhile) {
   // Each baseline alone is small, but the 19,999 fast ROIs' settled values wait for the
-  // slow one's, a million frames later: 16 bytes each, 300 GiB in all.
+  // slow one's, a million frames later: 16 bytes each, 313 GiB in all.
   pb::Config defaults;
   *defaults.mutable_baseline() = moving_baseline(3);
   pb::RoiSet set = rois_of(20000);
