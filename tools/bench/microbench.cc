@@ -27,8 +27,11 @@
 //                         ROIs and their rings: way 0 one RegionMean per region (the
 //                         pipeline's former extraction), 1 RegionSums as the cost model
 //                         chooses, 2 forced spans, 3 forced row prefix sums
+//   PipelineStateBytes/k  not a speed: the heap bytes per ROI (bytes_per_roi) a pipeline
+//                         of 1000 ROIs holds once its windows are full, baseline kind k
 // Run: build/bin/calmon-microbench [--benchmark_filter=REGEX] (docs/benchmarks.md).
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -451,6 +454,71 @@ BENCHMARK(RegionSums)
     ->ArgsProduct({{100, 300, 1000, 3000, 10000}, {0, 1, 2, 3}})
     ->ArgNames({"n", "way"})
     ->Unit(benchmark::kMicrosecond);
+
+// The heap a pipeline of 1000 ROIs holds once its windows are full, per ROI (glibc's
+// count of bytes in use, before the pipeline is built and after the frames), for each
+// kind of baseline: pixel ROIs, so that the ROI's own state (record, baseline, settled
+// values) is what is counted; and calmon-bench's ROIs (12x12 with rings), whose region
+// sums are counted too. Not a speed: one iteration, the figure in bytes_per_roi.
+std::size_t heap_in_use() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+void PipelineStateBytes(benchmark::State& state) {
+  constexpr int kRois = 1000;
+  calmon::BaselineSettings baseline;  // 0: the default moving median of 501 frames
+  int frames = 1200;
+  const auto kind = state.range(0);
+  if (kind == 1) {
+    baseline.window = 3001;
+    baseline.quantile = calmon::QuantileSpec::percentile(8);
+    frames = 3600;
+  } else if (kind == 2) {
+    baseline.kind = calmon::BaselineSettings::Kind::kMaximin;  // Suite2p's 60 s at 30 Hz
+    baseline.window = 1800;
+    baseline.sigma = 10.0;
+    frames = 4000;
+  } else if (kind == 3) {
+    baseline.kind = calmon::BaselineSettings::Kind::kCumulativeQuantile;  // grows: 1 minute
+    frames = 1800;
+  }
+  const bool rings = kind == 4;
+  state.SetLabel(baseline.describe() + (rings ? ", 12x12 ROIs with rings" : ", pixel ROIs") + ", after " +
+                 std::to_string(frames) + " frames");
+  const calmon::FrameShape shape{512, 512};
+  constexpr int kFrames = 8;
+  const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
+  calmon::PipelineSettings settings;
+  settings.global_traces = false;
+  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(kRois, 512, 512, 1)) {
+    calmon::RoiSettings roi;
+    roi.name = "roi" + std::to_string(settings.rois.size());
+    roi.baseline = baseline;
+    if (rings) {
+      roi.region = calmon::Region::rect(
+          {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide});
+      roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
+      roi.neuropil.r = 0.7;
+    } else {
+      roi.region = calmon::Region::pixel(rect.xmin, rect.ymin);
+    }
+    settings.rois.push_back(std::move(roi));
+  }
+  for (auto _ : state) {
+    const std::size_t before = heap_in_use();
+    calmon::Pipeline pipeline(settings, shape, calmon::PixelType::kU16);
+    calmon::SettledRow row;
+    for (int t = 0; t < frames; ++t) {
+      const auto frame = calmon::FrameView<std::uint16_t>(movie.data() + shape.pixel_count() * (t % kFrames), shape);
+      benchmark::DoNotOptimize(pipeline.push(frame).dff.data());
+      while (pipeline.pop_settled(row)) {
+      }
+    }
+    state.counters["bytes_per_roi"] = static_cast<double>(heap_in_use() - before) / kRois;
+  }
+}
+BENCHMARK(PipelineStateBytes)->DenseRange(0, 4)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
