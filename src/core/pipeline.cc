@@ -476,10 +476,11 @@ bool Pipeline::pop_settled(SettledRow& row) {
 }
 
 bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
+  constexpr std::size_t kRecordsAhead = 8;  // prefetched, as in extract_rois
   const std::int64_t end = set.end >= 0 ? set.end : frames_;
   if (set.next_settled >= end) return false;
   for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    if (i + 8 < set.rois.size()) __builtin_prefetch(set.rois[i + 8].get());
+    if (i + kRecordsAhead < set.rois.size()) __builtin_prefetch(set.rois[i + kRecordsAhead].get());
     if (set.rois[i]->settled.empty()) return false;
   }
   const std::size_t n = set.rois.size();
@@ -489,7 +490,7 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   row.dff.resize(n);
   row.flags.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 8 < n) __builtin_prefetch(set.rois[i + 8].get());
+    if (i + kRecordsAhead < n) __builtin_prefetch(set.rois[i + kRecordsAhead].get());
     SettledQueue& settled = set.rois[i]->settled;
     const SettledSample sample = settled.front();
     settled.pop_front();

@@ -14,6 +14,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "core/baseline.h"
@@ -44,8 +45,13 @@ class SettledQueue {
 
   // The heap bytes of a queue that has held at most `samples` at once: its ring. (While
   // a ring grows, the one it grows from, half its size, is held too.)
+  // Saturates at UINT64_MAX for counts no machine holds.
   static constexpr std::uint64_t ring_bytes(std::uint64_t samples) {
-    return samples <= kInPlace ? 0 : std::bit_ceil(samples) * sizeof(SettledSample);
+    if (samples <= kInPlace) return 0;
+    if (samples > std::numeric_limits<std::uint64_t>::max() / 2 / sizeof(SettledSample)) {
+      return std::numeric_limits<std::uint64_t>::max();
+    }
+    return std::bit_ceil(samples) * sizeof(SettledSample);
   }
 
  private:

@@ -2,7 +2,9 @@
 // while its ring grows, and across the ring's wrap-around.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <deque>
+#include <limits>
 #include <random>
 
 #include "core/settled_queue.h"
@@ -58,6 +60,7 @@ TEST(SettledQueue, RingBytesArePowersOfTwoBeyondTheTwoInPlace) {
   EXPECT_EQ(SettledQueue::ring_bytes(2), 0u);
   EXPECT_EQ(SettledQueue::ring_bytes(3), 4 * sizeof(SettledSample));
   EXPECT_EQ(SettledQueue::ring_bytes(1025), 2048 * sizeof(SettledSample));
+  EXPECT_EQ(SettledQueue::ring_bytes(std::uint64_t{1} << 62), std::numeric_limits<std::uint64_t>::max());
 }
 
 }  // namespace
