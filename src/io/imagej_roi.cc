@@ -184,7 +184,8 @@ std::vector<std::vector<ImageJPoint>> decode_path(const Reader& in, const std::s
   bool open = false;  // the last subpath takes more points
   for (std::size_t i = 0; i < values.size();) {
     const float code = values[i++];
-    const int type = std::isfinite(code) ? static_cast<int>(code) : -1;
+    // A code outside the path's five (a damaged file) must not reach the cast to int.
+    const int type = code >= kMoveTo && code <= kClose ? static_cast<int>(code) : -1;
     if (type == kQuadTo || type == kCubicTo) {
       throw Error(what +
                   ": the composite has curved segments, which calmon does not rasterize; "

@@ -19,6 +19,7 @@ import pathlib
 import pickle
 import shutil
 import struct
+import zipfile
 
 import numpy as np
 import tifffile
@@ -307,9 +308,73 @@ def write_dictionary(harness, words, what):
     (HERE / f"{harness}.dict").write_text("\n".join(lines + [quoted(word) for word in words]) + "\n")
 
 
+# --- imagej_roi: ImageJ .roi files and a RoiSet.zip (imagej_roi_fuzzer.cc) ---------------
+def roi_bytes(roi_type, bounds=(0, 0, 0, 0), vertices=(), subpixel=(), path=(), subtype=0, options=0,
+              floats=None, corner=0, name="roi"):
+    """An ImageJ .roi: the 64-byte header (big-endian), then vertices or a composite's path,
+    then a second header holding the name."""
+    top, left, bottom, right = bounds
+    body = b""
+    n = len(vertices)
+    if n:
+        body += b"".join(struct.pack(">h", x - left) for x, _ in vertices)
+        body += b"".join(struct.pack(">h", y - top) for _, y in vertices)
+    if subpixel:
+        options |= 128
+        body += b"".join(struct.pack(">f", x) for x, _ in subpixel) + b"".join(struct.pack(">f", y) for _, y in subpixel)
+    if path:
+        body += b"".join(struct.pack(">f", v) for v in path)
+    header2 = 64 + len(body)
+    header = bytearray(64)
+    header[0:4] = b"Iout"
+    struct.pack_into(">hB", header, 4, 228, roi_type)
+    struct.pack_into(">hhhhH", header, 8, top, left, bottom, right, n)
+    if floats:
+        options |= 128
+        struct.pack_into(">ffff", header, 18, *floats)
+    struct.pack_into(">ihhh", header, 36, len(path), 0, 0, 0)
+    struct.pack_into(">hh", header, 48, subtype, options)
+    struct.pack_into(">h", header, 54, corner)
+    struct.pack_into(">i", header, 60, header2)
+    second = bytearray(64)
+    struct.pack_into(">ii", second, 16, header2 + 64, len(name))
+    return bytes(header) + body + bytes(second) + name.encode("utf-16-be")
+
+
+def roi_seeds():
+    square = [(10, 5), (25, 12), (20, 25), (8, 20)]
+    made = [
+        ("rect", 1, (20, 15, 35, 35), {}),
+        ("rounded_rect", 1, (4, 3, 14, 13), {"corner": 4}),
+        ("rect_subpixel", 1, (40, 60, 45, 68), {"floats": (60.5, 40.25, 7.5, 4.6)}),
+        ("oval", 2, (10, 40, 15, 47), {}),
+        ("oval_subpixel", 2, (30, 50, 37, 60), {"floats": (50.3, 30.6, 9.5, 6.2)}),
+        ("polygon", 0, (5, 8, 25, 25), {"vertices": square}),
+        ("polygon_subpixel", 0, (40, 18, 56, 32), {"vertices": [(20, 40), (32, 44), (28, 56)],
+                                                   "subpixel": [(20.25, 40.4), (31.7, 44.1), (27.5, 55.75)]}),
+        ("traced", 8, (2, 5, 5, 7), {"vertices": [(5, 2), (6, 2), (6, 4), (7, 4), (7, 5), (5, 5)]}),
+        ("ellipse", 7, (5, 10, 9, 15), {"vertices": [(10, 5), (14, 6), (12, 9)], "subtype": 3,
+                                        "subpixel": [(10.5, 5.0), (14.25, 5.5), (12.0, 8.75)]}),
+        ("donut", 1, (0, 0, 6, 6), {"path": [0, 0, 0, 1, 6, 0, 1, 6, 6, 1, 0, 6, 4,
+                                             0, 2, 2, 1, 4, 2, 1, 4, 4, 1, 2, 4, 4]}),
+        ("line", 3, (0, 0, 5, 5), {}),
+        # The harness's first finding: a composite's segment code too large for an int.
+        ("huge_segment_code", 1, (0, 0, 6, 6), {"path": [0, 0, 0, 7.6583e28, 6, 0, 1, 6, 6, 4]}),
+    ]
+    rois = {f"{name}.roi": roi_bytes(roi_type, bounds, name=name, **fields) for name, roi_type, bounds, fields in made}
+    yield from rois.items()
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("rect.roi", "oval.roi", "traced.roi", "donut.roi"):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, rois[name])
+    yield "RoiSet.zip", zipped.getvalue()
+
+
 def main():
     for harness, seeds in [("frame", frame_seeds), ("control", control_seeds), ("config", config_seeds),
-                           ("tiff", tiff_seeds), ("npy", npy_seeds)]:
+                           ("tiff", tiff_seeds), ("npy", npy_seeds), ("imagej_roi", roi_seeds)]:
         folder = CORPUS / harness
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)

@@ -53,9 +53,12 @@ def run(command, **kwargs):
 def run_imagej(java, ij_jar, macro, argument, expect):
     # ImageJ 1.53t builds its menus even in batch mode: a headless JVM refuses that, a JVM
     # that is not headless but has no display does it and shows nothing (make_imagej_rois.ijm).
+    # Its home is the test's folder, so no one's ImageJ preferences take part.
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    result = subprocess.run([java, "-Djava.awt.headless=false", "-jar", ij_jar, "-batch", macro, argument],
-                            capture_output=True, text=True, env=env, timeout=240)
+    home = os.path.join(os.path.dirname(expect), "imagej-home")
+    os.makedirs(home, exist_ok=True)
+    result = subprocess.run([java, "-Djava.awt.headless=false", f"-Duser.home={home}", "-jar", ij_jar, "-batch", macro,
+                             argument], capture_output=True, text=True, env=env, timeout=240)
     if result.returncode != 0 or not os.path.exists(expect):
         raise Failure(f"ImageJ running {os.path.basename(macro)} (exit {result.returncode}) did not write "
                       f"{expect}: {(result.stdout + result.stderr).strip()[:2000]}")

@@ -207,6 +207,18 @@ TEST(ImageJRoi, CompositeWithCurvesIsRefused) {
             "convert it to a polygon in ImageJ (Edit > Selection > Interpolate)");
 }
 
+// The fuzzer's first finding (tests/fuzz/imagej_roi_fuzzer.cc): a segment code of 7.7e28
+// was cast to int, which is undefined for a float that large.
+TEST(ImageJRoi, ACompositeSegmentCodeFarOutOfRangeIsDamage) {
+  for (float code : {7.6583e28F, -3e9F, 5.0F, std::numeric_limits<float>::infinity()}) {
+    RoiBytes bytes(1);
+    const std::vector<float> path = {0, 0, 0, code, 6, 0, 1, 6, 6, 4};
+    bytes.put32(36, static_cast<std::uint32_t>(path.size()));
+    for (std::size_t i = 0; i < path.size(); ++i) bytes.put_float(64 + 4 * i, path[i]);
+    EXPECT_NE(error_of(bytes.bytes).find("damaged composite path: segment type"), std::string::npos) << code;
+  }
+}
+
 TEST(ImageJRoi, TheStoredNameWinsOverTheFileName) {
   RoiBytes bytes(1);
   bytes.bounds(0, 0, 2, 2);
