@@ -347,24 +347,37 @@ void evict_caches() {
   benchmark::DoNotOptimize(other.data());
 }
 
+// calmon-bench's ROIs on 512x512 frames, without global traces: n 12x12 rectangles with
+// neuropil rings (r = 0.7) or, without rings, the rectangles' corner pixels alone (so
+// that only each ROI's own state counts), every one with `baseline`.
+calmon::PipelineSettings bench_settings(int rois, const calmon::BaselineSettings& baseline, bool rings) {
+  calmon::PipelineSettings settings;
+  settings.global_traces = false;
+  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
+    calmon::RoiSettings roi;
+    roi.name = "roi" + std::to_string(settings.rois.size());
+    roi.baseline = baseline;
+    if (rings) {
+      roi.region = calmon::Region::rect(
+          {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide});
+      roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
+      roi.neuropil.r = 0.7;
+    } else {
+      roi.region = calmon::Region::pixel(rect.xmin, rect.ymin);
+    }
+    settings.rois.push_back(std::move(roi));
+  }
+  return settings;
+}
+
 void pipeline_frame(benchmark::State& state, bool f32, bool shared = false, bool cold = false) {
   const int rois = static_cast<int>(state.range(0));
   const calmon::FrameShape shape{512, 512};
   constexpr int kFrames = 8;
   const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
   const std::vector<float> movie_f32(movie.begin(), movie.end());
-  calmon::PipelineSettings settings;
-  settings.global_traces = false;
+  calmon::PipelineSettings settings = bench_settings(rois, calmon::BaselineSettings{}, true);
   settings.projections.push_back(calmon::ProjectionSpec{.name = "all"});
-  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(rois, 512, 512, 1)) {
-    calmon::RoiSettings roi;
-    roi.name = "roi" + std::to_string(settings.rois.size());
-    roi.region = calmon::Region::rect(
-        {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide});
-    roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
-    roi.neuropil.r = 0.7;
-    settings.rois.push_back(std::move(roi));
-  }
   calmon::Pipeline pipeline(settings, shape, f32 ? calmon::PixelType::kF32 : calmon::PixelType::kU16);
   calmon::daemon::RoiWorkThread second_thread;
   if (shared) pipeline.share_work(&second_thread);
@@ -489,22 +502,7 @@ void PipelineStateBytes(benchmark::State& state) {
   const calmon::FrameShape shape{512, 512};
   constexpr int kFrames = 8;
   const std::vector<std::uint16_t> movie = noisy_frames(512, kFrames);
-  calmon::PipelineSettings settings;
-  settings.global_traces = false;
-  for (const calmon::bench::RoiRect& rect : calmon::bench::random_roi_layout(kRois, 512, 512, 1)) {
-    calmon::RoiSettings roi;
-    roi.name = "roi" + std::to_string(settings.rois.size());
-    roi.baseline = baseline;
-    if (rings) {
-      roi.region = calmon::Region::rect(
-          {rect.xmin, rect.xmin + calmon::bench::kRoiSide, rect.ymin, rect.ymin + calmon::bench::kRoiSide});
-      roi.neuropil.source = calmon::NeuropilSettings::Source::kRing;
-      roi.neuropil.r = 0.7;
-    } else {
-      roi.region = calmon::Region::pixel(rect.xmin, rect.ymin);
-    }
-    settings.rois.push_back(std::move(roi));
-  }
+  const calmon::PipelineSettings settings = bench_settings(kRois, baseline, rings);
   for (auto _ : state) {
     const std::size_t before = heap_in_use();
     calmon::Pipeline pipeline(settings, shape, calmon::PixelType::kU16);
