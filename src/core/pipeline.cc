@@ -343,7 +343,6 @@ template <class T> void Pipeline::extract(FrameView<T> frame) {
 // kDeeperAhead (the node of the sample a moving median settles). The misses of several
 // ROIs are then in flight at once instead of one after another.
 void Pipeline::prefetch_ahead(const std::vector<std::shared_ptr<RoiTrack>>& tracks, std::size_t i, std::size_t last) {
-  constexpr std::size_t kTrackAhead = 12;
   constexpr std::size_t kObjectAhead = 8;
   constexpr std::size_t kStateAhead = 4;
   constexpr std::size_t kDeeperAhead = 2;
@@ -476,11 +475,10 @@ bool Pipeline::pop_settled(SettledRow& row) {
 }
 
 bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
-  constexpr std::size_t kRecordsAhead = 8;  // prefetched, as in extract_rois
   const std::int64_t end = set.end >= 0 ? set.end : frames_;
   if (set.next_settled >= end) return false;
   for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    if (i + kRecordsAhead < set.rois.size()) __builtin_prefetch(set.rois[i + kRecordsAhead].get());
+    if (i + kTrackAhead < set.rois.size()) __builtin_prefetch(set.rois[i + kTrackAhead].get());
     if (set.rois[i]->settled.empty()) return false;
   }
   const std::size_t n = set.rois.size();
@@ -490,7 +488,7 @@ bool Pipeline::pop_settled_from(RoiSet& set, SettledRow& row) {
   row.dff.resize(n);
   row.flags.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + kRecordsAhead < n) __builtin_prefetch(set.rois[i + kRecordsAhead].get());
+    if (i + kTrackAhead < n) __builtin_prefetch(set.rois[i + kTrackAhead].get());
     SettledQueue& settled = set.rois[i]->settled;
     const SettledSample sample = settled.front();
     settled.pop_front();

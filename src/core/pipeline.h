@@ -170,9 +170,10 @@ class Pipeline {
   // The most bytes the baselines of an ROI set hold in a pipeline: each one's
   // BaselineSettings::max_state_bytes, and the settled values queued for ROIs that
   // settle sooner than the slowest until it settles the same frame (two in place, more
-  // in a ring of 16 bytes a value, its size a power of two). A baseline that settles only at the
-  // end (cumulative) makes every other ROI queue its whole session: that grows with the
-  // session and is not counted here, as the cumulative baselines' own traces are not.
+  // in a ring of 16 bytes a value, its size a power of two). A baseline that settles
+  // only at the end (cumulative) makes every other ROI queue its whole session: that
+  // grows with the session and is not counted here, as the cumulative baselines' own
+  // traces are not.
   static std::uint64_t max_baseline_state_bytes(const std::vector<BaselineSettings>& baselines);
 
   // Frames between a frame and its settled row; -1 when some baseline settles only at
@@ -225,7 +226,9 @@ class Pipeline {
 
   void check_frame(AnyFrameView frame, std::int64_t index) const;
   template <class T> void extract(FrameView<T> frame);
-  // Starts fetching what the ROIs a few after ROI i will read (prefetch hints only).
+  // How many ROIs ahead a loop over the ROIs starts fetching their records (prefetch
+  // hints only), and what the ROIs a few after ROI i will read in extraction.
+  static constexpr std::size_t kTrackAhead = 12;
   static void prefetch_ahead(const std::vector<std::shared_ptr<RoiTrack>>& tracks, std::size_t i, std::size_t last);
   // ROIs [first, last) of the current set: their F, Fneu, baselines and result slots.
   template <class T>
