@@ -74,7 +74,8 @@ class Baseline {
   // The same for the lines found through those prefetch() fetched: call it a push or so
   // after prefetch(), when they are in. The default does nothing.
   virtual void prefetch_deeper() const {}
-  // How much of the object push() reads: every implementation keeps its hot fields there.
+  // How much of the object a caller prefetches ahead: a moving quantile's push reads
+  // no more of it; maximin's larger object reads beyond, unfetched.
   static constexpr std::size_t kHotBytes = 192;
 };
 
