@@ -16,6 +16,12 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 std::string_view history_trace_name(HistoryTrace trace) { return kTraceNames[static_cast<std::size_t>(trace)]; }
 
+std::string history_trace_names() {
+  std::string names;
+  for (std::string_view name : kTraceNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
+}
+
 std::optional<HistoryTrace> history_trace_named(std::string_view name) {
   for (std::size_t t = 0; t < kHistoryTraces; ++t) {
     if (kTraceNames[t] == name) return static_cast<HistoryTrace>(t);

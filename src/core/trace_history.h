@@ -37,6 +37,8 @@ inline constexpr std::size_t kLiveHistoryTraces = 5;  // kDff .. kFneu, given wi
 
 // "dff", "f", "fcorr", "f0", "fneu", "f0_settled".
 std::string_view history_trace_name(HistoryTrace trace);
+// All of them, in that order, separated by ", " (for messages).
+std::string history_trace_names();
 std::optional<HistoryTrace> history_trace_named(std::string_view name);
 
 // The ROIs a row's columns belong to: ids[i] (named names[i]) is column i of the row.

@@ -119,7 +119,7 @@ std::string parse_history_request(std::string_view text, HistoryQuery& query, do
   if (request.traces_size() > 0) query.traces.clear();
   for (const std::string& name : request.traces()) {
     const std::optional<HistoryTrace> trace = history_trace_named(name);
-    if (!trace) return "unknown trace '" + name + "' (dff, f, fneu, fcorr, f0, f0_settled)";
+    if (!trace) return "unknown trace '" + name + "' (" + history_trace_names() + ")";
     query.traces.push_back(*trace);
   }
   return "";

@@ -349,7 +349,7 @@ test('a page opened late gets the session so far: the history equals what a page
 
   // Bad requests: one line each, and the page stays connected.
   assert.equal((await history(late, { traces: ['neuropil'] })).error,
-               "unknown trace 'neuropil' (dff, f, fneu, fcorr, f0, f0_settled)");
+               "unknown trace 'neuropil' (dff, f, fcorr, f0, fneu, f0_settled)");
   assert.equal((await history(late, { session: 9 })).error, 'no history of session 9 (calmond holds sessions 1, 2)');
   assert.equal((await history(late, { points: 0 })).error, 'points must be 1 to 100000, not 0');
   assert.equal((await late.request('{"status": {}}')).ok, true);

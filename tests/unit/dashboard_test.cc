@@ -216,7 +216,7 @@ TEST(DashboardJson, HistoryRequestsAreToldApartAndReadWithTheirDefaults) {
   EXPECT_EQ(query.roi_ids, (std::vector<std::uint32_t>{4, 2}));
   EXPECT_EQ(query.traces, (std::vector<HistoryTrace>{HistoryTrace::kDff}));
   EXPECT_EQ(parse_history_request(R"({"history": {"traces": ["f", "neuropil"]}})", query, id),
-            "unknown trace 'neuropil' (dff, f, fneu, fcorr, f0, f0_settled)");
+            "unknown trace 'neuropil' (dff, f, fcorr, f0, fneu, f0_settled)");
   EXPECT_EQ(parse_history_request(R"({"history": {"pointz": 3}})", query, id).rfind("malformed history request: ", 0),
             0u);
 }
