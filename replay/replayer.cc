@@ -115,7 +115,6 @@ class Replay {
       summary_.acknowledgement =
           await_acknowledgement(options_.control_endpoint, curve_, header_.stream_id(), options_.timeout,
                                 [&] { return net::StopSignals::received() != signal_before; });
-      summary_.signal = net::StopSignals::received();
     }
     if (!sender_.flush_and_close()) {
       throw Error("the daemon at " + sender_.endpoint() + " did not take the last queued frames within " +
